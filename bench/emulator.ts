@@ -1,0 +1,181 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { RunningEmulator } from '../emulator/index.ts';
+import { startEmulator } from '../emulator/index.ts';
+
+/** One measured route. */
+export interface Result {
+  suite: string;
+  name: string;
+  requests: number;
+  rps: number;
+  p99_ms: number;
+  errors: number;
+  /** rps relative to the suite's baseline route (1 for the baseline itself). */
+  ratio: number;
+}
+
+/** Knobs for quick runs (the smoke test uses short durations). */
+export interface BenchOptions {
+  durationSec?: number;
+  connections?: number;
+}
+
+interface CannonRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (req: CannonRequest, context: object) => CannonRequest;
+  onResponse?: (status: number, body: string) => void;
+}
+/** The part of autocannon's result the benches read. */
+export interface CannonResult {
+  duration: number;
+  requests: { average: number; total: number };
+  latency: { p99: number; mean: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Cannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
+
+// autocannon ships no type declarations, so load it through require with the small shape used here.
+export const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
+
+const AUTH = { authorization: 'Bearer sk_test_bench', 'content-type': 'application/x-www-form-urlencoded' };
+
+function sessionBody(price: string): string {
+  return new URLSearchParams({
+    mode: 'payment',
+    'line_items[0][price]': price,
+    'line_items[0][quantity]': '1',
+    success_url: 'https://shop.example/ok?cs={CHECKOUT_SESSION_ID}',
+    cancel_url: 'https://shop.example/cart',
+  }).toString();
+}
+
+async function createPrice(emu: RunningEmulator): Promise<string> {
+  const res = await fetch(`${emu.url}/v1/products`, {
+    method: 'POST',
+    headers: AUTH,
+    body: 'name=Print&default_price_data[currency]=usd&default_price_data[unit_amount]=2500',
+  });
+  return ((await res.json()) as { default_price: string }).default_price;
+}
+
+// Creates sessions in-process (no socket), to top up the pool of open sessions for the complete benchmark.
+async function topUp(emu: RunningEmulator, price: string, pool: string[], count: number): Promise<void> {
+  const body = sessionBody(price);
+  for (let i = 0; i < count; i += 200) {
+    const batch = Array.from({ length: Math.min(200, count - i) }, () =>
+      Promise.resolve(emu.app.request('/v1/checkout/sessions', { method: 'POST', headers: AUTH, body })).then((r) =>
+        r.json(),
+      ),
+    );
+    for (const s of (await Promise.all(batch)) as Array<{ id: string }>) pool.push(s.id);
+  }
+}
+
+async function run(
+  emu: RunningEmulator,
+  connections: number,
+  limit: { duration?: number; amount?: number },
+  requests: CannonRequest[],
+): Promise<CannonResult> {
+  return autocannon({ url: emu.url, connections, headers: AUTH, requests, ...limit });
+}
+
+// Total over elapsed time: autocannon's per-second average is skewed for short, amount-bounded runs.
+export const rate = (r: CannonResult) => r.requests.total / Math.max(r.duration, 0.001);
+
+function toResult(name: string, r: CannonResult, baselineRps: number | null): Result {
+  return {
+    suite: 'emulator',
+    name,
+    requests: r.requests.total,
+    rps: Math.round(rate(r)),
+    p99_ms: r.latency.p99,
+    errors: r.non2xx + r.errors + r.timeouts,
+    ratio: baselineRps ? Number((rate(r) / baselineRps).toFixed(3)) : 1,
+  };
+}
+
+/** Benchmarks checkout-session create/retrieve/complete against GET /v1/balance on an in-process emulator. */
+export async function benchEmulator(opts: BenchOptions = {}): Promise<Result[]> {
+  const duration = opts.durationSec ?? 5;
+  const connections = opts.connections ?? 16;
+  const emu = await startEmulator({ port: 0, autoAdvance: false });
+  try {
+    const price = await createPrice(emu);
+    const baseline = await run(emu, connections, { duration }, [{ method: 'GET', path: '/v1/balance' }]);
+    const base = rate(baseline);
+    const results = [toResult('GET /v1/balance (baseline)', baseline, null)];
+
+    const pool: string[] = [];
+    const create = await run(emu, connections, { duration }, [
+      {
+        method: 'POST',
+        path: '/v1/checkout/sessions',
+        body: sessionBody(price),
+        onResponse: (status, body) => {
+          const id = status === 200 ? /"id":"(cs_test_\w+)"/.exec(body)?.[1] : undefined;
+          if (id) pool.push(id);
+        },
+      },
+    ]);
+    results.push(toResult('POST /v1/checkout/sessions', create, base));
+    if (pool.length < 1000) await topUp(emu, price, pool, 1000 - pool.length);
+
+    let r = 0;
+    const retrieve = await run(emu, connections, { duration }, [
+      {
+        method: 'GET',
+        setupRequest: (req) => ({ ...req, path: `/v1/checkout/sessions/${pool[r++ % pool.length]}` }),
+      },
+    ]);
+    results.push(toResult('GET /v1/checkout/sessions/:id', retrieve, base));
+
+    // Every complete must hit a distinct open session: a shared cursor hands each request the next pool id
+    // (an exhausted pool would repeat the last id, which fails and shows up as errors).
+    let next = 0;
+    const completeReq: CannonRequest = {
+      method: 'POST',
+      setupRequest: (req) => {
+        const id = pool[next++] ?? pool[pool.length - 1];
+        return { ...req, path: `/_emulator/checkout/sessions/${id}/complete`, body: '' };
+      },
+    };
+    const calibration = await run(emu, connections, { amount: Math.min(1000, pool.length) }, [completeReq]);
+    // Little's law (closed loop): rate ≈ connections / mean latency; size the pool for the run with 50 % headroom.
+    const estimate = (connections * 1000) / Math.max(calibration.latency.mean, 0.01);
+    const missing = next + Math.ceil(estimate * (duration + 1) * 1.5) - pool.length;
+    if (missing > 0) await topUp(emu, price, pool, missing);
+    const complete = await run(emu, connections, { duration }, [completeReq]);
+    results.push(toResult('POST /_emulator/checkout/sessions/:id/complete', complete, base));
+    const used = Math.min(next, pool.length);
+    if (new Set(pool.slice(0, used)).size !== used) throw new Error('complete benchmark reused a session');
+    return results;
+  } finally {
+    await emu.stop();
+  }
+}
+
+/** Prints results as an aligned table. */
+export function printResults(results: Result[]): void {
+  console.table(
+    results.map((r) => ({
+      suite: r.suite,
+      route: r.name,
+      'req/s': r.rps,
+      'p99 ms': r.p99_ms,
+      requests: r.requests,
+      errors: r.errors,
+      'vs baseline': `${r.ratio}×`,
+    })),
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  printResults(await benchEmulator());
+}

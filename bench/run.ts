@@ -1,0 +1,25 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Result } from './emulator.ts';
+import { printResults } from './emulator.ts';
+
+type BenchFn = () => Promise<Result[]>;
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+// Convention: every bench/*.ts module (except this runner and tests) exports `async function bench…(): Promise<Result[]>`.
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
+  .sort();
+
+const all: Result[] = [];
+for (const file of files) {
+  const mod = (await import(pathToFileURL(join(here, file)).href)) as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(mod)) {
+    if (!/^bench[A-Z]/.test(name) || typeof fn !== 'function') continue;
+    console.log(`running ${file} ${name}…`);
+    all.push(...(await (fn as BenchFn)()));
+  }
+}
+printResults(all);

@@ -1,0 +1,109 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
+import type { ReqCtx } from './context.ts';
+import { getCtx, setCtx } from './context.ts';
+import { invalid, StripeError } from './errors.ts';
+import { idempotency } from './idempotency.ts';
+import { base62 } from './ids.ts';
+import { parseForm, stringifyLeaves } from './params.ts';
+import type { EmulatorState, Obj } from './state.ts';
+
+/** Creates request ids, the per-request context and the Stripe-ish response headers. */
+const context: (state: EmulatorState) => MiddlewareHandler = (state) => async (c, next) => {
+  const requestId = `req_${base62(14)}`;
+  const ctx: ReqCtx = {
+    state,
+    params: {},
+    rawPairs: [],
+    account: c.req.header('stripe-account') || null,
+    requestId,
+    idempotencyKey: c.req.header('idempotency-key') || null,
+    apiVersion: c.req.header('stripe-version') || null,
+    path: {},
+    c,
+  };
+  setCtx(c, ctx);
+  await next();
+  c.res.headers.set('request-id', requestId);
+  if (c.req.header('stripe-version')) c.res.headers.set('stripe-version', c.req.header('stripe-version')!);
+};
+
+/** Accepts any `sk_test_`/`rk_test_` key via Bearer or Basic auth. */
+const auth: MiddlewareHandler = async (c, next) => {
+  const header = c.req.header('authorization') ?? '';
+  let key = '';
+  if (/^bearer /i.test(header)) key = header.slice(7).trim();
+  else if (/^basic /i.test(header)) key = Buffer.from(header.slice(6).trim(), 'base64').toString().split(':')[0];
+  if (!key) {
+    throw new StripeError(
+      401,
+      'authentication_error',
+      "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
+    );
+  }
+  if (!/^(sk|rk)_test_\w+$/.test(key)) {
+    const masked =
+      key.length > 8 ? `${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}` : key;
+    throw new StripeError(401, 'authentication_error', `Invalid API Key provided: ${masked}`, {
+      code: 'api_key_invalid',
+    });
+  }
+  await next();
+};
+
+/** Parses query string and body (form or JSON) into one nested params object. */
+export const parseParams: MiddlewareHandler = async (c, next) => {
+  const ctx = getCtx(c);
+  const url = new URL(c.req.url);
+  const pairs: Array<[string, string]> = [...url.searchParams.entries()];
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+    const type = c.req.header('content-type') ?? '';
+    const text = await c.req.text();
+    if (text && type.includes('application/json')) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw invalid('Invalid JSON body');
+      }
+      const flat = stringifyLeaves(parsed) as Obj;
+      Object.assign(ctx.params, flat);
+      pairs.push(['__json', text]);
+    } else if (text) {
+      pairs.push(...new URLSearchParams(text).entries());
+    }
+  }
+  ctx.rawPairs = pairs.filter(([k]) => k !== '__json');
+  parseForm(ctx.rawPairs, ctx.params);
+  if (pairs.some(([k]) => k === '__json')) ctx.rawPairs = pairs;
+  await next();
+};
+
+/** Renders StripeError (and unexpected errors) in Stripe's JSON error shape. */
+function onError(err: Error, c: Context): Response {
+  if (err instanceof StripeError) {
+    const res = c.json(err.toJSON(), err.status as 400);
+    if (err.status !== 409) res.headers.set('stripe-should-retry', 'false');
+    return res;
+  }
+  console.error('[stripe-emulator] unexpected error', err);
+  return c.json({ error: { type: 'api_error', message: `Internal emulator error: ${err.message}` } }, 500);
+}
+
+/** Hono app with the shared middleware; resource modules add routes to it. */
+export function createBaseApp(state: EmulatorState): Hono {
+  const app = new Hono();
+  app.use('*', context(state));
+  app.use('/v1/*', auth, parseParams, idempotency);
+  app.use('/_emulator/*', parseParams);
+  app.onError(onError);
+  app.notFound((c) => {
+    const e = new StripeError(
+      404,
+      'invalid_request_error',
+      `Unrecognized request URL (${c.req.method}: ${new URL(c.req.url).pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+    );
+    return c.json(e.toJSON(), 404);
+  });
+  return app;
+}

@@ -1,0 +1,47 @@
+import type { Context, Hono } from 'hono';
+import { invalid } from './errors.ts';
+import { expand } from './expand.ts';
+import type { EmulatorState, Obj, Origin } from './state.ts';
+import { clone } from './state.ts';
+
+/** Per-request data shared by middleware and handlers. */
+export interface ReqCtx extends Origin {
+  state: EmulatorState;
+  params: Obj;
+  rawPairs: Array<[string, string]>;
+  apiVersion: string | null;
+  path: Record<string, string>;
+  c: Context;
+}
+
+const contexts = new WeakMap<Request, ReqCtx>();
+
+/** Attaches the request context (done once by the first middleware). */
+export function setCtx(c: Context, ctx: ReqCtx): void {
+  contexts.set(c.req.raw, ctx);
+}
+
+/** Request context for a Hono context. */
+export function getCtx(c: Context): ReqCtx {
+  const ctx = contexts.get(c.req.raw);
+  if (!ctx) throw new Error('emulator request context missing');
+  return ctx;
+}
+
+type Handler = (ctx: ReqCtx) => Obj | Promise<Obj>;
+
+/** Registers a `/v1` API route: the handler returns a stored object (cloned, then expanded per `expand[]`). */
+export function api(app: Hono, method: 'get' | 'post' | 'delete', path: string, handler: Handler): void {
+  app.on(method.toUpperCase(), path, async (c) => {
+    const ctx = getCtx(c);
+    ctx.path = c.req.param() as Record<string, string>;
+    const result = clone(await handler(ctx));
+    const paths = ctx.params.expand;
+    if (paths !== undefined) {
+      const list = Array.isArray(paths) ? paths : typeof paths === 'object' ? Object.values(paths) : [paths];
+      if (list.some((p) => typeof p !== 'string')) throw invalid('Invalid expand', 'expand');
+      expand(ctx.state, ctx.account, result, list as string[]);
+    }
+    return c.json(result);
+  });
+}

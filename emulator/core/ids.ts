@@ -1,0 +1,21 @@
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** Random base62 string of the given length (rejection sampling keeps it unbiased). */
+export function base62(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248 && out.length < length) out += ALPHABET[byte % 62];
+    }
+  }
+  return out;
+}
+
+/** Stripe-style id such as `cus_…`; checkout sessions get the long `cs_test_…` form. */
+export function newId(prefix: string): string {
+  if (prefix === 'cs') return `cs_test_${base62(58)}`;
+  if (prefix === 'cus' || prefix === 'prod' || prefix === 'acct') return `${prefix}_${base62(14)}`;
+  return `${prefix}_${base62(24)}`;
+}

@@ -1,0 +1,94 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_KEYS } from './testing/fixture-keys.ts';
+import type { TestEmulator } from './testing/helpers.ts';
+import { createSession, setupEmulator } from './testing/helpers.ts';
+
+const FIXTURES = process.env.STRIPE_FIXTURES ?? '/work/shared/stripe/fixtures3.json';
+
+let t: TestEmulator;
+const objects: Record<string, any> = {};
+
+beforeAll(async () => {
+  t = await setupEmulator();
+  const stripe: Stripe = t.stripe;
+  objects.customer = await stripe.customers.create({ email: 'shape@example.com' });
+  const session = await createSession(stripe);
+  objects.product = await stripe.products.retrieve(
+    (await stripe.prices.retrieve((await stripe.checkout.sessions.listLineItems(session.id)).data[0].price!.id))
+      .product as string,
+  );
+  objects.price = await stripe.prices.retrieve(
+    (await stripe.checkout.sessions.listLineItems(session.id)).data[0].price!.id,
+  );
+  objects.item = (await stripe.checkout.sessions.listLineItems(session.id)).data[0];
+  await t.post(`/_emulator/checkout/sessions/${session.id}/complete`);
+  objects['checkout.session'] = await stripe.checkout.sessions.retrieve(session.id);
+  const pi = await stripe.paymentIntents.retrieve(objects['checkout.session'].payment_intent);
+  objects.payment_intent = pi;
+  objects.charge = await stripe.charges.retrieve(pi.latest_charge as string);
+  objects.payment_method = await stripe.paymentMethods.retrieve(pi.payment_method as string);
+  objects.balance_transaction = await stripe.balanceTransactions.retrieve(objects.charge.balance_transaction);
+  objects.refund = await stripe.refunds.create({ payment_intent: pi.id, amount: 100 });
+  objects.webhook_endpoint = await stripe.webhookEndpoints.create({
+    url: 'https://x.example/h',
+    enabled_events: ['*'],
+  });
+  objects.event = (await stripe.events.list({ limit: 1 })).data[0];
+  await connectSamples(stripe);
+});
+
+// Connect objects: an onboarded Express account, a destination charge with a fee, reversals, a payout.
+async function connectSamples(stripe: Stripe): Promise<void> {
+  const acct = await stripe.accounts.create({
+    type: 'express',
+    capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
+  });
+  await t.post(`/_emulator/accounts/${acct.id}/onboard`);
+  objects.account = await stripe.accounts.retrieve(acct.id);
+  objects.capability = await stripe.accounts.retrieveCapability(acct.id, 'transfers');
+  objects.bank_account = (await stripe.accounts.listExternalAccounts(acct.id)).data[0];
+  objects.account_link = await stripe.accountLinks.create({
+    account: acct.id,
+    type: 'account_onboarding',
+    refresh_url: 'https://shop.example/refresh',
+    return_url: 'https://shop.example/return',
+  });
+  objects.login_link = await stripe.accounts.createLoginLink(acct.id);
+  const session = await createSession(stripe, {
+    payment_intent_data: { application_fee_amount: 300, transfer_data: { destination: acct.id } },
+  });
+  await t.post(`/_emulator/checkout/sessions/${session.id}/complete`);
+  const pi = await stripe.paymentIntents.retrieve(
+    (await stripe.checkout.sessions.retrieve(session.id)).payment_intent as string,
+  );
+  const charge = await stripe.charges.retrieve(pi.latest_charge as string);
+  objects.transfer_reversal = await stripe.transfers.createReversal(charge.transfer as string, { amount: 100 });
+  objects.transfer = await stripe.transfers.retrieve(charge.transfer as string);
+  objects.fee_refund = await stripe.applicationFees.createRefund(charge.application_fee as string, { amount: 50 });
+  objects.application_fee = await stripe.applicationFees.retrieve(charge.application_fee as string);
+  await t.post('/_emulator/clock/advance', { seconds: 3 * 86400 });
+  objects.payout = await stripe.payouts.create({ amount: 100, currency: 'usd' }, { stripeAccount: acct.id });
+  objects.balance = await stripe.balance.retrieve();
+}
+afterAll(() => t.emu.stop());
+
+describe('object shapes match Stripe fixtures', () => {
+  it.each(Object.keys(FIXTURE_KEYS))('%s has every top-level fixture key', (type) => {
+    const obj = objects[type];
+    expect(obj, `no sample for ${type}`).toBeDefined();
+    const missing = FIXTURE_KEYS[type].filter((k) => !(k in obj));
+    expect(missing).toEqual([]);
+    expect(obj.object).toBe(type);
+  });
+
+  it.skipIf(!existsSync(FIXTURES))('the embedded key lists match fixtures3.json', () => {
+    const resources = JSON.parse(readFileSync(FIXTURES, 'utf8')).resources;
+    for (const [type, keys] of Object.entries(FIXTURE_KEYS)) {
+      expect(Object.keys(resources[type]).sort()).toEqual([...keys].sort());
+      const missing = Object.keys(resources[type]).filter((k) => !(k in objects[type]));
+      expect(missing, type).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,185 @@
+import type { Context, Hono } from 'hono';
+import { StripeError } from '../core/errors.ts';
+import { systemOrigin } from '../core/events.ts';
+import type { EmulatorState, Obj, Rec } from '../core/state.ts';
+import { nowSec } from '../core/state.ts';
+import type { CheckoutPayment } from '../payments/checkout.ts';
+import { expireSession, findSessionAnyScope, payCheckoutSession, resolveCheckout3DS } from '../payments/checkout.ts';
+import { esc, formatMoney, page } from './layout.ts';
+
+type Form = Record<string, string>;
+
+/** Where the buyer goes after paying; `{CHECKOUT_SESSION_ID}` is substituted like Stripe does. */
+export function successRedirect(session: Obj): string | null {
+  return session.success_url ? session.success_url.replaceAll('{CHECKOUT_SESSION_ID}', session.id) : null;
+}
+
+function input(id: string, label: string, value: string, attrs = ''): string {
+  return `<label for="${id}">${esc(label)}</label><input id="${id}" name="${id}" value="${esc(value)}" ${attrs}>`;
+}
+
+function summary(rec: Rec): string {
+  const s = rec.obj;
+  const items = (rec.internal.lineItems as Obj[])
+    .map(
+      (li) =>
+        `<li><span>${esc(li.description)}${li.quantity > 1 ? ` <span class="muted">× ${li.quantity}</span>` : ''}</span><span>${esc(formatMoney(li.amount_total, li.currency))}</span></li>`,
+    )
+    .join('');
+  const back = s.cancel_url ? `<p><a id="cancel" href="${esc(s.cancel_url)}">← Back</a></p>` : '';
+  return `<div class="col">${back}<h1>Pay<span class="badge">Test mode</span></h1>
+<div class="total" id="total">${esc(formatMoney(s.amount_total, s.currency))}</div>
+<ul class="items" id="lineItems">${items}</ul>
+<div class="sum"><span>Subtotal</span><span id="subtotal">${esc(formatMoney(s.amount_subtotal, s.currency))}</span></div>
+<div class="sum"><span>Total due</span><span>${esc(formatMoney(s.amount_total, s.currency))}</span></div></div>`;
+}
+
+function checkoutForm(rec: Rec, form: Form, error: string | null): string {
+  const s = rec.obj;
+  const countries: string[] = s.shipping_address_collection?.allowed_countries ?? [];
+  const shipping = s.shipping_address_collection
+    ? `<h2>Shipping address</h2>${input('shippingName', 'Full name', form.shippingName ?? '', 'autocomplete="shipping name"')}
+${input('shippingLine1', 'Address', form.shippingLine1 ?? '', 'autocomplete="shipping address-line1"')}
+<div class="row"><div>${input('shippingCity', 'City', form.shippingCity ?? '')}</div><div>${input('shippingPostalCode', 'Postal code', form.shippingPostalCode ?? '')}</div></div>
+<label for="shippingCountry">Country</label><select id="shippingCountry" name="shippingCountry">${countries
+        .map((c) => `<option value="${esc(c)}"${form.shippingCountry === c ? ' selected' : ''}>${esc(c)}</option>`)
+        .join('')}</select>`
+    : '';
+  const needsCard = s.payment_status !== 'no_payment_required';
+  const card = needsCard
+    ? `<h2>Payment details</h2>${input('cardNumber', 'Card number', form.cardNumber ?? '', 'inputmode="numeric" autocomplete="cc-number" placeholder="4242 4242 4242 4242"')}
+<div class="row"><div>${input('cardExpiry', 'Expiry', form.cardExpiry ?? '', 'autocomplete="cc-exp" placeholder="MM / YY"')}</div><div>${input('cardCvc', 'CVC', form.cardCvc ?? '', 'inputmode="numeric" autocomplete="cc-csc" placeholder="123"')}</div></div>
+${input('billingName', 'Name on card', form.billingName ?? '', 'autocomplete="cc-name"')}`
+    : '';
+  const email = form.email ?? s.customer_email ?? '';
+  const err = error ? `<div class="error" id="error" role="alert">${esc(error)}</div>` : '';
+  return `<div class="wrap">${summary(rec)}<div class="col card"><form method="post" action="/c/pay/${esc(s.id)}" id="checkoutForm">
+${err}<h2 style="margin-top:0">Contact information</h2>${input('email', 'Email', email, 'type="email" autocomplete="email"')}
+${shipping}${card}<button id="submit" type="submit">${needsCard ? `Pay ${esc(formatMoney(s.amount_total, s.currency))}` : 'Complete order'}</button></form></div></div>`;
+}
+
+function statusPage(rec: Rec): string {
+  const s = rec.obj;
+  if (s.status === 'expired') {
+    const back = s.cancel_url ? `<p><a id="cancel" href="${esc(s.cancel_url)}">Return to the merchant</a></p>` : '';
+    return page(
+      'Session expired',
+      `<div class="wrap"><div class="col card" id="expired"><h1>This checkout session has expired</h1><p class="muted">Start again from the merchant's site.</p>${back}</div></div>`,
+    );
+  }
+  const next = successRedirect(s);
+  const link = next ? `<p><a id="continue" href="${esc(next)}">Continue</a></p>` : '';
+  return page(
+    'Payment complete',
+    `<div class="wrap"><div class="col card" id="complete"><h1 class="ok">Payment complete</h1><p>Thanks! A confirmation was sent to ${esc(s.customer_details?.email ?? '')}.</p>${link}</div></div>`,
+  );
+}
+
+function threeDSPage(rec: Rec): string {
+  const id = esc(rec.id);
+  const button = (decision: string, label: string, cls = '') =>
+    `<form method="post" action="/c/pay/${id}/3ds"><input type="hidden" name="decision" value="${decision}"><button id="${decision}" class="${cls}" type="submit">${label}</button></form>`;
+  return page(
+    '3D Secure authentication',
+    `<div class="wrap"><div class="col card" id="threeDS"><h1>3D Secure 2 Test Page</h1><p class="muted">This is a test authentication page. Approve or deny the payment of ${esc(formatMoney(rec.obj.amount_total, rec.obj.currency))}.</p>${button('approve', 'Complete authentication')}${button('deny', 'Fail authentication', 'secondary')}</div></div>`,
+  );
+}
+
+function toPayment(form: Form, needsShipping: boolean): CheckoutPayment {
+  const exp = /^\s*(\d{1,2})\s*\/?\s*(\d{2}|\d{4})\s*$/.exec(form.cardExpiry ?? '');
+  if (form.cardNumber !== undefined && !exp)
+    throw new StripeError(402, 'card_error', "Your card's expiration date is incomplete.", {
+      code: 'incomplete_expiry',
+    });
+  return {
+    email: form.email?.trim() || null,
+    cardNumber: form.cardNumber?.replace(/\s+/g, ''),
+    expMonth: exp ? Number(exp[1]) : undefined,
+    expYear: exp ? (exp[2].length === 2 ? 2000 + Number(exp[2]) : Number(exp[2])) : undefined,
+    cvc: form.cardNumber !== undefined ? (form.cardCvc ?? '').trim() : undefined,
+    name: form.billingName?.trim() || null,
+    shipping: needsShipping
+      ? {
+          name: form.shippingName?.trim(),
+          line1: form.shippingLine1?.trim(),
+          city: form.shippingCity?.trim(),
+          postal_code: form.shippingPostalCode?.trim(),
+          country: form.shippingCountry?.trim(),
+        }
+      : null,
+  };
+}
+
+// Refills contact and shipping fields after a failed 3-D Secure step (card fields stay empty on purpose).
+function formFromPending(rec: Rec): Form {
+  const pending = rec.internal.pendingForm ?? {};
+  const ship = pending.shipping;
+  return {
+    email: pending.email ?? '',
+    billingName: pending.name ?? '',
+    ...(ship
+      ? {
+          shippingName: ship.name ?? '',
+          shippingLine1: ship.address.line1 ?? '',
+          shippingCity: ship.address.city ?? '',
+          shippingPostalCode: ship.address.postal_code ?? '',
+          shippingCountry: ship.address.country ?? '',
+        }
+      : {}),
+  };
+}
+
+function afterPayment(c: Context, rec: Rec): Response {
+  const next = successRedirect(rec.obj);
+  return next ? c.redirect(next, 303) : c.html(statusPage(rec));
+}
+
+/** Hosted Checkout: GET shows the page, POST pays, POST …/3ds approves or denies 3-D Secure. */
+export const checkoutPage = (app: Hono, state: EmulatorState): void => {
+  app.get('/c/pay/:id', (c) => {
+    const rec = findSessionAnyScope(state, c.req.param('id'));
+    if (!rec) return c.html(page('Not found', '<div class="wrap"><h1>Checkout session not found</h1></div>'), 404);
+    // Lazily expire so a stale tab never shows a payable form.
+    if (rec.obj.status === 'open' && rec.obj.expires_at <= nowSec(state)) {
+      expireSession(state, systemOrigin(rec.account), rec);
+    }
+    if (rec.obj.status === 'open') return c.html(page('Checkout', checkoutForm(rec, {}, null)));
+    return c.html(statusPage(rec));
+  });
+
+  app.post('/c/pay/:id', async (c) => {
+    const rec = findSessionAnyScope(state, c.req.param('id'));
+    if (!rec) return c.html(page('Not found', '<div class="wrap"><h1>Checkout session not found</h1></div>'), 404);
+    if (rec.obj.status !== 'open') return c.html(statusPage(rec));
+    const form = (await c.req.parseBody()) as Form;
+    try {
+      const result = payCheckoutSession(
+        state,
+        systemOrigin(rec.account),
+        rec,
+        toPayment(form, !!rec.obj.shipping_address_collection),
+      );
+      if (result === 'requires_action') return c.html(threeDSPage(rec));
+      return afterPayment(c, rec);
+    } catch (err) {
+      if (!(err instanceof StripeError)) throw err;
+      if (rec.obj.status !== 'open') return c.html(statusPage(rec));
+      return c.html(page('Checkout', checkoutForm(rec, form, err.message)));
+    }
+  });
+
+  app.post('/c/pay/:id/3ds', async (c) => {
+    const rec = findSessionAnyScope(state, c.req.param('id'));
+    if (!rec) return c.html(page('Not found', '<div class="wrap"><h1>Checkout session not found</h1></div>'), 404);
+    if (rec.obj.status !== 'open') return c.html(statusPage(rec));
+    const form = (await c.req.parseBody()) as Form;
+    try {
+      resolveCheckout3DS(state, systemOrigin(rec.account), rec, form.decision === 'approve' ? 'approve' : 'deny');
+      return afterPayment(c, rec);
+    } catch (err) {
+      if (!(err instanceof StripeError)) throw err;
+      if (rec.obj.status !== 'open') return c.html(statusPage(rec));
+      return c.html(page('Checkout', checkoutForm(rec, formFromPending(rec), err.message)));
+    }
+  });
+};

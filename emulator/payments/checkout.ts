@@ -1,0 +1,263 @@
+import { lookupCard } from '../core/cards.ts';
+import { invalid, StripeError } from '../core/errors.ts';
+import { emitEvent, systemOrigin, updateWithEvent } from '../core/events.ts';
+import { fullAddress } from '../core/params.ts';
+import type { EmulatorState, Obj, Origin, Rec } from '../core/state.ts';
+import { allScopes, clone, find, insert, nowSec } from '../core/state.ts';
+import { buildCustomer } from '../resources/customers.ts';
+import { cancelPaymentIntent, confirmWithCard, createPaymentMethod } from './engine.ts';
+import type { CardInput } from './objects.ts';
+import { buildPaymentIntent } from './objects.ts';
+
+/** What the hosted page (or the control API) submits to pay a session. */
+export interface CheckoutPayment {
+  cardNumber?: string;
+  expMonth?: number;
+  expYear?: number;
+  cvc?: string;
+  name?: string | null;
+  email?: string | null;
+  shipping?: {
+    name?: string;
+    line1?: string;
+    line2?: string;
+    city?: string;
+    postal_code?: string;
+    state?: string;
+    country?: string;
+  } | null;
+  /** Pre-decided 3-D Secure outcome; undefined means "ask" (hosted page shows approve/deny). */
+  threeDS?: 'approve' | 'deny';
+  /** Simulate a delayed payment method: session completes unpaid, then settles one emulator minute later. */
+  asyncOutcome?: 'succeeded' | 'failed';
+}
+
+const ASYNC_SETTLE_SECONDS = 60;
+
+function cardError(code: string, message: string, param?: string): StripeError {
+  return new StripeError(402, 'card_error', message, { code, param });
+}
+
+/** Finds a session in any account scope (hosted pages and control routes have no Stripe-Account header). */
+export function findSessionAnyScope(state: EmulatorState, id: string): Rec | undefined {
+  const rec = state.records.get(id);
+  return rec && rec.type === 'checkout.session' && !rec.deleted ? rec : undefined;
+}
+
+function checkOpen(state: EmulatorState, rec: Rec): void {
+  if (rec.obj.status === 'open' && rec.obj.expires_at <= nowSec(state))
+    expireSession(state, systemOrigin(rec.account), rec);
+  if (rec.obj.status === 'expired')
+    throw invalid('This Checkout Session has expired.', undefined, 'checkout_session_expired');
+  if (rec.obj.status === 'complete')
+    throw invalid('This Checkout Session is already complete.', undefined, 'checkout_session_unexpected_state');
+}
+
+function shippingDetails(session: Obj, shipping: CheckoutPayment['shipping']): Obj | null {
+  if (!session.shipping_address_collection) return null;
+  const s = shipping ?? {};
+  for (const key of ['name', 'line1', 'city', 'postal_code', 'country'] as const) {
+    if (!s[key]) throw invalid(`Please enter your shipping ${key.replace('_', ' ')}.`, `shipping[${key}]`);
+  }
+  const country = s.country!.toUpperCase();
+  if (!session.shipping_address_collection.allowed_countries.includes(country)) {
+    throw invalid(`We do not ship to ${country}.`, 'shipping[country]');
+  }
+  const { name, ...addr } = s;
+  return { address: fullAddress({ ...addr, country }), name };
+}
+
+/** Pays an open session: creates/reuses its PaymentIntent, charges the card, completes the session. */
+export function payCheckoutSession(
+  state: EmulatorState,
+  origin: Origin,
+  rec: Rec,
+  pay: CheckoutPayment,
+): 'complete' | 'requires_action' {
+  checkOpen(state, rec);
+  const session = rec.obj;
+  const account = rec.account;
+  const customer = session.customer ? find(state, session.customer, 'customer', account) : undefined;
+  const email = pay.email || session.customer_email || customer?.obj.email || null;
+  if (!email) throw invalid('Please enter your email address.', 'email');
+  const shipping = shippingDetails(session, pay.shipping);
+  rec.internal.pendingForm = { email, name: pay.name ?? null, shipping, asyncOutcome: pay.asyncOutcome };
+  if (session.payment_status === 'no_payment_required') return finish(state, origin, rec);
+
+  const card = lookupCard(pay.cardNumber ?? '4242424242424242');
+  if ('invalid' in card) throw cardError(card.invalid.code, card.invalid.message, 'number');
+  const year = new Date(nowSec(state) * 1000).getUTCFullYear();
+  const expYear = pay.expYear ?? year + 3;
+  const expMonth = pay.expMonth ?? 12;
+  if (expMonth < 1 || expMonth > 12)
+    throw cardError('invalid_expiry_month', "Your card's expiration month is invalid.", 'exp_month');
+  if (expYear < year) throw cardError('invalid_expiry_year', "Your card's expiration year is in the past.", 'exp_year');
+  if (pay.cvc !== undefined && !/^\d{3,4}$/.test(pay.cvc))
+    throw cardError('incomplete_cvc', "Your card's security code is incomplete.", 'cvc');
+
+  if (session.customer_creation === 'always' && !session.customer) {
+    const created = insert(
+      state,
+      'customer',
+      buildCustomer(state, { email, name: pay.name ?? shipping?.name }),
+      account,
+    );
+    emitEvent(state, origin, 'customer.created', created.obj);
+    session.customer = created.id;
+  }
+  const piRec = ensurePaymentIntent(state, origin, rec, shipping);
+  const input: CardInput = {
+    card,
+    exp_month: expMonth,
+    exp_year: expYear,
+    billing: {
+      name: pay.name ?? null,
+      email,
+      address: {
+        country: shipping?.address.country ?? card.country,
+        postal_code: shipping?.address.postal_code ?? null,
+      },
+    },
+  };
+  const pmRec = createPaymentMethod(state, account, input);
+  if (pay.asyncOutcome) {
+    updateWithEvent(state, origin, piRec, 'payment_intent.processing', (o) => {
+      o.status = 'processing';
+      o.payment_method = pmRec.id;
+    });
+    rec.internal.asyncPayment = {
+      outcome: pay.asyncOutcome,
+      dueAt: nowSec(state) + ASYNC_SETTLE_SECONDS,
+      input,
+      pm: pmRec.id,
+    };
+    return finish(state, origin, rec);
+  }
+  const result = confirmWithCard(state, origin, piRec, pmRec, input, pay.threeDS);
+  if (result === 'requires_action') return 'requires_action';
+  return finish(state, origin, rec);
+}
+
+/** Finishes a session waiting on 3-D Secure with the buyer's decision (throws a 402 on deny). */
+export function resolveCheckout3DS(
+  state: EmulatorState,
+  origin: Origin,
+  rec: Rec,
+  decision: 'approve' | 'deny',
+): 'complete' {
+  checkOpen(state, rec);
+  const piRec = find(state, rec.obj.payment_intent, 'payment_intent', rec.account);
+  const pending = piRec?.internal.pendingCard;
+  if (!piRec || !pending) throw invalid('This Checkout Session is not awaiting authentication.');
+  const pmRec = find(state, pending.paymentMethod, 'payment_method', rec.account)!;
+  confirmWithCard(state, origin, piRec, pmRec, pending.input, decision);
+  return finish(state, origin, rec);
+}
+
+function ensurePaymentIntent(state: EmulatorState, origin: Origin, rec: Rec, shipping: Obj | null): Rec {
+  const session = rec.obj;
+  const existing = find(state, session.payment_intent, 'payment_intent', rec.account);
+  if (
+    existing &&
+    ['requires_payment_method', 'requires_action', 'requires_confirmation'].includes(existing.obj.status)
+  ) {
+    existing.obj.customer = session.customer;
+    return existing;
+  }
+  const data = rec.internal.paymentIntentData ?? {};
+  const pi = buildPaymentIntent(state, {
+    ...data,
+    amount: session.amount_total,
+    currency: session.currency,
+    customer: session.customer,
+    metadata: { ...(data.metadata ?? {}) },
+    shipping: data.shipping ?? (shipping ? { ...shipping, carrier: null, phone: null, tracking_number: null } : null),
+    payment_method_types: ['card'],
+  });
+  const piRec = insert(state, 'payment_intent', pi, rec.account);
+  session.payment_intent = pi.id;
+  emitEvent(state, origin, 'payment_intent.created', pi);
+  return piRec;
+}
+
+function finish(state: EmulatorState, origin: Origin, rec: Rec): 'complete' {
+  const session = rec.obj;
+  const form = rec.internal.pendingForm ?? {};
+  const pi = find(state, session.payment_intent, 'payment_intent', rec.account)?.obj;
+  const customer = session.customer ? find(state, session.customer, 'customer', rec.account)?.obj : null;
+  const billingCountry = pi?.payment_method
+    ? find(state, pi.payment_method, 'payment_method', rec.account)?.obj.billing_details.address
+    : null;
+  Object.assign(session, {
+    status: 'complete',
+    url: null,
+    payment_status:
+      session.payment_status === 'no_payment_required'
+        ? 'no_payment_required'
+        : pi?.status === 'succeeded'
+          ? 'paid'
+          : 'unpaid',
+    customer_details: {
+      address: fullAddress(form.shipping?.address ?? billingCountry ?? customer?.address),
+      business_name: null,
+      email: form.email,
+      individual_name: null,
+      name: form.name ?? form.shipping?.name ?? customer?.name ?? null,
+      phone: null,
+      tax_exempt: 'none',
+      tax_ids: [],
+    },
+    collected_information: form.shipping
+      ? { business_name: null, individual_name: null, shipping_details: clone(form.shipping) }
+      : null,
+    shipping_details: form.shipping ? clone(form.shipping) : null,
+  });
+  delete rec.internal.pendingForm;
+  state.onChange();
+  emitEvent(state, origin, 'checkout.session.completed', session);
+  return 'complete';
+}
+
+/** Expires an open session (cancelling its PaymentIntent) and emits checkout.session.expired. */
+export function expireSession(state: EmulatorState, origin: Origin, rec: Rec): void {
+  const piRec = find(state, rec.obj.payment_intent, 'payment_intent', rec.account);
+  if (piRec && ['requires_payment_method', 'requires_action', 'requires_confirmation'].includes(piRec.obj.status)) {
+    cancelPaymentIntent(state, origin, piRec, 'abandoned');
+  }
+  rec.obj.status = 'expired';
+  rec.obj.url = null;
+  state.onChange();
+  emitEvent(state, origin, 'checkout.session.expired', rec.obj);
+}
+
+/** Tick hook: expires sessions past expires_at and settles simulated async payments. */
+export function checkoutTick(state: EmulatorState): void {
+  const now = nowSec(state);
+  const sessions = allScopes(state, 'checkout.session').sort((a, b) => a.seq - b.seq);
+  for (const rec of sessions) {
+    if (rec.obj.status === 'open' && rec.obj.expires_at <= now) expireSession(state, systemOrigin(rec.account), rec);
+    const pending = rec.internal.asyncPayment;
+    if (pending && pending.dueAt <= now) settleAsync(state, rec, pending);
+  }
+}
+
+function settleAsync(state: EmulatorState, rec: Rec, pending: Obj): void {
+  delete rec.internal.asyncPayment;
+  const origin = systemOrigin(rec.account);
+  const piRec = find(state, rec.obj.payment_intent, 'payment_intent', rec.account)!;
+  const pmRec = find(state, pending.pm, 'payment_method', rec.account)!;
+  const card = lookupCard(pending.outcome === 'succeeded' ? '4242424242424242' : '4000000000000002');
+  const input: CardInput = {
+    ...pending.input,
+    card: { ...pending.input.card, decline: 'decline' in card ? card.decline : undefined },
+  };
+  try {
+    confirmWithCard(state, origin, piRec, pmRec, input, 'approve');
+    rec.obj.payment_status = 'paid';
+    state.onChange();
+    emitEvent(state, origin, 'checkout.session.async_payment_succeeded', rec.obj);
+  } catch (err) {
+    if (!(err instanceof StripeError)) throw err;
+    emitEvent(state, origin, 'checkout.session.async_payment_failed', rec.obj);
+  }
+}

@@ -1,0 +1,47 @@
+import { connectModules } from '../connect/index.ts';
+import type { ResourceModule } from '../core/state.ts';
+import { allScopes, nowSec } from '../core/state.ts';
+import { checkoutTick } from '../payments/checkout.ts';
+import { charges } from './charges.ts';
+import { checkoutSessions } from './checkout-sessions.ts';
+import { customers } from './customers.ts';
+import { events } from './events.ts';
+import { paymentIntents } from './payment-intents.ts';
+import { prices } from './prices.ts';
+import { products } from './products.ts';
+import { refunds } from './refunds.ts';
+import { webhookEndpoints } from './webhook-endpoints.ts';
+
+/** Balance transactions become `available` once their `available_on` passes on the emulator clock. */
+const balanceTransactionMaturity: ResourceModule = (_app, state) => {
+  state.hooks.tick.push((s) => {
+    const now = nowSec(s);
+    for (const rec of allScopes(s, 'balance_transaction')) {
+      if (rec.obj.status === 'pending' && rec.obj.available_on <= now) {
+        rec.obj.status = 'available';
+        s.onChange();
+      }
+    }
+  });
+};
+
+/** Checkout expiry and simulated async settlement run on every tick. */
+const checkoutTimers: ResourceModule = (_app, state) => {
+  state.hooks.tick.push(checkoutTick);
+};
+
+/** Every `/v1` resource, registered in order; Connect modules come last so their tick runs after maturation. */
+export const resourceModules: ResourceModule[] = [
+  customers,
+  products,
+  prices,
+  checkoutSessions,
+  paymentIntents,
+  charges,
+  refunds,
+  events,
+  webhookEndpoints,
+  checkoutTimers,
+  balanceTransactionMaturity,
+  ...connectModules,
+];

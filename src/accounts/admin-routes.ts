@@ -1,0 +1,178 @@
+import type { Context } from 'hono';
+import type { Clock } from '../clock.ts';
+import { withUser } from '../db/tenancy.ts';
+import type { Tx } from '../db/types.ts';
+import type { AppEnv } from '../http/context.ts';
+import { requirePlatformAdmin, userActor } from '../http/middleware.ts';
+import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
+import * as svc from './admin-users.ts';
+import { AccountKind, AdminAccount as AdminAccountOut, AdminUser as AdminUserOut, Page, Role } from './schema.ts';
+
+// Query flags arrive as strings; only the literal words count, anything else is a 400.
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const UserQuery = Page.extend({ admin: flag.optional(), suspended: flag.optional() });
+const AccountQuery = Page.extend({ suspended: flag.optional(), kind: AccountKind.optional() });
+const UserParam = z.object({ userId: z.uuid('Unknown user') });
+const AccountParam = z.object({ accountId: z.uuid('Unknown account') });
+const Reason = z.string().trim().max(1000, 'Use at most 1000 characters');
+const RequiredReason = z.strictObject({ reason: Reason.min(1, 'Give a reason') });
+const OptionalReason = z.strictObject({ reason: Reason.optional() });
+
+const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), page: z.number(), pageSize: z.number(), total: z.number() });
+const UserDetailOut = z
+  .object({
+    user: AdminUserOut,
+    memberships: z.array(
+      z.object({
+        accountId: z.uuid(),
+        slug: z.string(),
+        name: z.string(),
+        kind: AccountKind,
+        role: Role,
+        accountSuspendedAt: z.string().nullable(),
+      }),
+    ),
+    audit: z.array(
+      z.object({
+        id: z.string(),
+        action: z.string(),
+        actor: z.string(),
+        actorUserId: z.string().nullable(),
+        actorEmail: z.string().nullable(),
+        after: z.unknown(),
+        createdAt: z.string(),
+      }),
+    ),
+  })
+  .openapi('AdminUserDetail');
+
+/** Runs one audited change as the signed-in platform admin, under their RLS, and returns its result. */
+function asAdmin<T>(c: Context<AppEnv>, fn: (tx: Tx, actor: ReturnType<typeof userActor>, clock: Clock) => Promise<T>) {
+  const admin = requirePlatformAdmin(c);
+  const { db, clock } = c.get('deps');
+  return withUser(db, { sub: admin.id }, (tx) => fn(tx, userActor(c, admin.id), clock));
+}
+
+const userAction = (path: string, summary: string, body: z.ZodType) =>
+  route({
+    method: 'post',
+    path: `/admin/users/{userId}/${path}`,
+    tags: ['Admin'],
+    summary,
+    request: { params: UserParam, body: jsonBody(body) },
+    responses: { 200: jsonResponse(z.object({ user: AdminUserOut })) },
+  });
+
+/** Platform-admin user and tenant management: search, detail, admin rights, suspension. */
+export const adminAccountRoutes = createRouter()
+  .openapi(
+    route({
+      method: 'get',
+      path: '/admin/users',
+      tags: ['Admin'],
+      summary: 'Search users, filter by admin and suspended (platform admins)',
+      request: { query: UserQuery },
+      responses: { 200: jsonResponse(pageOf(AdminUserOut)) },
+    }),
+    async (c) => {
+      const admin = requirePlatformAdmin(c);
+      const f = c.req.valid('query');
+      return c.json(await withUser(c.get('deps').db, { sub: admin.id }, (tx) => svc.searchUsers(tx, f)), 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/admin/users/{userId}',
+      tags: ['Admin'],
+      summary: 'One user with memberships and recent audit events (platform admins)',
+      request: { params: UserParam },
+      responses: { 200: jsonResponse(UserDetailOut) },
+    }),
+    async (c) => {
+      const admin = requirePlatformAdmin(c);
+      const { userId } = c.req.valid('param');
+      return c.json(await withUser(c.get('deps').db, { sub: admin.id }, (tx) => svc.getUserDetail(tx, userId)), 200);
+    },
+  )
+  .openapi(userAction('grant-admin', 'Grant platform admin', OptionalReason), async (c) => {
+    const { userId } = c.req.valid('param');
+    const { reason } = c.req.valid('json') as { reason?: string };
+    const user = await asAdmin(c, (tx, actor, clock) => svc.setPlatformAdmin(tx, actor, userId, true, reason, clock));
+    return c.json({ user }, 200);
+  })
+  .openapi(
+    userAction('revoke-admin', 'Revoke platform admin (not yourself, not the last one)', OptionalReason),
+    async (c) => {
+      const { userId } = c.req.valid('param');
+      const { reason } = c.req.valid('json') as { reason?: string };
+      const user = await asAdmin(c, (tx, actor, clock) =>
+        svc.setPlatformAdmin(tx, actor, userId, false, reason, clock),
+      );
+      return c.json({ user }, 200);
+    },
+  )
+  .openapi(userAction('suspend', 'Suspend a user: ends sessions, blocks sign-in', RequiredReason), async (c) => {
+    const { userId } = c.req.valid('param');
+    const { reason } = c.req.valid('json') as { reason: string };
+    const user = await asAdmin(c, (tx, actor, clock) => svc.suspendUser(tx, actor, userId, reason, clock));
+    return c.json({ user }, 200);
+  })
+  .openapi(userAction('unsuspend', 'Lift a user suspension', OptionalReason), async (c) => {
+    const { userId } = c.req.valid('param');
+    const { reason } = c.req.valid('json') as { reason?: string };
+    const user = await asAdmin(c, (tx, actor, clock) => svc.unsuspendUser(tx, actor, userId, reason, clock));
+    return c.json({ user }, 200);
+  })
+  .openapi(
+    route({
+      method: 'get',
+      path: '/admin/accounts',
+      tags: ['Admin'],
+      summary: 'Search accounts, filter by suspended and kind (platform admins)',
+      request: { query: AccountQuery },
+      responses: { 200: jsonResponse(pageOf(AdminAccountOut)) },
+    }),
+    async (c) => {
+      const admin = requirePlatformAdmin(c);
+      const f = c.req.valid('query');
+      return c.json(await withUser(c.get('deps').db, { sub: admin.id }, (tx) => svc.searchAccounts(tx, f)), 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/admin/accounts/{accountId}/suspend',
+      tags: ['Admin'],
+      summary: 'Suspend an account: hidden from the marketplace, no new sales',
+      request: { params: AccountParam, body: jsonBody(RequiredReason) },
+      responses: { 200: jsonResponse(z.object({ id: z.uuid(), suspendedAt: z.string().nullable() })) },
+    }),
+    async (c) => {
+      const { accountId } = c.req.valid('param');
+      const { reason } = c.req.valid('json');
+      const r = await asAdmin(c, (tx, actor, clock) =>
+        svc.setAccountSuspended(tx, actor, accountId, true, reason, clock),
+      );
+      return c.json(r, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/admin/accounts/{accountId}/unsuspend',
+      tags: ['Admin'],
+      summary: 'Lift an account suspension',
+      request: { params: AccountParam, body: jsonBody(OptionalReason) },
+      responses: { 200: jsonResponse(z.object({ id: z.uuid(), suspendedAt: z.string().nullable() })) },
+    }),
+    async (c) => {
+      const { accountId } = c.req.valid('param');
+      const { reason } = c.req.valid('json');
+      const r = await asAdmin(c, (tx, actor, clock) =>
+        svc.setAccountSuspended(tx, actor, accountId, false, reason, clock),
+      );
+      return c.json(r, 200);
+    },
+  );

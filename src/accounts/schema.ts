@@ -1,0 +1,83 @@
+import { z } from '@hono/zod-openapi';
+
+export const Email = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email('Enter a valid email address'))
+  .transform((e) => e.toLowerCase())
+  .openapi({ example: 'jane@example.com' });
+export const Password = z
+  .string()
+  .min(10, 'Use at least 10 characters')
+  .max(200, 'Use at most 200 characters')
+  .openapi({ example: 'correct horse battery' });
+export const Name = z.string().trim().min(1, 'Enter a name').max(100, 'Use at most 100 characters');
+export const Slug = z
+  .string()
+  .trim()
+  .min(2, 'Use at least 2 characters')
+  .max(60, 'Use at most 60 characters')
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Use lowercase letters, digits and single hyphens');
+export const AccountKind = z.enum(['studio', 'artist', 'provider', 'organization']);
+export const Role = z.enum(['owner', 'admin', 'member']);
+export const InviteRole = z.enum(['admin', 'member']);
+
+export const SignUpInput = z.strictObject({ email: Email, password: Password, name: Name }).openapi('SignUpInput');
+export const SignInInput = z
+  .strictObject({ email: Email, password: z.string().min(1, 'Enter your password').max(200) })
+  .openapi('SignInInput');
+export const ResetRequestInput = z.strictObject({ email: Email }).openapi('PasswordResetRequest');
+export const ResetConfirmInput = z
+  .strictObject({ token: z.string().min(10).max(200), password: Password })
+  .openapi('PasswordResetConfirm');
+export const CreateAccountInput = z
+  .strictObject({ name: Name, slug: Slug, kind: AccountKind })
+  .openapi('CreateAccountInput');
+export const InviteInput = z.strictObject({ email: Email, role: InviteRole }).openapi('InviteInput');
+export const AcceptInviteInput = z.strictObject({ token: z.string().min(10).max(200) }).openapi('AcceptInviteInput');
+
+export const User = z
+  .object({ id: z.uuid(), email: z.string(), name: z.string(), isPlatformAdmin: z.boolean() })
+  .openapi('User');
+export const Membership = z
+  .object({ accountId: z.uuid(), slug: z.string(), name: z.string(), kind: AccountKind, role: Role })
+  .openapi('Membership');
+export const SessionPayload = z
+  .object({ user: User.nullable(), memberships: z.array(Membership), csrfToken: z.string() })
+  .openapi('Session');
+export const Member = z
+  .object({ userId: z.uuid(), email: z.string(), name: z.string(), role: Role, joinedAt: z.string() })
+  .openapi('Member');
+export const Invitation = z
+  .object({ id: z.uuid(), email: z.string(), role: InviteRole, createdAt: z.string(), expiresAt: z.string() })
+  .openapi('Invitation');
+export const Page = z.object({
+  q: z.string().trim().max(200).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+export const AdminUser = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    name: z.string(),
+    isPlatformAdmin: z.boolean(),
+    suspendedAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('AdminUser');
+export const AdminAccount = z
+  .object({
+    id: z.uuid(),
+    slug: z.string(),
+    name: z.string(),
+    kind: AccountKind,
+    suspendedAt: z.string().nullable(),
+    createdAt: z.string(),
+    memberCount: z.number().int(),
+  })
+  .openapi('AdminAccount');
+
+export type MembershipT = z.infer<typeof Membership>;
+export type UserT = z.infer<typeof User>;

@@ -1,0 +1,48 @@
+import { asService } from '../db/tenancy.ts';
+import type { DB } from '../db/types.ts';
+
+/** Who did something: a user, or the system component acting on its own (webhook, job, CLI). */
+export interface Actor {
+  userId?: string | null;
+  /** e.g. `user`, `webhook`, `job:reconcile`, `cli`. */
+  kind: string;
+  requestId?: string | null;
+}
+
+/** Appends an audit event; call it inside the same transaction as the change it describes. */
+export async function recordAudit(
+  db: DB,
+  actor: Actor,
+  e: {
+    accountId?: string | null;
+    action: string;
+    entityType: string;
+    entityId?: string | null;
+    before?: unknown;
+    after?: unknown;
+  },
+): Promise<void> {
+  await asService(db, (tx) =>
+    tx
+      .insertInto('audit_events')
+      .values({
+        account_id: e.accountId ?? null,
+        actor_user_id: actor.userId ?? null,
+        actor: actor.kind,
+        action: e.action,
+        entity_type: e.entityType,
+        entity_id: e.entityId ?? null,
+        before: e.before === undefined ? null : JSON.stringify(e.before),
+        after: e.after === undefined ? null : JSON.stringify(e.after),
+        request_id: actor.requestId ?? null,
+      })
+      .execute(),
+  );
+}
+
+/** Lists audit events for a tenant, newest first (RLS limits it to the tenant's admins and platform admins). */
+export async function listAudit(db: DB, accountId: string | null, limit = 50, offset = 0) {
+  let q = db.selectFrom('audit_events').selectAll().orderBy('created_at', 'desc').limit(limit).offset(offset);
+  if (accountId) q = q.where('account_id', '=', accountId);
+  return q.execute();
+}

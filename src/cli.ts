@@ -1,0 +1,166 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './db/connect.ts';
+import { migrate } from './db/migrate.ts';
+import { withService } from './db/tenancy.ts';
+import { runDoctor } from './doctor.ts';
+import { onboardDemoArtists } from './marketplace/demo.ts';
+import { DEMO_PASSWORD, seedDemo } from './seed.ts';
+import { createLogger, startPlatform } from './server.ts';
+
+const HELP = `Usage: gallerist <command> [options]
+
+Commands:
+  serve [--demo]        Start the platform (API, web app, jobs; embedded Stripe emulator without STRIPE_SECRET_KEY)
+  migrate               Apply pending database migrations
+  seed --demo           Create the demo users and data (idempotent)
+  reconcile             Catch up with Stripe: apply missed events and settle stale pending orders
+  doctor                Check configuration, database and Stripe, and say how to fix problems
+  emulator [--port N] [--host H]   Run the Stripe emulator on its own
+  help                  Show this help
+
+Configuration is read from environment variables; see README.md.`;
+
+/** CLI entry point used by bin/gallerist.js. */
+export async function main(argv: string[]): Promise<void> {
+  const [command = 'help', ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serveCommand(rest.includes('--demo'));
+      case 'migrate': {
+        const config = loadConfig();
+        const database = await openDatabase(config);
+        const applied = await migrate(database.db);
+        console.log(
+          applied.length
+            ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}`
+            : 'Database is up to date.',
+        );
+        await database.close();
+        return;
+      }
+      case 'seed': {
+        if (!rest.includes('--demo')) throw new UsageError('seed needs --demo (the only data set so far).');
+        const config = loadConfig();
+        const database = await openDatabase(config);
+        await migrate(database.db);
+        const logins = await withService(database.db, (tx) => seedDemo(tx, { storage: config }));
+        console.log(`Demo data ready. Logins (password "${DEMO_PASSWORD}"):`);
+        for (const l of logins) console.log(`  ${l.email.padEnd(30)} ${l.role}`);
+        await database.close();
+        return;
+      }
+      case 'reconcile': {
+        const config = loadConfig();
+        const logger = createLogger(config);
+        const database = await openDatabase(config);
+        await migrate(database.db);
+        const { setupStripe } = await import('./commerce/stripe.ts');
+        const { reconcile } = await import('./commerce/reconcile.ts');
+        const { systemClock } = await import('./clock.ts');
+        const setup = await setupStripe(config, logger);
+        try {
+          const r = await reconcile(database.db, setup.stripe, systemClock, {
+            publicUrl: config.publicUrl,
+            actor: { kind: 'cli' },
+          });
+          console.log(
+            r.skipped
+              ? 'Another reconcile is running; nothing done.'
+              : `Events: ${r.events} (applied ${r.applied}, already seen ${r.duplicates}, failed ${r.failed}). Pending orders checked: ${r.pendingChecked} (paid ${r.completed}, expired ${r.expired}).`,
+          );
+          if (r.failed) process.exitCode = 1;
+        } finally {
+          await setup.emulator?.stop();
+          await database.close();
+        }
+        return;
+      }
+      case 'doctor': {
+        const { registerCommerceDoctorChecks } = await import('./commerce/doctor.ts');
+        registerCommerceDoctorChecks();
+        const { registerStorageDoctorChecks } = await import('./storage/doctor.ts');
+        registerStorageDoctorChecks();
+        const ok = await runDoctor(process.env, console.log);
+        process.exitCode = ok ? 0 : 1;
+        return;
+      }
+      case 'emulator': {
+        const { runEmulatorCli } = await import('../emulator/cli.ts');
+        await runEmulatorCli(rest);
+        return;
+      }
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(HELP);
+        return;
+      default:
+        throw new UsageError(`Unknown command "${command}".`);
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(
+        `${err.message}\n\nFix the environment variables above (see README.md, "Configuration"). Run \`gallerist doctor\` for a full check.`,
+      );
+      process.exit(2);
+    }
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n\n${HELP}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+class UsageError extends Error {}
+
+async function serveCommand(demo: boolean): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  if (!existsSync(join(process.cwd(), 'web', 'dist', 'index.html'))) {
+    logger.info('building the web app (first start only)');
+    const { build } = await import('vite');
+    await build({ configFile: join(process.cwd(), 'web', 'vite.config.ts'), logLevel: 'warn' });
+  }
+  const platform = await startPlatform({ config, demo, logger });
+  if (demo && platform.stripeSetup.emulatorUrl) {
+    // The demo artist sells right away: onboarding is completed on the emulator, never on real Stripe.
+    const n = await onboardDemoArtists(
+      platform.deps.db,
+      platform.stripeSetup.stripe,
+      platform.stripeSetup.emulatorUrl,
+      platform.deps.clock,
+    );
+    if (n) logger.info({ artists: n }, 'demo artists onboarded on the Stripe emulator');
+  }
+  const base = config.publicUrl;
+  const lines = [
+    '',
+    `  Gallerist is running (${platform.database.kind === 'pglite' ? `embedded Postgres in ${config.dataDir}/db` : 'Postgres'})`,
+    '',
+    `  Storefront   ${base}/`,
+    `  Admin        ${base}/admin`,
+    `  App          ${base}/app`,
+    `  API docs     ${base}/api/docs`,
+    `  Health       ${base}/healthz`,
+    `  Mailbox      ${base}/dev/mailbox`,
+    platform.stripeSetup.emulatorUrl
+      ? `  Stripe       emulator at ${platform.stripeSetup.emulatorUrl} (dashboard: ${platform.stripeSetup.emulatorUrl}/_emulator/dashboard)`
+      : `  Stripe       ${platform.stripeSetup.mode} mode`,
+  ];
+  if (platform.demoLogins.length) {
+    lines.push('', `  Demo logins (password "${DEMO_PASSWORD}"):`);
+    for (const l of platform.demoLogins) lines.push(`    ${l.email.padEnd(30)} ${l.role}`);
+  }
+  console.log(`${lines.join('\n')}\n`);
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await platform.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}

@@ -1,0 +1,131 @@
+import { sql } from 'kysely';
+import type Stripe from 'stripe';
+import { withService } from '../db/tenancy.ts';
+import type { DB } from '../db/types.ts';
+import { AppError } from '../errors.ts';
+import { type CheckoutLine, getOffering } from './offerings.ts';
+import { getOrder, listOrderItems, type Order } from './orders.ts';
+
+/** Where Stripe sends the buyer back to; `{CHECKOUT_SESSION_ID}` is substituted by Stripe. */
+export interface CheckoutUrls {
+  successUrl: string;
+  cancelUrl: string;
+}
+
+// Checkout has no discount or tax objects we can rely on, so the lines shown must add up to the stored total by
+// themselves: items, then shipping and exclusive tax lines, or one summary line when a discount applies.
+function buildLines(order: Order, lines: CheckoutLine[]): CheckoutLine[] {
+  const sum = lines.reduce((a, l) => a + l.unitAmount * l.quantity, 0);
+  if (sum !== order.subtotal) {
+    throw new AppError('internal', 'Offering line items do not add up to the order subtotal', { orderId: order.id });
+  }
+  if (order.discount > 0) {
+    return [
+      {
+        name: `Order ${order.id.slice(0, 8)}`,
+        description: lines
+          .map((l) => `${l.quantity} × ${l.name}`)
+          .join(', ')
+          .slice(0, 500),
+        unitAmount: order.total,
+        quantity: 1,
+      },
+    ];
+  }
+  const out = [...lines];
+  if (order.shipping > 0) out.push({ name: 'Shipping', unitAmount: order.shipping, quantity: 1 });
+  if (order.tax > 0 && !order.taxInclusive) out.push({ name: 'Tax', unitAmount: order.tax, quantity: 1 });
+  return out;
+}
+
+/**
+ * Creates (or returns the existing) Stripe Checkout Session for a pending order. Prices come only from the stored
+ * order; the idempotency key makes retries and double clicks return the same session.
+ */
+export async function createCheckout(
+  db: DB,
+  stripe: Stripe,
+  orderId: string,
+  urls: CheckoutUrls,
+): Promise<{ checkoutUrl: string; sessionId: string }> {
+  return withService(db, async (tx) => {
+    const order = await getOrder(tx, orderId, { lock: true });
+    if (order.status !== 'pending')
+      throw new AppError('invalid_state', `The order is ${order.status}`, { status: order.status });
+    if (order.stripeCheckoutSessionId) {
+      const existing = await stripe.checkout.sessions.retrieve(order.stripeCheckoutSessionId);
+      if (existing.status === 'open' && existing.url) return { checkoutUrl: existing.url, sessionId: existing.id };
+      throw new AppError('invalid_state', 'The checkout for this order is no longer open', {
+        session: existing.status,
+      });
+    }
+    const offering = getOffering(order.offeringType);
+    const items = await listOrderItems(tx, order.id);
+    const raw = offering.lineItems
+      ? await offering.lineItems(tx, order, items)
+      : items.map((i) => ({ name: i.name, unitAmount: i.unitAmount, quantity: i.quantity }));
+    const lines = buildLines(order, raw);
+    const connect = offering.connect ? await offering.connect(tx, order) : null;
+    const countries = offering.shippingCountries?.(order) ?? null;
+    const expiresAt = offering.expiresAt?.(order);
+    // Offerings' own ids (bundle, organization…) travel to Stripe too, so the dashboard and other tools see them;
+    // our ids come last so an offering can never overwrite them.
+    const meta = { ...stripeMetadata(order.metadata), order_id: order.id, account_id: order.accountId };
+    const params: Stripe.Checkout.SessionCreateParams = {
+      mode: 'payment',
+      line_items: lines.map((l) => ({
+        quantity: l.quantity,
+        price_data: {
+          currency: order.currency,
+          unit_amount: l.unitAmount,
+          product_data: { name: l.name, ...(l.description ? { description: l.description } : {}) },
+        },
+      })),
+      customer_email: order.buyerEmail,
+      client_reference_id: order.id,
+      success_url: urls.successUrl,
+      cancel_url: urls.cancelUrl,
+      metadata: meta,
+      payment_intent_data: {
+        metadata: meta,
+        ...(connect
+          ? {
+              transfer_data: { destination: connect.destination },
+              application_fee_amount: connect.applicationFeeAmount,
+            }
+          : {}),
+      },
+      ...(countries?.length
+        ? {
+            shipping_address_collection: {
+              allowed_countries:
+                countries as Stripe.Checkout.SessionCreateParams.ShippingAddressCollection.AllowedCountry[],
+            },
+          }
+        : {}),
+      ...(expiresAt ? { expires_at: Math.floor(expiresAt.getTime() / 1000) } : {}),
+    };
+    const session = await stripe.checkout.sessions.create(params, { idempotencyKey: `checkout:${order.id}` });
+    await tx
+      .updateTable('orders')
+      .set({
+        stripe_checkout_session_id: session.id,
+        destination_account: connect?.destination ?? null,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', order.id)
+      .execute();
+    return { checkoutUrl: session.url ?? '', sessionId: session.id };
+  });
+}
+
+/** Stripe metadata takes at most 50 string values of ≤500 chars; keep the scalar ones that fit. */
+function stripeMetadata(m: Record<string, unknown> | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m ?? {}).slice(0, 40)) {
+    if ((typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && k.length <= 40) {
+      out[k] = String(v).slice(0, 500);
+    }
+  }
+  return out;
+}

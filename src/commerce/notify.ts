@@ -1,0 +1,66 @@
+import type { DB } from '../db/types.ts';
+import { renderEmail } from '../mail/layout.ts';
+import { queueMail } from '../mail/service.ts';
+import type { Invoice } from './invoices.ts';
+import { getOffering } from './offerings.ts';
+import type { Order, OrderItem } from './orders.ts';
+import { formatMoney } from './totals.ts';
+
+/** Queues the buyer's confirmation and the seller's sale notice in the payment's transaction. */
+export async function queueOrderPaidMails(
+  db: DB,
+  order: Order,
+  items: OrderItem[],
+  invoice: Invoice,
+  links: { publicUrl: string; accessToken: string | null },
+): Promise<void> {
+  const rows: [string, string][] = items.map((i) => [
+    `${i.quantity} × ${i.name}`,
+    formatMoney(i.lineTotal, order.currency),
+  ]);
+  rows.push(['Total', formatMoney(order.total, order.currency)]);
+  // Without a public URL (e.g. a CLI run with no PUBLIC_URL) the mails go out without links rather than not at all.
+  const base = /^https?:\/\//.test(links.publicUrl) ? links.publicUrl.replace(/\/$/, '') : null;
+  const invoiceUrl = `${base}/invoices/${invoice.id}${links.accessToken ? `?token=${links.accessToken}` : ''}`;
+  const own = getOffering(order.offeringType).buyerConfirmation;
+  if (own) {
+    await own(db, order, { invoiceNumber: invoice.number, invoiceUrl: base ? invoiceUrl : null, publicUrl: base });
+  } else {
+    const buyer = renderEmail({
+      preheader: `Order ${order.id.slice(0, 8)} is confirmed`,
+      heading: 'Thank you for your order',
+      paragraphs: [`We received your payment. Your invoice number is ${invoice.number}.`],
+      table: { rows },
+      ...(base ? { button: { label: 'View invoice', url: invoiceUrl } } : {}),
+    });
+    await queueMail(db, {
+      to: order.buyerEmail,
+      subject: `Order confirmed – invoice ${invoice.number}`,
+      ...buyer,
+      template: 'orders.confirmation',
+      accountId: order.accountId,
+    });
+  }
+  const admins = await db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select('users.email')
+    .where('memberships.account_id', '=', order.accountId)
+    .where('memberships.role', 'in', ['owner', 'admin'])
+    .execute();
+  const seller = renderEmail({
+    heading: 'You made a sale',
+    paragraphs: [`Order ${order.id.slice(0, 8)} from ${order.buyerEmail} was paid.`],
+    table: { rows },
+    ...(base ? { button: { label: 'Open order', url: `${base}/app/orders/${order.id}` } } : {}),
+  });
+  for (const a of admins) {
+    await queueMail(db, {
+      to: a.email,
+      subject: `New order: ${formatMoney(order.total, order.currency)}`,
+      ...seller,
+      template: 'orders.seller_notification',
+      accountId: order.accountId,
+    });
+  }
+}

@@ -1,0 +1,193 @@
+import type { Selectable } from 'kysely';
+import type { Actor } from '../audit/service.ts';
+import type { Database, DB } from '../db/types.ts';
+import { notFound } from '../errors.ts';
+import type { OfferingType, OrderStatus } from './tables.ts';
+import { computeTotals } from './totals.ts';
+
+/** An order as domain code sees it: amounts as numbers. */
+export interface Order {
+  id: string;
+  accountId: string;
+  buyerUserId: string | null;
+  buyerEmail: string;
+  offeringType: OfferingType;
+  currency: string;
+  subtotal: number;
+  discount: number;
+  shipping: number;
+  tax: number;
+  taxInclusive: boolean;
+  total: number;
+  status: OrderStatus;
+  stripeCheckoutSessionId: string | null;
+  stripePaymentIntentId: string | null;
+  stripeChargeId: string | null;
+  receiptUrl: string | null;
+  destinationAccount: string | null;
+  amountRefunded: number;
+  paidAt: Date | null;
+  metadata: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A stored order line. */
+export interface OrderItem {
+  id: string;
+  position: number;
+  name: string;
+  options: Record<string, unknown>;
+  unitAmount: number;
+  quantity: number;
+  lineTotal: number;
+}
+
+/** An order's money as the order views show it; one place, so a new part of the total reaches every view. */
+export function orderTotals(o: Order) {
+  return {
+    currency: o.currency,
+    subtotal: o.subtotal,
+    discount: o.discount,
+    shipping: o.shipping,
+    tax: o.tax,
+    taxInclusive: o.taxInclusive,
+    total: o.total,
+  };
+}
+
+/** Maps an `orders` row to `Order`. */
+export function toOrder(r: Selectable<Database['orders']>): Order {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    buyerUserId: r.buyer_user_id,
+    buyerEmail: r.buyer_email,
+    offeringType: r.offering_type,
+    currency: r.currency.trim(),
+    subtotal: Number(r.subtotal),
+    discount: Number(r.discount),
+    shipping: Number(r.shipping),
+    tax: Number(r.tax),
+    taxInclusive: r.tax_inclusive,
+    total: Number(r.total),
+    status: r.status,
+    stripeCheckoutSessionId: r.stripe_checkout_session_id,
+    stripePaymentIntentId: r.stripe_payment_intent_id,
+    stripeChargeId: r.stripe_charge_id,
+    receiptUrl: r.receipt_url,
+    destinationAccount: r.destination_account,
+    amountRefunded: Number(r.amount_refunded),
+    paidAt: r.paid_at,
+    metadata: r.metadata ?? {},
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Loads an order (optionally locking it `for update`); null when missing or invisible under RLS. */
+export async function findOrder(db: DB, orderId: string, opts: { lock?: boolean } = {}): Promise<Order | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(orderId)) return null;
+  let q = db.selectFrom('orders').selectAll().where('id', '=', orderId);
+  if (opts.lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row ? toOrder(row) : null;
+}
+
+/** Loads an order or throws 404. */
+export async function getOrder(db: DB, orderId: string, opts: { lock?: boolean } = {}): Promise<Order> {
+  const o = await findOrder(db, orderId, opts);
+  if (!o) throw notFound('Order', { orderId });
+  return o;
+}
+
+/** Lists an order's lines in order. */
+export async function listOrderItems(db: DB, orderId: string): Promise<OrderItem[]> {
+  const rows = await db
+    .selectFrom('order_items')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    position: r.position,
+    name: r.name,
+    options: r.options ?? {},
+    unitAmount: Number(r.unit_amount),
+    quantity: r.quantity,
+    lineTotal: Number(r.line_total),
+  }));
+}
+
+/** Input for `createOrder`: prices come from the caller's catalog lookup, never from the browser. */
+export interface CreateOrderInput {
+  accountId: string;
+  buyerUserId?: string | null;
+  buyerEmail: string;
+  offeringType: OfferingType;
+  currency: string;
+  items: Array<{ name: string; unitAmount: number; quantity: number; options?: Record<string, unknown> }>;
+  discount?: number;
+  shipping?: number;
+  taxRateBps?: number;
+  taxInclusive?: boolean;
+  metadata?: Record<string, unknown>;
+}
+
+/** Creates a pending order with its lines and first history row (run as service role). */
+export async function createOrder(db: DB, input: CreateOrderInput, actor: Actor): Promise<Order> {
+  const t = computeTotals(input.items, {
+    currency: input.currency,
+    discount: input.discount,
+    shipping: input.shipping,
+    taxRateBps: input.taxRateBps,
+    taxInclusive: input.taxInclusive,
+  });
+  const row = await db
+    .insertInto('orders')
+    .values({
+      account_id: input.accountId,
+      buyer_user_id: input.buyerUserId ?? null,
+      buyer_email: input.buyerEmail.trim().toLowerCase(),
+      offering_type: input.offeringType,
+      currency: t.currency,
+      subtotal: t.subtotal,
+      discount: t.discount,
+      shipping: t.shipping,
+      tax: t.tax,
+      tax_inclusive: t.taxInclusive,
+      total: t.total,
+      metadata: JSON.stringify(input.metadata ?? {}),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('order_items')
+    .values(
+      input.items.map((i, n) => ({
+        order_id: row.id,
+        account_id: input.accountId,
+        position: n,
+        name: i.name,
+        options: JSON.stringify(i.options ?? {}),
+        unit_amount: i.unitAmount,
+        quantity: i.quantity,
+        line_total: t.lines[n],
+      })),
+    )
+    .execute();
+  await db
+    .insertInto('order_events')
+    .values({
+      order_id: row.id,
+      account_id: input.accountId,
+      from_status: null,
+      to_status: 'pending',
+      actor: actor.kind,
+      actor_user_id: actor.userId ?? null,
+      reason: 'order created',
+    })
+    .execute();
+  return toOrder(row);
+}

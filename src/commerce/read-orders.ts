@@ -1,0 +1,75 @@
+import type { DB } from '../db/types.ts';
+import { notFound } from '../errors.ts';
+import { type Invoice, toInvoice } from './invoices.ts';
+import { findOrder, listOrderItems, type Order, type OrderItem, toOrder } from './orders.ts';
+import type { OrderStatus } from './tables.ts';
+
+/** An order with everything the order page shows. */
+export interface OrderDetail extends Order {
+  items: OrderItem[];
+  history: Array<{
+    fromStatus: string | null;
+    toStatus: string;
+    actor: string;
+    reason: string | null;
+    createdAt: Date;
+  }>;
+  refunds: Array<{ id: string; seq: number; amount: number; status: string; reason: string | null; createdAt: Date }>;
+  invoice: Invoice | null;
+}
+
+/** Lists a seller's orders newest first (RLS limits rows to what the caller may see). */
+export async function listOrders(
+  db: DB,
+  accountId: string,
+  q: { status?: OrderStatus; page: number; pageSize: number },
+): Promise<{ data: Order[]; total: number; page: number; pageSize: number }> {
+  let base = db.selectFrom('orders').where('account_id', '=', accountId);
+  if (q.status) base = base.where('status', '=', q.status);
+  const [rows, count] = await Promise.all([
+    base
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { data: rows.map(toOrder), total: Number(count.n), page: q.page, pageSize: q.pageSize };
+}
+
+/** One order with items, history, refunds and invoice; 404 when the caller may not see it. */
+export async function getOrderDetail(db: DB, orderId: string): Promise<OrderDetail> {
+  const order = await findOrder(db, orderId);
+  if (!order) throw notFound('Order', { orderId });
+  const items = await listOrderItems(db, orderId);
+  const history = await db
+    .selectFrom('order_events')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('id')
+    .execute();
+  const refunds = await db.selectFrom('refunds').selectAll().where('order_id', '=', orderId).orderBy('seq').execute();
+  const invoice = await db.selectFrom('invoices').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+  return {
+    ...order,
+    items,
+    history: history.map((h) => ({
+      fromStatus: h.from_status,
+      toStatus: h.to_status,
+      actor: h.actor,
+      reason: h.reason,
+      createdAt: h.created_at,
+    })),
+    refunds: refunds.map((r) => ({
+      id: r.id,
+      seq: r.seq,
+      amount: Number(r.amount),
+      status: r.status,
+      reason: r.reason,
+      createdAt: r.created_at,
+    })),
+    invoice: invoice ? toInvoice(invoice) : null,
+  };
+}

@@ -1,0 +1,217 @@
+import { sql } from 'kysely';
+import { withService, withUser } from '../db/tenancy.ts';
+import { forbidden, notFound } from '../errors.ts';
+import { requireUser } from '../http/middleware.ts';
+import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
+import { completeCheckoutSession } from './complete-checkout.ts';
+import { getInvoice } from './invoices.ts';
+import { listOrderItems, orderTotals, toOrder } from './orders.ts';
+import { getOrderDetail, listOrders } from './read-orders.ts';
+import { refundOrder } from './refund-order.ts';
+
+const statuses = [
+  'pending',
+  'paid',
+  'fulfilled',
+  'cancelled',
+  'expired',
+  'payment_failed',
+  'partially_refunded',
+  'refunded',
+] as const;
+const Obj = z.looseObject({ id: z.string() });
+const OrderIdParam = z.object({ orderId: z.uuid('Unknown order') });
+
+/** Orders, refunds, invoices (JSON) and the checkout return endpoint. */
+export const commerceRoutes = createRouter()
+  .openapi(
+    route({
+      method: 'get',
+      path: '/checkout/sessions/{sessionId}/complete',
+      tags: ['Commerce'],
+      summary: 'Settle a Checkout Session after the buyer returns (safe to race the webhook)',
+      request: { params: z.object({ sessionId: z.string().regex(/^cs_[\w]+$/, 'Unknown session') }) },
+      responses: { 200: jsonResponse(z.object({ orderId: z.string(), status: z.string() })) },
+    }),
+    async (c) => {
+      const { db, stripe, config } = c.get('deps');
+      const user = c.get('user');
+      const r = await completeCheckoutSession(
+        db,
+        stripe,
+        c.req.valid('param').sessionId,
+        { kind: 'checkout_return', userId: user?.id ?? null, requestId: c.get('requestId') },
+        { publicUrl: config.publicUrl },
+      ).catch((err: { type?: string }) => {
+        if (err?.type === 'StripeInvalidRequestError') throw notFound('Checkout session');
+        throw err;
+      });
+      if (!r.orderId || !r.status) throw notFound('Checkout session');
+      return c.json({ orderId: r.orderId, status: r.status }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/checkout/sessions/{sessionId}/order',
+      tags: ['Commerce'],
+      summary: 'The order behind a Checkout Session, for the buyer’s success page (the session id is the secret)',
+      request: { params: z.object({ sessionId: z.string().regex(/^cs_[\w]+$/, 'Unknown session') }) },
+      responses: { 200: jsonResponse(z.looseObject({ orderId: z.string(), status: z.string() })) },
+    }),
+    async (c) => {
+      const { sessionId } = c.req.valid('param');
+      const summary = await withService(c.get('deps').db, async (tx) => {
+        const row = await tx
+          .selectFrom('orders')
+          .selectAll()
+          .where('stripe_checkout_session_id', '=', sessionId)
+          .executeTakeFirst();
+        if (!row) return null;
+        const order = toOrder(row);
+        const [items, seller, invoice] = await Promise.all([
+          listOrderItems(tx, order.id),
+          tx.selectFrom('accounts').select('name').where('id', '=', order.accountId).executeTakeFirst(),
+          tx.selectFrom('invoices').select(['id', 'number']).where('order_id', '=', order.id).executeTakeFirst(),
+        ]);
+        return {
+          orderId: order.id,
+          status: order.status,
+          sellerName: seller?.name ?? null,
+          ...orderTotals(order),
+          amountRefunded: order.amountRefunded,
+          items: items.map((i) => ({
+            name: i.name,
+            options: i.options,
+            unitAmount: i.unitAmount,
+            quantity: i.quantity,
+            lineTotal: i.lineTotal,
+          })),
+          invoice: invoice ? { id: invoice.id, number: invoice.number } : null,
+        };
+      });
+      if (!summary) throw notFound('Checkout session');
+      return c.json(summary, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/orders/{orderId}/refunds',
+      tags: ['Commerce'],
+      summary: 'Refund part or all of an order (seller admins, platform admins)',
+      request: {
+        params: OrderIdParam,
+        body: jsonBody(
+          z.strictObject({ amount: z.number().int().positive().optional(), reason: z.string().max(500).optional() }),
+        ),
+      },
+      responses: { 201: jsonResponse(z.object({ refund: Obj, order: Obj }), 'Refund created') },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const { db, stripe } = c.get('deps');
+      const body = c.req.valid('json');
+      const r = await refundOrder(db, stripe, c.req.valid('param').orderId, body, {
+        kind: 'user',
+        userId: user.id,
+        isPlatformAdmin: user.isPlatformAdmin,
+        requestId: c.get('requestId'),
+      });
+      return c.json({ refund: { id: r.refundId, seq: r.seq, amount: r.amount }, order: r.order }, 201);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/accounts/{accountId}/orders',
+      tags: ['Commerce'],
+      summary: 'A seller’s orders (members)',
+      request: {
+        params: z.object({ accountId: z.uuid('Unknown account') }),
+        query: z.object({
+          status: z.enum(statuses).optional(),
+          page: z.coerce.number().int().min(1).default(1),
+          pageSize: z.coerce.number().int().min(1).max(100).default(20),
+        }),
+      },
+      responses: { 200: jsonResponse(z.looseObject({ data: z.array(Obj), total: z.number() })) },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const { accountId } = c.req.valid('param');
+      const q = c.req.valid('query');
+      const page = await withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
+        const { rows } = await sql<{
+          ok: boolean;
+        }>`select (app.is_member(${accountId}::uuid, 'member') or app.is_platform_admin()) as ok`.execute(tx);
+        if (!rows[0]?.ok) throw forbidden();
+        return listOrders(tx, accountId, q);
+      });
+      return c.json(page, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/orders/{orderId}',
+      tags: ['Commerce'],
+      summary: 'An order with items, history, refunds and invoice (seller members, the buyer, platform admins)',
+      request: { params: OrderIdParam },
+      responses: { 200: jsonResponse(Obj) },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const detail = await withUser(c.get('deps').db, { sub: user.id }, (tx) =>
+        getOrderDetail(tx, c.req.valid('param').orderId),
+      );
+      return c.json(detail, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/orders/{orderId}/audit',
+      tags: ['Commerce'],
+      summary: 'Audit trail of an order (seller admins, platform admins)',
+      request: { params: OrderIdParam },
+      responses: { 200: jsonResponse(z.object({ data: z.array(Obj) })) },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const { orderId } = c.req.valid('param');
+      const data = await withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
+        const order = await tx.selectFrom('orders').select('account_id').where('id', '=', orderId).executeTakeFirst();
+        if (!order) throw notFound('Order', { orderId });
+        const { rows } = await sql<{
+          ok: boolean;
+        }>`select (app.is_member(${order.account_id}::uuid, 'admin') or app.is_platform_admin()) as ok`.execute(tx);
+        if (!rows[0]?.ok) throw forbidden();
+        return tx
+          .selectFrom('audit_events')
+          .selectAll()
+          .where('entity_type', '=', 'order')
+          .where('entity_id', '=', orderId)
+          .orderBy('created_at')
+          .execute();
+      });
+      return c.json({ data }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/invoices/{invoiceId}',
+      tags: ['Commerce'],
+      summary: 'An invoice as JSON (the buyer, seller members, platform admins)',
+      request: { params: z.object({ invoiceId: z.uuid('Unknown invoice') }) },
+      responses: { 200: jsonResponse(Obj) },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const inv = await withUser(c.get('deps').db, { sub: user.id }, (tx) =>
+        getInvoice(tx, c.req.valid('param').invoiceId),
+      );
+      return c.json(inv, 200);
+    },
+  );

@@ -1,0 +1,203 @@
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../test/app.ts';
+import { withService } from '../db/tenancy.ts';
+import { testDbKind } from '../db/testing.ts';
+import type { DB } from '../db/types.ts';
+import { getOrder } from './orders.ts';
+import { countAudit, createTestOrder, registerTestOffering } from './testing.ts';
+
+let app: TestApp;
+let db: DB;
+let stripe: Stripe;
+let failOnPaid = false;
+
+async function emu(path: string, form: Record<string, string> = {}) {
+  const res = await fetch(`${app.emulatorUrl}${path}`, { method: 'POST', body: new URLSearchParams(form) });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function pay(sessionId: string) {
+  await emu(`/_emulator/checkout/sessions/${sessionId}/complete`, { card_number: '4242424242424242' });
+}
+
+const flush = () => emu('/_emulator/webhooks/flush');
+
+function postEvent(payload: string, signature?: string) {
+  const secret = app.platform.deps.config.webhookSecrets[0];
+  const sig = signature ?? stripe.webhooks.generateTestHeaderString({ payload, secret });
+  return fetch(`${app.url}/api/webhooks/stripe`, {
+    method: 'POST',
+    body: payload,
+    headers: { 'content-type': 'application/json', 'stripe-signature': sig },
+  });
+}
+
+async function sessionEvent(sessionId: string, type: string): Promise<Stripe.Event> {
+  const events = await stripe.events.list({ type, limit: 100 }).autoPagingToArray({ limit: 1000 });
+  const e = events.find((x) => (x.data.object as { id: string }).id === sessionId);
+  if (!e) throw new Error(`no ${type} for ${sessionId}`);
+  return e;
+}
+
+async function inbox(id: string) {
+  return withService(db, (tx) => tx.selectFrom('stripe_events').selectAll().where('id', '=', id).executeTakeFirst());
+}
+
+async function invoiceCount(orderId: string) {
+  const r = await withService(db, (tx) =>
+    tx.selectFrom('invoices').select('id').where('order_id', '=', orderId).execute(),
+  );
+  return r.length;
+}
+
+beforeAll(async () => {
+  registerTestOffering({ shipping: true, failOnPaid: () => failOnPaid });
+  app = await startTestApp();
+  db = app.platform.deps.db;
+  stripe = app.platform.deps.stripe;
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('Stripe webhooks', () => {
+  it('pays an order once through the emulator, then ignores 1–20 sequential redeliveries', async () => {
+    const { order, sessionId } = await createTestOrder(db, stripe, { baseUrl: app.url });
+    expect(order.total).toBe(6000 + 500 + 1140);
+    await pay(sessionId);
+    await flush();
+    const paid = await getOrder(db, order.id);
+    expect(paid.status).toBe('paid');
+    expect(paid.stripePaymentIntentId).toMatch(/^pi_/);
+    expect(paid.receiptUrl).toBeTruthy();
+    const event = await sessionEvent(sessionId, 'checkout.session.completed');
+    expect((await inbox(event.id))?.status).toBe('processed');
+    const payload = JSON.stringify(event);
+    for (let i = 0; i < 20; i++) {
+      const res = await postEvent(payload);
+      expect(res.status).toBe(200);
+      expect((await res.json()).status).toBe('duplicate');
+    }
+    expect(await countAudit(db, order.id, 'test.on_paid')).toBe(1);
+    expect(await countAudit(db, order.id, 'order.paid')).toBe(1);
+    expect(await invoiceCount(order.id)).toBe(1);
+    const mails = await app.mailbox('buyer@example.com');
+    expect(
+      mails.filter((m) => m.template === 'orders.confirmation' && m.text.includes('INV-')).length,
+    ).toBeGreaterThanOrEqual(1);
+    const sellerMails = await app.mailbox('studio@demo.gallerist.dev');
+    expect(sellerMails.some((m) => m.template === 'orders.seller_notification')).toBe(true);
+    const session = await stripe.checkout.sessions.retrieve(sessionId);
+    expect(session.metadata).toEqual({ order_id: order.id, account_id: order.accountId });
+    expect(session.amount_total).toBe(order.total);
+    expect(session.shipping_address_collection?.allowed_countries).toEqual(['DE', 'GB']);
+  });
+
+  it('answers 500 and keeps nothing when a handler fails, so the retry applies the event once', async () => {
+    await emu('/_emulator/chaos', { failure_rate: '1' });
+    const { order, sessionId } = await createTestOrder(db, stripe, { baseUrl: app.url });
+    await pay(sessionId);
+    await emu('/_emulator/chaos', { failure_rate: '0' });
+    const payload = JSON.stringify(await sessionEvent(sessionId, 'checkout.session.completed'));
+    failOnPaid = true;
+    try {
+      const res = await postEvent(payload);
+      expect(res.status).toBe(500);
+    } finally {
+      failOnPaid = false;
+    }
+    expect((await getOrder(db, order.id)).status).toBe('pending');
+    expect(await invoiceCount(order.id)).toBe(0);
+    const retry = await postEvent(payload);
+    expect(retry.status).toBe(200);
+    expect((await retry.json()).status).toBe('processed');
+    expect((await getOrder(db, order.id)).status).toBe('paid');
+    expect(await countAudit(db, order.id, 'test.on_paid')).toBe(1);
+  });
+
+  it.runIf(testDbKind() === 'postgres')('fulfils once when the same event arrives 20 times concurrently', async () => {
+    await emu('/_emulator/chaos', { failure_rate: '1' });
+    const { order, sessionId } = await createTestOrder(db, stripe, { baseUrl: app.url });
+    await pay(sessionId);
+    await emu('/_emulator/chaos', { failure_rate: '0' });
+    const payload = JSON.stringify(await sessionEvent(sessionId, 'checkout.session.completed'));
+    const results = await Promise.all(Array.from({ length: 20 }, () => postEvent(payload).then((r) => r.json())));
+    expect(results.filter((r) => r.status === 'processed')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(19);
+    expect((await getOrder(db, order.id)).status).toBe('paid');
+    expect(await countAudit(db, order.id, 'test.on_paid')).toBe(1);
+    expect(await invoiceCount(order.id)).toBe(1);
+  });
+
+  it('webhook and success page racing give one paid order and one invoice', async () => {
+    await emu('/_emulator/chaos', { failure_rate: '1' });
+    const { order, sessionId } = await createTestOrder(db, stripe, { baseUrl: app.url });
+    await pay(sessionId);
+    await emu('/_emulator/chaos', { failure_rate: '0' });
+    const payload = JSON.stringify(await sessionEvent(sessionId, 'checkout.session.completed'));
+    const [hook, page] = await Promise.all([
+      postEvent(payload),
+      fetch(`${app.url}/api/checkout/sessions/${sessionId}/complete`),
+    ]);
+    expect(hook.status).toBe(200);
+    expect(page.status).toBe(200);
+    expect(await page.json()).toEqual({ orderId: order.id, status: 'paid' });
+    expect((await getOrder(db, order.id)).status).toBe('paid');
+    expect(await countAudit(db, order.id, 'test.on_paid')).toBe(1);
+    expect(await invoiceCount(order.id)).toBe(1);
+    const again = await fetch(`${app.url}/api/checkout/sessions/${sessionId}/complete`);
+    expect((await again.json()).status).toBe('paid');
+    expect(await countAudit(db, order.id, 'order.paid')).toBe(1);
+  });
+
+  it('rejects a bad or missing signature with 400 and writes nothing', async () => {
+    const payload = JSON.stringify({
+      id: 'evt_forged_1',
+      object: 'event',
+      type: 'checkout.session.completed',
+      data: { object: {} },
+    });
+    const bad = await postEvent(payload, 't=1,v1=deadbeef');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.code).toBe('bad_request');
+    const missing = await fetch(`${app.url}/api/webhooks/stripe`, { method: 'POST', body: payload });
+    expect(missing.status).toBe(400);
+    const wrongSecret = stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_wrong' });
+    expect((await postEvent(payload, wrongSecret)).status).toBe(400);
+    const stale = stripe.webhooks.generateTestHeaderString({
+      payload,
+      secret: app.platform.deps.config.webhookSecrets[0],
+      timestamp: Math.floor(Date.now() / 1000) - 3600,
+    });
+    expect((await postEvent(payload, stale)).status).toBe(400);
+    expect(await inbox('evt_forged_1')).toBeUndefined();
+  });
+
+  it('acknowledges unknown event types and foreign sessions and stores them ignored', async () => {
+    const unknown = JSON.stringify({
+      id: 'evt_unknown_type_1',
+      object: 'event',
+      type: 'customer.created',
+      created: 1,
+      data: { object: { id: 'cus_x', object: 'customer' } },
+    });
+    const res = await postEvent(unknown);
+    expect(res.status).toBe(200);
+    expect((await inbox('evt_unknown_type_1'))?.status).toBe('ignored');
+
+    const foreign = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [
+        { quantity: 1, price_data: { currency: 'eur', unit_amount: 1500, product_data: { name: 'Not ours' } } },
+      ],
+      success_url: 'https://example.com/ok',
+    });
+    await pay(foreign.id);
+    await flush();
+    const event = await sessionEvent(foreign.id, 'checkout.session.completed');
+    expect((await inbox(event.id))?.status).toBe('ignored');
+  });
+});

@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { addMonths } from './clock.ts';
+import { ConfigError, loadConfig, parseEnv } from './config.ts';
+
+describe('configuration', () => {
+  it('applies defaults', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      DATA_DIR: './data',
+      LOG_LEVEL: 'info',
+    });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('reports every bad value at once, by name', () => {
+    try {
+      parseEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', STRIPE_SECRET_KEY: 'pk_test_1', LOG_LEVEL: 'loud' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      for (const name of ['PORT', 'DATABASE_URL', 'STRIPE_SECRET_KEY', 'LOG_LEVEL']) expect(problems).toContain(name);
+    }
+  });
+
+  it('generates a session secret once and keeps it in DATA_DIR', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gallerist-cfg-'));
+    const a = loadConfig({ DATA_DIR: dir });
+    const b = loadConfig({ DATA_DIR: dir });
+    expect(a.sessionSecret).toHaveLength(43);
+    expect(b.sessionSecret).toBe(a.sessionSecret);
+    expect(readFileSync(join(dir, 'session-secret'), 'utf8').trim()).toBe(a.sessionSecret);
+  });
+
+  it('marks cookies secure only behind https and splits rotated webhook secrets', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gallerist-cfg-'));
+    expect(loadConfig({ DATA_DIR: dir }).secureCookies).toBe(false);
+    const c = loadConfig({
+      DATA_DIR: dir,
+      PUBLIC_URL: 'https://shop.example.com/',
+      STRIPE_WEBHOOK_SECRET: 'whsec_a, whsec_b',
+    });
+    expect(c.secureCookies).toBe(true);
+    expect(c.publicUrl).toBe('https://shop.example.com');
+    expect(c.webhookSecrets).toEqual(['whsec_a', 'whsec_b']);
+  });
+
+  it('makes the CLI exit with a clear message, not a stack trace', () => {
+    let out = '';
+    let status = 0;
+    try {
+      execFileSync(process.execPath, ['bin/gallerist.js', 'migrate'], {
+        env: { ...process.env, PORT: 'not-a-port', DATA_DIR: mkdtempSync(join(tmpdir(), 'gallerist-cli-')) },
+        stdio: 'pipe',
+      });
+    } catch (err) {
+      const e = err as { status: number; stderr: Buffer };
+      status = e.status;
+      out = e.stderr.toString();
+    }
+    expect(status).toBe(2);
+    expect(out).toContain('PORT');
+    expect(out).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+});
+
+describe('clock helpers', () => {
+  it('adds calendar months, clamping the day', () => {
+    expect(addMonths(new Date('2026-01-31T10:00:00Z'), 1).toISOString()).toBe('2026-02-28T10:00:00.000Z');
+    expect(addMonths(new Date('2026-11-21T00:00:00Z'), 24).toISOString()).toBe('2028-11-21T00:00:00.000Z');
+    expect(addMonths(new Date('2028-02-29T00:00:00Z'), 12).toISOString()).toBe('2029-02-28T00:00:00.000Z');
+  });
+});

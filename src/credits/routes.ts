@@ -1,0 +1,150 @@
+import { requireRole } from '../accounts/service.ts';
+import { withService, withUser } from '../db/tenancy.ts';
+import { notFound } from '../errors.ts';
+import { requireUser } from '../http/middleware.ts';
+import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
+import { listBundles } from './bundles.ts';
+import { consumeMinutes } from './consume-minutes.ts';
+import { registerCreditOffering, startBundleCheckout } from './offering.ts';
+import { getBalances, listCustomers, listLots, listPurchases, listUsage } from './read-credits.ts';
+import * as S from './schema.ts';
+import './seed.ts';
+
+registerCreditOffering();
+
+const OrgParam = z.object({ orgId: z.uuid('Unknown organization') });
+const ProviderParam = z.object({ providerId: z.uuid('Unknown provider') });
+
+/** Expert-service credits: bundle catalog, org balances, provider customers, time logging, bundle checkout. */
+export const creditRoutes = createRouter()
+  .openapi(
+    route({
+      method: 'get',
+      path: '/credits/bundles',
+      tags: ['Credits'],
+      summary: 'Active credit bundles (optionally of one provider)',
+      request: { query: z.object({ providerId: z.uuid('Unknown provider').optional() }) },
+      responses: { 200: jsonResponse(z.object({ data: z.array(S.BundleOut) })) },
+    }),
+    async (c) => {
+      requireUser(c);
+      // The catalog is public to signed-in users; read as service so provider names (RLS-hidden) come along.
+      const data = await withService(c.get('deps').db, (tx) => listBundles(tx, c.req.valid('query').providerId));
+      return c.json({ data }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/organizations/{orgId}/credits',
+      tags: ['Credits'],
+      summary: "An organization's balances per provider, lots and usage (org members)",
+      request: { params: OrgParam },
+      responses: { 200: jsonResponse(S.OrgCreditsOut) },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const { orgId } = c.req.valid('param');
+      const { db, clock } = c.get('deps');
+      const out = await withUser(db, { sub: user.id }, async (tx) => {
+        await requireRole(tx, orgId, user.id, 'member');
+        const lots = await listLots(tx, { organizationId: orgId });
+        return {
+          balances: await getBalances(tx, orgId, clock),
+          lots,
+          usage: await listUsage(tx, { organizationId: orgId }),
+          purchases: await listPurchases(tx, lots),
+        };
+      });
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/providers/{providerId}/customers',
+      tags: ['Credits'],
+      summary: "A provider's customers with balances, lots and usage (provider admins)",
+      request: { params: ProviderParam },
+      responses: {
+        200: jsonResponse(
+          z.object({ data: z.array(S.CustomerOut), lots: z.array(S.LotOut), usage: z.array(S.UsageOut) }),
+        ),
+      },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const { providerId } = c.req.valid('param');
+      const { db, clock } = c.get('deps');
+      const out = await withUser(db, { sub: user.id }, async (tx) => {
+        await requireRole(tx, providerId, user.id, 'admin');
+        return {
+          data: await listCustomers(tx, providerId, clock),
+          lots: await listLots(tx, { providerId }),
+          usage: await listUsage(tx, { providerId }),
+        };
+      });
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/providers/{providerId}/usage',
+      tags: ['Credits'],
+      summary: 'Log time worked for a customer, paid from its credits (provider members; 409 when short)',
+      request: { params: ProviderParam, body: jsonBody(S.LogUsageInput) },
+      responses: { 201: jsonResponse(S.LogUsageOut, 'Logged') },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const { providerId } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const { db, clock } = c.get('deps');
+      const out = await withUser(db, { sub: user.id }, async (tx) => {
+        await requireRole(tx, providerId, user.id, 'member');
+        // Members may log time but not read balances (RLS), so the write and its checks run as service role.
+        return withService(tx, async (s) => {
+          const customer = await s
+            .selectFrom('provider_customers')
+            .select('organization_account_id')
+            .where('provider_account_id', '=', providerId)
+            .where('organization_account_id', '=', input.organizationId)
+            .executeTakeFirst();
+          if (!customer) throw notFound('Customer');
+          const r = await consumeMinutes(s, { providerId, ...input, actorUserId: user.id }, clock);
+          const balance = await getBalances(s, input.organizationId, clock);
+          const minutes = balance.find((b) => b.providerId === providerId)?.minutes ?? 0;
+          return { usageId: r.usageId, taken: r.taken, balanceMinutes: minutes };
+        });
+      });
+      return c.json(out, 201);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/credits/checkout',
+      tags: ['Credits'],
+      summary: 'Buy a credit bundle for an organization via Stripe Checkout (org admins)',
+      request: { body: jsonBody(S.CheckoutInput) },
+      responses: { 201: jsonResponse(z.object({ checkoutUrl: z.string(), orderId: z.string() }), 'Checkout opened') },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const input = c.req.valid('json');
+      const { db, stripe, config } = c.get('deps');
+      await withUser(db, { sub: user.id }, (tx) => requireRole(tx, input.organizationId, user.id, 'admin'));
+      const base = config.publicUrl;
+      const out = await startBundleCheckout(
+        db,
+        stripe,
+        { ...input, buyerUserId: user.id, buyerEmail: user.email },
+        (org) => ({
+          successUrl: `${base}/org/${org.slug}?payment=success&session_id={CHECKOUT_SESSION_ID}`,
+          cancelUrl: `${base}/expert-services?payment=cancelled`,
+        }),
+      );
+      return c.json(out, 201);
+    },
+  );

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import type { DB } from './types.ts';
+
+export const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+// Arbitrary constant: every Gallerist instance contends for the same advisory lock.
+const MIGRATION_LOCK = 7_160_514_220;
+
+/** A migration file on disk: `NNNN_name.sql`. */
+export interface MigrationFile {
+  version: string;
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+/** Lists migration files in the order they apply. */
+export function listMigrations(dir = migrationsDir): MigrationFile[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((f) => {
+      const body = readFileSync(join(dir, f), 'utf8');
+      return {
+        version: f.slice(0, 4),
+        name: f.slice(5, -4),
+        sql: body,
+        checksum: createHash('sha256').update(body).digest('hex').slice(0, 16),
+      };
+    });
+}
+
+/** Applies pending migrations, each in its own transaction under an advisory lock; returns those applied. */
+export async function migrate(db: DB, dir = migrationsDir): Promise<string[]> {
+  const applied: string[] = [];
+  for (const m of listMigrations(dir)) {
+    const did = await db.transaction().execute(async (tx) => {
+      // The lock serialises concurrent instances; the re-check under it makes each file apply exactly once.
+      await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(tx);
+      await sql`create table if not exists schema_migrations (
+        version text primary key, name text not null, checksum text not null,
+        applied_at timestamptz not null default now())`.execute(tx);
+      const row = await tx
+        .selectFrom('schema_migrations')
+        .select(['checksum'])
+        .where('version', '=', m.version)
+        .executeTakeFirst();
+      if (row) return false;
+      await sql.raw(m.sql).execute(tx);
+      await tx
+        .insertInto('schema_migrations')
+        .values({ version: m.version, name: m.name, checksum: m.checksum })
+        .execute();
+      return true;
+    });
+    if (did) applied.push(`${m.version}_${m.name}`);
+  }
+  return applied;
+}

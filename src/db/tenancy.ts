@@ -1,0 +1,61 @@
+import { sql } from 'kysely';
+import type { DB, Tx } from './types.ts';
+
+/** What a request is allowed to be: the Supabase-style JWT claims set per transaction. */
+export interface Claims {
+  sub: string;
+  role?: 'authenticated';
+  email?: string;
+  [key: string]: unknown;
+}
+
+// Claims and role in one round trip (set_config('role', …, true) is SET LOCAL ROLE, as PostgREST does it): every
+// request pays this, and on PGlite's single connection round trips are the cost.
+async function enter(tx: Tx, role: 'authenticated' | 'anon' | 'service_role', claims: string): Promise<void> {
+  await sql`select set_config('request.jwt.claims', ${claims}, true), set_config('role', ${role}, true)`.execute(tx);
+}
+
+/** Runs `fn` in a transaction as role `authenticated` with `request.jwt.claims`, so RLS applies. */
+export async function withUser<T>(db: DB, claims: Claims, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (tx) => {
+    await enter(tx, 'authenticated', JSON.stringify({ role: 'authenticated', ...claims }));
+    return fn(tx);
+  });
+}
+
+/** Runs `fn` in a transaction as anonymous visitor (RLS applies, no user). */
+export async function withAnon<T>(db: DB, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (tx) => {
+    await enter(tx, 'anon', '{"role":"anon"}');
+    return fn(tx);
+  });
+}
+
+/**
+ * Runs `fn` in a transaction as `service_role` (bypasses RLS): webhooks, jobs, auth bookkeeping. Inside an
+ * existing transaction it switches role there (see asService) so the work commits or rolls back with it.
+ */
+export async function withService<T>(db: DB, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return asService(db, (tx) => fn(tx as Tx));
+  return db.transaction().execute(async (tx) => {
+    await enter(tx, 'service_role', '{"role":"service_role"}');
+    return fn(tx);
+  });
+}
+
+/**
+ * Runs `fn` as service_role inside the caller's transaction, then restores the caller's role: for server-side
+ * effects of a user action (audit rows, outgoing mail, jobs) that users may cause but never read or forge.
+ */
+export async function asService<T>(tx: DB, fn: (tx: DB) => Promise<T>): Promise<T> {
+  if (!tx.isTransaction) return withService(tx, (t) => fn(t));
+  const { rows } = await sql<{ r: string }>`select current_user as r`.execute(tx);
+  const previous = rows[0].r;
+  if (previous !== 'authenticated' && previous !== 'anon') return fn(tx);
+  await sql`set local role service_role`.execute(tx);
+  try {
+    return await fn(tx);
+  } finally {
+    await sql.raw(`set local role ${previous}`).execute(tx);
+  }
+}

@@ -1,0 +1,128 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { sql } from 'kysely';
+import { adminAccountRoutes } from '../accounts/admin-routes.ts';
+import { accountRoutes } from '../accounts/routes.ts';
+import { invoicePages } from '../commerce/invoice-pages.ts';
+import { commerceRoutes } from '../commerce/routes.ts';
+import { webhookRoutes } from '../commerce/webhook-route.ts';
+import { creditRoutes } from '../credits/routes.ts';
+import { AppError } from '../errors.ts';
+import { mailboxRoutes } from '../mail/routes.ts';
+import { marketplaceRoutes } from '../marketplace/routes.ts';
+import { shopRoutes } from '../shop/routes.ts';
+import type { AppEnv, Deps } from './context.ts';
+import { renderApiDocs } from './docs.ts';
+import { csrfProtection, errorHandler, requestContext, sessionLoader } from './middleware.ts';
+import { createRouter } from './openapi.ts';
+
+export const webDist = join(process.cwd(), 'web', 'dist');
+
+// Paths authenticated by something other than the browser session (e.g. Stripe signatures).
+const csrfExempt = (path: string) => path.startsWith('/api/webhooks/');
+
+/** The JSON API: every domain's routes, one OpenAPI document. */
+export function createApi() {
+  const api = createRouter();
+  api.route('/', accountRoutes);
+  api.route('/', adminAccountRoutes);
+  api.route('/', commerceRoutes);
+  api.route('/', webhookRoutes);
+  api.route('/', creditRoutes);
+  api.route('/', shopRoutes);
+  api.route('/', marketplaceRoutes);
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Gallerist',
+      version: '0.1.0',
+      description:
+        'Commerce for galleries, studios, artists and service providers. State-changing calls need the x-csrf-token header (double-submit of the gallerist_csrf cookie).',
+    },
+  });
+  return api;
+}
+
+/** Builds the whole HTTP app: API, health, docs, dev mailbox and the web SPA. */
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.onError(errorHandler);
+  app.use('*', requestContext(deps));
+  // JSON bodies are small; only the multipart upload routes accept large bodies (photos, artwork images, logos).
+  const jsonLimit = bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: () => {
+      throw new AppError('payload_too_large', 'The request body is larger than 1 MB');
+    },
+  });
+  const uploadLimit = bodyLimit({
+    maxSize: 200 * 1024 * 1024,
+    onError: () => {
+      throw new AppError('payload_too_large', 'The upload is larger than 200 MB; upload fewer files at once');
+    },
+  });
+  app.use('/api/*', (c, next) =>
+    /\/(images|photos|logo)$/.test(c.req.path) && c.req.method === 'POST' ? uploadLimit(c, next) : jsonLimit(c, next),
+  );
+  app.use('/api/*', csrfProtection(csrfExempt));
+  app.use('/api/*', sessionLoader());
+
+  let stripeHealth: { ok: boolean; at: number; error?: string } | undefined;
+  app.get('/healthz', async (c) => {
+    const db = await sql`select 1 as ok`
+      .execute(deps.db)
+      .then(() => ({ ok: true }))
+      .catch((e: Error) => ({ ok: false, error: e.message }));
+    // Cache the Stripe probe: health checks must not hammer the payment provider.
+    if (!stripeHealth || Date.now() - stripeHealth.at > 30_000) {
+      stripeHealth = await deps.stripe.balance
+        .retrieve()
+        .then(() => ({ ok: true, at: Date.now() }))
+        .catch((e: Error) => ({ ok: false, at: Date.now(), error: e.message }));
+    }
+    const stripe = {
+      ok: stripeHealth.ok,
+      mode: deps.emulatorUrl ? 'emulator' : deps.config.STRIPE_SECRET_KEY?.includes('_live_') ? 'live' : 'test',
+      ...(stripeHealth.error ? { error: stripeHealth.error } : {}),
+    };
+    const ok = db.ok && stripe.ok;
+    return c.json({ status: ok ? 'ok' : 'degraded', database: db, stripe }, ok ? 200 : 503);
+  });
+
+  const api = createApi();
+  app.route('/api', api);
+  let docsHtml: string | undefined;
+  app.get('/api/docs', (c) => {
+    docsHtml ??= renderApiDocs(
+      api.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Gallerist', version: '0.1.0' } }),
+    );
+    return c.html(docsHtml);
+  });
+  app.all('/api/*', () => {
+    throw new AppError('not_found', 'No such API route');
+  });
+
+  app.route(
+    '/dev',
+    mailboxRoutes(() => deps.db),
+  );
+  // Invoice pages live outside /api (printable, linkable), so they load the session themselves.
+  app.use('/invoices/*', sessionLoader());
+  app.route('/', invoicePages);
+
+  // The SPA: static assets, then index.html for client-side routes.
+  app.use('/*', serveStatic({ root: webDist.replace(`${process.cwd()}/`, '') }));
+  let indexHtml: string | undefined;
+  app.get('*', (c) => {
+    const file = join(webDist, 'index.html');
+    if (!existsSync(file)) {
+      return c.text('The web app is not built yet. Run `npm run build:web` (npm start does this for you).', 503);
+    }
+    indexHtml ??= readFileSync(file, 'utf8');
+    return c.html(indexHtml);
+  });
+  return app;
+}

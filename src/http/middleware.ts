@@ -1,0 +1,175 @@
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { HTTPException } from 'hono/http-exception';
+import { getSessionUser } from '../accounts/service.ts';
+import { withService } from '../db/tenancy.ts';
+import { AppError, isAppError } from '../errors.ts';
+import type { AppEnv, AuthUser, Deps } from './context.ts';
+import { errorStatus } from './errors.ts';
+
+export const SESSION_COOKIE = 'gallerist_session';
+export const CSRF_COOKIE = 'gallerist_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** Attaches deps, a request id (honouring a sane incoming one) and a child logger. */
+export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const id = incoming && /^[\w.-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+    c.set('deps', deps);
+    c.set('requestId', id);
+    c.set('log', deps.logger.child({ reqId: id }));
+    c.set('user', null);
+    c.set('sessionId', null);
+    c.header('x-request-id', id);
+    const start = performance.now();
+    await next();
+    const ms = Math.round(performance.now() - start);
+    const level = c.res.status >= 500 ? 'error' : 'info';
+    if (c.req.path !== '/healthz') {
+      c.get('log')[level]({ method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request');
+    }
+  };
+}
+
+/** Renders any thrown error as `{error:{code,message,details}}`; only unexpected errors become 500s. */
+export function errorHandler(err: Error, c: Context<AppEnv>): Response {
+  if (isAppError(err)) {
+    return c.json({ error: { code: err.code, message: err.message, details: err.details } }, errorStatus[err.code]);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const msg = err.message || 'Bad request';
+    const code = status === 413 ? 'payload_too_large' : /json/i.test(msg) ? 'invalid_json' : 'bad_request';
+    const message = code === 'invalid_json' ? 'The request body is not valid JSON' : msg;
+    return c.json({ error: { code, message, details: null } }, status === 413 ? 413 : 400);
+  }
+  const pgCode = (err as { code?: unknown }).code;
+  if (pgCode === '40001' || pgCode === '40P01') {
+    // Lost a serialization or deadlock race: nothing was written, and the client may safely retry.
+    c.get('log')?.warn({ err }, 'transaction conflict');
+    return c.json(
+      { error: { code: 'conflict', message: 'The request collided with another; please retry', details: null } },
+      409,
+    );
+  }
+  if (err.name?.startsWith('Stripe') && 'type' in err) {
+    c.get('log')?.error({ err }, 'stripe error');
+    return c.json(
+      { error: { code: 'upstream_error', message: `Payment provider error: ${err.message}`, details: null } },
+      502,
+    );
+  }
+  c.get('log')?.error({ err }, 'unhandled error');
+  return c.json(
+    {
+      error: {
+        code: 'internal',
+        message: 'Something went wrong on our side',
+        details: { requestId: c.get('requestId') },
+      },
+    },
+    500,
+  );
+}
+
+/** Loads the signed-in user from the session cookie, if any. */
+export function sessionLoader(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token && token.length < 200) {
+      const { db, clock } = c.get('deps');
+      const found = await withService(db, (tx) => getSessionUser(tx, token, clock));
+      if (found) {
+        c.set('user', found.user);
+        c.set('sessionId', found.sessionId);
+      }
+    }
+    await next();
+  };
+}
+
+/** Returns the signed-in user or throws 401. */
+export function requireUser(c: Context<AppEnv>): AuthUser {
+  const user = c.get('user');
+  if (!user) throw new AppError('unauthenticated', 'Sign in to continue');
+  return user;
+}
+
+/** Returns the signed-in platform admin or throws 401/403. */
+export function requirePlatformAdmin(c: Context<AppEnv>): AuthUser {
+  const user = requireUser(c);
+  if (!user.isPlatformAdmin) throw new AppError('forbidden', 'Platform admins only');
+  return user;
+}
+
+/** The audit actor for a change made by a signed-in user in this request. */
+export function userActor(c: Context<AppEnv>, userId: string) {
+  return { kind: 'user', userId, requestId: c.get('requestId') };
+}
+
+/** Returns the CSRF token for this browser, issuing the cookie when missing. */
+export function ensureCsrfToken(c: Context<AppEnv>): string {
+  const existing = getCookie(c, CSRF_COOKIE);
+  if (existing && /^[\w-]{20,100}$/.test(existing)) return existing;
+  const token = randomBytes(24).toString('base64url');
+  setCookie(c, CSRF_COOKIE, token, {
+    path: '/',
+    sameSite: 'Lax',
+    secure: c.get('deps').config.secureCookies,
+    httpOnly: false,
+    maxAge: 60 * 60 * 24 * 365,
+  });
+  return token;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Double-submit CSRF check on state-changing API calls; webhooks authenticate by signature instead. */
+export function csrfProtection(exempt: (path: string) => boolean): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = ensureCsrfToken(c);
+    if (!SAFE_METHODS.has(c.req.method) && !exempt(c.req.path)) {
+      const sent = c.req.header(CSRF_HEADER) ?? '';
+      const a = Buffer.from(sent);
+      const b = Buffer.from(token);
+      if (a.length !== b.length || !timingSafeEqual(a, b) || !getCookie(c, CSRF_COOKIE)) {
+        throw new AppError('csrf_failed', 'Missing or invalid CSRF token. Reload the page and try again.');
+      }
+    }
+    await next();
+  };
+}
+
+/** Sets the session cookie with the platform's cookie policy. */
+export function setSessionCookie(c: Context<AppEnv>, token: string, expires: Date): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: c.get('deps').config.secureCookies,
+    expires,
+  });
+}
+
+/** The client address, for rate limiting and session metadata (see `pickClientIp` for proxies). */
+export function clientIp(c: Context<AppEnv>): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  const socket = env?.incoming?.socket?.remoteAddress ?? 'local';
+  return pickClientIp(socket, c.req.header('x-forwarded-for'), c.get('deps').config.TRUST_PROXY);
+}
+
+/**
+ * The client behind `hops` trusted proxies: each proxy appends the address it received from, so the client is the
+ * hops-th entry from the right. Entries further left are whatever the client sent and are never trusted; with no
+ * trusted proxies the header is ignored, so a client can't pick its own rate-limit key.
+ */
+export function pickClientIp(socket: string, forwardedFor: string | undefined, hops: number): string {
+  if (hops <= 0 || !forwardedFor) return socket;
+  const chain = forwardedFor
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return chain[Math.max(0, chain.length - hops)] ?? socket;
+}

@@ -1,0 +1,248 @@
+import { sql } from 'kysely';
+import pino from 'pino';
+import type { Clock } from '../clock.ts';
+import { withService } from '../db/tenancy.ts';
+import type { DB } from '../db/types.ts';
+
+/** What a handler gets besides its payload. */
+export interface JobContext {
+  db: DB;
+  clock: Clock;
+  /** 1 on the first run, incremented on every claim (including reclaims after a crashed worker). */
+  attempt: number;
+  maxAttempts: number;
+  jobId: string;
+  logger: pino.Logger;
+}
+
+export type JobHandler<P = any> = (payload: P, ctx: JobContext) => Promise<void>;
+
+export interface EnqueueOptions {
+  /** When to run; omitted means "as soon as possible", whatever the runner's clock says. */
+  runAt?: Date;
+  /** At most one live (queued/running) job per key; a second enqueue returns the existing id. */
+  uniqueKey?: string;
+  maxAttempts?: number;
+}
+
+export interface RunOptions {
+  workerId: string;
+  clock: Clock;
+  limit?: number;
+  lockSeconds?: number;
+  logger?: pino.Logger;
+}
+
+const registry = new Map<string, JobHandler>();
+const maxErrorLength = 4000;
+
+/** Default logger when callers pass none: warnings and errors only. */
+export const defaultJobLogger: pino.Logger = pino({ name: 'jobs', level: 'warn' });
+
+/** Registers the handler for job `name`; domains call this at import time. */
+export function defineJob<P = any>(name: string, handler: JobHandler<P>): void {
+  registry.set(name, handler as JobHandler);
+}
+
+/** Forgets every registered handler (tests). */
+export function clearJobDefinitions(): void {
+  registry.clear();
+}
+
+/** Names of the registered job handlers. */
+export function jobNames(): string[] {
+  return [...registry.keys()];
+}
+
+/** Retry delay after `attempts` failed runs: min(2^attempts * 5s, 1h), ±20% jitter so retries spread out. */
+export function backoffMs(attempts: number, random: () => number = Math.random): number {
+  const base = Math.min(2 ** attempts * 5_000, 3_600_000);
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/** Queues a job in `db` (a transaction makes it atomic with the caller's writes); returns its id. */
+export async function enqueueJob(
+  db: DB,
+  name: string,
+  payload: unknown = {},
+  options: EnqueueOptions = {},
+): Promise<{ id: string; created: boolean }> {
+  return withService(db, async (tx) => {
+    // Retry: the conflicting live job may finish between our insert and the lookup.
+    for (let i = 0; i < 3; i++) {
+      const inserted = await tx
+        .insertInto('jobs')
+        .values({
+          name,
+          payload: JSON.stringify(payload ?? {}),
+          unique_key: options.uniqueKey ?? null,
+          ...(options.runAt ? { run_at: options.runAt } : {}),
+          ...(options.maxAttempts ? { max_attempts: options.maxAttempts } : {}),
+        })
+        // The predicate must match jobs_unique_live literally for Postgres to infer the partial index.
+        .onConflict((oc) =>
+          oc
+            .column('unique_key')
+            .where(sql<boolean>`unique_key is not null and status in ('queued', 'running')`)
+            .doNothing(),
+        )
+        .returning('id')
+        .executeTakeFirst();
+      if (inserted) return { id: String(inserted.id), created: true };
+      const live = await tx
+        .selectFrom('jobs')
+        .select('id')
+        .where('unique_key', '=', options.uniqueKey!)
+        .where('status', 'in', ['queued', 'running'])
+        .executeTakeFirst();
+      if (live) return { id: String(live.id), created: false };
+    }
+    throw new Error(`could not enqueue job ${name} with unique key ${options.uniqueKey}`);
+  });
+}
+
+interface ClaimedJob {
+  id: string;
+  name: string;
+  payload: unknown;
+  attempts: number;
+  maxAttempts: number;
+}
+
+// Claims in its own short transaction so row locks are released before handlers run.
+async function claimJobs(db: DB, workerId: string, now: Date, limit: number, lockSeconds: number) {
+  return withService(db, async (tx) => {
+    const rows = await tx
+      .selectFrom('jobs')
+      .select(['id', 'attempts', 'max_attempts', 'status'])
+      .where((eb) =>
+        eb.or([
+          // A job enqueued without runAt has run_at = created_at: due at once even if the clock lags the DB.
+          eb.and([
+            eb('status', '=', 'queued'),
+            eb.or([eb('run_at', '<=', now), eb.and([eb('attempts', '=', 0), eb('run_at', '=', eb.ref('created_at'))])]),
+          ]),
+          eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
+        ]),
+      )
+      .orderBy('run_at')
+      .orderBy('id')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    if (rows.length === 0) return [];
+    // A reclaimed job that already used its last attempt probably crashed its worker: stop retrying it.
+    const exhausted = rows.filter((r) => r.status === 'running' && r.attempts >= r.max_attempts).map((r) => r.id);
+    if (exhausted.length > 0) {
+      await tx
+        .updateTable('jobs')
+        .set({
+          status: 'failed',
+          finished_at: now,
+          locked_by: null,
+          locked_until: null,
+          last_error: 'lease expired on the final attempt (worker crashed or timed out)',
+        })
+        .where('id', 'in', exhausted)
+        .execute();
+    }
+    const ids = rows.filter((r) => !exhausted.includes(r.id)).map((r) => r.id);
+    if (ids.length === 0) return [];
+    const claimed = await tx
+      .updateTable('jobs')
+      .set((eb) => ({
+        status: 'running',
+        locked_by: workerId,
+        locked_until: new Date(now.getTime() + lockSeconds * 1000),
+        attempts: eb('attempts', '+', 1),
+      }))
+      .where('id', 'in', ids)
+      .returning(['id', 'name', 'payload', 'attempts', 'max_attempts'])
+      .execute();
+    return claimed
+      .map(
+        (r): ClaimedJob => ({
+          id: String(r.id),
+          name: r.name,
+          payload: r.payload,
+          attempts: r.attempts,
+          maxAttempts: r.max_attempts,
+        }),
+      )
+      .sort((a, b) => Number(a.id) - Number(b.id));
+  });
+}
+
+function errorMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message || err.name : String(err);
+  return msg.length > maxErrorLength ? `${msg.slice(0, maxErrorLength)}…` : msg;
+}
+
+// Updates only while we still hold the lease, so a reclaimed job isn't clobbered by a slow worker.
+async function finishJob(db: DB, job: ClaimedJob, workerId: string, now: Date, error: string | null, fatal = false) {
+  const retry = error !== null && !fatal && job.attempts < job.maxAttempts;
+  await withService(db, (tx) =>
+    tx
+      .updateTable('jobs')
+      .set(
+        error === null
+          ? { status: 'done', finished_at: now, locked_by: null, locked_until: null, last_error: null }
+          : retry
+            ? {
+                status: 'queued',
+                run_at: new Date(now.getTime() + backoffMs(job.attempts)),
+                locked_by: null,
+                locked_until: null,
+                last_error: error,
+              }
+            : { status: 'failed', finished_at: now, locked_by: null, locked_until: null, last_error: error },
+      )
+      .where('id', '=', job.id)
+      .where('status', '=', 'running')
+      .where('locked_by', '=', workerId)
+      .where('attempts', '=', job.attempts)
+      .execute(),
+  );
+}
+
+async function runOne(db: DB, job: ClaimedJob, opts: RunOptions, logger: pino.Logger): Promise<void> {
+  const log = logger.child({ job: job.name, jobId: job.id, attempt: job.attempts });
+  const handler = registry.get(job.name);
+  if (!handler) {
+    log.error('no handler registered for job');
+    await finishJob(db, job, opts.workerId, opts.clock.now(), `no handler registered for job "${job.name}"`, true);
+    return;
+  }
+  try {
+    await handler(job.payload, {
+      db,
+      clock: opts.clock,
+      attempt: job.attempts,
+      maxAttempts: job.maxAttempts,
+      jobId: job.id,
+      logger: log,
+    });
+  } catch (err) {
+    const final = job.attempts >= job.maxAttempts;
+    log[final ? 'error' : 'warn']({ err }, final ? 'job failed permanently' : 'job failed, will retry');
+    await finishJob(db, job, opts.workerId, opts.clock.now(), errorMessage(err));
+    return;
+  }
+  await finishJob(db, job, opts.workerId, opts.clock.now(), null);
+}
+
+/** Claims up to `limit` due jobs and runs them; returns how many were claimed. */
+export async function runDueJobs(db: DB, opts: RunOptions): Promise<number> {
+  const logger = opts.logger ?? defaultJobLogger;
+  const jobs = await claimJobs(db, opts.workerId, opts.clock.now(), opts.limit ?? 10, opts.lockSeconds ?? 300);
+  await Promise.all(
+    jobs.map((job) =>
+      runOne(db, job, opts, logger).catch((err) => {
+        // Recording the outcome failed (DB down?): the lease expires and the job is reclaimed later.
+        logger.error({ err, jobId: job.id }, 'could not record job outcome');
+      }),
+    ),
+  );
+  return jobs.length;
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type pino from 'pino';
+import type { Clock } from '../clock.ts';
+import type { DB } from '../db/types.ts';
+import { defaultJobLogger, runDueJobs } from './queue.ts';
+import { enqueueDueSchedules } from './schedules.ts';
+
+export {
+  backoffMs,
+  clearJobDefinitions,
+  defineJob,
+  type EnqueueOptions,
+  enqueueJob,
+  type JobContext,
+  type JobHandler,
+  jobNames,
+  type RunOptions,
+  runDueJobs,
+} from './queue.ts';
+export { clearSchedulePayloads, enqueueDueSchedules, type ScheduleOptions, scheduleRecurring } from './schedules.ts';
+
+export interface JobRunnerOptions {
+  clock: Clock;
+  intervalMs?: number;
+  workerId?: string;
+  logger?: pino.Logger;
+  /** Jobs claimed per batch. */
+  batchSize?: number;
+  lockSeconds?: number;
+}
+
+export interface JobRunner {
+  /** Stops polling and waits for the in-flight tick. */
+  stop(): Promise<void>;
+  /** Runs one tick now (or joins the one in flight): due schedules, then jobs until none are due. */
+  tick(): Promise<void>;
+}
+
+// Bounds one tick so a flood of jobs can't starve the stop() call or the next schedule check.
+const maxBatchesPerTick = 100;
+
+/** A worker id unique per process and runner: host, pid and a random suffix. */
+export function defaultWorkerId(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
+/** Starts polling for schedules and jobs on an unref'd timer; errors are logged, never thrown. */
+export function startJobRunner(db: DB, options: JobRunnerOptions): JobRunner {
+  const { clock, intervalMs = 1000 } = options;
+  const workerId = options.workerId ?? defaultWorkerId();
+  const logger = (options.logger ?? defaultJobLogger).child({ workerId });
+  let inFlight: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  async function work(): Promise<void> {
+    try {
+      await enqueueDueSchedules(db, clock);
+      for (let i = 0; i < maxBatchesPerTick && !stopped; i++) {
+        const n = await runDueJobs(db, {
+          workerId,
+          clock,
+          logger,
+          limit: options.batchSize,
+          lockSeconds: options.lockSeconds,
+        });
+        if (n === 0) break;
+      }
+    } catch (err) {
+      logger.error({ err }, 'job runner tick failed');
+    }
+  }
+
+  function tick(): Promise<void> {
+    // Never overlap: a second caller joins the tick that is already running.
+    if (!inFlight) {
+      inFlight = work().finally(() => {
+        inFlight = null;
+      });
+    }
+    return inFlight;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      timer = null;
+      void tick().then(schedule);
+    }, intervalMs);
+    // The runner alone must not keep the process alive.
+    timer.unref();
+  }
+
+  schedule();
+  logger.debug({ intervalMs }, 'job runner started');
+  return {
+    tick,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (inFlight) await inFlight;
+    },
+  };
+}

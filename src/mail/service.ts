@@ -1,0 +1,218 @@
+import { sql } from 'kysely';
+import nodemailer, { type Transporter } from 'nodemailer';
+import pino from 'pino';
+import { type Clock, systemClock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import { withService } from '../db/tenancy.ts';
+import type { DB } from '../db/types.ts';
+import { AppError } from '../errors.ts';
+import { defineJob, enqueueJob } from '../jobs/runner.ts';
+
+/** One outbox message as the rest of the platform sees it. */
+export interface MailMessage {
+  id: string;
+  accountId: string | null;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  template: string;
+  status: 'queued' | 'sent' | 'failed' | 'captured';
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+export interface QueueMailInput {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** A stable name such as `orders.receipt`, so tests and the dev mailbox can tell messages apart. */
+  template: string;
+  accountId?: string | null;
+}
+
+export interface DeliverOptions {
+  from?: string;
+  clock?: Clock;
+  /** The job's last attempt: a failure marks the message failed instead of leaving it queued. */
+  final?: boolean;
+}
+
+export const mailSendJob = 'mail.send';
+const defaultFrom = 'Gallerist <no-reply@gallerist.local>';
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Deliberately loose (one @, a dotted domain, no spaces or header-breaking characters); the SMTP server is the judge.
+const emailPattern = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+
+/** True when `value` looks like a deliverable email address. */
+export function isEmailAddress(value: string): boolean {
+  return value.length <= 254 && emailPattern.test(value);
+}
+
+function toMessage(r: {
+  id: string;
+  account_id: string | null;
+  to_address: string;
+  subject: string;
+  html: string;
+  text: string;
+  template: string;
+  status: MailMessage['status'];
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+}): MailMessage {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    to: r.to_address,
+    subject: r.subject,
+    html: r.html,
+    text: r.text,
+    template: r.template,
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+  };
+}
+
+/** Stores a message in the outbox and enqueues its delivery in the same transaction; returns its id. */
+export async function queueMail(db: DB, input: QueueMailInput): Promise<{ id: string }> {
+  const to = input.to.trim();
+  if (!isEmailAddress(to)) {
+    throw new AppError('validation_failed', 'Recipient must be a valid email address', { field: 'to' });
+  }
+  if (!input.template) throw new AppError('validation_failed', 'Mail template name is required', { field: 'template' });
+  // Header injection guard: a subject can never carry line breaks.
+  const subject = input.subject.replace(/[\r\n]+/g, ' ').trim();
+  return withService(db, async (tx) => {
+    const row = await tx
+      .insertInto('mail_outbox')
+      .values({
+        to_address: to,
+        subject,
+        html: input.html,
+        text: input.text,
+        template: input.template,
+        account_id: input.accountId ?? null,
+        // clock_timestamp, not now(): messages queued in one transaction still sort in order.
+        created_at: sql<Date>`clock_timestamp()`,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await enqueueJob(tx, mailSendJob, { id: row.id }, { uniqueKey: `mail:${row.id}` });
+    return { id: row.id };
+  });
+}
+
+/** Sends one outbox message; without a transport it is only captured for the dev mailbox. */
+export async function deliverMail(
+  db: DB,
+  id: string,
+  transport: Transporter | null,
+  options: DeliverOptions = {},
+): Promise<MailMessage['status']> {
+  const clock = options.clock ?? systemClock;
+  const row = await withService(db, (tx) =>
+    tx.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirst(),
+  );
+  if (!row) throw new AppError('not_found', `mail ${id} not found`);
+  // A retried or reclaimed job must not send twice.
+  if (row.status === 'sent' || row.status === 'captured' || row.status === 'failed') return row.status;
+  const update = (values: {
+    status?: MailMessage['status'];
+    sent_at?: Date;
+    last_error?: string | null;
+    increment: boolean;
+  }) =>
+    withService(db, (tx) =>
+      tx
+        .updateTable('mail_outbox')
+        .set((eb) => ({
+          ...(values.status ? { status: values.status } : {}),
+          ...(values.sent_at ? { sent_at: values.sent_at } : {}),
+          ...(values.last_error !== undefined ? { last_error: values.last_error } : {}),
+          ...(values.increment ? { attempts: eb('attempts', '+', 1) } : {}),
+        }))
+        .where('id', '=', id)
+        .execute(),
+    );
+  if (!transport) {
+    await update({ status: 'captured', increment: false });
+    return 'captured';
+  }
+  try {
+    await transport.sendMail({
+      from: options.from ?? defaultFrom,
+      to: row.to_address,
+      subject: row.subject,
+      html: row.html,
+      text: row.text,
+      headers: { 'X-Gallerist-Template': row.template, 'X-Gallerist-Mail-Id': row.id },
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await update({
+      last_error: message.slice(0, 4000),
+      increment: true,
+      ...(options.final ? { status: 'failed' } : {}),
+    });
+    throw err;
+  }
+  await update({ status: 'sent', sent_at: clock.now(), last_error: null, increment: true });
+  return 'sent';
+}
+
+/** Lists outbox messages newest first, optionally only those to one address (case-insensitive). */
+export async function listMailbox(
+  db: DB,
+  options: { to?: string; limit?: number; offset?: number } = {},
+): Promise<MailMessage[]> {
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+  const offset = Math.max(options.offset ?? 0, 0);
+  const to = options.to?.trim();
+  const rows = await withService(db, (tx) => {
+    let q = tx.selectFrom('mail_outbox').selectAll();
+    if (to) q = q.where(sql<boolean>`lower(to_address) = lower(${to})`);
+    return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+  });
+  return rows.map(toMessage);
+}
+
+/** Loads one outbox message, or null when there is none with that id. */
+export async function getMail(db: DB, id: string): Promise<MailMessage | null> {
+  if (!uuidPattern.test(id)) return null;
+  const row = await withService(db, (tx) =>
+    tx.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirst(),
+  );
+  return row ? toMessage(row) : null;
+}
+
+/** Builds the SMTP transport from `SMTP_URL`, or null when mail is only captured. */
+export function createMailTransport(config: Pick<Config, 'SMTP_URL'>): Transporter | null {
+  return config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : null;
+}
+
+/** Registers the `mail.send` job handler; returns the transport so the server can close it on shutdown. */
+export function registerMailJobs(
+  config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM'>,
+  logger: pino.Logger = pino({ name: 'mail', level: 'warn' }),
+): { transport: Transporter | null } {
+  const transport = createMailTransport(config);
+  if (!transport) logger.info('SMTP_URL not set: outgoing mail is captured in the dev mailbox only');
+  defineJob<{ id: string }>(mailSendJob, async (payload, ctx) => {
+    const status = await deliverMail(ctx.db, payload.id, transport, {
+      from: config.MAIL_FROM,
+      clock: ctx.clock,
+      final: ctx.attempt >= ctx.maxAttempts,
+    });
+    logger.debug({ mailId: payload.id, status, attempt: ctx.attempt }, 'mail delivered');
+  });
+  return { transport };
+}

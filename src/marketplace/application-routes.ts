@@ -1,0 +1,192 @@
+import { requireRole } from '../accounts/service.ts';
+import { withService, withUser } from '../db/tenancy.ts';
+import { AppError } from '../errors.ts';
+import { requirePlatformAdmin, requireUser, userActor } from '../http/middleware.ts';
+import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
+import * as apps from './applications.ts';
+import * as connect from './connect.ts';
+import * as S from './schema.ts';
+
+const IdParam = z.object({ id: z.uuid('Unknown application') });
+const AccountParam = z.object({ accountId: z.uuid('Unknown artist') });
+const UrlOut = z.object({ url: z.string() });
+const ApplicationPage = z.object({
+  data: z.array(S.ApplicationOut),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+});
+
+/** Artist applications (applicant + admin review) and Stripe Connect onboarding for approved artists. */
+export const applicationRoutes = createRouter()
+  .openapi(
+    route({
+      method: 'get',
+      path: '/marketplace/application',
+      tags: ['Marketplace'],
+      summary: "The signed-in user's artist application (active, else latest rejected), or null",
+      responses: { 200: jsonResponse(z.object({ application: S.ApplicationOut.nullable() })) },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const application = await withUser(c.get('deps').db, { sub: user.id }, (tx) =>
+        apps.getMyApplication(tx, user.id),
+      );
+      return c.json({ application }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'put',
+      path: '/marketplace/application',
+      tags: ['Marketplace'],
+      summary: 'Create or update the draft application (autosave)',
+      request: { body: jsonBody(S.ApplicationDraftInput) },
+      responses: { 200: jsonResponse(z.object({ application: S.ApplicationOut })) },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const { db, clock } = c.get('deps');
+      const input = c.req.valid('json');
+      const application = await withUser(db, { sub: user.id }, (tx) => apps.saveDraft(tx, user.id, input, clock));
+      return c.json({ application }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/marketplace/application/submit',
+      tags: ['Marketplace'],
+      summary: 'Submit the complete draft for review',
+      responses: { 200: jsonResponse(z.object({ application: S.ApplicationOut })) },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const { db, clock } = c.get('deps');
+      const application = await withUser(db, { sub: user.id }, (tx) => apps.submitApplication(tx, user, clock));
+      return c.json({ application }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/admin/marketplace/applications',
+      tags: ['Marketplace admin'],
+      summary: 'Application review queue (platform admins)',
+      request: {
+        query: S.PageQuery.extend({ status: z.enum(['draft', 'pending', 'approved', 'rejected']).default('pending') }),
+      },
+      responses: { 200: jsonResponse(ApplicationPage) },
+    }),
+    async (c) => {
+      const admin = requirePlatformAdmin(c);
+      const { status, page } = c.req.valid('query');
+      const out = await withUser(c.get('deps').db, { sub: admin.id }, (tx) => apps.listApplications(tx, status, page));
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/admin/marketplace/applications/{id}',
+      tags: ['Marketplace admin'],
+      summary: 'One application (platform admins)',
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(z.object({ application: S.ApplicationOut })) },
+    }),
+    async (c) => {
+      const admin = requirePlatformAdmin(c);
+      const { id } = c.req.valid('param');
+      const application = await withUser(c.get('deps').db, { sub: admin.id }, (tx) => apps.getApplication(tx, id));
+      return c.json({ application }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/admin/marketplace/applications/{id}/approve',
+      tags: ['Marketplace admin'],
+      summary: 'Approve: creates the artist account and its Stripe Connect Express account',
+      request: { params: IdParam },
+      responses: {
+        200: jsonResponse(z.object({ application: S.ApplicationOut, artist: S.ArtistStatusOut.nullable() })),
+      },
+    }),
+    async (c) => {
+      const admin = requirePlatformAdmin(c);
+      const { id } = c.req.valid('param');
+      const { db, clock, config, stripe, logger } = c.get('deps');
+      const actor = userActor(c, admin.id);
+      const r = await withService(db, (tx) => apps.approveApplication(tx, actor, id, clock, config.publicUrl));
+      // After commit: if Stripe is down the approval stands and onboarding creates the account later.
+      let artist: connect.ArtistStatus | null = null;
+      try {
+        await connect.ensureConnectAccount(db, stripe, r.accountId, actor);
+        artist = await withService(db, (tx) => connect.getArtistStatus(tx, r.accountId));
+      } catch (err) {
+        logger.warn({ err, accountId: r.accountId }, 'connect account creation deferred');
+      }
+      return c.json({ application: r.application, artist }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/admin/marketplace/applications/{id}/reject',
+      tags: ['Marketplace admin'],
+      summary: 'Reject with a reason the applicant receives by email',
+      request: { params: IdParam, body: jsonBody(S.RejectInput) },
+      responses: { 200: jsonResponse(z.object({ application: S.ApplicationOut })) },
+    }),
+    async (c) => {
+      const admin = requirePlatformAdmin(c);
+      const { id } = c.req.valid('param');
+      const { reason } = c.req.valid('json');
+      const { db, clock } = c.get('deps');
+      const application = await withService(db, (tx) =>
+        apps.rejectApplication(tx, userActor(c, admin.id), id, reason, clock),
+      );
+      return c.json({ application }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/marketplace/artists/{accountId}/onboarding-link',
+      tags: ['Marketplace'],
+      summary: 'A Stripe hosted onboarding link for the artist (account admins)',
+      request: { params: AccountParam },
+      responses: { 200: jsonResponse(UrlOut) },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const { accountId } = c.req.valid('param');
+      const { db, stripe, config } = c.get('deps');
+      await withUser(db, { sub: user.id }, (tx) => requireRole(tx, accountId, user.id, 'admin'));
+      const acct = await connect.ensureConnectAccount(db, stripe, accountId, userActor(c, user.id));
+      return c.json({ url: await connect.createOnboardingLink(stripe, acct, config.publicUrl) }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/marketplace/artists/{accountId}/login-link',
+      tags: ['Marketplace'],
+      summary: 'A login link to the Stripe Express dashboard (account admins, after onboarding)',
+      request: { params: AccountParam },
+      responses: { 200: jsonResponse(UrlOut) },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const { accountId } = c.req.valid('param');
+      const { db, stripe } = c.get('deps');
+      const status = await withUser(db, { sub: user.id }, async (tx) => {
+        await requireRole(tx, accountId, user.id, 'admin');
+        return connect.getArtistStatus(tx, accountId);
+      });
+      if (!status.stripeAccountId || !status.detailsSubmitted) {
+        throw new AppError('invalid_state', 'Finish payouts onboarding first; the Stripe dashboard opens after that');
+      }
+      return c.json({ url: await connect.createDashboardLink(stripe, status.stripeAccountId) }, 200);
+    },
+  );

@@ -1,0 +1,123 @@
+import { completeCheckoutSession } from '../commerce/complete-checkout.ts';
+import { withService } from '../db/tenancy.ts';
+import { AppError, notFound } from '../errors.ts';
+import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
+import { publicStatuses } from './artworks.ts';
+import { feeBpsFor } from './fee-settings.ts';
+import { splitFee } from './fees.ts';
+import { availability, registerArtworkOffering, startArtworkCheckout } from './purchase.ts';
+import * as S from './schema.ts';
+
+registerArtworkOffering();
+
+const IdParam = z.object({ id: z.uuid('Unknown artwork') });
+
+/** Buying an artwork: its price breakdown, starting Checkout (signed in or guest) and cancelling it. */
+export const purchaseRoutes = createRouter()
+  .openapi(
+    route({
+      method: 'get',
+      path: '/marketplace/artworks/{id}/price',
+      tags: ['Marketplace'],
+      summary: 'Price, shipping, the artist’s and the platform’s share, and whether it can be bought now (public)',
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(S.ArtworkPriceOut) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { db, clock } = c.get('deps');
+      const out = await withService(db, async (tx) => {
+        const w = await tx
+          .selectFrom('artworks as w')
+          .innerJoin('accounts as acc', 'acc.id', 'w.account_id')
+          .selectAll('w')
+          .where('w.id', '=', id)
+          .where('w.status', 'in', publicStatuses)
+          .where('acc.suspended_at', 'is', null)
+          .executeTakeFirst();
+        if (!w) return null;
+        const feeBps = await feeBpsFor(tx, w.account_id);
+        const price = Number(w.price_amount);
+        const shipping = Number(w.shipping_amount);
+        const { fee, share } = splitFee(price, feeBps);
+        const a = availability(w, clock.now());
+        return {
+          currency: w.currency.trim(),
+          price,
+          shipping,
+          total: price + shipping,
+          platformFee: fee,
+          feeBps,
+          artistReceives: share + shipping,
+          availability: a.state,
+          reservedUntil: a.reservedUntil?.toISOString() ?? null,
+        };
+      });
+      if (!out) throw notFound('Artwork');
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/marketplace/artworks/{id}/checkout',
+      tags: ['Marketplace'],
+      summary: 'Reserve an artwork and open Stripe Checkout (signed in, or as a guest with an email)',
+      request: { params: IdParam, body: jsonBody(S.ArtworkCheckoutInput) },
+      responses: { 201: jsonResponse(S.ArtworkCheckoutOut, 'Checkout opened') },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { email } = c.req.valid('json');
+      const { db, stripe, clock, config } = c.get('deps');
+      const user = c.get('user');
+      if (!user && !email) {
+        throw new AppError('validation_failed', 'Enter your email address to check out as a guest', {
+          fieldErrors: { email: ['Enter your email address'] },
+          formErrors: [],
+        });
+      }
+      const buyer = user ? { userId: user.id, email: user.email } : { email: email! };
+      const base = config.publicUrl.replace(/\/$/, '');
+      const r = await startArtworkCheckout(db, stripe, clock, { artworkId: id, buyer }, (orderId) => ({
+        successUrl: `${base}/art/${id}/purchased?session_id={CHECKOUT_SESSION_ID}`,
+        cancelUrl: `${base}/art/${id}?checkout=cancelled&order=${orderId}`,
+      }));
+      return c.json({ checkoutUrl: r.checkoutUrl, orderId: r.orderId }, 201);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/marketplace/artworks/{id}/checkout/{orderId}/cancel',
+      tags: ['Marketplace'],
+      summary: 'Give up an open checkout so the artwork is released at once (the order id is the secret)',
+      request: { params: IdParam.extend({ orderId: z.uuid('Unknown order') }) },
+      responses: { 200: jsonResponse(z.object({ status: z.string() })) },
+    }),
+    async (c) => {
+      const { id, orderId } = c.req.valid('param');
+      const { db, stripe, config } = c.get('deps');
+      const order = await withService(db, (tx) =>
+        tx
+          .selectFrom('orders')
+          .select(['status', 'stripe_checkout_session_id', 'metadata'])
+          .where('id', '=', orderId)
+          .where('offering_type', '=', 'artwork')
+          .executeTakeFirst(),
+      );
+      if (!order || order.metadata?.artwork_id !== id) throw notFound('Checkout');
+      if (order.status !== 'pending' || !order.stripe_checkout_session_id) return c.json({ status: order.status }, 200);
+      const session = await stripe.checkout.sessions.retrieve(order.stripe_checkout_session_id);
+      if (session.status === 'open') await stripe.checkout.sessions.expire(session.id);
+      // Settle now rather than wait for the webhook; both paths are idempotent.
+      const r = await completeCheckoutSession(
+        db,
+        stripe,
+        session.id,
+        { kind: 'checkout_cancel', userId: c.get('user')?.id ?? null, requestId: c.get('requestId') },
+        { publicUrl: config.publicUrl },
+      );
+      return c.json({ status: r.status ?? order.status }, 200);
+    },
+  );

@@ -1,0 +1,193 @@
+import type Stripe from 'stripe';
+import { recordAudit } from '../audit/service.ts';
+import { type Clock, systemClock } from '../clock.ts';
+import { type CheckoutUrls, createCheckout } from '../commerce/create-checkout.ts';
+import { registerOffering } from '../commerce/offerings.ts';
+import { createOrder, type Order } from '../commerce/orders.ts';
+import { DEFAULT_SHIPPING_COUNTRIES } from '../commerce/shipping-countries.ts';
+import { withService } from '../db/tenancy.ts';
+import type { DB } from '../db/types.ts';
+import { AppError, notFound } from '../errors.ts';
+import { feeBpsFor } from './fee-settings.ts';
+import { splitFee } from './fees.ts';
+import { recordSaleRefund, setMarketplaceStripe } from './refunds.ts';
+import { recordArtworkSale } from './sales.ts';
+
+/** How long an open Checkout holds an original: Stripe's 30-minute minimum plus slack for clock skew. */
+export const RESERVATION_MS = 31 * 60 * 1000;
+
+/** Who buys: a signed-in user, or a guest known only by email. */
+export type Buyer = { userId: string; email: string } | { userId?: null; email: string };
+
+/** Whether an artwork can be bought now, and why not; reservations past their end count as released. */
+export function availability(
+  w: {
+    status: string;
+    edition_type: 'original' | 'edition';
+    edition_size: number | null;
+    editions_sold: number;
+    reserved_until: Date | null;
+  },
+  now: Date,
+): { state: 'available' | 'reserved' | 'sold' | 'unavailable'; reservedUntil: Date | null } {
+  if (w.status === 'sold') return { state: 'sold', reservedUntil: null };
+  if (w.edition_type === 'edition' && w.edition_size != null && w.editions_sold >= w.edition_size) {
+    return { state: 'sold', reservedUntil: null };
+  }
+  if (w.status === 'reserved' && w.reserved_until && w.reserved_until > now) {
+    return { state: 'reserved', reservedUntil: w.reserved_until };
+  }
+  if (w.status === 'published' || w.status === 'reserved') return { state: 'available', reservedUntil: null };
+  return { state: 'unavailable', reservedUntil: null };
+}
+
+function artworkOf(order: Order): { artworkId: string; platformFee: number } {
+  const artworkId = order.metadata.artwork_id;
+  const platformFee = Number(order.metadata.platform_fee);
+  if (typeof artworkId !== 'string' || !Number.isSafeInteger(platformFee)) {
+    throw new Error(`artwork order ${order.id} lacks artwork_id/platform_fee metadata`);
+  }
+  return { artworkId, platformFee };
+}
+
+/** Plugs artworks into commerce: destination charge with the platform fee, a 30-minute hold, sale on payment. */
+export function registerArtworkOffering(clock: Clock = systemClock): void {
+  registerOffering('artwork', {
+    async connect(db, order) {
+      const { platformFee } = artworkOf(order);
+      const p = await db
+        .selectFrom('artist_profiles')
+        .select('stripe_account_id')
+        .where('account_id', '=', order.accountId)
+        .executeTakeFirst();
+      if (!p?.stripe_account_id) throw new AppError('invalid_state', 'This artist cannot receive payments yet');
+      return { destination: p.stripe_account_id, applicationFeeAmount: platformFee };
+    },
+    // The hold's end was fixed with the caller's clock when the order was made; the session ends with it.
+    expiresAt: (order) =>
+      typeof order.metadata.expires_at === 'string'
+        ? new Date(order.metadata.expires_at)
+        : new Date(clock.now().getTime() + RESERVATION_MS),
+    shippingCountries: () => [...DEFAULT_SHIPPING_COUNTRIES],
+    async onPaid(db, order, ctx) {
+      setMarketplaceStripe(ctx.stripe);
+      await recordArtworkSale(db, ctx.stripe, order, ctx.session, ctx.actor);
+    },
+    async onExpired(db, order) {
+      const { artworkId } = artworkOf(order);
+      // Only this order's own hold is released; a newer reservation by someone else stays.
+      await db
+        .updateTable('artworks')
+        .set({ status: 'published', reserved_order_id: null, reserved_until: null, updated_at: clock.now() })
+        .where('id', '=', artworkId)
+        .where('reserved_order_id', '=', order.id)
+        .where('status', '=', 'reserved')
+        .execute();
+    },
+    async onRefunded(db, order, amount) {
+      await recordSaleRefund(db, order, amount, clock);
+    },
+  });
+}
+
+/**
+ * Reserves an artwork for one buyer and opens Stripe Checkout for it. The artwork row is locked for the whole
+ * transaction, including the Stripe call, so concurrent buyers queue on the lock and only one gets the hold; a
+ * failed Stripe call rolls the order and the hold back.
+ */
+export async function startArtworkCheckout(
+  db: DB,
+  stripe: Stripe,
+  clock: Clock,
+  input: { artworkId: string; buyer: Buyer },
+  urls: (orderId: string) => CheckoutUrls,
+): Promise<{ checkoutUrl: string; orderId: string; sessionId: string }> {
+  return withService(db, async (tx) => {
+    const w = await tx
+      .selectFrom('artworks as w')
+      .innerJoin('accounts as acc', 'acc.id', 'w.account_id')
+      .select([
+        'w.id',
+        'w.account_id',
+        'w.title',
+        'w.status',
+        'w.price_amount',
+        'w.shipping_amount',
+        'w.currency',
+        'w.edition_type',
+        'w.edition_size',
+        'w.editions_sold',
+        'w.reserved_until',
+        'w.reserved_order_id',
+        'acc.name as artist_name',
+        'acc.suspended_at',
+      ])
+      .where('w.id', '=', input.artworkId)
+      .forUpdate('w')
+      .executeTakeFirst();
+    if (!w || w.suspended_at) throw notFound('Artwork');
+    const now = clock.now();
+    const state = availability(w, now);
+    if (state.state === 'unavailable') throw notFound('Artwork');
+    if (state.state === 'sold') {
+      throw new AppError('conflict', 'This artwork has already been sold', { reason: 'artwork_sold' });
+    }
+    if (state.state === 'reserved') {
+      throw new AppError('conflict', 'Someone is buying this artwork right now; try again later', {
+        reason: 'artwork_reserved',
+        reservedUntil: state.reservedUntil?.toISOString() ?? null,
+      });
+    }
+    if (input.buyer.userId) {
+      const member = await tx
+        .selectFrom('memberships')
+        .select('user_id')
+        .where('account_id', '=', w.account_id)
+        .where('user_id', '=', input.buyer.userId)
+        .executeTakeFirst();
+      if (member) throw new AppError('forbidden', "You can't buy your own artwork");
+    }
+    const price = Number(w.price_amount);
+    const shipping = Number(w.shipping_amount);
+    const feeBps = await feeBpsFor(tx, w.account_id);
+    // The fee is taken from the price only; shipping goes entirely to the artist, who ships.
+    const { fee } = splitFee(price, feeBps);
+    const expiresAt = new Date(now.getTime() + RESERVATION_MS);
+    const actor = { kind: input.buyer.userId ? 'user' : 'guest', userId: input.buyer.userId ?? null };
+    const order = await createOrder(
+      tx,
+      {
+        accountId: w.account_id,
+        buyerUserId: input.buyer.userId ?? null,
+        buyerEmail: input.buyer.email,
+        offeringType: 'artwork',
+        currency: w.currency.trim().toLowerCase(),
+        items: [{ name: `${w.title} by ${w.artist_name}`, unitAmount: price, quantity: 1 }],
+        shipping,
+        metadata: { artwork_id: w.id, fee_bps: feeBps, platform_fee: fee, expires_at: expiresAt.toISOString() },
+      },
+      actor,
+    );
+    if (w.edition_type === 'original') {
+      await tx
+        .updateTable('artworks')
+        .set({
+          status: 'reserved',
+          reserved_order_id: order.id,
+          reserved_until: expiresAt,
+          updated_at: now,
+        })
+        .where('id', '=', w.id)
+        .execute();
+    }
+    await recordAudit(tx, actor, {
+      accountId: w.account_id,
+      action: 'artwork.checkout_started',
+      entityType: 'artwork',
+      entityId: w.id,
+      after: { orderId: order.id, price, shipping, platformFee: fee, feeBps },
+    });
+    const { checkoutUrl, sessionId } = await createCheckout(tx, stripe, order.id, urls(order.id));
+    return { checkoutUrl, orderId: order.id, sessionId };
+  });
+}

@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testClient } from '../test/http.ts';
+import { loadConfig } from './config.ts';
+import { withService } from './db/tenancy.ts';
+import { createTestDatabase } from './db/testing.ts';
+import { collectChecks } from './doctor.ts';
+import { seedDemo } from './seed.ts';
+import { startPlatform } from './server.ts';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'gallerist-platform-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const env = (dataDir: string) => ({
+  DATA_DIR: dataDir,
+  PORT: '0',
+  STRIPE_EMULATOR_PORT: '0',
+  LOG_LEVEL: 'silent',
+});
+
+describe('demo seed', () => {
+  it('is idempotent: a second run creates nothing new', async () => {
+    const d = await createTestDatabase();
+    try {
+      const counts = async () =>
+        Promise.all(
+          (['users', 'accounts', 'memberships'] as const).map(async (t) =>
+            Number(
+              (
+                await d.db
+                  .selectFrom(t)
+                  .select((eb) => eb.fn.countAll<string>().as('n'))
+                  .executeTakeFirstOrThrow()
+              ).n,
+            ),
+          ),
+        );
+      await withService(d.db, (tx) => seedDemo(tx));
+      const first = await counts();
+      await withService(d.db, (tx) => seedDemo(tx));
+      expect(await counts()).toEqual(first);
+      expect(first[0]).toBeGreaterThanOrEqual(6);
+    } finally {
+      await d.close();
+    }
+  });
+});
+
+describe('the platform on embedded PGlite', () => {
+  it('serves health and the SPA, and keeps data across restarts in DATA_DIR', async () => {
+    const dataDir = tempDir();
+    const first = await startPlatform({ config: loadConfig(env(dataDir)), demo: true });
+    try {
+      const health = await fetch(`${first.url}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({
+        status: 'ok',
+        database: { ok: true },
+        stripe: { ok: true, mode: 'emulator' },
+      });
+      const spa = await fetch(`${first.url}/app/members`);
+      expect(spa.headers.get('content-type')).toMatch(/html/);
+      const c = testClient({ request: (p, init) => fetch(`${first.url}${p}`, init) });
+      expect(
+        (await c.post('/api/auth/sign-up', { email: 'keep@x.co', password: 'long enough pw', name: 'Keep' })).status,
+      ).toBe(201);
+    } finally {
+      await first.stop();
+    }
+    const second = await startPlatform({ config: loadConfig(env(dataDir)), demo: true });
+    try {
+      const c = testClient({ request: (p, init) => fetch(`${second.url}${p}`, init) });
+      const s = await c.signIn('keep@x.co', 'long enough pw');
+      expect(s.user.email).toBe('keep@x.co');
+      // The emulator's state (and the app's webhook endpoints) survived too.
+      const endpoints = await second.deps.stripe.webhookEndpoints.list();
+      expect(endpoints.data.length).toBe(2);
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+describe('doctor', () => {
+  it('passes a healthy local setup and explains a broken one', async () => {
+    const ok = await collectChecks(env(tempDir()));
+    expect(ok.filter((c) => !c.ok)).toEqual([]);
+    const bad = await collectChecks({ ...env(tempDir()), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    const db = bad.find((c) => c.name === 'database')!;
+    expect(db.ok).toBe(false);
+    expect(db.fix).toMatch(/DATABASE_URL/);
+    const cfg = await collectChecks({ PORT: 'x' });
+    expect(cfg[0]).toMatchObject({ name: 'configuration', ok: false });
+    const live = await collectChecks({
+      ...env(tempDir()),
+      STRIPE_SECRET_KEY: 'sk_live_abc',
+      STRIPE_API_URL: 'http://127.0.0.1:1',
+    });
+    expect(live.find((c) => c.name === 'stripe api')?.ok).toBe(false);
+  });
+});

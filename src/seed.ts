@@ -1,0 +1,79 @@
+import { sql } from 'kysely';
+import { hashPassword } from './accounts/password.ts';
+import type { DB } from './db/types.ts';
+import type { StorageSettings } from './storage/index.ts';
+
+export const DEMO_PASSWORD = 'gallerist-demo';
+
+/** A demo login printed at start so a new user can try every role. */
+export interface DemoLogin {
+  email: string;
+  name: string;
+  role: string;
+}
+
+const users: Array<DemoLogin & { admin?: boolean }> = [
+  { email: 'admin@demo.gallerist.dev', name: 'Ada Admin', role: 'platform admin', admin: true },
+  { email: 'studio@demo.gallerist.dev', name: 'Sam Studio', role: 'owner of Lumen Photography (studio)' },
+  { email: 'artist@demo.gallerist.dev', name: 'Mira Okafor', role: 'owner of Mira Okafor (artist)' },
+  { email: 'org@demo.gallerist.dev', name: 'Olive Org', role: 'admin of Acme Corp, member of Skywalker Digital' },
+  { email: 'member@demo.gallerist.dev', name: 'Milo Member', role: 'member of Acme Corp' },
+  { email: 'provider@demo.gallerist.dev', name: 'Petra Provider', role: 'owner of Skywalker Digital (provider)' },
+];
+
+const accounts = [
+  { slug: 'lumen-photography', name: 'Lumen Photography', kind: 'studio' as const },
+  { slug: 'mira-okafor', name: 'Mira Okafor', kind: 'artist' as const },
+  { slug: 'acme-corp', name: 'Acme Corp', kind: 'organization' as const },
+  { slug: 'skywalker-digital', name: 'Skywalker Digital', kind: 'provider' as const },
+];
+
+const memberships: Array<[email: string, slug: string, role: 'owner' | 'admin' | 'member']> = [
+  ['studio@demo.gallerist.dev', 'lumen-photography', 'owner'],
+  ['artist@demo.gallerist.dev', 'mira-okafor', 'owner'],
+  ['org@demo.gallerist.dev', 'acme-corp', 'admin'],
+  ['member@demo.gallerist.dev', 'acme-corp', 'member'],
+  ['provider@demo.gallerist.dev', 'skywalker-digital', 'owner'],
+  ['org@demo.gallerist.dev', 'skywalker-digital', 'member'],
+];
+
+/** What seeders may need from the running app, e.g. the storage demo files go to (the app config). */
+export interface SeedContext {
+  storage?: StorageSettings;
+}
+
+/** Domain seeders registered by later features (catalogs, artworks, bundles); each must be idempotent. */
+export type Seeder = (db: DB, ctx: SeedContext) => Promise<void>;
+const seeders: Seeder[] = [];
+
+/** Registers an idempotent demo seeder for a feature. */
+export function registerSeeder(s: Seeder): void {
+  seeders.push(s);
+}
+
+/** Creates the demo users, accounts and memberships; running it again creates nothing new. Run as service role. */
+export async function seedDemo(db: DB, ctx: SeedContext = {}): Promise<DemoLogin[]> {
+  // One hash for all demo users: scrypt is deliberately slow.
+  const hash = await hashPassword(DEMO_PASSWORD);
+  for (const u of users) {
+    await db
+      .insertInto('users')
+      .values({ email: u.email, name: u.name, password_hash: hash, is_platform_admin: u.admin ?? false })
+      .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
+      .execute();
+  }
+  for (const a of accounts) {
+    await db
+      .insertInto('accounts')
+      .values(a)
+      .onConflict((oc) => oc.column('slug').doNothing())
+      .execute();
+  }
+  for (const [email, slug, role] of memberships) {
+    await sql`insert into memberships (account_id, user_id, role)
+      select a.id, u.id, ${role} from accounts a, users u where a.slug = ${slug} and lower(u.email) = ${email}
+      on conflict do nothing`.execute(db);
+  }
+  for (const s of seeders) await s(db, ctx);
+  return users.map(({ email, name, role }) => ({ email, name, role }));
+}

@@ -1,0 +1,359 @@
+import { randomBytes } from 'node:crypto';
+import type { Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { consumeRateLimit } from '../accounts/rate-limit.ts';
+import { roleIn } from '../accounts/service.ts';
+import { withService, withUser } from '../db/tenancy.ts';
+import type { DB } from '../db/types.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { AppEnv } from '../http/context.ts';
+import { clientIp } from '../http/middleware.ts';
+import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
+import * as cart from './cart.ts';
+import { fitCatalogToPhoto, galleryProducts } from './catalog.ts';
+import { startPrintCheckout } from './checkout.ts';
+import * as galleries from './galleries.ts';
+import { listPhotos, mediaFile, photoOut } from './photos.ts';
+import * as S from './schema.ts';
+import { getSettings } from './studio.ts';
+
+const VISITOR_COOKIE = 'gallerist_visitor';
+const ACCESS_DAYS = 30;
+const TokenParam = z.object({ token: z.string().min(1).max(100) });
+const tags = ['Print shop (clients)'];
+
+const secret = (c: Context<AppEnv>) => `gallery-access:${c.get('deps').config.sessionSecret}`;
+
+/** The gallery behind the link, after the PIN check. Visitors have no DB identity, so this reads as service. */
+async function openGallery(c: Context<AppEnv>, db: DB, token: string) {
+  const { clock } = c.get('deps');
+  const g = await galleries.galleryByToken(db, token, clock);
+  const cookie = getCookie(c, galleries.accessCookieName(g.id));
+  if (!galleries.hasAccess(secret(c), g, cookie, clock.now())) {
+    throw new AppError('forbidden', 'Enter the gallery PIN to continue', { pinRequired: true });
+  }
+  return g;
+}
+
+/** The visitor id cookie, issued on first write. */
+function visitorId(c: Context<AppEnv>, create: boolean): string | null {
+  const existing = getCookie(c, VISITOR_COOKIE);
+  if (existing && /^[\w-]{22,64}$/.test(existing)) return existing;
+  if (!create) return null;
+  const id = randomBytes(24).toString('base64url');
+  setCookie(c, VISITOR_COOKIE, id, {
+    path: '/api/shop',
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: c.get('deps').config.secureCookies,
+    maxAge: 60 * 60 * 24 * 90,
+  });
+  return id;
+}
+
+/** Loads gallery, visitor cart and settings, runs `fn`, and answers with the priced cart. */
+async function withCart(
+  c: Context<AppEnv>,
+  token: string,
+  fn?: (tx: DB, g: galleries.PublicGallery, cartRow: Awaited<ReturnType<typeof cart.ensureCart>>) => Promise<void>,
+) {
+  const { db, clock } = c.get('deps');
+  const visitor = visitorId(c, true) as string;
+  return withService(db, async (tx) => {
+    const g = await openGallery(c, tx, token);
+    const settings = await getSettings(tx, g.account_id);
+    let row = await cart.ensureCart(tx, g, visitor);
+    if (fn) {
+      await fn(tx, g, row);
+      row = await cart.ensureCart(tx, g, visitor);
+    }
+    return cart.cartView(tx, g, row, settings, clock);
+  });
+}
+
+const ItemParam = TokenParam.extend({ itemId: z.uuid('Unknown cart item') });
+
+/** Client side of the print shop: private gallery links, PIN unlock, media, catalog and cart. */
+export const shopClientRoutes = createRouter()
+  .openapi(
+    route({
+      method: 'get',
+      path: '/shop/g/{token}',
+      tags,
+      summary: 'A gallery by its private link (403 until unlocked when it has a PIN, 410 when expired)',
+      request: { params: TokenParam },
+      responses: { 200: jsonResponse(S.PublicGalleryOut) },
+    }),
+    async (c) => {
+      const { token } = c.req.valid('param');
+      const out = await withService(c.get('deps').db, async (tx) => {
+        const g = await openGallery(c, tx, token);
+        const settings = await getSettings(tx, g.account_id);
+        const acct = await tx
+          .selectFrom('accounts')
+          .select('name')
+          .where('id', '=', g.account_id)
+          .executeTakeFirstOrThrow();
+        return {
+          title: g.title,
+          eventDate: g.event_date,
+          studioName: acct.name,
+          accentColor: settings.accentColor,
+          logoUrl: settings.logoUrl,
+          currency: settings.currency,
+          storeEnabled: g.store_enabled,
+          coverPhotoId: g.cover_photo_id,
+          photos: (await listPhotos(tx, g.id)).map((p) => photoOut(g.token, p)),
+        };
+      });
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/shop/g/{token}/unlock',
+      tags,
+      summary: 'Unlock a PIN-protected gallery (rate limited); sets an HttpOnly cookie for this gallery only',
+      request: { params: TokenParam, body: jsonBody(S.UnlockInput) },
+      responses: { 204: { description: 'Unlocked' } },
+    }),
+    async (c) => {
+      const { token } = c.req.valid('param');
+      const { pin } = c.req.valid('json');
+      const { db, clock, config } = c.get('deps');
+      const g = await withService(db, (tx) => galleries.galleryByToken(tx, token, clock));
+      // Committed on its own so wrong guesses count even though the request fails.
+      await withService(db, async (tx) => {
+        await consumeRateLimit(tx, `gallery-pin:${g.id}:${clientIp(c)}`, 10, 900, clock);
+        await consumeRateLimit(tx, `gallery-pin:${g.id}`, 100, 3600, clock);
+      });
+      if (!(await galleries.checkPin(g, pin))) {
+        throw new AppError('invalid_credentials', 'That PIN is not right', { fieldErrors: { pin: ['Wrong PIN'] } });
+      }
+      const exp = clock.now().getTime() + ACCESS_DAYS * 86_400_000;
+      setCookie(c, galleries.accessCookieName(g.id), galleries.signAccess(secret(c), g, exp), {
+        path: '/api/shop',
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure: config.secureCookies,
+        expires: new Date(exp),
+      });
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/shop/media/{token}/{photoId}/{size}',
+      tags,
+      summary: 'A photo file: thumb or web for visitors (watermarked when on), also original for studio members',
+      request: {
+        params: TokenParam.extend({ photoId: z.uuid('Unknown photo'), size: z.enum(['thumb', 'web', 'original']) }),
+      },
+      responses: { 200: { description: 'The image' } },
+    }),
+    async (c) => {
+      const { token, photoId, size } = c.req.valid('param');
+      const { db, config } = c.get('deps');
+      const user = c.get('user');
+      const photo = await withService(db, async (tx) => {
+        const row = await tx
+          .selectFrom('galleries as g')
+          .innerJoin('gallery_photos as p', 'p.gallery_id', 'g.id')
+          .select(['g.account_id', 'p.original_key', 'p.web_key', 'p.thumb_key', 'p.content_type'])
+          .where('g.token', '=', token)
+          .where('p.id', '=', photoId)
+          .executeTakeFirst();
+        if (!row) throw notFound('Photo');
+        return row;
+      });
+      const member = user
+        ? Boolean(await withUser(db, { sub: user.id }, (tx) => roleIn(tx, photo.account_id, user.id)))
+        : false;
+      let watermark: { text: string } | null = null;
+      if (!member) {
+        const g = await withService(db, (tx) => openGallery(c, tx, token));
+        if (size === 'original') throw new AppError('forbidden', 'Originals are for the studio only');
+        if (g.watermark && size === 'web') {
+          const acct = await withService(db, (tx) =>
+            tx.selectFrom('accounts').select('name').where('id', '=', g.account_id).executeTakeFirstOrThrow(),
+          );
+          watermark = { text: acct.name };
+        }
+      }
+      const file = await mediaFile(config, photo, size, watermark);
+      if (!file.bytes) throw notFound('Photo file');
+      return c.body(new Uint8Array(file.bytes), 200, {
+        'content-type': file.type,
+        'cache-control': 'private, max-age=3600',
+        'x-content-type-options': 'nosniff',
+      });
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/shop/g/{token}/catalog',
+      tags,
+      summary: 'Printable products for a photo (sizes too large for it are hidden)',
+      request: { params: TokenParam, query: z.object({ photoId: z.uuid('Unknown photo') }) },
+      responses: { 200: jsonResponse(z.object({ currency: z.string(), data: z.array(S.ProductOut) })) },
+    }),
+    async (c) => {
+      const { token } = c.req.valid('param');
+      const { photoId } = c.req.valid('query');
+      const out = await withService(c.get('deps').db, async (tx) => {
+        const g = await openGallery(c, tx, token);
+        if (!g.store_enabled) throw new AppError('forbidden', 'This gallery does not sell prints');
+        const photo = await tx
+          .selectFrom('gallery_photos')
+          .select(['width', 'height'])
+          .where('id', '=', photoId)
+          .where('gallery_id', '=', g.id)
+          .executeTakeFirst();
+        if (!photo) throw notFound('Photo');
+        const settings = await getSettings(tx, g.account_id);
+        const data = fitCatalogToPhoto(await galleryProducts(tx, g), photo).map(({ accountId: _a, ...p }) => p);
+        return { currency: settings.currency, data };
+      });
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/shop/g/{token}/cart',
+      tags,
+      summary: 'The visitor cart, priced on the server',
+      request: { params: TokenParam },
+      responses: { 200: jsonResponse(S.CartOut) },
+    }),
+    async (c) => c.json(await withCart(c, c.req.valid('param').token), 200),
+  )
+  .openapi(
+    route({
+      method: 'patch',
+      path: '/shop/g/{token}/cart',
+      tags,
+      summary: 'Choose the shipping rate',
+      request: { params: TokenParam, body: jsonBody(S.CartPatch) },
+      responses: { 200: jsonResponse(S.CartOut) },
+    }),
+    async (c) => {
+      const { shippingRateId } = c.req.valid('json');
+      const out = await withCart(c, c.req.valid('param').token, async (tx, g, row) =>
+        cart.setShippingRate(tx, row.id, await getSettings(tx, g.account_id), shippingRateId),
+      );
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'delete',
+      path: '/shop/g/{token}/cart',
+      tags,
+      summary: 'Empty the cart',
+      request: { params: TokenParam },
+      responses: { 200: jsonResponse(S.CartOut) },
+    }),
+    async (c) =>
+      c.json(await withCart(c, c.req.valid('param').token, (tx, _g, row) => cart.clearCart(tx, row.id)), 200),
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/shop/g/{token}/cart/items',
+      tags,
+      summary: 'Add a print to the cart (prices are never accepted from the client)',
+      request: { params: TokenParam, body: jsonBody(S.CartItemInput) },
+      responses: { 201: jsonResponse(S.CartOut, 'Added') },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const out = await withCart(c, c.req.valid('param').token, async (tx, g, row) => {
+        await cart.addItem(tx, g, row.id, input);
+      });
+      return c.json(out, 201);
+    },
+  )
+  .openapi(
+    route({
+      method: 'patch',
+      path: '/shop/g/{token}/cart/items/{itemId}',
+      tags,
+      summary: 'Change quantity or crop of a cart line',
+      request: { params: ItemParam, body: jsonBody(S.CartItemPatch) },
+      responses: { 200: jsonResponse(S.CartOut) },
+    }),
+    async (c) => {
+      const { token, itemId } = c.req.valid('param');
+      const patch = c.req.valid('json');
+      const out = await withCart(c, token, (tx, _g, row) => cart.updateItem(tx, row.id, itemId, patch));
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'delete',
+      path: '/shop/g/{token}/cart/items/{itemId}',
+      tags,
+      summary: 'Remove a cart line',
+      request: { params: ItemParam },
+      responses: { 200: jsonResponse(S.CartOut) },
+    }),
+    async (c) => {
+      const { token, itemId } = c.req.valid('param');
+      return c.json(await withCart(c, token, (tx, _g, row) => cart.removeItem(tx, row.id, itemId)), 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/shop/g/{token}/cart/coupon',
+      tags,
+      summary: 'Apply a coupon code (422 when it does not apply)',
+      request: { params: TokenParam, body: jsonBody(S.CouponApplyInput) },
+      responses: { 200: jsonResponse(S.CartOut) },
+    }),
+    async (c) => {
+      const { code } = c.req.valid('json');
+      const { clock } = c.get('deps');
+      const out = await withCart(c, c.req.valid('param').token, async (tx, g, row) =>
+        cart.applyCoupon(tx, g, row, code, await getSettings(tx, g.account_id), clock),
+      );
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/shop/g/{token}/checkout',
+      tags,
+      summary: 'Create a print order from the server-priced cart and open Stripe Checkout',
+      request: { params: TokenParam, body: jsonBody(S.CheckoutInput) },
+      responses: { 201: jsonResponse(z.object({ checkoutUrl: z.string(), orderId: z.string() }), 'Order created') },
+    }),
+    async (c) => {
+      const { token } = c.req.valid('param');
+      const { email } = c.req.valid('json');
+      const { db, stripe, clock, config } = c.get('deps');
+      const visitor = visitorId(c, false);
+      if (!visitor) throw new AppError('invalid_state', 'Your cart is empty');
+      const base = `${config.publicUrl}/g/${encodeURIComponent(token)}`;
+      const out = await startPrintCheckout(
+        db,
+        stripe,
+        clock,
+        {
+          token,
+          visitorId: visitor,
+          email,
+          hasAccess: (g) =>
+            galleries.hasAccess(secret(c), g, getCookie(c, galleries.accessCookieName(g.id)), clock.now()),
+        },
+        { successUrl: `${base}?checkout=success`, cancelUrl: `${base}?checkout=cancelled` },
+      );
+      return c.json(out, 201);
+    },
+  );

@@ -1,0 +1,272 @@
+import type Stripe from 'stripe';
+import { requireRole } from '../accounts/service.ts';
+import { recordAudit } from '../audit/service.ts';
+import type { Clock } from '../clock.ts';
+import type { BuyerConfirmationContext, PaidContext } from '../commerce/offerings.ts';
+import { getOrder, listOrderItems, type Order } from '../commerce/orders.ts';
+import { withService } from '../db/tenancy.ts';
+import type { DB } from '../db/types.ts';
+import { AppError, notFound } from '../errors.ts';
+import { queueCancellationMail, queuePrintConfirmation, queueTrackingMail } from './fulfilment-mails.ts';
+import { getLab, labForStudio } from './labs.ts';
+import { describePrintLines } from './print-lines.ts';
+import type { FulfilmentStatus } from './tables.ts';
+
+/** A studio member acting on an order. */
+export interface StudioActor {
+  kind: string;
+  userId: string;
+  requestId?: string | null;
+}
+
+/** A requested fulfilment move; shipping needs the carrier and tracking number the buyer is emailed. */
+export type FulfilmentMove =
+  | { to: 'in_production' }
+  | { to: 'shipped'; carrier: string; trackingNumber: string; trackingUrl?: string | null }
+  | { to: 'delivered' }
+  | { to: 'cancelled'; reason?: string | null };
+
+// Forward-only. A studio that prints and ships the same day may skip "in production"; nothing ever moves back.
+const moves: Record<FulfilmentStatus, readonly FulfilmentStatus[]> = {
+  paid: ['in_production', 'shipped', 'cancelled'],
+  in_production: ['shipped', 'cancelled'],
+  shipped: ['delivered'],
+  delivered: [],
+  cancelled: [],
+};
+
+const labels: Record<FulfilmentStatus, string> = {
+  paid: 'paid',
+  in_production: 'in production',
+  shipped: 'shipped',
+  delivered: 'delivered',
+  cancelled: 'cancelled',
+};
+
+/** True when a print order may move from `from` to `to`. */
+export function canMove(from: FulfilmentStatus, to: FulfilmentStatus): boolean {
+  return moves[from].includes(to);
+}
+
+/** The moves the studio may make next, for the order page's buttons. */
+export function nextMoves(from: FulfilmentStatus): FulfilmentStatus[] {
+  return [...moves[from]];
+}
+
+const uuid = (v: unknown) => (typeof v === 'string' && /^[0-9a-f-]{36}$/i.test(v) ? v : null);
+
+/** The shipping address and name Checkout collected; newer API versions keep it under collected_information. */
+export function shippingFromSession(session: Stripe.Checkout.Session): {
+  address: Record<string, string | null> | null;
+  name: string | null;
+} {
+  const legacy = (
+    session as unknown as { shipping_details?: Stripe.Checkout.Session.CollectedInformation.ShippingDetails }
+  ).shipping_details;
+  const ship = session.collected_information?.shipping_details ?? legacy ?? null;
+  const a = ship?.address ?? session.customer_details?.address ?? null;
+  const name = ship?.name ?? session.customer_details?.name ?? null;
+  if (!a) return { address: null, name };
+  const address = {
+    name,
+    line1: a.line1 ?? null,
+    line2: a.line2 ?? null,
+    city: a.city ?? null,
+    postal_code: a.postal_code ?? null,
+    state: a.state ?? null,
+    country: a.country ?? null,
+  };
+  return { address, name };
+}
+
+/**
+ * Opens fulfilment for a freshly paid print order, inside the payment transaction: stores the shipping address,
+ * and hands the order to the studio's lab. The insert is keyed on the order, so a second call (which the completion
+ * path never makes) would change nothing. The buyer's confirmation follows from `queuePrintOrderConfirmation`, once
+ * the core has issued the invoice.
+ */
+export async function openFulfilment(db: DB, order: Order, ctx: PaidContext): Promise<boolean> {
+  const galleryId = uuid(order.metadata.gallery_id);
+  // The gallery may have been deleted while the buyer paid; the payment must still settle.
+  const gallery = galleryId
+    ? await db.selectFrom('galleries').select(['id', 'token']).where('id', '=', galleryId).executeTakeFirst()
+    : undefined;
+  const ship = shippingFromSession(ctx.session);
+  const lab = await labForStudio(db, order.accountId);
+  const inserted = await db
+    .insertInto('print_fulfilments')
+    .values({
+      order_id: order.id,
+      account_id: order.accountId,
+      gallery_id: gallery?.id ?? null,
+      lab: lab.id,
+      shipping_address: ship.address ? JSON.stringify(ship.address) : null,
+      buyer_name: ship.name?.slice(0, 200) ?? null,
+    })
+    .onConflict((oc) => oc.column('order_id').doNothing())
+    .returning('order_id')
+    .executeTakeFirst();
+  if (!inserted) return false;
+  await db
+    .insertInto('print_fulfilment_events')
+    .values({
+      order_id: order.id,
+      account_id: order.accountId,
+      from_status: null,
+      to_status: 'paid',
+      actor_user_id: ctx.actor.userId ?? null,
+      note: `Sent to ${lab.name}`,
+    })
+    .execute();
+  const items = await listOrderItems(db, order.id);
+  // A lab that is down must not stop the payment from settling: the order stays with the studio, noted on the timeline.
+  const submitted = await lab.submit(db, order, items).catch(async (err: unknown) => {
+    await db
+      .insertInto('print_fulfilment_events')
+      .values({
+        order_id: order.id,
+        account_id: order.accountId,
+        from_status: 'paid',
+        to_status: 'paid',
+        actor_user_id: null,
+        note: `${lab.name} did not accept the order: ${String((err as Error)?.message ?? err).slice(0, 300)}`,
+      })
+      .execute();
+    return null;
+  });
+  if (submitted) {
+    await db
+      .updateTable('print_fulfilments')
+      .set({ lab_reference: submitted.reference.slice(0, 200) })
+      .where('order_id', '=', order.id)
+      .execute();
+  }
+  return true;
+}
+
+/** Queues the buyer's print confirmation (photos, options, crops, address, invoice) for a just-paid print order. */
+export async function queuePrintOrderConfirmation(db: DB, order: Order, ctx: BuyerConfirmationContext): Promise<void> {
+  const f = await db
+    .selectFrom('print_fulfilments')
+    .leftJoin('galleries', 'galleries.id', 'print_fulfilments.gallery_id')
+    .select(['print_fulfilments.shipping_address', 'print_fulfilments.buyer_name', 'galleries.token'])
+    .where('print_fulfilments.order_id', '=', order.id)
+    .executeTakeFirst();
+  const token = f?.token ?? null;
+  const lines = await describePrintLines(db, await listOrderItems(db, order.id), token);
+  await queuePrintConfirmation(
+    db,
+    order,
+    lines,
+    { address: f?.shipping_address ?? null, name: f?.buyer_name ?? null },
+    {
+      galleryUrl: token && ctx.publicUrl ? `${ctx.publicUrl}/g/${encodeURIComponent(token)}` : null,
+      invoice: { number: ctx.invoiceNumber, url: ctx.invoiceUrl },
+    },
+  );
+}
+
+/** Loads a studio's print order fulfilment row after checking the actor is a member; other studios get 404. */
+export async function lockFulfilment(db: DB, accountId: string, orderId: string, actor: StudioActor) {
+  await requireRole(db, accountId, actor.userId, 'member');
+  const f = await db
+    .selectFrom('print_fulfilments')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where('account_id', '=', accountId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!f) throw notFound('Order', { orderId });
+  return f;
+}
+
+/** The 409 for a move the current status does not allow. */
+export function refuse(from: FulfilmentStatus, to: FulfilmentStatus): AppError {
+  return new AppError('invalid_state', `A ${labels[from]} order cannot be marked ${labels[to]}`, {
+    status: from,
+    to,
+    allowed: moves[from],
+  });
+}
+
+/**
+ * Moves a print order forward under a row lock, appending a history row and an audit event; shipping emails the
+ * buyer the tracking details in the same transaction. Cancelling goes through `cancelPrintOrder` (it refunds).
+ */
+export async function moveFulfilment(
+  db: DB,
+  clock: Clock,
+  accountId: string,
+  orderId: string,
+  move: FulfilmentMove,
+  actor: StudioActor,
+): Promise<void> {
+  await withService(db, async (tx) => {
+    const f = await lockFulfilment(tx, accountId, orderId, actor);
+    if (!canMove(f.status, move.to)) throw refuse(f.status, move.to);
+    const order = await getOrder(tx, orderId);
+    if ((move.to === 'in_production' || move.to === 'shipped') && order.status === 'refunded') {
+      throw new AppError('invalid_state', 'This order was refunded in full; cancel it instead', {
+        status: f.status,
+        moneyStatus: order.status,
+      });
+    }
+    const now = clock.now();
+    const set =
+      move.to === 'in_production'
+        ? { in_production_at: now }
+        : move.to === 'shipped'
+          ? {
+              shipped_at: now,
+              carrier: move.carrier,
+              tracking_number: move.trackingNumber,
+              tracking_url: move.trackingUrl ?? null,
+            }
+          : move.to === 'delivered'
+            ? { delivered_at: now }
+            : { cancelled_at: now };
+    await tx
+      .updateTable('print_fulfilments')
+      .set({ ...set, status: move.to, updated_at: now })
+      .where('order_id', '=', orderId)
+      .execute();
+    const note =
+      move.to === 'shipped'
+        ? `${move.carrier} ${move.trackingNumber}`
+        : move.to === 'cancelled'
+          ? (move.reason ?? null)
+          : null;
+    await tx
+      .insertInto('print_fulfilment_events')
+      .values({
+        order_id: orderId,
+        account_id: accountId,
+        from_status: f.status,
+        to_status: move.to,
+        actor_user_id: actor.userId,
+        note,
+        created_at: now,
+      })
+      .execute();
+    const { to: _to, ...details } = move;
+    await recordAudit(tx, actor, {
+      accountId,
+      action: `print_order.${move.to}`,
+      entityType: 'order',
+      entityId: orderId,
+      before: { status: f.status },
+      after: { status: move.to, ...details },
+    });
+    if (move.to === 'shipped') {
+      await queueTrackingMail(tx, order, {
+        carrier: move.carrier,
+        trackingNumber: move.trackingNumber,
+        trackingUrl: move.trackingUrl ?? null,
+      });
+    }
+    if (move.to === 'cancelled') {
+      await getLab(f.lab).cancel?.(tx, order, f.lab_reference);
+      await queueCancellationMail(tx, order, move.reason ?? null);
+    }
+  });
+}

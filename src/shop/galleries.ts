@@ -1,0 +1,244 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
+import { hashPassword, verifyPassword } from '../accounts/password.ts';
+import type { Clock } from '../clock.ts';
+import type { DB } from '../db/types.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { GalleryPatchT } from './schema.ts';
+
+type GalleryRow = {
+  id: string;
+  account_id: string;
+  title: string;
+  client_id: string | null;
+  event_date: string | null;
+  cover_photo_id: string | null;
+  token: string;
+  pin_hash: string | null;
+  expires_at: Date | null;
+  store_enabled: boolean;
+  watermark: boolean;
+  price_sheet_id: string | null;
+  status: 'draft' | 'published' | 'archived';
+  created_at: Date;
+};
+
+/** A new unguessable gallery link token (32 bytes → 43 base64url chars). */
+export const newGalleryToken = () => randomBytes(32).toString('base64url');
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+// `date` columns parse differently per driver; read them as text so the API always sees YYYY-MM-DD.
+const galleryColumns = [
+  'g.id',
+  'g.account_id',
+  'g.title',
+  'g.client_id',
+  sql<string | null>`to_char(g.event_date, 'YYYY-MM-DD')`.as('event_date'),
+  'g.cover_photo_id',
+  'g.token',
+  'g.pin_hash',
+  'g.expires_at',
+  'g.store_enabled',
+  'g.watermark',
+  'g.price_sheet_id',
+  'g.status',
+  'g.created_at',
+] as const;
+
+const galleryOut = (g: GalleryRow, photoCount: number) => ({
+  id: g.id,
+  accountId: g.account_id,
+  title: g.title,
+  clientId: g.client_id,
+  eventDate: g.event_date,
+  coverPhotoId: g.cover_photo_id,
+  token: g.token,
+  hasPin: g.pin_hash !== null,
+  expiresAt: iso(g.expires_at),
+  storeEnabled: g.store_enabled,
+  watermark: g.watermark,
+  priceSheetId: g.price_sheet_id,
+  status: g.status,
+  photoCount,
+  createdAt: new Date(g.created_at).toISOString(),
+});
+
+function baseQuery(db: DB) {
+  return db
+    .selectFrom('galleries as g')
+    .select(galleryColumns)
+    .select((eb) =>
+      eb
+        .selectFrom('gallery_photos as p')
+        .whereRef('p.gallery_id', '=', 'g.id')
+        .select((e) => e.fn.countAll<string>().as('n'))
+        .as('photo_count'),
+    );
+}
+
+// The search pattern for a title containing `q`, with LIKE's wildcards escaped; list and count must match alike.
+const titleLike = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** A studio's galleries, newest first. */
+export async function listGalleries(db: DB, accountId: string, opts: { q?: string; limit: number; offset: number }) {
+  let q = baseQuery(db).where('g.account_id', '=', accountId);
+  if (opts.q) q = q.where('g.title', 'ilike', titleLike(opts.q));
+  const rows = await q.orderBy('g.created_at', 'desc').orderBy('g.id').limit(opts.limit).offset(opts.offset).execute();
+  return rows.map((r) => galleryOut(r as GalleryRow, Number(r.photo_count ?? 0)));
+}
+
+/** How many galleries a studio has (matching the same search), for pagination. */
+export async function countGalleries(db: DB, accountId: string, opts: { q?: string }) {
+  let q = db.selectFrom('galleries as g').where('g.account_id', '=', accountId);
+  if (opts.q) q = q.where('g.title', 'ilike', titleLike(opts.q));
+  const { n } = await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(n);
+}
+
+/** One gallery by id, as visible to the caller (RLS); 404 otherwise. */
+export async function getGallery(db: DB, id: string) {
+  const r = await baseQuery(db).where('g.id', '=', id).executeTakeFirst();
+  if (!r) throw notFound('Gallery');
+  return galleryOut(r as GalleryRow, Number(r.photo_count ?? 0));
+}
+
+// References must stay inside the studio: a foreign client or price sheet id reads as unknown.
+async function checkRefs(db: DB, accountId: string, patch: GalleryPatchT, galleryId?: string) {
+  const bad = (field: string, msg: string) =>
+    new AppError('validation_failed', msg, { fieldErrors: { [field]: [msg] }, formErrors: [] });
+  if (patch.clientId) {
+    const c = await db
+      .selectFrom('studio_clients')
+      .select('id')
+      .where('id', '=', patch.clientId)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    if (!c) throw bad('clientId', 'Unknown client');
+  }
+  if (patch.priceSheetId) {
+    const s = await db
+      .selectFrom('price_sheets')
+      .select('id')
+      .where('id', '=', patch.priceSheetId)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    if (!s) throw bad('priceSheetId', 'Unknown price sheet');
+  }
+  if (patch.coverPhotoId) {
+    const p = galleryId
+      ? await db
+          .selectFrom('gallery_photos')
+          .select('id')
+          .where('id', '=', patch.coverPhotoId)
+          .where('gallery_id', '=', galleryId)
+          .executeTakeFirst()
+      : undefined;
+    if (!p) throw bad('coverPhotoId', 'Unknown photo');
+  }
+}
+
+async function columnsFor(patch: GalleryPatchT) {
+  const set: Record<string, unknown> = {};
+  if (patch.title !== undefined) set.title = patch.title;
+  if (patch.clientId !== undefined) set.client_id = patch.clientId;
+  if (patch.eventDate !== undefined) set.event_date = patch.eventDate;
+  if (patch.pin !== undefined) set.pin_hash = patch.pin === null ? null : await hashPassword(patch.pin);
+  if (patch.expiresAt !== undefined) set.expires_at = patch.expiresAt === null ? null : new Date(patch.expiresAt);
+  if (patch.storeEnabled !== undefined) set.store_enabled = patch.storeEnabled;
+  if (patch.watermark !== undefined) set.watermark = patch.watermark;
+  if (patch.priceSheetId !== undefined) set.price_sheet_id = patch.priceSheetId;
+  if (patch.status !== undefined) set.status = patch.status;
+  if (patch.coverPhotoId !== undefined) set.cover_photo_id = patch.coverPhotoId;
+  return set;
+}
+
+/** Creates a gallery with a fresh private link. */
+export async function createGallery(db: DB, accountId: string, input: GalleryPatchT & { title: string }) {
+  await checkRefs(db, accountId, input);
+  const set = await columnsFor(input);
+  const r = await db
+    .insertInto('galleries')
+    .values({ account_id: accountId, token: newGalleryToken(), title: input.title, ...set })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return getGallery(db, r.id);
+}
+
+/** Changes a gallery; setting `pin` re-hashes it (and so invalidates existing unlock cookies). */
+export async function updateGallery(db: DB, id: string, patch: GalleryPatchT) {
+  const g = await getGallery(db, id);
+  await checkRefs(db, g.accountId, patch, id);
+  const set = await columnsFor(patch);
+  if (Object.keys(set).length) {
+    await db
+      .updateTable('galleries')
+      .set({ ...set, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .execute();
+  }
+  return getGallery(db, id);
+}
+
+/** Deletes a gallery row (photos and carts cascade); returns the storage keys to remove afterwards. */
+export async function deleteGallery(db: DB, id: string): Promise<string[]> {
+  const g = await getGallery(db, id);
+  const photos = await db
+    .selectFrom('gallery_photos')
+    .select(['original_key', 'web_key', 'thumb_key'])
+    .where('gallery_id', '=', g.id)
+    .execute();
+  await db.deleteFrom('galleries').where('id', '=', g.id).execute();
+  return photos.flatMap((p) => [p.original_key, p.web_key, p.thumb_key, `${p.web_key}.wm.jpg`]);
+}
+
+/** What a visitor's request resolves to: the gallery behind a link token. */
+export type PublicGallery = GalleryRow;
+
+/** The published, unexpired gallery behind a token (404 unknown/unpublished, 410 expired). Run as service. */
+export async function galleryByToken(db: DB, token: string, clock: Clock): Promise<PublicGallery> {
+  if (!/^[A-Za-z0-9_-]{22,64}$/.test(token)) throw notFound('Gallery');
+  const r = await db
+    .selectFrom('galleries as g')
+    .select(galleryColumns)
+    .where('g.token', '=', token)
+    .executeTakeFirst();
+  if (r?.status !== 'published') throw notFound('Gallery');
+  if (r.expires_at && new Date(r.expires_at) <= clock.now()) throw new AppError('gone', 'This gallery has expired');
+  return r as GalleryRow;
+}
+
+/** The cookie that carries a gallery unlock; one per gallery so a link never unlocks another gallery. */
+export const accessCookieName = (galleryId: string) => `gallerist_g_${galleryId.replaceAll('-', '')}`;
+
+// The MAC covers the PIN hash, so changing the PIN logs every visitor out of that gallery.
+function mac(secret: string, g: { id: string; pin_hash: string | null }, exp: number): string {
+  return createHmac('sha256', secret).update(`gallery:${g.id}:${g.pin_hash}:${exp}`).digest('base64url');
+}
+
+/** A signed unlock value valid until `exp` (ms since epoch). */
+export function signAccess(secret: string, g: { id: string; pin_hash: string | null }, exp: number): string {
+  return `${exp}.${mac(secret, g, exp)}`;
+}
+
+/** True when the gallery needs no PIN or `cookie` is a valid unexpired unlock for exactly this gallery. */
+export function hasAccess(
+  secret: string,
+  g: { id: string; pin_hash: string | null },
+  cookie: string | undefined,
+  now: Date,
+): boolean {
+  if (!g.pin_hash) return true;
+  if (!cookie) return false;
+  const [expRaw, sig] = cookie.split('.');
+  const exp = Number(expRaw);
+  if (!Number.isSafeInteger(exp) || exp <= now.getTime() || !sig) return false;
+  const a = Buffer.from(sig);
+  const b = Buffer.from(mac(secret, g, exp));
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Checks a visitor's PIN against the gallery's hash. */
+export async function checkPin(g: PublicGallery, pin: string): Promise<boolean> {
+  return g.pin_hash ? verifyPassword(pin, g.pin_hash) : true;
+}

@@ -1,0 +1,49 @@
+import type Stripe from 'stripe';
+import type { Clock } from '../clock.ts';
+import { isPaidStatus } from '../commerce/order-status.ts';
+import { getOrder } from '../commerce/orders.ts';
+import { refundOrder } from '../commerce/refund-order.ts';
+import { withService } from '../db/tenancy.ts';
+import type { DB } from '../db/types.ts';
+import { canMove, lockFulfilment, moveFulfilment, refuse, type StudioActor } from './fulfilment.ts';
+import { queueRefundMail } from './fulfilment-mails.ts';
+
+/**
+ * Cancels a paid or in-production print order and refunds whatever is left through the commerce core (admins only,
+ * as for any refund). The refund comes first: if it fails nothing is cancelled, and a retry after a crash finds
+ * the money already returned and only finishes the cancel.
+ */
+export async function cancelPrintOrder(
+  db: DB,
+  stripe: Stripe,
+  clock: Clock,
+  accountId: string,
+  orderId: string,
+  reason: string | null,
+  actor: StudioActor,
+): Promise<void> {
+  const order = await withService(db, async (tx) => {
+    const f = await lockFulfilment(tx, accountId, orderId, actor);
+    if (!canMove(f.status, 'cancelled')) throw refuse(f.status, 'cancelled');
+    return getOrder(tx, orderId);
+  });
+  if (isPaidStatus(order.status) && order.status !== 'refunded' && order.total > order.amountRefunded) {
+    await refundOrder(db, stripe, orderId, { reason: reason ? `Cancelled: ${reason}` : 'Order cancelled' }, actor);
+  }
+  await moveFulfilment(db, clock, accountId, orderId, { to: 'cancelled', reason }, actor);
+}
+
+/** Refunds part of a studio's print order through the commerce core, after checking the order is this studio's. */
+export async function refundPrintOrder(
+  db: DB,
+  stripe: Stripe,
+  accountId: string,
+  orderId: string,
+  input: { amount?: number; reason?: string | null },
+  actor: StudioActor,
+) {
+  await withService(db, (tx) => lockFulfilment(tx, accountId, orderId, actor));
+  const out = await refundOrder(db, stripe, orderId, input, actor);
+  await withService(db, (tx) => queueRefundMail(tx, out.order, out.amount));
+  return out;
+}

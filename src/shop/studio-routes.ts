@@ -1,0 +1,486 @@
+import { requireRole } from '../accounts/service.ts';
+import { withUser } from '../db/tenancy.ts';
+import { AppError } from '../errors.ts';
+import { requireUser } from '../http/middleware.ts';
+import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
+import * as catalog from './catalog.ts';
+import * as coupons from './coupons.ts';
+import * as galleries from './galleries.ts';
+import * as photos from './photos.ts';
+import * as S from './schema.ts';
+import * as studio from './studio.ts';
+import { asGalleryMember, asMember, audit } from './studio-access.ts';
+import { studioBrandingRoutes } from './studio-branding-routes.ts';
+import { studioCatalogRoutes } from './studio-catalog-routes.ts';
+
+const AccountParam = z.object({ accountId: z.uuid('Unknown account') });
+const GalleryParam = z.object({ galleryId: z.uuid('Unknown gallery') });
+const ProductParam = z.object({ productId: z.uuid('Unknown product') });
+const noContent = { 204: { description: 'Done' } } as const;
+const tags = ['Print shop'];
+/** Studio side of the print shop: settings, clients, galleries, photos, catalog, price sheets, coupons. */
+export const shopStudioRoutes = createRouter()
+  .openapi(
+    route({
+      method: 'get',
+      path: '/shop/studios/{accountId}/settings',
+      tags,
+      summary: 'Studio shop settings (members)',
+      request: { params: AccountParam },
+      responses: { 200: jsonResponse(S.SettingsOut) },
+    }),
+    async (c) => {
+      const { accountId } = c.req.valid('param');
+      return c.json(await asMember(c, accountId, 'member', (tx) => studio.getSettings(tx, accountId)), 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'put',
+      path: '/shop/studios/{accountId}/settings',
+      tags,
+      summary: 'Replace studio shop settings (admins)',
+      request: { params: AccountParam, body: jsonBody(S.SettingsInput) },
+      responses: { 200: jsonResponse(S.SettingsOut) },
+    }),
+    async (c) => {
+      const { accountId } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const out = await asMember(c, accountId, 'admin', (tx, actor) =>
+        studio.saveSettings(tx, accountId, input, actor),
+      );
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/shop/studios/{accountId}/clients',
+      tags,
+      summary: 'Search and page through the studio clients',
+      request: { params: AccountParam, query: S.ListQuery },
+      responses: { 200: jsonResponse(z.object({ data: z.array(S.ClientOut), total: z.number().int() })) },
+    }),
+    async (c) => {
+      const { accountId } = c.req.valid('param');
+      const q = c.req.valid('query');
+      return c.json(await asMember(c, accountId, 'member', (tx) => studio.listClients(tx, accountId, q)), 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/shop/studios/{accountId}/clients',
+      tags,
+      summary: 'Add a client',
+      request: { params: AccountParam, body: jsonBody(S.ClientInput) },
+      responses: { 201: jsonResponse(S.ClientOut, 'Created') },
+    }),
+    async (c) => {
+      const { accountId } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const out = await asMember(c, accountId, 'member', (tx, actor) =>
+        studio.createClient(tx, accountId, input, actor),
+      );
+      return c.json(out, 201);
+    },
+  )
+  .openapi(
+    route({
+      method: 'patch',
+      path: '/shop/studios/{accountId}/clients/{clientId}',
+      tags,
+      summary: 'Change a client',
+      request: { params: AccountParam.extend({ clientId: z.uuid('Unknown client') }), body: jsonBody(S.ClientPatch) },
+      responses: { 200: jsonResponse(S.ClientOut) },
+    }),
+    async (c) => {
+      const { accountId, clientId } = c.req.valid('param');
+      const patch = c.req.valid('json');
+      const out = await asMember(c, accountId, 'member', (tx, actor) =>
+        studio.updateClient(tx, accountId, clientId, patch, actor),
+      );
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'delete',
+      path: '/shop/studios/{accountId}/clients/{clientId}',
+      tags,
+      summary: 'Delete a client',
+      request: { params: AccountParam.extend({ clientId: z.uuid('Unknown client') }) },
+      responses: noContent,
+    }),
+    async (c) => {
+      const { accountId, clientId } = c.req.valid('param');
+      await asMember(c, accountId, 'member', (tx, actor) => studio.deleteClient(tx, accountId, clientId, actor));
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/shop/studios/{accountId}/galleries',
+      tags,
+      summary: 'The studio galleries, newest first',
+      request: { params: AccountParam, query: S.ListQuery },
+      responses: { 200: jsonResponse(z.object({ data: z.array(S.GalleryOut), total: z.number().int() })) },
+    }),
+    async (c) => {
+      const { accountId } = c.req.valid('param');
+      const q = c.req.valid('query');
+      const out = await asMember(c, accountId, 'member', async (tx) => ({
+        data: await galleries.listGalleries(tx, accountId, q),
+        total: await galleries.countGalleries(tx, accountId, q),
+      }));
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/shop/studios/{accountId}/galleries',
+      tags,
+      summary: 'Create a gallery with a private link',
+      request: { params: AccountParam, body: jsonBody(S.GalleryInput) },
+      responses: { 201: jsonResponse(S.GalleryOut, 'Created') },
+    }),
+    async (c) => {
+      const { accountId } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const out = await asMember(c, accountId, 'member', async (tx) => {
+        const g = await galleries.createGallery(tx, accountId, input);
+        await audit(c, tx, {
+          accountId,
+          action: 'shop.gallery.create',
+          entityType: 'gallery',
+          entityId: g.id,
+          after: g,
+        });
+        return g;
+      });
+      return c.json(out, 201);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/shop/galleries/{galleryId}',
+      tags,
+      summary: 'A gallery with its photos (studio members)',
+      request: { params: GalleryParam },
+      responses: { 200: jsonResponse(S.GalleryOut.extend({ photos: z.array(S.PhotoOut) })) },
+    }),
+    async (c) => {
+      const { galleryId } = c.req.valid('param');
+      const out = await asGalleryMember(c, galleryId, async (tx, g) => ({
+        ...g,
+        photos: (await photos.listPhotos(tx, g.id)).map((p) => photos.photoOut(g.token, p)),
+      }));
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'patch',
+      path: '/shop/galleries/{galleryId}',
+      tags,
+      summary: 'Change a gallery (PIN, expiry, store, watermark, status…)',
+      request: { params: GalleryParam, body: jsonBody(S.GalleryPatch) },
+      responses: { 200: jsonResponse(S.GalleryOut) },
+    }),
+    async (c) => {
+      const { galleryId } = c.req.valid('param');
+      const patch = c.req.valid('json');
+      const out = await asGalleryMember(c, galleryId, async (tx, before) => {
+        const after = await galleries.updateGallery(tx, galleryId, patch);
+        const e = { accountId: after.accountId, entityType: 'gallery', entityId: galleryId, before, after };
+        await audit(c, tx, { ...e, action: 'shop.gallery.update' });
+        return after;
+      });
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'delete',
+      path: '/shop/galleries/{galleryId}',
+      tags,
+      summary: 'Delete a gallery and its photos',
+      request: { params: GalleryParam },
+      responses: noContent,
+    }),
+    async (c) => {
+      const { galleryId } = c.req.valid('param');
+      const keys = await asGalleryMember(c, galleryId, async (tx, g) => {
+        const removed = await galleries.deleteGallery(tx, galleryId);
+        const e = { accountId: g.accountId, entityType: 'gallery', entityId: galleryId, before: g };
+        await audit(c, tx, { ...e, action: 'shop.gallery.delete' });
+        return removed;
+      });
+      await photos.removeObjects(c.get('deps').config, keys);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/shop/galleries/{galleryId}/photos',
+      tags,
+      summary: 'Upload photos (multipart field "files", JPEG/PNG/WebP up to 40 MB each)',
+      request: { params: GalleryParam },
+      responses: { 201: jsonResponse(z.object({ data: z.array(S.PhotoOut) }), 'Uploaded') },
+    }),
+    async (c) => {
+      const { galleryId } = c.req.valid('param');
+      const { config } = c.get('deps');
+      if (!c.req.header('content-type')?.startsWith('multipart/form-data')) {
+        throw new AppError('unsupported_media_type', 'Send the photos as multipart/form-data');
+      }
+      // Membership first, so strangers cannot make the server decode images.
+      const g = await asGalleryMember(c, galleryId, async (_tx, g) => g);
+      const form = await c.req.parseBody({ all: true });
+      const raw = form.files ?? form['files[]'];
+      const files = (Array.isArray(raw) ? raw : raw ? [raw] : []).filter((f): f is File => f instanceof File);
+      if (files.length > 50) throw new AppError('validation_failed', 'Upload at most 50 photos at once');
+      const uploads = await Promise.all(
+        files.map(async (f) => ({ filename: f.name || 'photo', bytes: new Uint8Array(await f.arrayBuffer()) })),
+      );
+      const prepared = await photos.processUploads(config, g.accountId, uploads);
+      try {
+        await asGalleryMember(c, galleryId, async (tx) => {
+          await photos.insertPhotos(tx, g, prepared);
+          const after = { photos: prepared.map((p) => ({ id: p.id, filename: p.filename, bytes: p.bytes.length })) };
+          const e = { accountId: g.accountId, entityType: 'gallery', entityId: galleryId, after };
+          await audit(c, tx, { ...e, action: 'shop.photos.upload' });
+        });
+      } catch (e) {
+        await photos.removeObjects(
+          config,
+          prepared.flatMap((p) => Object.values(p.keys)),
+        );
+        throw e;
+      }
+      const ids = new Set<string>(prepared.map((p) => p.id));
+      const data = await asGalleryMember(c, galleryId, (tx) => photos.listPhotos(tx, galleryId));
+      return c.json({ data: data.filter((p) => ids.has(p.id)).map((p) => photos.photoOut(g.token, p)) }, 201);
+    },
+  )
+  .openapi(
+    route({
+      method: 'put',
+      path: '/shop/galleries/{galleryId}/photos/order',
+      tags,
+      summary: 'Set the photo order (every photo id once)',
+      request: { params: GalleryParam, body: jsonBody(S.OrderInput) },
+      responses: noContent,
+    }),
+    async (c) => {
+      const { galleryId } = c.req.valid('param');
+      const { ids } = c.req.valid('json');
+      await asGalleryMember(c, galleryId, (tx) => photos.reorderPhotos(tx, galleryId, ids));
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    route({
+      method: 'delete',
+      path: '/shop/galleries/{galleryId}/photos/{photoId}',
+      tags,
+      summary: 'Delete a photo',
+      request: { params: GalleryParam.extend({ photoId: z.uuid('Unknown photo') }) },
+      responses: noContent,
+    }),
+    async (c) => {
+      const { galleryId, photoId } = c.req.valid('param');
+      const keys = await asGalleryMember(c, galleryId, async (tx, g) => {
+        const removed = await photos.deletePhoto(tx, galleryId, photoId);
+        const e = { accountId: g.accountId, entityType: 'gallery_photo', entityId: photoId, before: { galleryId } };
+        await audit(c, tx, { ...e, action: 'shop.photo.delete' });
+        return removed;
+      });
+      await photos.removeObjects(c.get('deps').config, keys);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/shop/studios/{accountId}/products',
+      tags,
+      summary: 'The studio print catalog',
+      request: { params: AccountParam },
+      responses: { 200: jsonResponse(z.object({ data: z.array(S.ProductOut) })) },
+    }),
+    async (c) => {
+      const { accountId } = c.req.valid('param');
+      const data = await asMember(c, accountId, 'member', (tx) => catalog.loadProducts(tx, accountId));
+      return c.json({ data }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/shop/studios/{accountId}/products',
+      tags,
+      summary: 'Add a print product with option groups',
+      request: { params: AccountParam, body: jsonBody(S.ProductInput) },
+      responses: { 201: jsonResponse(S.ProductOut, 'Created') },
+    }),
+    async (c) => {
+      const { accountId } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const out = await asMember(c, accountId, 'member', async (tx) => {
+        const p = await catalog.createProduct(tx, accountId, input);
+        await audit(c, tx, {
+          accountId,
+          action: 'shop.product.create',
+          entityType: 'print_product',
+          entityId: p.id,
+          after: p,
+        });
+        return p;
+      });
+      return c.json(out, 201);
+    },
+  )
+  .openapi(
+    route({
+      method: 'patch',
+      path: '/shop/products/{productId}',
+      tags,
+      summary: 'Change a product (name, description, base price, active)',
+      request: { params: ProductParam, body: jsonBody(S.ProductPatch) },
+      responses: { 200: jsonResponse(S.ProductOut) },
+    }),
+    async (c) => {
+      const { productId } = c.req.valid('param');
+      const patch = c.req.valid('json');
+      const user = requireUser(c);
+      const out = await withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
+        const accountId = await catalog.productAccount(tx, productId);
+        await requireRole(tx, accountId, user.id, 'member');
+        const before = await catalog.getProduct(tx, accountId, productId);
+        const after = await catalog.updateProduct(tx, accountId, productId, patch);
+        const e = { accountId, entityType: 'print_product', entityId: productId, before, after };
+        await audit(c, tx, { ...e, action: 'shop.product.update' });
+        return after;
+      });
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'delete',
+      path: '/shop/products/{productId}',
+      tags,
+      summary: 'Delete a product',
+      request: { params: ProductParam },
+      responses: noContent,
+    }),
+    async (c) => {
+      const { productId } = c.req.valid('param');
+      const user = requireUser(c);
+      await withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
+        const accountId = await catalog.productAccount(tx, productId);
+        await requireRole(tx, accountId, user.id, 'member');
+        const before = await catalog.getProduct(tx, accountId, productId);
+        await catalog.deleteProduct(tx, accountId, productId);
+        const e = { accountId, entityType: 'print_product', entityId: productId, before };
+        await audit(c, tx, { ...e, action: 'shop.product.delete' });
+      });
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/shop/studios/{accountId}/price-sheets',
+      tags,
+      summary: 'Price sheets (which products a gallery sells)',
+      request: { params: AccountParam },
+      responses: { 200: jsonResponse(z.object({ data: z.array(S.PriceSheetOut) })) },
+    }),
+    async (c) => {
+      const { accountId } = c.req.valid('param');
+      const data = await asMember(c, accountId, 'member', (tx) => catalog.listPriceSheets(tx, accountId));
+      return c.json({ data }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/shop/studios/{accountId}/price-sheets',
+      tags,
+      summary: 'Create a price sheet',
+      request: { params: AccountParam, body: jsonBody(S.PriceSheetInput) },
+      responses: { 201: jsonResponse(S.PriceSheetOut, 'Created') },
+    }),
+    async (c) => {
+      const { accountId } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const out = await asMember(c, accountId, 'member', async (tx) => {
+        const sheet = await catalog.createPriceSheet(tx, accountId, input);
+        const e = { accountId, entityType: 'price_sheet', entityId: sheet.id, after: sheet };
+        await audit(c, tx, { ...e, action: 'shop.price_sheet.create' });
+        return sheet;
+      });
+      return c.json(out, 201);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/shop/studios/{accountId}/coupons',
+      tags,
+      summary: 'Coupons',
+      request: { params: AccountParam },
+      responses: { 200: jsonResponse(z.object({ data: z.array(S.CouponOut) })) },
+    }),
+    async (c) => {
+      const { accountId } = c.req.valid('param');
+      const data = await asMember(c, accountId, 'member', (tx) => coupons.listCoupons(tx, accountId));
+      return c.json({ data }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/shop/studios/{accountId}/coupons',
+      tags,
+      summary: 'Create a coupon (codes are unique per studio, ignoring case)',
+      request: { params: AccountParam, body: jsonBody(S.CouponInput) },
+      responses: { 201: jsonResponse(S.CouponOut, 'Created') },
+    }),
+    async (c) => {
+      const { accountId } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const out = await asMember(c, accountId, 'member', (tx, actor) =>
+        coupons.createCoupon(tx, accountId, input, actor),
+      );
+      return c.json(out, 201);
+    },
+  )
+  .openapi(
+    route({
+      method: 'patch',
+      path: '/shop/studios/{accountId}/coupons/{couponId}',
+      tags,
+      summary: 'Turn a coupon on or off, or change its end date and redemption limit',
+      request: { params: AccountParam.extend({ couponId: z.uuid('Unknown coupon') }), body: jsonBody(S.CouponPatch) },
+      responses: { 200: jsonResponse(S.CouponOut) },
+    }),
+    async (c) => {
+      const { accountId, couponId } = c.req.valid('param');
+      const patch = c.req.valid('json');
+      const out = await asMember(c, accountId, 'member', (tx, actor) =>
+        coupons.updateCoupon(tx, accountId, couponId, patch, actor),
+      );
+      return c.json(out, 200);
+    },
+  );
+
+// Branding (logo) and catalog editing live in their own files to keep each one readable.
+shopStudioRoutes.route('/', studioBrandingRoutes);
+shopStudioRoutes.route('/', studioCatalogRoutes);

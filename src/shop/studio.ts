@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import sharp from 'sharp';
+import type { Actor } from '../audit/service.ts';
+import { recordAudit } from '../audit/service.ts';
+import type { DB } from '../db/types.ts';
+import { AppError, notFound } from '../errors.ts';
+import { sniffImage } from './photos.ts';
+import type { ClientInputT, SettingsInputT } from './schema.ts';
+import type { ShippingRate } from './tables.ts';
+
+/** Studio settings as the API shows them. */
+export interface StudioSettings {
+  accountId: string;
+  currency: string;
+  taxRateBps: number;
+  taxInclusive: boolean;
+  shippingRates: ShippingRate[];
+  returnAddress: Record<string, string> | null;
+  logoKey: string | null;
+  /** Public URL of the logo; the key's unique part busts caches when the logo changes. */
+  logoUrl: string | null;
+  accentColor: string | null;
+}
+
+/** The public URL a studio logo is served at. */
+export const logoUrl = (accountId: string, key: string | null) =>
+  key ? `/api/shop/studios/${accountId}/logo?v=${encodeURIComponent(key.split('/').pop() ?? '')}` : null;
+
+const defaults = (accountId: string): StudioSettings => ({
+  accountId,
+  currency: 'EUR',
+  taxRateBps: 0,
+  taxInclusive: true,
+  shippingRates: [],
+  returnAddress: null,
+  logoKey: null,
+  logoUrl: null,
+  accentColor: null,
+});
+
+/** A studio's settings, or the defaults when it never saved any. */
+export async function getSettings(db: DB, accountId: string): Promise<StudioSettings> {
+  const r = await db.selectFrom('studio_settings').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+  if (!r) return defaults(accountId);
+  return {
+    accountId,
+    currency: r.currency,
+    taxRateBps: r.tax_rate_bps,
+    taxInclusive: r.tax_inclusive,
+    shippingRates: r.shipping_rates,
+    returnAddress: r.return_address,
+    logoKey: r.logo_key,
+    logoUrl: logoUrl(accountId, r.logo_key),
+    accentColor: r.accent_color,
+  };
+}
+
+/**
+ * Points the studio at a newly stored logo and returns the previous key, which the caller deletes once this
+ * transaction has committed (the new object is already stored, so the row never points at nothing).
+ */
+export async function setLogo(db: DB, accountId: string, key: string | null, actor: Actor) {
+  const before = await getSettings(db, accountId);
+  await db
+    .insertInto('studio_settings')
+    .values({ account_id: accountId, logo_key: key })
+    .onConflict((oc) => oc.column('account_id').doUpdateSet({ logo_key: key, updated_at: sql`now()` }))
+    .execute();
+  await recordAudit(db, actor, {
+    accountId,
+    action: key ? 'shop.logo.update' : 'shop.logo.remove',
+    entityType: 'studio_settings',
+    before: { logoKey: before.logoKey },
+    after: { logoKey: key },
+  });
+  // Only the logo changed, so the settings after are the ones before with the new key (no second read).
+  return { previous: before.logoKey, settings: { ...before, logoKey: key, logoUrl: logoUrl(accountId, key) } };
+}
+
+/** Saves a studio's settings (upsert) and audits the change. */
+export async function saveSettings(db: DB, accountId: string, input: SettingsInputT, actor: Actor) {
+  const before = await getSettings(db, accountId);
+  const values = {
+    currency: input.currency,
+    tax_rate_bps: input.taxRateBps,
+    tax_inclusive: input.taxInclusive,
+    shipping_rates: JSON.stringify(input.shippingRates),
+    return_address: input.returnAddress === null ? null : JSON.stringify(input.returnAddress),
+    accent_color: input.accentColor,
+  };
+  await db
+    .insertInto('studio_settings')
+    .values({ account_id: accountId, ...values })
+    .onConflict((oc) => oc.column('account_id').doUpdateSet({ ...values, updated_at: sql`now()` }))
+    .execute();
+  const after = await getSettings(db, accountId);
+  await recordAudit(db, actor, {
+    accountId,
+    action: 'shop.settings.update',
+    entityType: 'studio_settings',
+    before,
+    after,
+  });
+  return after;
+}
+
+const clientOut = (r: { id: string; name: string; email: string; notes: string; created_at: Date }) => ({
+  id: r.id,
+  name: r.name,
+  email: r.email,
+  notes: r.notes,
+  createdAt: new Date(r.created_at).toISOString(),
+});
+
+// Search text is literal: escape LIKE wildcards so "%" or "_" don't match everything.
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+/** A page of a studio's clients, optionally filtered by name or email. */
+export async function listClients(db: DB, accountId: string, opts: { q?: string; limit: number; offset: number }) {
+  let q = db.selectFrom('studio_clients').where('account_id', '=', accountId);
+  if (opts.q) {
+    const p = likePattern(opts.q);
+    q = q.where((eb) => eb.or([eb('name', 'ilike', p), eb('email', 'ilike', p)]));
+  }
+  const rows = await q.selectAll().orderBy('name').orderBy('id').limit(opts.limit).offset(opts.offset).execute();
+  const { n } = await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return { data: rows.map(clientOut), total: Number(n) };
+}
+
+// The unique (account, lower(email)) index turns a duplicate into a clear 409 instead of a 500.
+async function uniqueEmail<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (String((e as Error).message).includes('studio_clients_email_key')) {
+      throw new AppError('conflict', 'A client with this email already exists', {
+        fieldErrors: { email: ['Already a client'] },
+        formErrors: [],
+      });
+    }
+    throw e;
+  }
+}
+
+/** Adds a client to a studio's CRM. */
+export async function createClient(db: DB, accountId: string, input: ClientInputT, actor?: Actor) {
+  const r = await uniqueEmail(() =>
+    db
+      .insertInto('studio_clients')
+      .values({ account_id: accountId, name: input.name, email: input.email, notes: input.notes })
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+  );
+  const out = clientOut(r);
+  if (actor) await audit(db, actor, accountId, 'shop.client.create', out.id, undefined, out);
+  return out;
+}
+
+// Client changes are audited with before/after so a studio can see who edited its CRM.
+async function audit(
+  db: DB,
+  actor: Actor,
+  accountId: string,
+  action: string,
+  entityId: string,
+  before: unknown,
+  after: unknown,
+) {
+  await recordAudit(db, actor, { accountId, action, entityType: 'studio_client', entityId, before, after });
+}
+
+/** Changes a client's fields; 404 when the client is not the studio's. */
+export async function updateClient(db: DB, accountId: string, id: string, patch: Partial<ClientInputT>, actor?: Actor) {
+  const before = await getClient(db, accountId, id);
+  if (Object.keys(patch).length === 0) return before;
+  const r = await uniqueEmail(() =>
+    db
+      .updateTable('studio_clients')
+      .set(patch)
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .returningAll()
+      .executeTakeFirst(),
+  );
+  if (!r) throw notFound('Client');
+  const out = clientOut(r);
+  if (actor) await audit(db, actor, accountId, 'shop.client.update', id, before, out);
+  return out;
+}
+
+/** One client of a studio. */
+export async function getClient(db: DB, accountId: string, id: string) {
+  const r = await db
+    .selectFrom('studio_clients')
+    .selectAll()
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+  if (!r) throw notFound('Client');
+  return clientOut(r);
+}
+
+/** Deletes a client; their galleries stay and just lose the link. */
+export async function deleteClient(db: DB, accountId: string, id: string, actor?: Actor): Promise<void> {
+  const before = await getClient(db, accountId, id);
+  const r = await db
+    .deleteFrom('studio_clients')
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+  if (!r.numDeletedRows) throw notFound('Client');
+  if (actor) await audit(db, actor, accountId, 'shop.client.delete', id, before, undefined);
+}
+
+/** Largest logo file a studio may upload. */
+export const MAX_LOGO_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Checks an uploaded logo and renders it as a PNG no larger than 800 × 300 (transparency kept), so galleries
+ * never ship a camera-sized header image. Returns the bytes and a fresh storage key.
+ */
+export async function prepareLogo(accountId: string, bytes: Uint8Array, filename = 'logo') {
+  const bad = (msg: string) => new AppError('validation_failed', msg, { fieldErrors: { file: [msg] }, formErrors: [] });
+  if (!bytes.length) throw bad('Choose an image');
+  if (bytes.length > MAX_LOGO_BYTES) throw new AppError('payload_too_large', `${filename} is larger than 5 MB`);
+  if (!sniffImage(bytes)) throw new AppError('unsupported_media_type', `${filename} is not a JPEG, PNG or WebP image`);
+  const png = await sharp(bytes, { failOn: 'error' })
+    .rotate()
+    .resize(800, 300, { fit: 'inside', withoutEnlargement: true })
+    .png()
+    .toBuffer()
+    .catch(() => {
+      throw new AppError('unsupported_media_type', `${filename} could not be read`);
+    });
+  return { key: `shop/${accountId}/logo-${randomUUID()}.png`, bytes: new Uint8Array(png) };
+}

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Clock, systemClock } from '../src/clock.ts';
+import { loadConfig } from '../src/config.ts';
+import { createTestDatabase } from '../src/db/testing.ts';
+import { type Platform, startPlatform } from '../src/server.ts';
+
+/** A mail captured in the outbox, as tests read it. */
+export interface TestMail {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  template: string;
+}
+
+/** A fully running platform on a random port with a fresh database and embedded emulator. */
+export interface TestApp {
+  url: string;
+  platform: Platform;
+  emulatorUrl: string;
+  mailbox(to?: string): Promise<TestMail[]>;
+  stop(): Promise<void>;
+}
+
+/** Starts the whole platform for a test file: fresh DB (PGlite or Postgres), demo seed, emulator, jobs. */
+export async function startTestApp(
+  opts: { demo?: boolean; clock?: Clock; env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gallerist-test-'));
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    STRIPE_EMULATOR_PORT: '0',
+    ...opts.env,
+  });
+  const database = await createTestDatabase();
+  const platform = await startPlatform({ config, demo: opts.demo ?? true, database, clock: opts.clock ?? systemClock });
+  return {
+    url: platform.url,
+    platform,
+    emulatorUrl: platform.stripeSetup.emulatorUrl ?? '',
+    async mailbox(to?: string) {
+      const res = await fetch(`${platform.url}/dev/mailbox.json${to ? `?to=${encodeURIComponent(to)}` : ''}`);
+      const body = (await res.json()) as { data: TestMail[] };
+      return body.data;
+    },
+    async stop() {
+      await platform.stop();
+      await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

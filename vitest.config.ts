@@ -1,0 +1,45 @@
+import { defineConfig } from 'vitest/config';
+
+// DB-backed tests run once on PGlite and, when TEST_DATABASE_URL is set, once more on real Postgres.
+const postgres = process.env.TEST_DATABASE_URL;
+
+export default defineConfig({
+  test: {
+    globalSetup: ['./test/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    projects: [
+      {
+        extends: true as const,
+        test: {
+          name: 'pglite',
+          include: ['src/**/*.test.ts', 'emulator/**/*.test.ts', 'bench/**/*.test.ts', 'web/src/**/*.test.ts'],
+          env: { GALLERIST_TEST_DB: 'pglite' },
+        },
+      },
+      ...(postgres
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'postgres',
+                include: ['src/**/*.test.ts'],
+                env: { GALLERIST_TEST_DB: 'postgres' },
+              },
+            },
+          ]
+        : []),
+      {
+        extends: true as const,
+        test: {
+          name: 'e2e',
+          include: ['web/e2e/**/*.test.ts'],
+          env: { GALLERIST_TEST_DB: 'pglite' },
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,224 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withService } from '../../src/db/tenancy.ts';
+import { startTestApp } from '../../test/app.ts';
+import {
+  closeAll,
+  hasChromium,
+  launchBrowser,
+  mailsTo,
+  onHostedCheckout,
+  openPage,
+  pathIs,
+  payOnHostedCheckout,
+  publicUrlContext,
+  signIn,
+  solidImage,
+  type TestApp,
+} from './support.ts';
+
+const STUDIO = 'studio@demo.gallerist.dev';
+const BUYER = 'jamie.buyer@example.com';
+const GALLERY = 'Okafor engagement';
+const PIN = '4826';
+const COUPON = 'PRINTS15';
+
+/** A camera-sized JPEG (big enough for A3 and canvas) in a given colour. */
+const jpeg = (hex: string) => solidImage({ format: 'jpeg', width: 3000, height: 2000, background: hex, quality: 70 });
+
+describe.skipIf(!hasChromium)('web: print shop from gallery to shipped order', () => {
+  let app: TestApp;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let lumenId: string;
+  let studio: Page;
+  let client: Page;
+  let galleryLink: string;
+  let orderId: string;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    const lumen = await withService(app.platform.deps.db, (tx) =>
+      tx.selectFrom('accounts').select('id').where('slug', '=', 'lumen-photography').executeTakeFirstOrThrow(),
+    );
+    lumenId = lumen.id;
+    browser = await launchBrowser();
+  });
+
+  afterAll(() => closeAll(contexts, browser, app));
+
+  /** A fresh browser profile on the public URL (where Checkout returns), with a phone or desktop viewport. */
+  const newPage = (viewport = { width: 1280, height: 900 }): Promise<Page> =>
+    openPage(browser, contexts, publicUrlContext(app, viewport));
+
+  /** Calls the API with the page's session cookie and CSRF token, as the app itself does. */
+  async function apiAs(page: Page, method: 'POST' | 'PATCH', path: string, data: unknown) {
+    const cookies = await page.context().cookies();
+    const csrf = cookies.find((c) => c.name === 'gallerist_csrf')?.value ?? '';
+    const res = await page.request.fetch(path, { method, data, headers: { 'x-csrf-token': csrf } });
+    expect(res.status(), `${method} ${path}: ${await res.text()}`).toBeLessThan(300);
+    return res.json();
+  }
+
+  async function pick(page: Page, scope: ReturnType<Page['getByRole']>, label: string, option: RegExp) {
+    await scope.getByRole('combobox', { name: label }).click();
+    await page.getByRole('option', { name: option }).click();
+  }
+
+  it('the studio creates a gallery with a client and PIN, uploads photos and enables the store', async () => {
+    studio = await newPage();
+    await signIn(studio, STUDIO);
+    await studio.waitForURL(pathIs('/app'));
+
+    // The client record and the coupon go through the studio API with the signed-in session.
+    await apiAs(studio, 'POST', `/api/shop/studios/${lumenId}/clients`, { name: 'Ada Okafor', email: BUYER });
+    await apiAs(studio, 'POST', `/api/shop/studios/${lumenId}/coupons`, { code: COUPON, kind: 'percent', value: 15 });
+
+    await studio.goto('/studio/galleries');
+    const create = studio.getByRole('form', { name: 'New gallery' });
+    await create.getByLabel('Title').fill(GALLERY);
+    await create.getByLabel('Client').selectOption({ label: `Ada Okafor (${BUYER})` });
+    await create.getByLabel(/PIN/).fill(PIN);
+    await create.getByLabel('Enable store').check();
+    await create.getByRole('button', { name: 'Create gallery' }).click();
+    await studio.getByRole('link', { name: GALLERY }).click();
+    await studio.getByRole('heading', { name: GALLERY, level: 1 }).waitFor();
+
+    await studio.getByLabel('Upload photos').setInputFiles([
+      { name: 'okafor-ring.jpg', mimeType: 'image/jpeg', buffer: await jpeg('#7a4b2a') },
+      { name: 'okafor-beach.jpg', mimeType: 'image/jpeg', buffer: await jpeg('#2a6a7a') },
+    ]);
+    const photos = studio.getByRole('list', { name: 'Photos' });
+    await photos.getByRole('img', { name: 'okafor-beach.jpg' }).waitFor();
+    await photos.getByRole('img', { name: 'okafor-ring.jpg' }).waitFor();
+
+    const settings = studio.locator('form').filter({ has: studio.getByRole('button', { name: 'Save' }) });
+    expect(await settings.getByLabel(/Enable store/).isChecked()).toBe(true);
+    expect(await settings.getByLabel('Client').locator('option:checked').textContent()).toBe('Ada Okafor');
+    await pick(studio, settings as never, 'Status', /^Published$/);
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await studio.getByText('Gallery saved').first().waitFor();
+
+    galleryLink = (await studio.locator('a[href*="/g/"]').first().getAttribute('href')) ?? '';
+    expect(galleryLink).toMatch(/\/g\/[\w-]+$/);
+  });
+
+  it('the client unlocks the gallery with the PIN, orders an A3 print and a canvas with a coupon, and pays', async () => {
+    client = await newPage({ width: 390, height: 844 });
+    await client.goto(new URL(galleryLink).pathname);
+    await client.getByLabel('PIN').fill(PIN);
+    await client.getByRole('button', { name: 'Open gallery' }).click();
+    await client.getByRole('heading', { name: GALLERY, level: 1 }).waitFor();
+
+    const buy = async (photo: string, product: RegExp, options: Array<[string, RegExp]>) => {
+      await client.getByRole('button', { name: `Open ${photo}` }).click();
+      await client.getByRole('dialog', { name: photo }).getByRole('button', { name: 'Buy prints' }).click();
+      const dialog = client.getByRole('dialog', { name: 'Buy prints' });
+      await pick(client, dialog, 'Product', product);
+      for (const [label, value] of options) await pick(client, dialog, label, value);
+      await dialog.getByRole('button', { name: 'Add to cart' }).click();
+      await client.getByRole('dialog', { name: /cart/i }).waitFor();
+    };
+    await buy('okafor-ring.jpg', /^A3 print/, [['Paper', /^Matte/]]);
+    await client.keyboard.press('Escape');
+    await buy('okafor-beach.jpg', /^Canvas 40×60/, [
+      ['Finish', /^Matte varnish/],
+      ['Frame', /^Black frame/],
+    ]);
+
+    const cart = client.getByRole('dialog', { name: /cart/i });
+    await cart.getByLabel('Coupon').fill(COUPON);
+    await cart.getByRole('button', { name: 'Apply' }).click();
+    await cart.getByText(`Discount ${COUPON}`).waitFor();
+    await cart.getByLabel('Email for your receipt').fill(BUYER);
+    await cart.getByRole('button', { name: 'Checkout' }).click();
+
+    // The emulator's hosted Checkout page.
+    await client.waitForURL(onHostedCheckout);
+    await payOnHostedCheckout(client, '4242 4242 4242 4242', 'Ada Okafor', {
+      name: 'Ada Okafor',
+      line1: 'Torstraße 1',
+      city: 'Berlin',
+      postalCode: '10119',
+      country: 'DE',
+    });
+
+    await client.waitForURL((url) => url.pathname === new URL(galleryLink).pathname);
+    expect(new URL(client.url()).searchParams.get('checkout')).toBe('success');
+    const summary = client.getByRole('region', { name: 'Thank you! Your order is confirmed' });
+    await summary.waitFor();
+    const text = await summary.textContent();
+    expect(text).toContain(`A confirmation was sent to ${BUYER}`);
+    expect(text).toContain('A3 print');
+    expect(text).toContain('Canvas 40×60');
+    expect(text).toContain('Torstraße 1');
+    expect(text).toContain('Discount');
+  });
+
+  it('the order shows paid in the studio admin, and the confirmation email lists the photos and options', async () => {
+    await studio.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Print orders' }).click();
+    await studio.waitForURL(pathIs('/studio/orders'));
+    const row = studio.getByTestId('print-order-row').filter({ hasText: BUYER });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Paid');
+    orderId = (await row.getAttribute('data-order-id')) ?? '';
+    expect(await studio.getByTestId('revenue-this-month').textContent()).toMatch(/€/);
+    expect(await studio.getByRole('list', { name: 'Best sellers' }).textContent()).toContain('Canvas 40×60');
+
+    const mails = await mailsTo(app, BUYER, 'shop.order_confirmation');
+    expect(mails).toHaveLength(1);
+    for (const s of ['okafor-ring.jpg', 'okafor-beach.jpg', 'A3 print', 'Matte', 'Canvas 40×60', 'Matte varnish']) {
+      expect(mails[0].text).toContain(s);
+    }
+    expect(mails[0].text).toContain('Black frame');
+    expect(mails[0].text).toContain('Berlin');
+
+    await row.getByRole('link').click();
+    await studio.waitForURL(pathIs(`/studio/orders/${orderId}`));
+    const prints = studio.getByRole('list', { name: 'Ordered prints' });
+    await prints.waitFor();
+    expect(await prints.textContent()).toContain('okafor-ring.jpg');
+    // The A3 (5:7) is cropped from the 3:2 photo and drawn over its thumbnail; the 2:3 canvas takes the whole frame.
+    expect(await studio.getByTestId('crop-overlay').count()).toBe(1);
+    // The overlay sits on the photo where the stored crop says, not on the letterboxed square around it.
+    const items = await withService(app.platform.deps.db, (tx) =>
+      tx.selectFrom('order_items').select('options').where('order_id', '=', orderId).orderBy('position').execute(),
+    );
+    const stored = items[0].options.crop as { x: number; y: number; width: number; height: number };
+    expect(stored.width).toBeLessThan(1);
+    const thumb = await studio.getByRole('img', { name: 'okafor-ring.jpg' }).boundingBox();
+    const crop = await studio.getByTestId('crop-overlay').boundingBox();
+    if (!thumb || !crop) throw new Error('thumbnail or crop overlay not laid out');
+    expect(Math.abs(crop.x - (thumb.x + stored.x * thumb.width))).toBeLessThan(1.5);
+    expect(Math.abs(crop.width - stored.width * thumb.width)).toBeLessThan(1.5);
+    expect(Math.abs(crop.height - stored.height * thumb.height)).toBeLessThan(1.5);
+    expect(await studio.getByText('Torstraße 1').count()).toBe(1);
+  });
+
+  it('the studio marks the order shipped and the client gets the tracking email', async () => {
+    await studio.getByRole('button', { name: 'Mark shipped' }).click();
+    const dialog = studio.getByRole('dialog', { name: 'Mark shipped' });
+    await dialog.getByRole('button', { name: 'Mark shipped' }).click();
+    // The browser refuses the empty form: the dialog stays and the order is still paid.
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await studio.getByTestId('order-status').textContent()).toContain('Paid');
+    await dialog.getByLabel('Carrier').fill('DHL');
+    await dialog.getByLabel('Tracking number').fill('00340434161234567890');
+    await dialog.getByLabel('Tracking URL').fill('https://www.dhl.de/track?piececode=00340434161234567890');
+    await dialog.getByRole('button', { name: 'Mark shipped' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await studio.getByTestId('order-status').getByText('Shipped').waitFor();
+    expect(await studio.getByTestId('tracking').textContent()).toContain('00340434161234567890');
+    expect(await studio.getByRole('list', { name: 'Order timeline' }).textContent()).toContain('Shipped');
+
+    const tracking = await mailsTo(app, BUYER, 'shop.order_shipped');
+    expect(tracking).toHaveLength(1);
+    expect(tracking[0].text).toContain('00340434161234567890');
+    expect(tracking[0].text).toContain('DHL');
+
+    await studio.goto('/studio/orders?status=shipped');
+    const row = studio.getByTestId('print-order-row').filter({ hasText: BUYER });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Shipped');
+  });
+});

@@ -1,0 +1,43 @@
+import type { RouteObject } from 'react-router';
+import * as accounts from '../features/accounts/routes.tsx';
+import * as admin from '../features/admin/routes.tsx';
+import * as auth from '../features/auth/routes.tsx';
+import * as credits from '../features/credits/routes.tsx';
+import * as home from '../features/home/routes.tsx';
+import * as marketplace from '../features/marketplace/routes.tsx';
+import * as orders from '../features/orders/routes.tsx';
+import * as shop from '../features/shop/routes.tsx';
+import { NotFoundPage, RouteErrorPage } from './error-page.tsx';
+import { AppLayout } from './layout.tsx';
+import type { NavItem } from './nav.ts';
+
+/**
+ * Each feature area contributes `routes` (rendered inside the app layout) and `nav` (header links).
+ * To add a feature: create `features/<area>/routes.tsx` exporting both, then list it here.
+ */
+const features: Array<{ routes: RouteObject[]; nav: NavItem[] }> = [
+  home,
+  auth,
+  accounts,
+  credits,
+  admin,
+  orders,
+  marketplace,
+  shop,
+];
+
+export const navItems: NavItem[] = features.flatMap((feature) => feature.nav);
+
+export const routes: RouteObject[] = [
+  {
+    element: <AppLayout navItems={navItems} />,
+    errorElement: <RouteErrorPage />,
+    children: [
+      {
+        // Pathless boundary so a crashing page keeps the header and footer around its error message.
+        errorElement: <RouteErrorPage />,
+        children: [...features.flatMap((feature) => feature.routes), { path: '*', element: <NotFoundPage /> }],
+      },
+    ],
+  },
+];

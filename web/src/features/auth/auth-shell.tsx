@@ -1,0 +1,50 @@
+import { type InputHTMLAttributes, type ReactNode, useState } from 'react';
+import { Card, CardContent, Input } from '../../components/ui/index.ts';
+import { cn } from '../../lib/cn.ts';
+
+/** Centered card used by every auth page, so they share spacing and heading structure. */
+export function AuthShell({
+  title,
+  description,
+  children,
+  footer,
+}: {
+  title: string;
+  description?: ReactNode;
+  children: ReactNode;
+  footer?: ReactNode;
+}) {
+  return (
+    <div className="mx-auto w-full max-w-md px-4 py-10 sm:py-16">
+      <div className="mb-6 text-center">
+        <h1 className="font-display text-3xl font-semibold tracking-tight">{title}</h1>
+        {description ? <p className="mt-2 text-sm text-muted">{description}</p> : null}
+      </div>
+      <Card>
+        <CardContent className="sm:p-8">{children}</CardContent>
+      </Card>
+      {footer ? <div className="mt-6 text-center text-sm text-muted">{footer}</div> : null}
+    </div>
+  );
+}
+
+/** Password input with a show/hide toggle; extra props (id, aria-*) go to the input for <Field>. */
+export function PasswordInput({ className, ...props }: InputHTMLAttributes<HTMLInputElement>) {
+  const [visible, setVisible] = useState(false);
+  return (
+    <div className={cn('relative', className)}>
+      <Input {...props} type={visible ? 'text' : 'password'} className="pr-16" />
+      <button
+        type="button"
+        onClick={() => setVisible((v) => !v)}
+        aria-pressed={visible}
+        className="focus-ring absolute inset-y-1 right-1 rounded-md px-2.5 text-xs font-medium text-stone-600 hover:bg-stone-100 hover:text-foreground"
+      >
+        {visible ? 'Hide' : 'Show'}
+        <span className="sr-only"> password</span>
+      </button>
+    </div>
+  );
+}
+
+export const linkClasses = 'focus-ring rounded font-medium text-accent-700 underline-offset-4 hover:underline';

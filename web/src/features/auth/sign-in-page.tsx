@@ -1,0 +1,67 @@
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Alert, Button, Field, Input } from '../../components/ui/index.ts';
+import { useForm } from '../../lib/form.ts';
+import { useSignIn } from '../../lib/session.tsx';
+import { safeNext, validateEmail } from '../../lib/validation.ts';
+import { AuthShell, linkClasses, PasswordInput } from './auth-shell.tsx';
+
+export function SignInPage() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const next = safeNext(params.get('next'));
+  const signIn = useSignIn();
+  const form = useForm({ email: params.get('email') ?? '', password: '' }, (v) => ({
+    email: validateEmail(v.email),
+    // Length rules are not checked here: older passwords may predate them and the server decides.
+    password: v.password ? undefined : 'Enter your password.',
+  }));
+
+  const onSubmit = form.handleSubmit((values) =>
+    signIn.mutate(
+      { email: values.email.trim(), password: values.password },
+      { onSuccess: () => navigate(next, { replace: true }), onError: form.applyServerError },
+    ),
+  );
+
+  const withNext = (path: string) => (params.get('next') ? `${path}?next=${encodeURIComponent(next)}` : path);
+
+  return (
+    <AuthShell
+      title="Welcome back"
+      description="Sign in to manage your galleries, listings and clients."
+      footer={
+        <>
+          New to Gallerist?{' '}
+          <Link to={withNext('/sign-up')} className={linkClasses}>
+            Create an account
+          </Link>
+        </>
+      }
+    >
+      <form ref={form.formRef} onSubmit={onSubmit} noValidate className="grid gap-5">
+        {form.formError ? (
+          <Alert variant="error" title="Could not sign you in">
+            {form.formError}
+          </Alert>
+        ) : null}
+        <Field label="Email" error={form.errors.email}>
+          <Input type="email" autoComplete="email" inputMode="email" autoFocus {...form.bind('email')} />
+        </Field>
+        <Field
+          label="Password"
+          error={form.errors.password}
+          labelAside={
+            <Link to="/forgot-password" className={`${linkClasses} text-sm`}>
+              Forgot password?
+            </Link>
+          }
+        >
+          <PasswordInput autoComplete="current-password" {...form.bind('password')} />
+        </Field>
+        <Button type="submit" size="lg" loading={signIn.isPending} className="w-full">
+          {signIn.isPending ? 'Signing in…' : 'Sign in'}
+        </Button>
+      </form>
+    </AuthShell>
+  );
+}

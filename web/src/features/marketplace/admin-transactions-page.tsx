@@ -1,0 +1,285 @@
+import { useCallback } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { PageContainer } from '../../components/page-container.tsx';
+import {
+  Badge,
+  type BadgeTone,
+  buttonClasses,
+  EmptyState,
+  ErrorAlert,
+  Field,
+  Input,
+  PageHeader,
+  Pagination,
+  Select,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+  TableSkeleton,
+  Tabs,
+  TabsContent,
+  TabsList,
+  TabsTrigger,
+} from '../../components/ui/index.ts';
+import { formatDate } from '../../lib/format.ts';
+import { pageFromParams } from '../../lib/list-params.ts';
+import { formatMoney } from '../orders/money.ts';
+import {
+  SALE_STATUSES,
+  type SaleStatus,
+  type TransactionFilters,
+  transactionsCsvUrl,
+  useArtistAccounts,
+  useRefunds,
+  useTransactions,
+} from './admin-api.ts';
+import { AdminNav } from './admin-nav.tsx';
+
+const statusTone: Record<SaleStatus, BadgeTone> = {
+  paid: 'info',
+  shipped: 'violet',
+  delivered: 'success',
+  partially_refunded: 'warning',
+  refunded: 'danger',
+  duplicate_refunded: 'neutral',
+};
+const statusLabel = (s: string) => (s === 'duplicate_refunded' ? 'Duplicate (refunded)' : s.replace(/_/g, ' '));
+
+/** Filters and pages live in the URL so a filtered view can be shared and reloaded. */
+function useFilters() {
+  const [params, setParams] = useSearchParams();
+  const filters: TransactionFilters = {
+    status: params.get('status') ?? undefined,
+    accountId: params.get('artist') ?? undefined,
+    from: params.get('from') ?? undefined,
+    to: params.get('to') ?? undefined,
+  };
+  const page = pageFromParams(params);
+  const tab = params.get('tab') === 'refunds' ? 'refunds' : 'transactions';
+  const owed = params.get('owed') === 'true';
+  const set = useCallback(
+    (next: Record<string, string | undefined>) =>
+      setParams(
+        (prev) => {
+          const out = new URLSearchParams(prev);
+          for (const [k, v] of Object.entries(next)) {
+            if (v) out.set(k, v);
+            else out.delete(k);
+          }
+          if (!('page' in next)) out.delete('page');
+          return out;
+        },
+        { replace: true },
+      ),
+    [setParams],
+  );
+  return { filters, page, tab, owed, set };
+}
+
+function TransactionsTab({ f }: { f: ReturnType<typeof useFilters> }) {
+  const q = useTransactions(f.filters, f.page);
+  const artists = useArtistAccounts();
+  return (
+    <div className="grid gap-4">
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5 lg:items-end">
+        <Field label="Status">
+          <Select
+            value={f.filters.status ?? 'any'}
+            onValueChange={(v) => f.set({ status: v === 'any' ? undefined : v })}
+            options={[
+              { value: 'any', label: 'Any status' },
+              ...SALE_STATUSES.map((s) => ({ value: s, label: statusLabel(s) })),
+            ]}
+          />
+        </Field>
+        <Field label="Artist">
+          <Select
+            value={f.filters.accountId ?? 'any'}
+            onValueChange={(v) => f.set({ artist: v === 'any' ? undefined : v })}
+            options={[
+              { value: 'any', label: 'All artists' },
+              ...(artists.data ?? []).map((a) => ({ value: a.id, label: a.name })),
+            ]}
+          />
+        </Field>
+        <Field label="From">
+          <Input
+            type="date"
+            value={f.filters.from ?? ''}
+            onChange={(e) => f.set({ from: e.target.value || undefined })}
+          />
+        </Field>
+        <Field label="To">
+          <Input type="date" value={f.filters.to ?? ''} onChange={(e) => f.set({ to: e.target.value || undefined })} />
+        </Field>
+        <a href={transactionsCsvUrl(f.filters)} download className={buttonClasses({ variant: 'secondary' })}>
+          Download CSV
+        </a>
+      </div>
+      {q.isPending ? (
+        <TableSkeleton columns={7} label="Loading transactions" />
+      ) : q.isError ? (
+        <ErrorAlert error={q.error} onRetry={() => q.refetch()} title="Could not load transactions" />
+      ) : q.data.data.length === 0 ? (
+        <EmptyState as="h3" title="No transactions match" description="Change the filters to see more." />
+      ) : (
+        <div className={q.isPlaceholderData ? 'min-w-0 opacity-60 transition-opacity' : 'min-w-0'}>
+          <div className="overflow-x-auto">
+            <Table label="Transactions">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Date</TableHead>
+                  <TableHead>Artwork</TableHead>
+                  <TableHead>Buyer</TableHead>
+                  <TableHead className="text-right">Amount</TableHead>
+                  <TableHead className="text-right">Platform fee</TableHead>
+                  <TableHead className="text-right">Artist</TableHead>
+                  <TableHead className="text-right">Stripe fee</TableHead>
+                  <TableHead>Status</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {q.data.data.map((t) => (
+                  <TableRow key={t.id}>
+                    <TableCell className="whitespace-nowrap">{formatDate(t.createdAt)}</TableCell>
+                    <TableCell>
+                      <Link
+                        to={`/marketplace/sales/${t.id}`}
+                        className="font-medium underline-offset-2 hover:underline"
+                      >
+                        {t.artwork.title}
+                      </Link>
+                      <div className="text-xs text-muted">{t.artist.name}</div>
+                    </TableCell>
+                    <TableCell className="text-stone-600">{t.buyerName ?? t.buyerEmail}</TableCell>
+                    <TableCell className="text-right tabular-nums">{formatMoney(t.amount, t.currency)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{formatMoney(t.platformFee, t.currency)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{formatMoney(t.artistAmount, t.currency)}</TableCell>
+                    <TableCell className="text-right tabular-nums">
+                      {t.stripeFee === null ? '—' : formatMoney(t.stripeFee, t.currency)}
+                    </TableCell>
+                    <TableCell>
+                      <Badge tone={statusTone[t.status]} className="capitalize">
+                        {statusLabel(t.status)}
+                      </Badge>
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+          <Pagination
+            label="Transactions pages"
+            page={q.data.page}
+            pageSize={q.data.pageSize}
+            total={q.data.total}
+            onPageChange={(page) => f.set({ page: String(page) })}
+            disabled={q.isPlaceholderData}
+          />
+        </div>
+      )}
+    </div>
+  );
+}
+
+function RefundsTab({ f }: { f: ReturnType<typeof useFilters> }) {
+  const q = useRefunds(f.owed, f.page);
+  return (
+    <div className="grid gap-4">
+      <label className="flex items-center gap-2 text-sm">
+        <input
+          type="checkbox"
+          checked={f.owed}
+          onChange={(e) => f.set({ owed: e.target.checked ? 'true' : undefined })}
+          className="size-4"
+        />
+        Only refunds with an amount owed by the artist
+      </label>
+      {q.data && q.data.owedTotals.length > 0 ? (
+        <p className="text-sm" data-testid="owed-totals">
+          Owed by artists: {q.data.owedTotals.map((o) => formatMoney(o.amount, o.currency)).join(' · ')}
+        </p>
+      ) : null}
+      {q.isPending ? (
+        <TableSkeleton columns={6} label="Loading refunds" />
+      ) : q.isError ? (
+        <ErrorAlert error={q.error} onRetry={() => q.refetch()} title="Could not load refunds" />
+      ) : q.data.data.length === 0 ? (
+        <EmptyState as="h3" title={f.owed ? 'Nothing is owed' : 'No refunds yet'} />
+      ) : (
+        <div className={q.isPlaceholderData ? 'min-w-0 opacity-60 transition-opacity' : 'min-w-0'}>
+          <div className="overflow-x-auto">
+            <Table label="Refunds">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Date</TableHead>
+                  <TableHead>Artwork</TableHead>
+                  <TableHead className="text-right">Refunded</TableHead>
+                  <TableHead className="text-right">Platform gave back</TableHead>
+                  <TableHead className="text-right">Artist gave back</TableHead>
+                  <TableHead className="text-right">Owed</TableHead>
+                  <TableHead>Reason</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {q.data.data.map((r) => (
+                  <TableRow key={r.id}>
+                    <TableCell className="whitespace-nowrap">{formatDate(r.createdAt)}</TableCell>
+                    <TableCell>
+                      <Link
+                        to={`/marketplace/sales/${r.saleId}`}
+                        className="font-medium underline-offset-2 hover:underline"
+                      >
+                        {r.artworkTitle}
+                      </Link>
+                      <div className="text-xs text-muted">{r.artist.name}</div>
+                    </TableCell>
+                    <TableCell className="text-right tabular-nums">{formatMoney(r.amount, r.currency)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{formatMoney(r.feeRefunded, r.currency)}</TableCell>
+                    <TableCell className="text-right tabular-nums">
+                      {formatMoney(r.transferReversed, r.currency)}
+                    </TableCell>
+                    <TableCell className="text-right tabular-nums">
+                      {r.amountOwed > 0 ? <Badge tone="danger">{formatMoney(r.amountOwed, r.currency)}</Badge> : '—'}
+                    </TableCell>
+                    <TableCell className="text-stone-600">{r.reason ?? '—'}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+          <Pagination
+            label="Refunds pages"
+            page={q.data.page}
+            pageSize={q.data.pageSize}
+            total={q.data.total}
+            onPageChange={(page) => f.set({ page: String(page) })}
+            disabled={q.isPlaceholderData}
+          />
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Every sale and refund on the marketplace, filterable, with a CSV export. */
+export function AdminTransactionsPage() {
+  const f = useFilters();
+  return (
+    <PageContainer>
+      <PageHeader eyebrow="Marketplace admin" title="Transactions" description="Sales, their split, and refunds." />
+      <AdminNav current="transactions" />
+      <Tabs value={f.tab} onValueChange={(v) => f.set({ tab: v === 'refunds' ? 'refunds' : undefined })}>
+        <TabsList aria-label="Money views">
+          <TabsTrigger value="transactions">Transactions</TabsTrigger>
+          <TabsTrigger value="refunds">Refunds</TabsTrigger>
+        </TabsList>
+        <TabsContent value="transactions">{f.tab === 'transactions' ? <TransactionsTab f={f} /> : null}</TabsContent>
+        <TabsContent value="refunds">{f.tab === 'refunds' ? <RefundsTab f={f} /> : null}</TabsContent>
+      </Tabs>
+    </PageContainer>
+  );
+}

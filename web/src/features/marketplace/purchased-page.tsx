@@ -1,0 +1,89 @@
+import { Link, useParams } from 'react-router';
+import { CheckCircleIcon, CompassIcon } from '../../components/icons.tsx';
+import { PageContainer } from '../../components/page-container.tsx';
+import { Alert, Button, EmptyState, ErrorAlert } from '../../components/ui/index.ts';
+import {
+  CheckoutReceiptCard,
+  ConfirmingPayment,
+  checkoutOutcome,
+  useCheckoutFromUrl,
+} from '../orders/checkout-pages.tsx';
+
+/** `/art/:id/purchased?session_id=…`: confirms the payment (polling while it settles) and shows the receipt. */
+export function ArtworkPurchasedPage() {
+  const { id = '' } = useParams();
+  const { valid, summary } = useCheckoutFromUrl();
+
+  if (!valid) {
+    return (
+      <PageContainer size="narrow" className="py-16">
+        <EmptyState
+          as="h1"
+          icon={CompassIcon}
+          title="We couldn’t find your checkout"
+          description="This link is missing its checkout reference. If you paid, your receipt is in your email."
+          action={
+            <Button asChild variant="secondary">
+              <Link to={`/art/${id}`}>Back to the artwork</Link>
+            </Button>
+          }
+        />
+      </PageContainer>
+    );
+  }
+  if (summary.isPending) return <ConfirmingPayment />;
+  if (summary.isError) {
+    return (
+      <PageContainer size="narrow" className="py-12">
+        <ErrorAlert
+          error={summary.error}
+          onRetry={() => summary.refetch()}
+          title="We couldn’t confirm your payment yet"
+        />
+        <p className="mt-4 text-sm text-muted">
+          If you were charged, don’t pay again: we email your receipt as soon as the payment arrives.
+        </p>
+      </PageContainer>
+    );
+  }
+
+  const s = summary.data;
+  const outcome = checkoutOutcome(s.status);
+  const pending = outcome === 'pending';
+  const failed = outcome === 'failed';
+  const refunded = s.status === 'refunded';
+  return (
+    <PageContainer size="narrow" className="py-12">
+      <div className="mb-6 flex items-start gap-3">
+        <CheckCircleIcon size={28} className={pending || failed ? 'mt-1 text-amber-600' : 'mt-1 text-emerald-600'} />
+        <div className="grid gap-1">
+          <h1 className="font-display text-2xl font-semibold tracking-tight">
+            {pending
+              ? 'We’re waiting for your payment'
+              : failed
+                ? 'Your payment did not go through'
+                : 'Thank you — the artwork is yours'}
+          </h1>
+          <p className="text-sm text-muted">
+            {pending
+              ? 'This can take a moment. We’ll email you as soon as it’s confirmed.'
+              : failed
+                ? 'No money was taken. The artwork may still be available.'
+                : `${s.sellerName ?? 'The artist'} will ship it to you with tracking. A receipt is on its way to your inbox.`}
+          </p>
+        </div>
+      </div>
+      {refunded ? (
+        <Alert variant="warning" title="Refunded" className="mb-6">
+          Your payment has been refunded in full; check your email for details.
+        </Alert>
+      ) : null}
+      <CheckoutReceiptCard summary={s} testId="purchase-receipt" />
+      <div className="mt-6">
+        <Button asChild variant="secondary">
+          <Link to="/art">Keep browsing</Link>
+        </Button>
+      </div>
+    </PageContainer>
+  );
+}

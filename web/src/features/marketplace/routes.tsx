@@ -1,0 +1,45 @@
+import type { RouteObject } from 'react-router';
+import { RequireAuth, RequirePlatformAdmin } from '../../app/guards.tsx';
+import type { NavItem } from '../../app/nav.ts';
+import { AdminAnalyticsPage } from './admin-analytics-page.tsx';
+import { MarketplaceAdminPage } from './admin-page.tsx';
+import { AdminSettingsPage } from './admin-settings-page.tsx';
+import { AdminTransactionsPage } from './admin-transactions-page.tsx';
+import { ApplyPage } from './apply-page.tsx';
+import { ArtistPage } from './artist-page.tsx';
+import { BrowsePage } from './browse-page.tsx';
+import { ArtworkDetailPage } from './detail-page.tsx';
+import { ArtworkPurchasedPage } from './purchased-page.tsx';
+import { SalePage } from './sale-page.tsx';
+
+export const routes: RouteObject[] = [
+  { path: 'art', element: <BrowsePage /> },
+  { path: 'art/:id', element: <ArtworkDetailPage /> },
+  { path: 'art/:id/purchased', element: <ArtworkPurchasedPage /> },
+  {
+    element: <RequireAuth />,
+    children: [
+      { path: 'artists/apply', element: <ApplyPage /> },
+      { path: 'artist', element: <ArtistPage /> },
+      { path: 'marketplace/sales/:id', element: <SalePage /> },
+      // Stripe sends artists back here; re-read their account so the dashboard shows the new state.
+      { path: 'artist/onboarding/return', element: <ArtistPage sync /> },
+      { path: 'artist/onboarding/refresh', element: <ArtistPage sync /> },
+      {
+        element: <RequirePlatformAdmin />,
+        children: [
+          { path: 'admin/marketplace', element: <MarketplaceAdminPage /> },
+          { path: 'admin/marketplace/analytics', element: <AdminAnalyticsPage /> },
+          { path: 'admin/marketplace/transactions', element: <AdminTransactionsPage /> },
+          { path: 'admin/marketplace/settings', element: <AdminSettingsPage /> },
+        ],
+      },
+    ],
+  },
+];
+
+export const nav: NavItem[] = [
+  { to: '/art', label: 'Art', audience: 'everyone', order: 15 },
+  { to: '/artist', label: 'Artist', audience: 'signed-in', order: 35 },
+  { to: '/admin/marketplace', label: 'Marketplace', audience: 'platform-admin', order: 90 },
+];

@@ -1,0 +1,25 @@
+import type { RouteObject } from 'react-router';
+import { RequireAuth } from '../../app/guards.tsx';
+import type { NavItem } from '../../app/nav.ts';
+import { CheckoutCancelledPage, CheckoutSuccessPage } from './checkout-pages.tsx';
+import { OrderPage } from './order-page.tsx';
+import { OrdersPage } from './orders-page.tsx';
+
+export const routes: RouteObject[] = [
+  {
+    path: 'app/orders',
+    element: <RequireAuth />,
+    children: [
+      { index: true, element: <OrdersPage /> },
+      { path: ':orderId', element: <OrderPage /> },
+    ],
+  },
+  // Stripe Checkout return pages: public, the buyer may be a guest.
+  { path: 'checkout/success', element: <CheckoutSuccessPage /> },
+  { path: 'checkout/cancelled', element: <CheckoutCancelledPage /> },
+  // `createTestOrder` and older links use the shorter name.
+  { path: 'checkout/cancel', element: <CheckoutCancelledPage /> },
+];
+
+// The nav has no "has an account" audience; the page itself explains what to do without one.
+export const nav: NavItem[] = [{ to: '/app/orders', label: 'Orders', audience: 'signed-in', order: 15 }];

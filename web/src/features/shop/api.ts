@@ -1,0 +1,487 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, apiRequest, CSRF_COOKIE, CSRF_HEADER, formErrorsFrom, parseApiError, readCookie } from '../../lib/api.ts';
+
+export type Photo = {
+  id: string;
+  filename: string;
+  width: number;
+  height: number;
+  position: number;
+  bytes: number;
+  thumbUrl: string;
+  webUrl: string;
+};
+export type GalleryStatus = 'draft' | 'published' | 'archived';
+export type Gallery = {
+  id: string;
+  accountId: string;
+  title: string;
+  clientId: string | null;
+  eventDate: string | null;
+  coverPhotoId: string | null;
+  token: string;
+  hasPin: boolean;
+  expiresAt: string | null;
+  storeEnabled: boolean;
+  watermark: boolean;
+  priceSheetId: string | null;
+  status: GalleryStatus;
+  photoCount: number;
+  createdAt: string;
+};
+export type GalleryPatch = Partial<{
+  title: string;
+  coverPhotoId: string | null;
+  priceSheetId: string | null;
+  clientId: string | null;
+  eventDate: string | null;
+  pin: string | null;
+  expiresAt: string | null;
+  storeEnabled: boolean;
+  watermark: boolean;
+  status: GalleryStatus;
+}>;
+export type OptionValue = {
+  id: string;
+  label: string;
+  priceAdjustment: number;
+  minWidthPx: number | null;
+  minHeightPx: number | null;
+  aspectRatio: string | null;
+};
+export type Product = {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  basePrice: number;
+  active: boolean;
+  groups: Array<{ id: string; name: string; values: OptionValue[] }>;
+};
+export type ProductInput = {
+  sku: string;
+  name: string;
+  basePrice: number;
+  groups: Array<{ name: string; values: Array<{ label: string; priceAdjustment: number }> }>;
+};
+export type PublicGallery = {
+  title: string;
+  eventDate: string | null;
+  studioName: string;
+  accentColor: string | null;
+  logoUrl?: string | null;
+  currency: string;
+  storeEnabled: boolean;
+  coverPhotoId: string | null;
+  photos: Photo[];
+};
+export type Crop = { x: number; y: number; width: number; height: number };
+export type Cart = {
+  currency: string;
+  items: Array<{
+    id: string;
+    photoId: string;
+    productId: string;
+    optionValueIds: string[];
+    quantity: number;
+    crop: Crop | null;
+    description: string;
+    unitPrice: number;
+    lineTotal: number;
+    available: boolean;
+  }>;
+  couponCode: string | null;
+  shippingRateId: string | null;
+  shippingRates: Array<{ id: string; name: string; amount: number }>;
+  totals: { subtotal: number; discount: number; shipping: number; tax: number; total: number };
+};
+
+const keys = {
+  galleries: (accountId: string) => ['shop', 'galleries', accountId] as const,
+  gallery: (id: string) => ['shop', 'gallery', id] as const,
+  products: (accountId: string) => ['shop', 'products', accountId] as const,
+  publicGallery: (token: string) => ['shop', 'g', token] as const,
+  cart: (token: string) => ['shop', 'cart', token] as const,
+  catalog: (token: string, photoId: string) => ['shop', 'catalog', token, photoId] as const,
+};
+
+export function useGalleries(accountId: string, page = 1, pageSize = 50) {
+  return useQuery({
+    queryKey: [...keys.galleries(accountId), page, pageSize],
+    queryFn: ({ signal }) =>
+      api.get<{ data: Gallery[]; total?: number }>(
+        `/api/shop/studios/${accountId}/galleries`,
+        { limit: pageSize, offset: (page - 1) * pageSize },
+        signal,
+      ),
+  });
+}
+
+export function useCreateGallery(accountId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: {
+      title: string;
+      eventDate?: string | null;
+      pin?: string | null;
+      clientId?: string | null;
+      storeEnabled?: boolean;
+      priceSheetId?: string | null;
+    }) => api.post<Gallery>(`/api/shop/studios/${accountId}/galleries`, input),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.galleries(accountId) }),
+  });
+}
+
+export function useGallery(id: string) {
+  return useQuery({
+    queryKey: keys.gallery(id),
+    queryFn: ({ signal }) => api.get<Gallery & { photos: Photo[] }>(`/api/shop/galleries/${id}`, undefined, signal),
+  });
+}
+
+export function useUpdateGallery(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: GalleryPatch) => api.patch<Gallery>(`/api/shop/galleries/${id}`, patch),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['shop'] }),
+  });
+}
+
+export function useReorderPhotos(galleryId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (ids: string[]) =>
+      apiRequest<void>(`/api/shop/galleries/${galleryId}/photos/order`, { method: 'PUT', body: { ids } }),
+    onSettled: () => qc.invalidateQueries({ queryKey: keys.gallery(galleryId) }),
+  });
+}
+
+export function useDeletePhoto(galleryId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (photoId: string) => api.delete(`/api/shop/galleries/${galleryId}/photos/${photoId}`),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.gallery(galleryId) }),
+  });
+}
+
+export function useProducts(accountId: string) {
+  return useQuery({
+    queryKey: keys.products(accountId),
+    queryFn: ({ signal }) => api.get<{ data: Product[] }>(`/api/shop/studios/${accountId}/products`, undefined, signal),
+  });
+}
+
+export function useCreateProduct(accountId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ProductInput) => api.post<Product>(`/api/shop/studios/${accountId}/products`, input),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.products(accountId) }),
+  });
+}
+
+export function useToggleProduct(accountId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, active }: { id: string; active: boolean }) =>
+      api.patch<Product>(`/api/shop/products/${id}`, { active }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.products(accountId) }),
+  });
+}
+
+export function usePublicGallery(token: string) {
+  return useQuery({
+    queryKey: keys.publicGallery(token),
+    queryFn: ({ signal }) => api.get<PublicGallery>(`/api/shop/g/${token}`, undefined, signal),
+    retry: false,
+  });
+}
+
+export function useUnlock(token: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (pin: string) => api.post<void>(`/api/shop/g/${token}/unlock`, { pin }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.publicGallery(token) }),
+  });
+}
+
+export function useCatalog(token: string, photoId: string | null) {
+  return useQuery({
+    queryKey: keys.catalog(token, photoId ?? ''),
+    enabled: Boolean(photoId),
+    queryFn: ({ signal }) =>
+      api.get<{ currency: string; data: Product[] }>(`/api/shop/g/${token}/catalog`, { photoId }, signal),
+  });
+}
+
+export function useCart(token: string, enabled: boolean) {
+  return useQuery({
+    queryKey: keys.cart(token),
+    enabled,
+    queryFn: ({ signal }) => api.get<Cart>(`/api/shop/g/${token}/cart`, undefined, signal),
+  });
+}
+
+/** Every cart change answers with the re-priced cart; store it directly. */
+export function useCartMutation<V>(token: string, fn: (v: V) => Promise<Cart>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSuccess: (cart) => qc.setQueryData(keys.cart(token), cart) });
+}
+
+export const cartApi = {
+  add: (
+    token: string,
+    input: { photoId: string; productId: string; optionValueIds: string[]; quantity: number; crop: Crop | null },
+  ) => api.post<Cart>(`/api/shop/g/${token}/cart/items`, input),
+  setQuantity: (token: string, itemId: string, quantity: number) =>
+    api.patch<Cart>(`/api/shop/g/${token}/cart/items/${itemId}`, { quantity }),
+  remove: (token: string, itemId: string) => api.delete<Cart>(`/api/shop/g/${token}/cart/items/${itemId}`),
+  coupon: (token: string, code: string) => api.post<Cart>(`/api/shop/g/${token}/cart/coupon`, { code }),
+  shipping: (token: string, shippingRateId: string) => api.patch<Cart>(`/api/shop/g/${token}/cart`, { shippingRateId }),
+  checkout: (token: string, email: string) =>
+    api.post<{ checkoutUrl: string; orderId: string }>(`/api/shop/g/${token}/checkout`, { email }),
+};
+
+export type ShippingRate = { id: string; name: string; amount: number; countries?: string[] };
+export type Settings = {
+  accountId: string;
+  currency: string;
+  taxRateBps: number;
+  taxInclusive: boolean;
+  shippingRates: ShippingRate[];
+  returnAddress: Record<string, string> | null;
+  logoKey: string | null;
+  logoUrl: string | null;
+  accentColor: string | null;
+};
+export type ReturnAddress = {
+  name: string;
+  line1: string;
+  line2: string;
+  city: string;
+  postalCode: string;
+  country: string;
+};
+export type StudioClient = { id: string; name: string; email: string; notes: string; createdAt: string };
+
+export function useSettings(accountId: string) {
+  return useQuery({
+    queryKey: ['shop', 'settings', accountId],
+    queryFn: ({ signal }) => api.get<Settings>(`/api/shop/studios/${accountId}/settings`, undefined, signal),
+  });
+}
+
+export function useSaveSettings(accountId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (
+      input: Omit<Settings, 'accountId' | 'logoKey' | 'logoUrl' | 'returnAddress'> & {
+        returnAddress: ReturnAddress | null;
+      },
+    ) => apiRequest<Settings>(`/api/shop/studios/${accountId}/settings`, { method: 'PUT', body: input }),
+    onSuccess: (s) => qc.setQueryData(['shop', 'settings', accountId], s),
+  });
+}
+
+export function useClients(accountId: string, q: string, page: number, pageSize: number) {
+  return useQuery({
+    queryKey: ['shop', 'clients', accountId, q, page],
+    queryFn: ({ signal }) =>
+      api.get<{ data: StudioClient[]; total: number }>(
+        `/api/shop/studios/${accountId}/clients`,
+        { q: q || undefined, limit: pageSize, offset: (page - 1) * pageSize },
+        signal,
+      ),
+  });
+}
+
+export function useCreateClient(accountId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { name: string; email: string; notes?: string }) =>
+      api.post<StudioClient>(`/api/shop/studios/${accountId}/clients`, input),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['shop', 'clients', accountId] }),
+  });
+}
+
+// Studio admin (branding, clients, coupons, catalog editing, price sheets, per-file uploads).
+
+/** POSTs multipart form data with XMLHttpRequest, reporting upload progress (fetch cannot). */
+function xhrUpload<T>(url: string, form: FormData, onProgress?: (fraction: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader(CSRF_HEADER, readCookie(CSRF_COOKIE) ?? '');
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress?.(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(body as T);
+      reject(parseApiError(xhr.status, body));
+    };
+    xhr.onerror = () => reject(parseApiError(0, null));
+    xhr.send(form);
+  });
+}
+
+/** Uploads one photo (one request per file, so each file has its own progress and error). */
+export function uploadPhoto(galleryId: string, file: File, onProgress: (fraction: number) => void) {
+  const form = new FormData();
+  form.append('files', file);
+  return xhrUpload<{ data: Photo[] }>(`/api/shop/galleries/${galleryId}/photos`, form, onProgress);
+}
+
+export function useUploadLogo(accountId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (file: File) => {
+      const form = new FormData();
+      form.append('file', file);
+      return xhrUpload<Settings>(`/api/shop/studios/${accountId}/logo`, form);
+    },
+    onSuccess: (s) => qc.setQueryData(['shop', 'settings', accountId], s),
+  });
+}
+
+export function useRemoveLogo(accountId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.delete<Settings>(`/api/shop/studios/${accountId}/logo`),
+    onSuccess: (s) => qc.setQueryData(['shop', 'settings', accountId], s),
+  });
+}
+
+export function useUpdateClient(accountId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...patch }: { id: string; name?: string; email?: string; notes?: string }) =>
+      api.patch<StudioClient>(`/api/shop/studios/${accountId}/clients/${id}`, patch),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['shop', 'clients', accountId] }),
+  });
+}
+
+export function useDeleteClient(accountId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.delete(`/api/shop/studios/${accountId}/clients/${id}`),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['shop', 'clients', accountId] }),
+  });
+}
+
+export type CouponKind = 'percent' | 'fixed' | 'free_shipping';
+export type Coupon = {
+  id: string;
+  code: string;
+  kind: CouponKind;
+  value: number;
+  minOrderAmount: number;
+  maxRedemptions: number | null;
+  redemptions: number;
+  startsAt: string | null;
+  endsAt: string | null;
+  active: boolean;
+};
+export type CouponInput = Omit<Coupon, 'id' | 'redemptions'>;
+
+export function useCoupons(accountId: string) {
+  return useQuery({
+    queryKey: ['shop', 'coupons', accountId],
+    queryFn: ({ signal }) => api.get<{ data: Coupon[] }>(`/api/shop/studios/${accountId}/coupons`, undefined, signal),
+  });
+}
+
+export function useCreateCoupon(accountId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: CouponInput) => api.post<Coupon>(`/api/shop/studios/${accountId}/coupons`, input),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['shop', 'coupons', accountId] }),
+  });
+}
+
+export function useUpdateCoupon(accountId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...patch }: { id: string; active?: boolean; endsAt?: string | null }) =>
+      api.patch<Coupon>(`/api/shop/studios/${accountId}/coupons/${id}`, patch),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['shop', 'coupons', accountId] }),
+  });
+}
+
+export type OptionValueInput = {
+  label: string;
+  priceAdjustment: number;
+  minWidthPx: number | null;
+  minHeightPx: number | null;
+};
+
+/** Every catalog edit answers with the whole product; refresh the list. */
+export function useProductEdit<V>(accountId: string, fn: (v: V) => Promise<Product>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSuccess: () => qc.invalidateQueries({ queryKey: keys.products(accountId) }) });
+}
+
+export const catalogApi = {
+  updateProduct: (id: string, patch: Partial<Pick<Product, 'name' | 'description' | 'basePrice' | 'active'>>) =>
+    api.patch<Product>(`/api/shop/products/${id}`, patch),
+  deleteProduct: (id: string) => api.delete(`/api/shop/products/${id}`),
+  addGroup: (productId: string, input: { name: string; values: OptionValueInput[] }) =>
+    api.post<Product>(`/api/shop/products/${productId}/groups`, input),
+  renameGroup: (productId: string, groupId: string, name: string) =>
+    api.patch<Product>(`/api/shop/products/${productId}/groups/${groupId}`, { name }),
+  deleteGroup: (productId: string, groupId: string) =>
+    api.delete<Product>(`/api/shop/products/${productId}/groups/${groupId}`),
+  addValue: (productId: string, groupId: string, input: OptionValueInput) =>
+    api.post<Product>(`/api/shop/products/${productId}/groups/${groupId}/values`, input),
+  updateValue: (productId: string, valueId: string, patch: Partial<OptionValueInput>) =>
+    api.patch<Product>(`/api/shop/products/${productId}/values/${valueId}`, patch),
+  deleteValue: (productId: string, valueId: string) =>
+    api.delete<Product>(`/api/shop/products/${productId}/values/${valueId}`),
+};
+
+export type PriceSheet = { id: string; name: string; isDefault: boolean; productIds: string[] };
+
+export function usePriceSheets(accountId: string) {
+  return useQuery({
+    queryKey: ['shop', 'price-sheets', accountId],
+    queryFn: ({ signal }) =>
+      api.get<{ data: PriceSheet[] }>(`/api/shop/studios/${accountId}/price-sheets`, undefined, signal),
+  });
+}
+
+export function usePriceSheetMutation<V>(accountId: string, fn: (v: V) => Promise<unknown>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['shop', 'price-sheets', accountId] }),
+  });
+}
+
+export const priceSheetApi = {
+  create: (accountId: string, input: { name: string; isDefault: boolean; productIds: string[] }) =>
+    api.post<PriceSheet>(`/api/shop/studios/${accountId}/price-sheets`, input),
+  update: (accountId: string, id: string, patch: Partial<Omit<PriceSheet, 'id'>>) =>
+    api.patch<PriceSheet>(`/api/shop/studios/${accountId}/price-sheets/${id}`, patch),
+  remove: (accountId: string, id: string) => api.delete(`/api/shop/studios/${accountId}/price-sheets/${id}`),
+};
+
+/** Per-field and form-level messages of a failed mutation; empty while there is no error. */
+export function serverErrors<K extends string>(error: unknown, fields: readonly K[]) {
+  if (!error) return { fieldErrors: {} as Partial<Record<K, string>>, formError: null };
+  return formErrorsFrom(error, fields);
+}
+
+export function useDeleteGallery(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.delete(`/api/shop/galleries/${id}`),
+    // Drop cached lists rather than mark them stale, so the list never flashes the deleted gallery.
+    onSuccess: () => qc.removeQueries({ queryKey: ['shop', 'galleries'] }),
+  });
+}

@@ -1,0 +1,185 @@
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { api, rememberCsrfToken } from './api.ts';
+
+export type AccountKind = 'studio' | 'artist' | 'provider' | 'organization';
+export type Role = 'owner' | 'admin' | 'member';
+
+export type User = { id: string; email: string; name: string; isPlatformAdmin: boolean };
+export type Membership = { accountId: string; slug: string; name: string; kind: AccountKind; role: Role };
+export type SessionPayload = { user: User | null; memberships: Membership[]; csrfToken: string };
+
+export const SESSION_KEY = ['session'] as const;
+export const ACCOUNT_STORAGE_KEY = 'gallerist.accountId';
+
+export async function fetchSession(): Promise<SessionPayload> {
+  const session = await api.get<SessionPayload>('/api/auth/session');
+  rememberCsrfToken(session.csrfToken);
+  return { ...session, memberships: session.memberships ?? [] };
+}
+
+function readStoredAccountId(): string | null {
+  try {
+    return localStorage.getItem(ACCOUNT_STORAGE_KEY);
+  } catch {
+    return null; // Storage can be disabled (private modes, sandboxed iframes); selection then lasts the tab.
+  }
+}
+
+function writeStoredAccountId(id: string | null): void {
+  try {
+    if (id) localStorage.setItem(ACCOUNT_STORAGE_KEY, id);
+    else localStorage.removeItem(ACCOUNT_STORAGE_KEY);
+  } catch {
+    // See readStoredAccountId.
+  }
+}
+
+/** Picks the active membership: the stored choice if still valid, else the only one the user has. */
+export function resolveCurrentAccount(memberships: Membership[], storedId: string | null): Membership | null {
+  return memberships.find((m) => m.accountId === storedId) ?? (memberships.length === 1 ? memberships[0] : null);
+}
+
+type SessionContextValue = {
+  status: 'pending' | 'error' | 'success';
+  error: Error | null;
+  refetch: () => void;
+  user: User | null;
+  memberships: Membership[];
+  currentAccount: Membership | null;
+  selectAccount: (accountId: string) => void;
+};
+
+const NO_MEMBERSHIPS: Membership[] = [];
+
+const SessionContext = createContext<SessionContextValue | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const query = useQuery({ queryKey: SESSION_KEY, queryFn: fetchSession, staleTime: 60_000 });
+  const [storedId, setStoredId] = useState<string | null>(readStoredAccountId);
+
+  // Keep tabs in agreement when the account is switched elsewhere.
+  useEffect(() => {
+    const onStorage = (event: StorageEvent) => {
+      if (event.key === ACCOUNT_STORAGE_KEY) setStoredId(event.newValue);
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, []);
+
+  const memberships = query.data?.memberships ?? NO_MEMBERSHIPS;
+  const currentAccount = resolveCurrentAccount(memberships, storedId);
+
+  // Signing out (here or in another tab) forgets the selection, so a shared browser does not leak it.
+  const signedOut = query.status === 'success' && !query.data.user;
+  useEffect(() => {
+    if (signedOut && storedId) {
+      writeStoredAccountId(null);
+      setStoredId(null);
+    }
+  }, [signedOut, storedId]);
+
+  // Persist an auto-selected sole account so the choice is explicit from then on.
+  useEffect(() => {
+    if (currentAccount && currentAccount.accountId !== storedId) {
+      writeStoredAccountId(currentAccount.accountId);
+      setStoredId(currentAccount.accountId);
+    }
+  }, [currentAccount, storedId]);
+
+  const selectAccount = useCallback(
+    (accountId: string) => {
+      writeStoredAccountId(accountId);
+      setStoredId(accountId);
+      // Everything but the session is account-scoped, so refetch it for the new account.
+      void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] });
+    },
+    [queryClient],
+  );
+
+  const value = useMemo<SessionContextValue>(
+    () => ({
+      status: query.status,
+      error: query.error,
+      refetch: () => void query.refetch(),
+      user: query.data?.user ?? null,
+      memberships,
+      currentAccount,
+      selectAccount,
+    }),
+    [query.status, query.error, query.refetch, query.data, memberships, currentAccount, selectAccount],
+  );
+
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession must be used inside <SessionProvider>');
+  return value;
+}
+
+/** The active account membership, or null when the user has none or has not chosen between several. */
+export function useCurrentAccount(): Membership | null {
+  return useSession().currentAccount;
+}
+
+export function canManageMembers(role: Role | undefined): boolean {
+  return role === 'owner' || role === 'admin';
+}
+
+/** Stores a fresh session (after sign-in, sign-up or password reset) and drops data cached for anyone else. */
+export function applySession(queryClient: QueryClient, session: SessionPayload): void {
+  rememberCsrfToken(session.csrfToken);
+  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] });
+  queryClient.setQueryData<SessionPayload>(SESSION_KEY, { ...session, memberships: session.memberships ?? [] });
+}
+
+export type SignInInput = { email: string; password: string };
+export type SignUpInput = { email: string; password: string; name: string };
+
+export function useSignIn() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: SignInInput) => api.post<SessionPayload>('/api/auth/sign-in', input),
+    onSuccess: (session) => applySession(queryClient, session),
+  });
+}
+
+export function useSignUp() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: SignUpInput) => api.post<SessionPayload>('/api/auth/sign-up', input),
+    onSuccess: (session) => applySession(queryClient, session),
+  });
+}
+
+let signedOutAt = 0;
+
+/** True right after a deliberate sign-out, so guards send the user home rather than to the sign-in page. */
+export function justSignedOut(): boolean {
+  return Date.now() - signedOutAt < 5000;
+}
+
+export function useSignOut() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    // `leave` runs before the session is cleared, so the caller navigates while it is still mounted.
+    mutationFn: async (leave?: () => void) => {
+      await api.post<void>('/api/auth/sign-out');
+      signedOutAt = Date.now();
+      leave?.();
+    },
+    onSuccess: () => {
+      queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] });
+      queryClient.setQueryData<SessionPayload>(SESSION_KEY, (prev) => ({
+        user: null,
+        memberships: [],
+        csrfToken: prev?.csrfToken ?? '',
+      }));
+      // The server may rotate the CSRF token on sign-out; pick up the new one.
+      void queryClient.invalidateQueries({ queryKey: SESSION_KEY });
+    },
+  });
+}
