@@ -68,7 +68,11 @@ export async function prepareTemplates(): Promise<void> {
       const d = await openPostgres(withDatabase(process.env.TEST_DATABASE_URL, building), 1);
       await migrate(d.db);
       await d.close();
-      await admin((c) => c.query(`alter database ${building} rename to ${name}`));
+      // Another run may have finished the same template meanwhile; keep theirs and drop ours.
+      await admin((c) => c.query(`alter database ${building} rename to ${name}`)).catch(async (err) => {
+        if (!String(err).includes('already exists')) throw err;
+        await admin((c) => c.query(`drop database if exists ${building} with (force)`));
+      });
     }
   }
 }
@@ -87,8 +91,8 @@ export async function createTestDatabase(): Promise<Database> {
       await admin((c) => c.query(`create database ${name} template ${pgTemplateName()}`));
       break;
     } catch (err) {
-      // Two workers copying one template at once collide; back off and retry.
-      if (attempt > 20 || !String(err).includes('being accessed')) throw err;
+      // Two workers (or two test runs) copying one template at once collide; back off and retry.
+      if (attempt > 150 || !String(err).includes('being accessed')) throw err;
       await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
     }
   }
