@@ -1,17 +1,10 @@
 import Stripe from 'stripe';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestEmulator } from './testing/helpers.ts';
-import { client, setupEmulator } from './testing/helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile } from './testing/file-emulator.ts';
+import { client } from './testing/helpers.ts';
 
-let t: TestEmulator;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  t = await setupEmulator();
-  stripe = t.stripe;
-});
-afterAll(() => t.emu.stop());
-beforeEach(() => t.emu.reset());
+const t = await emulatorForFile();
+const stripe = t.stripe;
 
 describe('auth and errors', () => {
   it('rejects missing and non-test keys with 401', async () => {

@@ -1,17 +1,10 @@
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestEmulator } from './testing/helpers.ts';
-import { createPrice, createSession, setupEmulator } from './testing/helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile } from './testing/file-emulator.ts';
+import { createPrice, createSession } from './testing/helpers.ts';
 
-let t: TestEmulator;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  t = await setupEmulator();
-  stripe = t.stripe;
-});
-afterAll(() => t.emu.stop());
-beforeEach(() => t.emu.reset());
+const t = await emulatorForFile();
+const stripe = t.stripe;
 
 describe('checkout session create', () => {
   it('builds a session from price and price_data items with totals and payment_intent_data', async () => {

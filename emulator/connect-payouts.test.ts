@@ -1,23 +1,12 @@
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stripeFee } from './core/cards.ts';
 import { balanceOf, destinationCharge, onboardedAccount } from './testing/connect-helpers.ts';
-import type { TestEmulator } from './testing/helpers.ts';
-import { createSession, setupEmulator, startReceiver } from './testing/helpers.ts';
+import { emulatorForFile } from './testing/file-emulator.ts';
+import { createSession } from './testing/helpers.ts';
 
-let t: TestEmulator;
-let stripe: Stripe;
-const receivers: Array<{ close(): Promise<void> }> = [];
-
-beforeAll(async () => {
-  t = await setupEmulator({ autoAdvance: false });
-  stripe = t.stripe;
-});
-afterAll(async () => {
-  await t.emu.stop();
-  await Promise.all(receivers.map((r) => r.close()));
-});
-beforeEach(() => t.emu.reset());
+const t = await emulatorForFile({ autoAdvance: false });
+const stripe = t.stripe;
 
 const advance = (seconds: number) => t.post('/_emulator/clock/advance', { seconds });
 
@@ -31,8 +20,7 @@ async function fundedAccount(amount: number, fields: Record<string, string> = {}
 
 describe('payouts', () => {
   it('moves pending → in_transit → paid on the emulator clock with connect events', async () => {
-    const r = await startReceiver();
-    receivers.push(r);
+    const r = await t.receiver();
     await stripe.webhookEndpoints.create({ url: r.url, enabled_events: ['*'], connect: true });
     const a = await fundedAccount(9000);
     const opts = { stripeAccount: a.id };
@@ -109,8 +97,7 @@ describe('payouts', () => {
 
 describe('dashboard', () => {
   it('renders payments, accounts, transfers, payouts, events and deliveries with JSON links', async () => {
-    const r = await startReceiver();
-    receivers.push(r);
+    const r = await t.receiver();
     await stripe.webhookEndpoints.create({ url: r.url, enabled_events: ['*'] });
     const a = await fundedAccount(7000);
     const po = await stripe.payouts.create({ amount: 1000, currency: 'usd' }, { stripeAccount: a.id });

@@ -1,21 +1,9 @@
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestEmulator } from './testing/helpers.ts';
-import { setupEmulator, startReceiver } from './testing/helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile } from './testing/file-emulator.ts';
 
-let t: TestEmulator;
-let stripe: Stripe;
-const receivers: Array<{ close(): Promise<void> }> = [];
-
-beforeAll(async () => {
-  t = await setupEmulator();
-  stripe = t.stripe;
-});
-afterAll(async () => {
-  await t.emu.stop();
-  await Promise.all(receivers.map((r) => r.close()));
-});
-beforeEach(() => t.emu.reset());
+const t = await emulatorForFile();
+const stripe = t.stripe;
 
 const express = (extra: Partial<Stripe.AccountCreateParams> = {}) =>
   stripe.accounts.create({
@@ -87,8 +75,7 @@ describe('accounts', () => {
     expect((await stripe.accounts.create({ type: 'express' }).catch((e) => e)).param).toBe('capabilities');
     const bad = await stripe.accounts.create({ type: 'express', foo: 1 } as never).catch((e) => e);
     expect(bad.param).toBe('foo');
-    const r = await startReceiver();
-    receivers.push(r);
+    const r = await t.receiver();
     await stripe.webhookEndpoints.create({ url: r.url, enabled_events: ['*'], connect: true });
     const a = await express();
     await stripe.accounts.del(a.id);
@@ -100,15 +87,13 @@ describe('accounts', () => {
 
 describe('onboarding', () => {
   it('completes hosted onboarding from an account link and verifies the account.updated webhook', async () => {
-    const r = await startReceiver();
-    receivers.push(r);
+    const r = await t.receiver();
     const connectEndpoint = await stripe.webhookEndpoints.create({
       url: r.url,
       enabled_events: ['account.updated'],
       connect: true,
     });
-    const platform = await startReceiver();
-    receivers.push(platform);
+    const platform = await t.receiver();
     await stripe.webhookEndpoints.create({ url: platform.url, enabled_events: ['*'] });
     const a = await express();
     const l = await link(a.id);

@@ -1,46 +1,15 @@
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestEmulator } from './testing/helpers.ts';
-import { createSession, setupEmulator } from './testing/helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { createSession } from './testing/helpers.ts';
+import { hasChromium, useHostedPages } from './testing/hosted-pages.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-
-describe.skipIf(!existsSync(CHROMIUM))('hosted Checkout page in chromium', () => {
-  let t: TestEmulator;
-  let stripe: Stripe;
-  let browser: Browser;
-  let shop: string;
-  const shopServer = createServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(`<!doctype html><title>shop</title><h1 id="shop">${req.url}</h1>`);
-  });
-
-  beforeAll(async () => {
-    t = await setupEmulator();
-    stripe = t.stripe;
-    await new Promise<void>((resolve) => shopServer.listen(0, '127.0.0.1', resolve));
-    shop = `http://127.0.0.1:${(shopServer.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.emu.stop();
-    await new Promise((resolve) => shopServer.close(resolve));
-  });
+describe.skipIf(!hasChromium)('hosted Checkout page in chromium', () => {
+  const h = useHostedPages();
 
   const session = (extra: Partial<Stripe.Checkout.SessionCreateParams> = {}) =>
-    createSession(stripe, {
-      success_url: `${shop}/thanks?session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${shop}/cart`,
+    createSession(h.t.stripe, {
+      success_url: `${h.shop}/thanks?session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${h.shop}/cart`,
       ...extra,
     });
 
@@ -49,7 +18,7 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted Checkout page in chromium', () =>
       customer_email: 'buyer@example.com',
       shipping_address_collection: { allowed_countries: ['US', 'DE'] },
     });
-    const page = await browser.newPage();
+    const page = await h.browser.newPage();
     await page.goto(s.url!);
     expect(await page.inputValue('#email')).toBe('buyer@example.com');
     expect(await page.textContent('#total')).toContain('$25.00');
@@ -66,9 +35,9 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted Checkout page in chromium', () =>
     expect(await page.textContent('#error')).toContain('insufficient funds');
     expect(await page.inputValue('#shippingCity')).toBe('Berlin');
     await page.fill('#cardNumber', '4242424242424242');
-    await Promise.all([page.waitForURL(`${shop}/thanks**`), page.click('#submit')]);
-    expect(page.url()).toBe(`${shop}/thanks?session_id=${s.id}`);
-    const paid = await stripe.checkout.sessions.retrieve(s.id);
+    await Promise.all([page.waitForURL(`${h.shop}/thanks**`), page.click('#submit')]);
+    expect(page.url()).toBe(`${h.shop}/thanks?session_id=${s.id}`);
+    const paid = await h.t.stripe.checkout.sessions.retrieve(s.id);
     expect(paid).toMatchObject({ status: 'complete', payment_status: 'paid' });
     expect(paid.collected_information?.shipping_details?.address.city).toBe('Berlin');
     expect(paid.customer_details?.name).toBe('Jenny Rosen');
@@ -79,7 +48,7 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted Checkout page in chromium', () =>
 
   it('runs the 3-D Secure approve and deny steps', async () => {
     const s = await session();
-    const page = await browser.newPage();
+    const page = await h.browser.newPage();
     await page.goto(s.url!);
     await page.fill('#email', 'three@example.com');
     await page.fill('#cardNumber', '4000002500003155');
@@ -92,18 +61,18 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted Checkout page in chromium', () =>
     await page.fill('#cardExpiry', '12/34');
     await page.fill('#cardCvc', '123');
     await page.click('#submit');
-    await Promise.all([page.waitForURL(`${shop}/thanks**`), page.click('#approve')]);
-    expect((await stripe.checkout.sessions.retrieve(s.id)).payment_status).toBe('paid');
+    await Promise.all([page.waitForURL(`${h.shop}/thanks**`), page.click('#approve')]);
+    expect((await h.t.stripe.checkout.sessions.retrieve(s.id)).payment_status).toBe('paid');
     await page.close();
   });
 
   it('links back to cancel_url and shows expired sessions clearly', async () => {
     const s = await session();
-    const page = await browser.newPage();
+    const page = await h.browser.newPage();
     await page.goto(s.url!);
-    await Promise.all([page.waitForURL(`${shop}/cart`), page.click('#cancel')]);
-    await stripe.checkout.sessions.expire(s.id);
-    await page.goto(`${t.emu.url}/c/pay/${s.id}`);
+    await Promise.all([page.waitForURL(`${h.shop}/cart`), page.click('#cancel')]);
+    await h.t.stripe.checkout.sessions.expire(s.id);
+    await page.goto(`${h.t.emu.url}/c/pay/${s.id}`);
     expect(await page.textContent('#expired')).toContain('expired');
     await page.close();
   });

@@ -1,17 +1,9 @@
 import Stripe from 'stripe';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestEmulator } from './testing/helpers.ts';
-import { setupEmulator } from './testing/helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile } from './testing/file-emulator.ts';
 
-let t: TestEmulator;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  t = await setupEmulator();
-  stripe = t.stripe;
-});
-afterAll(() => t.emu.stop());
-beforeEach(() => t.emu.reset());
+const t = await emulatorForFile();
+const stripe = t.stripe;
 
 async function paidIntent(amount = 10000, extra: Partial<Stripe.PaymentIntentCreateParams> = {}) {
   return stripe.paymentIntents.create({

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runEmulatorCli } from './cli.ts';
 import { startEmulator } from './index.ts';
 import { client } from './testing/helpers.ts';
@@ -46,9 +46,36 @@ describe('persistence', () => {
     const dataFile = join(dir, 'debounced.json');
     const emu = await startEmulator({ port: 0, dataFile, autoAdvance: false });
     await client(emu.port).products.create({ name: 'Saved' });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(readFileSync(dataFile, 'utf8')).toContain('Saved');
+    // Polls rather than sleeping a fixed time, so a loaded machine only makes it slower.
+    await vi.waitFor(() => expect(readFileSync(dataFile, 'utf8')).toContain('Saved'), { timeout: 10_000 });
     await emu.stop();
+  });
+
+  it('keeps the platform account id across restarts of the same data, and a fresh state gets its own', async () => {
+    const dataFile = join(dir, 'platform.json');
+    const first = await startEmulator({ port: 0, dataFile, autoAdvance: false });
+    const platform = await client(first.port).accounts.retrieveCurrent();
+    expect(platform.id).toMatch(/^acct_/);
+    expect((await client(first.port).accounts.retrieveCurrent()).id).toBe(platform.id);
+    // The platform is not a connected account: it is neither listed nor usable as a destination.
+    expect((await client(first.port).accounts.list()).data).toEqual([]);
+    const asDestination = await client(first.port)
+      .transfers.create({ amount: 100, currency: 'usd', destination: platform.id })
+      .catch((e) => e);
+    expect([asDestination.statusCode, asDestination.code]).toEqual([400, 'resource_missing']);
+    await first.stop();
+
+    const second = await startEmulator({ port: 0, dataFile, autoAdvance: false });
+    expect(await client(second.port).accounts.retrieveCurrent()).toMatchObject({
+      id: platform.id,
+      created: platform.created,
+      charges_enabled: true,
+    });
+    await second.stop();
+
+    const fresh = await startEmulator({ port: 0, dataFile: join(dir, 'other.json'), autoAdvance: false });
+    expect((await client(fresh.port).accounts.retrieveCurrent()).id).not.toBe(platform.id);
+    await fresh.stop();
   });
 });
 

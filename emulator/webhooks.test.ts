@@ -1,27 +1,9 @@
-import type Stripe from 'stripe';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestEmulator } from './testing/helpers.ts';
-import { client, createSession, setupEmulator, startReceiver } from './testing/helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorForFile } from './testing/file-emulator.ts';
+import { client, createSession } from './testing/helpers.ts';
 
-let t: TestEmulator;
-let stripe: Stripe;
-const receivers: Array<{ close(): Promise<void> }> = [];
-
-beforeAll(async () => {
-  t = await setupEmulator();
-  stripe = t.stripe;
-});
-afterAll(async () => {
-  await t.emu.stop();
-  await Promise.all(receivers.map((r) => r.close()));
-});
-beforeEach(() => t.emu.reset());
-
-async function receiver(respond?: (n: number, event: any) => number) {
-  const r = await startReceiver(respond);
-  receivers.push(r);
-  return r;
-}
+const t = await emulatorForFile();
+const { stripe, receiver } = t;
 
 const flush = () => t.post('/_emulator/webhooks/flush');
 

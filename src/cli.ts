@@ -146,7 +146,7 @@ async function serveCommand(demo: boolean): Promise<void> {
     `  App          ${base}/app`,
     `  API docs     ${base}/api/docs`,
     `  Health       ${base}/healthz`,
-    `  Mailbox      ${base}/dev/mailbox`,
+    ...(platform.deps.devMailbox ? [`  Mailbox      ${base}/dev/mailbox (this machine only)`] : []),
     platform.stripeSetup.emulatorUrl
       ? `  Stripe       emulator at ${platform.stripeSetup.emulatorUrl} (dashboard: ${platform.stripeSetup.emulatorUrl}/_emulator/dashboard)`
       : `  Stripe       ${platform.stripeSetup.mode} mode`,

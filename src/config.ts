@@ -65,6 +65,8 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: optionalString,
   S3_FORCE_PATH_STYLE: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('true')),
   JOBS: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
+  // The dev mailbox shows every outgoing email (reset links included): never on where strangers can reach it.
+  DEV_MAILBOX: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
   // How many reverse proxies in front of the app append to X-Forwarded-For; 0 trusts only the socket address.
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(0)),
 });
@@ -114,6 +116,15 @@ export function parseEnv(env: Record<string, string | undefined> = process.env):
     if (missing.length) throw new ConfigError(missing.map((k) => `${k}: required when STORAGE=s3`));
   }
   return parsed.data;
+}
+
+/**
+ * Whether `/dev/mailbox` is mounted: `auto` only on the embedded emulator with no SMTP (local development and the
+ * demo), where every email stays on this machine anyway; `on` is an explicit (and doctor-flagged) override.
+ */
+export function devMailboxEnabled(config: Pick<Env, 'DEV_MAILBOX' | 'SMTP_URL'>, embeddedEmulator: boolean): boolean {
+  if (config.DEV_MAILBOX !== 'auto') return config.DEV_MAILBOX === 'on';
+  return embeddedEmulator && !config.SMTP_URL;
 }
 
 /** Loads configuration, creating the data dir and a persisted session secret when needed. */

@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { sql } from 'kysely';
 import { createStripeClient } from './commerce/stripe.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, devMailboxEnabled, loadConfig } from './config.ts';
 import { openDatabase } from './db/connect.ts';
 import { listMigrations } from './db/migrate.ts';
 
@@ -66,11 +66,7 @@ export async function collectChecks(env: Record<string, string | undefined>): Pr
   }
   checks.push(await checkDatabase(config));
   checks.push(...(await checkStripe(config)));
-  checks.push(
-    config.SMTP_URL
-      ? { name: 'mail', ok: true, detail: 'SMTP_URL set: mail is delivered by SMTP' }
-      : { name: 'mail', ok: true, detail: 'no SMTP_URL: mail is kept in the dev mailbox at /dev/mailbox' },
-  );
+  checks.push(checkMail(config));
   if (config.publicUrl.startsWith('http://') && config.STRIPE_SECRET_KEY?.includes('_live_')) {
     checks.push({
       name: 'public url',
@@ -81,6 +77,29 @@ export async function collectChecks(env: Record<string, string | undefined>): Pr
   }
   for (const extra of extraChecks) checks.push(...(await extra(config)));
   return checks;
+}
+
+// Production here means real Stripe or an https address: places where strangers can reach /dev/mailbox.
+function checkMail(config: Config): Check {
+  const production = Boolean(config.STRIPE_SECRET_KEY && !config.STRIPE_API_URL) || config.publicUrl.startsWith('https://');
+  if (config.DEV_MAILBOX === 'on' && production) {
+    return {
+      name: 'dev mailbox',
+      ok: false,
+      detail: 'DEV_MAILBOX=on in production: /dev/mailbox shows every email, password-reset links included',
+      fix: 'Unset DEV_MAILBOX (or set it to off); set SMTP_URL so mail is delivered.',
+    };
+  }
+  if (config.SMTP_URL) return { name: 'mail', ok: true, detail: 'SMTP_URL set: mail is delivered by SMTP' };
+  const embedded = !config.STRIPE_SECRET_KEY && !config.STRIPE_API_URL;
+  return {
+    name: 'mail',
+    ok: !production,
+    detail: devMailboxEnabled(config, embedded)
+      ? 'no SMTP_URL: mail is kept in the dev mailbox at /dev/mailbox (loopback clients only)'
+      : 'no SMTP_URL: mail is recorded but never delivered',
+    ...(production ? { fix: 'Set SMTP_URL=smtp://user:pass@host:587 so buyers get receipts and reset links.' } : {}),
+  };
 }
 
 async function checkDatabase(config: Config): Promise<Check> {

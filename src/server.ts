@@ -4,7 +4,7 @@ import pino, { type Logger } from 'pino';
 import { type Clock, systemClock } from './clock.ts';
 import { registerCommerceJobs } from './commerce/reconcile.ts';
 import { ensureWebhookEndpoints, type StripeSetup, setupStripe } from './commerce/stripe.ts';
-import type { Config } from './config.ts';
+import { type Config, devMailboxEnabled } from './config.ts';
 import { registerCreditJobs } from './credits/expire-lots.ts';
 import { type Database, openDatabase } from './db/connect.ts';
 import { migrate } from './db/migrate.ts';
@@ -14,7 +14,7 @@ import type { Deps } from './http/context.ts';
 import { startJobRunner } from './jobs/runner.ts';
 import { registerMailJobs } from './mail/service.ts';
 import { registerPayoutJobs } from './marketplace/payouts.ts';
-import { setMarketplaceStripe } from './marketplace/refunds.ts';
+import { registerMarketplaceJobs } from './marketplace/refunds.ts';
 import { type DemoLogin, seedDemo } from './seed.ts';
 
 /** Options for booting the platform; tests pass their own database, clock and logger. */
@@ -59,6 +59,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     logger,
     stripe: stripeSetup.stripe,
     emulatorUrl: stripeSetup.emulatorUrl,
+    devMailbox: devMailboxEnabled(config, Boolean(stripeSetup.emulator)),
   };
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
@@ -78,8 +79,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   registerMailJobs(config, logger);
   await registerCommerceJobs(database.db, stripeSetup.stripe, { clock, publicUrl: () => config.publicUrl });
   await registerPayoutJobs(database.db, stripeSetup.stripe, { clock });
-  // Queued duplicate refunds and Stripe-fee look-ups must run after a restart before any request arrives.
-  setMarketplaceStripe(stripeSetup.stripe);
+  // Before the runner starts: queued duplicate refunds and Stripe-fee look-ups must run after a restart.
+  registerMarketplaceJobs(stripeSetup.stripe);
   await registerCreditJobs(database.db, clock);
   const runner = config.JOBS === 'on' ? startJobRunner(database.db, { clock, logger }) : undefined;
 

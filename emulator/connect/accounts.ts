@@ -1,13 +1,13 @@
 import type { Hono } from 'hono';
 import { api, getCtx } from '../core/context.ts';
-import { invalid, missing, StripeError } from '../core/errors.ts';
+import { invalid, missing } from '../core/errors.ts';
 import { emitEvent, systemOrigin, updateWithEvent } from '../core/events.ts';
 import { base62 } from '../core/ids.ts';
 import { listResponse, paginate } from '../core/list.ts';
 import type { V } from '../core/params.ts';
 import { bool, currency, listParams, mergeMetadata, metadata, obj, oneOf, req, str, validate } from '../core/params.ts';
 import type { EmulatorState, Obj, Rec } from '../core/state.ts';
-import { all, clone, find, insert, nowSec } from '../core/state.ts';
+import { all, clone, find, insert, mustFind, nowSec } from '../core/state.ts';
 import type { BankInput } from './accounts-model.ts';
 import {
   attachBankAccount,
@@ -80,34 +80,25 @@ export function findAccount(state: EmulatorState, id: unknown): Rec | undefined 
   return find(state, id, 'account', null);
 }
 
-function mustFind(state: EmulatorState, id: string, param = 'account'): Rec {
-  const rec = findAccount(state, id);
-  if (!rec) {
-    throw new StripeError(404, 'invalid_request_error', `No such account: '${id}'`, {
-      code: 'resource_missing',
-      param,
-    });
-  }
-  return rec;
-}
+const accountOr404 = (state: EmulatorState, id: string, param = 'account'): Rec =>
+  mustFind(state, id, 'account', null, 'account', param);
 
-// The platform's own account object, created once per emulator state.
-const platforms = new WeakMap<EmulatorState, Obj>();
+// Stored as a record (not an `account`, so it is never a destination or listed) so snapshots keep its id.
+const PLATFORM_TYPE = 'platform_account';
 
+/** The platform's own account object, created once per emulator state and persisted with it. */
 function platformAccount(state: EmulatorState): Obj {
-  let a = platforms.get(state);
-  if (!a) {
-    a = buildAccount(state, {
-      type: 'standard',
-      email: 'platform@example.com',
-      business_profile: { name: 'Platform' },
-    });
-    Object.assign(a, { charges_enabled: true, payouts_enabled: true, details_submitted: true, capabilities: {} });
-    a.requirements.currently_due = a.requirements.eventually_due = a.requirements.past_due = [];
-    a.requirements.disabled_reason = null;
-    platforms.set(state, a);
-  }
-  return a;
+  const existing = all(state, PLATFORM_TYPE, null)[0];
+  if (existing) return existing.obj;
+  const a = buildAccount(state, {
+    type: 'standard',
+    email: 'platform@example.com',
+    business_profile: { name: 'Platform' },
+  });
+  Object.assign(a, { charges_enabled: true, payouts_enabled: true, details_submitted: true, capabilities: {} });
+  a.requirements.currently_due = a.requirements.eventually_due = a.requirements.past_due = [];
+  a.requirements.disabled_reason = null;
+  return insert(state, PLATFORM_TYPE, a, null).obj;
 }
 
 function applyUpdate(state: EmulatorState, rec: Rec, p: Obj): void {
@@ -161,17 +152,17 @@ export const accounts = (app: Hono, state: EmulatorState): void => {
 
   api(app, 'get', '/v1/account', (ctx) => {
     validate(ctx.params, {});
-    return ctx.account ? mustFind(state, ctx.account).obj : platformAccount(state);
+    return ctx.account ? accountOr404(state, ctx.account).obj : platformAccount(state);
   });
 
   api(app, 'get', '/v1/accounts/:id', (ctx) => {
     validate(ctx.params, {});
-    return mustFind(state, ctx.path.id, 'id').obj;
+    return accountOr404(state, ctx.path.id, 'id').obj;
   });
 
   api(app, 'post', '/v1/accounts/:id', (ctx) => {
     const p = validate(ctx.params, updateShape);
-    const rec = mustFind(state, ctx.path.id, 'id');
+    const rec = accountOr404(state, ctx.path.id, 'id');
     if (p.external_account) attachBankAccount(state, ctx, rec, p.external_account);
     updateWithEvent(state, { ...ctx, account: rec.id }, rec, 'account.updated', () => applyUpdate(state, rec, p));
     return rec.obj;
@@ -179,7 +170,7 @@ export const accounts = (app: Hono, state: EmulatorState): void => {
 
   api(app, 'delete', '/v1/accounts/:id', (ctx) => {
     validate(ctx.params, {});
-    const rec = mustFind(state, ctx.path.id, 'id');
+    const rec = accountOr404(state, ctx.path.id, 'id');
     rec.deleted = true;
     state.onChange();
     emitEvent(state, { ...ctx, account: rec.id }, 'account.application.deauthorized', {
@@ -197,7 +188,7 @@ export const accounts = (app: Hono, state: EmulatorState): void => {
 
   api(app, 'get', '/v1/accounts/:id/capabilities', (ctx) => {
     validate(ctx.params, {});
-    const rec = mustFind(state, ctx.path.id, 'account');
+    const rec = accountOr404(state, ctx.path.id, 'account');
     const data = Object.keys(rec.obj.capabilities)
       .sort()
       .map((name) => capabilityObject(rec, name));
@@ -206,14 +197,14 @@ export const accounts = (app: Hono, state: EmulatorState): void => {
 
   api(app, 'get', '/v1/accounts/:id/capabilities/:cap', (ctx) => {
     validate(ctx.params, {});
-    const rec = mustFind(state, ctx.path.id, 'account');
+    const rec = accountOr404(state, ctx.path.id, 'account');
     if (!rec.obj.capabilities[ctx.path.cap]) throw missing('capability', ctx.path.cap);
     return capabilityObject(rec, ctx.path.cap);
   });
 
   api(app, 'get', '/v1/accounts/:id/external_accounts', (ctx) => {
     const p = validate(ctx.params, { ...listParams, object: oneOf('bank_account', 'card') });
-    const rec = mustFind(state, ctx.path.id, 'account');
+    const rec = accountOr404(state, ctx.path.id, 'account');
     return paginate(
       `/v1/accounts/${rec.id}/external_accounts`,
       all(state, 'bank_account', rec.id).map((r) => r.obj),
@@ -223,7 +214,7 @@ export const accounts = (app: Hono, state: EmulatorState): void => {
 
   api(app, 'post', '/v1/accounts/:id/login_links', (ctx) => {
     validate(ctx.params, {});
-    const rec = mustFind(state, ctx.path.id, 'account');
+    const rec = accountOr404(state, ctx.path.id, 'account');
     if (rec.obj.type !== 'express') {
       throw invalid('Cannot create a login link for an account that is not an Express account.', 'account');
     }
@@ -242,7 +233,7 @@ export const accounts = (app: Hono, state: EmulatorState): void => {
       collect: oneOf('currently_due', 'eventually_due'),
       collection_options: obj({ fields: str, future_requirements: str }),
     });
-    const rec = mustFind(state, p.account, 'account');
+    const rec = accountOr404(state, p.account, 'account');
     for (const key of ['refresh_url', 'return_url'] as const) {
       if (!p[key]) throw invalid(`Missing required param: ${key}.`, key, 'parameter_missing');
       if (!/^https?:\/\/\S+$/.test(p[key])) throw invalid('Not a valid URL', key, 'url_invalid');
@@ -278,7 +269,7 @@ export const accounts = (app: Hono, state: EmulatorState): void => {
       routing_number: str,
       account_number: str,
     });
-    const rec = mustFind(state, c.req.param('id'), 'account');
+    const rec = accountOr404(state, c.req.param('id'), 'account');
     const bank = testBankDetails(rec.obj.country);
     completeOnboarding(state, systemOrigin(null), rec, {
       businessName: p.business_name ?? rec.obj.business_profile.name ?? 'Test Business',

@@ -6,33 +6,45 @@ import { newId } from '../core/ids.ts';
 import { listResponse } from '../core/list.ts';
 import { int, listParams, mergeMetadata, metadata, str, validate } from '../core/params.ts';
 import type { EmulatorState, Obj, Origin, Rec } from '../core/state.ts';
-import { all, clone, find, insert, nowSec } from '../core/state.ts';
+import { all, clone, find, insert, mustFind, nowSec } from '../core/state.ts';
 import { addTxn, embeddedList, PLATFORM_APPLICATION } from './ledger.ts';
 
-/** Records an application fee (`fee_…`) taken on a charge for a connected account and emits application_fee.created. */
-export function createApplicationFee(
-  state: EmulatorState,
-  origin: Origin,
-  charge: Obj,
-  account: string,
-  amount: number,
-  balanceTransaction: string | null,
-): Rec {
+/** What an application fee takes, from which charge, and when the money becomes available. */
+export interface FeeInput {
+  /** The charge the fee was taken from: the connected account's `py_` for destination charges. */
+  charge: Obj;
+  /** The connected account that pays the fee. */
+  account: string;
+  amount: number;
+  /** The platform's `ch_` when the fee comes from a destination charge (Stripe's `originating_transaction`). */
+  originatingTransaction?: string | null;
+  /** Destination charges collect the fee back from the account's balance; direct charges net it in the charge. */
+  debitAccount: boolean;
+  /** Unix seconds when both sides become available (they follow the charge). */
+  availableOn?: number;
+}
+
+/** Takes an application fee (`fee_…`): credits the platform, optionally debits the account, emits application_fee.created. */
+export function createApplicationFee(state: EmulatorState, origin: Origin, f: FeeInput): Rec {
   const id = newId('fee');
+  const currency = f.charge.currency;
+  const money = { type: 'application_fee', currency, source: id, availableOn: f.availableOn };
+  const credit = addTxn(state, null, { ...money, amount: f.amount });
+  if (f.debitAccount) addTxn(state, f.account, { ...money, amount: -f.amount });
   const fee: Obj = {
     id,
     object: 'application_fee',
-    account,
-    amount,
+    account: f.account,
+    amount: f.amount,
     amount_refunded: 0,
     application: PLATFORM_APPLICATION,
-    balance_transaction: balanceTransaction,
-    charge: charge.id,
+    balance_transaction: credit.id,
+    charge: f.charge.id,
     created: nowSec(state),
-    currency: charge.currency,
-    fee_source: { charge: charge.id, type: 'charge' },
+    currency,
+    fee_source: { charge: f.charge.id, type: 'charge' },
     livemode: false,
-    originating_transaction: null,
+    originating_transaction: f.originatingTransaction ?? null,
     refunded: false,
     refunds: embeddedList(`/v1/application_fees/${id}/refunds`, []),
   };
@@ -41,28 +53,19 @@ export function createApplicationFee(
   return rec;
 }
 
-// With moveMoney the platform pays the fee back; after a proportional transfer reversal it is only recorded.
-/** Refunds part of an application fee (`fr_…`) and emits application_fee.refunded. */
+/** Refunds part of an application fee (`fr_…`): the platform pays it back to the account; application_fee.refunded. */
 export function refundApplicationFee(
   state: EmulatorState,
   origin: Origin,
   feeRec: Rec,
   amount: number,
-  moveMoney: boolean,
   meta: Obj = {},
 ): Rec {
   const fee = feeRec.obj;
   const id = newId('fr');
-  let txn: string | null = null;
-  if (moveMoney) {
-    txn = addTxn(state, null, {
-      type: 'application_fee_refund',
-      amount: -amount,
-      currency: fee.currency,
-      source: id,
-    }).id;
-    addTxn(state, fee.account, { type: 'application_fee_refund', amount, currency: fee.currency, source: id });
-  }
+  const money = { type: 'application_fee_refund', currency: fee.currency, source: id };
+  const debit = addTxn(state, null, { ...money, amount: -amount });
+  addTxn(state, fee.account, { ...money, amount });
   const fr = insert(
     state,
     'fee_refund',
@@ -70,7 +73,7 @@ export function refundApplicationFee(
       id,
       object: 'fee_refund',
       amount,
-      balance_transaction: txn,
+      balance_transaction: debit.id,
       created: nowSec(state),
       currency: fee.currency,
       fee: fee.id,
@@ -89,13 +92,10 @@ export function refundApplicationFee(
   return fr;
 }
 
-function mustFind(state: EmulatorState, id: string): Rec {
-  const rec = find(state, id, 'application_fee', null);
-  if (!rec) throw missing('application fee', id);
-  return rec;
-}
+const feeOr404 = (state: EmulatorState, id: string): Rec =>
+  mustFind(state, id, 'application_fee', null, 'application fee');
 
-function findRefund(state: EmulatorState, feeId: string, id: string): Rec {
+function feeRefundOr404(state: EmulatorState, feeId: string, id: string): Rec {
   const rec = find(state, id, 'fee_refund', null);
   if (!rec || rec.obj.fee !== feeId) throw missing('fee refund', id);
   return rec;
@@ -111,12 +111,12 @@ export const applicationFees = (app: Hono, state: EmulatorState): void => {
 
   api(app, 'get', '/v1/application_fees/:id', (ctx) => {
     validate(ctx.params, {});
-    return mustFind(state, ctx.path.id).obj;
+    return feeOr404(state, ctx.path.id).obj;
   });
 
   api(app, 'post', '/v1/application_fees/:id/refunds', (ctx) => {
     const p = validate(ctx.params, { amount: int(1), metadata });
-    const rec = mustFind(state, ctx.path.id);
+    const rec = feeOr404(state, ctx.path.id);
     const remaining = rec.obj.amount - rec.obj.amount_refunded;
     if (remaining <= 0) {
       throw invalid(`Application fee ${rec.id} has already been refunded.`, undefined, 'charge_already_refunded');
@@ -129,34 +129,34 @@ export const applicationFees = (app: Hono, state: EmulatorState): void => {
         'amount_too_large',
       );
     }
-    return refundApplicationFee(state, ctx, rec, amount, true, mergeMetadata({}, p.metadata)).obj;
+    return refundApplicationFee(state, ctx, rec, amount, mergeMetadata({}, p.metadata)).obj;
   });
 
   // Stripe's legacy alias for creating a fee refund.
   api(app, 'post', '/v1/application_fees/:id/refund', (ctx) => {
     const p = validate(ctx.params, { amount: int(1), directive: str });
-    const rec = mustFind(state, ctx.path.id);
+    const rec = feeOr404(state, ctx.path.id);
     const remaining = rec.obj.amount - rec.obj.amount_refunded;
     if (remaining <= 0 || (p.amount ?? remaining) > remaining) throw invalid('Invalid refund amount.', 'amount');
-    refundApplicationFee(state, ctx, rec, p.amount ?? remaining, true);
+    refundApplicationFee(state, ctx, rec, p.amount ?? remaining);
     return rec.obj;
   });
 
   api(app, 'get', '/v1/application_fees/:id/refunds', (ctx) => {
     const p = validate(ctx.params, listParams);
-    mustFind(state, ctx.path.id);
+    feeOr404(state, ctx.path.id);
     const recs = all(state, 'fee_refund', null).filter((r) => r.obj.fee === ctx.path.id);
     return listResponse(`/v1/application_fees/${ctx.path.id}/refunds`, recs, p);
   });
 
   api(app, 'get', '/v1/application_fees/:id/refunds/:rid', (ctx) => {
     validate(ctx.params, {});
-    return findRefund(state, ctx.path.id, ctx.path.rid).obj;
+    return feeRefundOr404(state, ctx.path.id, ctx.path.rid).obj;
   });
 
   api(app, 'post', '/v1/application_fees/:id/refunds/:rid', (ctx) => {
     const p = validate(ctx.params, { metadata });
-    const rec = findRefund(state, ctx.path.id, ctx.path.rid);
+    const rec = feeRefundOr404(state, ctx.path.id, ctx.path.rid);
     rec.obj.metadata = mergeMetadata(rec.obj.metadata, p.metadata);
     state.onChange();
     return rec.obj;

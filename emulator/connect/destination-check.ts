@@ -63,6 +63,13 @@ export function assertDestinationCharge(
     throw invalid('The application fee amount cannot be greater than the amount.', name('application_fee_amount'));
   }
   const tAmount = p.transfer_data?.amount;
+  // Stripe takes the platform's cut one way or the other, never both.
+  if (fee != null && tAmount != null) {
+    throw invalid(
+      'You may only specify one of these parameters: application_fee_amount, transfer_data[amount].',
+      name('application_fee_amount'),
+    );
+  }
   if (p.amount != null && tAmount != null && tAmount > p.amount) {
     throw invalid('transfer_data[amount] cannot be greater than the amount.', name('transfer_data', 'amount'));
   }

@@ -1,7 +1,7 @@
-import type { EmulatorState, Origin, Rec } from '../core/state.ts';
+import type { EmulatorState, Obj, Origin, Rec } from '../core/state.ts';
 import { find } from '../core/state.ts';
 import { createApplicationFee, refundApplicationFee } from './application-fees.ts';
-import { addTxn, PLATFORM_APPLICATION } from './ledger.ts';
+import { PLATFORM_APPLICATION } from './ledger.ts';
 import { createTransfer, reverseTransfer } from './transfers-model.ts';
 
 /** Test card whose charges skip the pending balance, as in Stripe test mode. */
@@ -25,26 +25,7 @@ export function onChargeSucceeded(state: EmulatorState, origin: Origin, chRec: R
   const dest = pi.transfer_data?.destination;
   if (dest && !chRec.account) {
     if (!find(state, dest, 'account', null)) return;
-    const group = pi.transfer_group ?? `group_${pi.id}`;
-    pi.transfer_group = group;
-    charge.transfer_group = group;
-    charge.destination = dest;
-    charge.transfer_data = { ...pi.transfer_data };
-    const amount =
-      pi.transfer_data.amount != null ? Math.min(pi.transfer_data.amount, captured) : captured - (feeAmount ?? 0);
-    if (amount > 0) {
-      const tr = createTransfer(state, origin, {
-        amount,
-        currency: charge.currency,
-        destination: dest,
-        transfer_group: group,
-        source_transaction: charge.id,
-        availableOn,
-      });
-      charge.transfer = tr.id;
-    }
-    charge.application_fee_amount = feeAmount;
-    if (feeAmount) charge.application_fee = createApplicationFee(state, origin, charge, dest, feeAmount, null).id;
+    destinationTransfer(state, origin, charge, pi, dest, feeAmount, availableOn);
   } else if (chRec.account && feeAmount) {
     if (txn) {
       txn.obj.fee += feeAmount;
@@ -57,18 +38,62 @@ export function onChargeSucceeded(state: EmulatorState, origin: Origin, chRec: R
         type: 'application_fee',
       });
     }
-    const credit = addTxn(state, null, {
-      type: 'application_fee',
+    const fee = createApplicationFee(state, origin, {
+      charge,
+      account: chRec.account,
       amount: feeAmount,
-      currency: charge.currency,
-      source: '',
+      debitAccount: false,
       availableOn,
     });
-    const fee = createApplicationFee(state, origin, charge, chRec.account, feeAmount, credit.id);
-    credit.obj.source = fee.id;
     charge.application_fee = fee.id;
     charge.application_fee_amount = feeAmount;
   }
+}
+
+// Like Stripe: the whole amount goes to the account, then the fee comes back from its balance to the platform.
+/** Books a destination charge's transfer (`transfer_data[amount]` or the full captured amount) and its fee. */
+function destinationTransfer(
+  state: EmulatorState,
+  origin: Origin,
+  charge: Obj,
+  pi: Obj,
+  dest: string,
+  feeAmount: number | null,
+  availableOn: number | undefined,
+): void {
+  const captured = charge.amount_captured;
+  const group = pi.transfer_group ?? `group_${pi.id}`;
+  pi.transfer_group = group;
+  charge.transfer_group = group;
+  charge.destination = dest;
+  charge.transfer_data = { ...pi.transfer_data };
+  const fixed = pi.transfer_data.amount;
+  charge.application_fee_amount = fixed != null ? null : feeAmount;
+  const amount = fixed != null ? Math.min(fixed, captured) : captured;
+  if (amount <= 0) return;
+  const tr = createTransfer(state, origin, {
+    amount,
+    currency: charge.currency,
+    destination: dest,
+    transfer_group: group,
+    source_transaction: charge.id,
+    availableOn,
+  });
+  charge.transfer = tr.id;
+  const py = find(state, tr.obj.destination_payment, 'charge', dest);
+  // With transfer_data[amount] the platform keeps the difference; there is no fee to collect.
+  if (!feeAmount || fixed != null || !py) return;
+  const fee = createApplicationFee(state, origin, {
+    charge: py.obj,
+    account: dest,
+    amount: feeAmount,
+    originatingTransaction: charge.id,
+    debitAccount: true,
+    availableOn,
+  });
+  py.obj.application_fee = fee.id;
+  py.obj.application_fee_amount = feeAmount;
+  charge.application_fee = fee.id;
 }
 
 // Cumulative shares, so the refund that completes the charge reverses exactly the remainder.
@@ -86,10 +111,7 @@ export function onRefundCreated(state: EmulatorState, origin: Origin, refundRec:
     const trRec = find(state, charge.transfer, 'transfer', null);
     if (trRec) {
       const tr = trRec.obj;
-      // Without a fee refund the connected account bears the whole refund, as on Stripe.
-      const proportional = !feeRec || flags.refund_application_fee;
-      const want = proportional ? share(tr.amount) - tr.amount_reversed : refund.amount;
-      const amount = clamp(want, 0, tr.amount - tr.amount_reversed);
+      const amount = clamp(share(tr.amount) - tr.amount_reversed, 0, tr.amount - tr.amount_reversed);
       if (amount > 0) {
         refund.transfer_reversal = reverseTransfer(state, origin, trRec, { amount, sourceRefund: refund.id }).id;
       }
@@ -98,8 +120,6 @@ export function onRefundCreated(state: EmulatorState, origin: Origin, refundRec:
   if (flags.refund_application_fee && feeRec) {
     const fee = feeRec.obj;
     const amount = clamp(share(fee.amount) - fee.amount_refunded, 0, fee.amount - fee.amount_refunded);
-    // A proportional transfer reversal already returned the fee's share to the platform, so only record it then.
-    const moveMoney = !(charge.transfer && flags.reverse_transfer);
-    if (amount > 0) refundApplicationFee(state, origin, feeRec, amount, moveMoney);
+    if (amount > 0) refundApplicationFee(state, origin, feeRec, amount);
   }
 }

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { api } from '../core/context.ts';
-import { invalid, missing, StripeError } from '../core/errors.ts';
+import { invalid, StripeError } from '../core/errors.ts';
 import { emitEvent, systemOrigin, updateWithEvent } from '../core/events.ts';
 import { base62, newId } from '../core/ids.ts';
 import { listResponse } from '../core/list.ts';
@@ -18,7 +18,7 @@ import {
   validate,
 } from '../core/params.ts';
 import type { EmulatorState, Obj, Rec } from '../core/state.ts';
-import { all, allScopes, find, insert, nowSec } from '../core/state.ts';
+import { all, allScopes, find, insert, mustFind, nowSec } from '../core/state.ts';
 import { FAILING_ACCOUNT_NUMBER } from './accounts-model.ts';
 import { addTxn, availableBalance, balanceObject, insufficientFunds } from './ledger.ts';
 
@@ -68,11 +68,8 @@ function destinationFor(state: EmulatorState, account: string | null, cur: strin
   return bank;
 }
 
-function mustFind(state: EmulatorState, id: string, account: string | null): Rec {
-  const rec = find(state, id, 'payout', account);
-  if (!rec) throw missing('payout', id);
-  return rec;
-}
+const payoutOr404 = (state: EmulatorState, id: string, account: string | null): Rec =>
+  mustFind(state, id, 'payout', account);
 
 function setStatus(state: EmulatorState, rec: Rec, status: string, extra: (o: Obj) => void = () => {}): void {
   const origin = systemOrigin(rec.account);
@@ -136,8 +133,7 @@ export const payouts = (app: Hono, state: EmulatorState): void => {
       metadata,
     });
     if (ctx.account) {
-      const acct = find(state, ctx.account, 'account', null);
-      if (!acct) throw missing('account', ctx.account, 'account');
+      const acct = mustFind(state, ctx.account, 'account', null, 'account', 'account');
       if (!acct.obj.payouts_enabled) {
         throw new StripeError(400, 'invalid_request_error', 'Payouts are not enabled for this account.', {
           code: 'payouts_not_allowed',
@@ -196,12 +192,12 @@ export const payouts = (app: Hono, state: EmulatorState): void => {
 
   api(app, 'get', '/v1/payouts/:id', (ctx) => {
     validate(ctx.params, {});
-    return mustFind(state, ctx.path.id, ctx.account).obj;
+    return payoutOr404(state, ctx.path.id, ctx.account).obj;
   });
 
   api(app, 'post', '/v1/payouts/:id', (ctx) => {
     const p = validate(ctx.params, { metadata });
-    const rec = mustFind(state, ctx.path.id, ctx.account);
+    const rec = payoutOr404(state, ctx.path.id, ctx.account);
     updateWithEvent(state, ctx, rec, 'payout.updated', (o) => {
       o.metadata = mergeMetadata(o.metadata, p.metadata);
     });
@@ -226,7 +222,7 @@ export const payouts = (app: Hono, state: EmulatorState): void => {
 
   api(app, 'post', '/v1/payouts/:id/cancel', (ctx) => {
     validate(ctx.params, {});
-    const rec = mustFind(state, ctx.path.id, ctx.account);
+    const rec = payoutOr404(state, ctx.path.id, ctx.account);
     if (rec.obj.status !== 'pending') {
       throw invalid(`Payouts can only be canceled while they are pending; this payout is ${rec.obj.status}.`);
     }

@@ -5,15 +5,17 @@ import { updateWithEvent } from '../core/events.ts';
 import { listResponse } from '../core/list.ts';
 import { currency, int, listParams, mergeMetadata, metadata, req, str, validate } from '../core/params.ts';
 import type { EmulatorState, Rec } from '../core/state.ts';
-import { all, find } from '../core/state.ts';
+import { all, find, mustFind } from '../core/state.ts';
 import { assertDestination } from './destination-check.ts';
 import { availableBalance, insufficientFunds } from './ledger.ts';
 import { createTransfer, reverseTransfer } from './transfers-model.ts';
 
-function mustFind(state: EmulatorState, id: string): Rec {
-  const rec = find(state, id, 'transfer', null);
-  if (!rec) throw missing('transfer', id);
-  return rec;
+const transferOr404 = (state: EmulatorState, id: string): Rec => mustFind(state, id, 'transfer', null);
+
+function reversalOr404(state: EmulatorState, transfer: string, id: string): Rec {
+  const rev = find(state, id, 'transfer_reversal', null);
+  if (!rev || rev.obj.transfer !== transfer) throw missing('transfer_reversal', id);
+  return rev;
 }
 
 /** Transfers to connected accounts and their reversals (platform scope). */
@@ -59,12 +61,12 @@ export const transfers = (app: Hono, state: EmulatorState): void => {
 
   api(app, 'get', '/v1/transfers/:id', (ctx) => {
     validate(ctx.params, {});
-    return mustFind(state, ctx.path.id).obj;
+    return transferOr404(state, ctx.path.id).obj;
   });
 
   api(app, 'post', '/v1/transfers/:id', (ctx) => {
     const p = validate(ctx.params, { metadata, description: str });
-    const rec = mustFind(state, ctx.path.id);
+    const rec = transferOr404(state, ctx.path.id);
     updateWithEvent(state, { ...ctx, account: null }, rec, 'transfer.updated', (o) => {
       if (p.metadata !== undefined) o.metadata = mergeMetadata(o.metadata, p.metadata);
       if (p.description !== undefined) o.description = p.description;
@@ -89,7 +91,7 @@ export const transfers = (app: Hono, state: EmulatorState): void => {
       metadata,
       refund_application_fee: str,
     });
-    const rec = mustFind(state, ctx.path.id);
+    const rec = transferOr404(state, ctx.path.id);
     const remaining = rec.obj.amount - rec.obj.amount_reversed;
     if (remaining <= 0) {
       throw invalid(`Transfer ${rec.id} has already been fully reversed.`, undefined, 'transfer_already_reversed');
@@ -111,22 +113,19 @@ export const transfers = (app: Hono, state: EmulatorState): void => {
 
   api(app, 'get', '/v1/transfers/:id/reversals', (ctx) => {
     const p = validate(ctx.params, listParams);
-    mustFind(state, ctx.path.id);
+    transferOr404(state, ctx.path.id);
     const recs = all(state, 'transfer_reversal', null).filter((r) => r.obj.transfer === ctx.path.id);
     return listResponse(`/v1/transfers/${ctx.path.id}/reversals`, recs, p);
   });
 
   api(app, 'get', '/v1/transfers/:id/reversals/:rid', (ctx) => {
     validate(ctx.params, {});
-    const rev = find(state, ctx.path.rid, 'transfer_reversal', null);
-    if (!rev || rev.obj.transfer !== ctx.path.id) throw missing('transfer_reversal', ctx.path.rid);
-    return rev.obj;
+    return reversalOr404(state, ctx.path.id, ctx.path.rid).obj;
   });
 
   api(app, 'post', '/v1/transfers/:id/reversals/:rid', (ctx) => {
     const p = validate(ctx.params, { metadata });
-    const rev = find(state, ctx.path.rid, 'transfer_reversal', null);
-    if (!rev || rev.obj.transfer !== ctx.path.id) throw missing('transfer_reversal', ctx.path.rid);
+    const rev = reversalOr404(state, ctx.path.id, ctx.path.rid);
     rev.obj.metadata = mergeMetadata(rev.obj.metadata, p.metadata);
     state.onChange();
     return rev.obj;

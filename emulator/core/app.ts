@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
 import type { ReqCtx } from './context.ts';
 import { getCtx, setCtx } from './context.ts';
 import { invalid, StripeError } from './errors.ts';
@@ -90,10 +91,27 @@ function onError(err: Error, c: Context): Response {
   return c.json({ error: { type: 'api_error', message: `Internal emulator error: ${err.message}` } }, 500);
 }
 
+// Hosted pages have no script at all; forms redirect to the integration's own URLs, so form-action stays open.
+const pageHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'none'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'http:', 'https:'],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+  xFrameOptions: 'DENY',
+  strictTransportSecurity: false,
+  crossOriginResourcePolicy: false,
+});
+
 /** Hono app with the shared middleware; resource modules add routes to it. */
 export function createBaseApp(state: EmulatorState): Hono {
   const app = new Hono();
   app.use('*', context(state));
+  app.use('*', (c, next) => (c.req.path.startsWith('/v1/') ? next() : pageHeaders(c, next)));
   app.use('/v1/*', auth, parseParams, idempotency);
   app.use('/_emulator/*', parseParams);
   app.onError(onError);

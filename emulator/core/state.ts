@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { missing } from './errors.ts';
 
 export type Obj = Record<string, any>;
 
@@ -169,6 +170,20 @@ export function find(
   if (!rec || rec.account !== account) return undefined;
   if (type && rec.type !== type) return undefined;
   if (rec.deleted && !includeDeleted) return undefined;
+  return rec;
+}
+
+/** `find` that throws Stripe's 404 `resource_missing` instead (`kind` names the object in the message). */
+export function mustFind(
+  state: EmulatorState,
+  id: string,
+  type: string,
+  account: string | null,
+  kind = type,
+  param = 'id',
+): Rec {
+  const rec = find(state, id, type, account);
+  if (!rec) throw missing(kind, id, param);
   return rec;
 }
 

@@ -1,18 +1,15 @@
 import type { Hono } from 'hono';
 import { api } from '../core/context.ts';
-import { missing } from '../core/errors.ts';
 import { updateWithEvent } from '../core/events.ts';
 import { listResponse } from '../core/list.ts';
 import { address, listParams, mergeMetadata, metadata, obj, oneOf, req, str, validate } from '../core/params.ts';
-import { all, find } from '../core/state.ts';
+import { all, mustFind } from '../core/state.ts';
 
 /** Charges (retrieve, update, list) and balance transactions (retrieve, list). */
 export const charges = (app: Hono): void => {
   api(app, 'get', '/v1/charges/:id', (ctx) => {
     validate(ctx.params, {});
-    const rec = find(ctx.state, ctx.path.id, 'charge', ctx.account);
-    if (!rec) throw missing('charge', ctx.path.id);
-    return rec.obj;
+    return mustFind(ctx.state, ctx.path.id, 'charge', ctx.account).obj;
   });
 
   api(app, 'post', '/v1/charges/:id', (ctx) => {
@@ -25,8 +22,7 @@ export const charges = (app: Hono): void => {
       transfer_group: str,
       customer: str,
     });
-    const rec = find(ctx.state, ctx.path.id, 'charge', ctx.account);
-    if (!rec) throw missing('charge', ctx.path.id);
+    const rec = mustFind(ctx.state, ctx.path.id, 'charge', ctx.account);
     updateWithEvent(ctx.state, ctx, rec, 'charge.updated', (o) => {
       for (const [k, v] of Object.entries(p)) {
         if (k === 'expand') continue;
@@ -51,9 +47,7 @@ export const charges = (app: Hono): void => {
 
   api(app, 'get', '/v1/balance_transactions/:id', (ctx) => {
     validate(ctx.params, {});
-    const rec = find(ctx.state, ctx.path.id, 'balance_transaction', ctx.account);
-    if (!rec) throw missing('balance transaction', ctx.path.id);
-    return rec.obj;
+    return mustFind(ctx.state, ctx.path.id, 'balance_transaction', ctx.account, 'balance transaction').obj;
   });
 
   api(app, 'get', '/v1/balance_transactions', (ctx) => {

@@ -5,7 +5,7 @@ import { newId } from '../core/ids.ts';
 import type { V } from '../core/params.ts';
 import { address, arr, bool, currency, int, mergeMetadata, metadata, obj, oneOf, req, str } from '../core/params.ts';
 import type { Obj } from '../core/state.ts';
-import { clone, find, insert, nowSec } from '../core/state.ts';
+import { clone, find, insert, mustFind, nowSec } from '../core/state.ts';
 import { buildPrice } from './prices.ts';
 import { buildProduct } from './products.ts';
 
@@ -88,8 +88,7 @@ function buildLineItems(ctx: ReqCtx, items: Obj[]): Obj[] {
     }
     let price: Obj;
     if (item.price) {
-      const rec = find(ctx.state, item.price, 'price', ctx.account);
-      if (!rec) throw missing('price', item.price, `${param}[price]`);
+      const rec = mustFind(ctx.state, item.price, 'price', ctx.account, 'price', `${param}[price]`);
       if (!rec.obj.active) {
         throw invalid('The price specified is inactive. This field only accepts active prices.', `${param}[price]`);
       }

@@ -1,11 +1,11 @@
 import type { Hono } from 'hono';
 import { api } from '../core/context.ts';
-import { invalid, missing } from '../core/errors.ts';
+import { invalid } from '../core/errors.ts';
 import { registerVirtualExpansion } from '../core/expand.ts';
 import { listResponse, paginate } from '../core/list.ts';
 import { int, listParams, mergeMetadata, metadata, obj, oneOf, req, str, validate } from '../core/params.ts';
 import type { EmulatorState, Obj } from '../core/state.ts';
-import { all, clone, find } from '../core/state.ts';
+import { all, clone, find, mustFind } from '../core/state.ts';
 import { expireSession } from '../payments/checkout.ts';
 import { createSession, createShape } from './checkout-sessions-create.ts';
 
@@ -26,22 +26,18 @@ export const checkoutSessions = (app: Hono): void => {
 
   api(app, 'get', '/v1/checkout/sessions/:id', (ctx) => {
     validate(ctx.params, {});
-    const rec = find(ctx.state, ctx.path.id, 'checkout.session', ctx.account);
-    if (!rec) throw missing('checkout.session', ctx.path.id, 'session');
-    return rec.obj;
+    return mustFind(ctx.state, ctx.path.id, 'checkout.session', ctx.account, 'checkout.session', 'session').obj;
   });
 
   api(app, 'get', '/v1/checkout/sessions/:id/line_items', (ctx) => {
     const p = validate(ctx.params, { limit: int(1, 100), starting_after: str, ending_before: str });
-    const rec = find(ctx.state, ctx.path.id, 'checkout.session', ctx.account);
-    if (!rec) throw missing('checkout.session', ctx.path.id, 'session');
+    const rec = mustFind(ctx.state, ctx.path.id, 'checkout.session', ctx.account, 'checkout.session', 'session');
     return lineItemsList(ctx.state, rec.obj, ctx.account, p);
   });
 
   api(app, 'post', '/v1/checkout/sessions/:id/expire', (ctx) => {
     validate(ctx.params, {});
-    const rec = find(ctx.state, ctx.path.id, 'checkout.session', ctx.account);
-    if (!rec) throw missing('checkout.session', ctx.path.id, 'session');
+    const rec = mustFind(ctx.state, ctx.path.id, 'checkout.session', ctx.account, 'checkout.session', 'session');
     if (rec.obj.status !== 'open') {
       throw invalid(
         `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${rec.obj.status}".`,
@@ -55,8 +51,7 @@ export const checkoutSessions = (app: Hono): void => {
 
   api(app, 'post', '/v1/checkout/sessions/:id', (ctx) => {
     const p = validate(ctx.params, { metadata });
-    const rec = find(ctx.state, ctx.path.id, 'checkout.session', ctx.account);
-    if (!rec) throw missing('checkout.session', ctx.path.id, 'session');
+    const rec = mustFind(ctx.state, ctx.path.id, 'checkout.session', ctx.account, 'checkout.session', 'session');
     rec.obj.metadata = mergeMetadata(rec.obj.metadata, p.metadata);
     ctx.state.onChange();
     return rec.obj;

@@ -20,7 +20,7 @@ import {
   validate,
 } from '../core/params.ts';
 import type { EmulatorState, Obj } from '../core/state.ts';
-import { all, find, insert, nowSec } from '../core/state.ts';
+import { all, find, insert, mustFind, nowSec } from '../core/state.ts';
 
 const shipping: V = obj({ name: req(str), phone: str, address: req(address) });
 
@@ -107,16 +107,14 @@ export const customers = (app: Hono): void => {
 
   api(app, 'post', '/v1/customers/:id', (ctx) => {
     const p = validate(ctx.params, writable);
-    const rec = find(ctx.state, ctx.path.id, 'customer', ctx.account);
-    if (!rec) throw missing('customer', ctx.path.id);
+    const rec = mustFind(ctx.state, ctx.path.id, 'customer', ctx.account);
     updateWithEvent(ctx.state, ctx, rec, 'customer.updated', (o) => applyUpdate(o, p));
     return rec.obj;
   });
 
   api(app, 'delete', '/v1/customers/:id', (ctx) => {
     validate(ctx.params, {});
-    const rec = find(ctx.state, ctx.path.id, 'customer', ctx.account);
-    if (!rec) throw missing('customer', ctx.path.id);
+    const rec = mustFind(ctx.state, ctx.path.id, 'customer', ctx.account);
     rec.deleted = true;
     ctx.state.onChange();
     emitEvent(ctx.state, ctx, 'customer.deleted', rec.obj);

@@ -1,9 +1,8 @@
 import type { Hono } from 'hono';
 import { api } from '../core/context.ts';
-import { missing } from '../core/errors.ts';
 import { listResponse } from '../core/list.ts';
 import { arr, bool, listParams, str, validate } from '../core/params.ts';
-import { all, find } from '../core/state.ts';
+import { all, mustFind } from '../core/state.ts';
 
 /** Matches an event type against a filter that may end in `*` (e.g. `charge.*`). */
 function typeMatches(type: string, pattern: string): boolean {
@@ -14,9 +13,7 @@ function typeMatches(type: string, pattern: string): boolean {
 export const events = (app: Hono): void => {
   api(app, 'get', '/v1/events/:id', (ctx) => {
     validate(ctx.params, {});
-    const rec = find(ctx.state, ctx.path.id, 'event', ctx.account);
-    if (!rec) throw missing('event', ctx.path.id);
-    return rec.obj;
+    return mustFind(ctx.state, ctx.path.id, 'event', ctx.account).obj;
   });
 
   api(app, 'get', '/v1/events', (ctx) => {

@@ -23,7 +23,7 @@ import {
   validate,
 } from '../core/params.ts';
 import type { Obj, Rec } from '../core/state.ts';
-import { all, find, insert } from '../core/state.ts';
+import { all, find, insert, mustFind } from '../core/state.ts';
 import { cancelPaymentIntent, capturePaymentIntent, confirmWithCard, createPaymentMethod } from '../payments/engine.ts';
 import type { CardInput } from '../payments/objects.ts';
 import { buildPaymentIntent } from '../payments/objects.ts';
@@ -61,8 +61,7 @@ export function resolvePaymentMethod(
     const input: CardInput = { card, exp_month: 12, exp_year: new Date().getFullYear() + 3, billing: {} };
     return { rec: createPaymentMethod(ctx.state, ctx.account, input), input };
   }
-  const rec = find(ctx.state, id, 'payment_method', ctx.account);
-  if (!rec) throw missing('PaymentMethod', id, param);
+  const rec = mustFind(ctx.state, id, 'payment_method', ctx.account, 'PaymentMethod', param);
   return { rec, input: rec.internal.input };
 }
 
@@ -137,9 +136,7 @@ export const paymentIntents = (app: Hono): void => {
 
   api(app, 'get', '/v1/payment_intents/:id', (ctx) => {
     validate(ctx.params, { client_secret: str });
-    const rec = find(ctx.state, ctx.path.id, 'payment_intent', ctx.account);
-    if (!rec) throw missing('payment_intent', ctx.path.id);
-    return rec.obj;
+    return mustFind(ctx.state, ctx.path.id, 'payment_intent', ctx.account).obj;
   });
 
   api(app, 'post', '/v1/payment_intents/:id', (ctx) => {
@@ -161,8 +158,7 @@ export const paymentIntents = (app: Hono): void => {
       payment_method_types: arr(str),
       capture_method: oneOf('automatic', 'automatic_async', 'manual'),
     });
-    const rec = find(ctx.state, ctx.path.id, 'payment_intent', ctx.account);
-    if (!rec) throw missing('payment_intent', ctx.path.id);
+    const rec = mustFind(ctx.state, ctx.path.id, 'payment_intent', ctx.account);
     const pi = rec.obj;
     const locked = ['succeeded', 'canceled', 'processing', 'requires_capture'].includes(pi.status);
     const moneyKeys = [
@@ -200,8 +196,7 @@ export const paymentIntents = (app: Hono): void => {
 
   api(app, 'post', '/v1/payment_intents/:id/confirm', (ctx) => {
     const p = validate(ctx.params, { ...confirmParams, client_secret: str });
-    const rec = find(ctx.state, ctx.path.id, 'payment_intent', ctx.account);
-    if (!rec) throw missing('payment_intent', ctx.path.id);
+    const rec = mustFind(ctx.state, ctx.path.id, 'payment_intent', ctx.account);
     confirm(ctx, rec, p);
     return rec.obj;
   });
@@ -216,8 +211,7 @@ export const paymentIntents = (app: Hono): void => {
       transfer_data: obj({ amount: int(0) }),
       final_capture: bool,
     });
-    const rec = find(ctx.state, ctx.path.id, 'payment_intent', ctx.account);
-    if (!rec) throw missing('payment_intent', ctx.path.id);
+    const rec = mustFind(ctx.state, ctx.path.id, 'payment_intent', ctx.account);
     if (p.metadata !== undefined) rec.obj.metadata = mergeMetadata(rec.obj.metadata, p.metadata);
     if (p.application_fee_amount !== undefined) rec.obj.application_fee_amount = p.application_fee_amount;
     capturePaymentIntent(ctx.state, ctx, rec, p.amount_to_capture ?? undefined);
@@ -228,8 +222,7 @@ export const paymentIntents = (app: Hono): void => {
     const p = validate(ctx.params, {
       cancellation_reason: oneOf('duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'),
     });
-    const rec = find(ctx.state, ctx.path.id, 'payment_intent', ctx.account);
-    if (!rec) throw missing('payment_intent', ctx.path.id);
+    const rec = mustFind(ctx.state, ctx.path.id, 'payment_intent', ctx.account);
     cancelPaymentIntent(ctx.state, ctx, rec, p.cancellation_reason ?? null);
     return rec.obj;
   });
@@ -244,8 +237,6 @@ export const paymentIntents = (app: Hono): void => {
 
   api(app, 'get', '/v1/payment_methods/:id', (ctx) => {
     validate(ctx.params, {});
-    const rec = find(ctx.state, ctx.path.id, 'payment_method', ctx.account);
-    if (!rec) throw missing('payment_method', ctx.path.id);
-    return rec.obj;
+    return mustFind(ctx.state, ctx.path.id, 'payment_method', ctx.account).obj;
   });
 };

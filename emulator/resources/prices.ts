@@ -20,7 +20,7 @@ import {
   validate,
 } from '../core/params.ts';
 import type { EmulatorState, Obj } from '../core/state.ts';
-import { all, find, insert, nowSec } from '../core/state.ts';
+import { all, find, insert, mustFind, nowSec } from '../core/state.ts';
 import { buildProduct } from './products.ts';
 
 /** `recurring` param shared by prices, product default_price_data and checkout price_data. */
@@ -92,6 +92,16 @@ const productData: V = obj({
   id: str,
 });
 
+// Params a price accepts both at creation and in updates.
+const updatable: Record<string, V> = {
+  active: bool,
+  metadata,
+  nickname: str,
+  lookup_key: str,
+  transfer_lookup_key: bool,
+  tax_behavior: oneOf('inclusive', 'exclusive', 'unspecified'),
+};
+
 /** Prices: create (with product or product_data), retrieve, update, list. */
 export const prices = (app: Hono): void => {
   api(app, 'post', '/v1/prices', (ctx) => {
@@ -103,13 +113,8 @@ export const prices = (app: Hono): void => {
       unit_amount_decimal: str,
       custom_unit_amount: obj({ enabled: req(bool), maximum: int(0), minimum: int(0), preset: int(0) }),
       recurring: recurringParam,
-      active: bool,
-      metadata,
-      nickname: str,
-      lookup_key: str,
-      transfer_lookup_key: bool,
-      tax_behavior: oneOf('inclusive', 'exclusive', 'unspecified'),
       billing_scheme: oneOf('per_unit'),
+      ...updatable,
     });
     if (!p.product && !p.product_data)
       throw invalid('Missing required param: product.', 'product', 'parameter_missing');
@@ -137,22 +142,12 @@ export const prices = (app: Hono): void => {
 
   api(app, 'get', '/v1/prices/:id', (ctx) => {
     validate(ctx.params, {});
-    const rec = find(ctx.state, ctx.path.id, 'price', ctx.account);
-    if (!rec) throw missing('price', ctx.path.id);
-    return rec.obj;
+    return mustFind(ctx.state, ctx.path.id, 'price', ctx.account).obj;
   });
 
   api(app, 'post', '/v1/prices/:id', (ctx) => {
-    const p = validate(ctx.params, {
-      active: bool,
-      metadata,
-      nickname: str,
-      lookup_key: str,
-      transfer_lookup_key: bool,
-      tax_behavior: oneOf('inclusive', 'exclusive', 'unspecified'),
-    });
-    const rec = find(ctx.state, ctx.path.id, 'price', ctx.account);
-    if (!rec) throw missing('price', ctx.path.id);
+    const p = validate(ctx.params, updatable);
+    const rec = mustFind(ctx.state, ctx.path.id, 'price', ctx.account);
     updateWithEvent(ctx.state, ctx, rec, 'price.updated', (o) => {
       if (p.active !== undefined) o.active = p.active;
       if (p.metadata !== undefined) o.metadata = mergeMetadata(o.metadata, p.metadata);

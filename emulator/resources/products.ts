@@ -21,7 +21,7 @@ import {
   validate,
 } from '../core/params.ts';
 import type { EmulatorState, Obj } from '../core/state.ts';
-import { all, find, insert, nowSec } from '../core/state.ts';
+import { all, find, insert, mustFind, nowSec } from '../core/state.ts';
 import { buildPrice, recurringParam } from './prices.ts';
 
 const writable: Record<string, V> = {
@@ -99,15 +99,12 @@ export const products = (app: Hono): void => {
 
   api(app, 'get', '/v1/products/:id', (ctx) => {
     validate(ctx.params, {});
-    const rec = find(ctx.state, ctx.path.id, 'product', ctx.account);
-    if (!rec) throw missing('product', ctx.path.id);
-    return rec.obj;
+    return mustFind(ctx.state, ctx.path.id, 'product', ctx.account).obj;
   });
 
   api(app, 'post', '/v1/products/:id', (ctx) => {
     const p = validate(ctx.params, { ...writable, default_price: str });
-    const rec = find(ctx.state, ctx.path.id, 'product', ctx.account);
-    if (!rec) throw missing('product', ctx.path.id);
+    const rec = mustFind(ctx.state, ctx.path.id, 'product', ctx.account);
     if (p.default_price) {
       const price = find(ctx.state, p.default_price, 'price', ctx.account);
       if (!price || price.obj.product !== rec.id) throw missing('price', p.default_price, 'default_price');
@@ -127,8 +124,7 @@ export const products = (app: Hono): void => {
 
   api(app, 'delete', '/v1/products/:id', (ctx) => {
     validate(ctx.params, {});
-    const rec = find(ctx.state, ctx.path.id, 'product', ctx.account);
-    if (!rec) throw missing('product', ctx.path.id);
+    const rec = mustFind(ctx.state, ctx.path.id, 'product', ctx.account);
     if (all(ctx.state, 'price', ctx.account).some((pr) => pr.obj.product === rec.id)) {
       throw invalid('This product cannot be deleted because it has one or more user-created prices.', 'id');
     }

@@ -4,7 +4,7 @@ import { invalid, missing } from '../core/errors.ts';
 import { emitEvent, updateWithEvent } from '../core/events.ts';
 import { listResponse } from '../core/list.ts';
 import { bool, int, listParams, mergeMetadata, metadata, oneOf, str, validate } from '../core/params.ts';
-import { all, find } from '../core/state.ts';
+import { all, find, mustFind } from '../core/state.ts';
 import { refundCharge, syncChargeRefunds } from '../payments/refunds.ts';
 
 /** Refunds: create (by charge or payment_intent), retrieve, update metadata, list; plus /v1/charges/:id/refunds. */
@@ -29,8 +29,14 @@ export const refunds = (app: Hono): void => {
       );
     }
     if (p.payment_intent) {
-      const pi = find(ctx.state, p.payment_intent, 'payment_intent', ctx.account);
-      if (!pi) throw missing('payment_intent', p.payment_intent, 'payment_intent');
+      const pi = mustFind(
+        ctx.state,
+        p.payment_intent,
+        'payment_intent',
+        ctx.account,
+        'payment_intent',
+        'payment_intent',
+      );
       if (p.charge && pi.obj.latest_charge !== p.charge) {
         throw invalid('The charge does not belong to the payment intent.', 'charge');
       }
@@ -43,8 +49,7 @@ export const refunds = (app: Hono): void => {
       }
       chargeId = pi.obj.latest_charge;
     }
-    const chRec = find(ctx.state, chargeId, 'charge', ctx.account);
-    if (!chRec) throw missing('charge', chargeId, 'charge');
+    const chRec = mustFind(ctx.state, chargeId, 'charge', ctx.account, 'charge', 'charge');
     return refundCharge(ctx.state, ctx, chRec, {
       amount: p.amount,
       reason: p.reason,
@@ -56,15 +61,12 @@ export const refunds = (app: Hono): void => {
 
   api(app, 'get', '/v1/refunds/:id', (ctx) => {
     validate(ctx.params, {});
-    const rec = find(ctx.state, ctx.path.id, 'refund', ctx.account);
-    if (!rec) throw missing('refund', ctx.path.id);
-    return rec.obj;
+    return mustFind(ctx.state, ctx.path.id, 'refund', ctx.account).obj;
   });
 
   api(app, 'post', '/v1/refunds/:id', (ctx) => {
     const p = validate(ctx.params, { metadata });
-    const rec = find(ctx.state, ctx.path.id, 'refund', ctx.account);
-    if (!rec) throw missing('refund', ctx.path.id);
+    const rec = mustFind(ctx.state, ctx.path.id, 'refund', ctx.account);
     const prev = updateWithEvent(ctx.state, ctx, rec, 'refund.updated', (o) => {
       o.metadata = mergeMetadata(o.metadata, p.metadata);
     });

@@ -1,12 +1,12 @@
 import type { Hono } from 'hono';
 import { api } from '../core/context.ts';
-import { invalid, missing } from '../core/errors.ts';
+import { invalid } from '../core/errors.ts';
 import { isKnownEventType } from '../core/events.ts';
 import { base62, newId } from '../core/ids.ts';
 import { listResponse } from '../core/list.ts';
 import type { V } from '../core/params.ts';
 import { arr, bool, listParams, mergeMetadata, metadata, req, str, validate } from '../core/params.ts';
-import { all, find, insert, nowSec } from '../core/state.ts';
+import { all, insert, mustFind, nowSec } from '../core/state.ts';
 
 /** `enabled_events` entries must be `*` or a known event type, as Stripe validates. */
 const enabledEvents: V = (value, path) => {
@@ -59,15 +59,12 @@ export const webhookEndpoints = (app: Hono): void => {
 
   api(app, 'get', '/v1/webhook_endpoints/:id', (ctx) => {
     validate(ctx.params, {});
-    const rec = find(ctx.state, ctx.path.id, 'webhook_endpoint', PLATFORM);
-    if (!rec) throw missing('webhook_endpoint', ctx.path.id);
-    return rec.obj;
+    return mustFind(ctx.state, ctx.path.id, 'webhook_endpoint', PLATFORM).obj;
   });
 
   api(app, 'post', '/v1/webhook_endpoints/:id', (ctx) => {
     const p = validate(ctx.params, { url, enabled_events: enabledEvents, description: str, metadata, disabled: bool });
-    const rec = find(ctx.state, ctx.path.id, 'webhook_endpoint', PLATFORM);
-    if (!rec) throw missing('webhook_endpoint', ctx.path.id);
+    const rec = mustFind(ctx.state, ctx.path.id, 'webhook_endpoint', PLATFORM);
     const o = rec.obj;
     if (p.url) o.url = p.url;
     if (p.enabled_events) o.enabled_events = p.enabled_events;
@@ -80,8 +77,7 @@ export const webhookEndpoints = (app: Hono): void => {
 
   api(app, 'delete', '/v1/webhook_endpoints/:id', (ctx) => {
     validate(ctx.params, {});
-    const rec = find(ctx.state, ctx.path.id, 'webhook_endpoint', PLATFORM);
-    if (!rec) throw missing('webhook_endpoint', ctx.path.id);
+    const rec = mustFind(ctx.state, ctx.path.id, 'webhook_endpoint', PLATFORM);
     rec.deleted = true;
     ctx.state.queue = ctx.state.queue.filter((q) => q.endpointId !== rec.id);
     ctx.state.onChange();

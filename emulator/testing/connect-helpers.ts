@@ -35,6 +35,22 @@ export function destinationCharge(
   });
 }
 
+/** A confirmed destination charge that transfers a fixed `transfer_data[amount]` instead of taking a fee. */
+export function fixedTransferCharge(
+  stripe: Stripe,
+  destination: string,
+  amount: number,
+  transferAmount: number,
+): Promise<Stripe.PaymentIntent> {
+  return stripe.paymentIntents.create({
+    amount,
+    currency: 'usd',
+    payment_method: 'pm_card_visa',
+    confirm: true,
+    transfer_data: { destination, amount: transferAmount },
+  });
+}
+
 /** Available and pending amounts in one currency (platform, or a connected account). */
 export async function balanceOf(
   stripe: Stripe,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { type Actor, recordAudit } from '../audit/service.ts';
 import type { Clock } from '../clock.ts';
+import { iso, likePattern } from '../db/sql.ts';
 import { asService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -33,9 +34,6 @@ export interface AccountFilters {
   pageSize: number;
 }
 
-// Search text is literal: escape LIKE wildcards so "%" or "_" don't match everything.
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 const USER_COLS = ['id', 'email', 'name', 'is_platform_admin', 'suspended_at', 'created_at'] as const;
 
 /** Users matching a search and the admin/suspended filters, newest first, with the total. */

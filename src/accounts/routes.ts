@@ -1,6 +1,8 @@
 import type { Context } from 'hono';
-import { deleteCookie, getCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { recordAudit } from '../audit/service.ts';
 import { withService, withUser } from '../db/tenancy.ts';
+import { AppError, isAppError } from '../errors.ts';
 import type { AppEnv } from '../http/context.ts';
 import {
   clientIp,
@@ -11,9 +13,12 @@ import {
   userActor,
 } from '../http/middleware.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
-import { consumeRateLimit } from './rate-limit.ts';
+import { consumeEmailLink, resendConfirmation } from './email-links.ts';
+import { KNOWN_DEVICE_DAYS, knownDeviceCookieName, signKnownDevice, verifyKnownDevice } from './known-device.ts';
+import { consumeRateLimit, rateLimited } from './rate-limit.ts';
 import * as S from './schema.ts';
 import * as svc from './service.ts';
+import { checkClientLimits, passEmailLimit, recordClientFailure } from './sign-in-guard.ts';
 
 const AccountIdParam = z.object({ accountId: z.uuid('Unknown account') });
 
@@ -24,12 +29,27 @@ async function sessionPayload(c: Context<AppEnv>, user: S.UserT | null) {
 }
 
 async function startSession(c: Context<AppEnv>, user: S.UserT) {
-  const { db, clock } = c.get('deps');
+  const { db, clock, config } = c.get('deps');
   const { token, expiresAt } = await withService(db, (tx) =>
     svc.createSession(tx, user.id, clock, { userAgent: c.req.header('user-agent'), ip: clientIp(c) }),
   );
   setSessionCookie(c, token, expiresAt);
+  // Remembers that this browser got in, so a lock on the address (someone else guessing) doesn't stop it.
+  setCookie(c, knownDeviceCookieName(user.id), signKnownDevice(config.sessionSecret, user.id, clock.now().getTime()), {
+    path: '/api/auth',
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: config.secureCookies,
+    maxAge: KNOWN_DEVICE_DAYS * 86_400,
+  });
   c.set('user', user);
+}
+
+/** The issue time of this browser's valid known-device cookie for `userId`, or null. */
+function knownDevice(c: Context<AppEnv>, userId: string): number | null {
+  const { config, clock } = c.get('deps');
+  const value = getCookie(c, knownDeviceCookieName(userId));
+  return verifyKnownDevice(config.sessionSecret, userId, value, clock.now()) ? Number(value?.split('.')[0]) : null;
 }
 
 /** Sign-up, sign-in, sessions, password reset, tenants and memberships (platform admin: admin-routes.ts). */
@@ -49,17 +69,34 @@ export const accountRoutes = createRouter()
       method: 'post',
       path: '/auth/sign-up',
       tags: ['Auth'],
-      summary: 'Create a user and sign in',
+      summary: 'Create a user and email a confirmation link (always 202, whether or not the address is registered)',
       request: { body: jsonBody(S.SignUpInput) },
-      responses: { 201: jsonResponse(S.SessionPayload, 'Signed up') },
+      responses: { 202: jsonResponse(S.SignUpAccepted, 'Accepted: check your email') },
     }),
     async (c) => {
       const input = c.req.valid('json');
-      const { db, clock } = c.get('deps');
+      const { db, clock, config } = c.get('deps');
       await withService(db, (tx) => consumeRateLimit(tx, `signup:${clientIp(c)}`, 20, 3600, clock));
-      const user = await withService(db, (tx) => svc.signUp(tx, input));
+      await withService(db, (tx) => svc.signUp(tx, input, clock, config.publicUrl, c.get('requestId')));
+      return c.json({ ok: true as const }, 202);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/auth/email-link',
+      tags: ['Auth'],
+      summary: 'Sign in with a one-time emailed link (sign-up confirmation or lockout sign-in link)',
+      request: { body: jsonBody(S.EmailLinkInput) },
+      responses: { 200: jsonResponse(S.SessionPayload) },
+    }),
+    async (c) => {
+      const { token } = c.req.valid('json');
+      const { db, clock } = c.get('deps');
+      await withService(db, (tx) => consumeRateLimit(tx, `email-link:ip:${clientIp(c)}`, 30, 900, clock));
+      const user = await withService(db, (tx) => consumeEmailLink(tx, token, clock, c.get('requestId')));
       await startSession(c, user);
-      return c.json(await sessionPayload(c, user), 201);
+      return c.json(await sessionPayload(c, user), 200);
     },
   )
   .openapi(
@@ -67,19 +104,51 @@ export const accountRoutes = createRouter()
       method: 'post',
       path: '/auth/sign-in',
       tags: ['Auth'],
-      summary: 'Sign in with email and password (rate limited)',
+      summary: 'Sign in with email and password (rate limited per address and per client)',
       request: { body: jsonBody(S.SignInInput) },
       responses: { 200: jsonResponse(S.SessionPayload) },
     }),
     async (c) => {
       const input = c.req.valid('json');
-      const { db, clock } = c.get('deps');
-      // Limits per address and per client; committed separately so failed attempts still count.
-      await withService(db, async (tx) => {
-        await consumeRateLimit(tx, `signin:email:${input.email}`, 10, 900, clock);
-        await consumeRateLimit(tx, `signin:ip:${clientIp(c)}`, 50, 900, clock);
-      });
-      const user = await withService(db, (tx) => svc.signIn(tx, input));
+      const { db, clock, config } = c.get('deps');
+      const ip = clientIp(c);
+      const requestId = c.get('requestId');
+      // Each step commits on its own so refused and failed attempts still count.
+      await withService(db, (tx) => checkClientLimits(tx, ip, clock));
+      const gate = await withService(db, (tx) =>
+        passEmailLimit(tx, input.email, {
+          knownDevice: (userId) => knownDevice(c, userId),
+          clock,
+          publicUrl: config.publicUrl,
+          requestId,
+        }),
+      );
+      if (!gate.allowed) throw rateLimited(gate.retryAfterSeconds, gate.message);
+      let result: Awaited<ReturnType<typeof svc.signIn>>;
+      try {
+        result = await withService(db, (tx) => svc.signIn(tx, input));
+      } catch (err) {
+        if (isAppError(err) && err.code === 'invalid_credentials') {
+          await withService(db, (tx) => recordClientFailure(tx, ip, clock));
+        }
+        throw err;
+      }
+      const { user, emailConfirmed } = result;
+      if (!emailConfirmed) {
+        await withService(db, (tx) => resendConfirmation(tx, user, clock, config.publicUrl));
+        throw new AppError('forbidden', 'Confirm your email address first: we’ve emailed you a new link.', {
+          emailUnconfirmed: true,
+        });
+      }
+      if (gate.pastLock) {
+        await withService(db, (tx) =>
+          recordAudit(
+            tx,
+            { kind: 'user', userId: user.id, requestId },
+            { action: 'user.signed_in_past_lock', entityType: 'user', entityId: user.id, after: { via: 'known_device' } },
+          ),
+        );
+      }
       await startSession(c, user);
       return c.json(await sessionPayload(c, user), 200);
     },
@@ -112,8 +181,9 @@ export const accountRoutes = createRouter()
       const { email } = c.req.valid('json');
       const { db, clock, config } = c.get('deps');
       await withService(db, async (tx) => {
+        await consumeRateLimit(tx, `reset:ip:${clientIp(c)}`, 20, 3600, clock);
         await consumeRateLimit(tx, `reset:${email}`, 5, 3600, clock);
-        await svc.requestPasswordReset(tx, email, clock, config.publicUrl);
+        await svc.requestPasswordReset(tx, email, clock, config.publicUrl, c.get('requestId'));
       });
       return c.json({ ok: true as const }, 202);
     },

@@ -23,7 +23,16 @@ export const AccountKind = z.enum(['studio', 'artist', 'provider', 'organization
 export const Role = z.enum(['owner', 'admin', 'member']);
 export const InviteRole = z.enum(['admin', 'member']);
 
-export const SignUpInput = z.strictObject({ email: Email, password: Password, name: Name }).openapi('SignUpInput');
+// Same-site path to continue to after the emailed confirmation link (e.g. an invitation).
+const NextPath = z
+  .string()
+  .max(500)
+  .regex(/^\/(?![/\\])/, 'Use a path on this site');
+export const SignUpInput = z
+  .strictObject({ email: Email, password: Password, name: Name, next: NextPath.optional() })
+  .openapi('SignUpInput');
+export const SignUpAccepted = z.object({ ok: z.literal(true) }).openapi('SignUpAccepted');
+export const EmailLinkInput = z.strictObject({ token: z.string().min(10).max(200) }).openapi('EmailLinkInput');
 export const SignInInput = z
   .strictObject({ email: Email, password: z.string().min(1, 'Enter your password').max(200) })
   .openapi('SignInInput');

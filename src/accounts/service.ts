@@ -1,11 +1,14 @@
 import { sql } from 'kysely';
 import { type Actor, recordAudit } from '../audit/service.ts';
 import type { Clock } from '../clock.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { renderEmail } from '../mail/layout.ts';
 import { queueMail } from '../mail/service.ts';
+import { findUserByEmail, isUnconfirmed, sendConfirmation, sendExistingAccountNotice } from './email-links.ts';
 import { hashPassword, timingDummyHash, verifyPassword } from './password.ts';
+import { hitRateLimit } from './rate-limit.ts';
 import type { MembershipT, UserT } from './schema.ts';
 import { hashToken, newToken } from './tokens.ts';
 
@@ -20,37 +23,61 @@ export function toUser(u: UserRow): UserT {
   return { id: u.id, email: u.email, name: u.name, isPlatformAdmin: u.is_platform_admin };
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
-}
-
-/** Creates a user; the email must be unused (case-insensitive). Run as service role. */
-export async function signUp(db: DB, input: { email: string; password: string; name: string }): Promise<UserT> {
+/**
+ * Registers an address without revealing whether it was taken: a new address gets a user (unconfirmed until the
+ * emailed link is opened), a known one gets a notice mailed to its owner. Run as service role.
+ */
+export async function signUp(
+  db: DB,
+  input: { email: string; password: string; name: string; next?: string },
+  clock: Clock,
+  publicUrl: string,
+  requestId: string | null = null,
+): Promise<void> {
+  const email = input.email.toLowerCase();
+  // Hash either way so both outcomes take the same time.
   const password_hash = await hashPassword(input.password);
-  try {
-    const row = await db
-      .insertInto('users')
-      .values({ email: input.email.toLowerCase(), name: input.name, password_hash })
-      .returning(['id', 'email', 'name', 'is_platform_admin'])
-      .executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('users')
+    .values({ email, name: input.name, password_hash })
+    .onConflict((oc) => oc.doNothing())
+    .returning(['id', 'email', 'name'])
+    .executeTakeFirst();
+  if (row) {
+    await db.insertInto('unconfirmed_users').values({ user_id: row.id }).execute();
     await recordAudit(
       db,
-      { kind: 'user', userId: row.id },
+      { kind: 'user', userId: row.id, requestId },
       { action: 'user.signed_up', entityType: 'user', entityId: row.id },
     );
-    return toUser(row);
-  } catch (err) {
-    if (isUniqueViolation(err)) {
-      throw new AppError('conflict', 'An account with this email already exists', {
-        fieldErrors: { email: ['An account with this email already exists'] },
-      });
-    }
-    throw err;
+    await sendConfirmation(db, row, clock, publicUrl, input.next);
+    return;
   }
+  const existing = await findUserByEmail(db, email);
+  if (!existing) return;
+  // A few notices an hour at most, so the form can't flood someone's inbox.
+  const hit = await hitRateLimit(db, `signup-notice:${email}`, 3, 3600, clock);
+  if (!hit.limited) await sendExistingAccountNotice(db, existing, publicUrl);
+  await recordAudit(
+    db,
+    { kind: 'anonymous', requestId },
+    {
+      action: 'user.sign_up_existing_email',
+      entityType: 'user',
+      entityId: existing.id,
+      after: { ownerNotified: !hit.limited },
+    },
+  );
 }
 
-/** Checks credentials; the same error for unknown email and wrong password so accounts can't be enumerated. */
-export async function signIn(db: DB, input: { email: string; password: string }): Promise<UserT> {
+/**
+ * Checks credentials; the same error (and the same scrypt work) for unknown email and wrong password so accounts
+ * can't be enumerated. `emailConfirmed` is false for a sign-up whose link was never opened.
+ */
+export async function signIn(
+  db: DB,
+  input: { email: string; password: string },
+): Promise<{ user: UserT; emailConfirmed: boolean }> {
   const row = await db
     .selectFrom('users')
     .select(['id', 'email', 'name', 'is_platform_admin', 'password_hash', 'suspended_at'])
@@ -59,7 +86,7 @@ export async function signIn(db: DB, input: { email: string; password: string })
   const ok = await verifyPassword(input.password, row?.password_hash ?? (await timingDummyHash()));
   if (!row || !ok) throw new AppError('invalid_credentials', 'Email or password is incorrect');
   if (row.suspended_at) throw new AppError('forbidden', 'This user has been suspended. Contact the platform admin.');
-  return toUser(row);
+  return { user: toUser(row), emailConfirmed: !(await isUnconfirmed(db, row.id)) };
 }
 
 /** Starts a session and returns its bearer token (only its hash is stored). */
@@ -121,7 +148,13 @@ export async function deleteSession(db: DB, token: string): Promise<void> {
 }
 
 /** Emails a reset link if the address belongs to a user; silent otherwise so addresses can't be probed. */
-export async function requestPasswordReset(db: DB, email: string, clock: Clock, publicUrl: string): Promise<void> {
+export async function requestPasswordReset(
+  db: DB,
+  email: string,
+  clock: Clock,
+  publicUrl: string,
+  requestId: string | null = null,
+): Promise<void> {
   const user = await db
     .selectFrom('users')
     .select(['id', 'email', 'name'])
@@ -129,6 +162,13 @@ export async function requestPasswordReset(db: DB, email: string, clock: Clock, 
     .where('suspended_at', 'is', null)
     .executeTakeFirst();
   if (!user) return;
+  // Only the newest link works: an older email lying around in an inbox can't be used any more.
+  const revoked = await db
+    .updateTable('password_resets')
+    .set({ used_at: clock.now() })
+    .where('user_id', '=', user.id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   const token = newToken();
   await db
     .insertInto('password_resets')
@@ -143,7 +183,7 @@ export async function requestPasswordReset(db: DB, email: string, clock: Clock, 
     heading: 'Reset your password',
     paragraphs: [
       `Hi ${user.name}, someone asked to reset the password for your Gallerist account.`,
-      `The link works once and expires in ${RESET_MINUTES} minutes. If it wasn't you, ignore this email.`,
+      `The link works once and expires in ${RESET_MINUTES} minutes; it replaces any earlier reset link. If it wasn't you, ignore this email.`,
     ],
     button: { label: 'Choose a new password', url },
   });
@@ -153,6 +193,16 @@ export async function requestPasswordReset(db: DB, email: string, clock: Clock, 
     template: 'password_reset',
     ...body,
   });
+  await recordAudit(
+    db,
+    { kind: 'anonymous', requestId },
+    {
+      action: 'user.password_reset_requested',
+      entityType: 'user',
+      entityId: user.id,
+      after: { revokedLinks: Number(revoked.numUpdatedRows) },
+    },
+  );
 }
 
 /** Sets a new password from a reset token, ending every other session of that user. */
@@ -177,10 +227,17 @@ export async function confirmPasswordReset(db: DB, token: string, password: stri
     .returning(['id', 'email', 'name', 'is_platform_admin'])
     .executeTakeFirstOrThrow();
   await db.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+  // The link came to the inbox, so it also proves the address of a pending sign-up.
+  const confirmed = await db.deleteFrom('unconfirmed_users').where('user_id', '=', user.id).executeTakeFirst();
   await recordAudit(
     db,
     { kind: 'user', userId: user.id },
-    { action: 'user.password_reset', entityType: 'user', entityId: user.id },
+    {
+      action: 'user.password_reset',
+      entityType: 'user',
+      entityId: user.id,
+      after: { emailConfirmed: Number(confirmed.numDeletedRows) > 0 },
+    },
   );
   return toUser(user);
 }

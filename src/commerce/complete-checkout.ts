@@ -70,7 +70,7 @@ export async function completeCheckoutSession(
       await transitionOrder(tx, order.id, 'paid', actor, 'payment succeeded', { stripeEventId: opts.stripeEventId });
       const paidOrder = await getOrder(tx, order.id);
       const items = await listOrderItems(tx, order.id);
-      await getOffering(order.offeringType).onPaid(tx, paidOrder, { actor, stripe, session });
+      await getOffering(order.offeringType).onPaid(tx, paidOrder, { actor, stripe, session, items });
       const { invoice, accessToken } = await issueInvoice(tx, paidOrder, items);
       await queueOrderPaidMails(tx, paidOrder, items, invoice, { publicUrl: opts.publicUrl ?? '', accessToken });
       await recordAudit(tx, actor, {

@@ -24,7 +24,12 @@ export async function queueOrderPaidMails(
   const invoiceUrl = `${base}/invoices/${invoice.id}${links.accessToken ? `?token=${links.accessToken}` : ''}`;
   const own = getOffering(order.offeringType).buyerConfirmation;
   if (own) {
-    await own(db, order, { invoiceNumber: invoice.number, invoiceUrl: base ? invoiceUrl : null, publicUrl: base });
+    await own(db, order, {
+      invoiceNumber: invoice.number,
+      invoiceUrl: base ? invoiceUrl : null,
+      publicUrl: base,
+      items,
+    });
   } else {
     const buyer = renderEmail({
       preheader: `Order ${order.id.slice(0, 8)} is confirmed`,

@@ -17,6 +17,13 @@ export interface PaidContext {
   actor: Actor;
   stripe: Stripe;
   session: Stripe.Checkout.Session;
+  /** The order's items, read once by the completion path. */
+  items: OrderItem[];
+}
+
+/** What the refund path hands to `onRefunded`: the Stripe client that mirrored the refund. */
+export interface RefundedContext {
+  stripe: Stripe;
 }
 
 /** What an offering's own buyer confirmation gets: the invoice and where links should point. */
@@ -26,6 +33,8 @@ export interface BuyerConfirmationContext {
   invoiceUrl: string | null;
   /** The platform's public base URL without a trailing slash, or null. */
   publicUrl: string | null;
+  /** The order's items, read once by the completion path. */
+  items: OrderItem[];
 }
 
 /** Hooks one kind of offering (print, artwork, credit bundle) plugs into the shared checkout spine. */
@@ -48,7 +57,7 @@ export interface OfferingHooks {
   /** Runs when the session expired unpaid: release held stock. */
   onExpired?(db: DB, order: Order): Promise<void>;
   /** Runs with the newly refunded amount only (never the cumulative one). */
-  onRefunded?(db: DB, order: Order, amount: number): Promise<void>;
+  onRefunded?(db: DB, order: Order, amount: number, ctx: RefundedContext): Promise<void>;
 }
 
 const registry = new Map<OfferingType, OfferingHooks>();

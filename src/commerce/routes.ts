@@ -144,7 +144,7 @@ export const commerceRoutes = createRouter()
       const page = await withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
         const { rows } = await sql<{
           ok: boolean;
-        }>`select (app.is_member(${accountId}::uuid, 'member') or app.is_platform_admin()) as ok`.execute(tx);
+        }>`select (app.can_read_sales(${accountId}::uuid) or app.is_platform_admin()) as ok`.execute(tx);
         if (!rows[0]?.ok) throw forbidden();
         return listOrders(tx, accountId, q);
       });

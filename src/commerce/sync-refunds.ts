@@ -97,7 +97,7 @@ export async function syncOrderRefunds(
   const reason = `refunded ${cumulative} of ${order.total} ${order.currency}`;
   await transitionOrder(db, order.id, to, actor, reason, { stripeEventId: opts.stripeEventId });
   const updated = await getOrder(db, order.id);
-  await getOffering(order.offeringType).onRefunded?.(db, updated, delta);
+  await getOffering(order.offeringType).onRefunded?.(db, updated, delta, { stripe });
   await recordAudit(db, actor, {
     accountId: order.accountId,
     action: 'order.refunded',

@@ -80,6 +80,8 @@ declare module '../db/types.ts' {
       payload: Json;
       status: Generated<StripeEventStatus>;
       error: string | null;
+      /** Why an `ignored` event is not ours (unknown session, payment, payout, connected account…). */
+      reason: string | null;
       received_at: Generated<Date>;
       processed_at: Date | null;
     };

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { isAppError } from '../errors.ts';
 import type { AppEnv } from '../http/context.ts';
-import { processStripeEvent, verifyStripeEvent } from './handle-webhook.ts';
+import { applyStripeEvent, verifyStripeEvent } from './handle-webhook.ts';
 
 /** The event type the doctor signs to test the route end to end without touching the database. */
 export const DOCTOR_PING_TYPE = 'gallerist.doctor.ping';
@@ -17,8 +17,9 @@ export const webhookRoutes = new Hono<AppEnv>().post('/webhooks/stripe', async (
   const event = verifyStripeEvent(stripe, raw, c.req.header('stripe-signature'), config.webhookSecrets);
   if ((event.type as string) === DOCTOR_PING_TYPE) return c.json({ received: true, status: 'ignored' }, 200);
   try {
-    const status = await processStripeEvent(db, stripe, event, { publicUrl: config.publicUrl });
-    return c.json({ received: true, status }, 200);
+    const r = await applyStripeEvent(db, stripe, event, { publicUrl: config.publicUrl });
+    // The reason shows in Stripe's delivery log, so an operator sees why an event was not applied.
+    return c.json({ received: true, status: r.outcome, ...(r.reason ? { reason: r.reason } : {}) }, 200);
   } catch (err) {
     c.get('log').error({ err, eventId: event.id, type: event.type }, 'stripe webhook handler failed');
     const message = isAppError(err) ? err.message : 'The event could not be applied; Stripe will retry';

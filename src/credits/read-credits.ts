@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
+import { iso } from '../db/sql.ts';
 import { asService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 
@@ -53,16 +54,24 @@ export interface Purchase {
   receiptUrl: string | null;
 }
 
-const iso = (d: Date | string) => new Date(d).toISOString();
+// A lot's minutes are spendable until it expires; the balance, next expiry and customer list must agree on that.
+const spendable = (now: Date) => sql<boolean>`l.expired_at is null and l.expires_at > ${now}`;
 
-// Counterparties are not members of each other's accounts, so RLS hides their names; the caller has already
-// been allowed to see the credit rows that mention these ids, and a name and slug reveal nothing more.
-async function accountNames(db: DB, ids: string[]): Promise<Map<string, { name: string; slug: string }>> {
-  if (!ids.length) return new Map();
-  const rows = await asService(db, (tx) =>
-    tx.selectFrom('accounts').select(['id', 'name', 'slug']).where('id', 'in', ids).execute(),
-  );
-  return new Map(rows.map((r) => [r.id, { name: r.name, slug: r.slug }]));
+type AccountName = { name: string; slug: string };
+
+// Counterparties are not members of each other's accounts, so RLS hides their names; the caller may already see
+// the credit rows naming these ids, and a name and slug reveal nothing more. Rows come back ordered by that name.
+async function byAccountName<R>(db: DB, rows: R[], idOf: (r: R) => string): Promise<Array<[R, AccountName]>> {
+  const ids = rows.map(idOf);
+  const accounts = ids.length
+    ? await asService(db, (tx) =>
+        tx.selectFrom('accounts').select(['id', 'name', 'slug']).where('id', 'in', ids).execute(),
+      )
+    : [];
+  const names = new Map(accounts.map((a) => [a.id, { name: a.name, slug: a.slug }]));
+  return rows
+    .map((r): [R, AccountName] => [r, names.get(idOf(r)) ?? { name: '', slug: '' }])
+    .sort(([, a], [, b]) => a.name.localeCompare(b.name));
 }
 
 /** Balances per provider for an organization (RLS applies when run as a user). */
@@ -72,29 +81,20 @@ export async function getBalances(db: DB, orgId: string, clock: Clock): Promise<
     .selectFrom('credit_lots as l')
     .select([
       'l.provider_account_id',
-      sql<string>`coalesce(sum(l.balance_minutes) filter (where l.expired_at is null and l.expires_at > ${now}), 0)`.as(
-        'minutes',
-      ),
-      sql<Date | null>`min(l.expires_at) filter (where l.expired_at is null and l.expires_at > ${now} and l.balance_minutes > 0)`.as(
-        'next_expiry',
-      ),
+      sql<string>`coalesce(sum(l.balance_minutes) filter (where ${spendable(now)}), 0)`.as('minutes'),
+      sql<Date | null>`min(l.expires_at) filter (where ${spendable(now)} and l.balance_minutes > 0)`.as('next_expiry'),
     ])
     .where('l.organization_account_id', '=', orgId)
     .groupBy('l.provider_account_id')
     .execute();
-  const names = await accountNames(
-    db,
-    rows.map((r) => r.provider_account_id),
-  );
-  return rows
-    .map((r) => ({
-      providerId: r.provider_account_id,
-      providerName: names.get(r.provider_account_id)?.name ?? '',
-      organizationId: orgId,
-      minutes: Number(r.minutes),
-      nextExpiry: r.next_expiry ? iso(r.next_expiry) : null,
-    }))
-    .sort((a, b) => a.providerName.localeCompare(b.providerName));
+  const named = await byAccountName(db, rows, (r) => r.provider_account_id);
+  return named.map(([r, provider]) => ({
+    providerId: r.provider_account_id,
+    providerName: provider.name,
+    organizationId: orgId,
+    minutes: Number(r.minutes),
+    nextExpiry: iso(r.next_expiry),
+  }));
 }
 
 /** Lots of an organization (optionally with one provider), first-expiring first. */
@@ -111,7 +111,7 @@ export async function listLots(db: DB, filter: { organizationId?: string; provid
     minutesGranted: Number(r.minutes_granted),
     balanceMinutes: Number(r.balance_minutes),
     expiresAt: iso(r.expires_at),
-    expiredAt: r.expired_at ? iso(r.expired_at) : null,
+    expiredAt: iso(r.expired_at),
     createdAt: iso(r.created_at),
   }));
 }
@@ -162,23 +162,18 @@ export async function listCustomers(db: DB, providerId: string, clock: Clock) {
       'c.first_purchase_at',
       sql<string>`(select coalesce(sum(l.balance_minutes), 0) from credit_lots l
         where l.organization_account_id = c.organization_account_id and l.provider_account_id = c.provider_account_id
-          and l.expired_at is null and l.expires_at > ${now})`.as('minutes'),
+          and ${spendable(now)})`.as('minutes'),
     ])
     .where('c.provider_account_id', '=', providerId)
     .execute();
-  const names = await accountNames(
-    db,
-    rows.map((r) => r.organization_account_id),
-  );
-  return rows
-    .map((r) => ({
-      organizationId: r.organization_account_id,
-      name: names.get(r.organization_account_id)?.name ?? '',
-      slug: names.get(r.organization_account_id)?.slug ?? '',
-      firstPurchaseAt: iso(r.first_purchase_at),
-      balanceMinutes: Number(r.minutes),
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const named = await byAccountName(db, rows, (r) => r.organization_account_id);
+  return named.map(([r, org]) => ({
+    organizationId: r.organization_account_id,
+    name: org.name,
+    slug: org.slug,
+    firstPurchaseAt: iso(r.first_purchase_at),
+    balanceMinutes: Number(r.minutes),
+  }));
 }
 
 /**
@@ -220,7 +215,7 @@ export async function listPurchases(db: DB, lots: Lot[]): Promise<Purchase[]> {
       total: Number(r.total),
       currency: r.currency.trim(),
       status: r.status,
-      paidAt: r.paid_at ? iso(r.paid_at) : null,
+      paidAt: iso(r.paid_at),
       invoiceId: r.invoice_id,
       invoiceNumber: r.invoice_number,
       receiptUrl: r.invoice_receipt_url ?? r.receipt_url,

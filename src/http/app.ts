@@ -16,8 +16,11 @@ import { marketplaceRoutes } from '../marketplace/routes.ts';
 import { shopRoutes } from '../shop/routes.ts';
 import type { AppEnv, Deps } from './context.ts';
 import { renderApiDocs } from './docs.ts';
-import { csrfProtection, errorHandler, requestContext, sessionLoader } from './middleware.ts';
+import { inputGuard } from './input-guard.ts';
+import { csrfProtection, errorHandler, loopbackOnly, requestContext, sessionLoader } from './middleware.ts';
 import { createRouter } from './openapi.ts';
+import { platformRoutes, stripeMode } from './platform-routes.ts';
+import { securityHeaders } from './security-headers.ts';
 
 export const webDist = join(process.cwd(), 'web', 'dist');
 
@@ -34,6 +37,7 @@ export function createApi() {
   api.route('/', creditRoutes);
   api.route('/', shopRoutes);
   api.route('/', marketplaceRoutes);
+  api.route('/', platformRoutes);
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -51,6 +55,7 @@ export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.onError(errorHandler);
   app.use('*', requestContext(deps));
+  app.use('*', securityHeaders({ https: deps.config.publicUrl.startsWith('https://') }));
   // JSON bodies are small; only the multipart upload routes accept large bodies (photos, artwork images, logos).
   const jsonLimit = bodyLimit({
     maxSize: 1024 * 1024,
@@ -67,6 +72,9 @@ export function createApp(deps: Deps) {
   app.use('/api/*', (c, next) =>
     /\/(images|photos|logo)$/.test(c.req.path) && c.req.method === 'POST' ? uploadLimit(c, next) : jsonLimit(c, next),
   );
+  // Webhooks are signed by Stripe and verified against their raw bytes; the guard is for what users send.
+  const guard = inputGuard();
+  app.use('/api/*', (c, next) => (csrfExempt(c.req.path) ? next() : guard(c, next)));
   app.use('/api/*', csrfProtection(csrfExempt));
   app.use('/api/*', sessionLoader());
 
@@ -85,7 +93,7 @@ export function createApp(deps: Deps) {
     }
     const stripe = {
       ok: stripeHealth.ok,
-      mode: deps.emulatorUrl ? 'emulator' : deps.config.STRIPE_SECRET_KEY?.includes('_live_') ? 'live' : 'test',
+      mode: stripeMode(deps),
       ...(stripeHealth.error ? { error: stripeHealth.error } : {}),
     };
     const ok = db.ok && stripe.ok;
@@ -105,10 +113,15 @@ export function createApp(deps: Deps) {
     throw new AppError('not_found', 'No such API route');
   });
 
-  app.route(
-    '/dev',
-    mailboxRoutes(() => deps.db),
-  );
+  // Development only: the mailbox holds reset links, so it exists only where it was enabled, and only for loopback.
+  if (deps.devMailbox) {
+    app.use('/dev/*', loopbackOnly());
+    app.route(
+      '/dev',
+      mailboxRoutes(() => deps.db),
+    );
+  }
+  app.all('/dev/*', (c) => c.text('Not found', 404));
   // Invoice pages live outside /api (printable, linkable), so they load the session themselves.
   app.use('/invoices/*', sessionLoader());
   app.route('/', invoicePages);

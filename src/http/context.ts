@@ -13,6 +13,8 @@ export interface Deps {
   stripe: Stripe;
   /** Where the local Stripe emulator listens, when the app runs against it. */
   emulatorUrl?: string;
+  /** Mount `/dev/mailbox` (see `devMailboxEnabled`); off unless the boot decided otherwise. */
+  devMailbox?: boolean;
 }
 
 /** The signed-in user as the HTTP layer sees it. */

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { getSessionUser } from '../accounts/service.ts';
+import { isTransactionConflict } from '../db/errors.ts';
 import { withService } from '../db/tenancy.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { AppEnv, AuthUser, Deps } from './context.ts';
@@ -45,8 +46,7 @@ export function errorHandler(err: Error, c: Context<AppEnv>): Response {
     const message = code === 'invalid_json' ? 'The request body is not valid JSON' : msg;
     return c.json({ error: { code, message, details: null } }, status === 413 ? 413 : 400);
   }
-  const pgCode = (err as { code?: unknown }).code;
-  if (pgCode === '40001' || pgCode === '40P01') {
+  if (isTransactionConflict(err)) {
     // Lost a serialization or deadlock race: nothing was written, and the client may safely retry.
     c.get('log')?.warn({ err }, 'transaction conflict');
     return c.json(
@@ -158,6 +158,21 @@ export function clientIp(c: Context<AppEnv>): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   const socket = env?.incoming?.socket?.remoteAddress ?? 'local';
   return pickClientIp(socket, c.req.header('x-forwarded-for'), c.get('deps').config.TRUST_PROXY);
+}
+
+/** True for 127.0.0.0/8 and ::1 (also IPv4-mapped), and for in-process requests that have no socket at all. */
+export function isLoopback(ip: string): boolean {
+  if (ip === 'local') return true;
+  const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || ip === '::1';
+}
+
+/** Answers 404 to every client but this machine (the real client behind trusted proxies, see `clientIp`). */
+export function loopbackOnly(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!isLoopback(clientIp(c))) return c.text('Not found', 404);
+    await next();
+  };
 }
 
 /**

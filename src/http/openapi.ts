@@ -26,7 +26,8 @@ export function flattenIssues(issues: z.core.$ZodIssue[]): {
   fieldErrors: Record<string, string[]>;
   formErrors: string[];
 } {
-  const fieldErrors: Record<string, string[]> = {};
+  // No prototype: a field named `__proto__` or `constructor` must be just a key here.
+  const fieldErrors: Record<string, string[]> = Object.create(null);
   const formErrors: string[] = [];
   for (const i of issues) {
     const keys = i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path, k].join('.')) : [i.path.join('.')];

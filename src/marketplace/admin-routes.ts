@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
-import { requireMemberOrAdmin } from '../accounts/service.ts';
 import { withService, withUser } from '../db/tenancy.ts';
 import type { AppEnv } from '../http/context.ts';
-import { requirePlatformAdmin, requireUser, userActor } from '../http/middleware.ts';
+import { requirePlatformAdmin, userActor } from '../http/middleware.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
 import * as analytics from './analytics.ts';
+import { asArtistReader } from './artist-access.ts';
 import { allTransactionsCsv, artistSalesCsv } from './export.ts';
 import * as fees from './fee-settings.ts';
 
@@ -277,14 +277,9 @@ export const marketplaceAdminRoutes = createRouter()
       responses: csvResponse,
     }),
     async (c) => {
-      const user = requireUser(c);
       const { accountId } = c.req.valid('param');
-      const { db, clock } = c.get('deps');
-      const file = await withUser(db, { sub: user.id }, async (tx) => {
-        // Non-members get 404 so account ids can't be probed; RLS would hide the rows anyway.
-        await requireMemberOrAdmin(tx, accountId, user);
-        return artistSalesCsv(tx, accountId, clock);
-      });
+      const { clock } = c.get('deps');
+      const file = await asArtistReader(c, accountId, (tx) => artistSalesCsv(tx, accountId, clock));
       return sendCsv(c, file);
     },
   );

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { createAccount } from '../accounts/service.ts';
 import { type Actor, recordAudit } from '../audit/service.ts';
 import type { Clock } from '../clock.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { iso } from '../db/sql.ts';
 import type { Database, DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
 import { renderEmail } from '../mail/layout.ts';
@@ -10,7 +12,6 @@ import type { ApplicationDraftInputT, ApplicationOutT } from './schema.ts';
 import type { ApplicationStatus } from './tables.ts';
 
 type Row = Database['artist_applications'] extends infer T ? { [K in keyof T]: unknown } : never;
-const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null);
 
 /** Maps an application row to its API shape. */
 export function toApplication(r: Row & { applicant_name?: unknown; applicant_email?: unknown }): ApplicationOutT {
@@ -23,12 +24,12 @@ export function toApplication(r: Row & { applicant_name?: unknown; applicant_ema
     instagram: r.instagram as string | null,
     exhibitions: r.exhibitions as string,
     country: (r.country as string | null)?.trim() ?? null,
-    termsAcceptedAt: iso(r.terms_accepted_at),
+    termsAcceptedAt: iso(r.terms_accepted_at as Date | null),
     rejectionReason: r.rejection_reason as string | null,
-    reviewedAt: iso(r.reviewed_at),
+    reviewedAt: iso(r.reviewed_at as Date | null),
     artistAccountId: r.artist_account_id as string | null,
-    submittedAt: iso(r.submitted_at),
-    updatedAt: iso(r.updated_at)!,
+    submittedAt: iso(r.submitted_at as Date | null),
+    updatedAt: iso(r.updated_at as Date),
     ...(r.applicant_email ? { applicant: { name: String(r.applicant_name), email: String(r.applicant_email) } } : {}),
   };
 }
@@ -86,9 +87,9 @@ export async function saveDraft(
         .values({ ...values, user_id: userId })
         .returningAll()
         .executeTakeFirstOrThrow()
-        .catch((err: { code?: string }) => {
+        .catch((err: unknown) => {
           // Two autosaves raced to create the draft: the loser retries with the next keystroke.
-          if (err.code === '23505') throw new AppError('conflict', 'Your application changed meanwhile; try again');
+          if (isUniqueViolation(err)) throw new AppError('conflict', 'Your application changed meanwhile; try again');
           throw err;
         });
   return toApplication(row);

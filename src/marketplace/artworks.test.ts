@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withService, withUser } from '../db/tenancy.ts';
+import { bitmapPng, countObjects, truncatedPng } from '../storage/testing.ts';
 import { approvedArtist, type MarketplaceTestEnv, onboard, startMarketplaceEnv } from './testing.ts';
 
 let env: MarketplaceTestEnv;
@@ -216,6 +217,24 @@ describe('artworks', () => {
     const pubRes = await env.app.request(`/api/marketplace/media/${up.body.id}/web`);
     expect(pubRes.status).toBe(200);
     expect(pubRes.headers.get('cache-control')).toMatch(/^public/);
+  });
+});
+
+describe('image decoding limits', () => {
+  it('refuses a 256-megapixel image (413) and a truncated one (422), storing nothing', async () => {
+    const { c, accountId } = artist;
+    const id = (await c.post(`/api/marketplace/artists/${accountId}/artworks`, { ...work, title: 'Bombs' })).body
+      .artwork.id;
+    const objects = countObjects(env.deps.config);
+    const huge = await upload(c, id, bitmapPng(16000, 16000));
+    expect(huge.status).toBe(413);
+    expect(huge.body.error).toMatchObject({ code: 'payload_too_large', details: { file: expect.any(String) } });
+    expect(huge.body.error.message).toMatch(/16000 × 16000 pixels.*at most 100 megapixels/);
+    const broken = await upload(c, id, await truncatedPng());
+    expect(broken.status).toBe(422);
+    expect(broken.body.error).toMatchObject({ code: 'unprocessable', details: { file: expect.any(String) } });
+    expect((await c.get(`/api/marketplace/artworks/${id}`)).body.artwork.images).toHaveLength(0);
+    expect(countObjects(env.deps.config)).toBe(objects);
   });
 });
 

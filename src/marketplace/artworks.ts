@@ -1,12 +1,11 @@
 import type { Actor } from '../audit/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { Clock } from '../clock.ts';
+import { iso } from '../db/sql.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { ArtworkInputT, ArtworkOutT, ArtworkPatchT } from './schema.ts';
 import type { ArtworkStatus, Medium } from './tables.ts';
-
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
 /** Public URLs of an image's two stored sizes. */
 export function imageUrls(imageId: string) {
@@ -53,7 +52,7 @@ export async function withImages(db: DB, rows: ArtworkRow[]): Promise<ArtworkOut
     status: r.status,
     rejectionReason: r.rejection_reason,
     publishedAt: iso(r.published_at),
-    updatedAt: iso(r.updated_at)!,
+    updatedAt: iso(r.updated_at),
     images: images
       .filter((i) => i.artwork_id === r.id)
       .map((i) => ({

@@ -8,16 +8,18 @@ import type { ArtworkStatus, Medium } from './tables.ts';
 
 const PAGE_SIZE = 24;
 
-/** Whether an artwork is in the public catalog. Run as service role. */
-export async function isPublicArtwork(db: DB, id: string): Promise<boolean> {
-  const row = await db
+/** Artworks (`w`, with their artist account `acc`) the public may see: a public status, artist not suspended. */
+export function publicArtworks(db: DB) {
+  return db
     .selectFrom('artworks as w')
     .innerJoin('accounts as acc', 'acc.id', 'w.account_id')
-    .select('w.id')
-    .where('w.id', '=', id)
     .where('w.status', 'in', publicStatuses)
-    .where('acc.suspended_at', 'is', null)
-    .executeTakeFirst();
+    .where('acc.suspended_at', 'is', null);
+}
+
+/** Whether an artwork is in the public catalog. Run as service role. */
+export async function isPublicArtwork(db: DB, id: string): Promise<boolean> {
+  const row = await publicArtworks(db).select('w.id').where('w.id', '=', id).executeTakeFirst();
   return Boolean(row);
 }
 

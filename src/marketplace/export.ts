@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts';
+import { iso } from '../db/sql.ts';
 import type { DB } from '../db/types.ts';
 import { notFound } from '../errors.ts';
 import { currencyExponent } from '../money.ts';
@@ -33,8 +34,6 @@ export function csvCell(value: string | number | null | undefined): string {
 export function toCsv(header: string[], rows: (string | number | null | undefined)[][]): string {
   return `${BOM}${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
-
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
 const header = [
   'Date',

@@ -1,8 +1,8 @@
-import { requireMemberOrAdmin } from '../accounts/service.ts';
 import { asService, withService, withUser } from '../db/tenancy.ts';
 import { notFound } from '../errors.ts';
 import { requirePlatformAdmin, requireUser, userActor } from '../http/middleware.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
+import { asArtistReader } from './artist-access.ts';
 import { canReadCertificate, issueCertificate, renderCertificatePdf } from './certificate.ts';
 import { getArtistBalance, listPayouts, runPayouts } from './payouts.ts';
 import { getSale } from './sales.ts';
@@ -103,13 +103,9 @@ export const fulfilmentRoutes = createRouter()
       responses: { 200: jsonResponse(S.PayoutPage) },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { accountId } = c.req.valid('param');
       const { page } = c.req.valid('query');
-      const out = await withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
-        await requireMemberOrAdmin(tx, accountId, user);
-        return listPayouts(tx, accountId, page);
-      });
+      const out = await asArtistReader(c, accountId, (tx) => listPayouts(tx, accountId, page));
       return c.json(out, 200);
     },
   )
@@ -123,10 +119,10 @@ export const fulfilmentRoutes = createRouter()
       responses: { 200: jsonResponse(z.object({ balance: S.ArtistBalanceOut })) },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { accountId } = c.req.valid('param');
       const { db, stripe, clock } = c.get('deps');
-      await withUser(db, { sub: user.id }, (tx) => requireMemberOrAdmin(tx, accountId, user));
+      // Only the access check runs in the user's transaction; the balance comes from Stripe.
+      await asArtistReader(c, accountId, async () => {});
       return c.json({ balance: await getArtistBalance(db, stripe, accountId, clock) }, 200);
     },
   )

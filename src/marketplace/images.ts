@@ -4,6 +4,7 @@ import type { Actor } from '../audit/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
+import { inspectUpload, PHOTO_MAX_PIXELS, renderUpload } from '../storage/image-pool.ts';
 import { type StorageSettings as StorageConfig, storageFor } from '../storage/index.ts';
 import { publicStatuses } from './artworks.ts';
 
@@ -12,49 +13,42 @@ const MAX_IMAGES = 12;
 const WEB_PX = 1600;
 const THUMB_PX = 400;
 
-/** The image type from its first bytes (never trust the filename or the client's content type). */
-export function sniffImageType(buf: Buffer): 'jpeg' | 'png' | 'webp' | null {
-  if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'jpeg';
-  if (buf.length >= 8 && buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
-    return 'png';
-  }
-  if (buf.length >= 12 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WEBP') {
-    return 'webp';
-  }
-  return null;
-}
-
 /** Storage keys of an image's web-size and thumbnail files. */
 export function variantKey(storageKey: string, variant: 'web' | 'thumb'): string {
   return `${storageKey}-${variant}.webp`;
 }
 
 /** Resizes an upload into a web size and a thumbnail (both WebP, EXIF orientation applied, metadata stripped). */
-export async function processImage(buf: Buffer) {
-  if (buf.length > MAX_IMAGE_BYTES) throw new AppError('payload_too_large', 'Images can be at most 15 MB');
-  if (!sniffImageType(buf)) {
-    throw new AppError('unsupported_media_type', 'Upload a JPEG, PNG or WebP image');
+export async function processImage(buf: Buffer, filename = 'image') {
+  if (buf.length > MAX_IMAGE_BYTES) {
+    throw new AppError('payload_too_large', `${filename} is larger than 15 MB`, { file: filename });
   }
-  try {
-    const base = sharp(buf, { limitInputPixels: 100_000_000 }).rotate();
-    const web = await base
-      .clone()
-      .resize({ width: WEB_PX, height: WEB_PX, fit: 'inside', withoutEnlargement: true })
+  const checked = await inspectUpload({ filename, bytes: buf }, PHOTO_MAX_PIXELS);
+  return renderUpload(checked, async (open) => {
+    const fit = { fit: 'inside', withoutEnlargement: true } as const;
+    const web = await open()
+      .rotate()
+      .resize({ width: WEB_PX, height: WEB_PX, ...fit })
       .webp({ quality: 82 })
       .toBuffer({ resolveWithObject: true });
-    const thumb = await base
-      .clone()
-      .resize({ width: THUMB_PX, height: THUMB_PX, fit: 'inside', withoutEnlargement: true })
+    // The thumbnail comes from the web size, so the upload is decoded once.
+    const thumb = await sharp(web.data)
+      .resize({ width: THUMB_PX, height: THUMB_PX, ...fit })
       .webp({ quality: 75 })
       .toBuffer();
     return { web: web.data, thumb, width: web.info.width, height: web.info.height };
-  } catch {
-    throw new AppError('unsupported_media_type', 'The image could not be read; it may be damaged');
-  }
+  });
 }
 
 /** Stores a processed upload and adds it to the artwork (the first image becomes primary). */
-export async function addArtworkImage(db: DB, actor: Actor, storage: StorageConfig, artworkId: string, buf: Buffer) {
+export async function addArtworkImage(
+  db: DB,
+  actor: Actor,
+  storage: StorageConfig,
+  artworkId: string,
+  buf: Buffer,
+  filename = 'image',
+) {
   const art = await db
     .selectFrom('artworks')
     .select(['id', 'account_id', 'status'])
@@ -69,7 +63,7 @@ export async function addArtworkImage(db: DB, actor: Actor, storage: StorageConf
     .execute();
   if (existing.length >= MAX_IMAGES)
     throw new AppError('invalid_state', `An artwork can have at most ${MAX_IMAGES} images`);
-  const img = await processImage(buf);
+  const img = await processImage(buf, filename);
   const id = randomUUID();
   const key = `artworks/${art.account_id}/${artworkId}/${id}`;
   await storageFor(storage).put(variantKey(key, 'web'), img.web, 'image/webp');

@@ -3,6 +3,7 @@ import { type Selectable, sql } from 'kysely';
 import type Stripe from 'stripe';
 import { type Actor, recordAudit } from '../audit/service.ts';
 import type { Clock } from '../clock.ts';
+import { iso } from '../db/sql.ts';
 import { withService } from '../db/tenancy.ts';
 import type { Database, DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
@@ -52,7 +53,7 @@ export function toPayout(r: PayoutRow & { sales_count?: number | string | null }
     amount: Number(r.amount),
     currency: r.currency.trim(),
     status: r.status,
-    arrivalDate: r.arrival_date ? r.arrival_date.toISOString() : null,
+    arrivalDate: iso(r.arrival_date),
     failureMessage: r.failure_message,
     salesCount: Number(r.sales_count ?? 0),
     createdAt: r.created_at.toISOString(),

@@ -8,7 +8,7 @@ import { isAppError } from '../errors.ts';
 import { runDueJobs } from '../jobs/runner.ts';
 import { demoIds, emu, onboardedArtist, publishedArtwork } from './buy-testing.ts';
 import { startArtworkCheckout } from './purchase.ts';
-import { setMarketplaceStripe } from './refunds.ts';
+import { registerMarketplaceJobs } from './refunds.ts';
 import { type MarketplaceTestEnv, startMarketplaceEnv } from './testing.ts';
 
 const BUYERS = 32;
@@ -35,7 +35,7 @@ describe.skipIf(testDbKind() !== 'postgres')('32 buyers racing for one original 
     env = await startMarketplaceEnv();
     ids = await demoIds(env.database.db);
     await onboardedArtist(env.database.db, env.stripe, env.emulator.url, ids['mira-okafor']);
-    setMarketplaceStripe(env.stripe);
+    registerMarketplaceJobs(env.stripe);
   });
   afterAll(async () => {
     await env?.stop();

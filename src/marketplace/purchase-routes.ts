@@ -2,7 +2,7 @@ import { completeCheckoutSession } from '../commerce/complete-checkout.ts';
 import { withService } from '../db/tenancy.ts';
 import { AppError, notFound } from '../errors.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
-import { publicStatuses } from './artworks.ts';
+import { publicArtworks } from './catalog.ts';
 import { feeBpsFor } from './fee-settings.ts';
 import { splitFee } from './fees.ts';
 import { availability, registerArtworkOffering, startArtworkCheckout } from './purchase.ts';
@@ -27,14 +27,7 @@ export const purchaseRoutes = createRouter()
       const { id } = c.req.valid('param');
       const { db, clock } = c.get('deps');
       const out = await withService(db, async (tx) => {
-        const w = await tx
-          .selectFrom('artworks as w')
-          .innerJoin('accounts as acc', 'acc.id', 'w.account_id')
-          .selectAll('w')
-          .where('w.id', '=', id)
-          .where('w.status', 'in', publicStatuses)
-          .where('acc.suspended_at', 'is', null)
-          .executeTakeFirst();
+        const w = await publicArtworks(tx).selectAll('w').where('w.id', '=', id).executeTakeFirst();
         if (!w) return null;
         const feeBps = await feeBpsFor(tx, w.account_id);
         const price = Number(w.price_amount);

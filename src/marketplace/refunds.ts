@@ -14,28 +14,19 @@ import { renderEmail } from '../mail/layout.ts';
 import { queueMail } from '../mail/service.ts';
 import { duplicateRefundJob, stripeFeeJob, stripeFeeOf } from './sales.ts';
 
-// Refund hooks and jobs get no Stripe client from commerce; the marketplace keeps the one its routes and payments use.
-let marketplaceStripe: Stripe | null = null;
-
-/** Hands the marketplace the app's Stripe client for its jobs and refund hooks (the latest client wins). */
-export function setMarketplaceStripe(stripe: Stripe): void {
-  marketplaceStripe = stripe;
+/**
+ * Defines the sale jobs (duplicate refunds, Stripe-fee look-ups) with the app's Stripe client. Call at boot before
+ * the job runner starts, so a job queued before a restart is never "unknown".
+ */
+export function registerMarketplaceJobs(stripe: Stripe): void {
+  defineJob<{ orderId: string }>(duplicateRefundJob, (payload, ctx) =>
+    refundDuplicateSale(ctx.db, stripe, payload.orderId),
+  );
+  defineJob<{ saleId: string }>(stripeFeeJob, (payload, ctx) => fillStripeFee(ctx.db, stripe, payload.saleId));
 }
-
-// Defined at import so a job queued before a restart is never "unknown"; until the first request or payment hands
-// over the Stripe client it fails and is retried with backoff.
-defineJob<{ orderId: string }>(duplicateRefundJob, async (payload, ctx) => {
-  if (!marketplaceStripe) throw new Error('the marketplace has no Stripe client yet');
-  await refundDuplicateSale(ctx.db, marketplaceStripe, payload.orderId);
-});
 
 // tables.ts types defaulted bigint columns as Generated<ColumnType>, which Kysely won't accept a number for.
 const defaulted = (n: number) => n as never;
-
-defineJob<{ saleId: string }>(stripeFeeJob, async (payload, ctx) => {
-  if (!marketplaceStripe) throw new Error('the marketplace has no Stripe client yet');
-  await fillStripeFee(ctx.db, marketplaceStripe, payload.saleId);
-});
 
 /** Reads a sale's Stripe fee from its charge's balance transaction and stores it once known (throws to retry). */
 export async function fillStripeFee(db: DB, stripe: Stripe, saleId: string): Promise<void> {
@@ -67,8 +58,8 @@ export function feeShare(fee: number, amount: number, refunded: number): number 
   return Number((BigInt(fee) * BigInt(refunded) * 2n + BigInt(amount)) / (2n * BigInt(amount)));
 }
 
-async function connectedBalance(stripe: Stripe | null, account: string | null, currency: string) {
-  if (!stripe || !account) return null;
+async function connectedBalance(stripe: Stripe, account: string | null, currency: string) {
+  if (!account) return null;
   try {
     const b = await stripe.balance.retrieve({}, { stripeAccount: account });
     const sum = (list: Array<{ amount: number; currency: string }>) =>
@@ -84,7 +75,13 @@ async function connectedBalance(stripe: Stripe | null, account: string | null, c
  * proportion, the artist the rest through the transfer reversal. Whatever the artist's Stripe balance can't cover
  * after the reversal is recorded as owed. A full refund puts the work back on sale.
  */
-export async function recordSaleRefund(db: DB, order: Order, delta: number, clock: Clock): Promise<void> {
+export async function recordSaleRefund(
+  db: DB,
+  stripe: Stripe,
+  order: Order,
+  delta: number,
+  clock: Clock,
+): Promise<void> {
   const sale = await db
     .selectFrom('marketplace_sales')
     .selectAll()
@@ -100,7 +97,7 @@ export async function recordSaleRefund(db: DB, order: Order, delta: number, cloc
   const fee = Number(sale.platform_fee);
   const feeRefunded = feeShare(fee, amount, after) - feeShare(fee, amount, before);
   const transferReversed = part - feeRefunded;
-  const balance = await connectedBalance(marketplaceStripe, order.destinationAccount, sale.currency.trim());
+  const balance = await connectedBalance(stripe, order.destinationAccount, sale.currency.trim());
   const owed = balance == null ? 0 : Math.min(transferReversed, Math.max(0, -balance));
   // The commerce refund row that caused this (ours or mirrored from Stripe), for its reason and author.
   const source = await db
@@ -183,7 +180,6 @@ export async function refundSale(
   input: { amount?: number; reason: string },
   actor: RefundActor,
 ): Promise<{ orderId: string }> {
-  setMarketplaceStripe(stripe);
   const sale = await withService(db, (tx) =>
     tx.selectFrom('marketplace_sales').select(['order_id', 'status']).where('id', '=', saleId).executeTakeFirst(),
   );

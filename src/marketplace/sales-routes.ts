@@ -1,7 +1,7 @@
-import { requireMemberOrAdmin } from '../accounts/service.ts';
 import { withUser } from '../db/tenancy.ts';
 import { requireUser } from '../http/middleware.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
+import { asArtistReader } from './artist-access.ts';
 import { refundSale } from './refunds.ts';
 import { getSale, listAccountSales } from './sales.ts';
 import * as S from './schema.ts';
@@ -37,13 +37,9 @@ export const salesRoutes = createRouter()
       responses: { 200: jsonResponse(S.SalePage) },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { accountId } = c.req.valid('param');
       const { page } = c.req.valid('query');
-      const out = await withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
-        await requireMemberOrAdmin(tx, accountId, user);
-        return listAccountSales(tx, accountId, page);
-      });
+      const out = await asArtistReader(c, accountId, (tx) => listAccountSales(tx, accountId, page));
       return c.json(out, 200);
     },
   )

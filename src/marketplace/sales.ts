@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type Stripe from 'stripe';
 import { type Actor, recordAudit } from '../audit/service.ts';
 import type { Order } from '../commerce/orders.ts';
+import { iso } from '../db/sql.ts';
 import type { Database, DB } from '../db/types.ts';
 import { notFound } from '../errors.ts';
 import { enqueueJob } from '../jobs/runner.ts';
@@ -12,7 +13,6 @@ export const duplicateRefundJob = 'marketplace.refund_duplicate';
 /** Job that fills in a sale's Stripe fee when the balance transaction couldn't be read at payment time. */
 export const stripeFeeJob = 'marketplace.stripe_fee';
 
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 const idOf = (v: string | { id: string } | null | undefined) => (typeof v === 'string' ? v : (v?.id ?? null));
 
 type SaleRow = Selectable<Database['marketplace_sales']>;
@@ -171,7 +171,7 @@ function toSale(r: SaleRow & { title: string; artist_name: string; artist_slug: 
     deliveredAt: iso(r.delivered_at),
     returnWindowEndsAt: iso(r.return_window_ends_at),
     certificateNumber: r.certificate_number,
-    createdAt: iso(r.created_at)!,
+    createdAt: iso(r.created_at),
   };
 }
 
@@ -220,7 +220,7 @@ export async function getSale(
     transferReversed: Number(f.transfer_reversed),
     amountOwed: Number(f.amount_owed),
     reason: f.reason,
-    createdAt: iso(f.created_at)!,
+    createdAt: iso(f.created_at),
   }));
   return { ...toSale(row), refunds: list, amountOwed: list.reduce((a, f) => a + f.amountOwed, 0) };
 }

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Selectable, Updateable } from 'kysely';
 import { roleIn } from '../accounts/service.ts';
 import { type Actor, recordAudit } from '../audit/service.ts';
 import type { Clock } from '../clock.ts';
@@ -47,6 +47,32 @@ async function lockSale(db: DB, saleId: string): Promise<SaleRow> {
   return sale;
 }
 
+// Every step writes the sale and its audit entry together, so the history shows each move with its before/after.
+async function moveSale(
+  db: DB,
+  actor: Actor,
+  sale: SaleRow,
+  action: string,
+  set: Updateable<Database['marketplace_sales']>,
+  after: (updated: SaleRow) => Record<string, unknown>,
+): Promise<SaleRow> {
+  const updated = await db
+    .updateTable('marketplace_sales')
+    .set(set)
+    .where('id', '=', sale.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(db, actor, {
+    accountId: sale.account_id,
+    action,
+    entityType: 'marketplace_sale',
+    entityId: sale.id,
+    before: { status: sale.status },
+    after: after(updated),
+  });
+  return updated;
+}
+
 /**
  * Marks a sale shipped with carrier and tracking (once; forward-only under a row lock) and emails the buyer the
  * tracking details. Refunded sales can't ship. Run as service role after `requireSaleActor`.
@@ -63,9 +89,12 @@ export async function markShipped(
     throw new AppError('invalid_state', 'A refunded sale cannot be shipped', { status: sale.status });
   if (sale.shipped_at) throw new AppError('invalid_state', 'This sale is already shipped', { status: sale.status });
   const now = opts.clock.now();
-  const updated = await db
-    .updateTable('marketplace_sales')
-    .set({
+  const updated = await moveSale(
+    db,
+    actor,
+    sale,
+    'marketplace_sale.shipped',
+    {
       // A partial refund keeps its status: the refund is the more important fact to show.
       status: sale.status === 'paid' ? 'shipped' : sale.status,
       carrier: input.carrier,
@@ -73,18 +102,9 @@ export async function markShipped(
       tracking_url: input.trackingUrl ?? null,
       shipped_at: now,
       updated_at: now,
-    })
-    .where('id', '=', saleId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordAudit(db, actor, {
-    accountId: sale.account_id,
-    action: 'marketplace_sale.shipped',
-    entityType: 'marketplace_sale',
-    entityId: saleId,
-    before: { status: sale.status },
-    after: { status: updated.status, carrier: input.carrier, trackingNumber: input.trackingNumber },
-  });
+    },
+    (u) => ({ status: u.status, carrier: input.carrier, trackingNumber: input.trackingNumber }),
+  );
   const art = await db
     .selectFrom('artworks as w')
     .innerJoin('accounts as a', 'a.id', 'w.account_id')
@@ -131,24 +151,17 @@ export async function markDelivered(db: DB, actor: Actor, saleId: string, clock:
   const days = settings?.return_window_days ?? 7;
   const now = clock.now();
   const windowEnds = new Date(now.getTime() + days * 86_400_000);
-  const updated = await db
-    .updateTable('marketplace_sales')
-    .set({
+  return moveSale(
+    db,
+    actor,
+    sale,
+    'marketplace_sale.delivered',
+    {
       status: sale.status === 'shipped' ? 'delivered' : sale.status,
       delivered_at: now,
       return_window_ends_at: windowEnds,
       updated_at: now,
-    })
-    .where('id', '=', saleId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordAudit(db, actor, {
-    accountId: sale.account_id,
-    action: 'marketplace_sale.delivered',
-    entityType: 'marketplace_sale',
-    entityId: saleId,
-    before: { status: sale.status },
-    after: { status: updated.status, returnWindowEndsAt: windowEnds.toISOString() },
-  });
-  return updated;
+    },
+    (u) => ({ status: u.status, returnWindowEndsAt: windowEnds.toISOString() }),
+  );
 }

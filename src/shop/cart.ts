@@ -5,6 +5,7 @@ import { AppError, notFound } from '../errors.ts';
 import { fitCatalogToPhoto, galleryProducts, type Product, pricedProduct } from './catalog.ts';
 import { couponById, couponRule, findCoupon } from './coupons.ts';
 import type { PublicGallery } from './galleries.ts';
+import { photoUrls } from './photos.ts';
 import { type PricedLine, priceCart, priceCartItem, validateCoupon } from './pricing.ts';
 import type { CartItemInputT } from './schema.ts';
 import type { StudioSettings } from './studio.ts';
@@ -135,12 +136,15 @@ type Cart = Awaited<ReturnType<typeof ensureCart>>;
 
 /** The cart priced on the server: lines that no longer validate are shown as unavailable and cost nothing. */
 export async function cartView(db: DB, g: PublicGallery, cart: Cart, settings: StudioSettings, clock: Clock) {
+  // The photo comes with each line so the cart shows its thumbnail whichever gallery page is loaded.
   const items = await db
-    .selectFrom('shop_cart_items')
-    .selectAll()
-    .where('cart_id', '=', cart.id)
-    .orderBy('created_at')
-    .orderBy('id')
+    .selectFrom('shop_cart_items as it')
+    .innerJoin('gallery_photos as p', 'p.id', 'it.photo_id')
+    .selectAll('it')
+    .select('p.filename')
+    .where('it.cart_id', '=', cart.id)
+    .orderBy('it.created_at')
+    .orderBy('it.id')
     .execute();
   const products = new Map<string, Product>((await galleryProducts(db, g)).map((p) => [p.id, p]));
   const lines: PricedLine[] = [];
@@ -157,6 +161,8 @@ export async function cartView(db: DB, g: PublicGallery, cart: Cart, settings: S
     out.push({
       id: it.id,
       photoId: it.photo_id,
+      filename: it.filename,
+      thumbUrl: photoUrls(g.token, it.photo_id).thumbUrl,
       productId: it.product_id,
       optionValueIds: it.option_value_ids,
       quantity: it.quantity,

@@ -13,7 +13,7 @@ import * as cart from './cart.ts';
 import { fitCatalogToPhoto, galleryProducts } from './catalog.ts';
 import { startPrintCheckout } from './checkout.ts';
 import * as galleries from './galleries.ts';
-import { listPhotos, mediaFile, photoOut } from './photos.ts';
+import { listPhotosPage, mediaFile, photoOut } from './photos.ts';
 import * as S from './schema.ts';
 import { getSettings } from './studio.ts';
 
@@ -94,6 +94,7 @@ export const shopClientRoutes = createRouter()
           .select('name')
           .where('id', '=', g.account_id)
           .executeTakeFirstOrThrow();
+        const page = await listPhotosPage(tx, g.id, { cursor: null, limit: S.PHOTO_PAGE_SIZE });
         return {
           title: g.title,
           eventDate: g.event_date,
@@ -103,7 +104,33 @@ export const shopClientRoutes = createRouter()
           currency: settings.currency,
           storeEnabled: g.store_enabled,
           coverPhotoId: g.cover_photo_id,
-          photos: (await listPhotos(tx, g.id)).map((p) => photoOut(g.token, p)),
+          photos: page.photos.map((p) => photoOut(g.token, p)),
+          photoCount: page.photoCount,
+          nextCursor: page.nextCursor,
+        };
+      });
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/shop/g/{token}/photos',
+      tags,
+      summary: "A page of the gallery's photos in display order, after `cursor` (same access rules as the gallery)",
+      request: { params: TokenParam, query: S.PhotoPageQuery },
+      responses: { 200: jsonResponse(S.PhotoPageOut) },
+    }),
+    async (c) => {
+      const { token } = c.req.valid('param');
+      const { cursor, limit } = c.req.valid('query');
+      const out = await withService(c.get('deps').db, async (tx) => {
+        const g = await openGallery(c, tx, token);
+        const page = await listPhotosPage(tx, g.id, { cursor: cursor || null, limit });
+        return {
+          data: page.photos.map((p) => photoOut(g.token, p)),
+          photoCount: page.photoCount,
+          nextCursor: page.nextCursor,
         };
       });
       return c.json(out, 200);
@@ -227,7 +254,7 @@ export const shopClientRoutes = createRouter()
       tags,
       summary: 'The visitor cart, priced on the server',
       request: { params: TokenParam },
-      responses: { 200: jsonResponse(S.CartOut) },
+      responses: { 200: jsonResponse(S.ClientCartOut) },
     }),
     async (c) => c.json(await withCart(c, c.req.valid('param').token), 200),
   )
@@ -238,7 +265,7 @@ export const shopClientRoutes = createRouter()
       tags,
       summary: 'Choose the shipping rate',
       request: { params: TokenParam, body: jsonBody(S.CartPatch) },
-      responses: { 200: jsonResponse(S.CartOut) },
+      responses: { 200: jsonResponse(S.ClientCartOut) },
     }),
     async (c) => {
       const { shippingRateId } = c.req.valid('json');
@@ -255,7 +282,7 @@ export const shopClientRoutes = createRouter()
       tags,
       summary: 'Empty the cart',
       request: { params: TokenParam },
-      responses: { 200: jsonResponse(S.CartOut) },
+      responses: { 200: jsonResponse(S.ClientCartOut) },
     }),
     async (c) =>
       c.json(await withCart(c, c.req.valid('param').token, (tx, _g, row) => cart.clearCart(tx, row.id)), 200),
@@ -267,7 +294,7 @@ export const shopClientRoutes = createRouter()
       tags,
       summary: 'Add a print to the cart (prices are never accepted from the client)',
       request: { params: TokenParam, body: jsonBody(S.CartItemInput) },
-      responses: { 201: jsonResponse(S.CartOut, 'Added') },
+      responses: { 201: jsonResponse(S.ClientCartOut, 'Added') },
     }),
     async (c) => {
       const input = c.req.valid('json');
@@ -284,7 +311,7 @@ export const shopClientRoutes = createRouter()
       tags,
       summary: 'Change quantity or crop of a cart line',
       request: { params: ItemParam, body: jsonBody(S.CartItemPatch) },
-      responses: { 200: jsonResponse(S.CartOut) },
+      responses: { 200: jsonResponse(S.ClientCartOut) },
     }),
     async (c) => {
       const { token, itemId } = c.req.valid('param');
@@ -300,7 +327,7 @@ export const shopClientRoutes = createRouter()
       tags,
       summary: 'Remove a cart line',
       request: { params: ItemParam },
-      responses: { 200: jsonResponse(S.CartOut) },
+      responses: { 200: jsonResponse(S.ClientCartOut) },
     }),
     async (c) => {
       const { token, itemId } = c.req.valid('param');
@@ -314,7 +341,7 @@ export const shopClientRoutes = createRouter()
       tags,
       summary: 'Apply a coupon code (422 when it does not apply)',
       request: { params: TokenParam, body: jsonBody(S.CouponApplyInput) },
-      responses: { 200: jsonResponse(S.CartOut) },
+      responses: { 200: jsonResponse(S.ClientCartOut) },
     }),
     async (c) => {
       const { code } = c.req.valid('json');

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { type Actor, recordAudit } from '../audit/service.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { iso } from '../db/sql.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { CouponRule } from './pricing.ts';
@@ -27,8 +29,8 @@ export const couponOut = (c: CouponRow) => ({
   minOrderAmount: Number(c.min_order_amount),
   maxRedemptions: c.max_redemptions,
   redemptions: c.redemptions,
-  startsAt: c.starts_at ? new Date(c.starts_at).toISOString() : null,
-  endsAt: c.ends_at ? new Date(c.ends_at).toISOString() : null,
+  startsAt: iso(c.starts_at),
+  endsAt: iso(c.ends_at),
   active: c.active,
 });
 
@@ -76,8 +78,8 @@ export async function createCoupon(db: DB, accountId: string, input: CouponInput
     })
     .returningAll()
     .executeTakeFirstOrThrow()
-    .catch((e: Error) => {
-      throw String(e.message).includes('shop_coupons_code_key') ? taken() : e;
+    .catch((e: unknown) => {
+      throw isUniqueViolation(e, 'shop_coupons_code_key') ? taken() : e;
     });
   const out = couponOut(r);
   if (actor) {

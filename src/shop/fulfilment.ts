@@ -3,7 +3,7 @@ import { requireRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { Clock } from '../clock.ts';
 import type { BuyerConfirmationContext, PaidContext } from '../commerce/offerings.ts';
-import { getOrder, listOrderItems, type Order } from '../commerce/orders.ts';
+import { getOrder, type Order } from '../commerce/orders.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -118,9 +118,8 @@ export async function openFulfilment(db: DB, order: Order, ctx: PaidContext): Pr
       note: `Sent to ${lab.name}`,
     })
     .execute();
-  const items = await listOrderItems(db, order.id);
   // A lab that is down must not stop the payment from settling: the order stays with the studio, noted on the timeline.
-  const submitted = await lab.submit(db, order, items).catch(async (err: unknown) => {
+  const submitted = await lab.submit(db, order, ctx.items).catch(async (err: unknown) => {
     await db
       .insertInto('print_fulfilment_events')
       .values({
@@ -153,7 +152,7 @@ export async function queuePrintOrderConfirmation(db: DB, order: Order, ctx: Buy
     .where('print_fulfilments.order_id', '=', order.id)
     .executeTakeFirst();
   const token = f?.token ?? null;
-  const lines = await describePrintLines(db, await listOrderItems(db, order.id), token);
+  const lines = await describePrintLines(db, ctx.items, token);
   await queuePrintConfirmation(
     db,
     order,

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import { hashPassword, verifyPassword } from '../accounts/password.ts';
 import type { Clock } from '../clock.ts';
+import { iso, likePattern } from '../db/sql.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { GalleryPatchT } from './schema.ts';
@@ -25,8 +26,6 @@ type GalleryRow = {
 
 /** A new unguessable gallery link token (32 bytes → 43 base64url chars). */
 export const newGalleryToken = () => randomBytes(32).toString('base64url');
-
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 // `date` columns parse differently per driver; read them as text so the API always sees YYYY-MM-DD.
 const galleryColumns = [
@@ -77,13 +76,10 @@ function baseQuery(db: DB) {
     );
 }
 
-// The search pattern for a title containing `q`, with LIKE's wildcards escaped; list and count must match alike.
-const titleLike = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /** A studio's galleries, newest first. */
 export async function listGalleries(db: DB, accountId: string, opts: { q?: string; limit: number; offset: number }) {
   let q = baseQuery(db).where('g.account_id', '=', accountId);
-  if (opts.q) q = q.where('g.title', 'ilike', titleLike(opts.q));
+  if (opts.q) q = q.where('g.title', 'ilike', likePattern(opts.q));
   const rows = await q.orderBy('g.created_at', 'desc').orderBy('g.id').limit(opts.limit).offset(opts.offset).execute();
   return rows.map((r) => galleryOut(r as GalleryRow, Number(r.photo_count ?? 0)));
 }
@@ -91,7 +87,7 @@ export async function listGalleries(db: DB, accountId: string, opts: { q?: strin
 /** How many galleries a studio has (matching the same search), for pagination. */
 export async function countGalleries(db: DB, accountId: string, opts: { q?: string }) {
   let q = db.selectFrom('galleries as g').where('g.account_id', '=', accountId);
-  if (opts.q) q = q.where('g.title', 'ilike', titleLike(opts.q));
+  if (opts.q) q = q.where('g.title', 'ilike', likePattern(opts.q));
   const { n } = await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return Number(n);
 }
@@ -107,23 +103,18 @@ export async function getGallery(db: DB, id: string) {
 async function checkRefs(db: DB, accountId: string, patch: GalleryPatchT, galleryId?: string) {
   const bad = (field: string, msg: string) =>
     new AppError('validation_failed', msg, { fieldErrors: { [field]: [msg] }, formErrors: [] });
-  if (patch.clientId) {
-    const c = await db
-      .selectFrom('studio_clients')
-      .select('id')
-      .where('id', '=', patch.clientId)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
-    if (!c) throw bad('clientId', 'Unknown client');
-  }
-  if (patch.priceSheetId) {
-    const s = await db
-      .selectFrom('price_sheets')
-      .select('id')
-      .where('id', '=', patch.priceSheetId)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
-    if (!s) throw bad('priceSheetId', 'Unknown price sheet');
+  const inStudio = async (table: 'studio_clients' | 'price_sheets', id: string) =>
+    Boolean(
+      await db
+        .selectFrom(table)
+        .select('id')
+        .where('id', '=', id)
+        .where('account_id', '=', accountId)
+        .executeTakeFirst(),
+    );
+  if (patch.clientId && !(await inStudio('studio_clients', patch.clientId))) throw bad('clientId', 'Unknown client');
+  if (patch.priceSheetId && !(await inStudio('price_sheets', patch.priceSheetId))) {
+    throw bad('priceSheetId', 'Unknown price sheet');
   }
   if (patch.coverPhotoId) {
     const p = galleryId

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient } from '../../test/http.ts';
+import { bitmapPng, countObjects, truncatedPng } from '../storage/testing.ts';
 import { countRows, shopFixture, testJpeg, upload } from './testing.ts';
 
 let f: Awaited<ReturnType<typeof shopFixture>>;
@@ -68,7 +69,36 @@ describe('photo upload', () => {
       { name: 'evil.jpg', bytes: new TextEncoder().encode('<script>alert(1)</script>'), type: 'image/jpeg' },
     ]);
     expect(r.status).toBe(415);
+    expect(r.body.error).toMatchObject({ code: 'unsupported_media_type', details: { file: 'evil.jpg' } });
     expect(await countRows(f.database, 'gallery_photos')).toBe(before);
+  });
+
+  it('refuses a 256-megapixel PNG from its header (413) and stores nothing from the batch', async () => {
+    const rows = await countRows(f.database, 'gallery_photos');
+    const objects = countObjects(f.deps.config);
+    const r = await upload(f.app, f.studio, `/api/shop/galleries/${gallery.id}/photos`, [
+      { name: 'ok.jpg', bytes: await testJpeg(100, 100) },
+      { name: 'bomb.png', bytes: bitmapPng(16000, 16000), type: 'image/png' },
+    ]);
+    expect(r.status).toBe(413);
+    expect(r.body.error).toMatchObject({ code: 'payload_too_large', details: { file: 'bomb.png' } });
+    expect(r.body.error.message).toMatch(/^bomb\.png is 16000 × 16000 pixels.*at most 100 megapixels/);
+    expect(await countRows(f.database, 'gallery_photos')).toBe(rows);
+    expect(countObjects(f.deps.config)).toBe(objects);
+  });
+
+  it('answers a truncated PNG with 422 naming that file, and stores nothing from the batch', async () => {
+    const rows = await countRows(f.database, 'gallery_photos');
+    const objects = countObjects(f.deps.config);
+    const r = await upload(f.app, f.studio, `/api/shop/galleries/${gallery.id}/photos`, [
+      { name: 'ok.jpg', bytes: await testJpeg(100, 100) },
+      { name: 'half.png', bytes: await truncatedPng(), type: 'image/png' },
+    ]);
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatchObject({ code: 'unprocessable', details: { file: 'half.png' } });
+    expect(r.body.error.message).toMatch(/^half\.png could not be read/);
+    expect(await countRows(f.database, 'gallery_photos')).toBe(rows);
+    expect(countObjects(f.deps.config)).toBe(objects);
   });
 
   it("refuses uploads to another studio's gallery", async () => {

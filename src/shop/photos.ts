@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
+import { imagePool, inspectUpload, PHOTO_MAX_PIXELS, renderUpload } from '../storage/image-pool.ts';
 import { type StorageSettings, storageFor } from '../storage/index.ts';
 
 /** Largest original a studio may upload. */
@@ -9,25 +10,14 @@ export const MAX_PHOTO_BYTES = 40 * 1024 * 1024;
 export const WEB_EDGE = 2048;
 export const THUMB_EDGE = 400;
 
-/** The image type from the file's first bytes; the declared content type is never trusted. */
-export function sniffImage(bytes: Uint8Array): { type: string; ext: string } | null {
-  const b = bytes;
-  if (b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return { type: 'image/jpeg', ext: 'jpg' };
-  if (b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) {
-    return { type: 'image/png', ext: 'png' };
-  }
-  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
-  if (b.length > 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return { type: 'image/webp', ext: 'webp' };
-  return null;
-}
-
 /** An uploaded file before processing. */
 export interface Upload {
   filename: string;
   bytes: Uint8Array;
 }
 
-const photoUrls = (token: string, id: string) => ({
+/** Media URLs of a photo under the gallery's link. */
+export const photoUrls = (token: string, id: string) => ({
   thumbUrl: `/api/shop/media/${token}/${id}/thumb`,
   webUrl: `/api/shop/media/${token}/${id}/web`,
 });
@@ -63,6 +53,63 @@ export async function listPhotos(db: DB, galleryId: string) {
     .execute();
 }
 
+// Cursor body: version, position and id of the last photo served; base64url so clients treat it as opaque.
+const CURSOR_RE = /^v1\.(-?\d{1,10})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** The opaque cursor that continues after this photo. */
+export const encodePhotoCursor = (p: { position: number; id: string }) =>
+  Buffer.from(`v1.${p.position}.${p.id}`).toString('base64url');
+
+/** The photo a cursor points after; a cursor this server did not issue is a 400, never a database error. */
+export function decodePhotoCursor(cursor: string): { position: number; id: string } {
+  const bad = () =>
+    new AppError('validation_failed', 'This page cursor is not valid; load the gallery again from the start', {
+      fieldErrors: { cursor: ['Invalid cursor'] },
+      formErrors: [],
+    });
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw bad();
+  const m = CURSOR_RE.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const position = m ? Number(m[1]) : Number.NaN;
+  if (!m || Math.abs(position) > 2_147_483_647) throw bad();
+  return { position, id: m[2] };
+}
+
+/**
+ * One page of a gallery's photos in display order (position, then id), after the cursor's photo. The cursor
+ * photo's current position is used when it still exists, so a reorder elsewhere moves no page boundary.
+ */
+export async function listPhotosPage(db: DB, galleryId: string, opts: { cursor: string | null; limit: number }) {
+  let after = opts.cursor ? decodePhotoCursor(opts.cursor) : null;
+  if (after) {
+    const anchor = await db
+      .selectFrom('gallery_photos')
+      .select(['id', 'position'])
+      .where('gallery_id', '=', galleryId)
+      .where('id', '=', after.id)
+      .executeTakeFirst();
+    if (anchor) after = anchor;
+  }
+  const rows = await db
+    .selectFrom('gallery_photos')
+    .select(['id', 'filename', 'width', 'height', 'position', 'bytes'])
+    .where('gallery_id', '=', galleryId)
+    .$if(after !== null, (q) =>
+      q.where((eb) => eb(eb.refTuple('position', 'id'), '>', eb.tuple(after?.position ?? 0, after?.id ?? ''))),
+    )
+    .orderBy('position')
+    .orderBy('id')
+    .limit(opts.limit + 1)
+    .execute();
+  const more = rows.length > opts.limit;
+  const photos = more ? rows.slice(0, opts.limit) : rows;
+  const { n } = await db
+    .selectFrom('gallery_photos')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('gallery_id', '=', galleryId)
+    .executeTakeFirstOrThrow();
+  return { photos, photoCount: Number(n), nextCursor: more ? encodePhotoCursor(photos[photos.length - 1]) : null };
+}
+
 /**
  * Validates and renders every file first (nothing stored when any is bad), then writes the objects. `keyBase`
  * fixes the storage keys (demo data), so reseeding overwrites instead of piling up files.
@@ -74,34 +121,34 @@ export async function processUploads(
   keyBase?: (index: number) => string,
 ) {
   if (!files.length) throw new AppError('validation_failed', 'Choose at least one photo');
-  const prepared = [];
+  // Header checks for every file first, so a bad last file fails before anything is decoded.
+  const checked = [];
   for (const f of files) {
     if (f.bytes.length > MAX_PHOTO_BYTES) {
-      throw new AppError('payload_too_large', `${f.filename} is larger than 40 MB`);
+      throw new AppError('payload_too_large', `${f.filename} is larger than 40 MB`, { file: f.filename });
     }
-    const kind = sniffImage(f.bytes);
-    if (!kind) throw new AppError('unsupported_media_type', `${f.filename} is not a JPEG, PNG or WebP image`);
-    // rotate() applies EXIF orientation so stored dimensions match what people see.
-    const img = sharp(f.bytes, { failOn: 'error' }).rotate();
-    const meta = await img.metadata().catch(() => null);
-    if (!meta?.width || !meta.height) throw new AppError('unsupported_media_type', `${f.filename} could not be read`);
-    const swap = (meta.orientation ?? 1) >= 5;
-    const width = swap ? meta.height : meta.width;
-    const height = swap ? meta.width : meta.height;
-    const resize = (edge: number) =>
-      sharp(f.bytes).rotate().resize(edge, edge, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 82 });
-    const web = await resize(WEB_EDGE).toBuffer();
-    const thumb = await resize(THUMB_EDGE).toBuffer();
+    checked.push(await inspectUpload(f, PHOTO_MAX_PIXELS));
+  }
+  const prepared = [];
+  for (const img of checked) {
+    // One decode per file: rotate() applies EXIF orientation, and the thumbnail is made from the web size.
+    const { web, thumb } = await renderUpload(img, async (open) => {
+      const fit = { fit: 'inside', withoutEnlargement: true } as const;
+      const web = await open().rotate().resize(WEB_EDGE, WEB_EDGE, fit).jpeg({ quality: 82 }).toBuffer();
+      const thumb = await sharp(web).resize(THUMB_EDGE, THUMB_EDGE, fit).jpeg({ quality: 82 }).toBuffer();
+      return { web, thumb };
+    });
     const id = randomUUID();
     const base: string = keyBase ? keyBase(prepared.length) : `shop/${accountId}/${id}`;
+    const ext = img.format === 'jpeg' ? 'jpg' : img.format;
     prepared.push({
       id,
-      filename: f.filename.replace(/[^\w .()-]/g, '_').slice(0, 255) || 'photo',
-      contentType: kind.type,
-      width,
-      height,
-      bytes: f.bytes,
-      keys: { original: `${base}-original.${kind.ext}`, web: `${base}-web.jpg`, thumb: `${base}-thumb.jpg` },
+      filename: img.filename.replace(/[^\w .()-]/g, '_').slice(0, 255) || 'photo',
+      contentType: `image/${img.format}`,
+      width: img.width,
+      height: img.height,
+      bytes: img.bytes,
+      keys: { original: `${base}-original.${ext}`, web: `${base}-web.jpg`, thumb: `${base}-thumb.jpg` },
       web,
       thumb,
     });
@@ -203,13 +250,15 @@ export async function mediaFile(
   if (cached) return { bytes: cached, type: 'image/jpeg' };
   const web = await storage.get(photo.web_key);
   if (!web) return { bytes: null, type: 'image/jpeg' };
-  const base = sharp(web);
-  const { width = 1, height = 1 } = await base.metadata();
-  const svg = watermarkSvg(width, height, watermark.text);
-  const out = await base
-    .composite([{ input: Buffer.from(svg), gravity: 'center' }])
-    .jpeg({ quality: 82 })
-    .toBuffer();
+  const out = await imagePool.run(async () => {
+    const base = sharp(web);
+    const { width = 1, height = 1 } = await base.metadata();
+    const svg = watermarkSvg(width, height, watermark.text);
+    return base
+      .composite([{ input: Buffer.from(svg), gravity: 'center' }])
+      .jpeg({ quality: 82 })
+      .toBuffer();
+  });
   await storage.put(key, out, 'image/jpeg');
   return { bytes: new Uint8Array(out), type: 'image/jpeg' };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { listOrderItems, orderTotals, toOrder } from '../commerce/orders.ts';
 import type { OrderStatus } from '../commerce/tables.ts';
+import { escapeLike, iso, likePattern } from '../db/sql.ts';
 import type { DB } from '../db/types.ts';
 import { notFound } from '../errors.ts';
 import { nextMoves } from './fulfilment.ts';
@@ -16,9 +17,6 @@ export interface PrintOrderQuery {
   pageSize: number;
 }
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const like = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /** A studio's paid print orders, newest first, with fulfilment and money state (RLS limits rows to members). */
 export async function listPrintOrders(db: DB, accountId: string, q: PrintOrderQuery) {
   let base = db
@@ -29,12 +27,12 @@ export async function listPrintOrders(db: DB, accountId: string, q: PrintOrderQu
   if (q.moneyStatus) base = base.where('o.status', '=', q.moneyStatus);
   const term = q.q?.trim().replace(/^#/, '').toLowerCase();
   if (term) {
-    const p = `%${like(term)}%`;
+    const p = likePattern(term);
     base = base.where((eb) =>
       eb.or([
         eb('o.buyer_email', 'ilike', p),
         eb('f.buyer_name', 'ilike', p),
-        eb(sql<string>`o.id::text`, 'like', `${like(term)}%`),
+        eb(sql<string>`o.id::text`, 'like', `${escapeLike(term)}%`),
       ]),
     );
   }

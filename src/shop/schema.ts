@@ -5,6 +5,17 @@ const Money = z.number().int().min(0).max(100_000_000);
 const SignedMoney = z.number().int().min(-100_000_000).max(100_000_000);
 const Text = (max: number) => z.string().trim().max(max);
 const Uuid = z.uuid('Unknown id');
+const DateTime = z.iso.datetime({ offset: true });
+const Position = z.number().int().min(0).max(100);
+const Quantity = z.number().int().min(1).max(100);
+const MinPx = z.number().int().min(1).max(100_000).nullable();
+const AspectRatio = z
+  .string()
+  .regex(/^[1-9]\d{0,2}:[1-9]\d{0,2}$/, 'Use a ratio like 2:3')
+  .nullable();
+const MaxRedemptions = z.number().int().min(1).max(1_000_000).nullable();
+const CropOut = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).nullable();
+const GalleryStatus = z.enum(['draft', 'published', 'archived']);
 
 export const ShippingRateInput = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'Use lowercase letters, digits and hyphens'),
@@ -87,11 +98,11 @@ const GalleryFields = {
   clientId: Uuid.nullable(),
   eventDate: z.iso.date().nullable(),
   pin: Pin.nullable(),
-  expiresAt: z.iso.datetime({ offset: true }).nullable(),
+  expiresAt: DateTime.nullable(),
   storeEnabled: z.boolean(),
   watermark: z.boolean(),
   priceSheetId: Uuid.nullable(),
-  status: z.enum(['draft', 'published', 'archived']),
+  status: GalleryStatus,
   coverPhotoId: Uuid.nullable(),
 };
 export const GalleryInput = z
@@ -137,7 +148,7 @@ export const GalleryOut = z
     storeEnabled: z.boolean(),
     watermark: z.boolean(),
     priceSheetId: z.string().nullable(),
-    status: z.enum(['draft', 'published', 'archived']),
+    status: GalleryStatus,
     photoCount: z.number().int(),
     createdAt: z.string(),
   })
@@ -153,7 +164,9 @@ export const PublicGalleryOut = z
     currency: z.string(),
     storeEnabled: z.boolean(),
     coverPhotoId: z.string().nullable(),
-    photos: z.array(PhotoOut),
+    photos: z.array(PhotoOut).openapi({ description: 'The first page of photos in display order' }),
+    photoCount: z.number().int(),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass to /shop/g/{token}/photos; null when done' }),
   })
   .openapi('PublicGallery');
 
@@ -163,13 +176,9 @@ export const UnlockInput = z.strictObject({ pin: Pin }).openapi('GalleryUnlockIn
 export const OptionValueInput = z.strictObject({
   label: Text(60).min(1),
   priceAdjustment: SignedMoney.default(0),
-  minWidthPx: z.number().int().min(1).max(100_000).nullable().default(null),
-  minHeightPx: z.number().int().min(1).max(100_000).nullable().default(null),
-  aspectRatio: z
-    .string()
-    .regex(/^[1-9]\d{0,2}:[1-9]\d{0,2}$/, 'Use a ratio like 2:3')
-    .nullable()
-    .default(null),
+  minWidthPx: MinPx.default(null),
+  minHeightPx: MinPx.default(null),
+  aspectRatio: AspectRatio.default(null),
 });
 export const OptionGroupInput = z.strictObject({
   name: Text(60).min(1),
@@ -228,9 +237,9 @@ export const CouponInput = z
     kind: z.enum(['percent', 'fixed', 'free_shipping']),
     value: Money.default(0),
     minOrderAmount: Money.default(0),
-    maxRedemptions: z.number().int().min(1).max(1_000_000).nullable().default(null),
-    startsAt: z.iso.datetime({ offset: true }).nullable().default(null),
-    endsAt: z.iso.datetime({ offset: true }).nullable().default(null),
+    maxRedemptions: MaxRedemptions.default(null),
+    startsAt: DateTime.nullable().default(null),
+    endsAt: DateTime.nullable().default(null),
     active: z.boolean().default(true),
   })
   .refine((c) => c.kind !== 'percent' || (c.value >= 1 && c.value <= 100), {
@@ -268,13 +277,13 @@ export const CartItemInput = z
     photoId: Uuid,
     productId: Uuid,
     optionValueIds: z.array(Uuid).max(20),
-    quantity: z.number().int().min(1).max(100),
+    quantity: Quantity,
     crop: CropInput.nullable().default(null),
   })
   .openapi('CartItemInput');
 export type CartItemInputT = z.infer<typeof CartItemInput>;
 export const CartItemPatch = z
-  .strictObject({ quantity: z.number().int().min(1).max(100).optional(), crop: CropInput.nullable().optional() })
+  .strictObject({ quantity: Quantity.optional(), crop: CropInput.nullable().optional() })
   .openapi('CartItemPatch');
 export const CartPatch = z.strictObject({ shippingRateId: z.string().max(40).nullable() }).openapi('CartPatch');
 export const CouponApplyInput = z.strictObject({ code: z.string().trim().min(1).max(40) }).openapi('CouponApply');
@@ -289,7 +298,7 @@ export const CartOut = z
         productId: z.string(),
         optionValueIds: z.array(z.string()),
         quantity: z.number().int(),
-        crop: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).nullable(),
+        crop: CropOut,
         description: z.string(),
         unitPrice: z.number().int(),
         lineTotal: z.number().int(),
@@ -313,8 +322,8 @@ export const CheckoutInput = z.strictObject({ email: Email }).openapi('PrintChec
 export const CouponPatch = z
   .strictObject({
     active: z.boolean().optional(),
-    endsAt: z.iso.datetime({ offset: true }).nullable().optional(),
-    maxRedemptions: z.number().int().min(1).max(1_000_000).nullable().optional(),
+    endsAt: DateTime.nullable().optional(),
+    maxRedemptions: MaxRedemptions.optional(),
   })
   .openapi('CouponPatch');
 
@@ -353,6 +362,16 @@ export const PrintRefundInput = z
   .strictObject({ amount: z.number().int().positive().max(100_000_000).optional(), reason: Text(500).optional() })
   .openapi('PrintRefundInput');
 const Address = z.record(z.string(), z.string().nullable()).nullable();
+// An order's money in minor units, as both print order views show it.
+const OrderMoney = {
+  currency: z.string(),
+  subtotal: z.number().int(),
+  discount: z.number().int(),
+  shipping: z.number().int(),
+  tax: z.number().int(),
+  taxInclusive: z.boolean(),
+  total: z.number().int(),
+};
 const PrintLineOut = z.object({
   id: z.string(),
   position: z.number().int(),
@@ -363,7 +382,7 @@ const PrintLineOut = z.object({
   productId: z.string().nullable(),
   productName: z.string().nullable(),
   options: z.array(z.string()),
-  crop: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).nullable(),
+  crop: CropOut,
   quantity: z.number().int(),
   unitAmount: z.number().int(),
   lineTotal: z.number().int(),
@@ -398,13 +417,7 @@ export const PrintOrderOut = z
   .object({
     id: z.string(),
     buyerEmail: z.string(),
-    currency: z.string(),
-    subtotal: z.number().int(),
-    discount: z.number().int(),
-    shipping: z.number().int(),
-    tax: z.number().int(),
-    taxInclusive: z.boolean(),
-    total: z.number().int(),
+    ...OrderMoney,
     amountRefunded: z.number().int(),
     moneyStatus: z.string(),
     receiptUrl: z.string().nullable(),
@@ -478,13 +491,7 @@ export const PrintOrderSummaryOut = z
     status: z.string(),
     fulfilmentStatus: FulfilmentStatusEnum.nullable(),
     email: z.string(),
-    currency: z.string(),
-    subtotal: z.number().int(),
-    discount: z.number().int(),
-    shipping: z.number().int(),
-    tax: z.number().int(),
-    taxInclusive: z.boolean(),
-    total: z.number().int(),
+    ...OrderMoney,
     items: z.array(
       z.object({
         id: z.string(),
@@ -504,20 +511,16 @@ export const PrintOrderSummaryOut = z
 
 // Studio admin: catalog option editing and price sheet changes.
 export const OptionGroupPatch = z
-  .strictObject({ name: Text(60).min(1).optional(), position: z.number().int().min(0).max(100).optional() })
+  .strictObject({ name: Text(60).min(1).optional(), position: Position.optional() })
   .openapi('PrintOptionGroupPatch');
 export const OptionValuePatch = z
   .strictObject({
     label: Text(60).min(1).optional(),
     priceAdjustment: SignedMoney.optional(),
-    minWidthPx: z.number().int().min(1).max(100_000).nullable().optional(),
-    minHeightPx: z.number().int().min(1).max(100_000).nullable().optional(),
-    aspectRatio: z
-      .string()
-      .regex(/^[1-9]\d{0,2}:[1-9]\d{0,2}$/, 'Use a ratio like 2:3')
-      .nullable()
-      .optional(),
-    position: z.number().int().min(0).max(100).optional(),
+    minWidthPx: MinPx.optional(),
+    minHeightPx: MinPx.optional(),
+    aspectRatio: AspectRatio.optional(),
+    position: Position.optional(),
   })
   .openapi('PrintOptionValuePatch');
 export type OptionValuePatchT = z.infer<typeof OptionValuePatch>;
@@ -531,3 +534,18 @@ export const PriceSheetPatch = z
   })
   .openapi('PriceSheetPatch');
 export type PriceSheetPatchT = z.infer<typeof PriceSheetPatch>;
+
+// Client gallery paging and cart thumbnails.
+/** Photos per page on a client gallery: a few screens of thumbnails, not a 2,000-photo payload. */
+export const PHOTO_PAGE_SIZE = 60;
+export const PhotoPageQuery = z.object({
+  cursor: z.string().max(200).optional().openapi({ description: 'nextCursor of the previous page; opaque' }),
+  limit: z.coerce.number().int().min(1).max(100).default(PHOTO_PAGE_SIZE),
+});
+export const PhotoPageOut = z
+  .object({ data: z.array(PhotoOut), photoCount: z.number().int(), nextCursor: z.string().nullable() })
+  .openapi('GalleryPhotoPage');
+const CartLineOut = CartOut.shape.items.element;
+export const ClientCartOut = CartOut.extend({
+  items: z.array(CartLineOut.extend({ filename: z.string(), thumbUrl: z.string() })),
+}).openapi('ClientCart');

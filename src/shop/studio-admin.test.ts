@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient } from '../../test/http.ts';
 import { storageFor } from '../storage/index.ts';
+import { bitmapPng, countObjects, truncatedPng } from '../storage/testing.ts';
 import { type Client, countRows, shopFixture, testJpeg, upload } from './testing.ts';
 
 let f: Awaited<ReturnType<typeof shopFixture>>;
@@ -138,6 +139,23 @@ describe('studio branding and return address', () => {
     const none = await sendFile(f.other, `/api/shop/studios/${f.rivalId}/logo`, await testJpeg(10, 10), 'a.jpg', 'x');
     expect(none.status).toBe(400);
     expect((await f.other.get(`/api/shop/studios/${f.rivalId}/settings`)).body.logoKey).toBeNull();
+  });
+});
+
+describe('logo decoding limits', () => {
+  it('refuses a logo over 25 megapixels (413) and a truncated one (422), naming the file and storing nothing', async () => {
+    const path = `/api/shop/studios/${f.rivalId}/logo`;
+    const objects = countObjects(f.deps.config);
+    const huge = await sendFile(f.other, path, bitmapPng(6000, 5000), 'wide.png');
+    expect(huge.status).toBe(413);
+    expect(huge.body.error).toMatchObject({ code: 'payload_too_large', details: { file: 'wide.png' } });
+    expect(huge.body.error.message).toMatch(/^wide\.png is 6000 × 5000 pixels.*at most 25 megapixels/);
+    const broken = await sendFile(f.other, path, await truncatedPng(), 'half.png');
+    expect(broken.status).toBe(422);
+    expect(broken.body.error).toMatchObject({ code: 'unprocessable', details: { file: 'half.png' } });
+    expect(broken.body.error.message).toMatch(/^half\.png could not be read/);
+    expect((await f.other.get(`/api/shop/studios/${f.rivalId}/settings`)).body.logoKey).toBeNull();
+    expect(countObjects(f.deps.config)).toBe(objects);
   });
 });
 

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import sharp from 'sharp';
 import type { Actor } from '../audit/service.ts';
 import { recordAudit } from '../audit/service.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { likePattern } from '../db/sql.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
-import { sniffImage } from './photos.ts';
+import { inspectUpload, LOGO_MAX_PIXELS, renderUpload } from '../storage/image-pool.ts';
 import type { ClientInputT, SettingsInputT } from './schema.ts';
 import type { ShippingRate } from './tables.ts';
 
@@ -113,9 +114,6 @@ const clientOut = (r: { id: string; name: string; email: string; notes: string; 
   createdAt: new Date(r.created_at).toISOString(),
 });
 
-// Search text is literal: escape LIKE wildcards so "%" or "_" don't match everything.
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-
 /** A page of a studio's clients, optionally filtered by name or email. */
 export async function listClients(db: DB, accountId: string, opts: { q?: string; limit: number; offset: number }) {
   let q = db.selectFrom('studio_clients').where('account_id', '=', accountId);
@@ -133,7 +131,7 @@ async function uniqueEmail<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (String((e as Error).message).includes('studio_clients_email_key')) {
+    if (isUniqueViolation(e, 'studio_clients_email_key')) {
       throw new AppError('conflict', 'A client with this email already exists', {
         fieldErrors: { email: ['Already a client'] },
         formErrors: [],
@@ -223,15 +221,12 @@ export const MAX_LOGO_BYTES = 5 * 1024 * 1024;
 export async function prepareLogo(accountId: string, bytes: Uint8Array, filename = 'logo') {
   const bad = (msg: string) => new AppError('validation_failed', msg, { fieldErrors: { file: [msg] }, formErrors: [] });
   if (!bytes.length) throw bad('Choose an image');
-  if (bytes.length > MAX_LOGO_BYTES) throw new AppError('payload_too_large', `${filename} is larger than 5 MB`);
-  if (!sniffImage(bytes)) throw new AppError('unsupported_media_type', `${filename} is not a JPEG, PNG or WebP image`);
-  const png = await sharp(bytes, { failOn: 'error' })
-    .rotate()
-    .resize(800, 300, { fit: 'inside', withoutEnlargement: true })
-    .png()
-    .toBuffer()
-    .catch(() => {
-      throw new AppError('unsupported_media_type', `${filename} could not be read`);
-    });
+  if (bytes.length > MAX_LOGO_BYTES) {
+    throw new AppError('payload_too_large', `${filename} is larger than 5 MB`, { file: filename });
+  }
+  const img = await inspectUpload({ filename, bytes }, LOGO_MAX_PIXELS);
+  const png = await renderUpload(img, (open) =>
+    open().rotate().resize(800, 300, { fit: 'inside', withoutEnlargement: true }).png().toBuffer(),
+  );
   return { key: `shop/${accountId}/logo-${randomUUID()}.png`, bytes: new Uint8Array(png) };
 }

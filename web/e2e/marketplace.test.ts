@@ -213,7 +213,7 @@ describe.skipIf(!hasChromium)('web: the marketplace from application to refund',
         .executeTakeFirstOrThrow(),
     );
     const transfer = await (await fetch(`${app.emulatorUrl}/_emulator/objects/${sale.stripe_transfer_id}`)).json();
-    expect(transfer).toMatchObject({ amount: 50_000, amount_reversed: 50_000 });
+    expect(transfer).toMatchObject({ amount: 100_000, amount_reversed: 100_000 });
 
     await admin.goto(`/art/${artworkId}`);
     await admin.getByRole('button', { name: 'Buy now' }).waitFor();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withService } from '../../src/db/tenancy.ts';
@@ -109,6 +110,7 @@ describe.skipIf(!hasChromium)('web: print shop from gallery to shipped order', (
     await client.getByLabel('PIN').fill(PIN);
     await client.getByRole('button', { name: 'Open gallery' }).click();
     await client.getByRole('heading', { name: GALLERY, level: 1 }).waitFor();
+    await client.getByText('Showing 2 of 2 photos').waitFor();
 
     const buy = async (photo: string, product: RegExp, options: Array<[string, RegExp]>) => {
       await client.getByRole('button', { name: `Open ${photo}` }).click();
@@ -220,5 +222,73 @@ describe.skipIf(!hasChromium)('web: print shop from gallery to shipped order', (
     const row = studio.getByTestId('print-order-row').filter({ hasText: BUYER });
     await row.waitFor();
     expect(await row.textContent()).toContain('Shipped');
+  });
+  it('pages a large gallery: count, lightbox across pages, scrolling, and cart thumbnails from later pages', async () => {
+    const path = new URL(galleryLink).pathname;
+    const token = path.split('/').pop() ?? '';
+    // 65 more rows reusing the first photo's stored files, so thumbnails load without 65 uploads.
+    const extra = await withService(app.platform.deps.db, async (tx) => {
+      const g = await tx.selectFrom('galleries').select('id').where('token', '=', token).executeTakeFirstOrThrow();
+      const {
+        id: _id,
+        created_at: _c,
+        ...src
+      } = await tx
+        .selectFrom('gallery_photos')
+        .selectAll()
+        .where('gallery_id', '=', g.id)
+        .orderBy('position')
+        .executeTakeFirstOrThrow();
+      const rows = Array.from({ length: 65 }, (_, i) => ({
+        ...src,
+        id: randomUUID(),
+        position: 100 + i,
+        filename: `extra-${String(i).padStart(2, '0')}.jpg`,
+      }));
+      await tx.insertInto('gallery_photos').values(rows).execute();
+      return rows.map((r) => r.id);
+    });
+
+    await client.goto(path);
+    await client.getByText('Showing 60 of 67 photos').waitFor();
+    expect(await client.getByRole('list', { name: 'Photos' }).getByRole('button').count()).toBe(60);
+
+    // "Next" on the last photo of page one continues into page two.
+    await client.getByRole('button', { name: 'Open extra-57.jpg' }).click();
+    const last = client.getByRole('dialog', { name: 'extra-57.jpg' });
+    expect(await last.getByTestId('lightbox-counter').textContent()).toBe('60 / 67');
+    await last.getByRole('button', { name: /^Next/ }).click();
+    const following = client.getByRole('dialog', { name: 'extra-58.jpg' });
+    await following.waitFor();
+    expect(await following.getByTestId('lightbox-counter').textContent()).toBe('61 / 67');
+    await client.keyboard.press('Escape');
+    await client.getByText('Showing 67 of 67 photos').waitFor();
+    expect(await client.getByRole('button', { name: 'Load more photos' }).count()).toBe(0);
+
+    // Scrolling alone loads the next page on a fresh visit.
+    // A new navigation (not reload) so the browser does not restore the scroll position.
+    await client.goto(path);
+    await client.getByText('Showing 60 of 67 photos').scrollIntoViewIfNeeded();
+    await client.getByText('Showing 67 of 67 photos').waitFor();
+
+    // A cart line for a photo on page two shows its thumbnail after a reload, before page two is loaded.
+    const catalog = await (await client.request.get(`/api/shop/g/${token}/catalog?photoId=${extra[64]}`)).json();
+    const product = catalog.data[0];
+    await apiAs(client, 'POST', `/api/shop/g/${token}/cart/items`, {
+      photoId: extra[64],
+      productId: product.id,
+      optionValueIds: product.groups.map((g: { values: Array<{ id: string }> }) => g.values[0].id),
+      quantity: 1,
+      crop: null,
+    });
+    await client.goto(path);
+    await client.getByText('Showing 60 of 67 photos').waitFor();
+    await client.getByRole('button', { name: 'Cart', exact: true }).click();
+    const cart = client.getByRole('dialog', { name: /cart/i });
+    const thumb = cart.locator(`img[src="/api/shop/media/${token}/${extra[64]}/thumb"]`);
+    await thumb.waitFor();
+    await expect
+      .poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBeGreaterThan(0);
   });
 });

@@ -111,6 +111,63 @@ describe.skipIf(!hasChromium)('web: studio admin (branding, clients, coupons, up
     await row.getByText('Inactive').waitFor();
   });
 
+  const couponRow = () =>
+    withService(app.platform.deps.db, (tx) =>
+      tx
+        .selectFrom('shop_coupons as c')
+        .innerJoin('accounts as a', 'a.id', 'c.account_id')
+        .select(['c.id', 'c.max_redemptions', 'c.ends_at'])
+        .where('a.slug', '=', 'lumen-photography')
+        .where('c.code', '=', 'AUTUMN15')
+        .executeTakeFirstOrThrow(),
+    );
+
+  it("edits a coupon's limit and end date, checking input first and showing the server's refusal", async () => {
+    const row = studio.getByRole('table', { name: 'Coupons' }).getByRole('row').filter({ hasText: 'AUTUMN15' });
+    await row.getByRole('button', { name: 'Edit AUTUMN15' }).click();
+    const dialog = studio.getByRole('dialog', { name: 'Edit AUTUMN15' });
+    expect(await dialog.getByLabel('Ends on').inputValue()).toBe('2026-11-30');
+    expect(await dialog.getByLabel('Maximum uses').inputValue()).toBe('50');
+
+    // Refused in the browser: no request is made and nothing changes.
+    await dialog.getByLabel('Maximum uses').fill('0');
+    await dialog.getByRole('button', { name: 'Save coupon' }).click();
+    await dialog.getByText('Enter a whole number from 1 to 1,000,000').waitFor();
+    expect((await couponRow()).max_redemptions).toBe(50);
+
+    await dialog.getByLabel('Maximum uses').fill('75');
+    await dialog.getByLabel('Ends on').fill('2026-12-31');
+    await dialog.getByRole('button', { name: 'Save coupon' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await row.getByText('0 / 75').waitFor();
+    await row.getByText('until Dec 31, 2026').waitFor();
+    const saved = await couponRow();
+    expect(saved.max_redemptions).toBe(75);
+    expect(new Date(saved.ends_at ?? 0).toISOString()).toBe('2026-12-31T23:59:59.000Z');
+
+    // Someone else moves the start past the new end; the page still shows the old start, so only the server can refuse.
+    await withService(app.platform.deps.db, (tx) =>
+      tx
+        .updateTable('shop_coupons')
+        .set({ starts_at: new Date('2027-01-01T00:00:00Z') })
+        .where('id', '=', saved.id)
+        .execute(),
+    );
+    await row.getByRole('button', { name: 'Edit AUTUMN15' }).click();
+    await dialog.getByLabel('Ends on').fill('2026-12-15');
+    const answer = studio.waitForResponse(
+      (r) => r.request().method() === 'PATCH' && r.url().endsWith(`/coupons/${saved.id}`),
+    );
+    await dialog.getByRole('button', { name: 'Save coupon' }).click();
+    expect((await answer).status()).toBe(400);
+    await dialog.getByText('The end must be after the start').waitFor();
+    expect(await dialog.getByRole('button', { name: 'Save coupon' }).isEnabled()).toBe(true);
+    expect(new Date((await couponRow()).ends_at ?? 0).toISOString()).toBe('2026-12-31T23:59:59.000Z');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await row.getByText('until Dec 31, 2026').waitFor();
+  });
+
   it('creates a gallery, uploads several photos with per-file progress and errors, and sets the cover', async () => {
     await studio.goto('/studio/galleries');
     await studio.getByRole('link', { name: /Rivera wedding/ }).waitFor();

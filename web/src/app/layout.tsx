@@ -15,6 +15,7 @@ import {
 } from '../components/ui/index.ts';
 import { AccountSwitcher } from '../features/accounts/account-switcher.tsx';
 import { errorMessage } from '../lib/api.ts';
+import { usePlatformInfo } from '../lib/platform.ts';
 import { cn } from '../lib/cn.ts';
 import { type User, useSession, useSignOut } from '../lib/session.tsx';
 import { type NavItem, visibleNavItems } from './nav.ts';
@@ -203,6 +204,7 @@ function Header({ navItems }: { navItems: NavItem[] }) {
 
 function Footer() {
   const { user } = useSession();
+  const { data: platform } = usePlatformInfo();
   return (
     <footer className="mt-auto border-t border-border bg-surface/60">
       <div className="mx-auto flex max-w-6xl flex-col gap-4 px-4 py-8 text-sm text-muted sm:flex-row sm:items-center sm:justify-between sm:px-6">
@@ -223,10 +225,12 @@ function Footer() {
               Sign in
             </Link>
           )}
-          {/* A server page, not an SPA route: full navigation on purpose. */}
-          <a href="/dev/mailbox" className="focus-ring rounded text-xs text-stone-500 hover:text-foreground">
-            Dev mailbox
-          </a>
+          {/* A server page, not an SPA route: full navigation on purpose. Only local development has one. */}
+          {platform?.devMailbox ? (
+            <a href="/dev/mailbox" className="focus-ring rounded text-xs text-stone-500 hover:text-foreground">
+              Dev mailbox
+            </a>
+          ) : null}
         </nav>
       </div>
     </footer>

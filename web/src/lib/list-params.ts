@@ -1,3 +1,4 @@
+import { useCallback } from 'react';
 import { useSearchParams } from 'react-router';
 
 type Parsers<F> = { [K in keyof F]: (raw: string | null) => F[K] };
@@ -33,4 +34,29 @@ export function useListParams<F extends Record<string, string>>(parsers: Parsers
   };
 
   return { filters, page, update };
+}
+
+/**
+ * The URL query plus a setter that merges changes into it (an empty value removes the key) in place of the current
+ * history entry; any change that does not set `page` returns the list to its first page.
+ */
+export function useQueryPatch() {
+  const [params, setParams] = useSearchParams();
+  const patch = useCallback(
+    (next: Record<string, string | undefined>) =>
+      setParams(
+        (prev) => {
+          const out = new URLSearchParams(prev);
+          for (const [key, value] of Object.entries(next)) {
+            if (value) out.set(key, value);
+            else out.delete(key);
+          }
+          if (!('page' in next)) out.delete('page');
+          return out;
+        },
+        { replace: true },
+      ),
+    [setParams],
+  );
+  return [params, patch] as const;
 }

@@ -8,10 +8,15 @@ export const SLUG_MAX = 60;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
+/** Whether a (trimmed) value has the shape of an email address; the one client-side email pattern. */
+export function looksLikeEmail(value: string): boolean {
+  return EMAIL_RE.test(value.trim());
+}
+
 export function validateEmail(value: string): string | undefined {
   const v = value.trim();
   if (!v) return 'Enter your email address.';
-  if (v.length > 254 || !EMAIL_RE.test(v)) return 'Enter a valid email address, like name@example.com.';
+  if (v.length > 254 || !looksLikeEmail(v)) return 'Enter a valid email address, like name@example.com.';
   return undefined;
 }
 

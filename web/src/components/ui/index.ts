@@ -23,6 +23,6 @@ export { Pagination } from './pagination.tsx';
 export { Select, type SelectOption } from './select.tsx';
 export { CardSkeleton, Skeleton, TableSkeleton } from './skeleton.tsx';
 export { PageSpinner, Spinner } from './spinner.tsx';
-export { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from './table.tsx';
+export { Table, TableActionsHead, TableBody, TableCell, TableHead, TableHeader, TableRow } from './table.tsx';
 export { Tabs, TabsContent, TabsList, TabsTrigger } from './tabs.tsx';
 export { Toaster, type ToastInput, useToast } from './toast.tsx';

@@ -16,6 +16,7 @@ import {
   PageHeader,
   Select,
   Table,
+  TableActionsHead,
   TableBody,
   TableCell,
   TableHead,
@@ -80,9 +81,7 @@ function MembersTable({ account, viewerId }: { account: Membership; viewerId: st
           <TableHead>Email</TableHead>
           <TableHead>Role</TableHead>
           <TableHead>Joined</TableHead>
-          <TableHead>
-            <span className="sr-only">Actions</span>
-          </TableHead>
+          <TableActionsHead />
         </TableRow>
       </TableHeader>
       <TableBody>

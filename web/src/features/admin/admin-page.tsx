@@ -1,22 +1,21 @@
 import { useCallback } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { BuildingIcon, UsersIcon } from '../../components/icons.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
+import { PagedResults } from '../../components/paged-results.tsx';
 import {
   Badge,
   Button,
   EmptyState,
-  ErrorAlert,
   PageHeader,
-  Pagination,
   Select,
   Table,
+  TableActionsHead,
   TableBody,
   TableCell,
   TableHead,
   TableHeader,
   TableRow,
-  TableSkeleton,
   Tabs,
   TabsContent,
   TabsList,
@@ -24,7 +23,7 @@ import {
   useToast,
 } from '../../components/ui/index.ts';
 import { formatCount, formatDate } from '../../lib/format.ts';
-import { pageFromParams } from '../../lib/list-params.ts';
+import { pageFromParams, useQueryPatch } from '../../lib/list-params.ts';
 import { KindBadge } from '../accounts/account-badges.tsx';
 import { type Flag, type ListParams, PAGE_SIZE, useAdminAccounts, useAdminAction, useAdminUsers } from './api.ts';
 import { ReasonDialog } from './reason-dialog.tsx';
@@ -34,7 +33,7 @@ type Tab = 'users' | 'accounts';
 
 /** Tab, search and page live in the URL so admin views can be bookmarked and survive reloads. */
 function useListState() {
-  const [params, setParams] = useSearchParams();
+  const [params, patch] = useQueryPatch();
   const tab: Tab = params.get('tab') === 'accounts' ? 'accounts' : 'users';
   const q = params.get('q') ?? '';
   const page = pageFromParams(params);
@@ -46,21 +45,13 @@ function useListState() {
   const suspended = flag('suspended');
 
   const update = useCallback(
-    (next: { tab?: Tab; q?: string; page?: number; admin?: Flag; suspended?: Flag }) =>
-      setParams(
-        (prev) => {
-          const out = new URLSearchParams(prev);
-          const set = (key: string, value: string | undefined) => (value ? out.set(key, value) : out.delete(key));
-          if (next.tab !== undefined) set('tab', next.tab === 'users' ? undefined : next.tab);
-          if (next.q !== undefined) set('q', next.q);
-          if (next.page !== undefined) set('page', next.page > 1 ? String(next.page) : undefined);
-          if (next.admin !== undefined) set('admin', next.admin);
-          if (next.suspended !== undefined) set('suspended', next.suspended);
-          return out;
-        },
-        { replace: true },
-      ),
-    [setParams],
+    ({ tab, page, ...rest }: { tab?: Tab; q?: string; page?: number; admin?: Flag; suspended?: Flag }) =>
+      patch({
+        ...rest,
+        ...(tab !== undefined ? { tab: tab === 'users' ? undefined : tab } : {}),
+        ...(page !== undefined ? { page: page > 1 ? String(page) : undefined } : {}),
+      }),
+    [patch],
   );
 
   return { tab, params: { q, page, pageSize: PAGE_SIZE, admin, suspended } satisfies ListParams, update };
@@ -89,6 +80,18 @@ function FlagFilter({
         { value: 'true', label: options[1] },
         { value: 'false', label: options[2] },
       ]}
+    />
+  );
+}
+
+/** The suspension filter both tabs share. */
+function SuspendedFilter({ value, onChange }: { value: Flag; onChange: (v: Flag) => void }) {
+  return (
+    <FlagFilter
+      label="Status filter"
+      value={value}
+      onChange={onChange}
+      options={['Any status', 'Suspended', 'Active']}
     />
   );
 }
@@ -153,26 +156,24 @@ function UsersTab({ params, update }: { params: ListParams; update: ReturnType<t
           onChange={(admin) => update({ admin, page: 1 })}
           options={['All roles', 'Platform admins', 'Users']}
         />
-        <FlagFilter
-          label="Status filter"
-          value={params.suspended ?? ''}
-          onChange={(suspended) => update({ suspended, page: 1 })}
-          options={['Any status', 'Suspended', 'Active']}
-        />
+        <SuspendedFilter value={params.suspended ?? ''} onChange={(suspended) => update({ suspended, page: 1 })} />
       </div>
-      {users.isPending ? (
-        <TableSkeleton columns={5} label="Loading users" />
-      ) : users.isError ? (
-        <ErrorAlert error={users.error} onRetry={() => users.refetch()} title="Could not load users" />
-      ) : users.data.data.length === 0 ? (
-        <EmptyState
-          as="h3"
-          icon={UsersIcon}
-          title={params.q ? 'No users match your search' : 'No users yet'}
-          description={params.q ? `Nothing found for “${params.q}”. Try a different name or email.` : undefined}
-        />
-      ) : (
-        <div className={users.isPlaceholderData ? 'min-w-0 opacity-60 transition-opacity' : 'min-w-0'}>
+      <PagedResults
+        query={users}
+        loading={{ label: 'Loading users', columns: 5 }}
+        errorTitle="Could not load users"
+        empty={
+          <EmptyState
+            as="h3"
+            icon={UsersIcon}
+            title={params.q ? 'No users match your search' : 'No users yet'}
+            description={params.q ? `Nothing found for “${params.q}”. Try a different name or email.` : undefined}
+          />
+        }
+        pagesLabel="Users pages"
+        onPageChange={(page) => update({ page })}
+      >
+        {(rows) => (
           <Table label="Users">
             <TableHeader>
               <TableRow>
@@ -184,7 +185,7 @@ function UsersTab({ params, update }: { params: ListParams; update: ReturnType<t
               </TableRow>
             </TableHeader>
             <TableBody>
-              {users.data.data.map((u) => (
+              {rows.map((u) => (
                 <TableRow key={u.id}>
                   <TableCell className="font-medium">
                     <Link to={`/admin/users/${u.id}`} className="underline-offset-2 hover:underline">
@@ -203,16 +204,8 @@ function UsersTab({ params, update }: { params: ListParams; update: ReturnType<t
               ))}
             </TableBody>
           </Table>
-          <Pagination
-            label="Users pages"
-            page={users.data.page}
-            pageSize={users.data.pageSize}
-            total={users.data.total}
-            onPageChange={(page) => update({ page })}
-            disabled={users.isPlaceholderData}
-          />
-        </div>
-      )}
+        )}
+      </PagedResults>
     </div>
   );
 }
@@ -231,26 +224,24 @@ function AccountsTab({ params, update }: { params: ListParams; update: ReturnTyp
           onSearch={onSearch}
           busy={accounts.isFetching && !accounts.isPending}
         />
-        <FlagFilter
-          label="Status filter"
-          value={params.suspended ?? ''}
-          onChange={(suspended) => update({ suspended, page: 1 })}
-          options={['Any status', 'Suspended', 'Active']}
-        />
+        <SuspendedFilter value={params.suspended ?? ''} onChange={(suspended) => update({ suspended, page: 1 })} />
       </div>
-      {accounts.isPending ? (
-        <TableSkeleton columns={7} label="Loading accounts" />
-      ) : accounts.isError ? (
-        <ErrorAlert error={accounts.error} onRetry={() => accounts.refetch()} title="Could not load accounts" />
-      ) : accounts.data.data.length === 0 ? (
-        <EmptyState
-          as="h3"
-          icon={BuildingIcon}
-          title={params.q ? 'No accounts match your search' : 'No accounts yet'}
-          description={params.q ? `Nothing found for “${params.q}”.` : undefined}
-        />
-      ) : (
-        <div className={accounts.isPlaceholderData ? 'min-w-0 opacity-60 transition-opacity' : 'min-w-0'}>
+      <PagedResults
+        query={accounts}
+        loading={{ label: 'Loading accounts', columns: 7 }}
+        errorTitle="Could not load accounts"
+        empty={
+          <EmptyState
+            as="h3"
+            icon={BuildingIcon}
+            title={params.q ? 'No accounts match your search' : 'No accounts yet'}
+            description={params.q ? `Nothing found for “${params.q}”.` : undefined}
+          />
+        }
+        pagesLabel="Accounts pages"
+        onPageChange={(page) => update({ page })}
+      >
+        {(rows) => (
           <Table label="Accounts">
             <TableHeader>
               <TableRow>
@@ -260,13 +251,11 @@ function AccountsTab({ params, update }: { params: ListParams; update: ReturnTyp
                 <TableHead className="text-right">Members</TableHead>
                 <TableHead>Status</TableHead>
                 <TableHead>Created</TableHead>
-                <TableHead>
-                  <span className="sr-only">Actions</span>
-                </TableHead>
+                <TableActionsHead />
               </TableRow>
             </TableHeader>
             <TableBody>
-              {accounts.data.data.map((a) => (
+              {rows.map((a) => (
                 <TableRow key={a.id}>
                   <TableCell className="font-medium">{a.name}</TableCell>
                   <TableCell className="font-mono text-xs text-stone-600">{a.slug}</TableCell>
@@ -285,16 +274,8 @@ function AccountsTab({ params, update }: { params: ListParams; update: ReturnTyp
               ))}
             </TableBody>
           </Table>
-          <Pagination
-            label="Accounts pages"
-            page={accounts.data.page}
-            pageSize={accounts.data.pageSize}
-            total={accounts.data.total}
-            onPageChange={(page) => update({ page })}
-            disabled={accounts.isPlaceholderData}
-          />
-        </div>
-      )}
+        )}
+      </PagedResults>
     </div>
   );
 }

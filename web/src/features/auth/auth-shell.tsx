@@ -1,6 +1,8 @@
 import { type InputHTMLAttributes, type ReactNode, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
 import { Card, CardContent, Input } from '../../components/ui/index.ts';
 import { cn } from '../../lib/cn.ts';
+import { safeNext } from '../../lib/validation.ts';
 
 /** Centered card used by every auth page, so they share spacing and heading structure. */
 export function AuthShell({
@@ -48,3 +50,24 @@ export function PasswordInput({ className, ...props }: InputHTMLAttributes<HTMLI
 }
 
 export const linkClasses = 'focus-ring rounded font-medium text-accent-700 underline-offset-4 hover:underline';
+
+/** Where to go after signing in or up (`?next=`, same-site only), and a link builder that passes it along. */
+export function useNextParam() {
+  const [params] = useSearchParams();
+  const next = safeNext(params.get('next'));
+  const withNext = (path: string) => (params.get('next') ? `${path}?next=${encodeURIComponent(next)}` : path);
+  return { params, next, withNext };
+}
+
+/** The footer line that switches between signing in and signing up, keeping `?next=`. */
+export function AuthSwitch({ prompt, to, children }: { prompt: string; to: string; children: ReactNode }) {
+  const { withNext } = useNextParam();
+  return (
+    <>
+      {prompt}{' '}
+      <Link to={withNext(to)} className={linkClasses}>
+        {children}
+      </Link>
+    </>
+  );
+}

@@ -1,14 +1,13 @@
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { Alert, Button, Field, Input } from '../../components/ui/index.ts';
 import { useForm } from '../../lib/form.ts';
 import { useSignIn } from '../../lib/session.tsx';
-import { safeNext, validateEmail } from '../../lib/validation.ts';
-import { AuthShell, linkClasses, PasswordInput } from './auth-shell.tsx';
+import { validateEmail } from '../../lib/validation.ts';
+import { AuthShell, AuthSwitch, linkClasses, PasswordInput, useNextParam } from './auth-shell.tsx';
 
 export function SignInPage() {
-  const [params] = useSearchParams();
+  const { params, next } = useNextParam();
   const navigate = useNavigate();
-  const next = safeNext(params.get('next'));
   const signIn = useSignIn();
   const form = useForm({ email: params.get('email') ?? '', password: '' }, (v) => ({
     email: validateEmail(v.email),
@@ -23,19 +22,14 @@ export function SignInPage() {
     ),
   );
 
-  const withNext = (path: string) => (params.get('next') ? `${path}?next=${encodeURIComponent(next)}` : path);
-
   return (
     <AuthShell
       title="Welcome back"
       description="Sign in to manage your galleries, listings and clients."
       footer={
-        <>
-          New to Gallerist?{' '}
-          <Link to={withNext('/sign-up')} className={linkClasses}>
-            Create an account
-          </Link>
-        </>
+        <AuthSwitch prompt="New to Gallerist?" to="/sign-up">
+          Create an account
+        </AuthSwitch>
       }
     >
       <form ref={form.formRef} onSubmit={onSubmit} noValidate className="grid gap-5">

@@ -1,22 +1,14 @@
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { Alert, Button, Field, Input, useToast } from '../../components/ui/index.ts';
 import { useForm } from '../../lib/form.ts';
 import { useSignUp } from '../../lib/session.tsx';
-import {
-  NAME_MAX,
-  PASSWORD_MIN,
-  safeNext,
-  validateEmail,
-  validateName,
-  validatePassword,
-} from '../../lib/validation.ts';
-import { AuthShell, linkClasses, PasswordInput } from './auth-shell.tsx';
+import { NAME_MAX, PASSWORD_MIN, validateEmail, validateName, validatePassword } from '../../lib/validation.ts';
+import { AuthShell, AuthSwitch, PasswordInput, useNextParam } from './auth-shell.tsx';
 
 export function SignUpPage() {
-  const [params] = useSearchParams();
+  const { params, next } = useNextParam();
   const navigate = useNavigate();
   const { toast } = useToast();
-  const next = safeNext(params.get('next'));
   const signUp = useSignUp();
   const form = useForm({ name: '', email: params.get('email') ?? '', password: '' }, (v) => ({
     name: validateName(v.name, 'name'),
@@ -42,15 +34,9 @@ export function SignUpPage() {
       title="Create your account"
       description="One login for your studio, practice or team. Free to start."
       footer={
-        <>
-          Already have an account?{' '}
-          <Link
-            to={params.get('next') ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'}
-            className={linkClasses}
-          >
-            Sign in
-          </Link>
-        </>
+        <AuthSwitch prompt="Already have an account?" to="/sign-in">
+          Sign in
+        </AuthSwitch>
       }
     >
       <form ref={form.formRef} onSubmit={onSubmit} noValidate className="grid gap-5">

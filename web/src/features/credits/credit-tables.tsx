@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Badge, Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/index.ts';
 import { formatDate, formatRelative } from '../../lib/format.ts';
 import type { Lot, Usage } from './api.ts';
@@ -83,5 +84,15 @@ export function UsageTable({ usage, names }: { usage: Usage[]; names: (u: Usage)
         ))}
       </TableBody>
     </Table>
+  );
+}
+
+/** A titled block of a credits page (lots, purchases, usage). */
+export function CreditSection({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="grid gap-3">
+      <h2 className="text-lg font-semibold">{title}</h2>
+      {children}
+    </section>
   );
 }

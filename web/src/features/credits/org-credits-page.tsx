@@ -25,7 +25,7 @@ import {
 import { formatDate } from '../../lib/format.ts';
 import { useSession } from '../../lib/session.tsx';
 import { type Purchase, useOrgCredits } from './api.ts';
-import { LotsTable, UsageTable } from './credit-tables.tsx';
+import { CreditSection, LotsTable, UsageTable } from './credit-tables.tsx';
 import { formatMinutes, formatMoney } from './format.ts';
 
 const link = 'text-accent-800 underline-offset-2 hover:underline';
@@ -115,20 +115,17 @@ function OrgCredits({ orgId, orgName, awaitingPayment }: { orgId: string; orgNam
           </Card>
         ))}
       </section>
-      <section className="grid gap-3">
-        <h2 className="text-lg font-semibold">Purchased hours</h2>
+      <CreditSection title="Purchased hours">
         <LotsTable lots={lots} names={(l) => provider(l.providerId)} />
-      </section>
+      </CreditSection>
       {purchases.length > 0 ? (
-        <section className="grid gap-3">
-          <h2 className="text-lg font-semibold">Purchases</h2>
+        <CreditSection title="Purchases">
           <PurchasesTable purchases={purchases} names={(p) => provider(p.providerId)} />
-        </section>
+        </CreditSection>
       ) : null}
-      <section className="grid gap-3">
-        <h2 className="text-lg font-semibold">Usage history</h2>
+      <CreditSection title="Usage history">
         <UsageTable usage={usage} names={(u) => provider(u.providerId)} />
-      </section>
+      </CreditSection>
     </div>
   );
 }

@@ -30,7 +30,7 @@ import { useForm } from '../../lib/form.ts';
 import { formatDate } from '../../lib/format.ts';
 import { canManageMembers, type Membership, useSession } from '../../lib/session.tsx';
 import { type Customer, useCustomers, useLogUsage } from './api.ts';
-import { LotsTable, UsageTable } from './credit-tables.tsx';
+import { CreditSection, LotsTable, UsageTable } from './credit-tables.tsx';
 import { formatMinutes, parseDuration } from './format.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -144,14 +144,12 @@ function Customers({ provider }: { provider: Membership }) {
           ))}
         </TableBody>
       </Table>
-      <section className="grid gap-3">
-        <h2 className="text-lg font-semibold">Lots</h2>
+      <CreditSection title="Lots">
         <LotsTable lots={lots} names={(l) => name(l.organizationId)} />
-      </section>
-      <section className="grid gap-3">
-        <h2 className="text-lg font-semibold">Logged time</h2>
+      </CreditSection>
+      <CreditSection title="Logged time">
         <UsageTable usage={usage} names={(u) => name(u.organizationId)} />
-      </section>
+      </CreditSection>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
 import {
   Bar,
@@ -210,76 +210,86 @@ export function AdminAnalyticsPage() {
           </Card>
 
           <div className="grid gap-6 lg:grid-cols-2">
-            <Card>
-              <CardHeader>
-                <CardTitle>Top artworks</CardTitle>
-              </CardHeader>
-              <CardContent className="overflow-x-auto">
-                {q.data.top.artworks.length === 0 ? (
-                  <EmptyState as="h3" title="No sales yet" />
-                ) : (
-                  <Table label="Top artworks">
-                    <TableHeader>
-                      <TableRow>
-                        <TableHead>Artwork</TableHead>
-                        <TableHead className="text-right">Sales</TableHead>
-                        <TableHead className="text-right">GMV</TableHead>
-                      </TableRow>
-                    </TableHeader>
-                    <TableBody>
-                      {q.data.top.artworks.map((a) => (
-                        <TableRow key={`${a.artworkId}-${a.currency}`}>
-                          <TableCell>
-                            <Link to={`/art/${a.artworkId}`} className="font-medium underline-offset-2 hover:underline">
-                              {a.title}
-                            </Link>
-                            <div className="text-xs text-muted">{a.artist.name}</div>
-                          </TableCell>
-                          <TableCell className="text-right tabular-nums">{formatCount(a.sales)}</TableCell>
-                          <TableCell className="text-right tabular-nums">{formatMoney(a.gmv, a.currency)}</TableCell>
-                        </TableRow>
-                      ))}
-                    </TableBody>
-                  </Table>
-                )}
-              </CardContent>
-            </Card>
-            <Card>
-              <CardHeader>
-                <CardTitle>Top artists</CardTitle>
-              </CardHeader>
-              <CardContent className="overflow-x-auto">
-                {q.data.top.artists.length === 0 ? (
-                  <EmptyState as="h3" title="No sales yet" />
-                ) : (
-                  <Table label="Top artists">
-                    <TableHeader>
-                      <TableRow>
-                        <TableHead>Artist</TableHead>
-                        <TableHead className="text-right">Sales</TableHead>
-                        <TableHead className="text-right">GMV</TableHead>
-                        <TableHead className="text-right">Fees</TableHead>
-                      </TableRow>
-                    </TableHeader>
-                    <TableBody>
-                      {q.data.top.artists.map((a) => (
-                        <TableRow key={`${a.accountId}-${a.currency}`}>
-                          <TableCell className="font-medium">{a.name}</TableCell>
-                          <TableCell className="text-right tabular-nums">{formatCount(a.sales)}</TableCell>
-                          <TableCell className="text-right tabular-nums">{formatMoney(a.gmv, a.currency)}</TableCell>
-                          <TableCell className="text-right tabular-nums">
-                            {formatMoney(a.feeRevenue, a.currency)}
-                          </TableCell>
-                        </TableRow>
-                      ))}
-                    </TableBody>
-                  </Table>
-                )}
-              </CardContent>
-            </Card>
+            <TopCard
+              title="Top artworks"
+              nameHeader="Artwork"
+              rows={q.data.top.artworks}
+              rowKey={(a) => `${a.artworkId}-${a.currency}`}
+              nameCell={(a) => (
+                <TableCell>
+                  <Link to={`/art/${a.artworkId}`} className="font-medium underline-offset-2 hover:underline">
+                    {a.title}
+                  </Link>
+                  <div className="text-xs text-muted">{a.artist.name}</div>
+                </TableCell>
+              )}
+            />
+            <TopCard
+              title="Top artists"
+              nameHeader="Artist"
+              rows={q.data.top.artists}
+              rowKey={(a) => `${a.accountId}-${a.currency}`}
+              nameCell={(a) => <TableCell className="font-medium">{a.name}</TableCell>}
+              fees={(a) => a.feeRevenue}
+            />
           </div>
         </div>
       )}
     </PageContainer>
+  );
+}
+
+type TopRow = { sales: number; gmv: number; currency: string };
+
+/** A ranking card (top artworks, top artists): name, sales and GMV, plus the fee revenue where given. */
+function TopCard<T extends TopRow>({
+  title,
+  nameHeader,
+  rows,
+  rowKey,
+  nameCell,
+  fees,
+}: {
+  title: string;
+  nameHeader: string;
+  rows: T[];
+  rowKey: (row: T) => string;
+  nameCell: (row: T) => ReactNode;
+  fees?: (row: T) => number;
+}) {
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>{title}</CardTitle>
+      </CardHeader>
+      <CardContent className="overflow-x-auto">
+        {rows.length === 0 ? (
+          <EmptyState as="h3" title="No sales yet" />
+        ) : (
+          <Table label={title}>
+            <TableHeader>
+              <TableRow>
+                <TableHead>{nameHeader}</TableHead>
+                <TableHead className="text-right">Sales</TableHead>
+                <TableHead className="text-right">GMV</TableHead>
+                {fees ? <TableHead className="text-right">Fees</TableHead> : null}
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {rows.map((r) => (
+                <TableRow key={rowKey(r)}>
+                  {nameCell(r)}
+                  <TableCell className="text-right tabular-nums">{formatCount(r.sales)}</TableCell>
+                  <TableCell className="text-right tabular-nums">{formatMoney(r.gmv, r.currency)}</TableCell>
+                  {fees ? (
+                    <TableCell className="text-right tabular-nums">{formatMoney(fees(r), r.currency)}</TableCell>
+                  ) : null}
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </CardContent>
+    </Card>
   );
 }

@@ -1,21 +1,12 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { MonthRow } from '../../../../src/marketplace/analytics.ts';
 import { api, apiRequest, withQuery } from '../../lib/api.ts';
-import type { Page } from './api.ts';
+import type { Page, SaleStatus } from './api.ts';
 
 export type { MonthRow };
 
 // Marketplace admin: metrics, transactions, refunds and fee settings (platform admins only).
 
-export type SaleStatus = 'paid' | 'shipped' | 'delivered' | 'partially_refunded' | 'refunded' | 'duplicate_refunded';
-export const SALE_STATUSES: SaleStatus[] = [
-  'paid',
-  'shipped',
-  'delivered',
-  'partially_refunded',
-  'refunded',
-  'duplicate_refunded',
-];
 export type Metrics = {
   months: string[];
   currencies: string[];

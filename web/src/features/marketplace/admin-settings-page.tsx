@@ -17,6 +17,7 @@ import {
   PageHeader,
   Select,
   Table,
+  TableActionsHead,
   TableBody,
   TableCell,
   TableHead,
@@ -188,9 +189,7 @@ export function AdminSettingsPage() {
                     <TableRow>
                       <TableHead>Artist</TableHead>
                       <TableHead className="text-right">Fee</TableHead>
-                      <TableHead>
-                        <span className="sr-only">Actions</span>
-                      </TableHead>
+                      <TableActionsHead />
                     </TableRow>
                   </TableHeader>
                   <TableBody>

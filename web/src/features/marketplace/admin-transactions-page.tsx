@@ -1,16 +1,14 @@
-import { useCallback } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { PageContainer } from '../../components/page-container.tsx';
+import { PagedResults } from '../../components/paged-results.tsx';
 import {
   Badge,
   type BadgeTone,
   buttonClasses,
   EmptyState,
-  ErrorAlert,
   Field,
   Input,
   PageHeader,
-  Pagination,
   Select,
   Table,
   TableBody,
@@ -18,18 +16,15 @@ import {
   TableHead,
   TableHeader,
   TableRow,
-  TableSkeleton,
   Tabs,
   TabsContent,
   TabsList,
   TabsTrigger,
 } from '../../components/ui/index.ts';
 import { formatDate } from '../../lib/format.ts';
-import { pageFromParams } from '../../lib/list-params.ts';
+import { pageFromParams, useQueryPatch } from '../../lib/list-params.ts';
 import { formatMoney } from '../orders/money.ts';
 import {
-  SALE_STATUSES,
-  type SaleStatus,
   type TransactionFilters,
   transactionsCsvUrl,
   useArtistAccounts,
@@ -37,6 +32,7 @@ import {
   useTransactions,
 } from './admin-api.ts';
 import { AdminNav } from './admin-nav.tsx';
+import { SALE_STATUSES, type SaleStatus } from './api.ts';
 
 const statusTone: Record<SaleStatus, BadgeTone> = {
   paid: 'info',
@@ -48,9 +44,21 @@ const statusTone: Record<SaleStatus, BadgeTone> = {
 };
 const statusLabel = (s: string) => (s === 'duplicate_refunded' ? 'Duplicate (refunded)' : s.replace(/_/g, ' '));
 
+/** A row's artwork, linking to its sale, with the artist underneath. */
+function SaleCell({ saleId, title, artist }: { saleId: string; title: string; artist: string }) {
+  return (
+    <TableCell>
+      <Link to={`/marketplace/sales/${saleId}`} className="font-medium underline-offset-2 hover:underline">
+        {title}
+      </Link>
+      <div className="text-xs text-muted">{artist}</div>
+    </TableCell>
+  );
+}
+
 /** Filters and pages live in the URL so a filtered view can be shared and reloaded. */
 function useFilters() {
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useQueryPatch();
   const filters: TransactionFilters = {
     status: params.get('status') ?? undefined,
     accountId: params.get('artist') ?? undefined,
@@ -60,22 +68,6 @@ function useFilters() {
   const page = pageFromParams(params);
   const tab = params.get('tab') === 'refunds' ? 'refunds' : 'transactions';
   const owed = params.get('owed') === 'true';
-  const set = useCallback(
-    (next: Record<string, string | undefined>) =>
-      setParams(
-        (prev) => {
-          const out = new URLSearchParams(prev);
-          for (const [k, v] of Object.entries(next)) {
-            if (v) out.set(k, v);
-            else out.delete(k);
-          }
-          if (!('page' in next)) out.delete('page');
-          return out;
-        },
-        { replace: true },
-      ),
-    [setParams],
-  );
   return { filters, page, tab, owed, set };
 }
 
@@ -119,14 +111,15 @@ function TransactionsTab({ f }: { f: ReturnType<typeof useFilters> }) {
           Download CSV
         </a>
       </div>
-      {q.isPending ? (
-        <TableSkeleton columns={7} label="Loading transactions" />
-      ) : q.isError ? (
-        <ErrorAlert error={q.error} onRetry={() => q.refetch()} title="Could not load transactions" />
-      ) : q.data.data.length === 0 ? (
-        <EmptyState as="h3" title="No transactions match" description="Change the filters to see more." />
-      ) : (
-        <div className={q.isPlaceholderData ? 'min-w-0 opacity-60 transition-opacity' : 'min-w-0'}>
+      <PagedResults
+        query={q}
+        loading={{ label: 'Loading transactions', columns: 7 }}
+        errorTitle="Could not load transactions"
+        empty={<EmptyState as="h3" title="No transactions match" description="Change the filters to see more." />}
+        pagesLabel="Transactions pages"
+        onPageChange={(page) => f.set({ page: String(page) })}
+      >
+        {(rows) => (
           <div className="overflow-x-auto">
             <Table label="Transactions">
               <TableHeader>
@@ -142,18 +135,10 @@ function TransactionsTab({ f }: { f: ReturnType<typeof useFilters> }) {
                 </TableRow>
               </TableHeader>
               <TableBody>
-                {q.data.data.map((t) => (
+                {rows.map((t) => (
                   <TableRow key={t.id}>
                     <TableCell className="whitespace-nowrap">{formatDate(t.createdAt)}</TableCell>
-                    <TableCell>
-                      <Link
-                        to={`/marketplace/sales/${t.id}`}
-                        className="font-medium underline-offset-2 hover:underline"
-                      >
-                        {t.artwork.title}
-                      </Link>
-                      <div className="text-xs text-muted">{t.artist.name}</div>
-                    </TableCell>
+                    <SaleCell saleId={t.id} title={t.artwork.title} artist={t.artist.name} />
                     <TableCell className="text-stone-600">{t.buyerName ?? t.buyerEmail}</TableCell>
                     <TableCell className="text-right tabular-nums">{formatMoney(t.amount, t.currency)}</TableCell>
                     <TableCell className="text-right tabular-nums">{formatMoney(t.platformFee, t.currency)}</TableCell>
@@ -171,16 +156,8 @@ function TransactionsTab({ f }: { f: ReturnType<typeof useFilters> }) {
               </TableBody>
             </Table>
           </div>
-          <Pagination
-            label="Transactions pages"
-            page={q.data.page}
-            pageSize={q.data.pageSize}
-            total={q.data.total}
-            onPageChange={(page) => f.set({ page: String(page) })}
-            disabled={q.isPlaceholderData}
-          />
-        </div>
-      )}
+        )}
+      </PagedResults>
     </div>
   );
 }
@@ -203,14 +180,15 @@ function RefundsTab({ f }: { f: ReturnType<typeof useFilters> }) {
           Owed by artists: {q.data.owedTotals.map((o) => formatMoney(o.amount, o.currency)).join(' · ')}
         </p>
       ) : null}
-      {q.isPending ? (
-        <TableSkeleton columns={6} label="Loading refunds" />
-      ) : q.isError ? (
-        <ErrorAlert error={q.error} onRetry={() => q.refetch()} title="Could not load refunds" />
-      ) : q.data.data.length === 0 ? (
-        <EmptyState as="h3" title={f.owed ? 'Nothing is owed' : 'No refunds yet'} />
-      ) : (
-        <div className={q.isPlaceholderData ? 'min-w-0 opacity-60 transition-opacity' : 'min-w-0'}>
+      <PagedResults
+        query={q}
+        loading={{ label: 'Loading refunds', columns: 6 }}
+        errorTitle="Could not load refunds"
+        empty={<EmptyState as="h3" title={f.owed ? 'Nothing is owed' : 'No refunds yet'} />}
+        pagesLabel="Refunds pages"
+        onPageChange={(page) => f.set({ page: String(page) })}
+      >
+        {(rows) => (
           <div className="overflow-x-auto">
             <Table label="Refunds">
               <TableHeader>
@@ -225,18 +203,10 @@ function RefundsTab({ f }: { f: ReturnType<typeof useFilters> }) {
                 </TableRow>
               </TableHeader>
               <TableBody>
-                {q.data.data.map((r) => (
+                {rows.map((r) => (
                   <TableRow key={r.id}>
                     <TableCell className="whitespace-nowrap">{formatDate(r.createdAt)}</TableCell>
-                    <TableCell>
-                      <Link
-                        to={`/marketplace/sales/${r.saleId}`}
-                        className="font-medium underline-offset-2 hover:underline"
-                      >
-                        {r.artworkTitle}
-                      </Link>
-                      <div className="text-xs text-muted">{r.artist.name}</div>
-                    </TableCell>
+                    <SaleCell saleId={r.saleId} title={r.artworkTitle} artist={r.artist.name} />
                     <TableCell className="text-right tabular-nums">{formatMoney(r.amount, r.currency)}</TableCell>
                     <TableCell className="text-right tabular-nums">{formatMoney(r.feeRefunded, r.currency)}</TableCell>
                     <TableCell className="text-right tabular-nums">
@@ -251,16 +221,8 @@ function RefundsTab({ f }: { f: ReturnType<typeof useFilters> }) {
               </TableBody>
             </Table>
           </div>
-          <Pagination
-            label="Refunds pages"
-            page={q.data.page}
-            pageSize={q.data.pageSize}
-            total={q.data.total}
-            onPageChange={(page) => f.set({ page: String(page) })}
-            disabled={q.isPlaceholderData}
-          />
-        </div>
-      )}
+        )}
+      </PagedResults>
     </div>
   );
 }

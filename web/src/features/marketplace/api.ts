@@ -218,7 +218,16 @@ export type ArtworkPrice = {
   availability: 'available' | 'reserved' | 'sold' | 'unavailable';
   reservedUntil: string | null;
 };
-export type SaleStatus = 'paid' | 'shipped' | 'delivered' | 'partially_refunded' | 'refunded' | 'duplicate_refunded';
+/** A sale's lifecycle, in the order a sale moves through it. */
+export const SALE_STATUSES = [
+  'paid',
+  'shipped',
+  'delivered',
+  'partially_refunded',
+  'refunded',
+  'duplicate_refunded',
+] as const;
+export type SaleStatus = (typeof SALE_STATUSES)[number];
 export type Sale = {
   id: string;
   orderId: string;

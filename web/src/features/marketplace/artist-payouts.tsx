@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { PagedResults } from '../../components/paged-results.tsx';
 import {
   Alert,
   Badge,
@@ -8,14 +9,12 @@ import {
   CardSkeleton,
   EmptyState,
   ErrorAlert,
-  Pagination,
   Table,
   TableBody,
   TableCell,
   TableHead,
   TableHeader,
   TableRow,
-  TableSkeleton,
 } from '../../components/ui/index.ts';
 import { formatDate } from '../../lib/format.ts';
 import { type PayoutStatus, useArtistBalance, useArtistPayouts } from './api.ts';
@@ -109,17 +108,21 @@ export function ArtistPayouts({ accountId }: { accountId: string }) {
       <h2 id="payouts-heading" className="text-lg font-semibold">
         Payouts
       </h2>
-      {payouts.isPending ? (
-        <TableSkeleton label="Loading payouts" columns={5} />
-      ) : payouts.isError ? (
-        <ErrorAlert title="Could not load payouts" error={payouts.error} onRetry={payouts.refetch} />
-      ) : payouts.data.total === 0 ? (
-        <EmptyState
-          title="No payouts yet"
-          description="Payouts start once a delivered sale is past its return window."
-        />
-      ) : (
-        <>
+      <PagedResults
+        query={payouts}
+        loading={{ label: 'Loading payouts', columns: 5 }}
+        errorTitle="Could not load payouts"
+        empty={
+          <EmptyState
+            title="No payouts yet"
+            description="Payouts start once a delivered sale is past its return window."
+          />
+        }
+        pagesLabel="Payouts pages"
+        onPageChange={setPage}
+        inline
+      >
+        {(rows) => (
           <Table label="Payouts">
             <TableHeader>
               <TableRow>
@@ -131,7 +134,7 @@ export function ArtistPayouts({ accountId }: { accountId: string }) {
               </TableRow>
             </TableHeader>
             <TableBody>
-              {payouts.data.data.map((p) => (
+              {rows.map((p) => (
                 <TableRow key={p.id}>
                   <TableCell>{formatDate(p.createdAt)}</TableCell>
                   <TableCell className="tabular-nums">{formatMoney(p.amount, p.currency)}</TableCell>
@@ -149,15 +152,8 @@ export function ArtistPayouts({ accountId }: { accountId: string }) {
               ))}
             </TableBody>
           </Table>
-          <Pagination
-            label="Payouts pages"
-            page={payouts.data.page}
-            pageSize={payouts.data.pageSize}
-            total={payouts.data.total}
-            onPageChange={setPage}
-          />
-        </>
-      )}
+        )}
+      </PagedResults>
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { type ChangeEvent, useState } from 'react';
 import { Link } from 'react-router';
+import { PagedResults } from '../../components/paged-results.tsx';
 import {
   Badge,
   type BadgeTone,
@@ -9,17 +10,15 @@ import {
   DialogContent,
   DialogFooter,
   EmptyState,
-  ErrorAlert,
   Field,
   Input,
-  Pagination,
   Table,
+  TableActionsHead,
   TableBody,
   TableCell,
   TableHead,
   TableHeader,
   TableRow,
-  TableSkeleton,
   useToast,
 } from '../../components/ui/index.ts';
 import { errorMessage, formErrorsFrom } from '../../lib/api.ts';
@@ -187,14 +186,18 @@ export function ArtistSales({ accountId, originals }: { accountId: string; origi
       <h2 id="sales-heading" className="text-lg font-semibold">
         Sales
       </h2>
-      {sales.isPending ? (
-        <TableSkeleton label="Loading sales" columns={6} />
-      ) : sales.isError ? (
-        <ErrorAlert title="Could not load sales" error={sales.error} onRetry={sales.refetch} />
-      ) : sales.data.total === 0 ? (
-        <EmptyState title="No sales yet" description="When a collector buys your work, it shows up here to ship." />
-      ) : (
-        <>
+      <PagedResults
+        query={sales}
+        loading={{ label: 'Loading sales', columns: 6 }}
+        errorTitle="Could not load sales"
+        empty={
+          <EmptyState title="No sales yet" description="When a collector buys your work, it shows up here to ship." />
+        }
+        pagesLabel="Sales pages"
+        onPageChange={setPage}
+        inline
+      >
+        {(rows) => (
           <Table label="Sales">
             <TableHeader>
               <TableRow>
@@ -204,13 +207,11 @@ export function ArtistSales({ accountId, originals }: { accountId: string; origi
                 <TableHead>Paid</TableHead>
                 <TableHead>Your earnings</TableHead>
                 <TableHead>Status</TableHead>
-                <TableHead>
-                  <span className="sr-only">Actions</span>
-                </TableHead>
+                <TableActionsHead />
               </TableRow>
             </TableHeader>
             <TableBody>
-              {sales.data.data.map((s) => {
+              {rows.map((s) => {
                 const note = shippingNote(s);
                 return (
                   <TableRow key={s.id}>
@@ -243,15 +244,8 @@ export function ArtistSales({ accountId, originals }: { accountId: string; origi
               })}
             </TableBody>
           </Table>
-          <Pagination
-            label="Sales pages"
-            page={sales.data.page}
-            pageSize={sales.data.pageSize}
-            total={sales.data.total}
-            onPageChange={setPage}
-          />
-        </>
-      )}
+        )}
+      </PagedResults>
     </section>
   );
 }

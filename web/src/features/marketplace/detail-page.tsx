@@ -16,6 +16,7 @@ import {
 } from '../../components/ui/index.ts';
 import { formErrorsFrom, isApiError } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
+import { looksLikeEmail } from '../../lib/validation.ts';
 import { formatMoney as formatMinor } from '../orders/money.ts';
 import { type PriceBreakdown, purchaseApi, useArtwork, useArtworkPrice } from './api.ts';
 import { statusTone } from './artist-page.tsx';
@@ -134,7 +135,7 @@ function BuyPanel({ artworkId, fallback }: { artworkId: string; fallback: PriceB
 
   const buy = async (event: FormEvent) => {
     event.preventDefault();
-    if (!user && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) {
+    if (!user && !looksLikeEmail(email)) {
       setErrors({ email: 'Enter your email address so we can send your receipt' });
       return;
     }

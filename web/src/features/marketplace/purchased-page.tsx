@@ -1,8 +1,10 @@
 import { Link, useParams } from 'react-router';
-import { CheckCircleIcon, CompassIcon } from '../../components/icons.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
-import { Alert, Button, EmptyState, ErrorAlert } from '../../components/ui/index.ts';
+import { Alert, Button } from '../../components/ui/index.ts';
 import {
+  CheckoutFailure,
+  CheckoutHeading,
+  CheckoutNotice,
   CheckoutReceiptCard,
   ConfirmingPayment,
   checkoutOutcome,
@@ -16,34 +18,23 @@ export function ArtworkPurchasedPage() {
 
   if (!valid) {
     return (
-      <PageContainer size="narrow" className="py-16">
-        <EmptyState
-          as="h1"
-          icon={CompassIcon}
-          title="We couldn’t find your checkout"
-          description="This link is missing its checkout reference. If you paid, your receipt is in your email."
-          action={
-            <Button asChild variant="secondary">
-              <Link to={`/art/${id}`}>Back to the artwork</Link>
-            </Button>
-          }
-        />
-      </PageContainer>
+      <CheckoutNotice
+        title="We couldn’t find your checkout"
+        description="This link is missing its checkout reference. If you paid, your receipt is in your email."
+        backTo={`/art/${id}`}
+        backLabel="Back to the artwork"
+      />
     );
   }
   if (summary.isPending) return <ConfirmingPayment />;
   if (summary.isError) {
     return (
-      <PageContainer size="narrow" className="py-12">
-        <ErrorAlert
-          error={summary.error}
-          onRetry={() => summary.refetch()}
-          title="We couldn’t confirm your payment yet"
-        />
-        <p className="mt-4 text-sm text-muted">
-          If you were charged, don’t pay again: we email your receipt as soon as the payment arrives.
-        </p>
-      </PageContainer>
+      <CheckoutFailure
+        error={summary.error}
+        onRetry={() => summary.refetch()}
+        title="We couldn’t confirm your payment yet"
+        note="If you were charged, don’t pay again: we email your receipt as soon as the payment arrives."
+      />
     );
   }
 
@@ -54,25 +45,23 @@ export function ArtworkPurchasedPage() {
   const refunded = s.status === 'refunded';
   return (
     <PageContainer size="narrow" className="py-12">
-      <div className="mb-6 flex items-start gap-3">
-        <CheckCircleIcon size={28} className={pending || failed ? 'mt-1 text-amber-600' : 'mt-1 text-emerald-600'} />
-        <div className="grid gap-1">
-          <h1 className="font-display text-2xl font-semibold tracking-tight">
-            {pending
-              ? 'We’re waiting for your payment'
-              : failed
-                ? 'Your payment did not go through'
-                : 'Thank you — the artwork is yours'}
-          </h1>
-          <p className="text-sm text-muted">
-            {pending
-              ? 'This can take a moment. We’ll email you as soon as it’s confirmed.'
-              : failed
-                ? 'No money was taken. The artwork may still be available.'
-                : `${s.sellerName ?? 'The artist'} will ship it to you with tracking. A receipt is on its way to your inbox.`}
-          </p>
-        </div>
-      </div>
+      <CheckoutHeading
+        done={!pending && !failed}
+        title={
+          pending
+            ? 'We’re waiting for your payment'
+            : failed
+              ? 'Your payment did not go through'
+              : 'Thank you — the artwork is yours'
+        }
+        text={
+          pending
+            ? 'This can take a moment. We’ll email you as soon as it’s confirmed.'
+            : failed
+              ? 'No money was taken. The artwork may still be available.'
+              : `${s.sellerName ?? 'The artist'} will ship it to you with tracking. A receipt is on its way to your inbox.`
+        }
+      />
       {refunded ? (
         <Alert variant="warning" title="Refunded" className="mb-6">
           Your payment has been refunded in full; check your email for details.

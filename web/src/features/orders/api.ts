@@ -16,12 +16,8 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const REFUND_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent', 'other'] as const;
 export type RefundReason = (typeof REFUND_REASONS)[number];
 
-export type Order = {
-  id: string;
-  accountId: string;
-  buyerUserId: string | null;
-  buyerEmail: string;
-  offeringType: string;
+/** An order's money, in minor units of its currency; every order shape (shop, marketplace, checkout) carries it. */
+export type OrderTotals = {
   currency: string;
   subtotal: number;
   discount: number;
@@ -29,9 +25,17 @@ export type Order = {
   tax: number;
   taxInclusive: boolean;
   total: number;
+  amountRefunded: number;
+};
+
+export type Order = OrderTotals & {
+  id: string;
+  accountId: string;
+  buyerUserId: string | null;
+  buyerEmail: string;
+  offeringType: string;
   status: OrderStatus;
   receiptUrl: string | null;
-  amountRefunded: number;
   paidAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -62,18 +66,10 @@ export type OrderDetail = Order & {
 export type OrderPage = { data: Order[]; total: number; page: number; pageSize: number };
 
 /** What the buyer's success page shows (looked up by the Checkout Session id). */
-export type CheckoutSummary = {
+export type CheckoutSummary = OrderTotals & {
   orderId: string;
   status: OrderStatus;
   sellerName: string | null;
-  currency: string;
-  subtotal: number;
-  discount: number;
-  shipping: number;
-  tax: number;
-  taxInclusive: boolean;
-  total: number;
-  amountRefunded: number;
   items: OrderItem[];
   invoice: { id: string; number: string } | null;
 };

@@ -74,6 +74,70 @@ export function CheckoutReceiptCard({
   );
 }
 
+/** A full-page notice after Checkout (cancelled, or a link without its session) with one way back. */
+export function CheckoutNotice({
+  title,
+  description,
+  backTo,
+  backLabel,
+  className = 'py-16',
+}: {
+  title: string;
+  description: string;
+  backTo: string;
+  backLabel: string;
+  className?: string;
+}) {
+  return (
+    <PageContainer size="narrow" className={className}>
+      <EmptyState
+        as="h1"
+        icon={CompassIcon}
+        title={title}
+        description={description}
+        action={
+          <Button asChild variant="secondary">
+            <Link to={backTo}>{backLabel}</Link>
+          </Button>
+        }
+      />
+    </PageContainer>
+  );
+}
+
+/** The summary could not be loaded: the error, and a reminder not to pay twice. */
+export function CheckoutFailure({
+  error,
+  onRetry,
+  title,
+  note,
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  title: string;
+  note: string;
+}) {
+  return (
+    <PageContainer size="narrow" className="py-12">
+      <ErrorAlert error={error} onRetry={onRetry} title={title} />
+      <p className="mt-4 text-sm text-muted">{note}</p>
+    </PageContainer>
+  );
+}
+
+/** The outcome line over the receipt: green check once done, amber while waiting or after a failure. */
+export function CheckoutHeading({ done, title, text }: { done: boolean; title: string; text: string }) {
+  return (
+    <div className="mb-6 flex items-start gap-3">
+      <CheckCircleIcon size={28} className={done ? 'mt-1 text-emerald-600' : 'mt-1 text-amber-600'} />
+      <div className="grid gap-1">
+        <h1 className="font-display text-2xl font-semibold tracking-tight">{title}</h1>
+        <p className="text-sm text-muted">{text}</p>
+      </div>
+    </div>
+  );
+}
+
 /** `/checkout/success?session_id=…`: settles the session (racing the webhook is safe) and shows the order. */
 export function CheckoutSuccessPage() {
   const { valid, summary } = useCheckoutFromUrl();
@@ -81,19 +145,12 @@ export function CheckoutSuccessPage() {
 
   if (!valid) {
     return (
-      <PageContainer size="narrow" className="py-16">
-        <EmptyState
-          as="h1"
-          icon={CompassIcon}
-          title="We couldn’t find your checkout"
-          description="This link is missing its checkout reference. If you paid, your receipt and invoice are in your email."
-          action={
-            <Button asChild variant="secondary">
-              <Link to="/">Back to home</Link>
-            </Button>
-          }
-        />
-      </PageContainer>
+      <CheckoutNotice
+        title="We couldn’t find your checkout"
+        description="This link is missing its checkout reference. If you paid, your receipt and invoice are in your email."
+        backTo="/"
+        backLabel="Back to home"
+      />
     );
   }
 
@@ -102,16 +159,12 @@ export function CheckoutSuccessPage() {
   if (summary.isError) {
     const notFound = isApiError(summary.error) && summary.error.status === 404;
     return (
-      <PageContainer size="narrow" className="py-12">
-        <ErrorAlert
-          error={summary.error}
-          onRetry={notFound ? undefined : () => summary.refetch()}
-          title={notFound ? 'We couldn’t find this checkout' : 'We couldn’t confirm your payment yet'}
-        />
-        <p className="mt-4 text-sm text-muted">
-          If you were charged, don’t pay again: your order is confirmed by email as soon as the payment arrives.
-        </p>
-      </PageContainer>
+      <CheckoutFailure
+        error={summary.error}
+        onRetry={notFound ? undefined : () => summary.refetch()}
+        title={notFound ? 'We couldn’t find this checkout' : 'We couldn’t confirm your payment yet'}
+        note="If you were charged, don’t pay again: your order is confirmed by email as soon as the payment arrives."
+      />
     );
   }
 
@@ -119,19 +172,15 @@ export function CheckoutSuccessPage() {
   const paid = checkoutOutcome(s.status) === 'paid';
   return (
     <PageContainer size="narrow" className="py-12">
-      <div className="mb-6 flex items-start gap-3">
-        <CheckCircleIcon size={28} className={paid ? 'mt-1 text-emerald-600' : 'mt-1 text-amber-600'} />
-        <div className="grid gap-1">
-          <h1 className="font-display text-2xl font-semibold tracking-tight">
-            {paid ? 'Thank you — your order is confirmed' : 'We’re waiting for your payment'}
-          </h1>
-          <p className="text-sm text-muted">
-            {paid
-              ? `${s.sellerName ? `${s.sellerName} has received your order. ` : ''}A receipt and invoice are on their way to your inbox.`
-              : 'This can take a moment. We’ll email you as soon as it’s confirmed.'}
-          </p>
-        </div>
-      </div>
+      <CheckoutHeading
+        done={paid}
+        title={paid ? 'Thank you — your order is confirmed' : 'We’re waiting for your payment'}
+        text={
+          paid
+            ? `${s.sellerName ? `${s.sellerName} has received your order. ` : ''}A receipt and invoice are on their way to your inbox.`
+            : 'This can take a moment. We’ll email you as soon as it’s confirmed.'
+        }
+      />
       <CheckoutReceiptCard summary={s} testId="checkout-summary">
         {s.invoice ? (
           <p className="text-sm">
@@ -161,18 +210,12 @@ export function CheckoutSuccessPage() {
 /** `/checkout/cancelled`: the buyer left Checkout without paying. */
 export function CheckoutCancelledPage() {
   return (
-    <PageContainer size="narrow" className="py-16 sm:py-24">
-      <EmptyState
-        as="h1"
-        icon={CompassIcon}
-        title="Checkout cancelled"
-        description="No payment was taken. Your order is kept for a little while, so you can go back and finish it whenever you’re ready."
-        action={
-          <Button asChild variant="secondary">
-            <Link to="/">Back to home</Link>
-          </Button>
-        }
-      />
-    </PageContainer>
+    <CheckoutNotice
+      className="py-16 sm:py-24"
+      title="Checkout cancelled"
+      description="No payment was taken. Your order is kept for a little while, so you can go back and finish it whenever you’re ready."
+      backTo="/"
+      backLabel="Back to home"
+    />
   );
 }

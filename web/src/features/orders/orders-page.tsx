@@ -1,13 +1,11 @@
-import { Link } from 'react-router';
 import { CoinsIcon } from '../../components/icons.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
+import { PagedResults } from '../../components/paged-results.tsx';
 import {
   Button,
   EmptyState,
-  ErrorAlert,
   Field,
   PageHeader,
-  Pagination,
   Select,
   Table,
   TableBody,
@@ -15,13 +13,11 @@ import {
   TableHead,
   TableHeader,
   TableRow,
-  TableSkeleton,
 } from '../../components/ui/index.ts';
-import { formatDate } from '../../lib/format.ts';
 import { useListParams } from '../../lib/list-params.ts';
 import type { Membership } from '../../lib/session.tsx';
 import { AccountGate } from '../accounts/account-gate.tsx';
-import { TotalWithRefund } from './amount.tsx';
+import { OrderRefCells, OrderTotalCell } from './amount.tsx';
 import { ORDER_STATUSES, type OrderStatus, useOrders } from './api.ts';
 import { OrderStatusBadge, offeringLabel, orderRef, statusLabel } from './status.tsx';
 
@@ -55,30 +51,35 @@ function OrdersTable({ account }: { account: Membership }) {
           />
         </Field>
       </div>
-      {orders.isPending ? (
-        <TableSkeleton rows={5} columns={6} label="Loading orders" />
-      ) : orders.isError ? (
-        <ErrorAlert error={orders.error} onRetry={() => orders.refetch()} title="Could not load orders" />
-      ) : orders.data.data.length === 0 ? (
-        <EmptyState
-          as="h2"
-          icon={CoinsIcon}
-          title={status ? `No ${statusLabel(status).toLowerCase()} orders` : 'No orders yet'}
-          description={
-            status
-              ? 'Try another status, or show all orders.'
-              : 'When buyers check out, their orders appear here with payments, refunds and invoices.'
-          }
-          action={
-            status ? (
-              <Button variant="secondary" onClick={() => update({ status: '', page: 1 })}>
-                Show all orders
-              </Button>
-            ) : null
-          }
-        />
-      ) : (
-        <div className="grid grid-cols-1">
+      <PagedResults
+        query={orders}
+        loading={{ label: 'Loading orders', columns: 6 }}
+        errorTitle="Could not load orders"
+        empty={
+          <EmptyState
+            as="h2"
+            icon={CoinsIcon}
+            title={status ? `No ${statusLabel(status).toLowerCase()} orders` : 'No orders yet'}
+            description={
+              status
+                ? 'Try another status, or show all orders.'
+                : 'When buyers check out, their orders appear here with payments, refunds and invoices.'
+            }
+            action={
+              status ? (
+                <Button variant="secondary" onClick={() => update({ status: '', page: 1 })}>
+                  Show all orders
+                </Button>
+              ) : null
+            }
+          />
+        }
+        pagesLabel="Orders pages"
+        onPageChange={(p) => update({ page: p })}
+        className="grid grid-cols-1"
+        busy={orders.isFetching}
+      >
+        {(rows) => (
           <Table label={`Orders of ${account.name}`} aria-busy={orders.isFetching}>
             <TableHeader>
               <TableRow>
@@ -91,38 +92,21 @@ function OrdersTable({ account }: { account: Membership }) {
               </TableRow>
             </TableHeader>
             <TableBody>
-              {orders.data.data.map((order) => (
+              {rows.map((order) => (
                 <TableRow key={order.id} data-testid="order-row" data-order-id={order.id}>
-                  <TableCell className="font-medium">
-                    <Link to={`/app/orders/${order.id}`} className="font-mono text-accent-800 hover:underline">
-                      {orderRef(order.id)}
-                    </Link>
-                  </TableCell>
-                  <TableCell className="whitespace-nowrap text-stone-600">
-                    <time dateTime={order.createdAt}>{formatDate(order.createdAt)}</time>
-                  </TableCell>
+                  <OrderRefCells to={`/app/orders/${order.id}`} reference={orderRef(order.id)} date={order.createdAt} />
                   <TableCell className="max-w-56 truncate text-stone-600">{order.buyerEmail}</TableCell>
                   <TableCell className="text-stone-600">{offeringLabel(order.offeringType)}</TableCell>
                   <TableCell>
                     <OrderStatusBadge status={order.status} />
                   </TableCell>
-                  <TableCell className="whitespace-nowrap text-right tabular-nums">
-                    <TotalWithRefund total={order.total} refunded={order.amountRefunded} currency={order.currency} />
-                  </TableCell>
+                  <OrderTotalCell order={order} />
                 </TableRow>
               ))}
             </TableBody>
           </Table>
-          <Pagination
-            label="Orders pages"
-            page={page}
-            pageSize={PAGE_SIZE}
-            total={orders.data.total}
-            onPageChange={(p) => update({ page: p })}
-            disabled={orders.isFetching}
-          />
-        </div>
-      )}
+        )}
+      </PagedResults>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, apiRequest, CSRF_COOKIE, CSRF_HEADER, formErrorsFrom, parseApiError, readCookie } from '../../lib/api.ts';
 
 export type Photo = {
@@ -73,14 +73,23 @@ export type PublicGallery = {
   currency: string;
   storeEnabled: boolean;
   coverPhotoId: string | null;
+  /** The first page of photos. */
   photos: Photo[];
+  photoCount: number;
+  nextCursor: string | null;
 };
+/** One page of a client gallery's photos; `nextCursor` is null on the last page. */
+export type PhotoPage = { data: Photo[]; photoCount: number; nextCursor: string | null };
+/** A page of the client gallery query: the first also carries the gallery itself. */
+export type GalleryPage = PhotoPage & { gallery?: PublicGallery };
 export type Crop = { x: number; y: number; width: number; height: number };
 export type Cart = {
   currency: string;
   items: Array<{
     id: string;
     photoId: string;
+    filename: string;
+    thumbUrl: string;
     productId: string;
     optionValueIds: string[];
     quantity: number;
@@ -188,11 +197,22 @@ export function useToggleProduct(accountId: string) {
   });
 }
 
+/** The client gallery, paged: page one is the gallery (header and first photos), later pages come from /photos. */
 export function usePublicGallery(token: string) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: keys.publicGallery(token),
-    queryFn: ({ signal }) => api.get<PublicGallery>(`/api/shop/g/${token}`, undefined, signal),
+    initialPageParam: null as string | null,
+    queryFn: async ({ pageParam, signal }): Promise<GalleryPage> => {
+      if (pageParam === null) {
+        const g = await api.get<PublicGallery>(`/api/shop/g/${token}`, undefined, signal);
+        return { gallery: g, data: g.photos, photoCount: g.photoCount, nextCursor: g.nextCursor };
+      }
+      return api.get<PhotoPage>(`/api/shop/g/${token}/photos`, { cursor: pageParam }, signal);
+    },
+    getNextPageParam: (last) => last.nextCursor,
     retry: false,
+    // A refetch reloads every page already scrolled through; not worth it on each tab switch.
+    refetchOnWindowFocus: false,
   });
 }
 

@@ -44,7 +44,13 @@ export function BuyDialog({
         ) : (
           <div className="grid gap-4 sm:grid-cols-2">
             <div className="relative overflow-hidden rounded bg-stone-100">
-              <img src={photo.webUrl} alt="" className="block w-full" />
+              <img
+                src={photo.webUrl}
+                alt=""
+                width={photo.width}
+                height={photo.height}
+                className="block h-auto w-full"
+              />
               {crop ? (
                 <div
                   aria-hidden

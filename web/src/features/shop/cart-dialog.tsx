@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { Alert, Button, Dialog, DialogContent, Field, Input, PageSpinner, Select } from '../../components/ui/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { formatMoney as money } from '../orders/money.ts';
-import { cartApi, type Photo, useCart, useCartMutation } from './api.ts';
+import { cartApi, useCart, useCartMutation } from './api.ts';
 import { accentStyle } from './branding.ts';
 
 /** The visitor's cart: server-priced lines and totals, quantities, coupon, shipping and checkout. */
@@ -10,13 +10,11 @@ export function CartDialog({
   token,
   open,
   onOpenChange,
-  photos,
   accentColor = null,
 }: {
   token: string;
   open: boolean;
   onOpenChange: (o: boolean) => void;
-  photos: Photo[];
   /** The studio's accent colour for the checkout button. */
   accentColor?: string | null;
 }) {
@@ -31,7 +29,6 @@ export function CartDialog({
   const [email, setEmail] = useState('');
   const [checkoutError, setCheckoutError] = useState<string | null>(null);
   const [checkingOut, setCheckingOut] = useState(false);
-  const thumb = (id: string) => photos.find((p) => p.id === id)?.thumbUrl;
   const checkout = async (e: FormEvent) => {
     e.preventDefault();
     setCheckingOut(true);
@@ -59,7 +56,8 @@ export function CartDialog({
             <ul className="flex flex-col gap-3">
               {c.items.map((i) => (
                 <li key={i.id} className="flex items-center gap-3">
-                  <img src={thumb(i.photoId)} alt="" className="size-14 rounded object-cover" />
+                  {/* The server sends each line's thumbnail, so photos not yet paged into the grid still show. */}
+                  <img src={i.thumbUrl} alt="" className="size-14 rounded object-cover" />
                   <div className="min-w-0 flex-1">
                     <p className="truncate text-sm font-medium">{i.description}</p>
                     <p className="text-sm text-muted-foreground">

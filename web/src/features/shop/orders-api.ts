@@ -1,6 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { PrintLine } from '../../../../src/shop/print-lines.ts';
 import { api } from '../../lib/api.ts';
+import type { OrderTotals } from '../orders/api.ts';
 
 export type { PrintLine };
 
@@ -35,17 +36,9 @@ export type PrintOrderRow = {
   updatedAt: string;
 };
 
-export type PrintOrder = {
+export type PrintOrder = OrderTotals & {
   id: string;
   buyerEmail: string;
-  currency: string;
-  subtotal: number;
-  discount: number;
-  shipping: number;
-  tax: number;
-  taxInclusive: boolean;
-  total: number;
-  amountRefunded: number;
   moneyStatus: string;
   receiptUrl: string | null;
   paidAt: string | null;

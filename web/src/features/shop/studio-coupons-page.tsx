@@ -17,6 +17,7 @@ import {
   PageSpinner,
   Pagination,
   Table,
+  TableActionsHead,
   TableBody,
   TableCell,
   TableHead,
@@ -36,9 +37,11 @@ import {
   useSettings,
   useUpdateCoupon,
 } from './api.ts';
+import { dayEnd, dayStart } from './coupon-edit.ts';
+import { EditCouponDialog } from './edit-coupon-dialog.tsx';
 import { NoStudio, useStudio } from './studio-galleries-page.tsx';
 
-/** The studio's coupon codes: list, create, switch on and off. */
+/** The studio's coupon codes: list, create, edit the end date and limit, switch on and off. */
 export function StudioCouponsPage() {
   const studio = useStudio();
   if (!studio) return <NoStudio />;
@@ -53,6 +56,7 @@ function Coupons({ accountId, name }: { accountId: string; name: string }) {
   const update = useUpdateCoupon(accountId);
   const toast = useToast();
   const [page, setPage] = useState(1);
+  const [editing, setEditing] = useState<Coupon | null>(null);
   const currency = settings.data?.currency ?? 'EUR';
   const all = coupons.data?.data ?? [];
   const shown = all.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
@@ -87,9 +91,7 @@ function Coupons({ accountId, name }: { accountId: string; name: string }) {
                       <TableHead>Rules</TableHead>
                       <TableHead>Used</TableHead>
                       <TableHead>Status</TableHead>
-                      <TableHead>
-                        <span className="sr-only">Actions</span>
-                      </TableHead>
+                      <TableActionsHead />
                     </TableRow>
                   </TableHeader>
                   <TableBody>
@@ -105,7 +107,10 @@ function Coupons({ accountId, name }: { accountId: string; name: string }) {
                         <TableCell>
                           <Badge tone={c.active ? 'success' : 'neutral'}>{c.active ? 'Active' : 'Inactive'}</Badge>
                         </TableCell>
-                        <TableCell>
+                        <TableCell className="whitespace-nowrap">
+                          <Button size="sm" variant="ghost" aria-label={`Edit ${c.code}`} onClick={() => setEditing(c)}>
+                            Edit
+                          </Button>
                           <Button
                             size="sm"
                             variant="ghost"
@@ -132,6 +137,7 @@ function Coupons({ accountId, name }: { accountId: string; name: string }) {
         </div>
         <NewCoupon accountId={accountId} currency={currency} />
       </div>
+      {editing ? <EditCouponDialog accountId={accountId} coupon={editing} onClose={() => setEditing(null)} /> : null}
     </PageContainer>
   );
 }
@@ -155,10 +161,6 @@ const kinds: Array<{ value: CouponKind; label: string }> = [
   { value: 'fixed', label: 'Fixed amount off' },
   { value: 'free_shipping', label: 'Free shipping' },
 ];
-
-// Dates are picked as calendar days: a window runs from the start of its first day to the end of its last (UTC).
-const dayStart = (d: string) => (d ? new Date(`${d}T00:00:00Z`).toISOString() : null);
-const dayEnd = (d: string) => (d ? new Date(`${d}T23:59:59Z`).toISOString() : null);
 
 function NewCoupon({ accountId, currency }: { accountId: string; currency: string }) {
   const create = useCreateCoupon(accountId);

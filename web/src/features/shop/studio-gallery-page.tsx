@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
+import { ConfirmDelete, useToastFailure } from '../../components/confirm-delete.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
 import {
   Alert,
@@ -304,22 +305,11 @@ function PhotoGrid({ gallery, photos }: { gallery: Gallery; photos: Photo[] }) {
               >
                 {cover ? 'Cover' : 'Set cover'}
               </Button>
-              <ConfirmDialog
-                trigger={
-                  <Button size="sm" variant="destructive-ghost" aria-label={`Delete ${p.filename}`}>
-                    Delete
-                  </Button>
-                }
-                title={`Delete ${p.filename}?`}
+              <ConfirmDelete
+                name={p.filename}
                 description="The original and its web sizes are removed. Cart lines with it become unavailable."
                 confirmLabel="Delete photo"
-                destructive
-                onConfirm={() =>
-                  remove.mutateAsync(p.id).catch((e) => {
-                    toast.toast({ title: errorMessage(e), variant: 'error' });
-                    throw e;
-                  })
-                }
+                onDelete={() => remove.mutateAsync(p.id)}
               />
             </div>
           </li>
@@ -439,7 +429,7 @@ function SettingsCard({ gallery }: { gallery: Gallery }) {
 function DeleteGallery({ gallery }: { gallery: Gallery }) {
   const remove = useDeleteGallery(gallery.id);
   const navigate = useNavigate();
-  const toast = useToast();
+  const toastFailure = useToastFailure();
   return (
     <div className="mt-6 border-t border-border pt-4">
       <ConfirmDialog
@@ -452,15 +442,7 @@ function DeleteGallery({ gallery }: { gallery: Gallery }) {
         description={`Its ${gallery.photoCount} photos and the private link go too. Paid orders are kept.`}
         confirmLabel="Delete gallery"
         destructive
-        onConfirm={() =>
-          remove
-            .mutateAsync()
-            .then(() => navigate('/studio/galleries'))
-            .catch((e) => {
-              toast.toast({ title: errorMessage(e), variant: 'error' });
-              throw e;
-            })
-        }
+        onConfirm={() => toastFailure(remove.mutateAsync().then(() => navigate('/studio/galleries')))}
       />
     </div>
   );

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
-import { Link } from 'react-router';
 import { CoinsIcon } from '../../components/icons.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
+import { PagedResults } from '../../components/paged-results.tsx';
 import {
   Button,
   Card,
@@ -13,7 +13,6 @@ import {
   Field,
   Input,
   PageHeader,
-  Pagination,
   Select,
   Skeleton,
   Table,
@@ -22,14 +21,12 @@ import {
   TableHead,
   TableHeader,
   TableRow,
-  TableSkeleton,
   Tabs,
   TabsList,
   TabsTrigger,
 } from '../../components/ui/index.ts';
-import { formatDate } from '../../lib/format.ts';
 import { useListParams } from '../../lib/list-params.ts';
-import { TotalWithRefund } from '../orders/amount.tsx';
+import { OrderRefCells, OrderTotalCell } from '../orders/amount.tsx';
 import { formatMoney } from '../orders/money.ts';
 import { FulfilmentBadge, fulfilmentLabels, orderRef } from './order-status.tsx';
 import {
@@ -186,35 +183,40 @@ function OrdersList({ accountId }: { accountId: string }) {
           Search
         </Button>
       </form>
-      {orders.isPending ? (
-        <TableSkeleton rows={5} columns={6} label="Loading orders" />
-      ) : orders.isError ? (
-        <ErrorAlert error={orders.error} onRetry={() => orders.refetch()} title="Could not load orders" />
-      ) : orders.data.data.length === 0 ? (
-        <EmptyState
-          icon={CoinsIcon}
-          title={filtered ? 'No matching orders' : 'No print orders yet'}
-          description={
-            filtered
-              ? 'Try another status, payment filter or search.'
-              : 'When clients buy prints from a gallery, their orders appear here.'
-          }
-          action={
-            filtered ? (
-              <Button
-                variant="secondary"
-                onClick={() => {
-                  setSearch('');
-                  update({ status: '', payment: '', q: '', page: 1 });
-                }}
-              >
-                Show all orders
-              </Button>
-            ) : null
-          }
-        />
-      ) : (
-        <div className="grid grid-cols-1">
+      <PagedResults
+        query={orders}
+        loading={{ label: 'Loading orders', columns: 6 }}
+        errorTitle="Could not load orders"
+        empty={
+          <EmptyState
+            icon={CoinsIcon}
+            title={filtered ? 'No matching orders' : 'No print orders yet'}
+            description={
+              filtered
+                ? 'Try another status, payment filter or search.'
+                : 'When clients buy prints from a gallery, their orders appear here.'
+            }
+            action={
+              filtered ? (
+                <Button
+                  variant="secondary"
+                  onClick={() => {
+                    setSearch('');
+                    update({ status: '', payment: '', q: '', page: 1 });
+                  }}
+                >
+                  Show all orders
+                </Button>
+              ) : null
+            }
+          />
+        }
+        pagesLabel="Print order pages"
+        onPageChange={(p) => update({ page: p })}
+        className="grid grid-cols-1"
+        busy={orders.isFetching}
+      >
+        {(rows) => (
           <Table label="Print orders" aria-busy={orders.isFetching}>
             <TableHeader>
               <TableRow>
@@ -227,16 +229,13 @@ function OrdersList({ accountId }: { accountId: string }) {
               </TableRow>
             </TableHeader>
             <TableBody>
-              {orders.data.data.map((o) => (
+              {rows.map((o) => (
                 <TableRow key={o.id} data-testid="print-order-row" data-order-id={o.id}>
-                  <TableCell className="font-medium">
-                    <Link to={`/studio/orders/${o.id}`} className="font-mono text-accent-800 hover:underline">
-                      {orderRef(o.id)}
-                    </Link>
-                  </TableCell>
-                  <TableCell className="whitespace-nowrap text-stone-600">
-                    <time dateTime={o.paidAt ?? o.createdAt}>{formatDate(o.paidAt ?? o.createdAt)}</time>
-                  </TableCell>
+                  <OrderRefCells
+                    to={`/studio/orders/${o.id}`}
+                    reference={orderRef(o.id)}
+                    date={o.paidAt ?? o.createdAt}
+                  />
                   <TableCell className="max-w-56 truncate text-stone-600">
                     {o.buyerName ? <span className="block text-foreground">{o.buyerName}</span> : null}
                     {o.buyerEmail}
@@ -245,23 +244,13 @@ function OrdersList({ accountId }: { accountId: string }) {
                   <TableCell>
                     <FulfilmentBadge status={o.status} />
                   </TableCell>
-                  <TableCell className="whitespace-nowrap text-right tabular-nums">
-                    <TotalWithRefund total={o.total} refunded={o.amountRefunded} currency={o.currency} />
-                  </TableCell>
+                  <OrderTotalCell order={o} />
                 </TableRow>
               ))}
             </TableBody>
           </Table>
-          <Pagination
-            label="Print order pages"
-            page={page}
-            pageSize={PAGE_SIZE}
-            total={orders.data.total}
-            onPageChange={(p) => update({ page: p })}
-            disabled={orders.isFetching}
-          />
-        </div>
-      )}
+        )}
+      </PagedResults>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
+import { ConfirmDelete } from '../../components/confirm-delete.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
 import {
   Alert,
@@ -9,7 +10,6 @@ import {
   CardDescription,
   CardHeader,
   CardTitle,
-  ConfirmDialog,
   Dialog,
   DialogContent,
   DialogFooter,
@@ -21,6 +21,7 @@ import {
   PageSpinner,
   Pagination,
   Table,
+  TableActionsHead,
   TableBody,
   TableCell,
   TableHead,
@@ -261,7 +262,6 @@ function Clients({ accountId }: { accountId: string }) {
   const clients = useClients(accountId, q, page, PAGE_SIZE);
   const create = useCreateClient(accountId);
   const remove = useDeleteClient(accountId);
-  const toast = useToast();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [notes, setNotes] = useState('');
@@ -323,9 +323,7 @@ function Clients({ accountId }: { accountId: string }) {
                 <TableRow>
                   <TableHead>Name</TableHead>
                   <TableHead>Email</TableHead>
-                  <TableHead>
-                    <span className="sr-only">Actions</span>
-                  </TableHead>
+                  <TableActionsHead />
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -341,22 +339,11 @@ function Clients({ accountId }: { accountId: string }) {
                         <Button size="sm" variant="ghost" aria-label={`Edit ${c.name}`} onClick={() => setEditing(c)}>
                           Edit
                         </Button>
-                        <ConfirmDialog
-                          trigger={
-                            <Button size="sm" variant="destructive-ghost" aria-label={`Delete ${c.name}`}>
-                              Delete
-                            </Button>
-                          }
-                          title={`Delete ${c.name}?`}
+                        <ConfirmDelete
+                          name={c.name}
                           description="Their galleries stay; they just lose the link to this client."
                           confirmLabel="Delete client"
-                          destructive
-                          onConfirm={() =>
-                            remove.mutateAsync(c.id).catch((e) => {
-                              toast.toast({ title: errorMessage(e), variant: 'error' });
-                              throw e;
-                            })
-                          }
+                          onDelete={() => remove.mutateAsync(c.id)}
                         />
                       </div>
                     </TableCell>
