@@ -81,7 +81,8 @@ export async function collectChecks(env: Record<string, string | undefined>): Pr
 
 // Production here means real Stripe or an https address: places where strangers can reach /dev/mailbox.
 function checkMail(config: Config): Check {
-  const production = Boolean(config.STRIPE_SECRET_KEY && !config.STRIPE_API_URL) || config.publicUrl.startsWith('https://');
+  const production =
+    Boolean(config.STRIPE_SECRET_KEY && !config.STRIPE_API_URL) || config.publicUrl.startsWith('https://');
   if (config.DEV_MAILBOX === 'on' && production) {
     return {
       name: 'dev mailbox',

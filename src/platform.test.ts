@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testClient } from '../test/http.ts';
+import { signUpAndConfirm } from './accounts/testing.ts';
 import { loadConfig } from './config.ts';
 import { withService } from './db/tenancy.ts';
 import { createTestDatabase } from './db/testing.ts';
@@ -70,9 +71,7 @@ describe('the platform on embedded PGlite', () => {
       const spa = await fetch(`${first.url}/app/members`);
       expect(spa.headers.get('content-type')).toMatch(/html/);
       const c = testClient({ request: (p, init) => fetch(`${first.url}${p}`, init) });
-      expect(
-        (await c.post('/api/auth/sign-up', { email: 'keep@x.co', password: 'long enough pw', name: 'Keep' })).status,
-      ).toBe(201);
+      await signUpAndConfirm(c, first.deps.db, { email: 'keep@x.co', name: 'Keep' });
     } finally {
       await first.stop();
     }

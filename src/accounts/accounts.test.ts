@@ -5,6 +5,7 @@ import { withService } from '../db/tenancy.ts';
 import { createTestDatabase } from '../db/testing.ts';
 import { createApp } from '../http/app.ts';
 import { seedDemo } from '../seed.ts';
+import { emailedToken, signUpAndConfirm } from './testing.ts';
 
 let database: Database;
 let app: ReturnType<typeof createApp>;
@@ -27,33 +28,81 @@ const count = async (table: 'users' | 'accounts' | 'memberships' | 'invitations'
   );
 
 describe('sign-up and sign-in', () => {
-  it('signs up, keeps the session cookie HttpOnly and SameSite=Lax, and reports the session', async () => {
+  it('signs up without a session, then signs in through the emailed confirmation link, once', async () => {
     const c = testClient(app);
     const r = await c.post('/api/auth/sign-up', {
       email: 'New.User@Example.com',
       password: 'long enough pw',
       name: 'New',
     });
-    expect(r.status).toBe(201);
-    expect(r.body.user).toMatchObject({ email: 'new.user@example.com', name: 'New', isPlatformAdmin: false });
-    const cookie = r.headers.getSetCookie().find((x) => x.startsWith('gallerist_session='))!;
+    expect(r.status).toBe(202);
+    expect(r.body).toEqual({ ok: true });
+    expect(r.headers.getSetCookie().some((x) => x.startsWith('gallerist_session='))).toBe(false);
+    expect((await c.get('/api/auth/session')).body.user).toBeNull();
+    // Password sign-in waits for the address to be confirmed (and mails a fresh link).
+    const early = await c.post('/api/auth/sign-in', { email: 'new.user@example.com', password: 'long enough pw' });
+    expect(early.status).toBe(403);
+    expect(early.body.error.details.emailUnconfirmed).toBe(true);
+
+    const mail = await database.db
+      .selectFrom('mail_outbox')
+      .selectAll()
+      .where('to_address', '=', 'new.user@example.com')
+      .where('template', '=', 'email_confirmation')
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(mail.subject).toBe('Confirm your email to finish signing up');
+    expect(mail.text).toContain('/confirm-email?token=');
+    const token = await emailedToken(database.db, 'new.user@example.com', 'email_confirmation');
+    const confirmed = await c.post('/api/auth/email-link', { token });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.user).toMatchObject({ email: 'new.user@example.com', name: 'New', isPlatformAdmin: false });
+    const cookie = confirmed.headers.getSetCookie().find((x) => x.startsWith('gallerist_session='))!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     const s = await c.get('/api/auth/session');
     expect(s.body.user.email).toBe('new.user@example.com');
     expect(s.body.memberships).toEqual([]);
+    expect((await testClient(app).post('/api/auth/email-link', { token })).status).toBe(410);
+    await testClient(app).signIn('new.user@example.com', 'long enough pw');
+    const audit = await database.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('entity_id', '=', confirmed.body.user.id)
+      .execute();
+    expect(audit.map((a) => a.action).sort()).toEqual(['user.email_confirmed', 'user.signed_up']);
   });
 
-  it('rejects a duplicate email case-insensitively with 409 and writes nothing', async () => {
+  it('answers a registered address exactly like a new one, creates nothing, and emails the owner instead', async () => {
     const before = await count('users');
-    const r = await testClient(app).post('/api/auth/sign-up', {
+    const a = await testClient(app).post('/api/auth/sign-up', {
+      email: 'brand.new@x.co',
+      password: 'long enough pw',
+      name: 'N',
+    });
+    const b = await testClient(app).post('/api/auth/sign-up', {
       email: 'STUDIO@demo.gallerist.dev',
       password: 'long enough pw',
       name: 'Dup',
     });
-    expect(r.status).toBe(409);
-    expect(r.body.error.code).toBe('conflict');
-    expect(await count('users')).toBe(before);
+    expect(b.status).toBe(a.status);
+    expect(b.body).toEqual(a.body);
+    const cookieNames = (h: Headers) => h.getSetCookie().map((x) => x.split('=')[0]);
+    expect(cookieNames(b.headers)).toEqual(cookieNames(a.headers));
+    expect(await count('users')).toBe(before + 1);
+
+    const notice = await database.db
+      .selectFrom('mail_outbox')
+      .selectAll()
+      .where('to_address', '=', 'studio@demo.gallerist.dev')
+      .where('template', '=', 'sign_up_existing_account')
+      .executeTakeFirstOrThrow();
+    expect(notice.subject).toMatch(/someone tried to create an account with your email/i);
+    expect(notice.text).toContain('/sign-in');
+    expect(notice.text).toContain('/forgot-password');
+    expect(notice.text).not.toMatch(/token=/);
+    // The existing password is untouched.
+    await testClient(app).signIn('studio@demo.gallerist.dev');
   });
 
   it.each([
@@ -113,6 +162,7 @@ describe('sign-up and sign-in', () => {
     expect(statuses.slice(10)).toEqual([429, 429]);
     const ok = await c.post('/api/auth/sign-in', { email: 'member@demo.gallerist.dev', password: 'gallerist-demo' });
     expect(ok.status).toBe(429);
+    expect(ok.body.error.details.retryAfterSeconds).toBeGreaterThan(0);
   });
 
   it('signs out and the old cookie no longer works', async () => {
@@ -142,12 +192,35 @@ describe('sign-up and sign-in', () => {
     expect(again.status).toBe(410);
     await testClient(app).signIn('artist@demo.gallerist.dev', 'a brand new password');
   });
+
+  it('revokes an older reset link when a newer one is sent', async () => {
+    const c = testClient(app);
+    const email = 'provider@demo.gallerist.dev';
+    expect((await c.post('/api/auth/password-reset', { email })).status).toBe(202);
+    const older = await emailedToken(database.db, email, 'password_reset');
+    expect((await c.post('/api/auth/password-reset', { email })).status).toBe(202);
+    const newer = await emailedToken(database.db, email, 'password_reset');
+    expect(newer).not.toBe(older);
+    const stale = await c.post('/api/auth/password-reset/confirm', { token: older, password: 'stale link password' });
+    expect(stale.status).toBe(410);
+    const fresh = await c.post('/api/auth/password-reset/confirm', { token: newer, password: 'fresh link password' });
+    expect(fresh.status).toBe(200);
+    await testClient(app).signIn(email, 'fresh link password');
+    const audit = await database.db
+      .selectFrom('audit_events')
+      .select(['action', 'after'])
+      .where('entity_id', '=', fresh.body.user.id)
+      .where('action', '=', 'user.password_reset_requested')
+      .orderBy('created_at')
+      .execute();
+    expect(audit.map((a) => a.after)).toEqual([{ revokedLinks: 0 }, { revokedLinks: 1 }]);
+  });
 });
 
 describe('accounts, memberships and invitations', () => {
   it('creates an account owned by the creator, with unique slugs', async () => {
     const c = testClient(app);
-    await c.post('/api/auth/sign-up', { email: 'owner@x.co', password: 'long enough pw', name: 'Owner' });
+    await signUpAndConfirm(c, database.db, { email: 'owner@x.co', name: 'Owner' });
     const r = await c.post('/api/accounts', { name: 'Owner Studio', slug: 'owner-studio', kind: 'studio' });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ slug: 'owner-studio', kind: 'studio', role: 'owner' });
@@ -160,7 +233,7 @@ describe('accounts, memberships and invitations', () => {
 
   it('invites by email; only the invited address can accept; members cannot invite', async () => {
     const owner = testClient(app);
-    await owner.post('/api/auth/sign-up', { email: 'boss@x.co', password: 'long enough pw', name: 'Boss' });
+    await signUpAndConfirm(owner, database.db, { email: 'boss@x.co', name: 'Boss' });
     const acct = (await owner.post('/api/accounts', { name: 'Boss Org', slug: 'boss-org', kind: 'organization' })).body;
     const inv = await owner.post(`/api/accounts/${acct.accountId}/invitations`, { email: 'Hire@x.co', role: 'member' });
     expect(inv.status).toBe(201);
@@ -172,11 +245,11 @@ describe('accounts, memberships and invitations', () => {
     const token = decodeURIComponent(/token=([\w%-]+)/.exec(mail.text)![1]);
 
     const stranger = testClient(app);
-    await stranger.post('/api/auth/sign-up', { email: 'stranger@x.co', password: 'long enough pw', name: 'S' });
+    await signUpAndConfirm(stranger, database.db, { email: 'stranger@x.co', name: 'S' });
     expect((await stranger.post('/api/invitations/accept', { token })).status).toBe(403);
 
     const hire = testClient(app);
-    await hire.post('/api/auth/sign-up', { email: 'hire@x.co', password: 'long enough pw', name: 'Hire' });
+    await signUpAndConfirm(hire, database.db, { email: 'hire@x.co', name: 'Hire' });
     const accepted = await hire.post('/api/invitations/accept', { token });
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ slug: 'boss-org', role: 'member' });

@@ -6,6 +6,7 @@ import { createTestDatabase, testDbKind } from '../db/testing.ts';
 import { createApp } from '../http/app.ts';
 import { seedDemo } from '../seed.ts';
 import { setPlatformAdmin, suspendUser } from './admin-users.ts';
+import { signUpAndConfirm } from './testing.ts';
 
 let database: Database;
 let app: ReturnType<typeof createApp>;
@@ -21,9 +22,8 @@ const ADMIN = 'admin@demo.gallerist.dev';
 
 async function signUp(email: string, name = 'Someone') {
   const c = testClient(app);
-  const r = await c.post('/api/auth/sign-up', { email, password: 'long enough pw', name });
-  expect(r.status).toBe(201);
-  return { c, id: r.body.user.id as string };
+  const session = await signUpAndConfirm(c, database.db, { email, name });
+  return { c, id: session.user.id };
 }
 async function signedIn(email: string) {
   const c = testClient(app);

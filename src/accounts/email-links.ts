@@ -52,7 +52,10 @@ export async function consumeEmailLink(
     .returning(['user_id', 'purpose'])
     .executeTakeFirst();
   if (!link) {
-    throw new AppError('gone', 'This link is invalid, already used or expired. Sign in or sign up again for a new one.');
+    throw new AppError(
+      'gone',
+      'This link is invalid, already used or expired. Sign in or sign up again for a new one.',
+    );
   }
   const user = await db
     .selectFrom('users')

@@ -61,6 +61,15 @@ export async function peekRateLimit(
   };
 }
 
+/** Takes back one hit on `key` (e.g. an attempt that turned out fine), so only failures pile up. */
+export async function refundRateLimit(db: DB, key: string): Promise<void> {
+  await db
+    .updateTable('rate_limits')
+    .set((eb) => ({ hits: sql<number>`greatest(${eb.ref('hits')} - 1, 0)` }))
+    .where('key', '=', key)
+    .execute();
+}
+
 /** The 429 for a tripped limit; `retryAfterSeconds` feeds the Retry-After header. */
 export function rateLimited(
   retryAfterSeconds: number,

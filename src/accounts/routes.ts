@@ -18,7 +18,7 @@ import { KNOWN_DEVICE_DAYS, knownDeviceCookieName, signKnownDevice, verifyKnownD
 import { consumeRateLimit, rateLimited } from './rate-limit.ts';
 import * as S from './schema.ts';
 import * as svc from './service.ts';
-import { checkClientLimits, passEmailLimit, recordClientFailure } from './sign-in-guard.ts';
+import { checkClientLimits, passEmailLimit, recordClientFailure, refundEmailAttempt } from './sign-in-guard.ts';
 
 const AccountIdParam = z.object({ accountId: z.uuid('Unknown account') });
 
@@ -134,6 +134,7 @@ export const accountRoutes = createRouter()
         throw err;
       }
       const { user, emailConfirmed } = result;
+      await withService(db, (tx) => refundEmailAttempt(tx, input.email));
       if (!emailConfirmed) {
         await withService(db, (tx) => resendConfirmation(tx, user, clock, config.publicUrl));
         throw new AppError('forbidden', 'Confirm your email address first: we’ve emailed you a new link.', {
@@ -145,7 +146,12 @@ export const accountRoutes = createRouter()
           recordAudit(
             tx,
             { kind: 'user', userId: user.id, requestId },
-            { action: 'user.signed_in_past_lock', entityType: 'user', entityId: user.id, after: { via: 'known_device' } },
+            {
+              action: 'user.signed_in_past_lock',
+              entityType: 'user',
+              entityId: user.id,
+              after: { via: 'known_device' },
+            },
           ),
         );
       }

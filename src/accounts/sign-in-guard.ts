@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/service.ts';
 import type { Clock } from '../clock.ts';
 import type { DB } from '../db/types.ts';
 import { findUserByEmail, sendSignInLink } from './email-links.ts';
-import { checkRateLimit, consumeRateLimit, hitRateLimit } from './rate-limit.ts';
+import { checkRateLimit, consumeRateLimit, hitRateLimit, refundRateLimit } from './rate-limit.ts';
 
 /** Per-address attempts before password sign-in pauses for that address. */
 export const EMAIL_LIMIT = { limit: 10, windowSeconds: 900 } as const;
@@ -27,6 +27,11 @@ export async function checkClientLimits(db: DB, ip: string, clock: Clock): Promi
   await checkRateLimit(db, `signin:ip-fail:${ip}`, failures.limit, failures.windowSeconds, clock);
   await checkRateLimit(db, `signin:ip-fail-day:${ip}`, failuresPerDay.limit, failuresPerDay.windowSeconds, clock);
   await consumeRateLimit(db, `signin:ip:${ip}`, attempts.limit, attempts.windowSeconds, clock);
+}
+
+/** A right password: the attempt no longer counts against the address (counted first so bursts can't overshoot). */
+export async function refundEmailAttempt(db: DB, email: string): Promise<void> {
+  await refundRateLimit(db, `signin:email:${email}`);
 }
 
 /** Counts a wrong password against the client. */
@@ -54,7 +59,9 @@ export async function passEmailLimit(
   if (user && issuedAt !== null) {
     // Still bounded per browser, so a stolen device cookie is not an unlimited guessing pass.
     const device = await hitRateLimit(db, `signin:device:${user.id}:${issuedAt}`, 10, 900, clock);
-    return device.limited ? { allowed: false, retryAfterSeconds: device.retryAfterSeconds } : { allowed: true, pastLock: true };
+    return device.limited
+      ? { allowed: false, retryAfterSeconds: device.retryAfterSeconds }
+      : { allowed: true, pastLock: true };
   }
   if (user && !user.suspended_at) {
     // One link per lock window and a few a day, however hard the address is hammered.

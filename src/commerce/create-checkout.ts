@@ -40,21 +40,25 @@ function buildLines(order: Order, lines: CheckoutLine[]): CheckoutLine[] {
 
 /**
  * Creates (or returns the existing) Stripe Checkout Session for a pending order. Prices come only from the stored
- * order; the idempotency key makes retries and double clicks return the same session.
+ * order; the idempotency key makes retries and double clicks return the same session. `attempt` gives a refused
+ * create a fresh key, since Stripe may keep the refusal under the old one.
  */
 export async function createCheckout(
   db: DB,
   stripe: Stripe,
   orderId: string,
   urls: CheckoutUrls,
-): Promise<{ checkoutUrl: string; sessionId: string }> {
+  opts: { attempt?: number } = {},
+): Promise<{ checkoutUrl: string; sessionId: string; session: Stripe.Checkout.Session }> {
   return withService(db, async (tx) => {
     const order = await getOrder(tx, orderId, { lock: true });
     if (order.status !== 'pending')
       throw new AppError('invalid_state', `The order is ${order.status}`, { status: order.status });
     if (order.stripeCheckoutSessionId) {
       const existing = await stripe.checkout.sessions.retrieve(order.stripeCheckoutSessionId);
-      if (existing.status === 'open' && existing.url) return { checkoutUrl: existing.url, sessionId: existing.id };
+      if (existing.status === 'open' && existing.url) {
+        return { checkoutUrl: existing.url, sessionId: existing.id, session: existing };
+      }
       throw new AppError('invalid_state', 'The checkout for this order is no longer open', {
         session: existing.status,
       });
@@ -105,7 +109,8 @@ export async function createCheckout(
         : {}),
       ...(expiresAt ? { expires_at: Math.floor(expiresAt.getTime() / 1000) } : {}),
     };
-    const session = await stripe.checkout.sessions.create(params, { idempotencyKey: `checkout:${order.id}` });
+    const key = opts.attempt ? `checkout:${order.id}:${opts.attempt}` : `checkout:${order.id}`;
+    const session = await stripe.checkout.sessions.create(params, { idempotencyKey: key });
     await tx
       .updateTable('orders')
       .set({
@@ -115,7 +120,7 @@ export async function createCheckout(
       })
       .where('id', '=', order.id)
       .execute();
-    return { checkoutUrl: session.url ?? '', sessionId: session.id };
+    return { checkoutUrl: session.url ?? '', sessionId: session.id, session };
   });
 }
 

@@ -44,7 +44,10 @@ function idOf(v: string | { id: string } | null | undefined): string | null {
 
 // Stripe's 404 for an id it does not know on this account: the object is not ours, retrying cannot help.
 function isMissingOnStripe(err: unknown): boolean {
-  return err instanceof Stripe.errors.StripeInvalidRequestError && (err.statusCode === 404 || err.code === 'resource_missing');
+  return (
+    err instanceof Stripe.errors.StripeInvalidRequestError &&
+    (err.statusCode === 404 || err.code === 'resource_missing')
+  );
 }
 
 /** What dispatch decided: an ignored event always says why. */
@@ -79,7 +82,8 @@ async function orderForPayment(
       throw err;
     }
   }
-  if (!orderId) return `${piId ? `payment intent ${piId}` : `${obj.id ?? 'object'} (no payment intent)`} has no Gallerist order`;
+  if (!orderId)
+    return `${piId ? `payment intent ${piId}` : `${obj.id ?? 'object'} (no payment intent)`} has no Gallerist order`;
   const order = await findOrder(db, orderId);
   if (!order) return `no order ${orderId}`;
   // Our order paid through another PaymentIntent: this one is someone else's with a copied order id.

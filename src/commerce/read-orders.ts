@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import type { DB } from '../db/types.ts';
-import { notFound } from '../errors.ts';
+import { forbidden, notFound } from '../errors.ts';
 import { type Invoice, toInvoice } from './invoices.ts';
 import { findOrder, listOrderItems, type Order, type OrderItem, toOrder } from './orders.ts';
 import type { OrderStatus } from './tables.ts';
@@ -18,12 +19,26 @@ export interface OrderDetail extends Order {
   invoice: Invoice | null;
 }
 
-/** Lists a seller's orders newest first (RLS limits rows to what the caller may see). */
+/**
+ * Throws unless the signed-in user (run under withUser) may read the account's sales: 404 for non-members, 403 for
+ * members whose role may not (a provider's plain members); platform admins pass. `app.can_read_sales` is the rule
+ * the RLS policies on orders, items, history, refunds and invoices use too (migration 0075).
+ */
+export async function requireSalesReader(db: DB, accountId: string): Promise<void> {
+  const { rows } = await sql<{ member: boolean; sales: boolean }>`
+    select app.is_member(${accountId}::uuid) or app.is_platform_admin() as member,
+      coalesce(app.can_read_sales(${accountId}::uuid), false) or app.is_platform_admin() as sales`.execute(db);
+  if (!rows[0]?.member) throw notFound('Account');
+  if (!rows[0].sales) throw forbidden('Only the account’s admins can see its sales');
+}
+
+/** Lists a seller's orders newest first, after `requireSalesReader` (RLS also limits rows to what the caller may see). */
 export async function listOrders(
   db: DB,
   accountId: string,
   q: { status?: OrderStatus; page: number; pageSize: number },
 ): Promise<{ data: Order[]; total: number; page: number; pageSize: number }> {
+  await requireSalesReader(db, accountId);
   let base = db.selectFrom('orders').where('account_id', '=', accountId);
   if (q.status) base = base.where('status', '=', q.status);
   const [rows, count] = await Promise.all([

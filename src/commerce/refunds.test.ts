@@ -117,7 +117,8 @@ describe('refunds', () => {
     await outsider.signIn('member@demo.gallerist.dev');
     expect((await outsider.post(`/api/orders/${o.id}/refunds`, { amount: 100 })).status).toBe(404);
     expect((await outsider.get(`/api/orders/${o.id}`)).status).toBe(404);
-    expect((await outsider.get(`/api/accounts/${o.accountId}/orders`)).status).toBe(403);
+    // Non-members get 404 like any other account route (ADR 002); 403 is for too low a role.
+    expect((await outsider.get(`/api/accounts/${o.accountId}/orders`)).status).toBe(404);
     const admin = client();
     await admin.signIn('admin@demo.gallerist.dev');
     const r = await admin.post(`/api/orders/${o.id}/refunds`, { amount: 100 });

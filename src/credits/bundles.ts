@@ -29,10 +29,12 @@ function toBundle(r: Row): Bundle {
   };
 }
 
+// Only providers sell hours: a bundle on any other kind of account is never listed nor sold.
 function bundles(db: DB) {
   return db
     .selectFrom('credit_bundles as b')
     .innerJoin('accounts as a', 'a.id', 'b.account_id')
+    .where('a.kind', '=', 'provider')
     .selectAll('b')
     .select('a.name as provider_name');
 }

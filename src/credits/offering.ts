@@ -59,8 +59,9 @@ export async function startBundleCheckout(
       .select(['id', 'slug', 'kind', 'suspended_at'])
       .where('id', '=', input.organizationId)
       .executeTakeFirst();
-    if (!org) throw notFound('Organization');
-    if (org.kind !== 'organization' || org.suspended_at) {
+    // Any other kind of account answers like a missing organization, as every org route does.
+    if (org?.kind !== 'organization') throw notFound('Organization');
+    if (org.suspended_at) {
       throw new AppError('invalid_state', 'Only active organizations can buy expert-service credits');
     }
     const created = await createOrder(

@@ -1,8 +1,8 @@
-import { requireRole } from '../accounts/service.ts';
 import { withService, withUser } from '../db/tenancy.ts';
 import { notFound } from '../errors.ts';
 import { requireUser } from '../http/middleware.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
+import { requireCreditsRole } from './access.ts';
 import { listBundles } from './bundles.ts';
 import { consumeMinutes } from './consume-minutes.ts';
 import { registerCreditOffering, startBundleCheckout } from './offering.ts';
@@ -47,7 +47,7 @@ export const creditRoutes = createRouter()
       const { orgId } = c.req.valid('param');
       const { db, clock } = c.get('deps');
       const out = await withUser(db, { sub: user.id }, async (tx) => {
-        await requireRole(tx, orgId, user.id, 'member');
+        await requireCreditsRole(tx, orgId, user.id, 'organization', 'member');
         const lots = await listLots(tx, { organizationId: orgId });
         return {
           balances: await getBalances(tx, orgId, clock),
@@ -77,7 +77,7 @@ export const creditRoutes = createRouter()
       const { providerId } = c.req.valid('param');
       const { db, clock } = c.get('deps');
       const out = await withUser(db, { sub: user.id }, async (tx) => {
-        await requireRole(tx, providerId, user.id, 'admin');
+        await requireCreditsRole(tx, providerId, user.id, 'provider', 'admin');
         return {
           data: await listCustomers(tx, providerId, clock),
           lots: await listLots(tx, { providerId }),
@@ -102,7 +102,7 @@ export const creditRoutes = createRouter()
       const input = c.req.valid('json');
       const { db, clock } = c.get('deps');
       const out = await withUser(db, { sub: user.id }, async (tx) => {
-        await requireRole(tx, providerId, user.id, 'member');
+        await requireCreditsRole(tx, providerId, user.id, 'provider', 'member');
         // Members may log time but not read balances (RLS), so the write and its checks run as service role.
         return withService(tx, async (s) => {
           const customer = await s
@@ -134,7 +134,9 @@ export const creditRoutes = createRouter()
       const user = requireUser(c);
       const input = c.req.valid('json');
       const { db, stripe, config } = c.get('deps');
-      await withUser(db, { sub: user.id }, (tx) => requireRole(tx, input.organizationId, user.id, 'admin'));
+      await withUser(db, { sub: user.id }, (tx) =>
+        requireCreditsRole(tx, input.organizationId, user.id, 'organization', 'admin'),
+      );
       const base = config.publicUrl;
       const out = await startBundleCheckout(
         db,

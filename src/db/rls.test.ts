@@ -2,6 +2,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Importing the app loads every domain module, so their seeders and tables all take part.
 import '../http/app.ts';
+import { hashPassword } from '../accounts/password.ts';
+import { systemClock } from '../clock.ts';
+import { createOrder } from '../commerce/orders.ts';
+import { consumeMinutes } from '../credits/consume-minutes.ts';
+import { grantLot } from '../credits/grant-lot.ts';
 import { seedDemo } from '../seed.ts';
 import type { Database } from './connect.ts';
 import { withAnon, withService, withUser } from './tenancy.ts';
@@ -13,7 +18,43 @@ const publicRows: Record<string, string> = {
   credit_bundles: 'active',
 };
 let tenantTables: string[];
+// Every column naming the tenant a row belongs to: `account_id`, and both sides of a credit row.
+let ownerColumns: Array<{ table: string; column: string }>;
 const ids: Record<string, string> = {};
+
+type Kind = 'studio' | 'artist' | 'provider' | 'organization';
+type Role = 'owner' | 'admin' | 'member';
+const roles: Role[] = ['owner', 'admin', 'member'];
+const rank: Record<Role, number> = { member: 1, admin: 2, owner: 3 };
+const demoSlug: Record<Kind, string> = {
+  studio: 'lumen-photography',
+  artist: 'mira-okafor',
+  provider: 'skywalker-digital',
+  organization: 'acme-corp',
+};
+const allAdmins = { studio: 'admin', artist: 'admin', provider: 'admin', organization: 'admin' } as const;
+const providerAdmins = { provider: 'admin' } as const;
+/**
+ * The lowest role among an account's own members that reads its rows, per `table.column` and account kind, where it
+ * is not "any member" (docs/credits.md "Who sees what", migrations 0002, 0030, 0075). A provider's plain members see
+ * none of its sales or credits; audit trails and invitations are for admins everywhere.
+ */
+const readers: Record<string, Partial<Record<Kind, Role>>> = {
+  'audit_events.account_id': allAdmins,
+  'invitations.account_id': allAdmins,
+  'credit_bundles.account_id': allAdmins,
+  'orders.account_id': providerAdmins,
+  'order_items.account_id': providerAdmins,
+  'order_events.account_id': providerAdmins,
+  'refunds.account_id': providerAdmins,
+  'invoices.account_id': providerAdmins,
+  'credit_lots.provider_account_id': providerAdmins,
+  'credit_usage.provider_account_id': providerAdmins,
+  'provider_customers.provider_account_id': providerAdmins,
+  'ledger_accounts.provider_account_id': providerAdmins,
+};
+// Fresh users with exactly one membership each, so no other path (buyer, the other side of a credit) shows a row.
+const roleUser = (kind: Kind, role: Role) => `${role}.${kind}@rls.test`;
 
 beforeAll(async () => {
   d = await createTestDatabase();
@@ -22,7 +63,7 @@ beforeAll(async () => {
   for (const a of await d.db.selectFrom('accounts').select(['id', 'slug']).execute()) ids[a.slug] = a.id;
   // Give every foundation tenant table a row for each demo account.
   await withService(d.db, async (tx) => {
-    for (const slug of ['lumen-photography', 'acme-corp']) {
+    for (const slug of Object.values(demoSlug)) {
       await tx
         .insertInto('invitations')
         .values({
@@ -46,12 +87,75 @@ beforeAll(async () => {
         .execute();
     }
   });
-  const { rows } = await sql<{ table_name: string }>`
-    select c.table_name from information_schema.columns c
+  // Sales and credit rows of each seller, so the role sweep below has something to show or hide.
+  const hash = await hashPassword('role-sweep-password');
+  await withService(d.db, async (tx) => {
+    for (const [kind, slug] of Object.entries(demoSlug) as Array<[Kind, string]>) {
+      for (const role of roles) {
+        const u = await tx
+          .insertInto('users')
+          .values({ email: roleUser(kind, role), name: `${role} ${kind}`, password_hash: hash })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await tx.insertInto('memberships').values({ account_id: ids[slug], user_id: u.id, role }).execute();
+        ids[roleUser(kind, role)] = u.id;
+      }
+      if (kind === 'organization') continue;
+      const order = await createOrder(
+        tx,
+        {
+          accountId: ids[slug],
+          buyerEmail: `buyer+${slug}@x.co`,
+          offeringType: kind === 'studio' ? 'print' : kind === 'artist' ? 'artwork' : 'credit_bundle',
+          currency: 'eur',
+          items: [{ name: 'Something', unitAmount: 1000, quantity: 1 }],
+        },
+        { kind: 'test' },
+      );
+      await tx
+        .insertInto('refunds')
+        .values({ order_id: order.id, account_id: ids[slug], seq: 1, amount: 100 })
+        .execute();
+      await tx
+        .insertInto('invoices')
+        .values({
+          account_id: ids[slug],
+          order_id: order.id,
+          number: `T-${slug}`,
+          seller: {},
+          buyer: { email: `buyer+${slug}@x.co` },
+          lines: [],
+          subtotal: 1000,
+          total: 1000,
+          currency: 'eur',
+          access_token_hash: `token-${slug}`,
+        })
+        .execute();
+    }
+    await tx
+      .insertInto('credit_bundles')
+      .values({
+        account_id: ids['skywalker-digital'],
+        name: 'Retired',
+        hours: 1,
+        price_amount: 100,
+        currency: 'eur',
+        active: false,
+      })
+      .execute();
+  });
+  const pair = { organizationId: ids['acme-corp'], providerId: ids['skywalker-digital'] };
+  await grantLot(d.db, { ...pair, orderId: null, minutes: 600, paidAt: new Date() }, systemClock);
+  const work = { ...pair, minutes: 60, note: 'Workshop', workedOn: '2026-11-20', actorUserId: null };
+  await consumeMinutes(d.db, work, systemClock);
+  const { rows } = await sql<{ table_name: string; column_name: string }>`
+    select c.table_name, c.column_name from information_schema.columns c
     join information_schema.tables t on t.table_name = c.table_name and t.table_schema = c.table_schema
-    where c.table_schema = 'public' and c.column_name = 'account_id' and t.table_type = 'BASE TABLE'
-    order by 1`.execute(d.db);
-  tenantTables = rows.map((r) => r.table_name);
+    where c.table_schema = 'public' and t.table_type = 'BASE TABLE'
+      and c.column_name in ('account_id', 'provider_account_id', 'organization_account_id')
+    order by 1, 2`.execute(d.db);
+  tenantTables = rows.filter((r) => r.column_name === 'account_id').map((r) => r.table_name);
+  ownerColumns = rows.map((r) => ({ table: r.table_name, column: r.column_name }));
 });
 afterAll(() => d.close());
 
@@ -67,8 +171,9 @@ describe('row-level security', () => {
 
   it('shows a user zero rows of other tenants on every tenant table, as role authenticated', async () => {
     expect(tenantTables).toEqual(expect.arrayContaining(['audit_events', 'invitations', 'memberships']));
+    expect(ownerColumns).toEqual(expect.arrayContaining([{ table: 'credit_lots', column: 'provider_account_id' }]));
     const studioOwner = ids['studio@demo.gallerist.dev'];
-    for (const table of tenantTables) {
+    for (const { table, column } of ownerColumns) {
       const leaked = await withUser(d.db, { sub: studioOwner }, async (tx) => {
         const role = await sql<{ r: string; can: boolean }>`
           select current_user as r, has_table_privilege('authenticated', ${table}, 'select') as can`.execute(tx);
@@ -79,14 +184,101 @@ describe('row-level security', () => {
         const isPublic = publicRows[table] ? sql.raw(`(${publicRows[table]})`) : sql`false`;
         const { rows } = await sql<{ n: number }>`
           select count(*)::int as n from ${sql.table(table)}
-          where account_id <> ${ids['lumen-photography']} and not ${isPublic}`.execute(tx);
+          where ${sql.ref(column)} <> ${ids['lumen-photography']} and not ${isPublic}`.execute(tx);
         return rows[0].n;
       });
-      expect({ table, leaked }).toEqual({ table, leaked: 0 });
+      expect({ table, column, leaked }).toEqual({ table, column, leaked: 0 });
     }
     // The service role does see them, so the zero above is RLS, not missing data.
     const all = await withService(d.db, (tx) => tx.selectFrom('invitations').select('id').execute());
     expect(all.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('shows each role of an account exactly the rows of that account its role may read, on every tenant table', async () => {
+    const mismatches: string[] = [];
+    const shown: Record<string, number> = {};
+    for (const { table, column } of ownerColumns) {
+      const { rows: grant } = await sql<{ can: boolean }>`
+        select has_table_privilege('authenticated', ${table}, 'select') as can`.execute(d.db);
+      if (!grant[0].can) continue;
+      const isPublic = publicRows[table] ? sql.raw(`(${publicRows[table]})`) : sql`false`;
+      for (const [kind, slug] of Object.entries(demoSlug) as Array<[Kind, string]>) {
+        const count = (tx: typeof d.db) =>
+          sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}
+            where ${sql.ref(column)} = ${ids[slug]} and not ${isPublic}`
+            .execute(tx)
+            .then((r) => r.rows[0].n);
+        const total = await withService(d.db, count);
+        shown[`${table}.${column}:${kind}`] = total;
+        const min = readers[`${table}.${column}`]?.[kind] ?? 'member';
+        for (const role of roles) {
+          const seen = await withUser(d.db, { sub: ids[roleUser(kind, role)] }, count);
+          const want = rank[role] >= rank[min] ? total : 0;
+          if (seen !== want)
+            mismatches.push(`${role} of the ${kind} sees ${seen}/${total} of ${table}.${column}, want ${want}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    // The sweep has rows to hide: a provider's sales and credits, and every account's audit trail.
+    for (const key of [
+      'orders.account_id:provider',
+      'order_items.account_id:provider',
+      'order_events.account_id:provider',
+      'refunds.account_id:provider',
+      'invoices.account_id:provider',
+      'credit_bundles.account_id:provider',
+      'credit_lots.provider_account_id:provider',
+      'credit_usage.provider_account_id:provider',
+      'provider_customers.provider_account_id:provider',
+      'ledger_accounts.provider_account_id:provider',
+      'credit_lots.organization_account_id:organization',
+      'orders.account_id:studio',
+      'audit_events.account_id:artist',
+    ]) {
+      expect(shown[key], key).toBeGreaterThan(0);
+    }
+  });
+
+  it('keeps each offering on its own kind of account, even for direct (Supabase) clients', async () => {
+    const as = (email: string, fn: Parameters<typeof withUser>[2]) => withUser(d.db, { sub: ids[email] }, fn);
+    const artist = ids['mira-okafor'];
+    const studio = ids['lumen-photography'];
+    await expect(
+      as('artist@demo.gallerist.dev', (tx) =>
+        tx.insertInto('studio_settings').values({ account_id: artist }).execute(),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      as('artist@demo.gallerist.dev', (tx) =>
+        tx.insertInto('studio_clients').values({ account_id: artist, name: 'C', email: 'c@x.co' }).execute(),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      as('studio@demo.gallerist.dev', (tx) =>
+        tx
+          .insertInto('artworks')
+          .values({ account_id: studio, title: 'T', medium: 'painting', price_amount: 100, currency: 'eur' })
+          .execute(),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      as('studio@demo.gallerist.dev', (tx) =>
+        tx
+          .insertInto('credit_bundles')
+          .values({ account_id: studio, name: 'Hours', hours: 1, price_amount: 100, currency: 'eur' })
+          .execute(),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    // The right kind still writes.
+    const own = await as('studio@demo.gallerist.dev', (tx) =>
+      tx
+        .insertInto('studio_clients')
+        .values({ account_id: studio, name: 'C', email: 'kind-check@x.co' })
+        .returning('id')
+        .execute(),
+    );
+    expect(own).toHaveLength(1);
   });
 
   it('lets a user see only their own accounts and co-members', async () => {
@@ -96,7 +288,8 @@ describe('row-level security', () => {
       sessions: await tx.selectFrom('sessions').select('id').execute(),
     }));
     expect(rows.accounts.map((a) => a.slug)).toEqual(['lumen-photography']);
-    expect(rows.users.map((u) => u.email)).toEqual(['studio@demo.gallerist.dev']);
+    const coMembers = roles.map((r) => roleUser('studio', r));
+    expect(rows.users.map((u) => u.email).sort()).toEqual(['studio@demo.gallerist.dev', ...coMembers].sort());
     expect(rows.sessions).toEqual([]);
   });
 

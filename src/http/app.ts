@@ -75,8 +75,8 @@ export function createApp(deps: Deps) {
   // Webhooks are signed by Stripe and verified against their raw bytes; the guard is for what users send.
   const guard = inputGuard();
   app.use('/api/*', (c, next) => (csrfExempt(c.req.path) ? next() : guard(c, next)));
-  app.use('/api/*', csrfProtection(csrfExempt));
   app.use('/api/*', sessionLoader());
+  app.use('/api/*', csrfProtection(csrfExempt));
 
   let stripeHealth: { ok: boolean; at: number; error?: string } | undefined;
   app.get('/healthz', async (c) => {

@@ -33,5 +33,7 @@ export interface AppEnv {
     log: Logger;
     user: AuthUser | null;
     sessionId: string | null;
+    /** A CSRF token issued in this response (after sign-in or sign-out), so the payload matches the cookie. */
+    csrfToken?: string;
   };
 }

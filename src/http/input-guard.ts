@@ -62,7 +62,9 @@ export function inputGuard(): MiddlewareHandler<AppEnv> {
     const pathProblem = textProblem(path);
     if (pathProblem) reject(['path', pathProblem]);
     for (const [key, value] of new URL(c.req.url).searchParams) {
-      const p = FORBIDDEN_KEYS.has(key) ? 'This parameter name is not allowed' : (textProblem(key) ?? textProblem(value));
+      const p = FORBIDDEN_KEYS.has(key)
+        ? 'This parameter name is not allowed'
+        : (textProblem(key) ?? textProblem(value));
       if (p) reject([key, p]);
     }
     const type = c.req.header('content-type') ?? '';

@@ -1,6 +1,7 @@
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { getSessionUser } from '../accounts/service.ts';
 import { isTransactionConflict } from '../db/errors.ts';
@@ -37,7 +38,13 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
 /** Renders any thrown error as `{error:{code,message,details}}`; only unexpected errors become 500s. */
 export function errorHandler(err: Error, c: Context<AppEnv>): Response {
   if (isAppError(err)) {
+    const retryAfter = err.code === 'rate_limited' ? Number(err.details?.retryAfterSeconds) : Number.NaN;
+    if (retryAfter > 0) c.header('Retry-After', String(Math.ceil(retryAfter)));
     return c.json({ error: { code: err.code, message: err.message, details: err.details } }, errorStatus[err.code]);
+  }
+  if (err instanceof HTTPException && err.status === 403) {
+    const message = 'This request did not come from Gallerist’s own pages.';
+    return c.json({ error: { code: 'csrf_failed', message, details: null } }, 403);
   }
   if (err instanceof HTTPException) {
     const status = err.status;
@@ -54,7 +61,8 @@ export function errorHandler(err: Error, c: Context<AppEnv>): Response {
       409,
     );
   }
-  if (err.name?.startsWith('Stripe') && 'type' in err) {
+  // stripe-node names its errors 'Error' and puts the class (StripeConnectionError, …) in `type`.
+  if (typeof (err as { type?: unknown }).type === 'string' && (err as { type: string }).type.startsWith('Stripe')) {
     c.get('log')?.error({ err }, 'stripe error');
     return c.json(
       { error: { code: 'upstream_error', message: `Payment provider error: ${err.message}`, details: null } },
@@ -109,36 +117,74 @@ export function userActor(c: Context<AppEnv>, userId: string) {
   return { kind: 'user', userId, requestId: c.get('requestId') };
 }
 
-/** Returns the CSRF token for this browser, issuing the cookie when missing. */
-export function ensureCsrfToken(c: Context<AppEnv>): string {
-  const existing = getCookie(c, CSRF_COOKIE);
-  if (existing && /^[\w-]{20,100}$/.test(existing)) return existing;
-  const token = randomBytes(24).toString('base64url');
+// A CSRF token is `nonce.mac`, the MAC binding the nonce to this browser's session (or to "no session"), so a
+// cookie an attacker plants from a sibling domain is useless and signing in or out rotates the token.
+function csrfMac(secret: string, nonce: string, binding: string): string {
+  return createHmac('sha256', secret).update(`csrf:${nonce}:${binding}`).digest('base64url');
+}
+
+// The session token when the request carries a valid session, else ''.
+function csrfBinding(c: Context<AppEnv>): string {
+  return c.get('sessionId') ? (getCookie(c, SESSION_COOKIE) ?? '') : '';
+}
+
+/** True when `token` was issued by this server for `binding`. */
+function validCsrfToken(secret: string, token: string, binding: string): boolean {
+  const m = /^([\w-]{16,64})\.([\w-]{43})$/.exec(token);
+  if (!m) return false;
+  const a = Buffer.from(m[2]);
+  const b = Buffer.from(csrfMac(secret, m[1], binding));
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function issueCsrfToken(c: Context<AppEnv>, binding: string): string {
+  const { config } = c.get('deps');
+  const nonce = randomBytes(18).toString('base64url');
+  const token = `${nonce}.${csrfMac(config.sessionSecret, nonce, binding)}`;
   setCookie(c, CSRF_COOKIE, token, {
     path: '/',
     sameSite: 'Lax',
-    secure: c.get('deps').config.secureCookies,
+    secure: config.secureCookies,
     httpOnly: false,
     maxAge: 60 * 60 * 24 * 365,
   });
+  c.set('csrfToken', token);
   return token;
+}
+
+/** Returns the CSRF token for this browser and session, issuing a new cookie when it is missing or stale. */
+export function ensureCsrfToken(c: Context<AppEnv>): string {
+  const issued = c.get('csrfToken');
+  if (issued) return issued;
+  const binding = csrfBinding(c);
+  const existing = getCookie(c, CSRF_COOKIE);
+  if (existing && validCsrfToken(c.get('deps').config.sessionSecret, existing, binding)) return existing;
+  return issueCsrfToken(c, binding);
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Double-submit CSRF check on state-changing API calls; webhooks authenticate by signature instead. */
+/**
+ * CSRF defence in two layers on state-changing API calls (webhooks authenticate by signature instead): a browser's
+ * `Origin`/`Sec-Fetch-Site` must say the call comes from our own pages (Hono's `csrf()`), and the `x-csrf-token`
+ * header must equal the cookie and be bound to the current session. Runs after `sessionLoader`.
+ */
 export function csrfProtection(exempt: (path: string) => boolean): MiddlewareHandler<AppEnv> {
+  const originCheck = csrf({
+    origin: (origin, c) =>
+      origin === new URL(c.req.url).origin ||
+      origin === new URL((c as Context<AppEnv>).get('deps').config.publicUrl).origin,
+  });
   return async (c, next) => {
+    const cookie = getCookie(c, CSRF_COOKIE);
     const token = ensureCsrfToken(c);
-    if (!SAFE_METHODS.has(c.req.method) && !exempt(c.req.path)) {
-      const sent = c.req.header(CSRF_HEADER) ?? '';
-      const a = Buffer.from(sent);
-      const b = Buffer.from(token);
-      if (a.length !== b.length || !timingSafeEqual(a, b) || !getCookie(c, CSRF_COOKIE)) {
-        throw new AppError('csrf_failed', 'Missing or invalid CSRF token. Reload the page and try again.');
-      }
+    if (SAFE_METHODS.has(c.req.method) || exempt(c.req.path)) return next();
+    const a = Buffer.from(c.req.header(CSRF_HEADER) ?? '');
+    const b = Buffer.from(token);
+    if (!cookie || cookie !== token || a.length !== b.length || !timingSafeEqual(a, b)) {
+      throw new AppError('csrf_failed', 'Missing or invalid CSRF token. Reload the page and try again.');
     }
-    await next();
+    return originCheck(c, next);
   };
 }
 
@@ -151,6 +197,14 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, expires: Dat
     secure: c.get('deps').config.secureCookies,
     expires,
   });
+  // A new session gets a new CSRF token: one issued before sign-in is no longer accepted.
+  issueCsrfToken(c, token);
+}
+
+/** Ends the browser's session cookie and rotates the CSRF token to the signed-out one. */
+export function clearSessionCookie(c: Context<AppEnv>): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/' });
+  issueCsrfToken(c, '');
 }
 
 /** The client address, for rate limiting and session metadata (see `pickClientIp` for proxies). */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient, testDeps } from '../../test/http.ts';
+import { signUpAndConfirm } from '../accounts/testing.ts';
 import { fixedClock } from '../clock.ts';
 import type { Database } from '../db/connect.ts';
 import { withService, withUser } from '../db/tenancy.ts';
@@ -35,13 +36,8 @@ beforeAll(async () => {
     await sql`update artworks set reserved_order_id = null`.execute(tx);
     await sql`delete from orders where offering_type = 'artwork'`.execute(tx);
   });
-  const signUp = testClient(app);
-  const r = await signUp.post('/api/auth/sign-up', {
-    email: 'artist-b@example.com',
-    password: 'long enough pw',
-    name: 'B',
-  });
-  ids.userB = r.body.user.id;
+  const r = await signUpAndConfirm(testClient(app), db(), { email: 'artist-b@example.com', name: 'B' });
+  ids.userB = r.user.id;
   ids.A = (
     await withService(db(), (tx) =>
       tx.selectFrom('accounts').select('id').where('slug', '=', 'mira-okafor').executeTakeFirstOrThrow(),

@@ -1,9 +1,9 @@
-import { requireRole } from '../accounts/service.ts';
 import { withService, withUser } from '../db/tenancy.ts';
 import { AppError } from '../errors.ts';
 import { requirePlatformAdmin, requireUser, userActor } from '../http/middleware.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
 import * as apps from './applications.ts';
+import { requireArtistRole } from './artist-access.ts';
 import * as connect from './connect.ts';
 import * as S from './schema.ts';
 
@@ -162,7 +162,7 @@ export const applicationRoutes = createRouter()
       const user = requireUser(c);
       const { accountId } = c.req.valid('param');
       const { db, stripe, config } = c.get('deps');
-      await withUser(db, { sub: user.id }, (tx) => requireRole(tx, accountId, user.id, 'admin'));
+      await withUser(db, { sub: user.id }, (tx) => requireArtistRole(tx, accountId, user.id, 'admin'));
       const acct = await connect.ensureConnectAccount(db, stripe, accountId, userActor(c, user.id));
       return c.json({ url: await connect.createOnboardingLink(stripe, acct, config.publicUrl) }, 200);
     },
@@ -181,7 +181,7 @@ export const applicationRoutes = createRouter()
       const { accountId } = c.req.valid('param');
       const { db, stripe } = c.get('deps');
       const status = await withUser(db, { sub: user.id }, async (tx) => {
-        await requireRole(tx, accountId, user.id, 'admin');
+        await requireArtistRole(tx, accountId, user.id, 'admin');
         return connect.getArtistStatus(tx, accountId);
       });
       if (!status.stripeAccountId || !status.detailsSubmitted) {

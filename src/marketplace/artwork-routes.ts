@@ -1,11 +1,13 @@
 import type { Context } from 'hono';
-import { requireRole, roleIn } from '../accounts/service.ts';
+import { roleIn } from '../accounts/service.ts';
+import { requireAccountKind } from '../db/account-kind.ts';
 import { withService, withUser } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { forbidden, notFound } from '../errors.ts';
 import type { AppEnv } from '../http/context.ts';
 import { requirePlatformAdmin, requireUser, userActor } from '../http/middleware.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
+import { requireArtistRole } from './artist-access.ts';
 import * as art from './artworks.ts';
 import * as catalog from './catalog.ts';
 import * as connect from './connect.ts';
@@ -21,6 +23,7 @@ export async function requireArtworkMember(tx: DB, id: string, userId: string): 
   const row = await tx.selectFrom('artworks').select('account_id').where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('Artwork');
   if (!(await roleIn(tx, row.account_id, userId))) throw forbidden('Only the artist can change this artwork');
+  await requireAccountKind(tx, row.account_id, 'artist');
   return row.account_id;
 }
 
@@ -99,7 +102,7 @@ export const artworkRoutes = createRouter()
       const user = requireUser(c);
       const { accountId } = c.req.valid('param');
       const data = await withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
-        await requireRole(tx, accountId, user.id, 'member');
+        await requireArtistRole(tx, accountId, user.id, 'member');
         return art.listAccountArtworks(tx, accountId);
       });
       return c.json({ data }, 200);
@@ -119,7 +122,7 @@ export const artworkRoutes = createRouter()
       const { accountId } = c.req.valid('param');
       const input = c.req.valid('json');
       const artwork = await withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
-        await requireRole(tx, accountId, user.id, 'member');
+        await requireArtistRole(tx, accountId, user.id, 'member');
         return art.createArtwork(tx, userActor(c, user.id), accountId, input);
       });
       return c.json({ artwork }, 201);
@@ -246,7 +249,7 @@ export const artworkRoutes = createRouter()
         return c.json(await withService(db, (tx) => catalog.publicArtistProfile(tx, ref)), 200);
       }
       const user = requireUser(c);
-      await withUser(db, { sub: user.id }, (tx) => requireRole(tx, ref, user.id, 'member'));
+      await withUser(db, { sub: user.id }, (tx) => requireArtistRole(tx, ref, user.id, 'member'));
       if (c.req.valid('query').sync === 'true') await connect.syncConnectAccount(db, stripe, ref, clock);
       const status = await withUser(db, { sub: user.id }, (tx) => connect.getArtistStatus(tx, ref));
       return c.json(status, 200);

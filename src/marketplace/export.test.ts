@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient, testDeps } from '../../test/http.ts';
+import { signUpAndConfirm } from '../accounts/testing.ts';
 import { fixedClock } from '../clock.ts';
 import type { Database } from '../db/connect.ts';
 import { withService } from '../db/tenancy.ts';
@@ -111,12 +112,8 @@ beforeAll(async () => {
       tx.selectFrom('accounts').select('id').where('slug', '=', 'mira-okafor').executeTakeFirstOrThrow(),
     )
   ).id;
-  const r = await testClient(app).post('/api/auth/sign-up', {
-    email: 'other-artist@example.com',
-    password: 'long enough pw',
-    name: 'Other',
-  });
-  ids.B = await insertArtistAccount(db, r.body.user.id, 'other-artist', 'Other Artist');
+  const r = await signUpAndConfirm(testClient(app), db, { email: 'other-artist@example.com', name: 'Other' });
+  ids.B = await insertArtistAccount(db, r.user.id, 'other-artist', 'Other Artist');
   const evil = await insertArtwork(db, ids.A, '=HYPERLINK("http://evil.example","click")');
   const yen = await insertArtwork(db, ids.A, 'Kyoto, at night', 'jpy');
   const theirs = await insertArtwork(db, ids.B, 'Not Yours');

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import sharp from 'sharp';
 import type { Actor } from '../audit/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { DB } from '../db/types.ts';
@@ -25,15 +24,15 @@ export async function processImage(buf: Buffer, filename = 'image') {
   }
   const checked = await inspectUpload({ filename, bytes: buf }, PHOTO_MAX_PIXELS);
   return renderUpload(checked, async (open) => {
-    const fit = { fit: 'inside', withoutEnlargement: true } as const;
-    const web = await open()
-      .rotate()
-      .resize({ width: WEB_PX, height: WEB_PX, ...fit })
+    const base = open().rotate();
+    const web = await base
+      .clone()
+      .resize({ width: WEB_PX, height: WEB_PX, fit: 'inside', withoutEnlargement: true })
       .webp({ quality: 82 })
       .toBuffer({ resolveWithObject: true });
-    // The thumbnail comes from the web size, so the upload is decoded once.
-    const thumb = await sharp(web.data)
-      .resize({ width: THUMB_PX, height: THUMB_PX, ...fit })
+    const thumb = await base
+      .clone()
+      .resize({ width: THUMB_PX, height: THUMB_PX, fit: 'inside', withoutEnlargement: true })
       .webp({ quality: 75 })
       .toBuffer();
     return { web: web.data, thumb, width: web.info.width, height: web.info.height };

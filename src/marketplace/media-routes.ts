@@ -122,7 +122,7 @@ export const mediaRoutes = createRouter()
     const actor = userActor(c, user.id);
     const imageId = await withUser(db, { sub: user.id }, async (tx) => {
       await requireArtworkMember(tx, id, user.id);
-      return img.addArtworkImage(tx, actor, config, id, buf);
+      return img.addArtworkImage(tx, actor, config, id, buf, file.name || 'image');
     });
     return c.json(
       {

@@ -5,7 +5,7 @@ import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.
 import { publicArtworks } from './catalog.ts';
 import { feeBpsFor } from './fee-settings.ts';
 import { splitFee } from './fees.ts';
-import { availability, registerArtworkOffering, startArtworkCheckout } from './purchase.ts';
+import { availability, registerArtworkOffering, startArtworkCheckout, upstream } from './purchase.ts';
 import * as S from './schema.ts';
 
 registerArtworkOffering();
@@ -101,16 +101,21 @@ export const purchaseRoutes = createRouter()
       );
       if (!order || order.metadata?.artwork_id !== id) throw notFound('Checkout');
       if (order.status !== 'pending' || !order.stripe_checkout_session_id) return c.json({ status: order.status }, 200);
-      const session = await stripe.checkout.sessions.retrieve(order.stripe_checkout_session_id);
-      if (session.status === 'open') await stripe.checkout.sessions.expire(session.id);
-      // Settle now rather than wait for the webhook; both paths are idempotent.
-      const r = await completeCheckoutSession(
-        db,
-        stripe,
-        session.id,
-        { kind: 'checkout_cancel', userId: c.get('user')?.id ?? null, requestId: c.get('requestId') },
-        { publicUrl: config.publicUrl },
-      );
+      const sessionId = order.stripe_checkout_session_id;
+      const r = await (async () => {
+        const session = await stripe.checkout.sessions.retrieve(sessionId);
+        if (session.status === 'open') await stripe.checkout.sessions.expire(session.id);
+        // Settle now rather than wait for the webhook; both paths are idempotent.
+        return completeCheckoutSession(
+          db,
+          stripe,
+          session.id,
+          { kind: 'checkout_cancel', userId: c.get('user')?.id ?? null, requestId: c.get('requestId') },
+          { publicUrl: config.publicUrl },
+        );
+      })().catch((err) => {
+        throw upstream(err);
+      });
       return c.json({ status: r.status ?? order.status }, 200);
     },
   );

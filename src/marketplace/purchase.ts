@@ -1,4 +1,4 @@
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { recordAudit } from '../audit/service.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { type CheckoutUrls, createCheckout } from '../commerce/create-checkout.ts';
@@ -15,6 +15,10 @@ import { recordArtworkSale } from './sales.ts';
 
 /** How long an open Checkout holds an original: Stripe's 30-minute minimum plus slack for clock skew. */
 export const RESERVATION_MS = 31 * 60 * 1000;
+/** Stripe refuses an `expires_at` closer than this to its own now. */
+const STRIPE_MIN_EXPIRY_MS = 30 * 60 * 1000;
+/** How far ahead Stripe's clock is assumed to be when it refuses our expiry without a usable `Date` header. */
+const SKEW_ALLOWANCE_MS = 15 * 60 * 1000;
 
 /** Who buys: a signed-in user, or a guest known only by email. */
 export type Buyer = { userId: string; email: string } | { userId?: null; email: string };
@@ -63,7 +67,7 @@ export function registerArtworkOffering(clock: Clock = systemClock): void {
       if (!p?.stripe_account_id) throw new AppError('invalid_state', 'This artist cannot receive payments yet');
       return { destination: p.stripe_account_id, applicationFeeAmount: platformFee };
     },
-    // The hold's end was fixed with the caller's clock when the order was made; the session ends with it.
+    // Fixed when the order was made (and moved once if Stripe's clock runs ahead, see openArtworkSession).
     expiresAt: (order) =>
       typeof order.metadata.expires_at === 'string'
         ? new Date(order.metadata.expires_at)
@@ -167,18 +171,6 @@ export async function startArtworkCheckout(
       },
       actor,
     );
-    if (w.edition_type === 'original') {
-      await tx
-        .updateTable('artworks')
-        .set({
-          status: 'reserved',
-          reserved_order_id: order.id,
-          reserved_until: expiresAt,
-          updated_at: now,
-        })
-        .where('id', '=', w.id)
-        .execute();
-    }
     await recordAudit(tx, actor, {
       accountId: w.account_id,
       action: 'artwork.checkout_started',
@@ -186,7 +178,51 @@ export async function startArtworkCheckout(
       entityId: w.id,
       after: { orderId: order.id, price, shipping, platformFee: fee, feeBps },
     });
-    const { checkoutUrl, sessionId } = await createCheckout(tx, stripe, order.id, urls(order.id));
+    const { checkoutUrl, sessionId, session } = await openArtworkSession(tx, stripe, clock, order, urls(order.id));
+    if (w.edition_type === 'original') {
+      // Held for as long as the session can be paid, counted on our clock whichever way Stripe's clock is off.
+      const reservedUntil = new Date(clock.now().getTime() + (session.expires_at - session.created) * 1000);
+      await tx
+        .updateTable('artworks')
+        .set({ status: 'reserved', reserved_order_id: order.id, reserved_until: reservedUntil, updated_at: now })
+        .where('id', '=', w.id)
+        .execute();
+    }
     return { checkoutUrl, orderId: order.id, sessionId };
   });
+}
+
+/** Any Stripe failure reaches the buyer as 502 `upstream_error`, never as an unexplained 500. */
+export function upstream(err: unknown): unknown {
+  if (!(err instanceof Stripe.errors.StripeError)) return err;
+  return new AppError('upstream_error', `Payment provider error: ${err.message}`, {
+    stripeRequestId: err.requestId ?? null,
+  });
+}
+
+/**
+ * Opens Checkout for a new artwork order. Stripe checks `expires_at` against its own clock, so when it refuses our
+ * expiry (its clock runs ahead of ours) we ask once more with the expiry counted from Stripe's now.
+ */
+async function openArtworkSession(tx: DB, stripe: Stripe, clock: Clock, order: Order, urls: CheckoutUrls) {
+  try {
+    return await createCheckout(tx, stripe, order.id, urls);
+  } catch (err) {
+    if (!(err instanceof Stripe.errors.StripeInvalidRequestError) || err.param !== 'expires_at') throw upstream(err);
+    const asked = Date.parse(String(order.metadata.expires_at));
+    const header = Date.parse(err.headers?.date ?? '');
+    // Trust Stripe's Date header only when it explains the refusal; else assume a skew it did not reveal.
+    const stripeNow = header + STRIPE_MIN_EXPIRY_MS > asked ? header : clock.now().getTime() + SKEW_ALLOWANCE_MS;
+    const expiresAt = new Date(Math.floor((stripeNow + RESERVATION_MS) / 1000) * 1000).toISOString();
+    await tx
+      .updateTable('orders')
+      .set({ metadata: JSON.stringify({ ...order.metadata, expires_at: expiresAt }) })
+      .where('id', '=', order.id)
+      .execute();
+    try {
+      return await createCheckout(tx, stripe, order.id, urls, { attempt: 2 });
+    } catch (again) {
+      throw upstream(again);
+    }
+  }
 }

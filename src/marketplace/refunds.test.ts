@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/app.ts';
+import { signUpAndConfirm } from '../accounts/testing.ts';
 import { withService, withUser } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { demoIds, emu, httpClient, onboardedArtist, publishedArtwork, waitFor } from './buy-testing.ts';
@@ -167,17 +168,12 @@ describe('who can see sales', () => {
 
     // A second artist, through the real application flow.
     const other = httpClient(app.url);
-    const signUp = await other.post('/api/auth/sign-up', {
-      email: 'rival@example.com',
-      password: 'long enough pw',
-      name: 'Rival Artist',
-    });
-    expect(signUp.status).toBe(201);
+    const signUp = await signUpAndConfirm(other, db, { email: 'rival@example.com', name: 'Rival Artist' });
     await other.put('/api/marketplace/application', completeApplication);
     const sub = await other.post('/api/marketplace/application/submit');
     const approved = await admin.post(`/api/admin/marketplace/applications/${sub.body.application.id}/approve`);
     const rivalAccount = approved.body.application.artistAccountId as string;
-    const rivalUser = signUp.body.user.id as string;
+    const rivalUser = signUp.user.id;
 
     expect((await other.get(`/api/marketplace/sales/${sale.id}`)).status).toBe(404);
     expect((await other.get(`/api/marketplace/accounts/${ids['mira-okafor']}/sales`)).status).toBe(404);

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { testClient, testDeps } from '../../test/http.ts';
+import { signUpAndConfirm } from '../accounts/testing.ts';
 import { createStripeClient } from '../commerce/stripe.ts';
 import type { Database } from '../db/connect.ts';
 import { withService } from '../db/tenancy.ts';
@@ -46,9 +47,8 @@ export async function startMarketplaceEnv(): Promise<MarketplaceTestEnv> {
 /** Signs up a fresh user through the API and returns the signed-in client. */
 export async function signUpClient(env: MarketplaceTestEnv, email: string, name = 'Test Artist') {
   const c = env.client();
-  const r = await c.post('/api/auth/sign-up', { email, password: 'long enough pw', name });
-  if (r.status !== 201) throw new Error(`sign-up failed: ${r.status} ${JSON.stringify(r.body)}`);
-  return { c, userId: r.body.user.id as string };
+  const session = await signUpAndConfirm(c, env.database.db, { email, name });
+  return { c, userId: session.user.id };
 }
 
 /** A complete application body for the autosave endpoint. */

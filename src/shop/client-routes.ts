@@ -150,12 +150,13 @@ export const shopClientRoutes = createRouter()
       const { pin } = c.req.valid('json');
       const { db, clock, config } = c.get('deps');
       const g = await withService(db, (tx) => galleries.galleryByToken(tx, token, clock));
-      // Committed on its own so wrong guesses count even though the request fails.
-      await withService(db, async (tx) => {
-        await consumeRateLimit(tx, `gallery-pin:${g.id}:${clientIp(c)}`, 10, 900, clock);
-        await consumeRateLimit(tx, `gallery-pin:${g.id}`, 100, 3600, clock);
-      });
+      // Keyed per client, not per gallery: a guesser pauses only themselves, never visitors who know the PIN.
+      const { limit, windowSeconds } = galleries.PIN_LIMIT;
+      await withService(db, (tx) =>
+        consumeRateLimit(tx, `gallery-pin:${g.id}:${clientIp(c)}`, limit, windowSeconds, clock),
+      );
       if (!(await galleries.checkPin(g, pin))) {
+        await withService(db, (tx) => galleries.recordPinFailure(tx, g, clock, config.publicUrl, c.get('requestId')));
         throw new AppError('invalid_credentials', 'That PIN is not right', { fieldErrors: { pin: ['Wrong PIN'] } });
       }
       const exp = clock.now().getTime() + ACCESS_DAYS * 86_400_000;

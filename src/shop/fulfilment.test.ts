@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/app.ts';
 import { testClient } from '../../test/http.ts';
+import { signUpAndConfirm } from '../accounts/testing.ts';
 import { completeCheckoutSession } from '../commerce/complete-checkout.ts';
 import { getOrder } from '../commerce/orders.ts';
 import { formatMoney } from '../commerce/totals.ts';
@@ -232,7 +233,7 @@ describe('print fulfilment', () => {
 
   it('hides orders from other studios and from visitors', async () => {
     const rival = client();
-    await rival.post('/api/auth/sign-up', { email: 'rival@example.com', password: 'long enough pw', name: 'Rival' });
+    await signUpAndConfirm(rival, db, { email: 'rival@example.com', name: 'Rival' });
     const created = await rival.post('/api/accounts', { name: 'Rival Studio', slug: 'rival-studio', kind: 'studio' });
     const rivalId: string = created.body.accountId;
     expect((await rival.get(`/api/shop/studios/${lumenId}/orders`)).status).toBe(404);
@@ -291,7 +292,7 @@ describe('print fulfilment', () => {
 
   it('lets a plain studio member move orders but leaves refunds and cancelling to admins', async () => {
     const member = client();
-    await member.post('/api/auth/sign-up', { email: 'assistant@example.com', password: 'long enough pw', name: 'Al' });
+    await signUpAndConfirm(member, db, { email: 'assistant@example.com', name: 'Al' });
     const userId: string = (await member.get('/api/auth/session')).body.user.id;
     await withService(db, (tx) =>
       tx.insertInto('memberships').values({ account_id: lumenId, user_id: userId, role: 'member' }).execute(),

@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/service.ts';
 import type { Clock } from '../clock.ts';
 import type { BuyerConfirmationContext, PaidContext } from '../commerce/offerings.ts';
 import { getOrder, type Order } from '../commerce/orders.ts';
+import { requireAccountKind } from '../db/account-kind.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -167,6 +168,7 @@ export async function queuePrintOrderConfirmation(db: DB, order: Order, ctx: Buy
 
 /** Loads a studio's print order fulfilment row after checking the actor is a member; other studios get 404. */
 export async function lockFulfilment(db: DB, accountId: string, orderId: string, actor: StudioActor) {
+  await requireAccountKind(db, accountId, 'studio');
   await requireRole(db, accountId, actor.userId, 'member');
   const f = await db
     .selectFrom('print_fulfilments')

@@ -1,10 +1,14 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import { hashPassword, verifyPassword } from '../accounts/password.ts';
+import { hitRateLimit } from '../accounts/rate-limit.ts';
+import { recordAudit } from '../audit/service.ts';
 import type { Clock } from '../clock.ts';
 import { iso, likePattern } from '../db/sql.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
+import { renderEmail } from '../mail/layout.ts';
+import { queueMail } from '../mail/service.ts';
 import type { GalleryPatchT } from './schema.ts';
 
 type GalleryRow = {
@@ -232,4 +236,62 @@ export function hasAccess(
 /** Checks a visitor's PIN against the gallery's hash. */
 export async function checkPin(g: PublicGallery, pin: string): Promise<boolean> {
   return g.pin_hash ? verifyPassword(pin, g.pin_hash) : true;
+}
+
+/** Wrong PINs one client may try on one gallery before a short pause; other clients are unaffected. */
+export const PIN_LIMIT = { limit: 5, windowSeconds: 300 } as const;
+/** Wrong PINs on one gallery (all clients) within an hour that make the studio hear about it, at most daily. */
+export const PIN_ALERT = { failures: 20, windowSeconds: 3600, quietSeconds: 86_400 } as const;
+
+/**
+ * Counts a wrong PIN against the gallery and, the first time the count reaches PIN_ALERT.failures, emails the
+ * studio's owners and admins (then stays quiet for a day). Run as service in its own transaction.
+ */
+export async function recordPinFailure(
+  db: DB,
+  g: PublicGallery,
+  clock: Clock,
+  publicUrl: string,
+  requestId: string | null = null,
+): Promise<void> {
+  const hit = await hitRateLimit(db, `gallery-pin-fail:${g.id}`, PIN_ALERT.failures, PIN_ALERT.windowSeconds, clock);
+  if (hit.hits !== PIN_ALERT.failures) return;
+  const quiet = await hitRateLimit(db, `gallery-pin-alert:${g.id}`, 1, PIN_ALERT.quietSeconds, clock);
+  if (quiet.limited) return;
+  const staff = await db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select('users.email')
+    .where('memberships.account_id', '=', g.account_id)
+    .where('memberships.role', 'in', ['owner', 'admin'])
+    .where('users.suspended_at', 'is', null)
+    .execute();
+  const mail = renderEmail({
+    heading: 'Repeated wrong PINs on a gallery',
+    paragraphs: [
+      `Someone entered a wrong PIN ${PIN_ALERT.failures} times within an hour on your gallery "${g.title}".`,
+      'Each visitor is paused for a few minutes after a few wrong tries, and visitors who know the PIN can still get in. If the PIN may have leaked, change it in the gallery settings; everyone then needs the new PIN.',
+    ],
+    button: { label: 'Open the gallery settings', url: `${publicUrl}/studio/galleries/${g.id}` },
+  });
+  for (const s of staff) {
+    await queueMail(db, {
+      to: s.email,
+      subject: `Wrong PINs on "${g.title}"`,
+      template: 'shop.gallery_pin_alert',
+      accountId: g.account_id,
+      ...mail,
+    });
+  }
+  await recordAudit(
+    db,
+    { kind: 'anonymous', requestId },
+    {
+      accountId: g.account_id,
+      action: 'gallery.pin_failures_alerted',
+      entityType: 'gallery',
+      entityId: g.id,
+      after: { failures: hit.hits, notified: staff.length },
+    },
+  );
 }

@@ -175,10 +175,9 @@ describe('private links', () => {
     ).body;
     const v = visitor();
     const codes = [];
-    for (let i = 0; i < 11; i++)
-      codes.push((await v.post(`/api/shop/g/${g.token}/unlock`, { pin: `000${i % 10}` })).status);
-    expect(codes.slice(0, 10).every((s) => s === 401)).toBe(true);
-    expect(codes[10]).toBe(429);
+    for (let i = 0; i < 6; i++) codes.push((await v.post(`/api/shop/g/${g.token}/unlock`, { pin: `000${i}` })).status);
+    expect(codes.slice(0, 5).every((s) => s === 401)).toBe(true);
+    expect(codes[5]).toBe(429);
     expect((await v.post(`/api/shop/g/${g.token}/unlock`, { pin: '4321' })).status).toBe(429);
   });
 });

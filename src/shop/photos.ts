@@ -131,12 +131,11 @@ export async function processUploads(
   }
   const prepared = [];
   for (const img of checked) {
-    // One decode per file: rotate() applies EXIF orientation, and the thumbnail is made from the web size.
+    // rotate() applies EXIF orientation, so the sizes look the way people see the photo.
     const { web, thumb } = await renderUpload(img, async (open) => {
-      const fit = { fit: 'inside', withoutEnlargement: true } as const;
-      const web = await open().rotate().resize(WEB_EDGE, WEB_EDGE, fit).jpeg({ quality: 82 }).toBuffer();
-      const thumb = await sharp(web).resize(THUMB_EDGE, THUMB_EDGE, fit).jpeg({ quality: 82 }).toBuffer();
-      return { web, thumb };
+      const resize = (edge: number) =>
+        open().rotate().resize(edge, edge, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 82 });
+      return { web: await resize(WEB_EDGE).toBuffer(), thumb: await resize(THUMB_EDGE).toBuffer() };
     });
     const id = randomUUID();
     const base: string = keyBase ? keyBase(prepared.length) : `shop/${accountId}/${id}`;

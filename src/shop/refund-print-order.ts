@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { requireRole } from '../accounts/service.ts';
 import type { Clock } from '../clock.ts';
 import { isPaidStatus } from '../commerce/order-status.ts';
 import { getOrder } from '../commerce/orders.ts';
@@ -24,6 +25,8 @@ export async function cancelPrintOrder(
 ): Promise<void> {
   const order = await withService(db, async (tx) => {
     const f = await lockFulfilment(tx, accountId, orderId, actor);
+    // Checked here too: an order with nothing left to refund never reaches refundOrder's admin check.
+    await requireRole(tx, accountId, actor.userId, 'admin');
     if (!canMove(f.status, 'cancelled')) throw refuse(f.status, 'cancelled');
     return getOrder(tx, orderId);
   });

@@ -1,8 +1,9 @@
 import type { Context } from 'hono';
 import { requireRole } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
+import { requireAccountKind } from '../db/account-kind.ts';
 import { withUser } from '../db/tenancy.ts';
-import type { Tx } from '../db/types.ts';
+import type { DB, Tx } from '../db/types.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/context.ts';
 import { requireUser, userActor } from '../http/middleware.ts';
@@ -10,6 +11,12 @@ import * as catalog from './catalog.ts';
 import * as galleries from './galleries.ts';
 
 // Shared by the studio route files: every studio request runs as the signed-in user under RLS, after a role check.
+
+/** 404 unless the account is a studio the user belongs to, 403 below `min`: the one studio permission check. */
+export async function requireStudioRole(db: DB, accountId: string, userId: string, min: 'member' | 'admin') {
+  await requireAccountKind(db, accountId, 'studio');
+  return requireRole(db, accountId, userId, min);
+}
 
 /** Runs `fn` as the signed-in user after checking their role in the studio. */
 export async function asMember<T>(
@@ -21,7 +28,7 @@ export async function asMember<T>(
   const user = requireUser(c);
   const actor = userActor(c, user.id);
   return withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
-    await requireRole(tx, accountId, user.id, min);
+    await requireStudioRole(tx, accountId, user.id, min);
     return fn(tx, actor);
   });
 }
@@ -35,7 +42,7 @@ export async function asGalleryMember<T>(
   const user = requireUser(c);
   return withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
     const g = await galleries.getGallery(tx, galleryId);
-    await requireRole(tx, g.accountId, user.id, 'member');
+    await requireStudioRole(tx, g.accountId, user.id, 'member');
     return fn(tx, g);
   });
 }
@@ -60,7 +67,7 @@ export async function asProductMember<T>(
   const actor = userActor(c, user.id);
   return withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
     const accountId = await catalog.productAccount(tx, productId);
-    await requireRole(tx, accountId, user.id, 'member');
+    await requireStudioRole(tx, accountId, user.id, 'member');
     return fn(tx, accountId, actor);
   });
 }

@@ -1,3 +1,4 @@
+import { requireAccountKind } from '../db/account-kind.ts';
 import { withService } from '../db/tenancy.ts';
 import { notFound } from '../errors.ts';
 import { createRouter, jsonResponse, route, z } from '../http/openapi.ts';
@@ -71,7 +72,10 @@ export const studioBrandingRoutes = createRouter()
     async (c) => {
       const { accountId } = c.req.valid('param');
       const { db, config } = c.get('deps');
-      const key = await withService(db, async (tx) => (await studio.getSettings(tx, accountId)).logoKey);
+      const key = await withService(db, async (tx) => {
+        await requireAccountKind(tx, accountId, 'studio');
+        return (await studio.getSettings(tx, accountId)).logoKey;
+      });
       const bytes = key ? await storageFor(config).get(key) : null;
       if (!bytes) throw notFound('Logo');
       return c.body(new Uint8Array(bytes), 200, {

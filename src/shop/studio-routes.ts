@@ -1,4 +1,3 @@
-import { requireRole } from '../accounts/service.ts';
 import { withUser } from '../db/tenancy.ts';
 import { AppError } from '../errors.ts';
 import { requireUser } from '../http/middleware.ts';
@@ -9,7 +8,7 @@ import * as galleries from './galleries.ts';
 import * as photos from './photos.ts';
 import * as S from './schema.ts';
 import * as studio from './studio.ts';
-import { asGalleryMember, asMember, audit } from './studio-access.ts';
+import { asGalleryMember, asMember, audit, requireStudioRole } from './studio-access.ts';
 import { studioBrandingRoutes } from './studio-branding-routes.ts';
 import { studioCatalogRoutes } from './studio-catalog-routes.ts';
 
@@ -360,7 +359,7 @@ export const shopStudioRoutes = createRouter()
       const user = requireUser(c);
       const out = await withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
         const accountId = await catalog.productAccount(tx, productId);
-        await requireRole(tx, accountId, user.id, 'member');
+        await requireStudioRole(tx, accountId, user.id, 'member');
         const before = await catalog.getProduct(tx, accountId, productId);
         const after = await catalog.updateProduct(tx, accountId, productId, patch);
         const e = { accountId, entityType: 'print_product', entityId: productId, before, after };
@@ -384,7 +383,7 @@ export const shopStudioRoutes = createRouter()
       const user = requireUser(c);
       await withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
         const accountId = await catalog.productAccount(tx, productId);
-        await requireRole(tx, accountId, user.id, 'member');
+        await requireStudioRole(tx, accountId, user.id, 'member');
         const before = await catalog.getProduct(tx, accountId, productId);
         await catalog.deleteProduct(tx, accountId, productId);
         const e = { accountId, entityType: 'print_product', entityId: productId, before };

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { testClient, testDeps } from '../../test/http.ts';
+import { signUpAndConfirm } from '../accounts/testing.ts';
 import { fixedClock } from '../clock.ts';
 import type { Database } from '../db/connect.ts';
 import { withService } from '../db/tenancy.ts';
@@ -20,7 +21,7 @@ export async function shopFixture() {
   const session = await studio.signIn('studio@demo.gallerist.dev');
   const lumenId: string = session.memberships.find((m: { slug: string }) => m.slug === 'lumen-photography').accountId;
   const other = testClient(app);
-  await other.post('/api/auth/sign-up', { email: 'rival@example.com', password: 'long enough pw', name: 'Rival' });
+  await signUpAndConfirm(other, database.db, { email: 'rival@example.com', name: 'Rival' });
   const created = await other.post('/api/accounts', { name: 'Rival Studio', slug: 'rival-studio', kind: 'studio' });
   const rivalId: string = created.body.accountId;
   const rivalUserId: string = (await other.get('/api/auth/session')).body.user.id;

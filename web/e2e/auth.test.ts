@@ -6,6 +6,7 @@ import {
   DEMO_PASSWORD,
   hasChromium,
   launchBrowser,
+  mailsTo,
   openPage,
   pathIs,
   signIn,
@@ -31,6 +32,19 @@ describe.skipIf(!hasChromium)('web: auth and accounts', () => {
   const newPage = (viewport = { width: 1280, height: 900 }): Promise<Page> =>
     openPage(browser, contexts, { baseURL: app.url, viewport });
 
+  /** The newest link matching `pattern` in a mail of `template` sent to `to`, waiting for it to arrive. */
+  async function emailedLink(to: string, template: string, pattern: RegExp): Promise<string> {
+    let link: string | undefined;
+    await expect
+      .poll(async () => {
+        const mail = (await mailsTo(app, to, template))[0];
+        link = `${mail?.text ?? ''} ${mail?.html ?? ''}`.match(pattern)?.[0];
+        return link;
+      })
+      .toBeTruthy();
+    return link!;
+  }
+
   async function sessionMemberships(page: Page): Promise<Membership[]> {
     const res = await page.request.get('/api/auth/session');
     expect(res.ok()).toBe(true);
@@ -48,7 +62,7 @@ describe.skipIf(!hasChromium)('web: auth and accounts', () => {
       page = await newPage();
     });
 
-    it('signs up and lands on the empty dashboard', async () => {
+    it('signs up, opens the emailed confirmation link and lands on the empty dashboard', async () => {
       await page.goto('/sign-up');
       // Client-side validation catches a short password before any request.
       await page.getByLabel('Full name').fill('Erin Tester');
@@ -60,9 +74,27 @@ describe.skipIf(!hasChromium)('web: auth and accounts', () => {
 
       await page.getByLabel('Password', { exact: true }).fill(password);
       await page.getByRole('button', { name: 'Create account', exact: true }).click();
+      // Not signed in yet: the address has to be confirmed from the inbox first.
+      await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+      await page.getByText('Confirm your email to finish signing up').waitFor();
+      expect(new URL(page.url()).pathname).toBe('/sign-up');
+      expect((await page.context().cookies()).some((c) => c.name === 'gallerist_session')).toBe(false);
+
+      const link = await emailedLink(email, 'email_confirmation', /\/confirm-email\?token=[^\s"'<>&]+/);
+      await page.goto(link);
+      await page.getByRole('heading', { name: 'Confirm your email' }).waitFor();
+      await page.getByRole('button', { name: 'Confirm and sign in' }).click();
       await page.waitForURL(pathIs('/app'));
       await page.getByRole('heading', { name: /not part of any account yet/i }).waitFor();
       await page.getByRole('link', { name: 'Create an account' }).waitFor();
+
+      // The link is single-use.
+      await page.goto(link);
+      await page.getByRole('button', { name: 'Confirm and sign in' }).click();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: /can’t be used/ })
+        .waitFor();
     });
 
     it('signs out', async () => {
@@ -148,6 +180,25 @@ describe.skipIf(!hasChromium)('web: auth and accounts', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();
     await page.waitForURL(pathIs('/app/members'));
     await page.getByRole('table', { name: `Members of ${skywalker.name}` }).waitFor();
+  });
+
+  it('answers a sign-up for a registered address like any other and emails the owner', async () => {
+    const page = await newPage();
+    const email = 'provider@demo.gallerist.dev';
+    await page.goto('/sign-up');
+    await page.getByLabel('Full name').fill('Someone Else');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill('someone-elses-password');
+    await page.getByRole('button', { name: 'Create account', exact: true }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    expect((await page.context().cookies()).some((c) => c.name === 'gallerist_session')).toBe(false);
+
+    const link = await emailedLink(email, 'sign_up_existing_account', /\/sign-in\?email=[^\s"'<>&]+/);
+    await page.goto(link);
+    await page.getByRole('heading', { name: 'Welcome back' }).waitFor();
+    expect(await page.getByLabel('Email').inputValue()).toBe(email);
+    await submitSignIn(page, email, DEMO_PASSWORD);
+    await page.waitForURL(pathIs('/app'));
   });
 
   it('resets a forgotten password through the emailed link', async () => {

@@ -6,6 +6,7 @@ import {
   closeAll,
   hasChromium,
   launchBrowser,
+  mailsTo,
   onHostedCheckout,
   openPage,
   pathIs,
@@ -58,6 +59,18 @@ describe.skipIf(!hasChromium)('web: the marketplace from application to refund',
     await artist.getByLabel('Email').fill(artistEmail);
     await artist.getByLabel('Password', { exact: true }).fill('long enough password');
     await artist.getByRole('button', { name: 'Create account', exact: true }).click();
+    // Sign-up signs in only once the emailed confirmation link is opened.
+    await artist.getByRole('heading', { name: 'Check your email' }).waitFor();
+    let link: string | undefined;
+    await expect
+      .poll(async () => {
+        const mail = (await mailsTo(app, artistEmail, 'email_confirmation'))[0];
+        link = mail?.text.match(/\/confirm-email\?token=[^\s"'<>&]+/)?.[0];
+        return link;
+      })
+      .toBeTruthy();
+    await artist.goto(link!);
+    await artist.getByRole('button', { name: 'Confirm and sign in' }).click();
     await artist.waitForURL(pathIs('/app'));
 
     await artist.goto('/artists/apply');

@@ -15,8 +15,8 @@ import {
 } from '../components/ui/index.ts';
 import { AccountSwitcher } from '../features/accounts/account-switcher.tsx';
 import { errorMessage } from '../lib/api.ts';
-import { usePlatformInfo } from '../lib/platform.ts';
 import { cn } from '../lib/cn.ts';
+import { usePlatformInfo } from '../lib/platform.ts';
 import { type User, useSession, useSignOut } from '../lib/session.tsx';
 import { type NavItem, visibleNavItems } from './nav.ts';
 

@@ -129,7 +129,7 @@ export function canManageMembers(role: Role | undefined): boolean {
   return role === 'owner' || role === 'admin';
 }
 
-/** Stores a fresh session (after sign-in, sign-up or password reset) and drops data cached for anyone else. */
+/** Stores a fresh session (after sign-in, an emailed link or password reset) and drops data cached for anyone else. */
 export function applySession(queryClient: QueryClient, session: SessionPayload): void {
   rememberCsrfToken(session.csrfToken);
   queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] });
@@ -137,20 +137,11 @@ export function applySession(queryClient: QueryClient, session: SessionPayload):
 }
 
 export type SignInInput = { email: string; password: string };
-export type SignUpInput = { email: string; password: string; name: string };
 
 export function useSignIn() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: SignInInput) => api.post<SessionPayload>('/api/auth/sign-in', input),
-    onSuccess: (session) => applySession(queryClient, session),
-  });
-}
-
-export function useSignUp() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (input: SignUpInput) => api.post<SessionPayload>('/api/auth/sign-up', input),
     onSuccess: (session) => applySession(queryClient, session),
   });
 }

@@ -2,6 +2,7 @@ import type { RouteObject } from 'react-router';
 import { RequireGuest } from '../../app/guards.tsx';
 import type { NavItem } from '../../app/nav.ts';
 import { AcceptInvitePage } from './accept-invite-page.tsx';
+import { EmailLinkPage } from './email-link-page.tsx';
 import { ForgotPasswordPage } from './forgot-password-page.tsx';
 import { ResetPasswordPage } from './reset-password-page.tsx';
 import { SignInPage } from './sign-in-page.tsx';
@@ -16,8 +17,10 @@ export const routes: RouteObject[] = [
       { path: 'forgot-password', element: <ForgotPasswordPage /> },
     ],
   },
-  // Reachable while signed in: a reset link or invitation may be opened in an existing session.
+  // Reachable while signed in: a reset link, emailed sign-in link or invitation may be opened in an existing session.
   { path: 'reset-password', element: <ResetPasswordPage /> },
+  { path: 'confirm-email', element: <EmailLinkPage purpose="confirm_email" /> },
+  { path: 'sign-in/link', element: <EmailLinkPage purpose="sign_in" /> },
   { path: 'invite', element: <AcceptInvitePage /> },
 ];
 

@@ -1,14 +1,12 @@
-import { useNavigate } from 'react-router';
-import { Alert, Button, Field, Input, useToast } from '../../components/ui/index.ts';
+import { MailIcon } from '../../components/icons.tsx';
+import { Alert, Button, Field, Input } from '../../components/ui/index.ts';
 import { useForm } from '../../lib/form.ts';
-import { useSignUp } from '../../lib/session.tsx';
 import { NAME_MAX, PASSWORD_MIN, validateEmail, validateName, validatePassword } from '../../lib/validation.ts';
-import { AuthShell, AuthSwitch, PasswordInput, useNextParam } from './auth-shell.tsx';
+import { useSignUp } from './api.ts';
+import { AuthShell, AuthSwitch, linkClasses, PasswordInput, useNextParam } from './auth-shell.tsx';
 
 export function SignUpPage() {
   const { params, next } = useNextParam();
-  const navigate = useNavigate();
-  const { toast } = useToast();
   const signUp = useSignUp();
   const form = useForm({ name: '', email: params.get('email') ?? '', password: '' }, (v) => ({
     name: validateName(v.name, 'name'),
@@ -18,16 +16,50 @@ export function SignUpPage() {
 
   const onSubmit = form.handleSubmit((values) =>
     signUp.mutate(
-      { name: values.name.trim(), email: values.email.trim(), password: values.password },
       {
-        onSuccess: (session) => {
-          toast({ title: `Welcome to Gallerist, ${session.user?.name ?? values.name.trim()}`, variant: 'success' });
-          navigate(next, { replace: true });
-        },
-        onError: form.applyServerError,
+        name: values.name.trim(),
+        email: values.email.trim(),
+        password: values.password,
+        // The confirmation link brings the user back to where they were going (e.g. an invitation).
+        ...(params.get('next') ? { next } : {}),
       },
+      { onError: form.applyServerError },
     ),
   );
+
+  // The same answer whether or not the address already has an account, so this page can't reveal which.
+  if (signUp.isSuccess) {
+    return (
+      <AuthShell
+        title="Check your email"
+        footer={
+          <AuthSwitch prompt="Already confirmed?" to="/sign-in">
+            Sign in
+          </AuthSwitch>
+        }
+      >
+        <div className="grid gap-4">
+          <div className="flex justify-center">
+            <span className="flex size-12 items-center justify-center rounded-full bg-accent-50 text-accent-700">
+              <MailIcon size={22} />
+            </span>
+          </div>
+          <Alert variant="success" title="Confirm your email to finish signing up">
+            We’ve sent an email to <strong>{signUp.variables?.email}</strong>. Open the link in it to confirm your
+            address and sign in.
+          </Alert>
+          <p className="text-sm text-muted">
+            Didn’t get it? Check your spam folder. If you already have an account with this address, the email tells you
+            how to sign in instead. You can also{' '}
+            <button type="button" className={linkClasses} onClick={() => signUp.reset()}>
+              use another address
+            </button>
+            .
+          </p>
+        </div>
+      </AuthShell>
+    );
+  }
 
   return (
     <AuthShell

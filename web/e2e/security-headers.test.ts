@@ -1,0 +1,97 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withService } from '../../src/db/tenancy.ts';
+import { onboardDemoArtists } from '../../src/marketplace/demo.ts';
+import { startTestApp } from '../../test/app.ts';
+import { closeAll, hasChromium, launchBrowser, openPage, publicUrlContext, signIn, type TestApp } from './support.ts';
+
+// Every page works under the Content-Security-Policy: chromium reports no violation, and nobody can frame us.
+
+describe.skipIf(!hasChromium)('web: security headers and CSP', () => {
+  let app: TestApp;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const violations: string[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    const { deps, stripeSetup } = app.platform;
+    await onboardDemoArtists(deps.db, stripeSetup.stripe, app.emulatorUrl, deps.clock);
+    browser = await launchBrowser();
+  });
+  afterAll(() => closeAll(contexts, browser, app));
+
+  async function watchedPage(width = 1280): Promise<Page> {
+    const page = await openPage(browser, contexts, publicUrlContext(app, { width, height: 900 }));
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
+    });
+    return page;
+  }
+
+  it('the SPA, API docs, dev mailbox and hosted Checkout render with no CSP violation', async () => {
+    const artwork = await withService(app.platform.deps.db, (tx) =>
+      tx.selectFrom('artworks').select('id').where('status', '=', 'published').executeTakeFirstOrThrow(),
+    );
+    const guest = await watchedPage(390);
+    for (const path of ['/', '/art', `/art/${artwork.id}`, '/sign-in', '/sign-up', '/api/docs', '/dev/mailbox']) {
+      const res = await guest.goto(path);
+      expect(res?.status(), path).toBeLessThan(400);
+      await guest.waitForLoadState('networkidle');
+      if (!path.startsWith('/api') && !path.startsWith('/dev')) await guest.locator('main').first().waitFor();
+    }
+    // A guest checkout opens the emulator's hosted page, which has its own policy.
+    await guest.goto(`/art/${artwork.id}`);
+    const checkout = await guest.evaluate(async (id) => {
+      const csrf = /gallerist_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+      const res = await fetch(`/api/marketplace/artworks/${id}/checkout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf) },
+        body: JSON.stringify({ email: 'csp@example.com' }),
+      });
+      return (await res.json()) as { checkoutUrl: string };
+    }, artwork.id);
+    expect(checkout.checkoutUrl, JSON.stringify(checkout)).toBeTruthy();
+    const hosted = await guest.goto(checkout.checkoutUrl);
+    expect(hosted?.headers()['content-security-policy']).toContain("script-src 'none'");
+    await guest.getByLabel('Email').first().waitFor();
+
+    const studio = await watchedPage();
+    await signIn(studio, 'studio@demo.gallerist.dev');
+    await studio.waitForURL((u) => u.pathname === '/app');
+    for (const path of ['/studio/galleries', '/studio/catalog', '/app/orders']) {
+      await studio.goto(path);
+      await studio.waitForLoadState('networkidle');
+    }
+    const admin = await watchedPage();
+    await signIn(admin, 'admin@demo.gallerist.dev');
+    await admin.waitForURL((u) => u.pathname === '/app');
+    for (const path of ['/admin', '/admin/marketplace']) {
+      await admin.goto(path);
+      await admin.waitForLoadState('networkidle');
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('sends the headers, and a page of another origin cannot frame the app', async () => {
+    const res = await fetch(`${app.platform.deps.config.publicUrl}/sign-in`);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
+    expect(res.headers.get('strict-transport-security')).toBeNull();
+
+    const page = await openPage(browser, contexts, { viewport: { width: 800, height: 600 } });
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (/frame-ancestors|Refused to display/i.test(m.text())) refused.push(m.text());
+    });
+    // A blank page with no policy of its own stands in for an attacker's site.
+    await page.setContent(`<iframe src="${app.platform.deps.config.publicUrl}/sign-in"></iframe>`);
+    await expect.poll(() => refused.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const framed = page.frames().find((f) => f.url().includes('/sign-in'));
+    expect(await framed?.locator('input').count().catch(() => 0)).toBeFalsy();
+  });
+});
