@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { getCookie, setCookie } from 'hono/cookie';
 import { recordAudit } from '../audit/service.ts';
 import { withService, withUser } from '../db/tenancy.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { AppEnv } from '../http/context.ts';
 import {
+  clearSessionCookie,
   clientIp,
   ensureCsrfToken,
   requireUser,
@@ -170,7 +171,7 @@ export const accountRoutes = createRouter()
     async (c) => {
       const token = getCookie(c, SESSION_COOKIE);
       if (token) await withService(c.get('deps').db, (tx) => svc.deleteSession(tx, token));
-      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      clearSessionCookie(c);
       return c.body(null, 204);
     },
   )

@@ -23,7 +23,11 @@ describe('CSRF', () => {
     app.request('/api/accounts', {
       method: 'POST',
       headers: { cookie, 'x-csrf-token': token, 'content-type': 'application/json', ...extra },
-      body: JSON.stringify({ name: 'Planted', slug: `planted-${Math.random().toString(36).slice(2, 8)}`, kind: 'studio' }),
+      body: JSON.stringify({
+        name: 'Planted',
+        slug: `planted-${Math.random().toString(36).slice(2, 8)}`,
+        kind: 'studio',
+      }),
     });
 
   it('refuses a cookie value the attacker chose, even when the header matches it', async () => {
@@ -46,7 +50,9 @@ describe('CSRF', () => {
     const mine = c.jar.get('gallerist_csrf') as string;
     expect(mine).not.toBe(anonymous);
     const session = c.jar.get('gallerist_session');
-    expect((await createAccount(`gallerist_session=${session}; gallerist_csrf=${anonymous}`, anonymous)).status).toBe(403);
+    expect((await createAccount(`gallerist_session=${session}; gallerist_csrf=${anonymous}`, anonymous)).status).toBe(
+      403,
+    );
 
     const other = testClient(app);
     await other.signIn('artist@demo.gallerist.dev');

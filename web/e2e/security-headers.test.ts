@@ -92,6 +92,11 @@ describe.skipIf(!hasChromium)('web: security headers and CSP', () => {
     await page.setContent(`<iframe src="${app.platform.deps.config.publicUrl}/sign-in"></iframe>`);
     await expect.poll(() => refused.length, { timeout: 10_000 }).toBeGreaterThan(0);
     const framed = page.frames().find((f) => f.url().includes('/sign-in'));
-    expect(await framed?.locator('input').count().catch(() => 0)).toBeFalsy();
+    expect(
+      await framed
+        ?.locator('input')
+        .count()
+        .catch(() => 0),
+    ).toBeFalsy();
   });
 });

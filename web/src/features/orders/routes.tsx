@@ -22,4 +22,13 @@ export const routes: RouteObject[] = [
 ];
 
 // The nav has no "has an account" audience; the page itself explains what to do without one.
-export const nav: NavItem[] = [{ to: '/app/orders', label: 'Orders', audience: 'signed-in', order: 15 }];
+export const nav: NavItem[] = [
+  // Organizations buy, they don't sell: their purchases are on their credits page.
+  {
+    to: '/app/orders',
+    label: 'Orders',
+    audience: 'signed-in',
+    order: 15,
+    accountKinds: ['studio', 'artist', 'provider'],
+  },
+];
