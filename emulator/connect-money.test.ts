@@ -258,7 +258,14 @@ describe('destination charges', () => {
     const fees = await stripe.applicationFees.list({ charge: py });
     expect(fees.data.map((f) => [f.id, f.originating_transaction])).toEqual([[feeId, pi.latest_charge]]);
     const direct = await stripe.paymentIntents.create(
-      { amount: 5000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, application_fee_amount: 500 },
+      {
+        amount: 5000,
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        allowed_payment_method_types: ['card'],
+        confirm: true,
+        application_fee_amount: 500,
+      },
       { stripeAccount: artist.id },
     );
     const ch = await stripe.charges.retrieve(
@@ -290,6 +297,7 @@ describe('transfers', () => {
       amount: 10000,
       currency: 'usd',
       payment_method: 'pm_card_bypassPending',
+      allowed_payment_method_types: ['card'],
       confirm: true,
     });
     const available = 10000 - stripeFee(10000, 'usd');
@@ -322,6 +330,7 @@ describe('transfers', () => {
       amount: 3000,
       currency: 'usd',
       payment_method: 'pm_card_visa',
+      allowed_payment_method_types: ['card'],
       confirm: true,
     });
     const tr = await stripe.transfers.create({

@@ -77,6 +77,7 @@ describe('payouts', () => {
       amount: 10000,
       currency: 'usd',
       payment_method: 'pm_card_visa',
+      allowed_payment_method_types: ['card'],
       confirm: true,
     });
     const net = 10000 - stripeFee(10000, 'usd');

@@ -59,7 +59,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const { app, state } = createEmulatorApp(opts);
   const persister = opts.dataFile ? createPersister(state, opts.dataFile) : null;
   if (opts.dataFile) loadSnapshot(state, opts.dataFile);
-  if (persister) state.onChange = persister.schedule;
+  if (persister) state.persist = persister.schedule;
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 12111, hostname: host }, () => resolve(s));

@@ -10,6 +10,7 @@ async function paidIntent(amount = 10000, extra: Partial<Stripe.PaymentIntentCre
     amount,
     currency: 'usd',
     payment_method: 'pm_card_visa',
+    allowed_payment_method_types: ['card'],
     confirm: true,
     ...extra,
   });
@@ -24,6 +25,7 @@ describe('payment intents', () => {
     expect(updated.amount).toBe(2500);
     const confirmed = await stripe.paymentIntents.confirm(pi.id, {
       payment_method: 'pm_card_visa',
+      return_url: 'https://shop.example/return',
       expand: ['latest_charge.balance_transaction'],
     });
     expect(confirmed.status).toBe('succeeded');

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { DEFAULT_API_VERSION, invalidApiVersion, isApiVersion } from './api-version.ts';
 import type { ReqCtx } from './context.ts';
 import { getCtx, setCtx } from './context.ts';
 import { invalid, StripeError } from './errors.ts';
@@ -19,14 +20,24 @@ const context: (state: EmulatorState) => MiddlewareHandler = (state) => async (c
     account: c.req.header('stripe-account') || null,
     requestId,
     idempotencyKey: c.req.header('idempotency-key') || null,
-    apiVersion: c.req.header('stripe-version') || null,
+    apiVersion: null,
     path: {},
     c,
   };
   setCtx(c, ctx);
   await next();
   c.res.headers.set('request-id', requestId);
-  if (c.req.header('stripe-version')) c.res.headers.set('stripe-version', c.req.header('stripe-version')!);
+  if (c.req.path.startsWith('/v1/')) c.res.headers.set('stripe-version', ctx.apiVersion ?? DEFAULT_API_VERSION);
+};
+
+/** `Stripe-Version` picks the request's version (the account default when absent); malformed ones are a 400. */
+const apiVersion: MiddlewareHandler = async (c, next) => {
+  const requested = c.req.header('stripe-version');
+  if (requested) {
+    if (!isApiVersion(requested)) throw invalidApiVersion(requested);
+    getCtx(c).apiVersion = requested;
+  }
+  await next();
 };
 
 /** Accepts any `sk_test_`/`rk_test_` key via Bearer or Basic auth. */
@@ -112,7 +123,7 @@ export function createBaseApp(state: EmulatorState): Hono {
   const app = new Hono();
   app.use('*', context(state));
   app.use('*', (c, next) => (c.req.path.startsWith('/v1/') ? next() : pageHeaders(c, next)));
-  app.use('/v1/*', auth, parseParams, idempotency);
+  app.use('/v1/*', auth, apiVersion, parseParams, idempotency);
   app.use('/_emulator/*', parseParams);
   app.onError(onError);
   app.notFound((c) => {

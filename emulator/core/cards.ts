@@ -1,3 +1,7 @@
+import { ZERO_DECIMAL } from './currencies.ts';
+
+export { ZERO_DECIMAL };
+
 /** What a test card does when charged. */
 export interface TestCard {
   number: string;
@@ -146,23 +150,3 @@ export function stripeFee(amount: number, currency: string): number {
   if (ZERO_DECIMAL.has(currency)) return Math.round(amount * 0.036);
   return Math.round(amount * 0.029) + 30;
 }
-
-/** Currencies whose minor unit is the major unit. */
-export const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);

@@ -9,7 +9,10 @@ export interface ReqCtx extends Origin {
   state: EmulatorState;
   params: Obj;
   rawPairs: Array<[string, string]>;
+  /** The request's valid `Stripe-Version`; null means the account default. */
   apiVersion: string | null;
+  /** Set once the handler changed state: idempotency then keeps even an error result, as Stripe does. */
+  executed?: boolean;
   path: Record<string, string>;
   c: Context;
 }
@@ -35,7 +38,15 @@ export function api(app: Hono, method: 'get' | 'post' | 'delete', path: string, 
   app.on(method.toUpperCase(), path, async (c) => {
     const ctx = getCtx(c);
     ctx.path = c.req.param() as Record<string, string>;
-    const result = clone(await handler(ctx));
+    const before = ctx.state.changes;
+    let out: Obj | Promise<Obj>;
+    try {
+      out = handler(ctx);
+    } finally {
+      // Measured synchronously, so other requests' changes can't be counted as this one's.
+      if (ctx.state.changes !== before) ctx.executed = true;
+    }
+    const result = clone(await out);
     const paths = ctx.params.expand;
     if (paths !== undefined) {
       const list = Array.isArray(paths) ? paths : typeof paths === 'object' ? Object.values(paths) : [paths];

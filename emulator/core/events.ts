@@ -1,10 +1,8 @@
+import { DEFAULT_API_VERSION } from './api-version.ts';
 import { newId } from './ids.ts';
 import type { EmulatorState, Obj, Origin, Rec } from './state.ts';
 import { clone, insert, nowSec } from './state.ts';
 import { enqueueEvent } from './webhooks.ts';
-
-/** API version stamped on events and webhook endpoints that don't pin one. */
-export const DEFAULT_API_VERSION = '2026-10-28.endive';
 
 // Event types accepted in `enabled_events`; later phases add theirs with registerEventTypes.
 const knownEventTypes = new Set<string>();
@@ -65,6 +63,7 @@ export function emitEvent(state: EmulatorState, origin: Origin, type: string, ob
   const event: Obj = {
     id: newId('evt'),
     object: 'event',
+    // Events render at the account's version; webhook deliveries restamp it with the endpoint's pinned one.
     api_version: DEFAULT_API_VERSION,
     created: nowSec(state),
     data: previous ? { object: clone(object), previous_attributes: previous } : { object: clone(object) },

@@ -9,6 +9,12 @@ const TTL_MS = 24 * 60 * 60 * 1000;
 // Errors that mean "the request never ran", which Stripe does not store under the key.
 const NOT_STORED = new Set([401, 409, 429]);
 
+/** Stripe saves a result only once the endpoint began executing: not for 4xx before any change, never for 5xx. */
+function isStored(status: number, executed: boolean, errorType: string | null): boolean {
+  if (NOT_STORED.has(status) || status >= 500 || errorType === 'idempotency_error') return false;
+  return status < 400 || executed;
+}
+
 /** Honours `Idempotency-Key` on POSTs: replays the stored response, rejects reuse with different params. */
 export const idempotency: MiddlewareHandler = async (c, next) => {
   const key = c.req.header('idempotency-key');
@@ -63,7 +69,7 @@ export const idempotency: MiddlewareHandler = async (c, next) => {
   } finally {
     const res = c.res;
     const errorType = res.status >= 400 ? await errorTypeOf(res) : null;
-    if (!res || NOT_STORED.has(res.status) || res.status >= 500 || errorType === 'idempotency_error') {
+    if (!res || !isStored(res.status, ctx.executed === true, errorType)) {
       state.idempotency.delete(scoped);
     } else {
       record.status = res.status;

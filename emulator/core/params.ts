@@ -1,3 +1,4 @@
+import { SUPPORTED_CURRENCIES, unsupportedCurrencyMessage } from './currencies.ts';
 import { invalid, requiredParam } from './errors.ts';
 import type { Obj } from './state.ts';
 
@@ -98,10 +99,11 @@ export function oneOf(...allowed: string[]): V {
   };
 }
 
-/** Three-letter lowercase ISO currency. */
+/** A currency Stripe supports (any case in, lowercase out). */
 export const currency: V = (value, path) => {
-  if (typeof value !== 'string' || !/^[a-zA-Z]{3}$/.test(value)) throw invalid(`Invalid currency: ${value}`, path);
-  return value.toLowerCase();
+  const code = typeof value === 'string' ? value.toLowerCase() : '';
+  if (!SUPPORTED_CURRENCIES.has(code)) throw invalid(unsupportedCurrencyMessage(String(value)), path);
+  return code;
 };
 
 /** Array (sent as `x[0]=…` or `x[]=…`); empty string clears it. */

@@ -85,6 +85,11 @@ export interface EmulatorState {
   hooks: Hooks;
   publicUrl: string;
   baseNow: () => number;
+  /** Counts changes (every `onChange`); lets idempotency tell whether a request began executing. */
+  changes: number;
+  /** Called after every change (the persister's debounced write). */
+  persist: () => void;
+  /** Marks a change: call after mutating state. */
   onChange: () => void;
 }
 
@@ -92,7 +97,7 @@ export type ResourceModule = (app: Hono, state: EmulatorState) => void;
 
 /** Fresh empty state. */
 export function createState(baseNow: () => number, publicUrl: string): EmulatorState {
-  return {
+  const state: EmulatorState = {
     records: new Map(),
     byType: new Map(),
     seq: 0,
@@ -104,8 +109,14 @@ export function createState(baseNow: () => number, publicUrl: string): EmulatorS
     hooks: { tick: [], chargeSucceeded: [], refundCreated: [], reset: [] },
     publicUrl,
     baseNow,
-    onChange: () => {},
+    changes: 0,
+    persist: () => {},
+    onChange: () => {
+      state.changes += 1;
+      state.persist();
+    },
   };
+  return state;
 }
 
 /** Drops all data but keeps hooks and wiring. */

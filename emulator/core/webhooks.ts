@@ -120,7 +120,9 @@ async function deliver(state: EmulatorState, item: QueuedDelivery): Promise<void
   if (Math.random() < state.chaos.failure_rate) {
     attempt.error = 'chaos: simulated delivery failure';
   } else {
-    const payload = JSON.stringify(event.obj, null, 2);
+    // An endpoint with a pinned api_version gets its payloads stamped with that version.
+    const pinned: string | null = endpoint.obj.api_version;
+    const payload = JSON.stringify(pinned ? { ...event.obj, api_version: pinned } : event.obj, null, 2);
     try {
       const res = await fetch(endpoint.obj.url, {
         method: 'POST',

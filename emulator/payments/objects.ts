@@ -19,6 +19,7 @@ export function buildPaymentIntent(state: EmulatorState, p: Obj): Obj {
   return {
     id,
     object: 'payment_intent',
+    allowed_payment_method_types: p.allowed_payment_method_types ?? null,
     amount: p.amount,
     amount_capturable: 0,
     amount_details: { tip: {} },
@@ -49,7 +50,7 @@ export function buildPaymentIntent(state: EmulatorState, p: Obj): Obj {
     payment_method_options: {
       card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
     },
-    payment_method_types: p.payment_method_types ?? ['card'],
+    payment_method_types: p.payment_method_types ?? p.allowed_payment_method_types ?? ['card'],
     processing: null,
     receipt_email: p.receipt_email ?? null,
     review: null,

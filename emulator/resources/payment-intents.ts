@@ -39,6 +39,8 @@ const confirmParams: Record<string, V> = {
   setup_future_usage: oneOf('off_session', 'on_session'),
   shipping,
   payment_method_types: arr(str),
+  // The SDK's pinned version (2026-10-28) replaced payment_method_types with this on requests.
+  allowed_payment_method_types: arr(str),
   capture_method: oneOf('automatic', 'automatic_async', 'manual'),
   use_stripe_sdk: bool,
 };
@@ -65,6 +67,16 @@ export function resolvePaymentMethod(
   return { rec, input: rec.internal.input };
 }
 
+const TYPE_KEYS = ['payment_method_types', 'allowed_payment_method_types'];
+
+/** Stripe refuses to confirm without `return_url` when automatic payment methods may redirect. */
+function assertReturnUrl(apm: Obj | null, returnUrl: unknown): void {
+  if (!apm?.enabled || apm.allow_redirects === 'never' || returnUrl) return;
+  throw invalid(
+    'A `return_url` must be specified because this Payment Intent is configured to automatically accept the payment methods enabled in the Dashboard, some of which may require a full page redirect to succeed. If you do not want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.',
+  );
+}
+
 /** Confirms a PaymentIntent with its (possibly new) payment method; declines surface as 402 card errors. */
 export function confirm(ctx: ReqCtx, rec: Rec, p: Obj): void {
   const pi = rec.obj;
@@ -76,7 +88,8 @@ export function confirm(ctx: ReqCtx, rec: Rec, p: Obj): void {
       { code: 'payment_intent_unexpected_state' },
     );
   }
-  for (const key of ['receipt_email', 'setup_future_usage', 'shipping', 'capture_method', 'payment_method_types']) {
+  assertReturnUrl(pi.automatic_payment_methods, p.return_url);
+  for (const key of ['receipt_email', 'setup_future_usage', 'shipping', 'capture_method', ...TYPE_KEYS]) {
     if (p[key] !== undefined) pi[key] = p[key];
   }
   const pmId = p.payment_method ?? pi.payment_method;
@@ -119,16 +132,21 @@ export const paymentIntents = (app: Hono): void => {
     if (p.customer && !find(ctx.state, p.customer, 'customer', ctx.account))
       throw missing('customer', p.customer, 'customer');
     assertDestinationCharge(ctx.state, ctx.account, p);
-    const pi = buildPaymentIntent(ctx.state, { ...p, metadata: mergeMetadata({}, p.metadata) });
-    if (p.payment_method) pi.payment_method = null;
-    if (p.automatic_payment_methods?.enabled && !p.automatic_payment_methods.allow_redirects) {
-      pi.automatic_payment_methods.allow_redirects = 'always';
-    }
+    // Since API 2023-08-16, automatic payment methods are on unless (allowed_)payment_method_types is given.
+    const types = p.payment_method_types ?? p.allowed_payment_method_types;
+    const apm = p.automatic_payment_methods ?? (types ? null : { enabled: true, allow_redirects: 'always' });
+    if (apm?.enabled && !apm.allow_redirects) apm.allow_redirects = 'always';
+    // Checked before anything is stored: Stripe creates no PaymentIntent for this 400.
+    if (p.confirm) assertReturnUrl(apm, p.return_url);
+    // Resolved first, so an unknown payment_method is a 404 that leaves no PaymentIntent behind.
+    const pmId = p.payment_method ? resolvePaymentMethod(ctx, p.payment_method).rec.id : undefined;
+    const pi = buildPaymentIntent(ctx.state, {
+      ...p,
+      payment_method: pmId,
+      automatic_payment_methods: apm,
+      metadata: mergeMetadata({}, p.metadata),
+    });
     const rec = insert(ctx.state, 'payment_intent', pi, ctx.account);
-    if (p.payment_method) {
-      pi.payment_method = resolvePaymentMethod(ctx, p.payment_method).rec.id;
-      pi.status = 'requires_confirmation';
-    }
     emitEvent(ctx.state, ctx, 'payment_intent.created', pi);
     if (p.confirm) confirm(ctx, rec, { ...p, payment_method: undefined });
     return rec.obj;
@@ -156,19 +174,13 @@ export const paymentIntents = (app: Hono): void => {
       transfer_group: str,
       setup_future_usage: oneOf('off_session', 'on_session'),
       payment_method_types: arr(str),
+      allowed_payment_method_types: arr(str),
       capture_method: oneOf('automatic', 'automatic_async', 'manual'),
     });
     const rec = mustFind(ctx.state, ctx.path.id, 'payment_intent', ctx.account);
     const pi = rec.obj;
     const locked = ['succeeded', 'canceled', 'processing', 'requires_capture'].includes(pi.status);
-    const moneyKeys = [
-      'amount',
-      'currency',
-      'payment_method',
-      'capture_method',
-      'payment_method_types',
-      'transfer_data',
-    ];
+    const moneyKeys = ['amount', 'currency', 'payment_method', 'capture_method', ...TYPE_KEYS, 'transfer_data'];
     const lockedKey = moneyKeys.find((k) => p[k] !== undefined);
     if (locked && lockedKey) {
       throw invalid(

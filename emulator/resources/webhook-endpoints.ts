@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { invalidApiVersion, isApiVersion } from '../core/api-version.ts';
 import { api } from '../core/context.ts';
 import { invalid } from '../core/errors.ts';
 import { isKnownEventType } from '../core/events.ts';
@@ -25,6 +26,13 @@ const url: V = (value, path) => {
   return s;
 };
 
+/** A pinned API version for the endpoint's payloads; must be well-formed like `Stripe-Version`. */
+const apiVersion: V = (value, path) => {
+  const s = str(value, path);
+  if (typeof s === 'string' && !isApiVersion(s)) throw invalidApiVersion(s, path);
+  return s;
+};
+
 // Webhook endpoints belong to the platform, even when created with a Stripe-Account header.
 const PLATFORM = null;
 
@@ -37,7 +45,7 @@ export const webhookEndpoints = (app: Hono): void => {
       description: str,
       metadata,
       connect: bool,
-      api_version: str,
+      api_version: apiVersion,
     });
     const secret = `whsec_${base62(32)}`;
     const endpoint = {

@@ -29,6 +29,7 @@ export function destinationCharge(
     amount,
     currency: 'usd',
     payment_method: paymentMethod,
+    allowed_payment_method_types: ['card'],
     confirm: true,
     ...(fee === null ? {} : { application_fee_amount: fee }),
     transfer_data: { destination },
@@ -46,6 +47,7 @@ export function fixedTransferCharge(
     amount,
     currency: 'usd',
     payment_method: 'pm_card_visa',
+    allowed_payment_method_types: ['card'],
     confirm: true,
     transfer_data: { destination, amount: transferAmount },
   });

@@ -4,6 +4,7 @@ import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
 import { type CheckoutLine, getOffering } from './offerings.ts';
+import { orderRef } from './order-ref.ts';
 import { getOrder, listOrderItems, type Order } from './orders.ts';
 
 /** Where Stripe sends the buyer back to; `{CHECKOUT_SESSION_ID}` is substituted by Stripe. */
@@ -22,7 +23,7 @@ function buildLines(order: Order, lines: CheckoutLine[]): CheckoutLine[] {
   if (order.discount > 0) {
     return [
       {
-        name: `Order ${order.id.slice(0, 8)}`,
+        name: `Order ${orderRef(order.id)}`,
         description: lines
           .map((l) => `${l.quantity} × ${l.name}`)
           .join(', ')

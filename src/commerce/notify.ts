@@ -3,6 +3,7 @@ import { renderEmail } from '../mail/layout.ts';
 import { queueMail } from '../mail/service.ts';
 import type { Invoice } from './invoices.ts';
 import { getOffering } from './offerings.ts';
+import { orderRef } from './order-ref.ts';
 import type { Order, OrderItem } from './orders.ts';
 import { formatMoney } from './totals.ts';
 
@@ -32,7 +33,7 @@ export async function queueOrderPaidMails(
     });
   } else {
     const buyer = renderEmail({
-      preheader: `Order ${order.id.slice(0, 8)} is confirmed`,
+      preheader: `Order ${orderRef(order.id)} is confirmed`,
       heading: 'Thank you for your order',
       paragraphs: [`We received your payment. Your invoice number is ${invoice.number}.`],
       table: { rows },
@@ -55,7 +56,7 @@ export async function queueOrderPaidMails(
     .execute();
   const seller = renderEmail({
     heading: 'You made a sale',
-    paragraphs: [`Order ${order.id.slice(0, 8)} from ${order.buyerEmail} was paid.`],
+    paragraphs: [`Order ${orderRef(order.id)} from ${order.buyerEmail} was paid.`],
     table: { rows },
     ...(base ? { button: { label: 'Open order', url: `${base}/app/orders/${order.id}` } } : {}),
   });

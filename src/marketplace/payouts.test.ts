@@ -38,7 +38,11 @@ beforeAll(async () => {
   miraId = (await db.selectFrom('accounts').select('id').where('slug', '=', 'mira-okafor').executeTakeFirstOrThrow())
     .id;
   miraAcct = await onboardedArtist(ctx, miraId);
-  const env = { client, emulator: { url: app.emulatorUrl } } as unknown as MarketplaceTestEnv;
+  const env = {
+    client,
+    emulator: { url: app.emulatorUrl },
+    database: app.platform.database,
+  } as unknown as MarketplaceTestEnv;
   const b = await approvedArtist(env, 'bea.failing@example.com', 'Bea Failing');
   beaId = b.accountId;
   beaUserId = b.userId;

@@ -65,7 +65,14 @@ describe('cart', () => {
     });
     expect(r.status).toBe(201);
     // (2900 + 800 + 3500) × 2 = 14400, + 700 shipping; 20% VAT inside the goods = 2400.
-    expect(r.body.totals).toEqual({ subtotal: 14400, discount: 0, shipping: 700, tax: 2400, total: 15100 });
+    expect(r.body.totals).toEqual({
+      subtotal: 14400,
+      discount: 0,
+      shipping: 700,
+      tax: 2400,
+      taxInclusive: true,
+      total: 15100,
+    });
     expect(r.body.items[0]).toMatchObject({ unitPrice: 7200, quantity: 2, available: true });
     const itemId = r.body.items[0].id;
     const p = await v.patch(`${cartPath()}/items/${itemId}`, { quantity: 1 });

@@ -24,15 +24,26 @@ const tags = ['Print shop (clients)'];
 
 const secret = (c: Context<AppEnv>) => `gallery-access:${c.get('deps').config.sessionSecret}`;
 
-/** The gallery behind the link, after the PIN check. Visitors have no DB identity, so this reads as service. */
-async function openGallery(c: Context<AppEnv>, db: DB, token: string) {
+/**
+ * The gallery behind the link, after the PIN check. Visitors have no DB identity, so this reads as service.
+ * `withStudio` adds the studio's name and branding to the PIN refusal, so the PIN page can say who sent it.
+ */
+async function openGallery(c: Context<AppEnv>, db: DB, token: string, withStudio = false) {
   const { clock } = c.get('deps');
   const g = await galleries.galleryByToken(db, token, clock);
   const cookie = getCookie(c, galleries.accessCookieName(g.id));
   if (!galleries.hasAccess(secret(c), g, cookie, clock.now())) {
-    throw new AppError('forbidden', 'Enter the gallery PIN to continue', { pinRequired: true });
+    const studio = withStudio ? await studioBranding(db, g.account_id) : {};
+    throw new AppError('forbidden', 'Enter the gallery PIN to continue', { pinRequired: true, ...studio });
   }
   return g;
+}
+
+/** What a client sees of the studio on its gallery pages: name, accent colour and logo. */
+async function studioBranding(db: DB, accountId: string) {
+  const settings = await getSettings(db, accountId);
+  const acct = await db.selectFrom('accounts').select('name').where('id', '=', accountId).executeTakeFirstOrThrow();
+  return { studioName: acct.name, accentColor: settings.accentColor, logoUrl: settings.logoUrl };
 }
 
 /** The visitor id cookie, issued on first write. */
@@ -87,20 +98,14 @@ export const shopClientRoutes = createRouter()
     async (c) => {
       const { token } = c.req.valid('param');
       const out = await withService(c.get('deps').db, async (tx) => {
-        const g = await openGallery(c, tx, token);
+        const g = await openGallery(c, tx, token, true);
         const settings = await getSettings(tx, g.account_id);
-        const acct = await tx
-          .selectFrom('accounts')
-          .select('name')
-          .where('id', '=', g.account_id)
-          .executeTakeFirstOrThrow();
+        const studio = await studioBranding(tx, g.account_id);
         const page = await listPhotosPage(tx, g.id, { cursor: null, limit: S.PHOTO_PAGE_SIZE });
         return {
           title: g.title,
           eventDate: g.event_date,
-          studioName: acct.name,
-          accentColor: settings.accentColor,
-          logoUrl: settings.logoUrl,
+          ...studio,
           currency: settings.currency,
           storeEnabled: g.store_enabled,
           coverPhotoId: g.cover_photo_id,

@@ -1,3 +1,4 @@
+import { orderRef } from '../commerce/order-ref.ts';
 import type { Order } from '../commerce/orders.ts';
 import { formatMoney } from '../commerce/totals.ts';
 import type { DB } from '../db/types.ts';
@@ -50,7 +51,7 @@ export async function queuePrintConfirmation(
     preheader: `Your prints from ${studio} are ordered`,
     heading: 'Your print order is confirmed',
     paragraphs: [
-      `Thank you! ${studio} received your order ${order.id.slice(0, 8)} and will prepare these prints:`,
+      `Thank you! ${studio} received your order ${orderRef(order.id)} and will prepare these prints:`,
       ...details,
       address.length ? `Shipping to: ${address.join(', ')}` : 'We will contact you about delivery.',
       'We will email you the tracking number as soon as it ships.',
@@ -63,7 +64,7 @@ export async function queuePrintConfirmation(
   });
   await queueMail(db, {
     to: order.buyerEmail,
-    subject: `Your print order from ${studio} – ${order.id.slice(0, 8)}`,
+    subject: `Your print order from ${studio} – ${orderRef(order.id)}`,
     ...mail,
     template: 'shop.order_confirmation',
     accountId: order.accountId,
@@ -80,7 +81,7 @@ export async function queueTrackingMail(
   const mail = renderEmail({
     preheader: `Tracking number ${tracking.trackingNumber}`,
     heading: 'Your prints are on their way',
-    paragraphs: [`${studio} shipped your order ${order.id.slice(0, 8)}.`],
+    paragraphs: [`${studio} shipped your order ${orderRef(order.id)}.`],
     table: {
       rows: [
         ['Carrier', tracking.carrier],
@@ -107,14 +108,14 @@ export async function queueCancellationMail(db: DB, order: Order, reason: string
   const mail = renderEmail({
     heading: 'Your print order was cancelled',
     paragraphs: [
-      `${studio} cancelled your order ${order.id.slice(0, 8)}.`,
+      `${studio} cancelled your order ${orderRef(order.id)}.`,
       ...(reason ? [`Reason: ${reason}`] : []),
       refunded,
     ],
   });
   await queueMail(db, {
     to: order.buyerEmail,
-    subject: `Your print order ${order.id.slice(0, 8)} was cancelled`,
+    subject: `Your print order ${orderRef(order.id)} was cancelled`,
     ...mail,
     template: 'shop.order_cancelled',
     accountId: order.accountId,
@@ -127,7 +128,7 @@ export async function queueRefundMail(db: DB, order: Order, amount: number): Pro
   const mail = renderEmail({
     heading: 'You have been refunded',
     paragraphs: [
-      `${studio} refunded ${formatMoney(amount, order.currency)} of your order ${order.id.slice(0, 8)}.`,
+      `${studio} refunded ${formatMoney(amount, order.currency)} of your order ${orderRef(order.id)}.`,
       'It can take 5–10 days to appear on your statement.',
     ],
   });

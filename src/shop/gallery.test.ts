@@ -154,6 +154,9 @@ describe('private links', () => {
     const locked = await v.get(`/api/shop/g/${a.token}`);
     expect(locked.status).toBe(403);
     expect(locked.body.error.details.pinRequired).toBe(true);
+    // The PIN page names the studio that sent the link, and nothing of the gallery itself.
+    expect(locked.body.error.details.studioName).toBe('Lumen Photography');
+    expect(locked.body.error.details).not.toHaveProperty('title');
     expect((await v.post(`/api/shop/g/${a.token}/unlock`, { pin: '2222' })).status).toBe(401);
     const ok = await v.post(`/api/shop/g/${a.token}/unlock`, { pin: '1111' });
     expect(ok.status).toBe(204);

@@ -84,7 +84,9 @@ describe('priceCart properties', () => {
       fc.property(fc.array(lineArb, { maxLength: 20 }), settingsArb, couponArb, (raw, settings, coupon) => {
         const lines = raw.map((l) => ({ ...l, productId: 'p', description: '', lineTotal: l.unitPrice * l.quantity }));
         const t = priceCart(lines, settings, coupon);
-        for (const v of Object.values(t)) {
+        const { taxInclusive, ...amounts } = t;
+        expect(taxInclusive).toBe(settings.taxInclusive);
+        for (const v of Object.values(amounts)) {
           expect(Number.isInteger(v)).toBe(true);
           expect(v).toBeGreaterThanOrEqual(0);
         }
@@ -105,13 +107,13 @@ describe('priceCart properties', () => {
       { currency: 'JPY', taxRateBps: 1000, taxInclusive: false, shippingAmount: 500 },
       { kind: 'percent', value: 15 },
     );
-    expect(t).toEqual({ subtotal: 9999, discount: 1499, shipping: 500, tax: 850, total: 9850 });
+    expect(t).toEqual({ subtotal: 9999, discount: 1499, shipping: 500, tax: 850, taxInclusive: false, total: 9850 });
   });
 
   it('extracts inclusive VAT (20%) from the goods, not shipping', () => {
     const lines = [{ productId: 'p', description: '', unitPrice: 2900, quantity: 1, lineTotal: 2900 }];
     const t = priceCart(lines, { currency: 'EUR', taxRateBps: 2000, taxInclusive: true, shippingAmount: 700 });
-    expect(t).toEqual({ subtotal: 2900, discount: 0, shipping: 700, tax: 483, total: 3600 });
+    expect(t).toEqual({ subtotal: 2900, discount: 0, shipping: 700, tax: 483, taxInclusive: true, total: 3600 });
   });
 
   it('charges no shipping for an empty cart', () => {

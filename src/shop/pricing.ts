@@ -41,6 +41,8 @@ export interface CartTotals {
   discount: number;
   shipping: number;
   tax: number;
+  /** Whether `tax` is already inside the prices (shown as "incl. tax") rather than added to the total. */
+  taxInclusive: boolean;
   total: number;
 }
 
@@ -94,7 +96,14 @@ export function priceCart(lines: PricedLine[], settings: PricingSettings, coupon
       taxInclusive: settings.taxInclusive,
     },
   );
-  return { subtotal: t.subtotal, discount: t.discount, shipping: t.shipping, tax: t.tax, total: t.total };
+  return {
+    subtotal: t.subtotal,
+    discount: t.discount,
+    shipping: t.shipping,
+    tax: t.tax,
+    taxInclusive: t.taxInclusive,
+    total: t.total,
+  };
 }
 
 /** The coupon row fields validation needs. */

@@ -313,6 +313,7 @@ export const CartOut = z
       discount: z.number().int(),
       shipping: z.number().int(),
       tax: z.number().int(),
+      taxInclusive: z.boolean(),
       total: z.number().int(),
     }),
   })

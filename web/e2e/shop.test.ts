@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withService } from '../../src/db/tenancy.ts';
 import { startTestApp } from '../../test/app.ts';
@@ -19,6 +19,7 @@ import {
 } from './support.ts';
 
 const STUDIO = 'studio@demo.gallerist.dev';
+const STUDIO_NAME = 'Lumen Photography';
 const BUYER = 'jamie.buyer@example.com';
 const GALLERY = 'Okafor engagement';
 const PIN = '4826';
@@ -107,10 +108,20 @@ describe.skipIf(!hasChromium)('web: print shop from gallery to shipped order', (
   it('the client unlocks the gallery with the PIN, orders an A3 print and a canvas with a coupon, and pays', async () => {
     client = await newPage({ width: 390, height: 844 });
     await client.goto(new URL(galleryLink).pathname);
+    // The PIN page says which studio sent the link and the PIN.
+    await client.getByRole('heading', { name: `A private gallery from ${STUDIO_NAME}`, level: 1 }).waitFor();
+    await client.getByText(`Enter the PIN ${STUDIO_NAME} sent you with this link.`).waitFor();
     await client.getByLabel('PIN').fill(PIN);
     await client.getByRole('button', { name: 'Open gallery' }).click();
     await client.getByRole('heading', { name: GALLERY, level: 1 }).waitFor();
     await client.getByText('Showing 2 of 2 photos').waitFor();
+    // The client sees the studio's frame, none of the platform's header or footer navigation.
+    expect(await client.getByRole('banner').getByTestId('studio-name').textContent()).toBe(STUDIO_NAME);
+    for (const platformLink of ['Sign in', 'Get started', 'Art', 'Home']) {
+      const link = client.getByRole('link', { name: platformLink, exact: true, includeHidden: true });
+      expect(await link.count(), platformLink).toBe(0);
+    }
+    expect(await client.getByRole('navigation', { includeHidden: true }).count()).toBe(0);
 
     const buy = async (photo: string, product: RegExp, options: Array<[string, RegExp]>) => {
       await client.getByRole('button', { name: `Open ${photo}` }).click();
@@ -132,6 +143,45 @@ describe.skipIf(!hasChromium)('web: print shop from gallery to shipped order', (
     await cart.getByLabel('Coupon').fill(COUPON);
     await cart.getByRole('button', { name: 'Apply' }).click();
     await cart.getByText(`Discount ${COUPON}`).waitFor();
+
+    // On a phone every part of a line, the coupon's Apply and the totals are on screen inside the dialog.
+    const frame = await cart.boundingBox();
+    if (!frame) throw new Error('cart dialog not laid out');
+    const inside = async (target: Locator, what: string) => {
+      await target.scrollIntoViewIfNeeded();
+      const b = await target.boundingBox();
+      expect(b, what).not.toBeNull();
+      if (!b) return;
+      expect(b.x, `${what} left edge`).toBeGreaterThanOrEqual(frame.x);
+      expect(b.x + b.width, `${what} right edge`).toBeLessThanOrEqual(frame.x + frame.width + 0.5);
+      expect(b.y, `${what} top edge`).toBeGreaterThanOrEqual(frame.y);
+      expect(b.y + b.height, `${what} bottom edge`).toBeLessThanOrEqual(frame.y + frame.height + 0.5);
+      expect(await target.isVisible(), what).toBe(true);
+    };
+    for (const [product, option] of [
+      ['A3 print', /Matte/],
+      ['Canvas 40×60', /Black frame/],
+    ] as const) {
+      const line = cart.getByTestId('cart-line').filter({ hasText: product });
+      const name = line.getByText(product, { exact: true });
+      await inside(name, `${product} name`);
+      await inside(line.getByText(option), `${product} options`);
+      await inside(line.getByText(/ each$/), `${product} unit price`);
+      await inside(line.getByRole('button', { name: `Remove ${product}` }), `${product} Remove`);
+      // The quantity input sits on its own row, not over the name.
+      const quantity = line.getByRole('spinbutton', { name: `Quantity of ${product}` });
+      await inside(quantity, `${product} quantity`);
+      const [n, q] = [await name.boundingBox(), await quantity.boundingBox()];
+      expect(q && n && q.y >= n.y + n.height).toBe(true);
+      expect(q?.width).toBeLessThanOrEqual(80);
+    }
+    await inside(cart.getByRole('button', { name: 'Apply' }), 'Apply');
+    await inside(cart.getByTestId('order-total'), 'total');
+    // Prices include VAT: the tax is a note under the total, not a line that looks added to it.
+    await inside(cart.getByTestId('order-tax-included'), 'included tax');
+    expect(await cart.getByTestId('order-tax-included').textContent()).toMatch(/^incl\. tax €\d+\.\d\d$/);
+    expect(await cart.getByText('Tax', { exact: true }).count()).toBe(0);
+
     await cart.getByLabel('Email for your receipt').fill(BUYER);
     await cart.getByRole('button', { name: 'Checkout' }).click();
 

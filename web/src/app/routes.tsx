@@ -12,10 +12,11 @@ import { AppLayout } from './layout.tsx';
 import type { NavItem } from './nav.ts';
 
 /**
- * Each feature area contributes `routes` (rendered inside the app layout) and `nav` (header links).
- * To add a feature: create `features/<area>/routes.tsx` exporting both, then list it here.
+ * Each feature area contributes `routes` (rendered inside the app layout) and `nav` (header links), and may add
+ * `standaloneRoutes` that bring their own layout. To add a feature: create `features/<area>/routes.tsx` exporting
+ * them, then list it here.
  */
-const features: Array<{ routes: RouteObject[]; nav: NavItem[] }> = [
+const features: Array<{ routes: RouteObject[]; nav: NavItem[]; standaloneRoutes?: RouteObject[] }> = [
   home,
   auth,
   accounts,
@@ -29,6 +30,7 @@ const features: Array<{ routes: RouteObject[]; nav: NavItem[] }> = [
 export const navItems: NavItem[] = features.flatMap((feature) => feature.nav);
 
 export const routes: RouteObject[] = [
+  { errorElement: <RouteErrorPage />, children: features.flatMap((feature) => feature.standaloneRoutes ?? []) },
   {
     element: <AppLayout navItems={navItems} />,
     errorElement: <RouteErrorPage />,

@@ -40,7 +40,7 @@ function Decision({
         Approve
       </Button>
       <Input
-        className="h-8 w-56"
+        className="h-8 w-full sm:w-56"
         placeholder="Reason for rejecting"
         value={reason}
         onChange={(e) => setReason(e.target.value)}

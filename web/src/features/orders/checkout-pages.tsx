@@ -14,8 +14,9 @@ import {
 } from '../../components/ui/index.ts';
 import { isApiError } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
+import { OrderTotals } from './amount.tsx';
 import { type CheckoutSummary, type OrderStatus, useCheckoutSummary } from './api.ts';
-import { OrderItemsTable, TotalsList } from './order-page.tsx';
+import { OrderItemsTable } from './order-page.tsx';
 import { OrderStatusBadge, orderRef } from './status.tsx';
 
 /** Reads `?session_id=` from the return URL and settles/polls that Checkout session, if the id looks like one. */
@@ -67,7 +68,7 @@ export function CheckoutReceiptCard({
       </CardHeader>
       <CardContent className="grid gap-5">
         <OrderItemsTable items={summary.items} currency={summary.currency} />
-        <TotalsList order={summary} />
+        <OrderTotals totals={summary} />
         {children}
       </CardContent>
     </Card>

@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { ChevronLeftIcon } from '../../components/icons.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
@@ -21,6 +20,7 @@ import {
 } from '../../components/ui/index.ts';
 import { isApiError } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
+import { OrderTotals } from './amount.tsx';
 import { type OrderDetail, type OrderItem, useOrder } from './api.ts';
 import { formatMoney } from './money.ts';
 import { RefundDialog } from './refund-dialog.tsx';
@@ -63,49 +63,6 @@ export function OrderItemsTable({ items, currency }: { items: OrderItem[]; curre
         ))}
       </TableBody>
     </Table>
-  );
-}
-
-type Totals = Pick<
-  OrderDetail,
-  'subtotal' | 'discount' | 'shipping' | 'tax' | 'taxInclusive' | 'total' | 'amountRefunded' | 'currency'
->;
-
-export function TotalsList({ order }: { order: Totals }) {
-  const m = (v: number) => formatMoney(v, order.currency);
-  const rows: Array<[string, ReactNode, string?]> = [['Subtotal', m(order.subtotal)]];
-  if (order.discount > 0) rows.push(['Discount', `−${m(order.discount)}`]);
-  rows.push(['Shipping', m(order.shipping)]);
-  rows.push([order.taxInclusive ? 'Tax (included)' : 'Tax', m(order.tax)]);
-  return (
-    <dl className="grid gap-2 text-sm" data-testid="order-totals">
-      {rows.map(([label, value]) => (
-        <div key={label} className="flex justify-between gap-4">
-          <dt className="text-muted">{label}</dt>
-          <dd className="tabular-nums">{value}</dd>
-        </div>
-      ))}
-      <div className="flex justify-between gap-4 border-t border-border pt-2 text-base font-semibold">
-        <dt>Total</dt>
-        <dd className="tabular-nums" data-testid="order-total">
-          {m(order.total)}
-        </dd>
-      </div>
-      {order.amountRefunded > 0 ? (
-        <>
-          <div className="flex justify-between gap-4 text-violet-800">
-            <dt>Refunded</dt>
-            <dd className="tabular-nums" data-testid="order-refunded">
-              −{m(order.amountRefunded)}
-            </dd>
-          </div>
-          <div className="flex justify-between gap-4">
-            <dt className="text-muted">Net</dt>
-            <dd className="tabular-nums">{m(order.total - order.amountRefunded)}</dd>
-          </div>
-        </>
-      ) : null}
-    </dl>
   );
 }
 
@@ -271,7 +228,7 @@ export function OrderPage() {
               <CardTitle>Totals</CardTitle>
             </CardHeader>
             <CardContent>
-              <TotalsList order={o} />
+              <OrderTotals totals={o} />
             </CardContent>
           </Card>
           <Card>

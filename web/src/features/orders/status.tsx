@@ -58,10 +58,8 @@ export function actorLabel(actor: string): string {
   return actorLabels[actor] ?? actor;
 }
 
-/** Short human reference for an order (the UUID's first block). */
-export function orderRef(id: string): string {
-  return `#${id.slice(0, 8).toUpperCase()}`;
-}
+// One order reference format across the shop, the marketplace and the mails.
+export { orderRef } from '../../../../src/commerce/order-ref.ts';
 
 export function formatDateTime(value: string | null | undefined): string {
   if (!value) return '—';

@@ -83,6 +83,8 @@ export type PhotoPage = { data: Photo[]; photoCount: number; nextCursor: string 
 /** A page of the client gallery query: the first also carries the gallery itself. */
 export type GalleryPage = PhotoPage & { gallery?: PublicGallery };
 export type Crop = { x: number; y: number; width: number; height: number };
+/** One line of the cart, priced on the server. */
+export type CartItem = Cart['items'][number];
 export type Cart = {
   currency: string;
   items: Array<{
@@ -102,7 +104,14 @@ export type Cart = {
   couponCode: string | null;
   shippingRateId: string | null;
   shippingRates: Array<{ id: string; name: string; amount: number }>;
-  totals: { subtotal: number; discount: number; shipping: number; tax: number; total: number };
+  totals: {
+    subtotal: number;
+    discount: number;
+    shipping: number;
+    tax: number;
+    taxInclusive: boolean;
+    total: number;
+  };
 };
 
 const keys = {

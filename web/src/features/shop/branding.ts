@@ -12,3 +12,19 @@ export function accentStyle(hex: string | null): { backgroundColor: string; colo
     color: 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 ? '#ffffff' : '#000000',
   };
 }
+
+/** The studio behind a client gallery, as its pages brand themselves. */
+export type GalleryStudio = { studioName: string; accentColor: string | null; logoUrl: string | null };
+
+/** The studio from the loaded gallery or, before the PIN, from the refusal that asks for it; null when unknown. */
+export function galleryStudio(
+  gallery: { studioName: string; accentColor: string | null; logoUrl?: string | null } | undefined,
+  error: { details?: Record<string, unknown> | null } | null | undefined,
+): GalleryStudio | null {
+  if (gallery)
+    return { studioName: gallery.studioName, accentColor: gallery.accentColor, logoUrl: gallery.logoUrl ?? null };
+  const d = error?.details;
+  if (!d || typeof d.studioName !== 'string') return null;
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  return { studioName: d.studioName, accentColor: text(d.accentColor), logoUrl: text(d.logoUrl) };
+}

@@ -1,8 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { Alert, Button, Dialog, DialogContent, Field, Input, PageSpinner, Select } from '../../components/ui/index.ts';
 import { errorMessage } from '../../lib/api.ts';
+import { OrderTotals } from '../orders/amount.tsx';
 import { formatMoney as money } from '../orders/money.ts';
-import { cartApi, useCart, useCartMutation } from './api.ts';
+import { type CartItem, cartApi, useCart, useCartMutation } from './api.ts';
 import { accentStyle } from './branding.ts';
 
 /** The visitor's cart: server-priced lines and totals, quantities, coupon, shipping and checkout. */
@@ -44,98 +45,126 @@ export function CartDialog({
   const c = cart.data;
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent title="Your cart" className="max-w-xl">
+      {/* A flex column so the lines scroll while the totals and checkout stay in view on a phone. */}
+      <DialogContent title="Your cart" className="flex max-w-xl flex-col gap-4 overflow-hidden">
         {cart.isPending ? (
           <PageSpinner label="Loading cart" />
         ) : cart.error || !c ? (
           <Alert variant="error">{errorMessage(cart.error)}</Alert>
         ) : c.items.length === 0 ? (
-          <p className="text-sm text-muted-foreground">Your cart is empty. Open a photo and choose “Buy prints”.</p>
+          <p className="text-sm text-muted">Your cart is empty. Open a photo and choose “Buy prints”.</p>
         ) : (
-          <div className="flex flex-col gap-4">
-            <ul className="flex flex-col gap-3">
-              {c.items.map((i) => (
-                <li key={i.id} className="flex items-center gap-3">
-                  {/* The server sends each line's thumbnail, so photos not yet paged into the grid still show. */}
-                  <img src={i.thumbUrl} alt="" className="size-14 rounded object-cover" />
-                  <div className="min-w-0 flex-1">
-                    <p className="truncate text-sm font-medium">{i.description}</p>
-                    <p className="text-sm text-muted-foreground">
-                      {i.available ? `${money(i.unitPrice, c.currency)} each` : 'No longer available'}
-                    </p>
-                  </div>
-                  <Input
-                    type="number"
-                    min={1}
-                    max={100}
-                    aria-label="Quantity"
-                    className="w-16"
-                    value={i.quantity}
-                    onChange={(e) => {
-                      const q = Number(e.target.value);
-                      if (q >= 1 && q <= 100) qty.mutate({ id: i.id, quantity: q });
-                    }}
+          <>
+            <div className="-mx-5 flex min-h-0 flex-1 flex-col gap-4 overflow-y-auto px-5 sm:-mx-6 sm:px-6">
+              <ul className="flex flex-col divide-y divide-border" aria-label="Cart items">
+                {c.items.map((i) => (
+                  <CartLine
+                    key={i.id}
+                    item={i}
+                    currency={c.currency}
+                    onQuantity={(quantity) => qty.mutate({ id: i.id, quantity })}
+                    onRemove={() => remove.mutate(i.id)}
                   />
-                  <Button size="sm" variant="destructive-ghost" onClick={() => remove.mutate(i.id)}>
-                    Remove
-                  </Button>
-                </li>
-              ))}
-            </ul>
-            {c.shippingRates.length > 0 ? (
-              <Field label="Shipping">
-                <Select
-                  value={c.shippingRateId ?? ''}
-                  onValueChange={(v) => shipping.mutate(v)}
-                  options={c.shippingRates.map((r) => ({
-                    value: r.id,
-                    label: `${r.name} — ${money(r.amount, c.currency)}`,
-                  }))}
-                />
-              </Field>
-            ) : null}
-            <form
-              className="flex items-end gap-2"
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (code.trim()) coupon.mutate(code.trim());
-              }}
-            >
-              <Field label="Coupon" className="flex-1" error={coupon.error ? errorMessage(coupon.error) : null}>
-                <Input value={code} onChange={(e) => setCode(e.target.value)} placeholder={c.couponCode ?? ''} />
-              </Field>
-              <Button type="submit" variant="secondary" loading={coupon.isPending}>
-                Apply
-              </Button>
-            </form>
-            <dl className="grid grid-cols-2 gap-1 text-sm">
-              <dt>Subtotal</dt>
-              <dd className="text-right">{money(c.totals.subtotal, c.currency)}</dd>
-              {c.totals.discount ? (
-                <>
-                  <dt>Discount {c.couponCode}</dt>
-                  <dd className="text-right">−{money(c.totals.discount, c.currency)}</dd>
-                </>
+                ))}
+              </ul>
+              {c.shippingRates.length > 0 ? (
+                <Field label="Shipping">
+                  <Select
+                    value={c.shippingRateId ?? ''}
+                    onValueChange={(v) => shipping.mutate(v)}
+                    options={c.shippingRates.map((r) => ({
+                      value: r.id,
+                      label: `${r.name} — ${money(r.amount, c.currency)}`,
+                    }))}
+                  />
+                </Field>
               ) : null}
-              <dt>Shipping</dt>
-              <dd className="text-right">{money(c.totals.shipping, c.currency)}</dd>
-              <dt className="text-muted-foreground">Tax</dt>
-              <dd className="text-right text-muted-foreground">{money(c.totals.tax, c.currency)}</dd>
-              <dt className="font-semibold">Total</dt>
-              <dd className="text-right font-semibold">{money(c.totals.total, c.currency)}</dd>
-            </dl>
-            <form onSubmit={checkout} className="flex flex-col gap-2">
-              <Field label="Email for your receipt">
-                <Input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-              </Field>
-              {checkoutError ? <Alert variant="error">{checkoutError}</Alert> : null}
-              <Button type="submit" loading={checkingOut} style={accentStyle(accentColor)}>
-                Checkout
-              </Button>
-            </form>
-          </div>
+              <form
+                className="flex items-start gap-2"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  if (code.trim()) coupon.mutate(code.trim());
+                }}
+              >
+                <Field
+                  label="Coupon"
+                  className="min-w-0 flex-1"
+                  error={coupon.error ? errorMessage(coupon.error) : null}
+                >
+                  <Input value={code} onChange={(e) => setCode(e.target.value)} placeholder={c.couponCode ?? ''} />
+                </Field>
+                {/* Level with the input, below the label, even when an error shows under the field. */}
+                <Button type="submit" variant="secondary" className="mt-[1.625rem] shrink-0" loading={coupon.isPending}>
+                  Apply
+                </Button>
+              </form>
+            </div>
+            <div className="flex flex-col gap-3 border-t border-border pt-4">
+              <OrderTotals
+                totals={{ ...c.totals, currency: c.currency }}
+                discountLabel={`Discount ${c.couponCode ?? ''}`.trim()}
+              />
+              <form onSubmit={checkout} className="flex flex-col gap-2">
+                <Field label="Email for your receipt">
+                  <Input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+                </Field>
+                {checkoutError ? <Alert variant="error">{checkoutError}</Alert> : null}
+                <Button type="submit" loading={checkingOut} style={accentStyle(accentColor)}>
+                  Checkout
+                </Button>
+              </form>
+            </div>
+          </>
         )}
       </DialogContent>
     </Dialog>
+  );
+}
+
+/** One cart line: photo, product, options and unit price, then quantity, line total and Remove on their own row. */
+function CartLine({
+  item: i,
+  currency,
+  onQuantity,
+  onRemove,
+}: {
+  item: CartItem;
+  currency: string;
+  onQuantity: (quantity: number) => void;
+  onRemove: () => void;
+}) {
+  // The server describes a line as "Product · option · option".
+  const [name, ...options] = i.description.split(' · ');
+  return (
+    <li className="grid grid-cols-[3.5rem_minmax(0,1fr)] gap-x-3 gap-y-2 py-3 first:pt-0" data-testid="cart-line">
+      {/* The server sends each line's thumbnail, so photos not yet paged into the grid still show. */}
+      <img src={i.thumbUrl} alt="" className="size-14 rounded object-cover" />
+      <div className="min-w-0 text-sm">
+        <p className="font-medium break-words">{name}</p>
+        {options.length ? <p className="break-words text-muted">{options.join(' · ')}</p> : null}
+        <p className="truncate text-xs text-muted">
+          {i.filename}
+          {i.available ? ` · ${money(i.unitPrice, currency)} each` : ' · No longer available'}
+        </p>
+      </div>
+      <div className="col-start-2 flex items-center gap-2">
+        <Input
+          type="number"
+          min={1}
+          max={100}
+          aria-label={`Quantity of ${name}`}
+          className="h-9 w-16"
+          value={i.quantity}
+          onChange={(e) => {
+            const q = Number(e.target.value);
+            if (q >= 1 && q <= 100) onQuantity(q);
+          }}
+        />
+        <span className="flex-1 text-right text-sm font-medium tabular-nums">{money(i.lineTotal, currency)}</span>
+        <Button size="sm" variant="destructive-ghost" onClick={onRemove} aria-label={`Remove ${name}`}>
+          Remove
+        </Button>
+      </div>
+    </li>
   );
 }

@@ -1,6 +1,8 @@
 import { Alert, Card, CardContent, CardHeader, CardTitle, ErrorAlert, Spinner } from '../../components/ui/index.ts';
+import { OrderTotals } from '../orders/amount.tsx';
 import { formatMoney } from '../orders/money.ts';
-import { addressLines, orderRef } from './order-status.tsx';
+import { orderRef } from '../orders/status.tsx';
+import { addressLines } from './order-status.tsx';
 import { usePrintOrderSummary } from './orders-api.ts';
 
 /** What the client sees back from Checkout: the paid order's summary, or a note that the cart is still there. */
@@ -76,20 +78,7 @@ function OrderSummary({ token, sessionId }: { token: string; sessionId: string }
             </li>
           ))}
         </ul>
-        <dl className="grid grid-cols-[1fr_auto] gap-x-4 gap-y-1">
-          {s.discount ? (
-            <>
-              <dt className="text-muted">Discount</dt>
-              <dd className="text-right tabular-nums">−{money(s.discount)}</dd>
-            </>
-          ) : null}
-          <dt className="text-muted">Shipping</dt>
-          <dd className="text-right tabular-nums">{money(s.shipping)}</dd>
-          <dt className="font-semibold">Total paid</dt>
-          <dd className="text-right font-semibold tabular-nums" data-testid="order-total">
-            {money(s.total)}
-          </dd>
-        </dl>
+        <OrderTotals totals={s} totalLabel="Total paid" />
         {s.shippingAddress ? (
           <div>
             <p className="font-medium">Shipping to</p>

@@ -16,7 +16,7 @@ import {
 import { errorMessage, isApiError } from '../../lib/api.ts';
 import { formatDate } from '../../lib/format.ts';
 import { type GalleryPage, type Photo, usePublicGallery, useUnlock } from './api.ts';
-import { accentStyle } from './branding.ts';
+import { accentStyle, type GalleryStudio, galleryStudio } from './branding.ts';
 import { BuyDialog } from './buy-dialog.tsx';
 import { CartDialog } from './cart-dialog.tsx';
 import { CheckoutReturn } from './checkout-return.tsx';
@@ -36,7 +36,7 @@ export function ClientGalleryPage() {
   const g = pages?.[0]?.gallery;
   if (!g) {
     const e = gallery.error;
-    if (isApiError(e) && e.details?.pinRequired) return <PinForm token={token} />;
+    if (isApiError(e) && e.details?.pinRequired) return <PinForm token={token} studio={galleryStudio(undefined, e)} />;
     if (isApiError(e) && e.status === 410) {
       return (
         <PageContainer>
@@ -74,33 +74,21 @@ export function ClientGalleryPage() {
   };
   return (
     <PageContainer>
-      <header
-        className="mb-2 flex flex-col gap-3 border-t-4 pt-4"
-        style={{ borderColor: g.accentColor ?? 'transparent' }}
-      >
-        {g.logoUrl ? (
-          <img
-            src={g.logoUrl}
-            alt={g.studioName}
-            className="h-12 w-auto max-w-[60vw] self-start object-contain sm:h-16"
-          />
-        ) : null}
-        <PageHeader
-          eyebrow={g.studioName}
-          title={g.title}
-          description={g.eventDate ? formatDate(g.eventDate) : undefined}
-          actions={
-            g.storeEnabled ? (
-              <Button variant={accent ? 'primary' : 'secondary'} style={accent} onClick={() => setCartOpen(true)}>
-                Cart
-              </Button>
-            ) : null
-          }
-        />
-      </header>
+      {/* The studio's logo, name and accent sit in the layout's header above. */}
+      <PageHeader
+        title={g.title}
+        description={g.eventDate ? formatDate(g.eventDate) : undefined}
+        actions={
+          g.storeEnabled ? (
+            <Button variant={accent ? 'primary' : 'secondary'} style={accent} onClick={() => setCartOpen(true)}>
+              Cart
+            </Button>
+          ) : null
+        }
+      />
       <CheckoutReturn token={token} state={params.get('checkout') ?? ''} sessionId={params.get('session_id')} />
       {photos.length === 0 && !gallery.hasNextPage ? (
-        <EmptyState title="No photos yet" description="Your photographer is still uploading." />
+        <EmptyState title="No photos yet" description={`${g.studioName} is still uploading.`} />
       ) : (
         <>
           <ul aria-label="Photos" className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-4">
@@ -133,7 +121,7 @@ export function ClientGalleryPage() {
               : null}
           </ul>
           <div className="mt-4 flex flex-col items-center gap-3 pb-8">
-            <p className="text-sm text-muted-foreground" aria-live="polite">
+            <p className="text-sm text-muted" aria-live="polite">
               Showing {photos.length} of {photoCount} photos
             </p>
             {gallery.isFetchNextPageError ? (
@@ -170,7 +158,7 @@ export function ClientGalleryPage() {
                 <Button variant="ghost" disabled={open === 0} onClick={() => setOpen((i) => (i ?? 1) - 1)}>
                   ← Previous
                 </Button>
-                <span className="text-sm tabular-nums text-muted-foreground" data-testid="lightbox-counter">
+                <span className="text-sm tabular-nums text-muted" data-testid="lightbox-counter">
                   {open + 1} / {photoCount}
                 </span>
                 <Button
@@ -252,17 +240,21 @@ function LoadMoreSentinel({ onVisible }: { onVisible: () => void }) {
   return <div ref={ref} aria-hidden="true" className="h-px w-full" />;
 }
 
-function PinForm({ token }: { token: string }) {
+function PinForm({ token, studio }: { token: string; studio: GalleryStudio | null }) {
   const unlock = useUnlock(token);
   const [pin, setPin] = useState('');
   const submit = (e: FormEvent) => {
     e.preventDefault();
     unlock.mutate(pin);
   };
+  const from = studio?.studioName ?? 'your photographer';
   return (
     <PageContainer>
       <form onSubmit={submit} className="mx-auto flex max-w-xs flex-col gap-3 py-12">
-        <h1 className="text-xl font-semibold">This gallery is protected</h1>
+        <h1 className="text-xl font-semibold">
+          {studio ? `A private gallery from ${studio.studioName}` : 'This gallery is protected'}
+        </h1>
+        <p className="text-sm text-muted">Enter the PIN {from} sent you with this link.</p>
         <Field label="PIN" error={unlock.error ? errorMessage(unlock.error) : null}>
           <Input
             inputMode="numeric"
@@ -271,7 +263,7 @@ function PinForm({ token }: { token: string }) {
             onChange={(e) => setPin(e.target.value)}
           />
         </Field>
-        <Button type="submit" loading={unlock.isPending}>
+        <Button type="submit" loading={unlock.isPending} style={accentStyle(studio?.accentColor ?? null)}>
           Open gallery
         </Button>
       </form>

@@ -22,9 +22,6 @@ export function FulfilmentBadge({ status }: { status: FulfilmentStatus }) {
   return <Badge tone={tones[status]}>{fulfilmentLabels[status]}</Badge>;
 }
 
-/** A short order reference for lists and headings. */
-export const orderRef = (id: string) => `#${id.slice(0, 8)}`;
-
 /** A shipping address (Stripe's fields, snake- or camel-cased) as lines in reading order; missing parts are left out. */
 export function addressLines(a: Record<string, string | null> | null, name?: string | null): string[] {
   if (!a) return [];

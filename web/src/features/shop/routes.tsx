@@ -1,6 +1,7 @@
 import type { RouteObject } from 'react-router';
 import { RequireAuth } from '../../app/guards.tsx';
 import type { NavItem } from '../../app/nav.ts';
+import { ClientGalleryLayout } from './client-gallery-layout.tsx';
 import { ClientGalleryPage } from './client-gallery-page.tsx';
 import { StudioCatalogPage } from './studio-catalog-page.tsx';
 import { StudioCouponsPage } from './studio-coupons-page.tsx';
@@ -10,8 +11,12 @@ import { StudioOrderPage } from './studio-order-page.tsx';
 import { StudioOrdersPage } from './studio-orders-page.tsx';
 import { StudioSettingsPage } from './studio-settings-page.tsx';
 
+/** Routes in their own frame: a client's gallery shows the studio, not the platform's header and footer. */
+export const standaloneRoutes: RouteObject[] = [
+  { path: 'g/:token', element: <ClientGalleryLayout />, children: [{ index: true, element: <ClientGalleryPage /> }] },
+];
+
 export const routes: RouteObject[] = [
-  { path: 'g/:token', element: <ClientGalleryPage /> },
   {
     element: <RequireAuth />,
     children: [

@@ -11,9 +11,11 @@ import {
   PageSpinner,
 } from '../../components/ui/index.ts';
 import { formatDate } from '../../lib/format.ts';
+import { OrderTotals } from '../orders/amount.tsx';
 import { formatMoney } from '../orders/money.ts';
+import { orderRef } from '../orders/status.tsx';
 import { Actions } from './order-actions.tsx';
-import { addressLines, FulfilmentBadge, fulfilmentLabels, orderRef } from './order-status.tsx';
+import { addressLines, FulfilmentBadge, fulfilmentLabels } from './order-status.tsx';
 import { type FulfilmentStatus, type PrintLine, useStudioOrder } from './orders-api.ts';
 import { NoStudio, useStudio } from './studio-galleries-page.tsx';
 
@@ -69,32 +71,7 @@ function OrderDetail({ accountId, orderId }: { accountId: string; orderId: strin
                   <LineItem key={i.id} line={i} money={money} />
                 ))}
               </ul>
-              <dl className="mt-4 grid grid-cols-[1fr_auto] gap-x-4 gap-y-1 text-sm">
-                <dt className="text-muted">Subtotal</dt>
-                <dd className="text-right tabular-nums">{money(o.subtotal)}</dd>
-                {o.discount ? (
-                  <>
-                    <dt className="text-muted">Discount</dt>
-                    <dd className="text-right tabular-nums">−{money(o.discount)}</dd>
-                  </>
-                ) : null}
-                <dt className="text-muted">Shipping</dt>
-                <dd className="text-right tabular-nums">{money(o.shipping)}</dd>
-                {o.tax ? (
-                  <>
-                    <dt className="text-muted">{o.taxInclusive ? 'Included tax' : 'Tax'}</dt>
-                    <dd className="text-right tabular-nums">{money(o.tax)}</dd>
-                  </>
-                ) : null}
-                <dt className="font-semibold">Total</dt>
-                <dd className="text-right font-semibold tabular-nums">{money(o.total)}</dd>
-                {o.amountRefunded ? (
-                  <>
-                    <dt className="text-muted">Refunded</dt>
-                    <dd className="text-right tabular-nums">−{money(o.amountRefunded)}</dd>
-                  </>
-                ) : null}
-              </dl>
+              <OrderTotals totals={o} className="mt-4" />
             </CardContent>
           </Card>
           <Card>

@@ -28,7 +28,8 @@ import {
 import { useListParams } from '../../lib/list-params.ts';
 import { OrderRefCells, OrderTotalCell } from '../orders/amount.tsx';
 import { formatMoney } from '../orders/money.ts';
-import { FulfilmentBadge, fulfilmentLabels, orderRef } from './order-status.tsx';
+import { orderRef } from '../orders/status.tsx';
+import { FulfilmentBadge, fulfilmentLabels } from './order-status.tsx';
 import {
   FULFILMENT_STATUSES,
   type FulfilmentStatus,
