@@ -3,10 +3,24 @@ import { api } from '../core/context.ts';
 import { updateWithEvent } from '../core/events.ts';
 import { listResponse } from '../core/list.ts';
 import { address, listParams, mergeMetadata, metadata, obj, oneOf, req, str, validate } from '../core/params.ts';
+import { searchRoute } from '../core/search.ts';
 import { all, mustFind } from '../core/state.ts';
 
 /** Charges (retrieve, update, list) and balance transactions (retrieve, list). */
 export const charges = (app: Hono): void => {
+  searchRoute(app, 'charges', 'charge', {
+    amount: 'numeric',
+    'billing_details.address.postal_code': 'string',
+    created: 'numeric',
+    currency: 'token',
+    customer: 'token',
+    disputed: 'boolean',
+    payment_intent: 'token',
+    'payment_method_details.card.last4': 'string',
+    refunded: 'boolean',
+    status: 'token',
+  });
+
   api(app, 'get', '/v1/charges/:id', (ctx) => {
     validate(ctx.params, {});
     return mustFind(ctx.state, ctx.path.id, 'charge', ctx.account).obj;

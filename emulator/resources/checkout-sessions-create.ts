@@ -59,6 +59,8 @@ export const createShape: Record<string, V> = {
   billing_address_collection: oneOf('auto', 'required'),
   allow_promotion_codes: bool,
   payment_method_types: arr(str),
+  // The SDK's pinned version (2026-10-28) sends this instead of payment_method_types.
+  allowed_payment_method_types: arr(str),
   phone_number_collection: obj({ enabled: req(bool) }),
   shipping_address_collection: obj({ allowed_countries: req(arr(str)) }),
   payment_intent_data: obj({
@@ -178,6 +180,7 @@ export function createSession(ctx: ReqCtx, p: Obj): Obj {
     adaptive_pricing: { enabled: false },
     after_expiration: null,
     allow_promotion_codes: p.allow_promotion_codes ?? null,
+    allowed_payment_method_types: p.allowed_payment_method_types ?? null,
     amount_subtotal: subtotal,
     amount_total: subtotal,
     automatic_tax: { enabled: false, liability: null, provider: null, status: null },
@@ -225,7 +228,7 @@ export function createSession(ctx: ReqCtx, p: Obj): Obj {
     payment_method_collection: 'if_required',
     payment_method_configuration_details: null,
     payment_method_options: { card: { request_three_d_secure: 'automatic' } },
-    payment_method_types: p.payment_method_types ?? ['card'],
+    payment_method_types: p.payment_method_types ?? p.allowed_payment_method_types ?? ['card'],
     payment_status: subtotal === 0 ? 'no_payment_required' : 'unpaid',
     permissions: null,
     phone_number_collection: { enabled: p.phone_number_collection?.enabled ?? false },

@@ -62,6 +62,7 @@ export const checkoutSessions = (app: Hono): void => {
       ...listParams,
       payment_intent: str,
       customer: str,
+      customer_account: str,
       status: oneOf('open', 'complete', 'expired'),
       customer_details: obj({ email: req(str) }),
       payment_link: str,
@@ -71,6 +72,9 @@ export const checkoutSessions = (app: Hono): void => {
       (r) =>
         (!p.payment_intent || r.obj.payment_intent === p.payment_intent) &&
         (!p.customer || r.obj.customer === p.customer) &&
+        (!p.customer_account || r.obj.customer_account === p.customer_account) &&
+        (!p.payment_link || r.obj.payment_link === p.payment_link) &&
+        (!p.subscription || r.obj.subscription === p.subscription) &&
         (!p.status || r.obj.status === p.status) &&
         (!p.customer_details || r.obj.customer_details?.email === p.customer_details.email),
     );

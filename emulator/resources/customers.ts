@@ -19,6 +19,7 @@ import {
   str,
   validate,
 } from '../core/params.ts';
+import { searchRoute } from '../core/search.ts';
 import type { EmulatorState, Obj } from '../core/state.ts';
 import { all, find, insert, mustFind, nowSec } from '../core/state.ts';
 
@@ -96,6 +97,13 @@ export const customers = (app: Hono): void => {
     const rec = insert(ctx.state, 'customer', buildCustomer(ctx.state, p), ctx.account);
     emitEvent(ctx.state, ctx, 'customer.created', rec.obj);
     return rec.obj;
+  });
+
+  searchRoute(app, 'customers', 'customer', {
+    created: 'numeric',
+    email: 'string',
+    name: 'string',
+    phone: 'string',
   });
 
   api(app, 'get', '/v1/customers/:id', (ctx) => {

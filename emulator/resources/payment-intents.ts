@@ -22,6 +22,7 @@ import {
   str,
   validate,
 } from '../core/params.ts';
+import { searchRoute } from '../core/search.ts';
 import type { Obj, Rec } from '../core/state.ts';
 import { all, find, insert, mustFind } from '../core/state.ts';
 import { cancelPaymentIntent, capturePaymentIntent, confirmWithCard, createPaymentMethod } from '../payments/engine.ts';
@@ -150,6 +151,14 @@ export const paymentIntents = (app: Hono): void => {
     emitEvent(ctx.state, ctx, 'payment_intent.created', pi);
     if (p.confirm) confirm(ctx, rec, { ...p, payment_method: undefined });
     return rec.obj;
+  });
+
+  searchRoute(app, 'payment_intents', 'payment_intent', {
+    amount: 'numeric',
+    created: 'numeric',
+    currency: 'token',
+    customer: 'token',
+    status: 'token',
   });
 
   api(app, 'get', '/v1/payment_intents/:id', (ctx) => {

@@ -19,6 +19,7 @@ import {
   str,
   validate,
 } from '../core/params.ts';
+import { searchRoute } from '../core/search.ts';
 import type { EmulatorState, Obj } from '../core/state.ts';
 import { all, find, insert, mustFind, nowSec } from '../core/state.ts';
 import { buildProduct } from './products.ts';
@@ -138,6 +139,14 @@ export const prices = (app: Hono): void => {
     const rec = insert(ctx.state, 'price', price, ctx.account);
     emitEvent(ctx.state, ctx, 'price.created', rec.obj);
     return rec.obj;
+  });
+
+  searchRoute(app, 'prices', 'price', {
+    active: 'boolean',
+    currency: 'token',
+    lookup_key: 'string',
+    product: 'token',
+    type: 'token',
   });
 
   api(app, 'get', '/v1/prices/:id', (ctx) => {

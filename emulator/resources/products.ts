@@ -20,6 +20,7 @@ import {
   str,
   validate,
 } from '../core/params.ts';
+import { searchRoute } from '../core/search.ts';
 import type { EmulatorState, Obj } from '../core/state.ts';
 import { all, find, insert, mustFind, nowSec } from '../core/state.ts';
 import { buildPrice, recurringParam } from './prices.ts';
@@ -95,6 +96,14 @@ export const products = (app: Hono): void => {
       product.default_price = price.id;
     }
     return rec.obj;
+  });
+
+  searchRoute(app, 'products', 'product', {
+    active: 'boolean',
+    description: 'string',
+    name: 'string',
+    shippable: 'boolean',
+    url: 'token',
   });
 
   api(app, 'get', '/v1/products/:id', (ctx) => {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
+import { sql } from 'kysely';
 import { getCookie, setCookie } from 'hono/cookie';
 import { consumeRateLimit } from '../accounts/rate-limit.ts';
 import { roleIn } from '../accounts/service.ts';
-import { withService, withUser } from '../db/tenancy.ts';
+import { asService, withAnon, withService, withUser } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { AppEnv } from '../http/context.ts';
@@ -15,7 +16,7 @@ import { startPrintCheckout } from './checkout.ts';
 import * as galleries from './galleries.ts';
 import { listPhotosPage, mediaFile, photoOut } from './photos.ts';
 import * as S from './schema.ts';
-import { getSettings } from './studio.ts';
+import { getSettings, logoUrl } from './studio.ts';
 
 const VISITOR_COOKIE = 'gallerist_visitor';
 const ACCESS_DAYS = 30;
@@ -24,26 +25,65 @@ const tags = ['Print shop (clients)'];
 
 const secret = (c: Context<AppEnv>) => `gallery-access:${c.get('deps').config.sessionSecret}`;
 
-/**
- * The gallery behind the link, after the PIN check. Visitors have no DB identity, so this reads as service.
- * `withStudio` adds the studio's name and branding to the PIN refusal, so the PIN page can say who sent it.
- */
-async function openGallery(c: Context<AppEnv>, db: DB, token: string, withStudio = false) {
+/** The gallery behind the link, after the PIN check, read as service: for the cart and checkout (guest writes). */
+async function openGallery(c: Context<AppEnv>, db: DB, token: string) {
   const { clock } = c.get('deps');
   const g = await galleries.galleryByToken(db, token, clock);
   const cookie = getCookie(c, galleries.accessCookieName(g.id));
   if (!galleries.hasAccess(secret(c), g, cookie, clock.now())) {
-    const studio = withStudio ? await studioBranding(db, g.account_id) : {};
-    throw new AppError('forbidden', 'Enter the gallery PIN to continue', { pinRequired: true, ...studio });
+    throw new AppError('forbidden', 'Enter the gallery PIN to continue', { pinRequired: true });
   }
   return g;
 }
 
-/** What a client sees of the studio on its gallery pages: name, accent colour and logo. */
+// Transaction-local, like withUser's claims: the link token is the visitor's credential.
+async function setVisitorClaims(tx: DB, claims: { gallery_token: string; gallery_unlocked?: string }) {
+  await sql`select set_config('request.jwt.claims', ${JSON.stringify({ role: 'anon', ...claims })}, true)`.execute(tx);
+}
+
+/**
+ * Runs `fn` as anon for the visitor of the gallery behind `token` (migration 0090): RLS shows that gallery, and
+ * its photos and print catalog only once it is open (no PIN, or the signed unlock cookie checked out here).
+ * `withStudio` adds the studio's name and branding to the PIN refusal, so the PIN page can say who sent it.
+ */
+async function asVisitor<T>(
+  c: Context<AppEnv>,
+  token: string,
+  fn: (tx: DB, g: galleries.VisitorGallery) => Promise<T>,
+  withStudio = false,
+): Promise<T> {
+  const { db, clock } = c.get('deps');
+  return withAnon(db, async (tx) => {
+    await setVisitorClaims(tx, { gallery_token: token });
+    const g = await galleries.visitorGallery(tx, token, clock);
+    if (g.has_pin) {
+      const cookie = getCookie(c, galleries.accessCookieName(g.id));
+      // The cookie's MAC covers the PIN hash, which anon may not read.
+      const pinHash = cookie ? await asService(tx, (t) => galleries.galleryPinHash(t, g.id)) : null;
+      if (!cookie || !galleries.hasAccess(secret(c), { id: g.id, pin_hash: pinHash }, cookie, clock.now())) {
+        const studio = withStudio ? await studioBranding(tx, g.account_id) : {};
+        throw new AppError('forbidden', 'Enter the gallery PIN to continue', { pinRequired: true, ...studio });
+      }
+      await setVisitorClaims(tx, { gallery_token: token, gallery_unlocked: g.id });
+    }
+    return fn(tx, g);
+  });
+}
+
+/** What a client sees of the studio on its gallery pages: name, accent colour, logo and currency (public columns). */
 async function studioBranding(db: DB, accountId: string) {
-  const settings = await getSettings(db, accountId);
+  const s = await db
+    .selectFrom('studio_settings')
+    .select(['currency', 'accent_color', 'logo_key'])
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
   const acct = await db.selectFrom('accounts').select('name').where('id', '=', accountId).executeTakeFirstOrThrow();
-  return { studioName: acct.name, accentColor: settings.accentColor, logoUrl: settings.logoUrl };
+  return {
+    studioName: acct.name,
+    accentColor: s?.accent_color ?? null,
+    logoUrl: logoUrl(accountId, s?.logo_key ?? null),
+    currency: s?.currency ?? 'EUR',
+  };
 }
 
 /** The visitor id cookie, issued on first write. */
@@ -97,23 +137,26 @@ export const shopClientRoutes = createRouter()
     }),
     async (c) => {
       const { token } = c.req.valid('param');
-      const out = await withService(c.get('deps').db, async (tx) => {
-        const g = await openGallery(c, tx, token, true);
-        const settings = await getSettings(tx, g.account_id);
-        const studio = await studioBranding(tx, g.account_id);
-        const page = await listPhotosPage(tx, g.id, { cursor: null, limit: S.PHOTO_PAGE_SIZE });
-        return {
-          title: g.title,
-          eventDate: g.event_date,
-          ...studio,
-          currency: settings.currency,
-          storeEnabled: g.store_enabled,
-          coverPhotoId: g.cover_photo_id,
-          photos: page.photos.map((p) => photoOut(g.token, p)),
-          photoCount: page.photoCount,
-          nextCursor: page.nextCursor,
-        };
-      });
+      const out = await asVisitor(
+        c,
+        token,
+        async (tx, g) => {
+          const { currency, ...studio } = await studioBranding(tx, g.account_id);
+          const page = await listPhotosPage(tx, g.id, { cursor: null, limit: S.PHOTO_PAGE_SIZE });
+          return {
+            title: g.title,
+            eventDate: g.event_date,
+            ...studio,
+            currency,
+            storeEnabled: g.store_enabled,
+            coverPhotoId: g.cover_photo_id,
+            photos: page.photos.map((p) => photoOut(g.token, p)),
+            photoCount: page.photoCount,
+            nextCursor: page.nextCursor,
+          };
+        },
+        true,
+      );
       return c.json(out, 200);
     },
   )
@@ -129,8 +172,7 @@ export const shopClientRoutes = createRouter()
     async (c) => {
       const { token } = c.req.valid('param');
       const { cursor, limit } = c.req.valid('query');
-      const out = await withService(c.get('deps').db, async (tx) => {
-        const g = await openGallery(c, tx, token);
+      const out = await asVisitor(c, token, async (tx, g) => {
         const page = await listPhotosPage(tx, g.id, { cursor: cursor || null, limit });
         return {
           data: page.photos.map((p) => photoOut(g.token, p)),
@@ -190,30 +232,37 @@ export const shopClientRoutes = createRouter()
       const { token, photoId, size } = c.req.valid('param');
       const { db, config } = c.get('deps');
       const user = c.get('user');
-      const photo = await withService(db, async (tx) => {
-        const row = await tx
-          .selectFrom('galleries as g')
-          .innerJoin('gallery_photos as p', 'p.gallery_id', 'g.id')
-          .select(['g.account_id', 'p.original_key', 'p.web_key', 'p.thumb_key', 'p.content_type'])
-          .where('g.token', '=', token)
-          .where('p.id', '=', photoId)
-          .executeTakeFirst();
-        if (!row) throw notFound('Photo');
-        return row;
-      });
+      // Studio members read through their own RLS; everyone else as the link's visitor (anon).
       const member = user
-        ? Boolean(await withUser(db, { sub: user.id }, (tx) => roleIn(tx, photo.account_id, user.id)))
-        : false;
+        ? await withUser(db, { sub: user.id }, async (tx) => {
+            const row = await tx
+              .selectFrom('galleries as g')
+              .innerJoin('gallery_photos as p', 'p.gallery_id', 'g.id')
+              .select(['g.account_id', 'p.original_key', 'p.web_key', 'p.thumb_key', 'p.content_type'])
+              .where('g.token', '=', token)
+              .where('p.id', '=', photoId)
+              .executeTakeFirst();
+            return row && (await roleIn(tx, row.account_id, user.id)) ? row : null;
+          })
+        : null;
       let watermark: { text: string } | null = null;
-      if (!member) {
-        const g = await withService(db, (tx) => openGallery(c, tx, token));
-        if (size === 'original') throw new AppError('forbidden', 'Originals are for the studio only');
-        if (g.watermark && size === 'web') {
-          const acct = await withService(db, (tx) =>
-            tx.selectFrom('accounts').select('name').where('id', '=', g.account_id).executeTakeFirstOrThrow(),
-          );
-          watermark = { text: acct.name };
-        }
+      let photo = member;
+      if (!photo) {
+        const seen = await asVisitor(c, token, async (tx, g) => {
+          const row = await tx
+            .selectFrom('gallery_photos')
+            .select(['web_key', 'thumb_key', 'content_type'])
+            .where('gallery_id', '=', g.id)
+            .where('id', '=', photoId)
+            .executeTakeFirst();
+          if (!row) throw notFound('Photo');
+          if (size === 'original') throw new AppError('forbidden', 'Originals are for the studio only');
+          const acct = g.watermark && size === 'web' ? await studioBranding(tx, g.account_id) : null;
+          return { row, watermark: acct ? { text: acct.studioName } : null };
+        });
+        // Visitors never get originals (refused above), so anon has no grant on their keys.
+        photo = { ...seen.row, original_key: '' };
+        watermark = seen.watermark;
       }
       const file = await mediaFile(config, photo, size, watermark);
       if (!file.bytes) throw notFound('Photo file');
@@ -236,8 +285,7 @@ export const shopClientRoutes = createRouter()
     async (c) => {
       const { token } = c.req.valid('param');
       const { photoId } = c.req.valid('query');
-      const out = await withService(c.get('deps').db, async (tx) => {
-        const g = await openGallery(c, tx, token);
+      const out = await asVisitor(c, token, async (tx, g) => {
         if (!g.store_enabled) throw new AppError('forbidden', 'This gallery does not sell prints');
         const photo = await tx
           .selectFrom('gallery_photos')
@@ -246,9 +294,9 @@ export const shopClientRoutes = createRouter()
           .where('gallery_id', '=', g.id)
           .executeTakeFirst();
         if (!photo) throw notFound('Photo');
-        const settings = await getSettings(tx, g.account_id);
+        const { currency } = await studioBranding(tx, g.account_id);
         const data = fitCatalogToPhoto(await galleryProducts(tx, g), photo).map(({ accountId: _a, ...p }) => p);
-        return { currency: settings.currency, data };
+        return { currency, data };
       });
       return c.json(out, 200);
     },

@@ -203,6 +203,44 @@ export async function galleryByToken(db: DB, token: string, clock: Clock): Promi
   return r as GalleryRow;
 }
 
+/** What a visitor's anon transaction reads of the gallery behind its link (no PIN hash, no client). */
+export type VisitorGallery = Omit<GalleryRow, 'pin_hash' | 'client_id' | 'created_at'> & { has_pin: boolean };
+
+/**
+ * galleryByToken for a visitor running as anon with the token in the claims: RLS shows only that gallery, and
+ * only when published. 404 unknown/unpublished, 410 expired.
+ */
+export async function visitorGallery(db: DB, token: string, clock: Clock): Promise<VisitorGallery> {
+  if (!/^[A-Za-z0-9_-]{22,64}$/.test(token)) throw notFound('Gallery');
+  const r = await db
+    .selectFrom('galleries as g')
+    .select([
+      'g.id',
+      'g.account_id',
+      'g.title',
+      sql<string | null>`to_char(g.event_date, 'YYYY-MM-DD')`.as('event_date'),
+      'g.cover_photo_id',
+      'g.token',
+      'g.expires_at',
+      'g.store_enabled',
+      'g.watermark',
+      'g.price_sheet_id',
+      'g.status',
+      sql<boolean>`coalesce(app.link_gallery_has_pin(), false)`.as('has_pin'),
+    ])
+    .where('g.token', '=', token)
+    .executeTakeFirst();
+  if (r?.status !== 'published') throw notFound('Gallery');
+  if (r.expires_at && new Date(r.expires_at) <= clock.now()) throw new AppError('gone', 'This gallery has expired');
+  return r as VisitorGallery;
+}
+
+/** The PIN hash of a gallery, to check an unlock cookie. Run as service (anon has no grant on it). */
+export async function galleryPinHash(db: DB, id: string): Promise<string | null> {
+  const r = await db.selectFrom('galleries').select('pin_hash').where('id', '=', id).executeTakeFirst();
+  return r?.pin_hash ?? null;
+}
+
 /** The cookie that carries a gallery unlock; one per gallery so a link never unlocks another gallery. */
 export const accessCookieName = (galleryId: string) => `gallerist_g_${galleryId.replaceAll('-', '')}`;
 

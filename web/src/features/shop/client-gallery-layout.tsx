@@ -23,7 +23,11 @@ export function ClientGalleryLayout() {
       >
         <div className="mx-auto flex min-h-16 max-w-6xl items-center gap-3 px-4 py-3 sm:px-6">
           {studio?.logoUrl ? (
-            <img src={studio.logoUrl} alt="" className="h-10 w-auto max-w-[40vw] object-contain sm:h-12" />
+            <img
+              src={studio.logoUrl}
+              alt={`${studio.studioName} logo`}
+              className="h-10 w-auto max-w-[40vw] object-contain sm:h-12"
+            />
           ) : null}
           {studio ? (
             <span className="font-display text-lg font-semibold tracking-tight" data-testid="studio-name">
