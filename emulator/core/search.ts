@@ -96,7 +96,7 @@ export function parseSearchQuery(query: string): SearchQuery {
     skipSpace();
     if (i >= query.length) break;
     if (i === before) throw syntaxError('expected a space, AND or OR between clauses', i);
-    const word = /^(and|or)(?=\s)/i.exec(query.slice(i))?.[0].toLowerCase() as 'and' | 'or' | undefined;
+    const word = /^(and|or)(?=\s|$)/i.exec(query.slice(i))?.[0].toLowerCase() as 'and' | 'or' | undefined;
     const connective = word ?? 'and'; // clauses separated only by spaces are ANDed
     if (join && join !== connective) throw syntaxError('AND and OR cannot be combined in one query', i);
     join = connective;
@@ -134,14 +134,16 @@ export function compileSearch(q: SearchQuery, fields: SearchFields, resource: st
         'query',
       );
     }
-    const allowed: Op[] = type === 'numeric' ? [':', '=', '>', '<', '>=', '<='] : type === 'string' ? [':', '~'] : [':'];
+    const allowed: Op[] =
+      type === 'numeric' ? [':', '=', '>', '<', '>=', '<='] : type === 'string' ? [':', '~'] : [':'];
     if (!allowed.includes(c.op)) {
       throw invalid(`Invalid search query: the \`${c.op}\` operator is not supported on \`${label}\`.`, 'query');
     }
     const get = (o: Obj): unknown => (c.key === null ? fieldValue(o, c.field) : o.metadata?.[c.key as string]);
     let test: (o: Obj) => boolean;
     if (c.value === null) {
-      if (c.op !== ':') throw invalid(`Invalid search query: \`null\` needs the \`:\` operator on \`${label}\`.`, 'query');
+      if (c.op !== ':')
+        throw invalid(`Invalid search query: \`null\` needs the \`:\` operator on \`${label}\`.`, 'query');
       test = (o) => get(o) == null;
     } else if (type === 'numeric') {
       if (!/^-?\d+$/.test(c.value)) {
