@@ -348,9 +348,9 @@ describe('row-level security', () => {
     expect(p.rows[0].p).toBe(true);
   });
 
-  it('shows anonymous visitors no tenant data', async () => {
-    const n = await withAnon(d.db, (tx) => tx.selectFrom('accounts').select('id').execute());
-    expect(n).toEqual([]);
+  it('shows anonymous visitors no tenant data, only public artist accounts', async () => {
+    const n = await withAnon(d.db, (tx) => tx.selectFrom('accounts').select('slug').execute());
+    expect(n).toEqual([{ slug: 'mira-okafor' }]);
   });
 
   it('lets a user rename themselves but never raise their own privileges or lift a suspension', async () => {
@@ -375,5 +375,199 @@ describe('row-level security', () => {
     await withUser(d.db, { sub: ids['admin@demo.gallerist.dev'] }, (tx) =>
       tx.updateTable('users').set({ is_platform_admin: false }).where('id', '=', me).execute(),
     );
+  });
+});
+
+// Public pages run as anon (migration 0090): a guest gallery link is a claim, the marketplace is published work only.
+describe('row-level security for anonymous visitors', () => {
+  const asVisitor = <T>(
+    claims: Record<string, string>,
+    fn: (tx: Parameters<Parameters<typeof withAnon>[1]>[0]) => Promise<T>,
+  ) =>
+    withAnon(d.db, async (tx) => {
+      await sql`select set_config('request.jwt.claims', ${JSON.stringify({ role: 'anon', ...claims })}, true)`.execute(
+        tx,
+      );
+      return fn(tx);
+    });
+  const galleryTables = [
+    'galleries',
+    'gallery_photos',
+    'studio_settings',
+    'price_sheets',
+    'price_sheet_products',
+    'print_products',
+    'print_option_groups',
+    'print_option_values',
+    'studio_clients',
+    'shop_coupons',
+    'shop_carts',
+    'shop_cart_items',
+  ] as const;
+  const countAll = async (tx: Parameters<Parameters<typeof withAnon>[1]>[0]) => {
+    const out: Record<string, number> = {};
+    for (const t of galleryTables) {
+      // No grant at all reads as -1 (nothing visible); never let an error abort the transaction.
+      const { rows } = await sql<{ n: number }>`
+        select case when has_any_column_privilege('anon', ${t}, 'select') then 0 else -1 end as n`.execute(tx);
+      if (rows[0].n === 0) {
+        const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t)}`.execute(tx);
+        out[t] = r.rows[0].n;
+      } else out[t] = -1;
+    }
+    return out;
+  };
+  const g: Record<string, { id: string; token: string }> = {};
+
+  beforeAll(async () => {
+    await withService(d.db, async (tx) => {
+      const lumen = ids['lumen-photography'];
+      const demo = await tx
+        .selectFrom('galleries')
+        .select(['id', 'token'])
+        .where('account_id', '=', lumen)
+        .executeTakeFirstOrThrow();
+      g.a = demo;
+      const photo = (gallery_id: string, n: number) => ({
+        gallery_id,
+        account_id: lumen,
+        original_key: `o${n}`,
+        web_key: `w${n}`,
+        thumb_key: `t${n}`,
+        content_type: 'image/jpeg',
+        width: 100,
+        height: 100,
+        filename: `p${n}.jpg`,
+        bytes: 1,
+      });
+      for (const [key, extra] of [
+        ['b', {}],
+        ['pin', { pin_hash: 'not-a-real-hash' }],
+        ['draft', { status: 'draft' as const }],
+      ] as const) {
+        const row = await tx
+          .insertInto('galleries')
+          .values({
+            account_id: lumen,
+            title: key,
+            token: `${key}-token-${'x'.repeat(30)}`,
+            status: 'published',
+            ...extra,
+          })
+          .returning(['id', 'token'])
+          .executeTakeFirstOrThrow();
+        g[key] = row;
+        await tx
+          .insertInto('gallery_photos')
+          .values(photo(row.id, Object.keys(g).length))
+          .execute();
+      }
+      // A suspended artist with a published work, and the demo artist's work in every non-public status.
+      const gone = await tx
+        .insertInto('accounts')
+        .values({ slug: 'suspended-artist', name: 'Suspended', kind: 'artist', suspended_at: new Date() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const work = (account_id: string, title: string, status: 'published' | 'submitted' | 'rejected' | 'draft') => ({
+        account_id,
+        title,
+        status,
+        medium: 'painting' as const,
+        price_amount: 100,
+        currency: 'eur',
+        rejection_reason: status === 'rejected' ? 'no' : null,
+      });
+      await tx
+        .insertInto('artworks')
+        .values([
+          work(gone.id, 'Hidden published', 'published'),
+          work(ids['mira-okafor'], 'Hidden submitted', 'submitted'),
+          work(ids['mira-okafor'], 'Hidden rejected', 'rejected'),
+        ])
+        .execute();
+    });
+  });
+
+  it('shows nothing of galleries, photos, catalogs or studios without a gallery claim', async () => {
+    const seen = await withAnon(d.db, countAll);
+    expect(Object.values(seen).every((n) => n <= 0)).toBe(true);
+    const wrong = await asVisitor({ gallery_token: 'A'.repeat(43) }, countAll);
+    expect(Object.values(wrong).every((n) => n <= 0)).toBe(true);
+  });
+
+  it("with gallery A's token shows A, its photos, its price sheet's products and its studio's branding only", async () => {
+    const seen = await asVisitor({ gallery_token: g.a.token }, async (tx) => ({
+      galleries: await tx.selectFrom('galleries').select('id').execute(),
+      photos: await tx.selectFrom('gallery_photos').select('gallery_id').distinct().execute(),
+      products: await tx.selectFrom('print_products').select('account_id').distinct().execute(),
+      settings: await tx.selectFrom('studio_settings').select('account_id').execute(),
+      accounts: await tx.selectFrom('accounts').select('slug').orderBy('slug').execute(),
+      counts: await countAll(tx),
+    }));
+    expect(seen.galleries).toEqual([{ id: g.a.id }]);
+    expect(seen.photos).toEqual([{ gallery_id: g.a.id }]);
+    expect(seen.products).toEqual([{ account_id: ids['lumen-photography'] }]);
+    expect(seen.settings).toEqual([{ account_id: ids['lumen-photography'] }]);
+    expect(seen.accounts).toEqual([{ slug: 'lumen-photography' }, { slug: 'mira-okafor' }]);
+    for (const t of ['studio_clients', 'shop_coupons', 'shop_carts', 'shop_cart_items'])
+      expect(seen.counts[t]).toBeLessThanOrEqual(0);
+    const b = await asVisitor({ gallery_token: g.b.token }, (tx) =>
+      tx.selectFrom('gallery_photos').select('gallery_id').distinct().execute(),
+    );
+    expect(b).toEqual([{ gallery_id: g.b.id }]);
+    const draft = await asVisitor({ gallery_token: g.draft.token }, countAll);
+    expect(draft.galleries).toBe(0);
+    expect(draft.gallery_photos).toBe(0);
+  });
+
+  it('keeps a PIN gallery shut until the unlock is in the claims, and only for that gallery', async () => {
+    const read = (claims: Record<string, string>) =>
+      asVisitor(claims, async (tx) => ({
+        galleries: (await tx.selectFrom('galleries').select('id').execute()).length,
+        photos: (await tx.selectFrom('gallery_photos').select('id').execute()).length,
+        products: (await tx.selectFrom('print_products').select('id').execute()).length,
+      }));
+    expect(await read({ gallery_token: g.pin.token })).toEqual({ galleries: 1, photos: 0, products: 0 });
+    expect(await read({ gallery_token: g.pin.token, gallery_unlocked: g.a.id })).toEqual({
+      galleries: 1,
+      photos: 0,
+      products: 0,
+    });
+    expect((await read({ gallery_token: g.pin.token, gallery_unlocked: g.pin.id })).photos).toBe(1);
+    // The unlock claim alone opens nothing.
+    expect(await read({ gallery_unlocked: g.pin.id })).toEqual({ galleries: 0, photos: 0, products: 0 });
+  });
+
+  it('never grants anon the PIN hash, the client, originals or rejection reasons', async () => {
+    for (const q of [
+      sql`select pin_hash from galleries`,
+      sql`select client_id from galleries`,
+      sql`select original_key from gallery_photos`,
+      sql`select rejection_reason from artworks`,
+      sql`select stripe_account_id from artist_profiles`,
+      sql`select return_address from studio_settings`,
+    ]) {
+      await expect(asVisitor({ gallery_token: g.a.token }, (tx) => q.execute(tx))).rejects.toThrow(/permission denied/);
+    }
+  });
+
+  it('shows anon exactly published works of non-suspended artists, and their images', async () => {
+    const seen = await withAnon(d.db, async (tx) => ({
+      works: await tx.selectFrom('artworks').select(['title', 'status', 'account_id']).execute(),
+      images: await tx.selectFrom('artwork_images').select('artwork_id').execute(),
+      profiles: await tx.selectFrom('artist_profiles').select('account_id').execute(),
+    }));
+    const all = await withService(d.db, (tx) =>
+      tx.selectFrom('artworks').select(['id', 'status', 'account_id']).execute(),
+    );
+    const expected = all.filter(
+      (w) => ['published', 'reserved', 'sold'].includes(w.status) && w.account_id === ids['mira-okafor'],
+    );
+    expect(seen.works.length).toBe(expected.length);
+    expect(seen.works.every((w) => w.status === 'published' && w.account_id === ids['mira-okafor'])).toBe(true);
+    expect(all.some((w) => w.status === 'draft')).toBe(true);
+    const publicIds = new Set(expected.map((w) => w.id));
+    expect(seen.images.every((i) => publicIds.has(i.artwork_id))).toBe(true);
+    expect(seen.profiles).toEqual([{ account_id: ids['mira-okafor'] }]);
   });
 });

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { roleIn } from '../accounts/service.ts';
 import { requireAccountKind } from '../db/account-kind.ts';
-import { withService, withUser } from '../db/tenancy.ts';
+import { withAnon, withService, withUser } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { forbidden, notFound } from '../errors.ts';
 import type { AppEnv } from '../http/context.ts';
@@ -63,7 +63,7 @@ export const artworkRoutes = createRouter()
     }),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json(await withService(c.get('deps').db, (tx) => catalog.listPublicArtworks(tx, q)), 200);
+      return c.json(await withAnon(c.get('deps').db, (tx) => catalog.listPublicArtworks(tx, q)), 200);
     },
   )
   .openapi(
@@ -79,13 +79,21 @@ export const artworkRoutes = createRouter()
       const { id } = c.req.valid('param');
       const { db } = c.get('deps');
       const user = c.get('user');
-      const own = user ? await withUser(db, { sub: user.id }, (tx) => art.canSeeArtwork(tx, id)) : false;
-      // One transaction for the visibility check and the read: the storefront's hottest page.
-      const out = await withService(db, async (tx) => {
-        if (!own && !(await catalog.isPublicArtwork(tx, id))) throw notFound('Artwork');
-        const artwork = await art.getArtwork(tx, id);
-        return { artwork, price: await catalog.priceBreakdown(tx, artwork) };
-      });
+      // Members and platform admins read drafts through their own RLS; everyone else (signed in or not) as anon.
+      const own = user
+        ? await withUser(db, { sub: user.id }, async (tx) => {
+            if (!(await art.canSeeArtwork(tx, id))) return null;
+            const artwork = await art.getArtwork(tx, id);
+            return { artwork, price: await catalog.priceBreakdown(tx, artwork) };
+          })
+        : null;
+      const out =
+        own ??
+        (await withAnon(db, async (tx) => {
+          const artwork = await catalog.publicArtwork(tx, id);
+          if (!artwork) throw notFound('Artwork');
+          return { artwork, price: await catalog.priceBreakdown(tx, artwork) };
+        }));
       return c.json(out, 200);
     },
   )
@@ -246,7 +254,7 @@ export const artworkRoutes = createRouter()
       const { ref } = c.req.valid('param');
       const { db, stripe, clock } = c.get('deps');
       if (!z.uuid().safeParse(ref).success) {
-        return c.json(await withService(db, (tx) => catalog.publicArtistProfile(tx, ref)), 200);
+        return c.json(await withAnon(db, (tx) => catalog.publicArtistProfile(tx, ref)), 200);
       }
       const user = requireUser(c);
       await withUser(db, { sub: user.id }, (tx) => requireArtistRole(tx, ref, user.id, 'member'));

@@ -21,9 +21,32 @@ export function baseQuery(db: DB) {
     .select(['acc.slug as artist_slug', 'acc.name as artist_name']);
 }
 type ArtworkRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
+/** The columns withImages maps; public reads select just these (anon has no grant on the rest). */
+export type ArtworkOutRow = Pick<
+  ArtworkRow,
+  | 'id'
+  | 'account_id'
+  | 'artist_slug'
+  | 'artist_name'
+  | 'title'
+  | 'description'
+  | 'medium'
+  | 'width_mm'
+  | 'height_mm'
+  | 'depth_mm'
+  | 'year'
+  | 'price_amount'
+  | 'currency'
+  | 'edition_type'
+  | 'edition_size'
+  | 'status'
+  | 'rejection_reason'
+  | 'published_at'
+  | 'updated_at'
+>;
 
 /** Attaches images (in display order) and maps rows to the API shape. */
-export async function withImages(db: DB, rows: ArtworkRow[]): Promise<ArtworkOutT[]> {
+export async function withImages(db: DB, rows: ArtworkOutRow[]): Promise<ArtworkOutT[]> {
   const ids = rows.map((r) => r.id);
   const images = ids.length
     ? await db
@@ -73,7 +96,7 @@ export async function getArtwork(db: DB, id: string): Promise<ArtworkOutT> {
   return (await withImages(db, [row]))[0];
 }
 
-/** Statuses the public may see; the API applies this filter as service role (RLS keeps rows tenant-only). */
+/** Statuses the public may see; the anon policy on artworks (migration 0090) repeats this list. */
 export const publicStatuses: ArtworkStatus[] = ['published', 'reserved', 'sold'];
 
 /** Whether the caller (under withUser: RLS shows members and platform admins) may manage-view this artwork. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DB } from '../db/types.ts';
 import { notFound } from '../errors.ts';
 import { baseQuery, publicStatuses, withImages } from './artworks.ts';
@@ -17,7 +18,45 @@ export function publicArtworks(db: DB) {
     .where('acc.suspended_at', 'is', null);
 }
 
-/** Whether an artwork is in the public catalog. Run as service role. */
+/** Artworks with artist slug and name, only the columns the public sees (migration 0090 grants anon these). */
+function publicColumns(db: DB) {
+  return db
+    .selectFrom('artworks as w')
+    .innerJoin('accounts as acc', 'acc.id', 'w.account_id')
+    .select([
+      'w.id',
+      'w.account_id',
+      'acc.slug as artist_slug',
+      'acc.name as artist_name',
+      'w.title',
+      'w.description',
+      'w.medium',
+      'w.width_mm',
+      'w.height_mm',
+      'w.depth_mm',
+      'w.year',
+      'w.price_amount',
+      'w.currency',
+      'w.edition_type',
+      'w.edition_size',
+      'w.status',
+      sql<string | null>`null::text`.as('rejection_reason'),
+      'w.published_at',
+      'w.updated_at',
+    ]);
+}
+
+/** A public artwork with images, or null. Run as anon: RLS applies the same rule as these filters. */
+export async function publicArtwork(db: DB, id: string): Promise<ArtworkOutT | null> {
+  const row = await publicColumns(db)
+    .where('w.id', '=', id)
+    .where('w.status', 'in', publicStatuses)
+    .where('acc.suspended_at', 'is', null)
+    .executeTakeFirst();
+  return row ? (await withImages(db, [row]))[0] : null;
+}
+
+/** Whether an artwork is in the public catalog. Run as service role or anon. */
 export async function isPublicArtwork(db: DB, id: string): Promise<boolean> {
   const row = await publicArtworks(db).select('w.id').where('w.id', '=', id).executeTakeFirst();
   return Boolean(row);
@@ -39,12 +78,12 @@ export async function listForModeration(db: DB, status: ArtworkStatus, page: num
   return { data: await withImages(db, rows), page, pageSize: PAGE_SIZE, total: Number(n) };
 }
 
-/** Published artworks with filters, newest first. Run as service role: the filters are the access rule. */
+/** Published artworks with filters, newest first. Run as anon: RLS backs the status and suspension filters. */
 export async function listPublicArtworks(
   db: DB,
   f: { medium?: Medium; minPrice?: number; maxPrice?: number; artist?: string; page: number },
 ) {
-  let q = baseQuery(db).where('w.status', '=', 'published').where('acc.suspended_at', 'is', null);
+  let q = publicColumns(db).where('w.status', '=', 'published').where('acc.suspended_at', 'is', null);
   if (f.medium) q = q.where('w.medium', '=', f.medium);
   if (f.minPrice !== undefined) q = q.where('w.price_amount', '>=', String(f.minPrice));
   if (f.maxPrice !== undefined) q = q.where('w.price_amount', '<=', String(f.maxPrice));
@@ -71,7 +110,7 @@ export async function priceBreakdown(db: DB, artwork: ArtworkOutT) {
   return { price: artwork.priceAmount, platformFee: fee, artistShare: share, feeBps, currency: artwork.currency };
 }
 
-/** An artist's public page: name, bio, country and published works. Run as service role. */
+/** An artist's public page: name, bio, country and published works. Run as anon. */
 export async function publicArtistProfile(db: DB, slug: string) {
   const a = await db
     .selectFrom('accounts as acc')

@@ -1,4 +1,4 @@
-import { withService, withUser } from '../db/tenancy.ts';
+import { withAnon, withUser } from '../db/tenancy.ts';
 import { AppError, notFound } from '../errors.ts';
 import { requireUser, userActor } from '../http/middleware.ts';
 import { createRouter, jsonBody, route, z } from '../http/openapi.ts';
@@ -87,7 +87,7 @@ export const mediaRoutes = createRouter()
       const { db } = c.get('deps');
       const user = c.get('user');
       const own = user ? await withUser(db, { sub: user.id }, (tx) => img.visibleImageKey(tx, imageId)) : null;
-      const key = own ?? (await withService(db, (tx) => img.publicImageKey(tx, imageId)));
+      const key = own ?? (await withAnon(db, (tx) => img.publicImageKey(tx, imageId)));
       const data = key ? await img.readImageFile(c.get('deps').config, img.variantKey(key, variant)) : null;
       if (!data) throw notFound('Image');
       return c.body(new Uint8Array(data), 200, {

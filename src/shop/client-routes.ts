@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
-import { sql } from 'kysely';
 import { getCookie, setCookie } from 'hono/cookie';
+import { sql } from 'kysely';
 import { consumeRateLimit } from '../accounts/rate-limit.ts';
 import { roleIn } from '../accounts/service.ts';
 import { asService, withAnon, withService, withUser } from '../db/tenancy.ts';
@@ -42,26 +42,26 @@ async function setVisitorClaims(tx: DB, claims: { gallery_token: string; gallery
 }
 
 /**
- * Runs `fn` as anon for the visitor of the gallery behind `token` (migration 0090): RLS shows that gallery, and
- * its photos and print catalog only once it is open (no PIN, or the signed unlock cookie checked out here).
- * `withStudio` adds the studio's name and branding to the PIN refusal, so the PIN page can say who sent it.
+ * Runs `fn` as anon with the link token (and, once the PIN cookie checks out, the unlock) in the claims (0090).
+ * `withStudio`: branding on the PIN refusal; `lateExpiry`: `fn` does the 410 (media 404s a foreign photo first).
  */
 async function asVisitor<T>(
   c: Context<AppEnv>,
   token: string,
   fn: (tx: DB, g: galleries.VisitorGallery) => Promise<T>,
-  withStudio = false,
+  opts: { withStudio?: boolean; lateExpiry?: boolean } = {},
 ): Promise<T> {
   const { db, clock } = c.get('deps');
   return withAnon(db, async (tx) => {
     await setVisitorClaims(tx, { gallery_token: token });
-    const g = await galleries.visitorGallery(tx, token, clock);
+    const g = await galleries.visitorGallery(tx, token);
+    if (!opts.lateExpiry) galleries.assertNotExpired(g, clock);
     if (g.has_pin) {
       const cookie = getCookie(c, galleries.accessCookieName(g.id));
       // The cookie's MAC covers the PIN hash, which anon may not read.
       const pinHash = cookie ? await asService(tx, (t) => galleries.galleryPinHash(t, g.id)) : null;
       if (!cookie || !galleries.hasAccess(secret(c), { id: g.id, pin_hash: pinHash }, cookie, clock.now())) {
-        const studio = withStudio ? await studioBranding(tx, g.account_id) : {};
+        const studio = opts.withStudio ? await studioBranding(tx, g.account_id) : {};
         throw new AppError('forbidden', 'Enter the gallery PIN to continue', { pinRequired: true, ...studio });
       }
       await setVisitorClaims(tx, { gallery_token: token, gallery_unlocked: g.id });
@@ -155,7 +155,7 @@ export const shopClientRoutes = createRouter()
             nextCursor: page.nextCursor,
           };
         },
-        true,
+        { withStudio: true },
       );
       return c.json(out, 200);
     },
@@ -246,20 +246,27 @@ export const shopClientRoutes = createRouter()
           })
         : null;
       let watermark: { text: string } | null = null;
-      let photo = member;
-      if (!photo) {
-        const seen = await asVisitor(c, token, async (tx, g) => {
-          const row = await tx
-            .selectFrom('gallery_photos')
-            .select(['web_key', 'thumb_key', 'content_type'])
-            .where('gallery_id', '=', g.id)
-            .where('id', '=', photoId)
-            .executeTakeFirst();
-          if (!row) throw notFound('Photo');
-          if (size === 'original') throw new AppError('forbidden', 'Originals are for the studio only');
-          const acct = g.watermark && size === 'web' ? await studioBranding(tx, g.account_id) : null;
-          return { row, watermark: acct ? { text: acct.studioName } : null };
-        });
+      let photo: Parameters<typeof mediaFile>[1];
+      if (member) photo = member;
+      else {
+        const seen = await asVisitor(
+          c,
+          token,
+          async (tx, g) => {
+            const row = await tx
+              .selectFrom('gallery_photos')
+              .select(['web_key', 'thumb_key', 'content_type'])
+              .where('gallery_id', '=', g.id)
+              .where('id', '=', photoId)
+              .executeTakeFirst();
+            if (!row) throw notFound('Photo');
+            galleries.assertNotExpired(g, c.get('deps').clock);
+            if (size === 'original') throw new AppError('forbidden', 'Originals are for the studio only');
+            const acct = g.watermark && size === 'web' ? await studioBranding(tx, g.account_id) : null;
+            return { row, watermark: acct ? { text: acct.studioName } : null };
+          },
+          { lateExpiry: true },
+        );
         // Visitors never get originals (refused above), so anon has no grant on their keys.
         photo = { ...seen.row, original_key: '' };
         watermark = seen.watermark;

@@ -208,9 +208,9 @@ export type VisitorGallery = Omit<GalleryRow, 'pin_hash' | 'client_id' | 'create
 
 /**
  * galleryByToken for a visitor running as anon with the token in the claims: RLS shows only that gallery, and
- * only when published. 404 unknown/unpublished, 410 expired.
+ * only when published (404 otherwise). Expiry is the caller's next check (assertNotExpired).
  */
-export async function visitorGallery(db: DB, token: string, clock: Clock): Promise<VisitorGallery> {
+export async function visitorGallery(db: DB, token: string): Promise<VisitorGallery> {
   if (!/^[A-Za-z0-9_-]{22,64}$/.test(token)) throw notFound('Gallery');
   const r = await db
     .selectFrom('galleries as g')
@@ -231,8 +231,12 @@ export async function visitorGallery(db: DB, token: string, clock: Clock): Promi
     .where('g.token', '=', token)
     .executeTakeFirst();
   if (r?.status !== 'published') throw notFound('Gallery');
-  if (r.expires_at && new Date(r.expires_at) <= clock.now()) throw new AppError('gone', 'This gallery has expired');
   return r as VisitorGallery;
+}
+
+/** 410 once the gallery's link has expired. */
+export function assertNotExpired(g: { expires_at: Date | null }, clock: Clock): void {
+  if (g.expires_at && new Date(g.expires_at) <= clock.now()) throw new AppError('gone', 'This gallery has expired');
 }
 
 /** The PIN hash of a gallery, to check an unlock cookie. Run as service (anon has no grant on it). */
