@@ -10,6 +10,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Production hashes passwords at scrypt N=2^17; suites that sign in hundreds of times opt into 2^14 (honoured
+    // only under VITEST/NODE_ENV=test, see src/accounts/password.ts).
+    env: { GALLERIST_TEST_SCRYPT_N: '16384' },
     projects: [
       {
         extends: true as const,

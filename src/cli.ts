@@ -4,10 +4,8 @@ import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/connect.ts';
 import { migrate } from './db/migrate.ts';
 import { withService } from './db/tenancy.ts';
-import { runDoctor } from './doctor.ts';
-import { onboardDemoArtists } from './marketplace/demo.ts';
-import { DEMO_PASSWORD, seedDemo } from './seed.ts';
-import { createLogger, startPlatform } from './server.ts';
+
+// Each command imports what it needs when it runs: `emulator` and `migrate` never load the app's modules.
 
 const HELP = `Usage: gallerist <command> [options]
 
@@ -46,7 +44,9 @@ export async function main(argv: string[]): Promise<void> {
         const config = loadConfig();
         const database = await openDatabase(config);
         await migrate(database.db);
-        const logins = await withService(database.db, (tx) => seedDemo(tx, { storage: config }));
+        const { DEMO_PASSWORD, seedDemo } = await import('./seed.ts');
+        const { platformSeeders } = await import('./assembly.ts');
+        const logins = await withService(database.db, (tx) => seedDemo(tx, { storage: config }, platformSeeders));
         console.log(`Demo data ready. Logins (password "${DEMO_PASSWORD}"):`);
         for (const l of logins) console.log(`  ${l.email.padEnd(30)} ${l.role}`);
         await database.close();
@@ -54,15 +54,20 @@ export async function main(argv: string[]): Promise<void> {
       }
       case 'reconcile': {
         const config = loadConfig();
+        const { createLogger } = await import('./server.ts');
         const logger = createLogger(config);
-        const database = await openDatabase(config);
+        const database = await openDatabase(config, logger);
         await migrate(database.db);
         const { setupStripe } = await import('./commerce/stripe.ts');
         const { reconcile } = await import('./commerce/reconcile.ts');
+        const { assemblePlatform } = await import('./assembly.ts');
         const { systemClock } = await import('./clock.ts');
         const setup = await setupStripe(config, logger);
+        // The same modules as the server: a payment settled here runs the same offering hooks.
+        const base = { config, db: database.db, clock: systemClock, logger, stripe: setup.stripe };
+        const assembly = assemblePlatform(base);
         try {
-          const r = await reconcile(database.db, setup.stripe, systemClock, {
+          const r = await reconcile(database.db, setup.stripe, assembly.commerce, systemClock, {
             publicUrl: config.publicUrl,
             actor: { kind: 'cli' },
           });
@@ -73,17 +78,20 @@ export async function main(argv: string[]): Promise<void> {
           );
           if (r.failed) process.exitCode = 1;
         } finally {
+          await assembly.close();
           await setup.emulator?.stop();
           await database.close();
         }
         return;
       }
       case 'doctor': {
-        const { registerCommerceDoctorChecks } = await import('./commerce/doctor.ts');
-        registerCommerceDoctorChecks();
-        const { registerStorageDoctorChecks } = await import('./storage/doctor.ts');
-        registerStorageDoctorChecks();
-        const ok = await runDoctor(process.env, console.log);
+        const { runDoctor } = await import('./doctor.ts');
+        const { platformModules } = await import('./assembly.ts');
+        const ok = await runDoctor(
+          process.env,
+          console.log,
+          platformModules.flatMap((m) => m.doctorChecks ?? []),
+        );
         process.exitCode = ok ? 0 : 1;
         return;
       }
@@ -118,6 +126,9 @@ export async function main(argv: string[]): Promise<void> {
 class UsageError extends Error {}
 
 async function serveCommand(demo: boolean): Promise<void> {
+  const { createLogger, startPlatform } = await import('./server.ts');
+  const { onboardDemoArtists } = await import('./marketplace/demo.ts');
+  const { DEMO_PASSWORD } = await import('./seed.ts');
   const config = loadConfig();
   const logger = createLogger(config);
   if (!existsSync(join(process.cwd(), 'web', 'dist', 'index.html'))) {

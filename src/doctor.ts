@@ -13,21 +13,16 @@ export interface Check {
   fix?: string;
 }
 
-/** Extra checks later features contribute (e.g. the webhook route round-trip). */
+/** A check a domain module contributes (e.g. the webhook route round-trip); it gets only the configuration. */
 export type DoctorCheck = (config: Config) => Promise<Check[]>;
-const extraChecks: DoctorCheck[] = [];
-
-/** Registers an additional doctor check. */
-export function registerDoctorCheck(check: DoctorCheck): void {
-  extraChecks.push(check);
-}
 
 /** Runs every check, printing one line each plus fixes; returns true when all passed. */
 export async function runDoctor(
   env: Record<string, string | undefined>,
   print: (line: string) => void,
+  extraChecks: readonly DoctorCheck[] = [],
 ): Promise<boolean> {
-  const checks = await collectChecks(env);
+  const checks = await collectChecks(env, extraChecks);
   for (const c of checks) {
     print(`${c.ok ? '✔' : '✘'} ${c.name}: ${c.detail}`);
     if (!c.ok && c.fix) print(`    fix: ${c.fix}`);
@@ -38,7 +33,10 @@ export async function runDoctor(
 }
 
 /** Gathers the checks without printing (tests call this). */
-export async function collectChecks(env: Record<string, string | undefined>): Promise<Check[]> {
+export async function collectChecks(
+  env: Record<string, string | undefined>,
+  extraChecks: readonly DoctorCheck[] = [],
+): Promise<Check[]> {
   const checks: Check[] = [];
   let config: Config;
   try {

@@ -45,9 +45,9 @@ describe('demo seed', () => {
             ),
           ),
         );
-      await withService(d.db, (tx) => seedDemo(tx));
+      await withService(d.db, (tx) => seedDemo(tx, {}, []));
       const first = await counts();
-      await withService(d.db, (tx) => seedDemo(tx));
+      await withService(d.db, (tx) => seedDemo(tx, {}, []));
       expect(await counts()).toEqual(first);
       expect(first[0]).toBeGreaterThanOrEqual(6);
     } finally {

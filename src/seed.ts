@@ -42,17 +42,14 @@ export interface SeedContext {
   storage?: StorageSettings;
 }
 
-/** Domain seeders registered by later features (catalogs, artworks, bundles); each must be idempotent. */
+/** A domain's demo data (catalogs, artworks, bundles), contributed by its module; each must be idempotent. */
 export type Seeder = (db: DB, ctx: SeedContext) => Promise<void>;
-const seeders: Seeder[] = [];
 
-/** Registers an idempotent demo seeder for a feature. */
-export function registerSeeder(s: Seeder): void {
-  seeders.push(s);
-}
-
-/** Creates the demo users, accounts and memberships; running it again creates nothing new. Run as service role. */
-export async function seedDemo(db: DB, ctx: SeedContext = {}): Promise<DemoLogin[]> {
+/**
+ * Creates the demo users, accounts and memberships, then runs the modules' seeders in module order; running it
+ * again creates nothing new. Run as service role.
+ */
+export async function seedDemo(db: DB, ctx: SeedContext, seeders: readonly Seeder[]): Promise<DemoLogin[]> {
   // One hash for all demo users: scrypt is deliberately slow.
   const hash = await hashPassword(DEMO_PASSWORD);
   for (const u of users) {

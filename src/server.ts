@@ -1,20 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
+import { assemblePlatform, platformModules } from './assembly.ts';
 import { type Clock, systemClock } from './clock.ts';
-import { registerCommerceJobs } from './commerce/reconcile.ts';
 import { ensureWebhookEndpoints, type StripeSetup, setupStripe } from './commerce/stripe.ts';
 import { type Config, devMailboxEnabled } from './config.ts';
-import { registerCreditJobs } from './credits/expire-lots.ts';
 import { type Database, openDatabase } from './db/connect.ts';
 import { migrate } from './db/migrate.ts';
 import { withService } from './db/tenancy.ts';
 import { createApp } from './http/app.ts';
 import type { Deps } from './http/context.ts';
-import { startJobRunner } from './jobs/runner.ts';
-import { registerMailJobs } from './mail/service.ts';
-import { registerPayoutJobs } from './marketplace/payouts.ts';
-import { registerMarketplaceJobs } from './marketplace/refunds.ts';
+import { ensureSchedules, startJobRunner } from './jobs/runner.ts';
+import type { DomainModule } from './modules.ts';
 import { type DemoLogin, seedDemo } from './seed.ts';
 
 /** Options for booting the platform; tests pass their own database, clock and logger. */
@@ -24,6 +21,8 @@ export interface PlatformOptions {
   database?: Database;
   clock?: Clock;
   logger?: Logger;
+  /** The domain modules to build the app from; tests swap one (see `replaceModule`). */
+  modules?: readonly DomainModule[];
 }
 
 /** A running platform instance. */
@@ -46,21 +45,23 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const { config } = opts;
   const logger = opts.logger ?? createLogger(config);
   const clock = opts.clock ?? systemClock;
-  const database = opts.database ?? (await openDatabase(config));
+  const database = opts.database ?? (await openDatabase(config, logger));
   const applied = await migrate(database.db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
-  const demoLogins = opts.demo ? await withService(database.db, (tx) => seedDemo(tx, { storage: config })) : [];
 
   const stripeSetup = await setupStripe(config, logger);
+  const base = { config, db: database.db, clock, logger, stripe: stripeSetup.stripe };
+  const assembly = assemblePlatform(base, opts.modules ?? platformModules);
   const deps: Deps = {
-    config,
-    db: database.db,
-    clock,
-    logger,
-    stripe: stripeSetup.stripe,
+    ...base,
+    commerce: assembly.commerce,
+    assembly,
     emulatorUrl: stripeSetup.emulatorUrl,
     devMailbox: devMailboxEnabled(config, Boolean(stripeSetup.emulator)),
   };
+  const demoLogins = opts.demo
+    ? await withService(database.db, (tx) => seedDemo(tx, { storage: config }, assembly.seeders))
+    : [];
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((resolve, reject) => {
@@ -76,13 +77,11 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     config.webhookSecrets = [...new Set([...config.webhookSecrets, ...secrets])];
   }
 
-  registerMailJobs(config, logger);
-  await registerCommerceJobs(database.db, stripeSetup.stripe, { clock, publicUrl: () => config.publicUrl });
-  await registerPayoutJobs(database.db, stripeSetup.stripe, { clock });
-  // Before the runner starts: queued duplicate refunds and Stripe-fee look-ups must run after a restart.
-  registerMarketplaceJobs(stripeSetup.stripe);
-  await registerCreditJobs(database.db, clock);
-  const runner = config.JOBS === 'on' ? startJobRunner(database.db, { clock, logger }) : undefined;
+  await ensureSchedules(database.db, assembly.schedules, clock);
+  const runner =
+    config.JOBS === 'on'
+      ? startJobRunner(database.db, { clock, logger, jobs: assembly.jobs, schedules: assembly.schedules })
+      : undefined;
 
   let stopped = false;
   return {
@@ -100,6 +99,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
         // Keep-alive sockets would otherwise hold close() open.
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      await assembly.close();
       await stripeSetup.emulator?.stop();
       if (!opts.database) await database.close();
     },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Clock, systemClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { createTestDatabase } from '../src/db/testing.ts';
+import type { DomainModule } from '../src/modules.ts';
 import { type Platform, startPlatform } from '../src/server.ts';
 
 /** A mail captured in the outbox, as tests read it. */
@@ -27,7 +28,7 @@ export interface TestApp {
 
 /** Starts the whole platform for a test file: fresh DB (PGlite or Postgres), demo seed, emulator, jobs. */
 export async function startTestApp(
-  opts: { demo?: boolean; clock?: Clock; env?: Record<string, string> } = {},
+  opts: { demo?: boolean; clock?: Clock; env?: Record<string, string>; modules?: readonly DomainModule[] } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gallerist-test-'));
   const config = loadConfig({
@@ -39,7 +40,13 @@ export async function startTestApp(
     ...opts.env,
   });
   const database = await createTestDatabase();
-  const platform = await startPlatform({ config, demo: opts.demo ?? true, database, clock: opts.clock ?? systemClock });
+  const platform = await startPlatform({
+    config,
+    demo: opts.demo ?? true,
+    database,
+    clock: opts.clock ?? systemClock,
+    modules: opts.modules,
+  });
   return {
     url: platform.url,
     platform,

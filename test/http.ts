@@ -3,31 +3,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type Stripe from 'stripe';
+import { assemblePlatform, platformModules } from '../src/assembly.ts';
 import type { Clock } from '../src/clock.ts';
 import { systemClock } from '../src/clock.ts';
 import { createStripeClient } from '../src/commerce/stripe.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Database } from '../src/db/connect.ts';
 import type { Deps } from '../src/http/context.ts';
+import type { DomainModule } from '../src/modules.ts';
 
 /** Deps for an in-process app (no socket); Stripe points nowhere unless a client is given. */
 export function testDeps(
   database: Database,
-  opts: { clock?: Clock; stripe?: Stripe; emulatorUrl?: string } = {},
+  opts: { clock?: Clock; stripe?: Stripe; emulatorUrl?: string; modules?: readonly DomainModule[] } = {},
 ): Deps {
   const config = loadConfig({
     DATA_DIR: mkdtempSync(join(tmpdir(), 'gallerist-deps-')),
     LOG_LEVEL: 'silent',
     PORT: '3000',
   });
-  return {
+  const base = {
     config,
     db: database.db,
     clock: opts.clock ?? systemClock,
     logger: pino({ level: 'silent' }),
     stripe: opts.stripe ?? createStripeClient('sk_test_unused', 'http://127.0.0.1:9'),
-    emulatorUrl: opts.emulatorUrl,
   };
+  const assembly = assemblePlatform(base, opts.modules ?? platformModules);
+  return { ...base, commerce: assembly.commerce, assembly, emulatorUrl: opts.emulatorUrl };
 }
 
 /** A browser-like client for app.request(): keeps cookies and sends the CSRF header. */

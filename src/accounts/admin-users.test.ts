@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient, testDeps } from '../../test/http.ts';
+import { platformSeeders } from '../assembly.ts';
 import type { Database } from '../db/connect.ts';
 import { withService } from '../db/tenancy.ts';
 import { createTestDatabase, testDbKind } from '../db/testing.ts';
@@ -13,7 +14,7 @@ let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  await withService(database.db, (tx) => seedDemo(tx));
+  await withService(database.db, (tx) => seedDemo(tx, {}, platformSeeders));
   app = createApp(testDeps(database));
 });
 afterAll(() => database.close());

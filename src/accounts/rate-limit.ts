@@ -101,3 +101,13 @@ export async function checkRateLimit(
   const peek = await peekRateLimit(db, key, limit, windowSeconds, clock);
   if (peek.limited) throw rateLimited(peek.retryAfterSeconds);
 }
+
+/** No limit counts over more than a day; a week-old window is dead weight. */
+export const RATE_LIMIT_RETENTION_SECONDS = 7 * 86_400;
+
+/** Deletes counters whose window started before the retention horizon; returns how many went. */
+export async function pruneRateLimits(db: DB, clock: Clock): Promise<number> {
+  const horizon = new Date(clock.now().getTime() - RATE_LIMIT_RETENTION_SECONDS * 1000);
+  const r = await db.deleteFrom('rate_limits').where('window_start', '<', horizon).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

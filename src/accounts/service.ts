@@ -7,7 +7,7 @@ import { AppError, forbidden, notFound } from '../errors.ts';
 import { renderEmail } from '../mail/layout.ts';
 import { queueMail } from '../mail/service.ts';
 import { findUserByEmail, isUnconfirmed, sendConfirmation, sendExistingAccountNotice } from './email-links.ts';
-import { hashPassword, timingDummyHash, verifyPassword } from './password.ts';
+import { hashPassword, needsRehash, timingDummyHash, verifyPassword } from './password.ts';
 import { hitRateLimit } from './rate-limit.ts';
 import type { MembershipT, UserT } from './schema.ts';
 import { hashToken, newToken } from './tokens.ts';
@@ -72,7 +72,8 @@ export async function signUp(
 
 /**
  * Checks credentials; the same error (and the same scrypt work) for unknown email and wrong password so accounts
- * can't be enumerated. `emailConfirmed` is false for a sign-up whose link was never opened.
+ * can't be enumerated. `emailConfirmed` is false for a sign-up whose link was never opened. A verified password
+ * whose stored hash uses weaker scrypt parameters than today's is re-hashed in the same transaction (`db`).
  */
 export async function signIn(
   db: DB,
@@ -86,6 +87,15 @@ export async function signIn(
   const ok = await verifyPassword(input.password, row?.password_hash ?? (await timingDummyHash()));
   if (!row || !ok) throw new AppError('invalid_credentials', 'Email or password is incorrect');
   if (row.suspended_at) throw new AppError('forbidden', 'This user has been suspended. Contact the platform admin.');
+  if (needsRehash(row.password_hash)) {
+    // Only if unchanged meanwhile: a concurrent password reset must win over this upgrade of the old password.
+    await db
+      .updateTable('users')
+      .set({ password_hash: await hashPassword(input.password) })
+      .where('id', '=', row.id)
+      .where('password_hash', '=', row.password_hash)
+      .execute();
+  }
   return { user: toUser(row), emailConfirmed: !(await isUnconfirmed(db, row.id)) };
 }
 

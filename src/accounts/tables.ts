@@ -1,19 +1,5 @@
-import type { Generated } from 'kysely';
+// The narrow TS types of this domain's columns (CHECK-constrained text, jsonb shapes); the tables themselves are
+// generated into src/db/schema.gen.ts (`npm run db:types`) and narrowed with these in src/db/types.ts.
 
 /** What an emailed sign-in link is for; both sign the user in, confirmation also proves the address. */
 export type EmailLinkPurpose = 'confirm_email' | 'sign_in';
-
-declare module '../db/types.ts' {
-  interface Database {
-    email_links: {
-      id: Generated<string>;
-      user_id: string;
-      purpose: EmailLinkPurpose;
-      token_hash: string;
-      expires_at: Date;
-      used_at: Date | null;
-      created_at: Generated<Date>;
-    };
-    unconfirmed_users: { user_id: string; created_at: Generated<Date> };
-  }
-}

@@ -3,12 +3,12 @@ import type Stripe from 'stripe';
 import { type Actor, recordAudit } from '../audit/service.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
+import { type CommerceHooks, offeringOf } from '../modules.ts';
 import { issueInvoice, setInvoiceReceiptUrl } from './invoices.ts';
 import { queueOrderPaidMails } from './notify.ts';
-import { getOffering } from './offerings.ts';
 import { isPaidStatus, transitionOrder } from './order-status.ts';
 import { findOrder, getOrder, listOrderItems } from './orders.ts';
-import { syncOrderRefunds } from './sync-refunds.ts';
+import { applyOrderRefunds, type ChargeRefunds, fetchChargeRefunds, StaleStripeRead } from './sync-refunds.ts';
 import type { OrderStatus } from './tables.ts';
 
 /** The outcome of settling a session: null order when the session is not one of ours. */
@@ -29,80 +29,134 @@ function idOf(v: string | { id: string } | null | undefined): string | null {
   return typeof v === 'string' ? v : (v?.id ?? null);
 }
 
+/** What settling a session needs from Stripe, read with no transaction open (fetchCheckoutSession). */
+export interface FetchedSession {
+  /** The session, expanded down to the charge's balance transaction (offerings read the fee from it). */
+  session: Stripe.Checkout.Session;
+  /** The charge's refunds, for refund events that arrived before the payment was recorded; null without a charge. */
+  refunds: ChargeRefunds | null;
+}
+
+/** Reads a session (and, if its charge was already refunded, the refunds) for settleCheckoutSession. */
+export async function fetchCheckoutSession(stripe: Stripe, sessionId: string): Promise<FetchedSession> {
+  const session = await stripe.checkout.sessions.retrieve(sessionId, {
+    expand: ['payment_intent.latest_charge.balance_transaction'],
+  });
+  const pi = typeof session.payment_intent === 'object' ? session.payment_intent : null;
+  const charge = pi && typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
+  const refunds =
+    pi && charge
+      ? await fetchChargeRefunds(
+          stripe,
+          {
+            stripePaymentIntentId: pi.id,
+            stripeChargeId: charge.id,
+            destinationAccount: idOf(pi.transfer_data?.destination),
+            amountRefunded: 0,
+            total: charge.amount,
+          },
+          charge,
+        )
+      : null;
+  return { session, refunds };
+}
+
 /**
  * The single path that turns a paid Checkout Session into a paid order, used by the webhook, the success page and
- * reconciliation. It re-reads the session from Stripe and locks the order, so racing callers settle it once:
- * onPaid, invoice, mails and audit happen exactly once; later calls only fill in a missing receipt URL. An expired
- * session expires a pending order the same way.
+ * reconciliation. It re-reads the session from Stripe (no transaction open), then settles it in a short transaction
+ * that locks the order, so racing callers settle it once: onPaid, invoice, mails and audit happen exactly once;
+ * later calls only fill in a missing receipt URL. An expired session expires a pending order the same way.
  */
 export async function completeCheckoutSession(
   db: DB,
   stripe: Stripe,
+  hooks: CommerceHooks,
   sessionId: string,
   actor: Actor,
   opts: SettleOptions = {},
 ): Promise<SettleResult> {
-  const session = await stripe.checkout.sessions.retrieve(sessionId, { expand: ['payment_intent.latest_charge'] });
-  return withService(db, async (tx) => {
-    const orderId = session.metadata?.order_id;
-    const order = orderId ? await findOrder(tx, orderId, { lock: true }) : null;
-    if (!order || (order.stripeCheckoutSessionId && order.stripeCheckoutSessionId !== session.id)) {
-      return { orderId: null, status: null, changed: false };
+  if (db.isTransaction) throw new Error('completeCheckoutSession calls Stripe: run it outside any transaction');
+  for (let attempt = 1; ; attempt++) {
+    const fetched = await fetchCheckoutSession(stripe, sessionId);
+    try {
+      return await withService(db, (tx) => settleCheckoutSession(tx, hooks, fetched, actor, opts));
+    } catch (err) {
+      if (!(err instanceof StaleStripeRead) || attempt >= 3) throw err;
     }
-    const pi = typeof session.payment_intent === 'object' ? session.payment_intent : null;
-    const charge = pi && typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
-    const receiptUrl = charge?.receipt_url ?? null;
-    const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
+  }
+}
 
-    if (paid && order.status === 'pending') {
-      await tx
-        .updateTable('orders')
-        .set({
-          stripe_checkout_session_id: session.id,
-          stripe_payment_intent_id: idOf(session.payment_intent),
-          stripe_charge_id: charge?.id ?? null,
-          receipt_url: receiptUrl,
-          paid_at: sql<Date>`now()`,
-          updated_at: sql<Date>`now()`,
-        })
-        .where('id', '=', order.id)
-        .execute();
-      await transitionOrder(tx, order.id, 'paid', actor, 'payment succeeded', { stripeEventId: opts.stripeEventId });
-      const paidOrder = await getOrder(tx, order.id);
-      const items = await listOrderItems(tx, order.id);
-      await getOffering(order.offeringType).onPaid(tx, paidOrder, { actor, stripe, session, items });
-      const { invoice, accessToken } = await issueInvoice(tx, paidOrder, items);
-      await queueOrderPaidMails(tx, paidOrder, items, invoice, { publicUrl: opts.publicUrl ?? '', accessToken });
-      await recordAudit(tx, actor, {
-        accountId: order.accountId,
-        action: 'order.paid',
-        entityType: 'order',
-        entityId: order.id,
-        before: { status: order.status },
-        after: { status: 'paid', paymentIntent: paidOrder.stripePaymentIntentId, invoice: invoice.number },
-      });
-      await applyParkedEvents(tx, stripe, order.id, actor);
-      const final = await getOrder(tx, order.id);
-      return { orderId: order.id, status: final.status, changed: true };
-    }
-    if (paid && isPaidStatus(order.status)) {
-      if (!order.receiptUrl && receiptUrl) {
-        await tx.updateTable('orders').set({ receipt_url: receiptUrl }).where('id', '=', order.id).execute();
-        await setInvoiceReceiptUrl(tx, order.id, receiptUrl);
-      }
-      return { orderId: order.id, status: order.status, changed: false };
-    }
-    if (session.status === 'expired' && order.status === 'pending') {
-      const changed = await expireOrder(tx, order.id, actor, opts.stripeEventId ?? null);
-      return { orderId: order.id, status: 'expired', changed };
+/**
+ * Settles a session read by fetchCheckoutSession, in the caller's transaction with the order locked; calls no
+ * network. Throws StaleStripeRead when refund events parked meanwhile are newer than the read (read again).
+ */
+export async function settleCheckoutSession(
+  tx: DB,
+  hooks: CommerceHooks,
+  fetched: FetchedSession,
+  actor: Actor,
+  opts: SettleOptions = {},
+): Promise<SettleResult> {
+  const { session } = fetched;
+  const orderId = session.metadata?.order_id;
+  const order = orderId ? await findOrder(tx, orderId, { lock: true }) : null;
+  if (!order || (order.stripeCheckoutSessionId && order.stripeCheckoutSessionId !== session.id)) {
+    return { orderId: null, status: null, changed: false };
+  }
+  const pi = typeof session.payment_intent === 'object' ? session.payment_intent : null;
+  const charge = pi && typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
+  const receiptUrl = charge?.receipt_url ?? null;
+  const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
+
+  if (paid && order.status === 'pending') {
+    await tx
+      .updateTable('orders')
+      .set({
+        stripe_checkout_session_id: session.id,
+        stripe_payment_intent_id: idOf(session.payment_intent),
+        stripe_charge_id: charge?.id ?? null,
+        receipt_url: receiptUrl,
+        paid_at: sql<Date>`now()`,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', order.id)
+      .execute();
+    await transitionOrder(tx, order.id, 'paid', actor, 'payment succeeded', { stripeEventId: opts.stripeEventId });
+    const paidOrder = await getOrder(tx, order.id);
+    const items = await listOrderItems(tx, order.id);
+    await offeringOf(hooks, order.offeringType).onPaid(tx, paidOrder, { actor, session, items });
+    const { invoice, accessToken } = await issueInvoice(tx, paidOrder, items);
+    await queueOrderPaidMails(tx, hooks, paidOrder, items, invoice, { publicUrl: opts.publicUrl ?? '', accessToken });
+    await recordAudit(tx, actor, {
+      accountId: order.accountId,
+      action: 'order.paid',
+      entityType: 'order',
+      entityId: order.id,
+      before: { status: order.status },
+      after: { status: 'paid', paymentIntent: paidOrder.stripePaymentIntentId, invoice: invoice.number },
+    });
+    await applyParkedEvents(tx, hooks, order.id, fetched.refunds, actor);
+    const final = await getOrder(tx, order.id);
+    return { orderId: order.id, status: final.status, changed: true };
+  }
+  if (paid && isPaidStatus(order.status)) {
+    if (!order.receiptUrl && receiptUrl) {
+      await tx.updateTable('orders').set({ receipt_url: receiptUrl }).where('id', '=', order.id).execute();
+      await setInvoiceReceiptUrl(tx, order.id, receiptUrl);
     }
     return { orderId: order.id, status: order.status, changed: false };
-  });
+  }
+  if (session.status === 'expired' && order.status === 'pending') {
+    const changed = await expireOrder(tx, hooks, order.id, actor, opts.stripeEventId ?? null);
+    return { orderId: order.id, status: 'expired', changed };
+  }
+  return { orderId: order.id, status: order.status, changed: false };
 }
 
 /** Expires a pending order and releases what the offering held. */
 export async function expireOrder(
   db: DB,
+  hooks: CommerceHooks,
   orderId: string,
   actor: Actor,
   stripeEventId: string | null,
@@ -110,7 +164,7 @@ export async function expireOrder(
   const changed = await transitionOrder(db, orderId, 'expired', actor, 'checkout session expired', { stripeEventId });
   if (changed) {
     const order = await getOrder(db, orderId);
-    await getOffering(order.offeringType).onExpired?.(db, order);
+    await offeringOf(hooks, order.offeringType).onExpired?.(db, order);
     await recordAudit(db, actor, {
       accountId: order.accountId,
       action: 'order.expired',
@@ -124,6 +178,7 @@ export async function expireOrder(
 /** Marks a pending order whose delayed payment failed. */
 export async function failOrderPayment(
   db: DB,
+  hooks: CommerceHooks,
   orderId: string,
   actor: Actor,
   stripeEventId: string | null,
@@ -131,22 +186,41 @@ export async function failOrderPayment(
   const changed = await transitionOrder(db, orderId, 'payment_failed', actor, 'payment failed', { stripeEventId });
   if (changed) {
     const order = await getOrder(db, orderId);
-    await getOffering(order.offeringType).onExpired?.(db, order);
+    await offeringOf(hooks, order.offeringType).onExpired?.(db, order);
   }
   return changed;
 }
 
+// Whether a parked refund event tells of more than `fetched` saw (it arrived after the read): then read again.
+function newerThan(payload: unknown, fetched: ChargeRefunds | null): boolean {
+  const event = (typeof payload === 'string' ? JSON.parse(payload) : payload) as Stripe.Event | null;
+  const obj = event?.data?.object as { object?: string; id?: string; amount_refunded?: number } | undefined;
+  if (!obj) return false;
+  if (obj.object === 'charge') return (obj.amount_refunded ?? 0) > (fetched?.amountRefunded ?? 0);
+  if (obj.object === 'refund') return !fetched?.refunds.some((r) => r.id === obj.id);
+  return false;
+}
+
 // Refund events that arrived before the payment was recorded: one sync against the charge covers them all.
-async function applyParkedEvents(db: DB, stripe: Stripe, orderId: string, actor: Actor): Promise<void> {
+async function applyParkedEvents(
+  db: DB,
+  hooks: CommerceHooks,
+  orderId: string,
+  fetched: ChargeRefunds | null,
+  actor: Actor,
+): Promise<void> {
   const parked = await db
     .selectFrom('stripe_events')
-    .select('id')
+    .select(['id', 'payload'])
     .where('order_id', '=', orderId)
     .where('status', '=', 'parked')
     .forUpdate()
     .execute();
   if (!parked.length) return;
-  await syncOrderRefunds(db, stripe, orderId, actor, { stripeEventId: parked[parked.length - 1].id });
+  if (parked.some((p) => newerThan(p.payload, fetched))) {
+    throw new StaleStripeRead(`refund events for order ${orderId} arrived after its charge was read`);
+  }
+  await applyOrderRefunds(db, hooks, orderId, fetched, actor, { stripeEventId: parked[parked.length - 1].id });
   await db
     .updateTable('stripe_events')
     .set({ status: 'processed', processed_at: sql<Date>`now()` })

@@ -3,7 +3,8 @@ import type Stripe from 'stripe';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
-import { type CheckoutLine, getOffering } from './offerings.ts';
+import { type CommerceHooks, offeringOf } from '../modules.ts';
+import type { CheckoutLine } from './offerings.ts';
 import { orderRef } from './order-ref.ts';
 import { getOrder, listOrderItems, type Order } from './orders.ts';
 
@@ -42,29 +43,25 @@ function buildLines(order: Order, lines: CheckoutLine[]): CheckoutLine[] {
 /**
  * Creates (or returns the existing) Stripe Checkout Session for a pending order. Prices come only from the stored
  * order; the idempotency key makes retries and double clicks return the same session. `attempt` gives a refused
- * create a fresh key, since Stripe may keep the refusal under the old one.
+ * create a fresh key, since Stripe may keep the refusal under the old one. No transaction is open while Stripe is
+ * called: the parameters are built in one short transaction, the session is recorded in another that re-checks the
+ * order under its lock (two concurrent calls get the same session from the key and record it once).
  */
 export async function createCheckout(
   db: DB,
   stripe: Stripe,
+  hooks: CommerceHooks,
   orderId: string,
   urls: CheckoutUrls,
   opts: { attempt?: number } = {},
 ): Promise<{ checkoutUrl: string; sessionId: string; session: Stripe.Checkout.Session }> {
-  return withService(db, async (tx) => {
+  if (db.isTransaction) throw new Error('createCheckout calls Stripe: run it outside any transaction');
+  const planned = await withService(db, async (tx) => {
     const order = await getOrder(tx, orderId, { lock: true });
     if (order.status !== 'pending')
       throw new AppError('invalid_state', `The order is ${order.status}`, { status: order.status });
-    if (order.stripeCheckoutSessionId) {
-      const existing = await stripe.checkout.sessions.retrieve(order.stripeCheckoutSessionId);
-      if (existing.status === 'open' && existing.url) {
-        return { checkoutUrl: existing.url, sessionId: existing.id, session: existing };
-      }
-      throw new AppError('invalid_state', 'The checkout for this order is no longer open', {
-        session: existing.status,
-      });
-    }
-    const offering = getOffering(order.offeringType);
+    if (order.stripeCheckoutSessionId) return { existing: order.stripeCheckoutSessionId, plan: null };
+    const offering = offeringOf(hooks, order.offeringType);
     const items = await listOrderItems(tx, order.id);
     const raw = offering.lineItems
       ? await offering.lineItems(tx, order, items)
@@ -111,18 +108,37 @@ export async function createCheckout(
       ...(expiresAt ? { expires_at: Math.floor(expiresAt.getTime() / 1000) } : {}),
     };
     const key = opts.attempt ? `checkout:${order.id}:${opts.attempt}` : `checkout:${order.id}`;
-    const session = await stripe.checkout.sessions.create(params, { idempotencyKey: key });
+    return { existing: null, plan: { params, key, destination: connect?.destination ?? null } };
+  });
+  const { existing, plan } = planned;
+  if (existing !== null || !plan) return openSession(stripe, existing ?? '');
+  const session = await stripe.checkout.sessions.create(plan.params, { idempotencyKey: plan.key });
+  const recorded = await withService(db, async (tx) => {
+    const order = await getOrder(tx, orderId, { lock: true });
+    if (order.stripeCheckoutSessionId) return order.stripeCheckoutSessionId;
     await tx
       .updateTable('orders')
       .set({
         stripe_checkout_session_id: session.id,
-        destination_account: connect?.destination ?? null,
+        destination_account: plan.destination,
         updated_at: sql<Date>`now()`,
       })
       .where('id', '=', order.id)
       .execute();
-    return { checkoutUrl: session.url ?? '', sessionId: session.id, session };
+    return session.id;
   });
+  // A concurrent call (an earlier attempt's key) recorded another session first: that one is the order's.
+  if (recorded !== session.id) return openSession(stripe, recorded);
+  return { checkoutUrl: session.url ?? '', sessionId: session.id, session };
+}
+
+// The order's stored session, when it can still be paid.
+async function openSession(stripe: Stripe, sessionId: string) {
+  const existing = await stripe.checkout.sessions.retrieve(sessionId);
+  if (existing.status === 'open' && existing.url) {
+    return { checkoutUrl: existing.url, sessionId: existing.id, session: existing };
+  }
+  throw new AppError('invalid_state', 'The checkout for this order is no longer open', { session: existing.status });
 }
 
 /** Stripe metadata takes at most 50 string values of ≤500 chars; keep the scalar ones that fit. */

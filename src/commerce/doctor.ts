@@ -4,10 +4,11 @@ import { systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { openDatabase } from '../db/connect.ts';
 import type { DB } from '../db/types.ts';
-import { type Check, registerDoctorCheck } from '../doctor.ts';
+import type { Check } from '../doctor.ts';
 import { createApp } from '../http/app.ts';
+import { assemble } from '../modules.ts';
 import { createStripeClient } from './stripe.ts';
-import { DOCTOR_PING_TYPE } from './webhook-route.ts';
+import { DOCTOR_PING_TYPE, webhookRoutes } from './webhook-route.ts';
 
 /**
  * Builds the app in-process and posts a correctly signed and an unsigned test event to the webhook route: the
@@ -37,13 +38,16 @@ export async function checkWebhookRoute(config: Config, opts: { db?: DB } = {}):
     if (!opts.db) database = await openDatabase(config);
     const db = opts.db ?? database!.db;
     const stripe = createStripeClient(config.STRIPE_SECRET_KEY ?? 'sk_test_doctor', config.STRIPE_API_URL);
-    const app = createApp({
+    const base = {
       config: { ...config, webhookSecrets: secrets },
       db,
       clock: systemClock,
       logger: pino({ level: 'silent' }),
       stripe,
-    });
+    };
+    // Only the webhook route: the ping must pass the app's real middleware, and needs no other module.
+    const assembly = assemble([{ name: 'commerce', build: () => ({ routes: [webhookRoutes] }) }], base);
+    const app = createApp({ ...base, commerce: assembly.commerce, assembly });
     const payload = JSON.stringify({
       id: `evt_doctor_${randomBytes(8).toString('hex')}`,
       object: 'event',
@@ -76,9 +80,4 @@ export async function checkWebhookRoute(config: Config, opts: { db?: DB } = {}):
   } finally {
     await database?.close();
   }
-}
-
-/** Adds the webhook round-trip to `gallerist doctor`. */
-export function registerCommerceDoctorChecks(): void {
-  registerDoctorCheck(checkWebhookRoute);
 }

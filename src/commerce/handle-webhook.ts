@@ -4,9 +4,16 @@ import type { Actor } from '../audit/service.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
-import { completeCheckoutSession, failOrderPayment } from './complete-checkout.ts';
+import type { CommerceHooks } from '../modules.ts';
+import {
+  type FetchedSession,
+  failOrderPayment,
+  fetchCheckoutSession,
+  settleCheckoutSession,
+} from './complete-checkout.ts';
+import { isPaidStatus } from './order-status.ts';
 import { findOrder } from './orders.ts';
-import { syncOrderRefunds } from './sync-refunds.ts';
+import { applyOrderRefunds, type ChargeRefunds, fetchChargeRefunds, StaleStripeRead } from './sync-refunds.ts';
 import type { StripeEventStatus } from './tables.ts';
 
 /** What happened to one delivered event. */
@@ -57,13 +64,66 @@ type Dispatched =
 
 const ignore = (reason: string): Dispatched => ({ status: 'ignored', orderId: null, reason });
 
+/**
+ * What dispatch needs from Stripe, read by `prefetch` before the event's transaction opens (no network call runs
+ * inside it). Each field is undefined when it was not read; dispatch re-checks everything under its locks and
+ * throws StaleStripeRead when it needs a read that was skipped, so the event is prefetched and applied again.
+ */
+interface Prefetched {
+  /** The event's checkout session, expanded; null when Stripe does not know it. */
+  session?: FetchedSession | null;
+  /** For a charge or refund whose PaymentIntent no order stores and no metadata names: the PI's order id. */
+  piOrder?: { orderId: string | null } | { missing: true };
+  /** The charge and refunds of the (then paid) order the event is about. */
+  refunds?: { orderId: string; fetched: ChargeRefunds | null };
+}
+
+type PaymentObject = { id?: string; payment_intent?: unknown; metadata?: Stripe.Metadata | null };
+
+// Reads Stripe for an event, each read guarded by a short unlocked look at our rows like dispatch's own checks.
+async function prefetch(db: DB, stripe: Stripe, event: Stripe.Event): Promise<Prefetched> {
+  if (event.account) return {};
+  if (sessionTypes.has(event.type)) {
+    const session = event.data.object as Stripe.Checkout.Session;
+    const orderId = session.metadata?.order_id;
+    const order = orderId ? await withService(db, (tx) => findOrder(tx, orderId)) : null;
+    if (!order || (order.stripeCheckoutSessionId && order.stripeCheckoutSessionId !== session.id)) return {};
+    try {
+      return { session: await fetchCheckoutSession(stripe, session.id) };
+    } catch (err) {
+      if (isMissingOnStripe(err) && !order.stripeCheckoutSessionId) return { session: null };
+      throw err;
+    }
+  }
+  if (!refundTypes.has(event.type)) return {};
+  const obj = event.data.object as PaymentObject;
+  const piId = idOf(obj.payment_intent as string | { id: string } | null);
+  const stored = piId
+    ? await withService(db, (tx) =>
+        tx.selectFrom('orders').select('id').where('stripe_payment_intent_id', '=', piId).executeTakeFirst(),
+      )
+    : undefined;
+  const out: Prefetched = {};
+  let orderId = stored?.id ?? obj.metadata?.order_id;
+  if (!orderId && piId) {
+    try {
+      orderId = (await stripe.paymentIntents.retrieve(piId)).metadata?.order_id;
+      out.piOrder = { orderId: orderId ?? null };
+    } catch (err) {
+      if (!isMissingOnStripe(err)) throw err;
+      out.piOrder = { missing: true };
+    }
+  }
+  const order = orderId ? await withService(db, (tx) => findOrder(tx, orderId)) : null;
+  if (order && isPaidStatus(order.status) && (!piId || order.stripePaymentIntentId === piId)) {
+    out.refunds = { orderId: order.id, fetched: await fetchChargeRefunds(stripe, order) };
+  }
+  return out;
+}
+
 // Finds our order for a charge or refund: by stored PaymentIntent, else by the order id we put in PI metadata
 // (a refund can arrive before we recorded the payment). A string is the reason it is not ours.
-async function orderForPayment(
-  db: DB,
-  stripe: Stripe,
-  obj: { id?: string; payment_intent?: unknown; metadata?: Stripe.Metadata | null },
-): Promise<{ orderId: string } | string> {
+async function orderForPayment(db: DB, obj: PaymentObject, pre: Prefetched): Promise<{ orderId: string } | string> {
   const piId = idOf(obj.payment_intent as string | { id: string } | null);
   if (piId) {
     const row = await db
@@ -75,12 +135,9 @@ async function orderForPayment(
   }
   let orderId = obj.metadata?.order_id;
   if (!orderId && piId) {
-    try {
-      orderId = (await stripe.paymentIntents.retrieve(piId)).metadata?.order_id;
-    } catch (err) {
-      if (isMissingOnStripe(err)) return `payment intent ${piId} does not exist on this Stripe account`;
-      throw err;
-    }
+    if (!pre.piOrder) throw new StaleStripeRead(`payment intent ${piId} was not read`);
+    if ('missing' in pre.piOrder) return `payment intent ${piId} does not exist on this Stripe account`;
+    orderId = pre.piOrder.orderId ?? undefined;
   }
   if (!orderId)
     return `${piId ? `payment intent ${piId}` : `${obj.id ?? 'object'} (no payment intent)`} has no Gallerist order`;
@@ -93,26 +150,18 @@ async function orderForPayment(
   return { orderId: order.id };
 }
 
-/** A handler another domain registers for a Stripe event type (e.g. Connect `account.updated`). */
-export type StripeEventHandler = (
-  tx: DB,
-  stripe: Stripe,
-  event: Stripe.Event,
-  actor: Actor,
-) => Promise<'processed' | 'ignored'>;
-
-const eventHandlers = new Map<string, StripeEventHandler>();
-
-/** Lets a domain handle a Stripe event type through the same inbox: exactly once, in the event's transaction. */
-export function registerStripeEventHandler(type: string, handler: StripeEventHandler): void {
-  eventHandlers.set(type, handler);
-}
+/**
+ * A handler a domain module contributes for a Stripe event type (e.g. Connect `account.updated`). It runs through
+ * the same inbox, exactly once, in the event's transaction, so it gets no Stripe client: it works from the event.
+ */
+export type StripeEventHandler = (tx: DB, event: Stripe.Event, actor: Actor) => Promise<'processed' | 'ignored'>;
 
 // Checkout events: only a session one of our orders opened counts; anything else is acknowledged and ignored.
 async function dispatchSession(
   tx: DB,
-  stripe: Stripe,
+  hooks: CommerceHooks,
   event: Stripe.Event,
+  pre: Prefetched,
   actor: Actor,
   publicUrl: string,
 ): Promise<Dispatched> {
@@ -127,47 +176,49 @@ async function dispatchSession(
   if (!order.stripeCheckoutSessionId && event.type === 'checkout.session.async_payment_failed') {
     return ignore(`order ${order.id} has no checkout session yet`);
   }
-  if (!order.stripeCheckoutSessionId) {
-    // We never stored a session for this order, so make sure Stripe knows this one before settling from it.
-    try {
-      await stripe.checkout.sessions.retrieve(session.id);
-    } catch (err) {
-      if (isMissingOnStripe(err)) return ignore(`checkout session ${session.id} does not exist on this Stripe account`);
-      throw err;
-    }
+  // The session as Stripe has it now, read before this transaction: for a session we never stored, that read is
+  // also the check that Stripe knows it before we settle from it.
+  if (pre.session === undefined) throw new StaleStripeRead(`checkout session ${session.id} was not read`);
+  if (pre.session === null) {
+    if (order.stripeCheckoutSessionId) throw new StaleStripeRead(`checkout session ${session.id} was stored meanwhile`);
+    return ignore(`checkout session ${session.id} does not exist on this Stripe account`);
   }
   if (event.type === 'checkout.session.async_payment_failed') {
-    const current = await stripe.checkout.sessions.retrieve(session.id);
-    if (current.payment_status !== 'paid') await failOrderPayment(tx, order.id, actor, event.id);
+    if (pre.session.session.payment_status !== 'paid') await failOrderPayment(tx, hooks, order.id, actor, event.id);
     return { status: 'processed', orderId: order.id };
   }
-  const r = await completeCheckoutSession(tx, stripe, session.id, actor, { stripeEventId: event.id, publicUrl });
+  const r = await settleCheckoutSession(tx, hooks, pre.session, actor, { stripeEventId: event.id, publicUrl });
   if (!r.orderId) return ignore(`checkout session ${session.id} is not linked to a Gallerist order`);
   return { status: 'processed', orderId: r.orderId };
 }
 
 async function dispatch(
   tx: DB,
-  stripe: Stripe,
+  hooks: CommerceHooks,
   event: Stripe.Event,
+  pre: Prefetched,
   actor: Actor,
   publicUrl: string,
 ): Promise<Dispatched> {
   const commerce = sessionTypes.has(event.type) || refundTypes.has(event.type);
   // Our checkouts and refunds live on the platform account; a connected account's own are not Gallerist orders.
   if (commerce && event.account) return ignore(`${event.type} from connected account ${event.account}`);
-  if (sessionTypes.has(event.type)) return dispatchSession(tx, stripe, event, actor, publicUrl);
-  const custom = eventHandlers.get(event.type);
-  if (custom) {
-    if ((await custom(tx, stripe, event, actor)) === 'processed') return { status: 'processed', orderId: null };
+  if (sessionTypes.has(event.type)) return dispatchSession(tx, hooks, event, pre, actor, publicUrl);
+  const custom = hooks.stripeEvents.get(event.type) ?? [];
+  if (custom.length) {
+    // Every module's handler sees the event; it counts as processed when any of them recognised it.
+    let processed = false;
+    for (const handle of custom) if ((await handle(tx, event, actor)) === 'processed') processed = true;
+    if (processed) return { status: 'processed', orderId: null };
     const obj = event.data.object as { id?: string };
     return ignore(`${event.type} ${obj.id ?? ''}: no matching record of ours, or older than the stored state`);
   }
   if (refundTypes.has(event.type)) {
     const obj = event.data.object as { id?: string; payment_intent?: unknown; metadata?: Stripe.Metadata | null };
-    const found = await orderForPayment(tx, stripe, obj);
+    const found = await orderForPayment(tx, obj, pre);
     if (typeof found === 'string') return ignore(found);
-    const r = await syncOrderRefunds(tx, stripe, found.orderId, actor, { stripeEventId: event.id });
+    const fetched = pre.refunds?.orderId === found.orderId ? pre.refunds.fetched : undefined;
+    const r = await applyOrderRefunds(tx, hooks, found.orderId, fetched, actor, { stripeEventId: event.id });
     return { status: r.parked ? 'parked' : 'processed', orderId: found.orderId };
   }
   return ignore(`unhandled event type ${event.type}`);
@@ -180,40 +231,55 @@ export interface EventResult {
 }
 
 /**
- * Applies one verified event through the inbox, all in one transaction: a repeated id is a no-op, an event about
- * objects that are not ours is stored `ignored` with the reason, and a handler error rolls everything back (the
- * caller answers 500 so Stripe retries) and leaves a `failed` row to retry.
+ * Applies one verified event through the inbox in two steps: what it needs from Stripe is read first, with no
+ * transaction open (prefetch), then one short transaction records and dispatches it. A repeated id is a no-op, an
+ * event about objects that are not ours is stored `ignored` with the reason, and a handler error rolls everything
+ * back (the caller answers 500 so Stripe retries) and leaves a `failed` row to retry. When the locked state has
+ * moved past what was read (StaleStripeRead), Stripe is read again and the event applied again.
  */
 export async function applyStripeEvent(
   db: DB,
   stripe: Stripe,
+  hooks: CommerceHooks,
   event: Stripe.Event,
   ctx: { actor?: Actor; publicUrl?: string } = {},
 ): Promise<EventResult> {
   const actor = ctx.actor ?? { kind: 'webhook' };
   try {
-    return await withService(db, async (tx) => {
-      const inserted = await tx
-        .insertInto('stripe_events')
-        .values({ id: event.id, type: event.type, account: event.account ?? null, payload: JSON.stringify(event) })
-        .onConflict((oc) =>
-          oc
-            .column('id')
-            .doUpdateSet({ status: 'received', error: null, reason: null })
-            .where('stripe_events.status', '=', 'failed'),
-        )
-        .returning('id')
-        .executeTakeFirst();
-      if (!inserted) return { outcome: 'duplicate', reason: null };
-      const r = await dispatch(tx, stripe, event, actor, ctx.publicUrl ?? '');
-      const reason = r.reason?.slice(0, 1000) ?? null;
-      await tx
-        .updateTable('stripe_events')
-        .set({ status: r.status, order_id: r.orderId, reason, processed_at: sql<Date>`now()` })
-        .where('id', '=', event.id)
-        .execute();
-      return { outcome: r.status, reason };
-    });
+    for (let attempt = 1; ; attempt++) {
+      // A delivery already applied costs no Stripe call; the insert below stays the exactly-once guard.
+      const seen = await withService(db, (tx) =>
+        tx.selectFrom('stripe_events').select('status').where('id', '=', event.id).executeTakeFirst(),
+      );
+      if (seen && seen.status !== 'failed') return { outcome: 'duplicate', reason: null };
+      const pre = await prefetch(db, stripe, event);
+      try {
+        return await withService(db, async (tx) => {
+          const inserted = await tx
+            .insertInto('stripe_events')
+            .values({ id: event.id, type: event.type, account: event.account ?? null, payload: JSON.stringify(event) })
+            .onConflict((oc) =>
+              oc
+                .column('id')
+                .doUpdateSet({ status: 'received', error: null, reason: null })
+                .where('stripe_events.status', '=', 'failed'),
+            )
+            .returning('id')
+            .executeTakeFirst();
+          if (!inserted) return { outcome: 'duplicate' as const, reason: null };
+          const r = await dispatch(tx, hooks, event, pre, actor, ctx.publicUrl ?? '');
+          const reason = r.reason?.slice(0, 1000) ?? null;
+          await tx
+            .updateTable('stripe_events')
+            .set({ status: r.status, order_id: r.orderId, reason, processed_at: sql<Date>`now()` })
+            .where('id', '=', event.id)
+            .execute();
+          return { outcome: r.status, reason };
+        });
+      } catch (err) {
+        if (!(err instanceof StaleStripeRead) || attempt >= 3) throw err;
+      }
+    }
   } catch (err) {
     // Best effort: the failure is visible to operators; the next delivery or reconcile retries it.
     await withService(db, (tx) =>
@@ -238,8 +304,9 @@ export async function applyStripeEvent(
 export async function processStripeEvent(
   db: DB,
   stripe: Stripe,
+  hooks: CommerceHooks,
   event: Stripe.Event,
   ctx: { actor?: Actor; publicUrl?: string } = {},
 ): Promise<EventOutcome> {
-  return (await applyStripeEvent(db, stripe, event, ctx)).outcome;
+  return (await applyStripeEvent(db, stripe, hooks, event, ctx)).outcome;
 }

@@ -1,15 +1,16 @@
 import type { DB } from '../db/types.ts';
 import { renderEmail } from '../mail/layout.ts';
 import { queueMail } from '../mail/service.ts';
+import { type CommerceHooks, offeringOf } from '../modules.ts';
+import { formatMoney } from '../money.ts';
 import type { Invoice } from './invoices.ts';
-import { getOffering } from './offerings.ts';
 import { orderRef } from './order-ref.ts';
 import type { Order, OrderItem } from './orders.ts';
-import { formatMoney } from './totals.ts';
 
 /** Queues the buyer's confirmation and the seller's sale notice in the payment's transaction. */
 export async function queueOrderPaidMails(
   db: DB,
+  hooks: CommerceHooks,
   order: Order,
   items: OrderItem[],
   invoice: Invoice,
@@ -23,7 +24,7 @@ export async function queueOrderPaidMails(
   // Without a public URL (e.g. a CLI run with no PUBLIC_URL) the mails go out without links rather than not at all.
   const base = /^https?:\/\//.test(links.publicUrl) ? links.publicUrl.replace(/\/$/, '') : null;
   const invoiceUrl = `${base}/invoices/${invoice.id}${links.accessToken ? `?token=${links.accessToken}` : ''}`;
-  const own = getOffering(order.offeringType).buyerConfirmation;
+  const own = offeringOf(hooks, order.offeringType).buyerConfirmation;
   if (own) {
     await own(db, order, {
       invoiceNumber: invoice.number,

@@ -2,7 +2,6 @@ import type Stripe from 'stripe';
 import type { Actor } from '../audit/service.ts';
 import type { DB } from '../db/types.ts';
 import type { Order, OrderItem } from './orders.ts';
-import type { OfferingType } from './tables.ts';
 
 /** A Checkout line as an offering wants it shown; amounts in the order's currency. */
 export interface CheckoutLine {
@@ -12,18 +11,23 @@ export interface CheckoutLine {
   description?: string;
 }
 
-/** What the completion path hands to `onPaid`. */
+/**
+ * What the completion path hands to `onPaid`. The hook runs inside the payment's transaction, so it gets what was
+ * read from Stripe beforehand (the session, expanded down to the charge's balance transaction), never a client.
+ */
 export interface PaidContext {
   actor: Actor;
-  stripe: Stripe;
   session: Stripe.Checkout.Session;
   /** The order's items, read once by the completion path. */
   items: OrderItem[];
 }
 
-/** What the refund path hands to `onRefunded`: the Stripe client that mirrored the refund. */
+/**
+ * What the refund path hands to `onRefunded`, read from Stripe before its transaction opened: the destination
+ * account's balance after the refund (null when there is none or it could not be read).
+ */
 export interface RefundedContext {
-  stripe: Stripe;
+  destinationBalance: Stripe.Balance | null;
 }
 
 /** What an offering's own buyer confirmation gets: the invoice and where links should point. */
@@ -58,18 +62,4 @@ export interface OfferingHooks {
   onExpired?(db: DB, order: Order): Promise<void>;
   /** Runs with the newly refunded amount only (never the cumulative one). */
   onRefunded?(db: DB, order: Order, amount: number, ctx: RefundedContext): Promise<void>;
-}
-
-const registry = new Map<OfferingType, OfferingHooks>();
-
-/** Registers (or replaces) the hooks for an offering type. */
-export function registerOffering(type: OfferingType, hooks: OfferingHooks): void {
-  registry.set(type, hooks);
-}
-
-/** The hooks for a type; a missing registration is a deploy bug, so it throws. */
-export function getOffering(type: OfferingType): OfferingHooks {
-  const h = registry.get(type);
-  if (!h) throw new Error(`No offering registered for "${type}"`);
-  return h;
 }

@@ -8,14 +8,16 @@ import { fixedClock, systemClock } from '../clock.ts';
 import { loadConfig } from '../config.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
+import type { CommerceHooks } from '../modules.ts';
 import { checkWebhookRoute } from './doctor.ts';
 import { getOrder } from './orders.ts';
 import { reconcile } from './reconcile.ts';
-import { countAudit, createTestOrder, registerTestOffering } from './testing.ts';
+import { countAudit, createTestOrder, modulesWithTestOffering } from './testing.ts';
 
 let app: TestApp;
 let db: DB;
 let stripe: Stripe;
+let hooks: CommerceHooks;
 
 async function emu(path: string, form: Record<string, string> = {}) {
   const res = await fetch(`${app.emulatorUrl}${path}`, { method: 'POST', body: new URLSearchParams(form) });
@@ -44,10 +46,10 @@ async function findEvent(type: string, match: (o: Record<string, unknown>) => bo
 }
 
 beforeAll(async () => {
-  registerTestOffering();
-  app = await startTestApp();
+  app = await startTestApp({ modules: modulesWithTestOffering() });
   db = app.platform.deps.db;
   stripe = app.platform.deps.stripe;
+  hooks = app.platform.deps.commerce;
 });
 
 afterAll(async () => {
@@ -58,26 +60,26 @@ afterAll(async () => {
 describe('reconciliation and out-of-order events', () => {
   it('recovers a payment whose webhooks all failed', async () => {
     await emu('/_emulator/chaos', { failure_rate: '1' });
-    const { order, sessionId } = await createTestOrder(db, stripe, { baseUrl: app.url });
+    const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
     await pay(sessionId);
     await emu('/_emulator/webhooks/flush');
     expect((await getOrder(db, order.id)).status).toBe('pending');
     await emu('/_emulator/chaos', { failure_rate: '0' });
 
-    const r = await reconcile(db, stripe, systemClock);
+    const r = await reconcile(db, stripe, hooks, systemClock);
     expect(r.skipped).toBe(false);
     expect(r.failed).toBe(0);
     expect(r.applied).toBeGreaterThan(0);
     expect((await getOrder(db, order.id)).status).toBe('paid');
 
-    const again = await reconcile(db, stripe, systemClock);
+    const again = await reconcile(db, stripe, hooks, systemClock);
     expect(again.applied).toBe(0);
     expect(await countAudit(db, order.id, 'test.on_paid')).toBe(1);
   });
 
   it('settles a stale pending order from its session when no event is left to replay', async () => {
     await emu('/_emulator/chaos', { failure_rate: '1' });
-    const { order, sessionId } = await createTestOrder(db, stripe, { baseUrl: app.url });
+    const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
     await pay(sessionId);
     await emu('/_emulator/chaos', { failure_rate: '0' });
     // Pretend the events were already seen (e.g. a checkpoint past them): only the pending re-check can help.
@@ -88,7 +90,7 @@ describe('reconciliation and out-of-order events', () => {
         .execute(),
     );
     const later = fixedClock(new Date(Date.now() + 31 * 60_000));
-    const r = await reconcile(db, stripe, later);
+    const r = await reconcile(db, stripe, hooks, later);
     expect(r.pendingChecked).toBeGreaterThanOrEqual(1);
     expect(r.completed).toBeGreaterThanOrEqual(1);
     expect((await getOrder(db, order.id)).status).toBe('paid');
@@ -96,7 +98,7 @@ describe('reconciliation and out-of-order events', () => {
 
   it('parks a refund that arrives before the payment, and applies it once the order is paid', async () => {
     await emu('/_emulator/chaos', { failure_rate: '1' });
-    const { order, sessionId } = await createTestOrder(db, stripe, { baseUrl: app.url });
+    const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
     await pay(sessionId);
     const session = await stripe.checkout.sessions.retrieve(sessionId);
     const pi = session.payment_intent as string;
@@ -123,8 +125,8 @@ describe('reconciliation and out-of-order events', () => {
   });
 
   it('waits for delayed payments: async success pays, async failure fails the order', async () => {
-    const ok = await createTestOrder(db, stripe, { baseUrl: app.url });
-    const bad = await createTestOrder(db, stripe, { baseUrl: app.url });
+    const ok = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
+    const bad = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
     await emu(`/_emulator/checkout/sessions/${ok.sessionId}/complete`, { async_outcome: 'succeeded' });
     await emu(`/_emulator/checkout/sessions/${bad.sessionId}/complete`, { async_outcome: 'failed' });
     await emu('/_emulator/webhooks/flush');
@@ -139,7 +141,7 @@ describe('reconciliation and out-of-order events', () => {
   });
 
   it('expires the order when the session expires, and a late expiry never undoes a payment', async () => {
-    const { order } = await createTestOrder(db, stripe, { baseUrl: app.url });
+    const { order } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
     await emu('/_emulator/clock/advance', { seconds: String(25 * 3600) });
     await emu('/_emulator/webhooks/flush');
     expect((await getOrder(db, order.id)).status).toBe('expired');
@@ -183,11 +185,11 @@ describe('reconciliation and out-of-order events', () => {
         }),
       },
     } as unknown as Stripe;
-    const first = reconcile(db, held, systemClock);
+    const first = reconcile(db, held, hooks, systemClock);
     await listed;
-    expect((await reconcile(db, stripe, systemClock)).skipped).toBe(true);
+    expect((await reconcile(db, stripe, hooks, systemClock)).skipped).toBe(true);
     release();
     expect((await first).skipped).toBe(false);
-    expect((await reconcile(db, stripe, systemClock)).skipped).toBe(false);
+    expect((await reconcile(db, stripe, hooks, systemClock)).skipped).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import type { Actor } from '../audit/service.ts';
 import type { Clock } from '../clock.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
-import { defineJob, scheduleRecurring } from '../jobs/service.ts';
+import type { CommerceHooks } from '../modules.ts';
 import { completeCheckoutSession } from './complete-checkout.ts';
 import { processStripeEvent } from './handle-webhook.ts';
 
@@ -60,6 +60,7 @@ async function claim(db: DB, clock: Clock): Promise<number | null> {
 export async function reconcile(
   db: DB,
   stripe: Stripe,
+  hooks: CommerceHooks,
   clock: Clock,
   opts: { publicUrl?: string; actor?: Actor } = {},
 ): Promise<ReconcileResult> {
@@ -86,7 +87,7 @@ export async function reconcile(
     for (const e of events) {
       result.events++;
       try {
-        const outcome = await processStripeEvent(db, stripe, e, { actor, publicUrl: opts.publicUrl });
+        const outcome = await processStripeEvent(db, stripe, hooks, e, { actor, publicUrl: opts.publicUrl });
         if (outcome === 'duplicate') result.duplicates++;
         else result.applied++;
       } catch {
@@ -112,7 +113,7 @@ export async function reconcile(
     );
     for (const o of stale) {
       result.pendingChecked++;
-      const r = await completeCheckoutSession(db, stripe, o.stripe_checkout_session_id!, actor, {
+      const r = await completeCheckoutSession(db, stripe, hooks, o.stripe_checkout_session_id!, actor, {
         publicUrl: opts.publicUrl,
       });
       if (r.changed && r.status === 'expired') result.expired++;
@@ -131,22 +132,3 @@ export async function reconcile(
 }
 
 export const reconcileJob = 'commerce.reconcile';
-
-/** Defines the reconcile job and schedules it every 5 minutes (first run 5 minutes after boot). */
-export async function registerCommerceJobs(
-  db: DB,
-  stripe: Stripe,
-  opts: { clock: Clock; publicUrl: () => string },
-): Promise<void> {
-  defineJob(reconcileJob, async (_payload, ctx) => {
-    const r = await reconcile(ctx.db, stripe, ctx.clock, { publicUrl: opts.publicUrl() });
-    ctx.logger.info(r, 'commerce reconcile');
-  });
-  await scheduleRecurring(
-    db,
-    reconcileJob,
-    300,
-    {},
-    { clock: opts.clock, firstRunAt: new Date(opts.clock.now().getTime() + 300_000) },
-  );
-}

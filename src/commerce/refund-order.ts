@@ -4,9 +4,10 @@ import { type Actor, recordAudit } from '../audit/service.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, forbidden } from '../errors.ts';
+import type { CommerceHooks } from '../modules.ts';
 import { isPaidStatus } from './order-status.ts';
 import { getOrder, type Order } from './orders.ts';
-import { syncOrderRefunds } from './sync-refunds.ts';
+import { applyOrderRefunds, fetchChargeRefunds } from './sync-refunds.ts';
 
 /** A refund request; `amount` defaults to everything not yet refunded. */
 export interface RefundInput {
@@ -40,6 +41,7 @@ async function assertCanRefund(db: DB, order: Order, actor: RefundActor): Promis
 export async function refundOrder(
   db: DB,
   stripe: Stripe,
+  hooks: CommerceHooks,
   orderId: string,
   input: RefundInput,
   actor: RefundActor,
@@ -139,6 +141,8 @@ export async function refundOrder(
     // Unknown outcome: the row stays pending and a retry with the same key replays the same refund.
     throw new AppError('upstream_error', 'Could not reach Stripe; try again');
   }
+  // Read the charge now, with no transaction open; the short transaction below applies it under the order lock.
+  const fetched = await fetchChargeRefunds(stripe, order);
   const synced = await withService(db, async (tx) => {
     // Lock the order before touching its refund rows: the webhook's sync takes the same locks in this order,
     // so the two can race without deadlocking.
@@ -152,7 +156,7 @@ export async function refundOrder(
       })
       .where('id', '=', refundId)
       .execute();
-    await syncOrderRefunds(tx, stripe, order.id, actor);
+    await applyOrderRefunds(tx, hooks, order.id, fetched, actor);
     return getOrder(tx, order.id);
   });
   return { refundId, seq, amount, order: synced };

@@ -2,15 +2,19 @@ import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/app.ts';
 import { testClient } from '../../test/http.ts';
+import { replaceOffering } from '../assembly.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
-import { registerOffering } from './offerings.ts';
+import type { CommerceHooks } from '../modules.ts';
 import { getOrder, type Order } from './orders.ts';
-import { countAudit, createTestOrder, registerTestOffering } from './testing.ts';
+import { countAudit, createTestOrder, modulesWithTestOffering } from './testing.ts';
 
 let app: TestApp;
 let db: DB;
 let stripe: Stripe;
+let hooks: CommerceHooks;
+// The connected account the test `artwork` offering pays out to (set by the destination-charge test).
+let artworkDestination = '';
 let order: Order;
 
 const client = () => testClient({ request: (path: string, init?: RequestInit) => fetch(`${app.url}${path}`, init) });
@@ -22,7 +26,7 @@ async function emu(path: string, form: Record<string, string> = {}) {
 }
 
 async function paidOrder(opts: { buyerUserId?: string | null } = {}) {
-  const { order, sessionId } = await createTestOrder(db, stripe, { baseUrl: app.url, ...opts });
+  const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url, ...opts });
   await emu(`/_emulator/checkout/sessions/${sessionId}/complete`, { card_number: '4242424242424242' });
   await emu('/_emulator/webhooks/flush');
   return getOrder(db, order.id);
@@ -42,10 +46,15 @@ async function refundedAmounts(orderId: string): Promise<number[]> {
 }
 
 beforeAll(async () => {
-  registerTestOffering();
-  app = await startTestApp();
+  // A bare artwork offering: a destination charge with a 10 % fee, nothing else.
+  const modules = replaceOffering(modulesWithTestOffering(), 'artwork', {
+    connect: async (_db, o) => ({ destination: artworkDestination, applicationFeeAmount: Math.round(o.total / 10) }),
+    onPaid: async () => {},
+  });
+  app = await startTestApp({ modules });
   db = app.platform.deps.db;
   stripe = app.platform.deps.stripe;
+  hooks = app.platform.deps.commerce;
   order = await paidOrder();
   expect(order.status).toBe('paid');
 });
@@ -198,11 +207,11 @@ describe('refunds', () => {
       capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
     });
     await emu(`/_emulator/accounts/${acct.id}/onboard`);
-    registerOffering('artwork', {
-      connect: async (_db, o) => ({ destination: acct.id, applicationFeeAmount: Math.round(o.total / 10) }),
-      onPaid: async () => {},
+    artworkDestination = acct.id;
+    const { order: o, sessionId } = await createTestOrder(db, stripe, hooks, {
+      baseUrl: app.url,
+      offeringType: 'artwork',
     });
-    const { order: o, sessionId } = await createTestOrder(db, stripe, { baseUrl: app.url, offeringType: 'artwork' });
     await emu(`/_emulator/checkout/sessions/${sessionId}/complete`, { card_number: '4242424242424242' });
     await emu('/_emulator/webhooks/flush');
     const paid = await getOrder(db, o.id);

@@ -1,7 +1,7 @@
 import { escapeHtml } from '../mail/layout.ts';
+import { formatMoney } from '../money.ts';
 import type { Invoice } from './invoices.ts';
 import { renderTextPdf } from './pdf.ts';
-import { formatMoney } from './totals.ts';
 
 function summary(inv: Invoice): [string, string][] {
   const m = (n: number) => formatMoney(n, inv.currency);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { platformSeeders } from '../assembly.ts';
 import type { Database } from '../db/connect.ts';
 import { withAnon, withService, withUser } from '../db/tenancy.ts';
 import { createTestDatabase } from '../db/testing.ts';
@@ -11,7 +12,7 @@ let orderId: string;
 
 beforeAll(async () => {
   d = await createTestDatabase();
-  await withService(d.db, (tx) => seedDemo(tx));
+  await withService(d.db, (tx) => seedDemo(tx, {}, platformSeeders));
   for (const u of await d.db.selectFrom('users').select(['id', 'email']).execute()) ids[u.email] = u.id;
   for (const a of await d.db.selectFrom('accounts').select(['id', 'slug']).execute()) ids[a.slug] = a.id;
   const order = await withService(d.db, (tx) =>

@@ -34,11 +34,12 @@ export const commerceRoutes = createRouter()
       responses: { 200: jsonResponse(z.object({ orderId: z.string(), status: z.string() })) },
     }),
     async (c) => {
-      const { db, stripe, config } = c.get('deps');
+      const { db, stripe, config, commerce } = c.get('deps');
       const user = c.get('user');
       const r = await completeCheckoutSession(
         db,
         stripe,
+        commerce,
         c.req.valid('param').sessionId,
         { kind: 'checkout_return', userId: user?.id ?? null, requestId: c.get('requestId') },
         { publicUrl: config.publicUrl },
@@ -110,9 +111,9 @@ export const commerceRoutes = createRouter()
     }),
     async (c) => {
       const user = requireUser(c);
-      const { db, stripe } = c.get('deps');
+      const { db, stripe, commerce } = c.get('deps');
       const body = c.req.valid('json');
-      const r = await refundOrder(db, stripe, c.req.valid('param').orderId, body, {
+      const r = await refundOrder(db, stripe, commerce, c.req.valid('param').orderId, body, {
         kind: 'user',
         userId: user.id,
         isPlatformAdmin: user.isPlatformAdmin,

@@ -2,15 +2,26 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+// Type-only: the emulator's code is imported lazily, so a start with a real Stripe key never loads it.
+import type { RunningEmulator } from '../../emulator/index.ts';
 import type { Config } from '../config.ts';
 
-export const STRIPE_API_VERSION = '2025-09-30.clover' as const;
+/**
+ * The Stripe API version every request pins. It is the version the installed SDK's types describe; `satisfies`
+ * makes an SDK upgrade that moves to a newer version fail the typecheck here, so the version (and the response
+ * shapes the code relies on) only change on purpose, never silently with `npm update`.
+ */
+export const STRIPE_API_VERSION = '2026-10-28.endive' satisfies Stripe.LatestApiVersion;
 const EMULATOR_KEY = 'sk_test_gallerist_local';
 
 /** Builds the one Stripe SDK client; `apiUrl` points it at an emulator instead of api.stripe.com. */
 export function createStripeClient(key: string, apiUrl?: string): Stripe {
-  const opts: Stripe.StripeConfig = { maxNetworkRetries: 2, timeout: 20_000, appInfo: { name: 'Gallerist' } };
+  const opts: Stripe.StripeConfig = {
+    apiVersion: STRIPE_API_VERSION,
+    maxNetworkRetries: 2,
+    timeout: 20_000,
+    appInfo: { name: 'Gallerist' },
+  };
   if (apiUrl) {
     const u = new URL(apiUrl);
     opts.host = u.hostname;
@@ -43,6 +54,7 @@ export async function setupStripe(config: Config, logger: Logger): Promise<Strip
       mode: 'emulator',
     };
   }
+  const { startEmulator } = await import('../../emulator/index.ts');
   const emulator = await startEmulator({
     port: config.STRIPE_EMULATOR_PORT,
     host: '127.0.0.1',

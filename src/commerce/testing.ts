@@ -1,14 +1,20 @@
 import type Stripe from 'stripe';
+import { platformModules, replaceOffering } from '../assembly.ts';
 import { recordAudit } from '../audit/service.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
+import type { CommerceHooks, DomainModule } from '../modules.ts';
 import { createCheckout } from './create-checkout.ts';
-import { registerOffering } from './offerings.ts';
+import type { OfferingHooks } from './offerings.ts';
 import { createOrder, type Order } from './orders.ts';
 
-/** Registers a `print` offering whose hooks leave audit rows (`test.on_paid` …), so tests can count them. */
-export function registerTestOffering(opts: { shipping?: boolean; failOnPaid?: () => boolean } = {}): void {
-  registerOffering('print', {
+/** The platform's modules with a `print` offering whose hooks leave audit rows (`test.on_paid` …) to count. */
+export function modulesWithTestOffering(opts: { shipping?: boolean; failOnPaid?: () => boolean } = {}): DomainModule[] {
+  return replaceOffering(platformModules, 'print', testOffering(opts));
+}
+
+function testOffering(opts: { shipping?: boolean; failOnPaid?: () => boolean }): OfferingHooks {
+  return {
     shippingCountries: () => (opts.shipping ? ['DE', 'GB'] : null),
     async onPaid(db, order) {
       if (opts.failOnPaid?.()) throw new Error('onPaid failed (test)');
@@ -38,13 +44,14 @@ export function registerTestOffering(opts: { shipping?: boolean; failOnPaid?: ()
         },
       );
     },
-  });
+  };
 }
 
 /** Creates a pending print order for a seller (by slug) and opens its Checkout Session. */
 export async function createTestOrder(
   db: DB,
   stripe: Stripe,
+  hooks: CommerceHooks,
   opts: {
     sellerSlug?: string;
     buyerEmail?: string;
@@ -78,7 +85,7 @@ export async function createTestOrder(
     );
   });
   const base = opts.baseUrl ?? 'http://localhost';
-  const { sessionId, checkoutUrl } = await createCheckout(db, stripe, order.id, {
+  const { sessionId, checkoutUrl } = await createCheckout(db, stripe, hooks, order.id, {
     successUrl: `${base}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
     cancelUrl: `${base}/checkout/cancel`,
   });

@@ -47,7 +47,7 @@ describe('computeTotals', () => {
     expect(incl).toMatchObject({ tax: 200, total: 1200 });
     expect(currencyExponent('JPY')).toBe(0);
     expect(formatMoney(1234, 'kwd')).toBe('KWD 1.234');
-    expect(formatMoney(1234, 'jpy')).toBe('JPY 1234');
+    expect(formatMoney(1234, 'jpy')).toBe('JPY 1,234');
   });
 
   it('rejects fractional amounts, bad quantities and discounts above the subtotal', () => {

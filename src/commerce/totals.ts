@@ -1,7 +1,8 @@
 import { AppError } from '../errors.ts';
-import { currencyExponent } from '../money.ts';
+import { currencyExponent, formatMoney } from '../money.ts';
 
-export { currencyExponent };
+// Re-exported for older imports; src/money.ts is the one implementation.
+export { currencyExponent, formatMoney };
 
 /** A basket line before it is stored: integer minor units. */
 export interface TotalsItem {
@@ -30,16 +31,6 @@ export interface Totals {
   tax: number;
   taxInclusive: boolean;
   total: number;
-}
-
-/** Formats minor units for people: `formatMoney(1234, 'eur')` → `EUR 12.34`. */
-export function formatMoney(amount: number, currency: string): string {
-  const exp = currencyExponent(currency);
-  const sign = amount < 0 ? '-' : '';
-  const abs = Math.abs(amount);
-  const major = Math.floor(abs / 10 ** exp);
-  const minor = exp ? `.${String(abs % 10 ** exp).padStart(exp, '0')}` : '';
-  return `${currency.toUpperCase()} ${sign}${major}${minor}`;
 }
 
 function assertAmount(name: string, v: number): void {

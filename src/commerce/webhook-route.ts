@@ -11,13 +11,13 @@ export const DOCTOR_PING_TYPE = 'gallerist.doctor.ping';
  * through the inbox. Only a failure while applying answers 5xx, so Stripe retries exactly those.
  */
 export const webhookRoutes = new Hono<AppEnv>().post('/webhooks/stripe', async (c) => {
-  const { db, stripe, config } = c.get('deps');
+  const { db, stripe, config, commerce } = c.get('deps');
   const raw = await c.req.text();
   // Throws AppError('bad_request') → 400 with the standard body; nothing is written.
   const event = verifyStripeEvent(stripe, raw, c.req.header('stripe-signature'), config.webhookSecrets);
   if ((event.type as string) === DOCTOR_PING_TYPE) return c.json({ received: true, status: 'ignored' }, 200);
   try {
-    const r = await applyStripeEvent(db, stripe, event, { publicUrl: config.publicUrl });
+    const r = await applyStripeEvent(db, stripe, commerce, event, { publicUrl: config.publicUrl });
     // The reason shows in Stripe's delivery log, so an operator sees why an event was not applied.
     return c.json({ received: true, status: r.outcome, ...(r.reason ? { reason: r.reason } : {}) }, 200);
   } catch (err) {

@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/app.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
+import type { CommerceHooks } from '../modules.ts';
 import { getOrder } from './orders.ts';
-import { createTestOrder, registerTestOffering } from './testing.ts';
+import { createTestOrder, modulesWithTestOffering } from './testing.ts';
 
 // Validly signed events about objects Gallerist never created: acknowledged with 200 and stored `ignored` with a
 // reason, so Stripe stops retrying them; a real outage still answers 500.
@@ -13,6 +14,7 @@ import { createTestOrder, registerTestOffering } from './testing.ts';
 let app: TestApp;
 let db: DB;
 let stripe: Stripe;
+let hooks: CommerceHooks;
 
 function signedPost(event: Record<string, unknown>) {
   const payload = JSON.stringify({ object: 'event', api_version: '2025-09-30.clover', created: 1, ...event });
@@ -45,10 +47,10 @@ async function expectIgnored(event: { id: string } & Record<string, unknown>, re
 }
 
 beforeAll(async () => {
-  registerTestOffering();
-  app = await startTestApp();
+  app = await startTestApp({ modules: modulesWithTestOffering() });
   db = app.platform.deps.db;
   stripe = app.platform.deps.stripe;
+  hooks = app.platform.deps.commerce;
 });
 
 afterAll(async () => {
@@ -103,7 +105,7 @@ describe('webhook events about objects that are not ours', () => {
   });
 
   it('ignores refunds and sessions of a connected account, even when they name one of our orders', async () => {
-    const { order, sessionId } = await createTestOrder(db, stripe, { baseUrl: app.url });
+    const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
     await expectIgnored(
       {
         id: 'evt_connect_refund',
@@ -142,7 +144,7 @@ describe('webhook events about objects that are not ours', () => {
       },
       /cs_unknown_2 has no order_id metadata/,
     );
-    const { order } = await createTestOrder(db, stripe, { baseUrl: app.url });
+    const { order } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
     for (const type of ['checkout.session.completed', 'checkout.session.async_payment_failed']) {
       await expectIgnored(
         {
@@ -157,7 +159,7 @@ describe('webhook events about objects that are not ours', () => {
   });
 
   it('ignores a session Stripe does not know for an order that never stored one', async () => {
-    const { order } = await createTestOrder(db, stripe, { baseUrl: app.url });
+    const { order } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
     await withService(db, (tx) =>
       tx.updateTable('orders').set({ stripe_checkout_session_id: null }).where('id', '=', order.id).execute(),
     );

@@ -4,12 +4,14 @@ import { startTestApp, type TestApp } from '../../test/app.ts';
 import { withService } from '../db/tenancy.ts';
 import { testDbKind } from '../db/testing.ts';
 import type { DB } from '../db/types.ts';
+import type { CommerceHooks } from '../modules.ts';
 import { getOrder } from './orders.ts';
-import { countAudit, createTestOrder, registerTestOffering } from './testing.ts';
+import { countAudit, createTestOrder, modulesWithTestOffering } from './testing.ts';
 
 let app: TestApp;
 let db: DB;
 let stripe: Stripe;
+let hooks: CommerceHooks;
 let failOnPaid = false;
 
 async function emu(path: string, form: Record<string, string> = {}) {
@@ -53,10 +55,10 @@ async function invoiceCount(orderId: string) {
 }
 
 beforeAll(async () => {
-  registerTestOffering({ shipping: true, failOnPaid: () => failOnPaid });
-  app = await startTestApp();
+  app = await startTestApp({ modules: modulesWithTestOffering({ shipping: true, failOnPaid: () => failOnPaid }) });
   db = app.platform.deps.db;
   stripe = app.platform.deps.stripe;
+  hooks = app.platform.deps.commerce;
 });
 
 afterAll(async () => {
@@ -65,7 +67,7 @@ afterAll(async () => {
 
 describe('Stripe webhooks', () => {
   it('pays an order once through the emulator, then ignores 1–20 sequential redeliveries', async () => {
-    const { order, sessionId } = await createTestOrder(db, stripe, { baseUrl: app.url });
+    const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
     expect(order.total).toBe(6000 + 500 + 1140);
     await pay(sessionId);
     await flush();
@@ -98,7 +100,7 @@ describe('Stripe webhooks', () => {
 
   it('answers 500 and keeps nothing when a handler fails, so the retry applies the event once', async () => {
     await emu('/_emulator/chaos', { failure_rate: '1' });
-    const { order, sessionId } = await createTestOrder(db, stripe, { baseUrl: app.url });
+    const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
     await pay(sessionId);
     await emu('/_emulator/chaos', { failure_rate: '0' });
     const payload = JSON.stringify(await sessionEvent(sessionId, 'checkout.session.completed'));
@@ -120,7 +122,7 @@ describe('Stripe webhooks', () => {
 
   it.runIf(testDbKind() === 'postgres')('fulfils once when the same event arrives 20 times concurrently', async () => {
     await emu('/_emulator/chaos', { failure_rate: '1' });
-    const { order, sessionId } = await createTestOrder(db, stripe, { baseUrl: app.url });
+    const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
     await pay(sessionId);
     await emu('/_emulator/chaos', { failure_rate: '0' });
     const payload = JSON.stringify(await sessionEvent(sessionId, 'checkout.session.completed'));
@@ -134,7 +136,7 @@ describe('Stripe webhooks', () => {
 
   it('webhook and success page racing give one paid order and one invoice', async () => {
     await emu('/_emulator/chaos', { failure_rate: '1' });
-    const { order, sessionId } = await createTestOrder(db, stripe, { baseUrl: app.url });
+    const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
     await pay(sessionId);
     await emu('/_emulator/chaos', { failure_rate: '0' });
     const payload = JSON.stringify(await sessionEvent(sessionId, 'checkout.session.completed'));

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient, testDeps } from '../../test/http.ts';
 import { hashPassword } from '../accounts/password.ts';
+import { platformSeeders } from '../assembly.ts';
 import { systemClock } from '../clock.ts';
 import type { Database } from '../db/connect.ts';
 import { withService, withUser } from '../db/tenancy.ts';
@@ -30,7 +31,7 @@ beforeAll(async () => {
   d = await createTestDatabase();
   app = createApp(testDeps(d));
   await withService(d.db, async (tx) => {
-    await seedDemo(tx);
+    await seedDemo(tx, {}, platformSeeders);
     const u = await tx
       .insertInto('users')
       .values({ email: PROVIDER_MEMBER, name: 'Hal Helper', password_hash: await hashPassword(DEMO_PASSWORD) })

@@ -1,7 +1,6 @@
 import type { Clock } from '../clock.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
-import { defineJob, scheduleRecurring } from '../jobs/runner.ts';
 import { post, providerAccount } from './ledger.ts';
 
 export const expireJob = 'credits.expire';
@@ -40,13 +39,4 @@ export async function expireLots(db: DB, clock: Clock, limit = 500): Promise<num
     }
     return lots.length;
   });
-}
-
-/** Defines the expiry job and runs it hourly. */
-export async function registerCreditJobs(db: DB, clock: Clock): Promise<void> {
-  defineJob(expireJob, async (_payload, ctx) => {
-    const n = await expireLots(ctx.db, ctx.clock);
-    if (n) ctx.logger.info({ lots: n }, 'credit lots expired');
-  });
-  await scheduleRecurring(db, expireJob, 3600, {}, { clock });
 }

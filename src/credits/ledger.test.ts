@@ -7,11 +7,13 @@ import type { Database } from '../db/connect.ts';
 import { withService } from '../db/tenancy.ts';
 import { createTestDatabase } from '../db/testing.ts';
 import { isAppError } from '../errors.ts';
-import { enqueueDueSchedules, runDueJobs } from '../jobs/runner.ts';
+import { enqueueDueSchedules, ensureSchedules, runDueJobs } from '../jobs/runner.ts';
+import type { ModuleDeps } from '../modules.ts';
 import { consumeMinutes } from './consume-minutes.ts';
-import { expireJob, expireLots, registerCreditJobs } from './expire-lots.ts';
+import { expireJob, expireLots } from './expire-lots.ts';
 import { grantLot } from './grant-lot.ts';
 import { post } from './ledger.ts';
+import { creditsModule } from './module.ts';
 import { listLots } from './read-credits.ts';
 import { revokeUnspent } from './revoke-unspent.ts';
 import { createPair, ledgerProblems } from './testing.ts';
@@ -108,7 +110,9 @@ describe('the credits.expire job', () => {
     const { orgId, providerId } = await createPair(d.db, 'job');
     const clock = fixedClock('2026-01-01T00:00:00Z');
     await grantLot(d.db, { organizationId: orgId, providerId, orderId: null, minutes: 90, paidAt: clock.now() }, clock);
-    await registerCreditJobs(d.db, clock);
+    // The credits module's own job and schedule, as the server would assemble them (they need only the clock).
+    const { jobs = {}, schedules = [] } = creditsModule.build({ clock } as unknown as ModuleDeps);
+    await ensureSchedules(d.db, schedules, clock);
     const schedule = await d.db
       .selectFrom('job_schedules')
       .select('interval_seconds')
@@ -117,8 +121,10 @@ describe('the credits.expire job', () => {
     expect(schedule.interval_seconds).toBe(3600);
     for (const months of [24, 1]) {
       clock.set(addMonths(clock.now(), months));
-      expect(await enqueueDueSchedules(d.db, clock)).toContain(expireJob);
-      expect(await runDueJobs(d.db, { workerId: 'test', clock })).toBeGreaterThanOrEqual(1);
+      expect(await enqueueDueSchedules(d.db, clock, schedules)).toContain(expireJob);
+      expect(
+        await runDueJobs(d.db, { handlers: new Map(Object.entries(jobs)), workerId: 'test', clock }),
+      ).toBeGreaterThanOrEqual(1);
     }
     const lots = await withService(d.db, (tx) => listLots(tx, { organizationId: orgId }));
     expect(lots).toMatchObject([{ balanceMinutes: 0, expiredAt: '2028-01-01T00:00:00.000Z' }]);

@@ -1,11 +1,12 @@
 import type Stripe from 'stripe';
 import { type Clock, systemClock } from '../clock.ts';
 import { createCheckout } from '../commerce/create-checkout.ts';
-import { registerOffering } from '../commerce/offerings.ts';
+import type { OfferingHooks } from '../commerce/offerings.ts';
 import { createOrder, type Order } from '../commerce/orders.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
+import type { CommerceHooks } from '../modules.ts';
 import { getActiveBundle } from './bundles.ts';
 import { grantLot } from './grant-lot.ts';
 import { revokeUnspent } from './revoke-unspent.ts';
@@ -20,8 +21,8 @@ function purchase(order: Order): { organizationId: string; minutes: number } {
 }
 
 /** Plugs credit bundles into commerce: paid orders grant a lot, refunds revoke the refunded unspent share. */
-export function registerCreditOffering(clock: Clock = systemClock): void {
-  registerOffering('credit_bundle', {
+export function creditOffering(clock: Clock = systemClock): OfferingHooks {
+  return {
     async onPaid(db, order) {
       const { organizationId, minutes } = purchase(order);
       await grantLot(
@@ -42,13 +43,14 @@ export function registerCreditOffering(clock: Clock = systemClock): void {
       const share = order.total > 0 ? Math.ceil((minutes * amount) / order.total) : minutes;
       await revokeUnspent(db, order.id, clock, { maxMinutes: share, actor: 'system:refund' });
     },
-  });
+  };
 }
 
 /** Opens a Stripe Checkout for a bundle bought by an organization (the caller checked the org-admin role). */
 export async function startBundleCheckout(
   db: DB,
   stripe: Stripe,
+  hooks: CommerceHooks,
   input: { bundleId: string; organizationId: string; buyerUserId: string; buyerEmail: string },
   urls: (org: { slug: string }) => { successUrl: string; cancelUrl: string },
 ): Promise<{ checkoutUrl: string; orderId: string }> {
@@ -84,6 +86,6 @@ export async function startBundleCheckout(
     );
     return { order: created, slug: org.slug };
   });
-  const { checkoutUrl } = await createCheckout(db, stripe, order.id, urls({ slug }));
+  const { checkoutUrl } = await createCheckout(db, stripe, hooks, order.id, urls({ slug }));
   return { checkoutUrl, orderId: order.id };
 }

@@ -44,6 +44,7 @@ describe('buying a credit bundle through commerce', () => {
     const { checkoutUrl, orderId } = await startBundleCheckout(
       db,
       stripe,
+      app.platform.deps.commerce,
       {
         bundleId: bundle.id,
         organizationId: ids['acme-corp'],
@@ -92,7 +93,14 @@ describe('buying a credit bundle through commerce', () => {
       },
       app.platform.deps.clock,
     );
-    await refundOrder(db, stripe, orderId, {}, { kind: 'user', userId: ids['provider@demo.gallerist.dev'] });
+    await refundOrder(
+      db,
+      stripe,
+      app.platform.deps.commerce,
+      orderId,
+      {},
+      { kind: 'user', userId: ids['provider@demo.gallerist.dev'] },
+    );
     await emu('/_emulator/webhooks/flush');
     const after = await withService(db, (tx) => listLots(tx, { organizationId: ids['acme-corp'] }));
     expect(after).toMatchObject([{ orderId, minutesGranted: 300, balanceMinutes: 0 }]);

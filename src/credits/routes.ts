@@ -5,12 +5,9 @@ import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.
 import { requireCreditsRole } from './access.ts';
 import { listBundles } from './bundles.ts';
 import { consumeMinutes } from './consume-minutes.ts';
-import { registerCreditOffering, startBundleCheckout } from './offering.ts';
+import { startBundleCheckout } from './offering.ts';
 import { getBalances, listCustomers, listLots, listPurchases, listUsage } from './read-credits.ts';
 import * as S from './schema.ts';
-import './seed.ts';
-
-registerCreditOffering();
 
 const OrgParam = z.object({ orgId: z.uuid('Unknown organization') });
 const ProviderParam = z.object({ providerId: z.uuid('Unknown provider') });
@@ -133,7 +130,7 @@ export const creditRoutes = createRouter()
     async (c) => {
       const user = requireUser(c);
       const input = c.req.valid('json');
-      const { db, stripe, config } = c.get('deps');
+      const { db, stripe, config, commerce } = c.get('deps');
       await withUser(db, { sub: user.id }, (tx) =>
         requireCreditsRole(tx, input.organizationId, user.id, 'organization', 'admin'),
       );
@@ -141,6 +138,7 @@ export const creditRoutes = createRouter()
       const out = await startBundleCheckout(
         db,
         stripe,
+        commerce,
         { ...input, buyerUserId: user.id, buyerEmail: user.email },
         (org) => ({
           successUrl: `${base}/org/${org.slug}?payment=success&session_id={CHECKOUT_SESSION_ID}`,

@@ -1,5 +1,4 @@
 import type { DB } from '../db/types.ts';
-import { registerSeeder } from '../seed.ts';
 
 const demoBundles = [
   { name: 'Starter · 5 hours', hours: 5, price_amount: 75_000 },
@@ -22,5 +21,3 @@ export async function seedCreditBundles(db: DB): Promise<void> {
     .onConflict((oc) => oc.columns(['account_id', 'name']).doNothing())
     .execute();
 }
-
-registerSeeder(seedCreditBundles);

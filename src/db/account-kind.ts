@@ -1,8 +1,8 @@
 import { notFound } from '../errors.ts';
-import type { Database, DB } from './types.ts';
+import type { DB } from './types.ts';
 
 /** What a tenant is: each offering's routes serve exactly one kind (see docs/ARCHITECTURE.md, "Who may do what"). */
-export type AccountKind = Database['accounts']['kind'];
+export type AccountKind = 'studio' | 'artist' | 'provider' | 'organization';
 
 const label: Record<AccountKind, string> = {
   studio: 'Studio',

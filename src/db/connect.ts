@@ -35,11 +35,19 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob | File): P
   };
 }
 
-/** Opens a pooled connection to a real Postgres server. */
-export async function openPostgres(url: string, max = 10): Promise<Database> {
+/** Where pool errors go: the app's pino logger (any `Logger` fits), or stderr for one-off tools that have none. */
+export interface DbErrorLogger {
+  error(obj: { err: Error }, msg: string): void;
+}
+
+const stderrLogger: DbErrorLogger = { error: ({ err }, msg) => console.error(`${msg}:`, err) };
+
+/** Opens a pooled connection to a real Postgres server; idle-client errors go to `logger` (stderr without one). */
+export async function openPostgres(url: string, max = 10, logger: DbErrorLogger = stderrLogger): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max });
-  // An idle client dropped by the server (restart, failover) must not crash the process; the pool reconnects.
-  pool.on('error', () => {});
+  // An idle client dropped by the server (restart, failover) must not crash the process; the pool reconnects,
+  // but the error is still logged so a flapping database shows up in the logs.
+  pool.on('error', (err) => logger.error({ err }, 'postgres pool: idle client error'));
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) }) as DB;
   return {
     db,
@@ -52,6 +60,9 @@ export async function openPostgres(url: string, max = 10): Promise<Database> {
 }
 
 /** Opens whichever database the configuration names: DATABASE_URL, else PGlite under DATA_DIR. */
-export async function openDatabase(cfg: { DATABASE_URL?: string; dataDir: string }): Promise<Database> {
-  return cfg.DATABASE_URL ? openPostgres(cfg.DATABASE_URL) : openPglite(`${cfg.dataDir}/db`);
+export async function openDatabase(
+  cfg: { DATABASE_URL?: string; dataDir: string },
+  logger?: DbErrorLogger,
+): Promise<Database> {
+  return cfg.DATABASE_URL ? openPostgres(cfg.DATABASE_URL, undefined, logger) : openPglite(`${cfg.dataDir}/db`);
 }

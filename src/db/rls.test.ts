@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { platformSeeders } from '../assembly.ts';
 // Importing the app loads every domain module, so their seeders and tables all take part.
 import '../http/app.ts';
 import { hashPassword } from '../accounts/password.ts';
@@ -58,7 +59,7 @@ const roleUser = (kind: Kind, role: Role) => `${role}.${kind}@rls.test`;
 
 beforeAll(async () => {
   d = await createTestDatabase();
-  await withService(d.db, (tx) => seedDemo(tx));
+  await withService(d.db, (tx) => seedDemo(tx, {}, platformSeeders));
   for (const u of await d.db.selectFrom('users').select(['id', 'email']).execute()) ids[u.email] = u.id;
   for (const a of await d.db.selectFrom('accounts').select(['id', 'slug']).execute()) ids[a.slug] = a.id;
   // Give every foundation tenant table a row for each demo account.

@@ -1,114 +1,91 @@
-import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { ColumnType, InsertType, Kysely, SelectType, Transaction } from 'kysely';
+import type { EmailLinkPurpose } from '../accounts/tables.ts';
+import type { InvoiceLine, OfferingType, OrderStatus, RefundStatus, StripeEventStatus } from '../commerce/tables.ts';
+import type { LedgerAccountKind, PostingReason } from '../credits/tables.ts';
+import type {
+  ApplicationStatus,
+  ArtworkStatus,
+  EditionType,
+  Medium,
+  OnboardingStatus,
+  PayoutStatus,
+  SaleStatus,
+} from '../marketplace/tables.ts';
+import type { CouponKind, Crop, FulfilmentStatus, GalleryStatus, ShippingRate } from '../shop/tables.ts';
+import type { AccountKind } from './account-kind.ts';
+import type { Generated, DB as Schema } from './schema.gen.ts';
 
-export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-export type Json<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
+/** A jsonb column holding T: reads as T, writes T or JSON text (the generated type says only `unknown`). */
+export type Json<T = unknown> = ColumnType<T, T | string, T | string>;
+
+type Address = Json<Record<string, string | null>> | null;
 
 /**
- * All tables, by name. Each domain adds its own tables with module augmentation
- * (`declare module '../db/types.ts' { interface Database { ... } }`) so it owns its schema.
+ * Where our code stores less than a generated column allows: CHECK-constrained text as its domain union
+ * (declared once, in the domain's tables.ts) and jsonb as its shape. Everything else is schema.gen.ts as is.
  */
-export interface Database {
-  schema_migrations: { version: string; name: string; checksum: string; applied_at: Generated<Date> };
-  users: {
-    id: Generated<string>;
-    email: string;
-    name: string;
-    password_hash: string;
-    is_platform_admin: Generated<boolean>;
-    suspended_at: Date | null;
-    created_at: Generated<Date>;
-    updated_at: Generated<Date>;
+interface Narrowings {
+  accounts: { kind: AccountKind };
+  memberships: { role: 'owner' | 'admin' | 'member' };
+  invitations: { role: 'admin' | 'member' };
+  mail_outbox: { status: Generated<'queued' | 'sent' | 'failed' | 'captured'> };
+  jobs: { status: Generated<'queued' | 'running' | 'done' | 'failed'> };
+  email_links: { purpose: EmailLinkPurpose };
+  orders: {
+    offering_type: OfferingType;
+    status: Generated<OrderStatus>;
+    metadata: Generated<Json<Record<string, unknown>>>;
   };
-  accounts: {
-    id: Generated<string>;
-    slug: string;
-    name: string;
-    kind: 'studio' | 'artist' | 'provider' | 'organization';
-    suspended_at: Date | null;
-    created_at: Generated<Date>;
-    updated_at: Generated<Date>;
+  order_items: { options: Generated<Json<Record<string, unknown>>> };
+  order_events: { from_status: OrderStatus | null; to_status: OrderStatus };
+  stripe_events: { status: Generated<StripeEventStatus> };
+  refunds: { status: Generated<RefundStatus> };
+  invoices: {
+    seller: Json<Record<string, unknown>>;
+    buyer: Json<Record<string, unknown>>;
+    lines: Json<InvoiceLine[]>;
   };
-  memberships: {
-    account_id: string;
-    user_id: string;
-    role: 'owner' | 'admin' | 'member';
-    created_at: Generated<Date>;
+  ledger_accounts: { kind: LedgerAccountKind };
+  ledger_postings: { reason: PostingReason };
+  artist_applications: { status: Generated<ApplicationStatus> };
+  artist_profiles: { onboarding_status: Generated<OnboardingStatus> };
+  artworks: { medium: Medium; edition_type: Generated<EditionType>; status: Generated<ArtworkStatus> };
+  marketplace_payouts: { status: PayoutStatus };
+  marketplace_sales: { status: Generated<SaleStatus>; shipping_address: Address };
+  studio_settings: {
+    shipping_rates: Generated<Json<ShippingRate[]>>;
+    return_address: Json<Record<string, string>> | null;
   };
-  invitations: {
-    id: Generated<string>;
-    account_id: string;
-    email: string;
-    role: 'admin' | 'member';
-    token_hash: string;
-    invited_by: string;
-    expires_at: Date;
-    accepted_at: Date | null;
-    revoked_at: Date | null;
-    created_at: Generated<Date>;
-  };
-  sessions: {
-    id: Generated<string>;
-    token_hash: string;
-    user_id: string;
-    expires_at: Date;
-    user_agent: string | null;
-    ip: string | null;
-    created_at: Generated<Date>;
-    last_seen_at: Generated<Date>;
-  };
-  password_resets: {
-    id: Generated<string>;
-    user_id: string;
-    token_hash: string;
-    expires_at: Date;
-    used_at: Date | null;
-    created_at: Generated<Date>;
-  };
-  rate_limits: { key: string; window_start: Date; hits: number };
-  audit_events: {
-    id: Generated<string>;
-    account_id: string | null;
-    actor_user_id: string | null;
-    actor: string;
-    action: string;
-    entity_type: string;
-    entity_id: string | null;
-    before: Json | null;
-    after: Json | null;
-    request_id: string | null;
-    created_at: Generated<Date>;
-  };
-  mail_outbox: {
-    id: Generated<string>;
-    account_id: string | null;
-    to_address: string;
-    subject: string;
-    html: string;
-    text: string;
-    template: string;
-    status: Generated<'queued' | 'sent' | 'failed' | 'captured'>;
-    attempts: Generated<number>;
-    last_error: string | null;
-    created_at: Generated<Date>;
-    sent_at: Date | null;
-  };
-  jobs: {
-    id: Generated<string>;
-    name: string;
-    payload: Json;
-    unique_key: string | null;
-    run_at: Generated<Date>;
-    attempts: Generated<number>;
-    max_attempts: Generated<number>;
-    status: Generated<'queued' | 'running' | 'done' | 'failed'>;
-    locked_by: string | null;
-    locked_until: Date | null;
-    last_error: string | null;
-    created_at: Generated<Date>;
-    finished_at: Date | null;
-  };
-  job_schedules: { name: string; interval_seconds: number; next_run_at: Date; last_run_at: Date | null };
+  galleries: { status: Generated<GalleryStatus> };
+  shop_coupons: { kind: CouponKind };
+  shop_cart_items: { option_value_ids: Generated<Json<string[]>>; crop: Json<Crop> | null };
+  print_fulfilments: { status: Generated<FulfilmentStatus>; shipping_address: Address };
+  print_fulfilment_events: { from_status: FulfilmentStatus | null; to_status: FulfilmentStatus };
 }
+
+/** N narrows generated column G: selects a subtype and keeps G's nullability and default (jsonb, `unknown`: any shape). */
+type Narrows<N, G> = [SelectType<N>] extends [SelectType<G>]
+  ? unknown extends SelectType<G>
+    ? N
+    : [null extends SelectType<N> ? true : false, undefined extends InsertType<N> ? true : false] extends [
+          null extends SelectType<G> ? true : false,
+          undefined extends InsertType<G> ? true : false,
+        ]
+      ? N
+      : never
+  : never;
+/** Every narrowed table and column exists in the schema and is a narrowing; a drifted one fails to compile here. */
+type Verified<N extends { [T in keyof N]: T extends keyof Schema ? Columns<N[T], Schema[T]> : never }> = N;
+type Columns<N, G> = { [C in keyof N]: C extends keyof G ? Narrows<N[C], G[C]> : never };
+
+type Applied = Verified<Narrowings>;
+
+/** All tables, by name: the generated schema (`npm run db:types`) with the narrowings above applied. */
+export type Database = {
+  [T in keyof Schema]: T extends keyof Applied
+    ? { [C in keyof Schema[T]]: C extends keyof Applied[T] ? Applied[T][C] : Schema[T][C] }
+    : Schema[T];
+};
 
 /** A Kysely handle: the root instance or a transaction. Domain functions take this first. */
 export type DB = Kysely<Database>;

@@ -4,21 +4,14 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
-import { adminAccountRoutes } from '../accounts/admin-routes.ts';
-import { accountRoutes } from '../accounts/routes.ts';
 import { invoicePages } from '../commerce/invoice-pages.ts';
-import { commerceRoutes } from '../commerce/routes.ts';
-import { webhookRoutes } from '../commerce/webhook-route.ts';
-import { creditRoutes } from '../credits/routes.ts';
 import { AppError } from '../errors.ts';
 import { mailboxRoutes } from '../mail/routes.ts';
-import { marketplaceRoutes } from '../marketplace/routes.ts';
-import { shopRoutes } from '../shop/routes.ts';
 import type { AppEnv, Deps } from './context.ts';
 import { renderApiDocs } from './docs.ts';
 import { inputGuard } from './input-guard.ts';
 import { csrfProtection, errorHandler, loopbackOnly, requestContext, sessionLoader } from './middleware.ts';
-import { createRouter } from './openapi.ts';
+import { type AppRouter, createRouter } from './openapi.ts';
 import { platformRoutes, stripeMode } from './platform-routes.ts';
 import { securityHeaders } from './security-headers.ts';
 
@@ -27,16 +20,10 @@ export const webDist = join(process.cwd(), 'web', 'dist');
 // Paths authenticated by something other than the browser session (e.g. Stripe signatures).
 const csrfExempt = (path: string) => path.startsWith('/api/webhooks/');
 
-/** The JSON API: every domain's routes, one OpenAPI document. */
-export function createApi() {
+/** The JSON API: the assembled modules' routes and the platform's own, one OpenAPI document. */
+export function createApi(routes: readonly AppRouter[]) {
   const api = createRouter();
-  api.route('/', accountRoutes);
-  api.route('/', adminAccountRoutes);
-  api.route('/', commerceRoutes);
-  api.route('/', webhookRoutes);
-  api.route('/', creditRoutes);
-  api.route('/', shopRoutes);
-  api.route('/', marketplaceRoutes);
+  for (const r of routes) api.route('/', r);
   api.route('/', platformRoutes);
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -100,7 +87,7 @@ export function createApp(deps: Deps) {
     return c.json({ status: ok ? 'ok' : 'degraded', database: db, stripe }, ok ? 200 : 503);
   });
 
-  const api = createApi();
+  const api = createApi(deps.assembly.routes);
   app.route('/api', api);
   let docsHtml: string | undefined;
   app.get('/api/docs', (c) => {

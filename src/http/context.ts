@@ -1,16 +1,12 @@
 import type { Logger } from 'pino';
-import type Stripe from 'stripe';
-import type { Clock } from '../clock.ts';
-import type { Config } from '../config.ts';
-import type { DB } from '../db/types.ts';
+import type { Assembly, ModuleDeps } from '../modules.ts';
 
-/** Everything a request handler may use; built once at boot and shared by all requests. */
-export interface Deps {
-  config: Config;
-  db: DB;
-  clock: Clock;
-  logger: Logger;
-  stripe: Stripe;
+/**
+ * Everything a request handler may use; built once at boot and shared by all requests: the deps every module was
+ * built from (including the commerce hooks), and the assembly itself.
+ */
+export interface Deps extends ModuleDeps {
+  assembly: Assembly;
   /** Where the local Stripe emulator listens, when the app runs against it. */
   emulatorUrl?: string;
   /** Mount `/dev/mailbox` (see `devMailboxEnabled`); off unless the boot decided otherwise. */

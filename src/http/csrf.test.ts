@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient, testDeps } from '../../test/http.ts';
+import { platformSeeders } from '../assembly.ts';
 import type { Database } from '../db/connect.ts';
 import { withService } from '../db/tenancy.ts';
 import { createTestDatabase } from '../db/testing.ts';
@@ -14,7 +15,7 @@ describe('CSRF', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     const deps = testDeps(database);
-    await withService(database.db, (tx) => seedDemo(tx, { storage: deps.config }));
+    await withService(database.db, (tx) => seedDemo(tx, { storage: deps.config }, platformSeeders));
     app = createApp(deps);
   });
   afterAll(() => database.close());

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from './context.ts';
 
@@ -42,6 +43,12 @@ export function flattenIssues(issues: z.core.$ZodIssue[]): {
   }
   return { fieldErrors, formErrors };
 }
+
+/**
+ * A domain's router, mounted under `/api` by the assembly. Usually an OpenAPI router (its routes join the document);
+ * a plain Hono one is for routes outside it, such as the signed Stripe webhook.
+ */
+export type AppRouter = Hono<AppEnv>;
 
 /** A Hono sub-app whose validators reject bad input with the platform's 400 error shape. */
 export function createRouter(): OpenAPIHono<AppEnv> {

@@ -26,6 +26,8 @@ export interface EnqueueOptions {
 }
 
 export interface RunOptions {
+  /** The app's job handlers by name (from the assembly). */
+  handlers: ReadonlyMap<string, JobHandler>;
   workerId: string;
   clock: Clock;
   limit?: number;
@@ -33,26 +35,10 @@ export interface RunOptions {
   logger?: pino.Logger;
 }
 
-const registry = new Map<string, JobHandler>();
 const maxErrorLength = 4000;
 
 /** Default logger when callers pass none: warnings and errors only. */
 export const defaultJobLogger: pino.Logger = pino({ name: 'jobs', level: 'warn' });
-
-/** Registers the handler for job `name`; domains call this at import time. */
-export function defineJob<P = any>(name: string, handler: JobHandler<P>): void {
-  registry.set(name, handler as JobHandler);
-}
-
-/** Forgets every registered handler (tests). */
-export function clearJobDefinitions(): void {
-  registry.clear();
-}
-
-/** Names of the registered job handlers. */
-export function jobNames(): string[] {
-  return [...registry.keys()];
-}
 
 /** Retry delay after `attempts` failed runs: min(2^attempts * 5s, 1h), ±20% jitter so retries spread out. */
 export function backoffMs(attempts: number, random: () => number = Math.random): number {
@@ -208,7 +194,7 @@ async function finishJob(db: DB, job: ClaimedJob, workerId: string, now: Date, e
 
 async function runOne(db: DB, job: ClaimedJob, opts: RunOptions, logger: pino.Logger): Promise<void> {
   const log = logger.child({ job: job.name, jobId: job.id, attempt: job.attempts });
-  const handler = registry.get(job.name);
+  const handler = opts.handlers.get(job.name);
   if (!handler) {
     log.error('no handler registered for job');
     await finishJob(db, job, opts.workerId, opts.clock.now(), `no handler registered for job "${job.name}"`, true);

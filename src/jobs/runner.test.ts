@@ -9,17 +9,19 @@ import { createTestDatabase, testDbKind } from '../db/testing.ts';
 import type { DB } from '../db/types.ts';
 import {
   backoffMs,
-  clearJobDefinitions,
-  clearSchedulePayloads,
-  defineJob,
   enqueueDueSchedules,
   enqueueJob,
+  type JobHandler,
   runDueJobs,
   scheduleRecurring,
   startJobRunner,
 } from './runner.ts';
 
 const logger = pino({ level: 'silent' });
+
+// The handlers the runners below know, as an assembly would hand them over; reset before each test.
+const handlers = new Map<string, JobHandler>();
+const defineJob = <P>(name: string, handler: JobHandler<P>) => handlers.set(name, handler);
 
 describe('jobs', () => {
   let d: Database;
@@ -30,14 +32,13 @@ describe('jobs', () => {
   });
   afterAll(() => d.close());
   beforeEach(async () => {
-    clearJobDefinitions();
-    clearSchedulePayloads();
+    handlers.clear();
     await db.deleteFrom('jobs').execute();
     await db.deleteFrom('job_schedules').execute();
   });
 
   const job = (id: string) => db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  const run = (clock: { now(): Date }, workerId = 'w1') => runDueJobs(db, { workerId, clock, logger });
+  const run = (clock: { now(): Date }, workerId = 'w1') => runDueJobs(db, { handlers, workerId, clock, logger });
 
   it('runs a due job once and marks it done', async () => {
     const clock = fixedClock();
@@ -173,12 +174,14 @@ describe('jobs', () => {
       runs++;
     });
     // Both instances declare the schedule at boot; the second must not reset it.
-    await scheduleRecurring(db, 'test.recurring', 60, { scope: 'all' }, { clock });
+    await scheduleRecurring(db, 'test.recurring', 60, { clock });
     clock.advance(30_000);
-    await scheduleRecurring(db, 'test.recurring', 60, { scope: 'all' }, { clock });
+    await scheduleRecurring(db, 'test.recurring', 60, { clock });
     const tick = async (workerId: string) => {
-      await enqueueDueSchedules(db, clock);
-      await runDueJobs(db, { workerId, clock, logger });
+      await enqueueDueSchedules(db, clock, [
+        { name: 'test.recurring', intervalSeconds: 60, payload: { scope: 'all' } },
+      ]);
+      await runDueJobs(db, { handlers, workerId, clock, logger });
     };
     await Promise.all([tick('a'), tick('b')]);
     expect(runs).toBe(1);
@@ -219,7 +222,7 @@ describe('jobs', () => {
       active--;
     });
     for (let i = 0; i < 25; i++) await enqueueJob(db, 'test.slow', { i });
-    const runner = startJobRunner(db, { clock, intervalMs: 5, logger, batchSize: 4 });
+    const runner = startJobRunner(db, { clock, intervalMs: 5, logger, batchSize: 4, jobs: handlers, schedules: [] });
     await Promise.all([runner.tick(), runner.tick(), runner.tick()]);
     expect(runs).toBe(25);
     expect(maxActive).toBeLessThanOrEqual(4);
@@ -238,7 +241,13 @@ describe('jobs', () => {
       },
       isTransaction: false,
     } as unknown as DB;
-    const runner = startJobRunner(broken, { clock: fixedClock(), logger: spy, intervalMs: 60_000 });
+    const runner = startJobRunner(broken, {
+      clock: fixedClock(),
+      logger: spy,
+      intervalMs: 60_000,
+      jobs: handlers,
+      schedules: [],
+    });
     await runner.tick();
     await runner.stop();
     expect(errors).toHaveLength(1);
@@ -263,7 +272,7 @@ describe('jobs', () => {
         const loop = async (handle: DB, workerId: string) => {
           let claimed = 0;
           for (let n = -1; n !== 0; ) {
-            n = await runDueJobs(handle, { workerId, clock, logger, limit: 3 });
+            n = await runDueJobs(handle, { handlers, workerId, clock, logger, limit: 3 });
             claimed += n;
           }
           return claimed;

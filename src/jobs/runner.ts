@@ -3,25 +3,26 @@ import { hostname } from 'node:os';
 import type pino from 'pino';
 import type { Clock } from '../clock.ts';
 import type { DB } from '../db/types.ts';
-import { defaultJobLogger, runDueJobs } from './queue.ts';
+import type { Schedule } from '../modules.ts';
+import { defaultJobLogger, type JobHandler, runDueJobs } from './queue.ts';
 import { enqueueDueSchedules } from './schedules.ts';
 
 export {
   backoffMs,
-  clearJobDefinitions,
-  defineJob,
   type EnqueueOptions,
   enqueueJob,
   type JobContext,
   type JobHandler,
-  jobNames,
   type RunOptions,
   runDueJobs,
 } from './queue.ts';
-export { clearSchedulePayloads, enqueueDueSchedules, type ScheduleOptions, scheduleRecurring } from './schedules.ts';
+export { enqueueDueSchedules, ensureSchedules, type ScheduleOptions, scheduleRecurring } from './schedules.ts';
 
 export interface JobRunnerOptions {
   clock: Clock;
+  /** The app's job handlers and recurring schedules (from the assembly). */
+  jobs: ReadonlyMap<string, JobHandler>;
+  schedules: readonly Schedule[];
   intervalMs?: number;
   workerId?: string;
   logger?: pino.Logger;
@@ -56,9 +57,10 @@ export function startJobRunner(db: DB, options: JobRunnerOptions): JobRunner {
 
   async function work(): Promise<void> {
     try {
-      await enqueueDueSchedules(db, clock);
+      await enqueueDueSchedules(db, clock, options.schedules);
       for (let i = 0; i < maxBatchesPerTick && !stopped; i++) {
         const n = await runDueJobs(db, {
+          handlers: options.jobs,
           workerId,
           clock,
           logger,

@@ -2,10 +2,8 @@ import { sql } from 'kysely';
 import type { Clock } from '../clock.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
+import type { Schedule } from '../modules.ts';
 import { enqueueJob } from './queue.ts';
-
-// job_schedules has no payload column: payloads are declared in code at boot, so every instance knows them.
-const schedulePayloads = new Map<string, unknown>();
 
 export interface ScheduleOptions {
   /** First run time for a new schedule; defaults to the clock's now (or the DB's now without a clock). */
@@ -18,13 +16,11 @@ export async function scheduleRecurring(
   db: DB,
   name: string,
   intervalSeconds: number,
-  payload: unknown = {},
   options: ScheduleOptions = {},
 ): Promise<void> {
   if (!Number.isInteger(intervalSeconds) || intervalSeconds <= 0) {
     throw new Error(`schedule ${name}: intervalSeconds must be a positive integer`);
   }
-  schedulePayloads.set(name, payload);
   const now = options.clock ? sql<Date>`${options.clock.now()}::timestamptz` : sql<Date>`now()`;
   const first = options.firstRunAt ? sql<Date>`${options.firstRunAt}::timestamptz` : now;
   await withService(db, (tx) =>
@@ -42,13 +38,23 @@ export async function scheduleRecurring(
   );
 }
 
-/** Forgets in-memory schedule payloads (tests). */
-export function clearSchedulePayloads(): void {
-  schedulePayloads.clear();
+/** Writes the assembly's schedules at boot; an existing schedule keeps its next run time. */
+export async function ensureSchedules(db: DB, schedules: readonly Schedule[], clock: Clock): Promise<void> {
+  for (const s of schedules) {
+    const firstRunAt = new Date(clock.now().getTime() + (s.firstRunAfterSeconds ?? 0) * 1000);
+    await scheduleRecurring(db, s.name, s.intervalSeconds, { clock, firstRunAt });
+  }
 }
 
-/** Enqueues each due schedule's job once and moves it to its next slot; returns the names enqueued. */
-export async function enqueueDueSchedules(db: DB, clock: Clock): Promise<string[]> {
+/**
+ * Enqueues each due schedule's job once and moves it to its next slot; returns the names enqueued. job_schedules
+ * has no payload column: payloads are declared in code (`schedules`), so every instance knows them.
+ */
+export async function enqueueDueSchedules(
+  db: DB,
+  clock: Clock,
+  schedules: readonly Schedule[] = [],
+): Promise<string[]> {
   const now = clock.now();
   return withService(db, async (tx) => {
     // SKIP LOCKED: another instance handling a schedule right now owns it; we must not double-enqueue.
@@ -62,7 +68,9 @@ export async function enqueueDueSchedules(db: DB, clock: Clock): Promise<string[
       .execute();
     const enqueued: string[] = [];
     for (const s of due) {
-      await enqueueJob(tx, s.name, schedulePayloads.get(s.name) ?? {}, { uniqueKey: `schedule:${s.name}` });
+      await enqueueJob(tx, s.name, schedules.find((d) => d.name === s.name)?.payload ?? {}, {
+        uniqueKey: `schedule:${s.name}`,
+      });
       const intervalMs = s.interval_seconds * 1000;
       // Jump past every missed slot (a long outage runs the job once, not once per missed interval).
       const missed = Math.floor((now.getTime() - s.next_run_at.getTime()) / intervalMs);

@@ -6,13 +6,21 @@ import { withService } from '../db/tenancy.ts';
 import { createTestDatabase } from '../db/testing.ts';
 import type { DB } from '../db/types.ts';
 import { isAppError } from '../errors.ts';
-import { clearJobDefinitions, runDueJobs } from '../jobs/runner.ts';
+import { type JobHandler, runDueJobs } from '../jobs/runner.ts';
 import { renderEmail } from './layout.ts';
-import { deliverMail, getMail, listMailbox, queueMail, registerMailJobs } from './service.ts';
+import { deliverMail, getMail, listMailbox, mailJobs, queueMail } from './service.ts';
 import { closedPort, startFakeSmtp } from './testing.ts';
 
 const logger = pino({ level: 'silent' });
 const mailFrom = 'Gallerist <no-reply@gallerist.test>';
+
+// The job handlers the runs below use: the mail module's, built for the SMTP setting under test.
+let handlers = new Map<string, JobHandler>();
+function mailFor(config: Parameters<typeof mailJobs>[0]) {
+  const built = mailJobs(config);
+  handlers = new Map(Object.entries(built.jobs));
+  return built;
+}
 
 describe('mail outbox', () => {
   let d: Database;
@@ -23,7 +31,7 @@ describe('mail outbox', () => {
   });
   afterAll(() => d.close());
   beforeEach(async () => {
-    clearJobDefinitions();
+    handlers = new Map();
     await db.deleteFrom('jobs').execute();
     await db.deleteFrom('mail_outbox').execute();
   });
@@ -70,9 +78,9 @@ describe('mail outbox', () => {
   });
 
   it('captures mail for the dev mailbox when no SMTP is configured, never marking it sent', async () => {
-    registerMailJobs({ SMTP_URL: undefined, MAIL_FROM: mailFrom }, logger);
+    mailFor({ SMTP_URL: undefined, MAIL_FROM: mailFrom });
     const { id } = await queueMail(db, message());
-    expect(await runDueJobs(db, { workerId: 'w', clock: fixedClock(), logger })).toBe(1);
+    expect(await runDueJobs(db, { handlers, workerId: 'w', clock: fixedClock(), logger })).toBe(1);
     expect(await outbox(id)).toMatchObject({ status: 'captured', sent_at: null, last_error: null });
     expect((await jobFor(id)).status).toBe('done');
   });
@@ -81,9 +89,9 @@ describe('mail outbox', () => {
     const smtp = await startFakeSmtp();
     try {
       const clock = fixedClock();
-      registerMailJobs({ SMTP_URL: smtp.url, MAIL_FROM: mailFrom }, logger);
+      mailFor({ SMTP_URL: smtp.url, MAIL_FROM: mailFrom });
       const { id } = await queueMail(db, message('Collector@Example.com', 'Order #1001 confirmed'));
-      expect(await runDueJobs(db, { workerId: 'w', clock, logger })).toBe(1);
+      expect(await runDueJobs(db, { handlers, workerId: 'w', clock, logger })).toBe(1);
       const row = await outbox(id);
       expect(row).toMatchObject({ status: 'sent', attempts: 1, last_error: null });
       expect(row.sent_at?.toISOString()).toBe(clock.now().toISOString());
@@ -95,7 +103,7 @@ describe('mail outbox', () => {
       expect(received.data).toMatch(new RegExp(`^X-Gallerist-Mail-Id: ${id}$`, 'im'));
       expect(received.data).toContain('multipart/alternative');
       // Running the job again (e.g. a reclaimed lease) must not send twice.
-      const { transport } = registerMailJobs({ SMTP_URL: smtp.url, MAIL_FROM: mailFrom }, logger);
+      const { transport } = mailFor({ SMTP_URL: smtp.url, MAIL_FROM: mailFrom });
       expect(await deliverMail(db, id, transport)).toBe('sent');
       expect(smtp.messages).toHaveLength(1);
     } finally {
@@ -105,9 +113,9 @@ describe('mail outbox', () => {
 
   it('records the error and retries when the SMTP server refuses, then delivers', async () => {
     const clock = fixedClock();
-    registerMailJobs({ SMTP_URL: `smtp://127.0.0.1:${await closedPort()}`, MAIL_FROM: mailFrom }, logger);
+    mailFor({ SMTP_URL: `smtp://127.0.0.1:${await closedPort()}`, MAIL_FROM: mailFrom });
     const { id } = await queueMail(db, message());
-    expect(await runDueJobs(db, { workerId: 'w', clock, logger })).toBe(1);
+    expect(await runDueJobs(db, { handlers, workerId: 'w', clock, logger })).toBe(1);
     const failed = await outbox(id);
     expect(failed).toMatchObject({ status: 'queued', attempts: 1 });
     expect(failed.last_error).toMatch(/ECONNREFUSED|connect/i);
@@ -118,10 +126,10 @@ describe('mail outbox', () => {
 
     const smtp = await startFakeSmtp();
     try {
-      registerMailJobs({ SMTP_URL: smtp.url, MAIL_FROM: mailFrom }, logger);
-      expect(await runDueJobs(db, { workerId: 'w', clock, logger })).toBe(0);
+      mailFor({ SMTP_URL: smtp.url, MAIL_FROM: mailFrom });
+      expect(await runDueJobs(db, { handlers, workerId: 'w', clock, logger })).toBe(0);
       clock.set(job.run_at);
-      expect(await runDueJobs(db, { workerId: 'w', clock, logger })).toBe(1);
+      expect(await runDueJobs(db, { handlers, workerId: 'w', clock, logger })).toBe(1);
       expect(await outbox(id)).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
       expect(smtp.messages).toHaveLength(1);
     } finally {
@@ -130,10 +138,10 @@ describe('mail outbox', () => {
   });
 
   it('marks the message failed when the last attempt fails', async () => {
-    registerMailJobs({ SMTP_URL: `smtp://127.0.0.1:${await closedPort()}`, MAIL_FROM: mailFrom }, logger);
+    mailFor({ SMTP_URL: `smtp://127.0.0.1:${await closedPort()}`, MAIL_FROM: mailFrom });
     const { id } = await queueMail(db, message());
     await db.updateTable('jobs').set({ max_attempts: 1 }).execute();
-    await runDueJobs(db, { workerId: 'w', clock: fixedClock(), logger });
+    await runDueJobs(db, { handlers, workerId: 'w', clock: fixedClock(), logger });
     expect((await outbox(id)).status).toBe('failed');
     expect((await jobFor(id)).status).toBe('failed');
   });

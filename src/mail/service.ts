@@ -6,7 +6,7 @@ import type { Config } from '../config.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
-import { defineJob, enqueueJob } from '../jobs/runner.ts';
+import { enqueueJob, type JobHandler } from '../jobs/runner.ts';
 
 /** One outbox message as the rest of the platform sees it. */
 export interface MailMessage {
@@ -199,20 +199,20 @@ export function createMailTransport(config: Pick<Config, 'SMTP_URL'>): Transport
   return config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : null;
 }
 
-/** Registers the `mail.send` job handler; returns the transport so the server can close it on shutdown. */
-export function registerMailJobs(
+/** The `mail.send` job handler, and the transport it delivers through (so the server can close it). */
+export function mailJobs(
   config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM'>,
   logger: pino.Logger = pino({ name: 'mail', level: 'warn' }),
-): { transport: Transporter | null } {
+): { jobs: Record<string, JobHandler>; transport: Transporter | null } {
   const transport = createMailTransport(config);
   if (!transport) logger.info('SMTP_URL not set: outgoing mail is captured in the dev mailbox only');
-  defineJob<{ id: string }>(mailSendJob, async (payload, ctx) => {
+  const send: JobHandler<{ id: string }> = async (payload, ctx) => {
     const status = await deliverMail(ctx.db, payload.id, transport, {
       from: config.MAIL_FROM,
       clock: ctx.clock,
       final: ctx.attempt >= ctx.maxAttempts,
     });
     logger.debug({ mailId: payload.id, status, attempt: ctx.attempt }, 'mail delivered');
-  });
-  return { transport };
+  };
+  return { jobs: { [mailSendJob]: send }, transport };
 }

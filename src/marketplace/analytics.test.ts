@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient, testDeps } from '../../test/http.ts';
 import { signUpAndConfirm } from '../accounts/testing.ts';
+import { platformSeeders } from '../assembly.ts';
 import { fixedClock } from '../clock.ts';
 import type { Database } from '../db/connect.ts';
 import { withService, withUser } from '../db/tenancy.ts';
@@ -27,7 +28,7 @@ const userId = async (email: string) =>
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  await withService(database.db, (tx) => seedDemo(tx));
+  await withService(database.db, (tx) => seedDemo(tx, {}, platformSeeders));
   app = createApp(testDeps(database, { clock }));
   // Metrics must not be padded by demo data: start from empty money tables.
   await withService(db(), async (tx) => {

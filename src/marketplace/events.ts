@@ -1,25 +1,34 @@
 import type Stripe from 'stripe';
-import { registerStripeEventHandler } from '../commerce/handle-webhook.ts';
+import type { StripeEventHandler } from '../commerce/handle-webhook.ts';
+import type { ModuleParts } from '../modules.ts';
 import { applyAccountDeauthorized, applyAccountUpdated } from './connect.ts';
 import { applyPayoutEvent } from './payouts.ts';
 
-// Connect events reach the commerce inbox; the event's `created` guards against stale, out-of-order updates.
-registerStripeEventHandler('account.updated', async (tx, _stripe, event) => {
-  const account = event.data.object as Stripe.Account;
-  return (await applyAccountUpdated(tx, account, event.created)) ? 'processed' : 'ignored';
-});
-
-registerStripeEventHandler('account.application.deauthorized', async (tx, _stripe, event) => {
-  const accountId = event.account;
-  if (!accountId) return 'ignored';
-  return (await applyAccountDeauthorized(tx, accountId, event.created)) ? 'processed' : 'ignored';
-});
-
 // Payouts on connected accounts: every status change lands in marketplace_payouts, newest state wins.
-for (const type of ['payout.created', 'payout.updated', 'payout.paid', 'payout.failed', 'payout.canceled']) {
-  registerStripeEventHandler(type, async (tx, _stripe, event, actor) => {
-    if (!event.account) return 'ignored';
-    const payout = event.data.object as Stripe.Payout;
-    return (await applyPayoutEvent(tx, payout, event.account, event.created, actor)) ? 'processed' : 'ignored';
-  });
-}
+const onPayout: StripeEventHandler = async (tx, event, actor) => {
+  if (!event.account) return 'ignored';
+  const payout = event.data.object as Stripe.Payout;
+  return (await applyPayoutEvent(tx, payout, event.account, event.created, actor)) ? 'processed' : 'ignored';
+};
+
+/** The marketplace's Stripe events; the event's `created` guards against stale, out-of-order updates. */
+export const marketplaceStripeEvents: NonNullable<ModuleParts['stripeEvents']> = [
+  {
+    type: 'account.updated',
+    async handle(tx, event) {
+      const account = event.data.object as Stripe.Account;
+      return (await applyAccountUpdated(tx, account, event.created)) ? 'processed' : 'ignored';
+    },
+  },
+  {
+    type: 'account.application.deauthorized',
+    async handle(tx, event) {
+      if (!event.account) return 'ignored';
+      return (await applyAccountDeauthorized(tx, event.account, event.created)) ? 'processed' : 'ignored';
+    },
+  },
+  ...['payout.created', 'payout.updated', 'payout.paid', 'payout.failed', 'payout.canceled'].map((type) => ({
+    type,
+    handle: onPayout,
+  })),
+];

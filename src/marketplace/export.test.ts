@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient, testDeps } from '../../test/http.ts';
 import { signUpAndConfirm } from '../accounts/testing.ts';
+import { platformSeeders } from '../assembly.ts';
 import { fixedClock } from '../clock.ts';
 import type { Database } from '../db/connect.ts';
 import { withService } from '../db/tenancy.ts';
@@ -104,7 +105,7 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  await withService(database.db, (tx) => seedDemo(tx));
+  await withService(database.db, (tx) => seedDemo(tx, {}, platformSeeders));
   app = createApp(testDeps(database, { clock: fixedClock('2026-04-01T09:00:00Z') }));
   const db = database.db;
   ids.A = (

@@ -214,8 +214,12 @@ describe('payouts on connected accounts', () => {
         created,
         data: { object: { ...po, status: 'in_transit' } },
       }) as unknown as Stripe.Event;
-    expect(await processStripeEvent(db, stripe, event('evt_test_stale_payout', at - 3600))).toBe('ignored');
-    expect(await processStripeEvent(db, stripe, event('evt_test_tie_payout', at))).toBe('ignored');
+    expect(
+      await processStripeEvent(db, stripe, app.platform.deps.commerce, event('evt_test_stale_payout', at - 3600)),
+    ).toBe('ignored');
+    expect(await processStripeEvent(db, stripe, app.platform.deps.commerce, event('evt_test_tie_payout', at))).toBe(
+      'ignored',
+    );
     expect(await statusOf(firstPayoutId)).toBe('paid');
   });
 
@@ -237,7 +241,7 @@ describe('payouts on connected accounts', () => {
       (m) => m.template === 'marketplace.payout_failed',
     );
     expect(mail).toHaveLength(1);
-    expect(mail[0].text).toContain('300.00 EUR');
+    expect(mail[0].text).toContain('EUR 300.00');
 
     // The returned funds and the released sale go out again in the next run.
     expect((await runPayouts(db, stripe, systemClock)).created).toBe(1);

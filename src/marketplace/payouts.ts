@@ -7,9 +7,9 @@ import { iso } from '../db/sql.ts';
 import { withService } from '../db/tenancy.ts';
 import type { Database, DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
-import { defineJob, scheduleRecurring } from '../jobs/service.ts';
 import { renderEmail } from '../mail/layout.ts';
 import { queueMail } from '../mail/service.ts';
+import { formatMoney } from '../money.ts';
 import type { PayoutStatus } from './tables.ts';
 
 type PayoutRow = Selectable<Database['marketplace_payouts']>;
@@ -427,7 +427,7 @@ export async function applyPayoutEvent(
       after: { status, failureCode: payout.failure_code ?? null },
     });
     if (status === 'failed') {
-      const money = `${(Number(row.amount) / 100).toFixed(2)} ${row.currency.trim().toUpperCase()}`;
+      const money = formatMoney(Number(row.amount), row.currency);
       await notifyArtist(db, row.account_id, `Your payout of ${money} failed`, 'A payout could not be delivered', [
         `Your bank returned the payout of ${money}: ${payout.failure_message ?? 'no reason given'}.`,
         'Check your bank details in the Stripe dashboard. The sales go into your next payout automatically.',
@@ -529,18 +529,3 @@ export async function getArtistBalance(
 }
 
 export const payoutJob = 'marketplace.payouts';
-
-/** Defines the payout job and runs it hourly (first run an hour after boot). */
-export async function registerPayoutJobs(db: DB, stripe: Stripe, opts: { clock: Clock }): Promise<void> {
-  defineJob(payoutJob, async (_payload, ctx) => {
-    const r = await runPayouts(ctx.db, stripe, ctx.clock);
-    ctx.logger.info(r, 'marketplace payouts');
-  });
-  await scheduleRecurring(
-    db,
-    payoutJob,
-    3600,
-    {},
-    { clock: opts.clock, firstRunAt: new Date(opts.clock.now().getTime() + 3_600_000) },
-  );
-}

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { platformSeeders } from '../assembly.ts';
 import '../http/app.ts';
 import type { Database } from '../db/connect.ts';
 import { withAnon, withService } from '../db/tenancy.ts';
@@ -13,7 +14,7 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   d = await createTestDatabase();
-  await withService(d.db, (tx) => seedDemo(tx));
+  await withService(d.db, (tx) => seedDemo(tx, {}, platformSeeders));
   await withService(d.db, async (tx) => {
     const gone = await tx
       .insertInto('accounts')

@@ -8,7 +8,6 @@ import { isAppError } from '../errors.ts';
 import { runDueJobs } from '../jobs/runner.ts';
 import { demoIds, emu, onboardedArtist, publishedArtwork } from './buy-testing.ts';
 import { startArtworkCheckout } from './purchase.ts';
-import { registerMarketplaceJobs } from './refunds.ts';
 import { type MarketplaceTestEnv, startMarketplaceEnv } from './testing.ts';
 
 const BUYERS = 32;
@@ -35,7 +34,6 @@ describe.skipIf(testDbKind() !== 'postgres')('32 buyers racing for one original 
     env = await startMarketplaceEnv();
     ids = await demoIds(env.database.db);
     await onboardedArtist(env.database.db, env.stripe, env.emulator.url, ids['mira-okafor']);
-    registerMarketplaceJobs(env.stripe);
   });
   afterAll(async () => {
     await env?.stop();
@@ -49,6 +47,7 @@ describe.skipIf(testDbKind() !== 'postgres')('32 buyers racing for one original 
         startArtworkCheckout(
           db,
           env.stripe,
+          env.deps.commerce,
           systemClock,
           { artworkId, buyer: { email: `racer${i}@example.com` } },
           urls,
@@ -81,6 +80,7 @@ describe.skipIf(testDbKind() !== 'postgres')('32 buyers racing for one original 
       const r = await startArtworkCheckout(
         db,
         env.stripe,
+        env.deps.commerce,
         systemClock,
         { artworkId, buyer: { email: `payer${i}@example.com` } },
         urls,
@@ -97,7 +97,7 @@ describe.skipIf(testDbKind() !== 'postgres')('32 buyers racing for one original 
     for (const s of sessions) await emu(env.emulator.url, `/_emulator/checkout/sessions/${s}/complete`);
     // Every payment settles concurrently, as racing webhooks and success pages would.
     const settled = await Promise.allSettled(
-      sessions.map((s) => completeCheckoutSession(db, env.stripe, s, { kind: 'test' })),
+      sessions.map((s) => completeCheckoutSession(db, env.stripe, env.deps.commerce, s, { kind: 'test' })),
     );
     expect(settled.filter((r) => r.status === 'rejected')).toEqual([]);
 
@@ -118,6 +118,7 @@ describe.skipIf(testDbKind() !== 'postgres')('32 buyers racing for one original 
     for (let pass = 0; pass < 2; pass++) {
       while (
         (await runDueJobs(db, {
+          handlers: env.deps.assembly.jobs,
           workerId: 'race-test',
           clock: systemClock,
           limit: 50,

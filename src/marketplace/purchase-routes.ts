@@ -5,10 +5,8 @@ import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.
 import { publicArtworks } from './catalog.ts';
 import { feeBpsFor } from './fee-settings.ts';
 import { splitFee } from './fees.ts';
-import { availability, registerArtworkOffering, startArtworkCheckout, upstream } from './purchase.ts';
+import { availability, startArtworkCheckout, upstream } from './purchase.ts';
 import * as S from './schema.ts';
-
-registerArtworkOffering();
 
 const IdParam = z.object({ id: z.uuid('Unknown artwork') });
 
@@ -62,7 +60,7 @@ export const purchaseRoutes = createRouter()
     async (c) => {
       const { id } = c.req.valid('param');
       const { email } = c.req.valid('json');
-      const { db, stripe, clock, config } = c.get('deps');
+      const { db, stripe, clock, config, commerce } = c.get('deps');
       const user = c.get('user');
       if (!user && !email) {
         throw new AppError('validation_failed', 'Enter your email address to check out as a guest', {
@@ -72,7 +70,7 @@ export const purchaseRoutes = createRouter()
       }
       const buyer = user ? { userId: user.id, email: user.email } : { email: email! };
       const base = config.publicUrl.replace(/\/$/, '');
-      const r = await startArtworkCheckout(db, stripe, clock, { artworkId: id, buyer }, (orderId) => ({
+      const r = await startArtworkCheckout(db, stripe, commerce, clock, { artworkId: id, buyer }, (orderId) => ({
         successUrl: `${base}/art/${id}/purchased?session_id={CHECKOUT_SESSION_ID}`,
         cancelUrl: `${base}/art/${id}?checkout=cancelled&order=${orderId}`,
       }));
@@ -90,7 +88,7 @@ export const purchaseRoutes = createRouter()
     }),
     async (c) => {
       const { id, orderId } = c.req.valid('param');
-      const { db, stripe, config } = c.get('deps');
+      const { db, stripe, config, commerce } = c.get('deps');
       const order = await withService(db, (tx) =>
         tx
           .selectFrom('orders')
@@ -109,6 +107,7 @@ export const purchaseRoutes = createRouter()
         return completeCheckoutSession(
           db,
           stripe,
+          commerce,
           session.id,
           { kind: 'checkout_cancel', userId: c.get('user')?.id ?? null, requestId: c.get('requestId') },
           { publicUrl: config.publicUrl },

@@ -2,12 +2,13 @@ import Stripe from 'stripe';
 import { recordAudit } from '../audit/service.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { type CheckoutUrls, createCheckout } from '../commerce/create-checkout.ts';
-import { registerOffering } from '../commerce/offerings.ts';
+import type { OfferingHooks } from '../commerce/offerings.ts';
 import { createOrder, type Order } from '../commerce/orders.ts';
 import { DEFAULT_SHIPPING_COUNTRIES } from '../commerce/shipping-countries.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
+import type { CommerceHooks } from '../modules.ts';
 import { feeBpsFor } from './fee-settings.ts';
 import { splitFee } from './fees.ts';
 import { recordSaleRefund } from './refunds.ts';
@@ -55,8 +56,8 @@ function artworkOf(order: Order): { artworkId: string; platformFee: number } {
 }
 
 /** Plugs artworks into commerce: destination charge with the platform fee, a 30-minute hold, sale on payment. */
-export function registerArtworkOffering(clock: Clock = systemClock): void {
-  registerOffering('artwork', {
+export function artworkOffering(clock: Clock = systemClock): OfferingHooks {
+  return {
     async connect(db, order) {
       const { platformFee } = artworkOf(order);
       const p = await db
@@ -74,7 +75,7 @@ export function registerArtworkOffering(clock: Clock = systemClock): void {
         : new Date(clock.now().getTime() + RESERVATION_MS),
     shippingCountries: () => [...DEFAULT_SHIPPING_COUNTRIES],
     async onPaid(db, order, ctx) {
-      await recordArtworkSale(db, ctx.stripe, order, ctx.session, ctx.actor);
+      await recordArtworkSale(db, order, ctx.session, ctx.actor);
     },
     async onExpired(db, order) {
       const { artworkId } = artworkOf(order);
@@ -88,24 +89,26 @@ export function registerArtworkOffering(clock: Clock = systemClock): void {
         .execute();
     },
     async onRefunded(db, order, amount, ctx) {
-      await recordSaleRefund(db, ctx.stripe, order, amount, clock);
+      await recordSaleRefund(db, order, amount, ctx.destinationBalance, clock);
     },
-  });
+  };
 }
 
 /**
- * Reserves an artwork for one buyer and opens Stripe Checkout for it. The artwork row is locked for the whole
- * transaction, including the Stripe call, so concurrent buyers queue on the lock and only one gets the hold; a
- * failed Stripe call rolls the order and the hold back.
+ * Reserves an artwork for one buyer and opens Stripe Checkout for it, in three steps so no transaction is open
+ * while Stripe is called: (1) with the artwork row locked, check it, create the order and (for an original) take
+ * the hold, so concurrent buyers queue on the lock and only one gets it; (2) create the session, keyed on the
+ * order; (3) record the hold's end from the session. A failed Stripe call removes the order and releases the hold.
  */
 export async function startArtworkCheckout(
   db: DB,
   stripe: Stripe,
+  hooks: CommerceHooks,
   clock: Clock,
   input: { artworkId: string; buyer: Buyer },
   urls: (orderId: string) => CheckoutUrls,
 ): Promise<{ checkoutUrl: string; orderId: string; sessionId: string }> {
-  return withService(db, async (tx) => {
+  const { order, artwork, audit } = await withService(db, async (tx) => {
     const w = await tx
       .selectFrom('artworks as w')
       .innerJoin('accounts as acc', 'acc.id', 'w.account_id')
@@ -171,25 +174,67 @@ export async function startArtworkCheckout(
       },
       actor,
     );
-    await recordAudit(tx, actor, {
-      accountId: w.account_id,
-      action: 'artwork.checkout_started',
-      entityType: 'artwork',
-      entityId: w.id,
-      after: { orderId: order.id, price, shipping, platformFee: fee, feeBps },
-    });
-    const { checkoutUrl, sessionId, session } = await openArtworkSession(tx, stripe, clock, order, urls(order.id));
     if (w.edition_type === 'original') {
+      // Held from now on; step 3 moves the end to when the session stops being payable.
+      await tx
+        .updateTable('artworks')
+        .set({ status: 'reserved', reserved_order_id: order.id, reserved_until: expiresAt, updated_at: now })
+        .where('id', '=', w.id)
+        .execute();
+    }
+    return {
+      order,
+      artwork: { id: w.id, original: w.edition_type === 'original', now },
+      audit: {
+        actor,
+        accountId: w.account_id,
+        after: { orderId: order.id, price, shipping, platformFee: fee, feeBps },
+      },
+    };
+  });
+  let opened: Awaited<ReturnType<typeof openArtworkSession>>;
+  try {
+    opened = await openArtworkSession(db, stripe, hooks, clock, order, urls(order.id));
+  } catch (err) {
+    // Nothing was sold: the order goes and the hold with it, as if the checkout had never started.
+    await withService(db, async (tx) => {
+      await tx
+        .updateTable('artworks')
+        .set({ status: 'published', reserved_order_id: null, reserved_until: null, updated_at: artwork.now })
+        .where('id', '=', artwork.id)
+        .where('reserved_order_id', '=', order.id)
+        .where('status', '=', 'reserved')
+        .execute();
+      await tx
+        .deleteFrom('orders')
+        .where('id', '=', order.id)
+        .where('status', '=', 'pending')
+        .where('stripe_checkout_session_id', 'is', null)
+        .execute();
+    });
+    throw err;
+  }
+  const { checkoutUrl, sessionId, session } = opened;
+  await withService(db, async (tx) => {
+    if (artwork.original) {
       // Held for as long as the session can be paid, counted on our clock whichever way Stripe's clock is off.
       const reservedUntil = new Date(clock.now().getTime() + (session.expires_at - session.created) * 1000);
       await tx
         .updateTable('artworks')
-        .set({ status: 'reserved', reserved_order_id: order.id, reserved_until: reservedUntil, updated_at: now })
-        .where('id', '=', w.id)
+        .set({ reserved_until: reservedUntil })
+        .where('id', '=', artwork.id)
+        .where('reserved_order_id', '=', order.id)
         .execute();
     }
-    return { checkoutUrl, orderId: order.id, sessionId };
+    await recordAudit(tx, audit.actor, {
+      accountId: audit.accountId,
+      action: 'artwork.checkout_started',
+      entityType: 'artwork',
+      entityId: artwork.id,
+      after: audit.after,
+    });
   });
+  return { checkoutUrl, orderId: order.id, sessionId };
 }
 
 /** Any Stripe failure reaches the buyer as 502 `upstream_error`, never as an unexplained 500. */
@@ -204,9 +249,16 @@ export function upstream(err: unknown): unknown {
  * Opens Checkout for a new artwork order. Stripe checks `expires_at` against its own clock, so when it refuses our
  * expiry (its clock runs ahead of ours) we ask once more with the expiry counted from Stripe's now.
  */
-async function openArtworkSession(tx: DB, stripe: Stripe, clock: Clock, order: Order, urls: CheckoutUrls) {
+async function openArtworkSession(
+  db: DB,
+  stripe: Stripe,
+  hooks: CommerceHooks,
+  clock: Clock,
+  order: Order,
+  urls: CheckoutUrls,
+) {
   try {
-    return await createCheckout(tx, stripe, order.id, urls);
+    return await createCheckout(db, stripe, hooks, order.id, urls);
   } catch (err) {
     if (!(err instanceof Stripe.errors.StripeInvalidRequestError) || err.param !== 'expires_at') throw upstream(err);
     const asked = Date.parse(String(order.metadata.expires_at));
@@ -214,13 +266,15 @@ async function openArtworkSession(tx: DB, stripe: Stripe, clock: Clock, order: O
     // Trust Stripe's Date header only when it explains the refusal; else assume a skew it did not reveal.
     const stripeNow = header + STRIPE_MIN_EXPIRY_MS > asked ? header : clock.now().getTime() + SKEW_ALLOWANCE_MS;
     const expiresAt = new Date(Math.floor((stripeNow + RESERVATION_MS) / 1000) * 1000).toISOString();
-    await tx
-      .updateTable('orders')
-      .set({ metadata: JSON.stringify({ ...order.metadata, expires_at: expiresAt }) })
-      .where('id', '=', order.id)
-      .execute();
+    await withService(db, (tx) =>
+      tx
+        .updateTable('orders')
+        .set({ metadata: JSON.stringify({ ...order.metadata, expires_at: expiresAt }) })
+        .where('id', '=', order.id)
+        .execute(),
+    );
     try {
-      return await createCheckout(tx, stripe, order.id, urls, { attempt: 2 });
+      return await createCheckout(db, stripe, hooks, order.id, urls, { attempt: 2 });
     } catch (again) {
       throw upstream(again);
     }

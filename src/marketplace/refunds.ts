@@ -4,25 +4,24 @@ import type { Clock } from '../clock.ts';
 import type { Order } from '../commerce/orders.ts';
 import { getOrder } from '../commerce/orders.ts';
 import { type RefundActor, refundOrder } from '../commerce/refund-order.ts';
-import { syncOrderRefunds } from '../commerce/sync-refunds.ts';
-import { formatMoney } from '../commerce/totals.ts';
+import { applyOrderRefunds, fetchChargeRefunds } from '../commerce/sync-refunds.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
-import { defineJob } from '../jobs/runner.ts';
+import type { JobHandler } from '../jobs/runner.ts';
 import { renderEmail } from '../mail/layout.ts';
 import { queueMail } from '../mail/service.ts';
+import type { CommerceHooks } from '../modules.ts';
+import { formatMoney } from '../money.ts';
 import { duplicateRefundJob, stripeFeeJob, stripeFeeOf } from './sales.ts';
 
-/**
- * Defines the sale jobs (duplicate refunds, Stripe-fee look-ups) with the app's Stripe client. Call at boot before
- * the job runner starts, so a job queued before a restart is never "unknown".
- */
-export function registerMarketplaceJobs(stripe: Stripe): void {
-  defineJob<{ orderId: string }>(duplicateRefundJob, (payload, ctx) =>
-    refundDuplicateSale(ctx.db, stripe, payload.orderId),
-  );
-  defineJob<{ saleId: string }>(stripeFeeJob, (payload, ctx) => fillStripeFee(ctx.db, stripe, payload.saleId));
+/** The sale jobs (duplicate refunds, Stripe-fee look-ups), built with the app's Stripe client and hooks. */
+export function saleJobs(stripe: Stripe, hooks: CommerceHooks): Record<string, JobHandler> {
+  return {
+    [duplicateRefundJob]: (payload: { orderId: string }, ctx) =>
+      refundDuplicateSale(ctx.db, stripe, hooks, payload.orderId),
+    [stripeFeeJob]: (payload: { saleId: string }, ctx) => fillStripeFee(ctx.db, stripe, payload.saleId),
+  };
 }
 
 // tables.ts types defaulted bigint columns as Generated<ColumnType>, which Kysely won't accept a number for.
@@ -58,16 +57,13 @@ export function feeShare(fee: number, amount: number, refunded: number): number 
   return Number((BigInt(fee) * BigInt(refunded) * 2n + BigInt(amount)) / (2n * BigInt(amount)));
 }
 
-async function connectedBalance(stripe: Stripe, account: string | null, currency: string) {
-  if (!account) return null;
-  try {
-    const b = await stripe.balance.retrieve({}, { stripeAccount: account });
-    const sum = (list: Array<{ amount: number; currency: string }>) =>
-      list.filter((x) => x.currency === currency).reduce((a, x) => a + x.amount, 0);
-    return sum(b.available) + sum(b.pending);
-  } catch {
-    return null;
-  }
+// What the destination account holds in `currency` (available and pending), from a balance read before the
+// refund's transaction opened; null when unknown.
+function connectedBalance(balance: Stripe.Balance | null, currency: string): number | null {
+  if (!balance) return null;
+  const sum = (list: Array<{ amount: number; currency: string }>) =>
+    list.filter((x) => x.currency === currency).reduce((a, x) => a + x.amount, 0);
+  return sum(balance.available) + sum(balance.pending);
 }
 
 /**
@@ -77,9 +73,9 @@ async function connectedBalance(stripe: Stripe, account: string | null, currency
  */
 export async function recordSaleRefund(
   db: DB,
-  stripe: Stripe,
   order: Order,
   delta: number,
+  destinationBalance: Stripe.Balance | null,
   clock: Clock,
 ): Promise<void> {
   const sale = await db
@@ -97,7 +93,7 @@ export async function recordSaleRefund(
   const fee = Number(sale.platform_fee);
   const feeRefunded = feeShare(fee, amount, after) - feeShare(fee, amount, before);
   const transferReversed = part - feeRefunded;
-  const balance = await connectedBalance(stripe, order.destinationAccount, sale.currency.trim());
+  const balance = order.destinationAccount ? connectedBalance(destinationBalance, sale.currency.trim()) : null;
   const owed = balance == null ? 0 : Math.min(transferReversed, Math.max(0, -balance));
   // The commerce refund row that caused this (ours or mirrored from Stripe), for its reason and author.
   const source = await db
@@ -176,6 +172,7 @@ export async function recordSaleRefund(
 export async function refundSale(
   db: DB,
   stripe: Stripe,
+  hooks: CommerceHooks,
   saleId: string,
   input: { amount?: number; reason: string },
   actor: RefundActor,
@@ -187,7 +184,7 @@ export async function refundSale(
   if (sale.status === 'duplicate_refunded' || sale.status === 'refunded') {
     throw new AppError('invalid_state', 'This sale has already been refunded', { status: sale.status });
   }
-  await refundOrder(db, stripe, sale.order_id, input, actor);
+  await refundOrder(db, stripe, hooks, sale.order_id, input, actor);
   return { orderId: sale.order_id };
 }
 
@@ -195,7 +192,12 @@ export async function refundSale(
  * Refunds the losing payment for an original in full, under a key derived from the order so retries replay the
  * same refund, then mirrors it (which appends the split) and tells the buyer, once.
  */
-export async function refundDuplicateSale(db: DB, stripe: Stripe, orderId: string): Promise<void> {
+export async function refundDuplicateSale(
+  db: DB,
+  stripe: Stripe,
+  hooks: CommerceHooks,
+  orderId: string,
+): Promise<void> {
   const order = await withService(db, (tx) => getOrder(tx, orderId));
   if (!order.stripePaymentIntentId) throw new Error(`order ${orderId} has no payment to refund`);
   await stripe.refunds.create(
@@ -208,8 +210,10 @@ export async function refundDuplicateSale(db: DB, stripe: Stripe, orderId: strin
     { idempotencyKey: `refund-duplicate:${order.id}` },
   );
   const actor: Actor = { kind: 'job:marketplace' };
+  // Read Stripe first, then apply and tell the buyer in one short transaction; a retry of the job re-reads.
+  const fetched = await fetchChargeRefunds(stripe, order);
   await withService(db, async (tx) => {
-    await syncOrderRefunds(tx, stripe, order.id, actor);
+    await applyOrderRefunds(tx, hooks, order.id, fetched, actor);
     const told = await tx
       .selectFrom('audit_events')
       .select('id')

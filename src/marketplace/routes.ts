@@ -6,8 +6,6 @@ import { fulfilmentRoutes } from './fulfilment-routes.ts';
 import { mediaRoutes } from './media-routes.ts';
 import { purchaseRoutes } from './purchase-routes.ts';
 import { salesRoutes } from './sales-routes.ts';
-import './events.ts';
-import './seed.ts';
 
 /** The art marketplace: applications, Connect onboarding, artworks, moderation, images. */
 export const marketplaceRoutes = createRouter();

@@ -56,10 +56,10 @@ export const salesRoutes = createRouter()
       const user = requireUser(c);
       const { id } = c.req.valid('param');
       const input = c.req.valid('json');
-      const { db, stripe } = c.get('deps');
+      const { db, stripe, commerce } = c.get('deps');
       // 404 before anything else when the caller can't see the sale at all.
       await withUser(db, { sub: user.id }, (tx) => getSale(tx, id));
-      await refundSale(db, stripe, id, input, {
+      await refundSale(db, stripe, commerce, id, input, {
         kind: 'user',
         userId: user.id,
         isPlatformAdmin: user.isPlatformAdmin,

@@ -17,6 +17,12 @@ const idOf = (v: string | { id: string } | null | undefined) => (typeof v === 's
 
 type SaleRow = Selectable<Database['marketplace_sales']>;
 
+/** The Stripe processing fee of a charge read with its balance transaction expanded; null when not there. */
+export function expandedStripeFee(charge: Stripe.Charge | null): number | null {
+  const bt = charge?.balance_transaction;
+  return bt && typeof bt === 'object' ? bt.fee : null;
+}
+
 /** The Stripe processing fee of a charge, from its balance transaction; null when Stripe can't say yet. */
 export async function stripeFeeOf(stripe: Stripe, charge: Stripe.Charge | null): Promise<number | null> {
   const bt = charge?.balance_transaction;
@@ -54,7 +60,6 @@ function shippingAddress(session: Stripe.Checkout.Session): Record<string, strin
  */
 export async function recordArtworkSale(
   db: DB,
-  stripe: Stripe,
   order: Order,
   session: Stripe.Checkout.Session,
   actor: Actor,
@@ -81,7 +86,8 @@ export async function recordArtworkSale(
   const pi = typeof session.payment_intent === 'object' ? session.payment_intent : null;
   const charge = pi && typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
   const platformFee = Number(order.metadata.platform_fee);
-  const stripeFee = await stripeFeeOf(stripe, charge);
+  // Read with the session before this transaction opened; when Stripe had no fee yet, the fee job fills it in.
+  const stripeFee = expandedStripeFee(charge);
   const sale = await db
     .insertInto('marketplace_sales')
     .values({

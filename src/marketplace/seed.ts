@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import sharp from 'sharp';
 import type { DB } from '../db/types.ts';
-import { registerSeeder, type SeedContext } from '../seed.ts';
+import type { SeedContext } from '../seed.ts';
 import { addArtworkImage } from './images.ts';
 import type { Medium } from './tables.ts';
 
@@ -132,5 +132,3 @@ export async function seedMarketplace(db: DB, ctx: SeedContext = {}): Promise<vo
     await addArtworkImage(db, { kind: 'seed' }, ctx.storage, w.id, bytes);
   }
 }
-
-registerSeeder(seedMarketplace);

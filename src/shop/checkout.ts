@@ -1,23 +1,25 @@
 import type Stripe from 'stripe';
 import type { Clock } from '../clock.ts';
 import { createCheckout } from '../commerce/create-checkout.ts';
-import { registerOffering } from '../commerce/offerings.ts';
+import type { OfferingHooks } from '../commerce/offerings.ts';
 import { createOrder } from '../commerce/orders.ts';
 import { DEFAULT_SHIPPING_COUNTRIES } from '../commerce/shipping-countries.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
+import type { CommerceHooks } from '../modules.ts';
 import * as cart from './cart.ts';
 import { openFulfilment, queuePrintOrderConfirmation } from './fulfilment.ts';
 import { galleryByToken } from './galleries.ts';
+import type { Labs } from './labs.ts';
 import { getSettings } from './studio.ts';
 
 /**
  * Plugs prints into commerce: checkout collects a shipping address; payment counts the coupon, empties the cart and
  * opens fulfilment; the buyer gets the print confirmation instead of the core's generic one.
  */
-export function registerPrintOffering(): void {
-  registerOffering('print', {
+export function printOffering(labs: Labs): OfferingHooks {
+  return {
     shippingCountries(order) {
       const c = order.metadata.shipping_countries;
       return Array.isArray(c) && c.length ? (c as string[]) : [...DEFAULT_SHIPPING_COUNTRIES];
@@ -33,17 +35,18 @@ export function registerPrintOffering(): void {
       }
       const cartId = order.metadata.cart_id;
       if (typeof cartId === 'string') await db.deleteFrom('shop_carts').where('id', '=', cartId).execute();
-      await openFulfilment(db, order, ctx);
+      await openFulfilment(db, labs, order, ctx);
     },
     // One confirmation for prints: the detailed one (photos, options, crops), naming the invoice.
     buyerConfirmation: queuePrintOrderConfirmation,
-  });
+  };
 }
 
 /** Turns the visitor's server-priced cart into a pending print order and opens Stripe Checkout for it. */
 export async function startPrintCheckout(
   db: DB,
   stripe: Stripe,
+  hooks: CommerceHooks,
   clock: Clock,
   input: {
     token: string;
@@ -96,6 +99,6 @@ export async function startPrintCheckout(
   // The session id in the return link lets the gallery settle the payment and show the order summary.
   const sep = urls.successUrl.includes('?') ? '&' : '?';
   const successUrl = `${urls.successUrl}${sep}session_id={CHECKOUT_SESSION_ID}`;
-  const { checkoutUrl } = await createCheckout(db, stripe, order.id, { ...urls, successUrl });
+  const { checkoutUrl } = await createCheckout(db, stripe, hooks, order.id, { ...urls, successUrl });
   return { checkoutUrl, orderId: order.id };
 }

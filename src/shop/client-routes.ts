@@ -425,13 +425,14 @@ export const shopClientRoutes = createRouter()
     async (c) => {
       const { token } = c.req.valid('param');
       const { email } = c.req.valid('json');
-      const { db, stripe, clock, config } = c.get('deps');
+      const { db, stripe, clock, config, commerce } = c.get('deps');
       const visitor = visitorId(c, false);
       if (!visitor) throw new AppError('invalid_state', 'Your cart is empty');
       const base = `${config.publicUrl}/g/${encodeURIComponent(token)}`;
       const out = await startPrintCheckout(
         db,
         stripe,
+        commerce,
         clock,
         {
           token,

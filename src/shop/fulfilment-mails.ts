@@ -1,9 +1,9 @@
 import { orderRef } from '../commerce/order-ref.ts';
 import type { Order } from '../commerce/orders.ts';
-import { formatMoney } from '../commerce/totals.ts';
 import type { DB } from '../db/types.ts';
 import { renderEmail } from '../mail/layout.ts';
 import { queueMail } from '../mail/service.ts';
+import { formatMoney } from '../money.ts';
 import { addressLines, cropNote, type PrintLine } from './print-lines.ts';
 
 /** Links in the mails: the gallery the buyer ordered from, when we know the public URL. */

@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/app.ts';
 import { testClient } from '../../test/http.ts';
 import { signUpAndConfirm } from '../accounts/testing.ts';
+import { platformModules, replaceModule } from '../assembly.ts';
 import { completeCheckoutSession } from '../commerce/complete-checkout.ts';
 import { getOrder } from '../commerce/orders.ts';
 import { formatMoney } from '../commerce/totals.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
-import { registerLab, studioLab } from './labs.ts';
+import { type LabAdapter, studioLab } from './labs.ts';
+import { shopModule } from './module.ts';
 
 let app: TestApp;
 let db: DB;
@@ -18,6 +20,9 @@ let photo: { id: string; filename: string };
 let lumenId: string;
 type Client = ReturnType<typeof testClient>;
 let studio: Client;
+// The studio's lab: fulfils by hand unless a test gives it a submit of its own.
+let labSubmit: LabAdapter['submit'] = studioLab.submit;
+const testLab: LabAdapter = { ...studioLab, submit: (db, order, items) => labSubmit(db, order, items) };
 
 const client = () => testClient({ request: (path, init) => fetch(`${app.url}${path}`, init) });
 
@@ -71,7 +76,7 @@ const mails = async (to: string, template: string) => (await app.mailbox(to)).fi
 const orderUrl = (orderId: string, account = lumenId) => `/api/shop/studios/${account}/orders/${orderId}`;
 
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({ modules: replaceModule(platformModules, shopModule({ labs: [testLab] })) });
   db = app.platform.deps.db;
   stripe = app.platform.deps.stripe;
   const g = await withService(db, (tx) =>
@@ -124,7 +129,7 @@ describe('print fulfilment', () => {
       const summary = await first.visitor.get(`/api/shop/g/${token}/orders/${first.sessionId}`);
       expect(summary.status).toBe(200);
     }
-    await completeCheckoutSession(db, stripe, first.sessionId, { kind: 'test' });
+    await completeCheckoutSession(db, stripe, app.platform.deps.commerce, first.sessionId, { kind: 'test' });
 
     const rows = await withService(db, (tx) =>
       tx.selectFrom('print_fulfilments').selectAll().where('order_id', '=', first.orderId).execute(),
@@ -357,27 +362,21 @@ describe('print fulfilment', () => {
   it('hands paid orders to the lab once, and a lab outage never blocks the payment', async () => {
     const calls: string[] = [];
     try {
-      registerLab({
-        ...studioLab,
-        async submit(_db, order, items) {
-          calls.push(order.id);
-          expect(items.length).toBeGreaterThan(0);
-          return { reference: `LAB-${order.id.slice(0, 6)}` };
-        },
-      });
+      labSubmit = async (_db, order, items) => {
+        calls.push(order.id);
+        expect(items.length).toBeGreaterThan(0);
+        return { reference: `LAB-${order.id.slice(0, 6)}` };
+      };
       const ok = await buy('lab@example.com', [{ product: 'A3 print', values: [], quantity: 1 }]);
-      await completeCheckoutSession(db, stripe, ok.sessionId, { kind: 'test' });
+      await completeCheckoutSession(db, stripe, app.platform.deps.commerce, ok.sessionId, { kind: 'test' });
       expect(calls).toEqual([ok.orderId]);
       expect((await studio.get(orderUrl(ok.orderId))).body.fulfilment.labReference).toBe(
         `LAB-${ok.orderId.slice(0, 6)}`,
       );
 
-      registerLab({
-        ...studioLab,
-        async submit() {
-          throw new Error('lab API unreachable');
-        },
-      });
+      labSubmit = async () => {
+        throw new Error('lab API unreachable');
+      };
       const down = await buy('lab-down@example.com', [{ product: 'A3 print', values: [], quantity: 1 }]);
       expect((await withService(db, (tx) => getOrder(tx, down.orderId))).status).toBe('paid');
       const detail = await studio.get(orderUrl(down.orderId));
@@ -387,7 +386,7 @@ describe('print fulfilment', () => {
       );
       expect(await mails('lab-down@example.com', 'shop.order_confirmation')).toHaveLength(1);
     } finally {
-      registerLab(studioLab);
+      labSubmit = studioLab.submit;
     }
   });
 });

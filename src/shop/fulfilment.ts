@@ -9,7 +9,7 @@ import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
 import { queueCancellationMail, queuePrintConfirmation, queueTrackingMail } from './fulfilment-mails.ts';
-import { getLab, labForStudio } from './labs.ts';
+import { getLab, type Labs, labForStudio } from './labs.ts';
 import { describePrintLines } from './print-lines.ts';
 import type { FulfilmentStatus } from './tables.ts';
 
@@ -86,14 +86,14 @@ export function shippingFromSession(session: Stripe.Checkout.Session): {
  * path never makes) would change nothing. The buyer's confirmation follows from `queuePrintOrderConfirmation`, once
  * the core has issued the invoice.
  */
-export async function openFulfilment(db: DB, order: Order, ctx: PaidContext): Promise<boolean> {
+export async function openFulfilment(db: DB, labs: Labs, order: Order, ctx: PaidContext): Promise<boolean> {
   const galleryId = uuid(order.metadata.gallery_id);
   // The gallery may have been deleted while the buyer paid; the payment must still settle.
   const gallery = galleryId
     ? await db.selectFrom('galleries').select(['id', 'token']).where('id', '=', galleryId).executeTakeFirst()
     : undefined;
   const ship = shippingFromSession(ctx.session);
-  const lab = await labForStudio(db, order.accountId);
+  const lab = await labForStudio(labs, db, order.accountId);
   const inserted = await db
     .insertInto('print_fulfilments')
     .values({
@@ -196,6 +196,7 @@ export function refuse(from: FulfilmentStatus, to: FulfilmentStatus): AppError {
  */
 export async function moveFulfilment(
   db: DB,
+  labs: Labs,
   clock: Clock,
   accountId: string,
   orderId: string,
@@ -266,7 +267,7 @@ export async function moveFulfilment(
       });
     }
     if (move.to === 'cancelled') {
-      await getLab(f.lab).cancel?.(tx, order, f.lab_reference);
+      await getLab(labs, f.lab).cancel?.(tx, order, f.lab_reference);
       await queueCancellationMail(tx, order, move.reason ?? null);
     }
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient, testDeps } from '../../test/http.ts';
+import { platformSeeders } from '../assembly.ts';
 import type { Database } from '../db/connect.ts';
 import { withService } from '../db/tenancy.ts';
 import { createTestDatabase } from '../db/testing.ts';
@@ -17,7 +18,7 @@ beforeAll(async () => {
   const deps = testDeps(database);
   // One trusted proxy, so each visitor can stand for a different address.
   deps.config = { ...deps.config, TRUST_PROXY: 1 };
-  await withService(database.db, (tx) => seedDemo(tx, { storage: deps.config }));
+  await withService(database.db, (tx) => seedDemo(tx, { storage: deps.config }, platformSeeders));
   app = createApp(deps);
   studio = testClient(app);
   const session = await studio.signIn('studio@demo.gallerist.dev');

@@ -14,17 +14,23 @@ export interface LabAdapter {
   cancel?(db: DB, order: Order, reference: string | null): Promise<void>;
 }
 
-const labs = new Map<string, LabAdapter>();
+/** The lab adapters the shop module was built with, by id. */
+export type Labs = ReadonlyMap<string, LabAdapter>;
 
-/** Registers (or replaces) a lab adapter under its id. */
-export function registerLab(lab: LabAdapter): void {
-  labs.set(lab.id, lab);
+/** Indexes adapters by id; two with one id is a configuration bug. */
+export function labsOf(list: readonly LabAdapter[]): Labs {
+  const labs = new Map<string, LabAdapter>();
+  for (const lab of list) {
+    if (labs.has(lab.id)) throw new Error(`Two lab adapters share the id "${lab.id}"`);
+    labs.set(lab.id, lab);
+  }
+  return labs;
 }
 
 /** The adapter for an id; an unknown id is a configuration bug, so it throws. */
-export function getLab(id: string): LabAdapter {
+export function getLab(labs: Labs, id: string): LabAdapter {
   const lab = labs.get(id);
-  if (!lab) throw new Error(`No lab adapter registered for "${id}"`);
+  if (!lab) throw new Error(`No lab adapter "${id}" in this shop module`);
   return lab;
 }
 
@@ -37,9 +43,7 @@ export const studioLab: LabAdapter = {
   },
 };
 
-registerLab(studioLab);
-
 /** Which lab a studio uses; every studio fulfils by hand until a lab setting exists. */
-export async function labForStudio(_db: DB, _accountId: string): Promise<LabAdapter> {
-  return getLab('studio');
+export async function labForStudio(labs: Labs, _db: DB, _accountId: string): Promise<LabAdapter> {
+  return getLab(labs, 'studio');
 }

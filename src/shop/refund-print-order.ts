@@ -6,8 +6,10 @@ import { getOrder } from '../commerce/orders.ts';
 import { refundOrder } from '../commerce/refund-order.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
+import type { CommerceHooks } from '../modules.ts';
 import { canMove, lockFulfilment, moveFulfilment, refuse, type StudioActor } from './fulfilment.ts';
 import { queueRefundMail } from './fulfilment-mails.ts';
+import type { Labs } from './labs.ts';
 
 /**
  * Cancels a paid or in-production print order and refunds whatever is left through the commerce core (admins only,
@@ -17,6 +19,8 @@ import { queueRefundMail } from './fulfilment-mails.ts';
 export async function cancelPrintOrder(
   db: DB,
   stripe: Stripe,
+  hooks: CommerceHooks,
+  labs: Labs,
   clock: Clock,
   accountId: string,
   orderId: string,
@@ -31,22 +35,30 @@ export async function cancelPrintOrder(
     return getOrder(tx, orderId);
   });
   if (isPaidStatus(order.status) && order.status !== 'refunded' && order.total > order.amountRefunded) {
-    await refundOrder(db, stripe, orderId, { reason: reason ? `Cancelled: ${reason}` : 'Order cancelled' }, actor);
+    await refundOrder(
+      db,
+      stripe,
+      hooks,
+      orderId,
+      { reason: reason ? `Cancelled: ${reason}` : 'Order cancelled' },
+      actor,
+    );
   }
-  await moveFulfilment(db, clock, accountId, orderId, { to: 'cancelled', reason }, actor);
+  await moveFulfilment(db, labs, clock, accountId, orderId, { to: 'cancelled', reason }, actor);
 }
 
 /** Refunds part of a studio's print order through the commerce core, after checking the order is this studio's. */
 export async function refundPrintOrder(
   db: DB,
   stripe: Stripe,
+  hooks: CommerceHooks,
   accountId: string,
   orderId: string,
   input: { amount?: number; reason?: string | null },
   actor: StudioActor,
 ) {
   await withService(db, (tx) => lockFulfilment(tx, accountId, orderId, actor));
-  const out = await refundOrder(db, stripe, orderId, input, actor);
+  const out = await refundOrder(db, stripe, hooks, orderId, input, actor);
   await withService(db, (tx) => queueRefundMail(tx, out.order, out.amount));
   return out;
 }

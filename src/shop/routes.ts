@@ -1,14 +1,14 @@
 import { createRouter } from '../http/openapi.ts';
-import { registerPrintOffering } from './checkout.ts';
 import { shopClientRoutes } from './client-routes.ts';
+import type { Labs } from './labs.ts';
 import { shopOrderRoutes } from './order-routes.ts';
-import './seed.ts';
 import { shopStudioRoutes } from './studio-routes.ts';
 
-registerPrintOffering();
-
-/** The print shop API: studio management plus the client-facing gallery, catalog and cart. */
-export const shopRoutes = createRouter();
-shopRoutes.route('/', shopStudioRoutes);
-shopRoutes.route('/', shopClientRoutes);
-shopRoutes.route('/', shopOrderRoutes);
+/** The print shop API: studio management, the client-facing gallery, catalog and cart, and print orders. */
+export function shopRoutes(labs: Labs) {
+  const routes = createRouter();
+  routes.route('/', shopStudioRoutes);
+  routes.route('/', shopClientRoutes);
+  routes.route('/', shopOrderRoutes(labs));
+  return routes;
+}

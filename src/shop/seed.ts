@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { loadConfig } from '../config.ts';
 import type { DB } from '../db/types.ts';
-import { registerSeeder, type SeedContext } from '../seed.ts';
+import type { SeedContext } from '../seed.ts';
 import { createPriceSheet, createProduct } from './catalog.ts';
 import { createCoupon } from './coupons.ts';
 import { createGallery } from './galleries.ts';
@@ -194,5 +194,3 @@ export async function seedShop(db: DB, ctx: SeedContext = {}): Promise<void> {
   );
   await insertPhotos(db, g, prepared);
 }
-
-registerSeeder(seedShop);

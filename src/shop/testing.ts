@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { testClient, testDeps } from '../../test/http.ts';
 import { signUpAndConfirm } from '../accounts/testing.ts';
+import { platformSeeders } from '../assembly.ts';
 import { fixedClock } from '../clock.ts';
 import type { Database } from '../db/connect.ts';
 import { withService } from '../db/tenancy.ts';
@@ -15,7 +16,7 @@ export async function shopFixture() {
   const database: Database = await createTestDatabase();
   const clock = fixedClock('2026-11-01T12:00:00Z');
   const deps = testDeps(database, { clock });
-  await withService(database.db, (tx) => seedDemo(tx, { storage: deps.config }));
+  await withService(database.db, (tx) => seedDemo(tx, { storage: deps.config }, platformSeeders));
   const app = createApp(deps);
   const studio = testClient(app);
   const session = await studio.signIn('studio@demo.gallerist.dev');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { type Check, registerDoctorCheck } from '../doctor.ts';
+import type { Check } from '../doctor.ts';
 import { storageFor } from './index.ts';
 
 /** Writes, reads back and deletes a small probe object, so a wrong key, bucket or endpoint shows before uploads. */
@@ -31,9 +31,4 @@ export async function checkStorage(config: Config): Promise<Check[]> {
       },
     ];
   }
-}
-
-/** Adds the storage round-trip to `gallerist doctor`. */
-export function registerStorageDoctorChecks(): void {
-  registerDoctorCheck(checkStorage);
 }

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckout } from '../../src/commerce/create-checkout.ts';
 import { createOrder, getOrder, type Order } from '../../src/commerce/orders.ts';
-import { registerTestOffering } from '../../src/commerce/testing.ts';
+import { modulesWithTestOffering } from '../../src/commerce/testing.ts';
 import { withService } from '../../src/db/tenancy.ts';
 import { startTestApp } from '../../test/app.ts';
 import { minorToDecimalString } from '../src/features/orders/money.ts';
@@ -28,8 +28,7 @@ describe.skipIf(!hasChromium)('web: checkout, orders and refunds', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp();
-    registerTestOffering();
+    app = await startTestApp({ modules: modulesWithTestOffering() });
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
     browser = await launchBrowser();
   });
@@ -45,7 +44,7 @@ describe.skipIf(!hasChromium)('web: checkout, orders and refunds', () => {
 
   /** A pending print order for the demo studio, with its Checkout Session pointing back at the web app. */
   async function pendingOrder(buyerEmail: string): Promise<{ order: Order; checkoutUrl: string }> {
-    const { db, stripe } = app.platform.deps;
+    const { db, stripe, commerce } = app.platform.deps;
     const order = await withService(db, async (tx) => {
       const seller = await tx
         .selectFrom('accounts')
@@ -69,7 +68,7 @@ describe.skipIf(!hasChromium)('web: checkout, orders and refunds', () => {
         { kind: 'test' },
       );
     });
-    const { checkoutUrl } = await createCheckout(db, stripe, order.id, {
+    const { checkoutUrl } = await createCheckout(db, stripe, commerce, order.id, {
       successUrl: `${app.url}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
       cancelUrl: `${app.url}/checkout/cancelled`,
     });

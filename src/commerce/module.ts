@@ -1,0 +1,25 @@
+import type { DomainModule } from '../modules.ts';
+import { checkWebhookRoute } from './doctor.ts';
+import { reconcile, reconcileJob } from './reconcile.ts';
+import { commerceRoutes } from './routes.ts';
+import { webhookRoutes } from './webhook-route.ts';
+
+/**
+ * The shared checkout spine: orders, Checkout, the webhook inbox, refunds, invoices, reconciliation. Offerings and
+ * extra Stripe events come from the other modules through `deps.commerce`.
+ */
+export const commerceModule: DomainModule = {
+  name: 'commerce',
+  doctorChecks: [checkWebhookRoute],
+  build: ({ stripe, commerce, config }) => ({
+    routes: [commerceRoutes, webhookRoutes],
+    jobs: {
+      [reconcileJob]: async (_payload, ctx) => {
+        const r = await reconcile(ctx.db, stripe, commerce, ctx.clock, { publicUrl: config.publicUrl });
+        ctx.logger.info(r, 'commerce reconcile');
+      },
+    },
+    // Every 5 minutes, the first 5 minutes after boot: webhooks get their chance first.
+    schedules: [{ name: reconcileJob, intervalSeconds: 300, firstRunAfterSeconds: 300 }],
+  }),
+};

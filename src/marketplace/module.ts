@@ -1,0 +1,27 @@
+import type { DomainModule } from '../modules.ts';
+import { marketplaceStripeEvents } from './events.ts';
+import { payoutJob, runPayouts } from './payouts.ts';
+import { artworkOffering } from './purchase.ts';
+import { saleJobs } from './refunds.ts';
+import { marketplaceRoutes } from './routes.ts';
+import { seedMarketplace } from './seed.ts';
+
+/** The art marketplace: artists on Connect, artworks sold by destination charge, refunds, payouts. */
+export const marketplaceModule: DomainModule = {
+  name: 'marketplace',
+  build: ({ stripe, clock, commerce }) => ({
+    routes: [marketplaceRoutes],
+    offerings: { artwork: artworkOffering(clock) },
+    stripeEvents: marketplaceStripeEvents,
+    jobs: {
+      ...saleJobs(stripe, commerce),
+      [payoutJob]: async (_payload, ctx) => {
+        const r = await runPayouts(ctx.db, stripe, ctx.clock);
+        ctx.logger.info(r, 'marketplace payouts');
+      },
+    },
+    // Hourly, the first an hour after boot.
+    schedules: [{ name: payoutJob, intervalSeconds: 3600, firstRunAfterSeconds: 3600 }],
+  }),
+  seeders: [seedMarketplace],
+};
