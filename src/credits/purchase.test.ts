@@ -10,7 +10,6 @@ import { listBundles } from './bundles.ts';
 import { consumeMinutes } from './consume-minutes.ts';
 import { startBundleCheckout } from './offering.ts';
 import { listLots } from './read-credits.ts';
-import './routes.ts';
 import { ledgerProblems } from './testing.ts';
 
 let app: TestApp;

@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { platformSeeders } from '../assembly.ts';
-// Importing the app loads every domain module, so their seeders and tables all take part.
-import '../http/app.ts';
 import { hashPassword } from '../accounts/password.ts';
+// Every module's demo seeders run, so their tables all take part.
+import { platformSeeders } from '../assembly.ts';
 import { systemClock } from '../clock.ts';
 import { createOrder } from '../commerce/orders.ts';
 import { consumeMinutes } from '../credits/consume-minutes.ts';

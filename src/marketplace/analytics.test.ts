@@ -11,7 +11,6 @@ import { createApp } from '../http/app.ts';
 import { seedDemo } from '../seed.ts';
 import { insertArtistAccount, insertArtwork, insertOrder, insertRefund, insertSale } from './admin-fixture.ts';
 import { lastMonths, monthlyMetrics } from './analytics.ts';
-import './routes.ts';
 
 let database: Database;
 let app: ReturnType<typeof createApp>;

@@ -11,7 +11,6 @@ import { createApp } from '../http/app.ts';
 import { seedDemo } from '../seed.ts';
 import { insertArtistAccount, insertArtwork, insertSale } from './admin-fixture.ts';
 import { csvCell, decimalAmount, toCsv } from './export.ts';
-import './routes.ts';
 
 /** A small RFC 4180 reader, so the tests check what a spreadsheet would actually see. */
 function parseCsv(text: string): string[][] {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platformSeeders } from '../assembly.ts';
-import '../http/app.ts';
 import type { Database } from '../db/connect.ts';
 import { withAnon, withService } from '../db/tenancy.ts';
 import { createTestDatabase } from '../db/testing.ts';

@@ -1,0 +1,71 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { platformModules, replaceModule, replaceOffering } from './assembly.ts';
+import { systemClock } from './clock.ts';
+import { createStripeClient } from './commerce/stripe.ts';
+import { loadConfig } from './config.ts';
+import type { DB } from './db/types.ts';
+import { assemble, type DomainModule, offeringOf } from './modules.ts';
+
+const base = {
+  config: loadConfig({ DATA_DIR: '/tmp/gallerist-modules-test', LOG_LEVEL: 'silent', PORT: '3000' }),
+  db: {} as DB,
+  clock: systemClock,
+  logger: pino({ level: 'silent' }),
+  stripe: createStripeClient('sk_test_unused', 'http://127.0.0.1:9'),
+};
+const noop = async () => {};
+
+describe('the assembly', () => {
+  it('builds the platform from its module list: every offering, job and schedule has exactly one owner', () => {
+    const a = assemble(platformModules, base);
+    expect([...a.commerce.offerings.keys()].sort()).toEqual(['artwork', 'credit_bundle', 'print']);
+    expect([...a.jobs.keys()].sort()).toEqual([
+      'accounts.prune_rate_limits',
+      'commerce.reconcile',
+      'credits.expire',
+      'mail.send',
+      'marketplace.payouts',
+      'marketplace.refund_duplicate',
+      'marketplace.stripe_fee',
+    ]);
+    for (const s of a.schedules) expect(a.jobs.has(s.name)).toBe(true);
+    expect(a.commerce.stripeEvents.get('account.updated')).toHaveLength(1);
+    expect(a.seeders.length).toBe(3);
+    expect(a.doctorChecks.length).toBe(2);
+    expect(a.routes.length).toBeGreaterThan(5);
+  });
+
+  it('refuses two modules claiming one offering, job, schedule or name, and a schedule without a job', () => {
+    const m = (name: string, parts: ReturnType<DomainModule['build']>): DomainModule => ({ name, build: () => parts });
+    const hooks = { onPaid: noop };
+    expect(() =>
+      assemble([m('a', { offerings: { print: hooks } }), m('b', { offerings: { print: hooks } })], base),
+    ).toThrow(/offering "print" is contributed twice/);
+    expect(() => assemble([m('a', { jobs: { x: noop } }), m('b', { jobs: { x: noop } })], base)).toThrow(/job "x"/);
+    expect(() => assemble([m('a', {}), m('a', {})], base)).toThrow(/module "a"/);
+    expect(() => assemble([m('a', { schedules: [{ name: 'y', intervalSeconds: 60 }] })], base)).toThrow(
+      /schedule "y" of module a has no job handler/,
+    );
+  });
+
+  it('keeps every handler for an event type, in module order, and two apps never share state', () => {
+    const first = { type: 'account.updated', handle: async () => 'ignored' as const };
+    const mine: DomainModule = { name: 'extra', build: () => ({ stripeEvents: [first] }) };
+    const a = assemble([...platformModules, mine], base);
+    expect(a.commerce.stripeEvents.get('account.updated')?.at(-1)).toBe(first.handle);
+    const b = assemble(platformModules, base);
+    expect(b.commerce.stripeEvents.get('account.updated')).toHaveLength(1);
+  });
+
+  it('swaps one offering or one module for a test without touching the shared list', () => {
+    const hooks = { onPaid: noop };
+    const a = assemble(replaceOffering(platformModules, 'print', hooks), base);
+    expect(offeringOf(a.commerce, 'print')).toBe(hooks);
+    expect(offeringOf(assemble(platformModules, base).commerce, 'print')).not.toBe(hooks);
+    const bare: DomainModule = { name: 'shop', build: () => ({}) };
+    const b = assemble(replaceModule(platformModules, bare), base);
+    expect(() => offeringOf(b.commerce, 'print')).toThrow(/No module contributes the "print" offering/);
+    expect(() => replaceModule(platformModules, { name: 'nope', build: () => ({}) })).toThrow(/No module named nope/);
+  });
+});
