@@ -6,6 +6,7 @@ const postgres = process.env.TEST_DATABASE_URL;
 export default defineConfig({
   test: {
     globalSetup: ['./test/global-setup.ts'],
+    reporters: ['default', './test/slowest-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -88,30 +88,34 @@ describe('fuzzing every operation', () => {
   });
   afterAll(() => app?.stop());
 
-  it('answers no 5xx to prototype keys, control characters, lone surrogates, huge strings and deep nesting', async () => {
-    const failures: string[] = [];
-    let sent = 0;
-    const ops = Object.entries(spec.paths).flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
-    );
-    expect(ops.length).toBeGreaterThan(100);
-    for (const { path, method, op } of ops) {
-      // Webhooks are signature-checked; signing out would end the clients' sessions halfway through.
-      if (path.startsWith('/webhooks/') || path === '/auth/sign-out') continue;
-      const pathParams = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
-      const queryParams = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
-      const urls = new Set<string>();
-      for (const seg of NASTY_SEGMENTS) {
-        urls.add(pathParams.reduce((p, name) => p.replace(`{${name}}`, seg), path));
-      }
-      const uuidPath = pathParams.reduce((p, name) => p.replace(`{${name}}`, randomUUID()), path);
-      for (const q of [...queryParams, '__proto__', 'constructor']) {
-        urls.add(`${uuidPath}?${q}=%00`);
-        urls.add(`${uuidPath}?${q}=%ED%A0%80`);
-      }
-      const requests: Array<{ url: string; body?: string }> = [...urls].map((url) => ({ url }));
-      for (const body of bodies(spec, op)) requests.push({ url: uuidPath, body });
-      for (const client of clients) {
+  // One test per kind of caller, so each stays short and a failure names who hit it.
+  it.each(['anonymous', 'platform admin', 'studio owner'])(
+    'answers %s no 5xx to prototype keys, control characters, lone surrogates, huge strings and deep nesting',
+    async (who) => {
+      const client = clients.find((c) => c.name === who);
+      if (!client) throw new Error(`no client ${who}`);
+      const failures: string[] = [];
+      let sent = 0;
+      const ops = Object.entries(spec.paths).flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
+      );
+      expect(ops.length).toBeGreaterThan(100);
+      for (const { path, method, op } of ops) {
+        // Webhooks are signature-checked; signing out would end the clients' sessions halfway through.
+        if (path.startsWith('/webhooks/') || path === '/auth/sign-out') continue;
+        const pathParams = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+        const queryParams = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+        const urls = new Set<string>();
+        for (const seg of NASTY_SEGMENTS) {
+          urls.add(pathParams.reduce((p, name) => p.replace(`{${name}}`, seg), path));
+        }
+        const uuidPath = pathParams.reduce((p, name) => p.replace(`{${name}}`, randomUUID()), path);
+        for (const q of [...queryParams, '__proto__', 'constructor']) {
+          urls.add(`${uuidPath}?${q}=%00`);
+          urls.add(`${uuidPath}?${q}=%ED%A0%80`);
+        }
+        const requests: Array<{ url: string; body?: string }> = [...urls].map((url) => ({ url }));
+        for (const body of bodies(spec, op)) requests.push({ url: uuidPath, body });
         for (const r of requests) {
           const res = await fetch(`${app.url}/api${r.url}`, {
             method,
@@ -133,8 +137,8 @@ describe('fuzzing every operation', () => {
           } else await res.body?.cancel();
         }
       }
-    }
-    expect(failures).toEqual([]);
-    expect(sent).toBeGreaterThan(1000);
-  });
+      expect(failures).toEqual([]);
+      expect(sent).toBeGreaterThan(300);
+    },
+  );
 });
