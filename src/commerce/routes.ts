@@ -8,18 +8,8 @@ import { getInvoice } from './invoices.ts';
 import { listOrderItems, orderTotals, toOrder } from './orders.ts';
 import { getOrderDetail, listOrders } from './read-orders.ts';
 import { refundOrder } from './refund-order.ts';
+import * as S from './schema.ts';
 
-const statuses = [
-  'pending',
-  'paid',
-  'fulfilled',
-  'cancelled',
-  'expired',
-  'payment_failed',
-  'partially_refunded',
-  'refunded',
-] as const;
-const Obj = z.looseObject({ id: z.string() });
 const OrderIdParam = z.object({ orderId: z.uuid('Unknown order') });
 
 /** Orders, refunds, invoices (JSON) and the checkout return endpoint. */
@@ -31,7 +21,7 @@ export const commerceRoutes = createRouter()
       tags: ['Commerce'],
       summary: 'Settle a Checkout Session after the buyer returns (safe to race the webhook)',
       request: { params: z.object({ sessionId: z.string().regex(/^cs_[\w]+$/, 'Unknown session') }) },
-      responses: { 200: jsonResponse(z.object({ orderId: z.string(), status: z.string() })) },
+      responses: { 200: jsonResponse(z.object({ orderId: z.uuid(), status: S.OrderStatus })) },
     }),
     async (c) => {
       const { db, stripe, config, commerce } = c.get('deps');
@@ -58,7 +48,7 @@ export const commerceRoutes = createRouter()
       tags: ['Commerce'],
       summary: 'The order behind a Checkout Session, for the buyer’s success page (the session id is the secret)',
       request: { params: z.object({ sessionId: z.string().regex(/^cs_[\w]+$/, 'Unknown session') }) },
-      responses: { 200: jsonResponse(z.looseObject({ orderId: z.string(), status: z.string() })) },
+      responses: { 200: jsonResponse(S.CheckoutOrderSummary) },
     }),
     async (c) => {
       const { sessionId } = c.req.valid('param');
@@ -107,7 +97,15 @@ export const commerceRoutes = createRouter()
           z.strictObject({ amount: z.number().int().positive().optional(), reason: z.string().max(500).optional() }),
         ),
       },
-      responses: { 201: jsonResponse(z.object({ refund: Obj, order: Obj }), 'Refund created') },
+      responses: {
+        201: jsonResponse(
+          z.object({
+            refund: z.object({ id: z.uuid(), seq: z.number().int(), amount: z.number().int() }),
+            order: S.OrderOut,
+          }),
+          'Refund created',
+        ),
+      },
     }),
     async (c) => {
       const user = requireUser(c);
@@ -131,12 +129,12 @@ export const commerceRoutes = createRouter()
       request: {
         params: z.object({ accountId: z.uuid('Unknown account') }),
         query: z.object({
-          status: z.enum(statuses).optional(),
+          status: S.OrderStatus.optional(),
           page: z.coerce.number().int().min(1).default(1),
           pageSize: z.coerce.number().int().min(1).max(100).default(20),
         }),
       },
-      responses: { 200: jsonResponse(z.looseObject({ data: z.array(Obj), total: z.number() })) },
+      responses: { 200: jsonResponse(S.OrderPage) },
     }),
     async (c) => {
       const user = requireUser(c);
@@ -154,7 +152,7 @@ export const commerceRoutes = createRouter()
       tags: ['Commerce'],
       summary: 'An order with items, history, refunds and invoice (seller members, the buyer, platform admins)',
       request: { params: OrderIdParam },
-      responses: { 200: jsonResponse(Obj) },
+      responses: { 200: jsonResponse(S.OrderDetailOut) },
     }),
     async (c) => {
       const user = requireUser(c);
@@ -171,7 +169,7 @@ export const commerceRoutes = createRouter()
       tags: ['Commerce'],
       summary: 'Audit trail of an order (seller admins, platform admins)',
       request: { params: OrderIdParam },
-      responses: { 200: jsonResponse(z.object({ data: z.array(Obj) })) },
+      responses: { 200: jsonResponse(z.object({ data: z.array(S.AuditEventOut) })) },
     }),
     async (c) => {
       const user = requireUser(c);
@@ -183,13 +181,26 @@ export const commerceRoutes = createRouter()
           ok: boolean;
         }>`select (app.is_member(${order.account_id}::uuid, 'admin') or app.is_platform_admin()) as ok`.execute(tx);
         if (!rows[0]?.ok) throw forbidden();
-        return tx
+        const events = await tx
           .selectFrom('audit_events')
           .selectAll()
           .where('entity_type', '=', 'order')
           .where('entity_id', '=', orderId)
           .orderBy('created_at')
           .execute();
+        return events.map((a) => ({
+          id: a.id,
+          accountId: a.account_id,
+          action: a.action,
+          actor: a.actor,
+          actorUserId: a.actor_user_id,
+          entityType: a.entity_type,
+          entityId: a.entity_id,
+          before: a.before,
+          after: a.after,
+          requestId: a.request_id,
+          createdAt: a.created_at,
+        }));
       });
       return c.json({ data }, 200);
     },
@@ -201,7 +212,7 @@ export const commerceRoutes = createRouter()
       tags: ['Commerce'],
       summary: 'An invoice as JSON (the buyer, seller members, platform admins)',
       request: { params: z.object({ invoiceId: z.uuid('Unknown invoice') }) },
-      responses: { 200: jsonResponse(Obj) },
+      responses: { 200: jsonResponse(S.InvoiceOut) },
     }),
     async (c) => {
       const user = requireUser(c);

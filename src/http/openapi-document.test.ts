@@ -1,0 +1,82 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { platformModules } from '../assembly.ts';
+import { systemClock } from '../clock.ts';
+import { createStripeClient } from '../commerce/stripe.ts';
+import { loadConfig } from '../config.ts';
+import type { DB } from '../db/types.ts';
+import { assemble } from '../modules.ts';
+import { createApi } from './app.ts';
+
+type Schema = {
+  $ref?: string;
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  additionalProperties?: unknown;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  allOf?: Schema[];
+};
+
+// Building the document needs no database or Stripe: routes are only described, never called.
+function document() {
+  const base = {
+    config: loadConfig({ DATA_DIR: '/tmp/gallerist-openapi-test', LOG_LEVEL: 'silent', PORT: '3000' }),
+    db: {} as DB,
+    clock: systemClock,
+    logger: pino({ level: 'silent' }),
+    stripe: createStripeClient('sk_test_unused', 'http://127.0.0.1:9'),
+  };
+  const api = createApi(assemble(platformModules, base).routes);
+  return api.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Gallerist', version: 'test' } }) as unknown as {
+    paths: Record<
+      string,
+      Record<string, { responses?: Record<string, { content?: Record<string, { schema: Schema }> }> }>
+    >;
+    components?: { schemas?: Record<string, Schema> };
+  };
+}
+
+describe('the OpenAPI document', () => {
+  it('describes the fields of every JSON response: no open objects without properties', () => {
+    const doc = document();
+    const named = doc.components?.schemas ?? {};
+    const vague: string[] = [];
+    // An object must list its fields (a declared map, `z.record`, has additionalProperties); a loose object that lists a
+    // few and lets anything else through (`additionalProperties: {}`) hides the rest of the shape.
+    const seen = new Set<Schema>();
+    const check = (s: Schema | undefined, at: string): void => {
+      if (!s || seen.has(s)) return;
+      seen.add(s);
+      if (s.$ref) return check(named[s.$ref.split('/').pop() ?? ''], at);
+      for (const k of ['anyOf', 'oneOf', 'allOf'] as const) for (const x of s[k] ?? []) check(x, at);
+      if (s.type === 'array') return check(s.items, `${at}[]`);
+      if (s.type !== 'object') return;
+      const open = typeof s.additionalProperties === 'object' && !Object.keys(s.additionalProperties ?? {}).length;
+      if (!s.properties && s.additionalProperties === undefined) vague.push(`${at}: object without properties`);
+      if (s.properties && open) vague.push(`${at}: loose object`);
+      for (const [k, v] of Object.entries(s.properties ?? {})) check(v, `${at}.${k}`);
+    };
+    let responses = 0;
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        for (const [status, r] of Object.entries(op.responses ?? {})) {
+          const schema = r.content?.['application/json']?.schema;
+          if (!schema || !status.startsWith('2')) continue;
+          responses++;
+          check(schema, `${method.toUpperCase()} ${path} ${status}`);
+        }
+      }
+    }
+    expect(responses).toBeGreaterThan(100);
+    expect(vague).toEqual([]);
+  });
+
+  it('names the commerce shapes, so generated clients get real types', () => {
+    const names = Object.keys(document().components?.schemas ?? {});
+    for (const n of ['Order', 'OrderDetail', 'OrderItem', 'Invoice', 'AuditEvent', 'CheckoutOrderSummary']) {
+      expect(names).toContain(n);
+    }
+  });
+});
