@@ -12,6 +12,7 @@ import { renderApiDocs } from './docs.ts';
 import { inputGuard } from './input-guard.ts';
 import { csrfProtection, errorHandler, loopbackOnly, requestContext, sessionLoader } from './middleware.ts';
 import { type AppRouter, createRouter } from './openapi.ts';
+import { openApiInfo } from './openapi-info.ts';
 import { platformRoutes, stripeMode } from './platform-routes.ts';
 import { securityHeaders } from './security-headers.ts';
 
@@ -25,15 +26,7 @@ export function createApi(routes: readonly AppRouter[]) {
   const api = createRouter();
   for (const r of routes) api.route('/', r);
   api.route('/', platformRoutes);
-  api.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Gallerist',
-      version: '0.1.0',
-      description:
-        'Commerce for galleries, studios, artists and service providers. State-changing calls need the x-csrf-token header (double-submit of the gallerist_csrf cookie).',
-    },
-  });
+  api.doc31('/openapi.json', { openapi: '3.1.0', info: openApiInfo });
   return api;
 }
 
@@ -91,9 +84,7 @@ export function createApp(deps: Deps) {
   app.route('/api', api);
   let docsHtml: string | undefined;
   app.get('/api/docs', (c) => {
-    docsHtml ??= renderApiDocs(
-      api.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Gallerist', version: '0.1.0' } }),
-    );
+    docsHtml ??= renderApiDocs(api.getOpenAPI31Document({ openapi: '3.1.0', info: openApiInfo }));
     return c.html(docsHtml);
   });
   app.all('/api/*', () => {

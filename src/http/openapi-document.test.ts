@@ -1,12 +1,5 @@
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { platformModules } from '../assembly.ts';
-import { systemClock } from '../clock.ts';
-import { createStripeClient } from '../commerce/stripe.ts';
-import { loadConfig } from '../config.ts';
-import type { DB } from '../db/types.ts';
-import { assemble } from '../modules.ts';
-import { createApi } from './app.ts';
+import { platformOpenApiDocument } from './openapi-document.ts';
 
 type Schema = {
   $ref?: string;
@@ -19,17 +12,8 @@ type Schema = {
   allOf?: Schema[];
 };
 
-// Building the document needs no database or Stripe: routes are only described, never called.
 function document() {
-  const base = {
-    config: loadConfig({ DATA_DIR: '/tmp/gallerist-openapi-test', LOG_LEVEL: 'silent', PORT: '3000' }),
-    db: {} as DB,
-    clock: systemClock,
-    logger: pino({ level: 'silent' }),
-    stripe: createStripeClient('sk_test_unused', 'http://127.0.0.1:9'),
-  };
-  const api = createApi(assemble(platformModules, base).routes);
-  return api.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Gallerist', version: 'test' } }) as unknown as {
+  return platformOpenApiDocument() as unknown as {
     paths: Record<
       string,
       Record<string, { responses?: Record<string, { content?: Record<string, { schema: Schema }> }> }>
@@ -49,9 +33,15 @@ describe('the OpenAPI document', () => {
     const check = (s: Schema | undefined, at: string): void => {
       if (!s || seen.has(s)) return;
       seen.add(s);
-      if (s.$ref) return check(named[s.$ref.split('/').pop() ?? ''], at);
+      if (s.$ref) {
+        check(named[s.$ref.split('/').pop() ?? ''], at);
+        return;
+      }
       for (const k of ['anyOf', 'oneOf', 'allOf'] as const) for (const x of s[k] ?? []) check(x, at);
-      if (s.type === 'array') return check(s.items, `${at}[]`);
+      if (s.type === 'array') {
+        check(s.items, `${at}[]`);
+        return;
+      }
       if (s.type !== 'object') return;
       const open = typeof s.additionalProperties === 'object' && !Object.keys(s.additionalProperties ?? {}).length;
       if (!s.properties && s.additionalProperties === undefined) vague.push(`${at}: object without properties`);

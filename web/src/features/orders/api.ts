@@ -1,6 +1,10 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api.ts';
 
+import type { ApiResponse, Schemas } from '../../lib/api-types.ts';
+
+export type OrderStatus = Schemas['Order']['status'];
+/** The statuses in the order the filters list them; `satisfies` keeps it to the server's, and the check below complete. */
 export const ORDER_STATUSES = [
   'pending',
   'paid',
@@ -10,69 +14,28 @@ export const ORDER_STATUSES = [
   'cancelled',
   'expired',
   'payment_failed',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+] as const satisfies readonly OrderStatus[];
+const everyStatus: Exclude<OrderStatus, (typeof ORDER_STATUSES)[number]> extends never ? true : false = true;
+void everyStatus;
 
 export const REFUND_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent', 'other'] as const;
 export type RefundReason = (typeof REFUND_REASONS)[number];
 
-/** An order's money, in minor units of its currency; every order shape (shop, marketplace, checkout) carries it. */
-export type OrderTotals = {
-  currency: string;
-  subtotal: number;
-  discount: number;
-  shipping: number;
-  tax: number;
-  taxInclusive: boolean;
-  total: number;
-  amountRefunded: number;
-};
-
-export type Order = OrderTotals & {
-  id: string;
-  accountId: string;
-  buyerUserId: string | null;
-  buyerEmail: string;
-  offeringType: string;
-  status: OrderStatus;
-  receiptUrl: string | null;
-  paidAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-};
-
-export type OrderItem = {
-  id?: string;
-  name: string;
-  options: Record<string, unknown>;
-  unitAmount: number;
-  quantity: number;
-  lineTotal: number;
-};
-
-export type OrderDetail = Order & {
-  items: OrderItem[];
-  history: Array<{
-    fromStatus: OrderStatus | null;
-    toStatus: OrderStatus;
-    actor: string;
-    reason: string | null;
-    createdAt: string;
-  }>;
-  refunds: Array<{ id: string; seq: number; amount: number; status: string; reason: string | null; createdAt: string }>;
-  invoice: { id: string; number: string; issuedAt: string; receiptUrl: string | null } | null;
-};
-
-export type OrderPage = { data: Order[]; total: number; page: number; pageSize: number };
-
+export type Order = Schemas['Order'];
+export type OrderItem = Schemas['OrderItem'];
+/** A line as both the order page and the buyer's summary show it (the summary's lines carry no id). */
+export type OrderLine = Omit<OrderItem, 'id' | 'position'> & { id?: string };
+export type OrderDetail = Schemas['OrderDetail'];
+export type OrderPage = ApiResponse<'/accounts/{accountId}/orders', 'get'>;
 /** What the buyer's success page shows (looked up by the Checkout Session id). */
-export type CheckoutSummary = OrderTotals & {
-  orderId: string;
-  status: OrderStatus;
-  sellerName: string | null;
-  items: OrderItem[];
-  invoice: { id: string; number: string } | null;
-};
+export type CheckoutSummary = Schemas['CheckoutOrderSummary'];
+/** An order's money, in minor units of its currency; every order shape (shop, marketplace, checkout) carries it. */
+export type OrderTotals = Pick<
+  Order,
+  'currency' | 'subtotal' | 'discount' | 'shipping' | 'tax' | 'taxInclusive' | 'total' | 'amountRefunded'
+>;
+type RefundAnswer = ApiResponse<'/orders/{orderId}/refunds', 'post', 201>;
+type SettleAnswer = ApiResponse<'/checkout/sessions/{sessionId}/complete', 'get'>;
 
 export const orderKeys = {
   all: ['orders'] as const,
@@ -106,10 +69,7 @@ export function useRefundOrder(orderId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: { amount: number; reason: RefundReason }) =>
-      api.post<{ refund: { id: string; seq: number; amount: number }; order: { id: string; status: OrderStatus } }>(
-        `/api/orders/${encodeURIComponent(orderId)}/refunds`,
-        input,
-      ),
+      api.post<RefundAnswer>(`/api/orders/${encodeURIComponent(orderId)}/refunds`, input),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: orderKeys.all }),
   });
 }
@@ -123,11 +83,7 @@ export function useCheckoutSummary(sessionId: string) {
     queryKey: orderKeys.checkout(sessionId),
     queryFn: async ({ signal }) => {
       const id = encodeURIComponent(sessionId);
-      await api.get<{ orderId: string; status: OrderStatus }>(
-        `/api/checkout/sessions/${id}/complete`,
-        undefined,
-        signal,
-      );
+      await api.get<SettleAnswer>(`/api/checkout/sessions/${id}/complete`, undefined, signal);
       return api.get<CheckoutSummary>(`/api/checkout/sessions/${id}/order`, undefined, signal);
     },
     enabled: Boolean(sessionId),

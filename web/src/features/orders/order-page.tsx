@@ -21,7 +21,7 @@ import {
 import { isApiError } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
 import { OrderTotals } from './amount.tsx';
-import { type OrderDetail, type OrderItem, useOrder } from './api.ts';
+import { type OrderDetail, type OrderLine, useOrder } from './api.ts';
 import { formatMoney } from './money.ts';
 import { RefundDialog } from './refund-dialog.tsx';
 import { actorLabel, formatDateTime, OrderStatusBadge, offeringLabel, orderRef, statusLabel } from './status.tsx';
@@ -32,7 +32,7 @@ function optionsText(options: Record<string, unknown>): string {
     .join(', ');
 }
 
-export function OrderItemsTable({ items, currency }: { items: OrderItem[]; currency: string }) {
+export function OrderItemsTable({ items, currency }: { items: OrderLine[]; currency: string }) {
   return (
     <Table label="Items">
       <TableHeader>
