@@ -94,7 +94,7 @@ export async function insertSale(
         stripe_fee: s.stripeFee === undefined ? 100 : s.stripeFee,
         status: s.status ?? 'paid',
         // Generated<Big> trips Kysely's insert typing; the driver takes the numeric string.
-        amount_refunded: String(s.amountRefunded ?? 0) as never,
+        amount_refunded: s.amountRefunded ?? 0,
         created_at: new Date(s.at),
       })
       .returning('id')
@@ -117,7 +117,7 @@ export async function insertRefund(
         amount: r.amount,
         fee_refunded: r.fee,
         transfer_reversed: r.amount - r.fee,
-        amount_owed: String(r.owed ?? 0) as never,
+        amount_owed: r.owed ?? 0,
         reason: r.reason ?? 'test refund',
         created_at: new Date(r.at),
       })

@@ -62,7 +62,7 @@ export async function publishedArtwork(
         title: opts.title ?? 'Test original',
         medium: 'painting',
         price_amount: opts.price ?? 100_001,
-        shipping_amount: (opts.shipping ?? 0) as never,
+        shipping_amount: opts.shipping ?? 0,
         currency: 'eur',
         status: 'published',
         published_at: new Date(),

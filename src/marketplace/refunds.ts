@@ -24,9 +24,6 @@ export function saleJobs(stripe: Stripe, hooks: CommerceHooks): Record<string, J
   };
 }
 
-// tables.ts types defaulted bigint columns as Generated<ColumnType>, which Kysely won't accept a number for.
-const defaulted = (n: number) => n as never;
-
 /** Reads a sale's Stripe fee from its charge's balance transaction and stores it once known (throws to retry). */
 export async function fillStripeFee(db: DB, stripe: Stripe, saleId: string): Promise<void> {
   const sale = await withService(db, (tx) =>
@@ -121,7 +118,7 @@ export async function recordSaleRefund(
       amount: part,
       fee_refunded: feeRefunded,
       transfer_reversed: transferReversed,
-      amount_owed: defaulted(owed),
+      amount_owed: owed,
       reason: source?.reason ?? null,
       stripe_refund_id: source?.stripe_refund_id ?? null,
       created_by: source?.requested_by ?? null,
@@ -133,7 +130,7 @@ export async function recordSaleRefund(
   const now = clock.now();
   await db
     .updateTable('marketplace_sales')
-    .set({ amount_refunded: defaulted(after), status, updated_at: now })
+    .set({ amount_refunded: after, status, updated_at: now })
     .where('id', '=', sale.id)
     .execute();
   if (full && sale.status !== 'duplicate_refunded') {

@@ -99,8 +99,7 @@ export async function recordArtworkSale(
       buyer_name: session.customer_details?.name ?? null,
       currency: order.currency,
       price_amount: order.subtotal,
-      // tables.ts types defaulted bigint columns as Generated<ColumnType>, which Kysely won't accept a number for.
-      shipping_amount: order.shipping as never,
+      shipping_amount: order.shipping,
       amount: order.total,
       platform_fee: platformFee,
       artist_amount: order.total - platformFee,
