@@ -129,7 +129,6 @@ export function buildAccount(state: EmulatorState, p: Obj): Obj {
     email: p.email ?? null,
     external_accounts: embeddedList(`/v1/accounts/${id}/external_accounts`, []),
     future_requirements: requirementsHash([]),
-    livemode: false,
     metadata: p.metadata ?? {},
     payouts_enabled: false,
     requirements: requirementsHash([]),

@@ -65,7 +65,6 @@ function destinationTransfer(
   const group = pi.transfer_group ?? `group_${pi.id}`;
   pi.transfer_group = group;
   charge.transfer_group = group;
-  charge.destination = dest;
   charge.transfer_data = { ...pi.transfer_data };
   const fixed = pi.transfer_data.amount;
   charge.application_fee_amount = fixed != null ? null : feeAmount;

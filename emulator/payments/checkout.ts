@@ -210,7 +210,6 @@ function finish(state: EmulatorState, origin: Origin, rec: Rec): 'complete' {
     collected_information: form.shipping
       ? { business_name: null, individual_name: null, shipping_details: clone(form.shipping) }
       : null,
-    shipping_details: form.shipping ? clone(form.shipping) : null,
   });
   delete rec.internal.pendingForm;
   state.onChange();

@@ -132,8 +132,6 @@ export function buildCharge(state: EmulatorState, pi: Obj, pm: Obj): Obj {
     currency: pi.currency,
     customer: pi.customer,
     description: pi.description,
-    destination: null,
-    dispute: null,
     disputed: false,
     failure_balance_transaction: null,
     failure_code: null,

@@ -237,7 +237,6 @@ export function createSession(ctx: ReqCtx, p: Obj): Obj {
     setup_intent: null,
     shipping_address_collection: p.shipping_address_collection ?? null,
     shipping_cost: null,
-    shipping_details: null,
     shipping_options: [],
     status: 'open',
     submit_type: p.submit_type ?? null,

@@ -36,10 +36,7 @@ export async function stripeFeeOf(stripe: Stripe, charge: Stripe.Charge | null):
 }
 
 function shippingAddress(session: Stripe.Checkout.Session): Record<string, string | null> | null {
-  const s =
-    session.collected_information?.shipping_details ??
-    (session as unknown as { shipping_details?: Stripe.Checkout.Session.CollectedInformation.ShippingDetails })
-      .shipping_details;
+  const s = session.collected_information?.shipping_details;
   if (!s) return null;
   const a = s.address;
   return {

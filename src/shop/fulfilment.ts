@@ -56,15 +56,12 @@ export function nextMoves(from: FulfilmentStatus): FulfilmentStatus[] {
 
 const uuid = (v: unknown) => (typeof v === 'string' && /^[0-9a-f-]{36}$/i.test(v) ? v : null);
 
-/** The shipping address and name Checkout collected; newer API versions keep it under collected_information. */
+/** The shipping address and name Checkout collected (under collected_information since API 2025-03). */
 export function shippingFromSession(session: Stripe.Checkout.Session): {
   address: Record<string, string | null> | null;
   name: string | null;
 } {
-  const legacy = (
-    session as unknown as { shipping_details?: Stripe.Checkout.Session.CollectedInformation.ShippingDetails }
-  ).shipping_details;
-  const ship = session.collected_information?.shipping_details ?? legacy ?? null;
+  const ship = session.collected_information?.shipping_details ?? null;
   const a = ship?.address ?? session.customer_details?.address ?? null;
   const name = ship?.name ?? session.customer_details?.name ?? null;
   if (!a) return { address: null, name };
