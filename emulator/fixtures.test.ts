@@ -36,6 +36,10 @@ beforeAll(async () => {
     enabled_events: ['*'],
   });
   objects.event = (await stripe.events.list({ limit: 1 })).data[0];
+  objects.coupon = await stripe.coupons.create({ percent_off: 10 });
+  objects.promotion_code = await stripe.promotionCodes.create({
+    promotion: { type: 'coupon', coupon: objects.coupon.id },
+  });
   await connectSamples(stripe);
 });
 

@@ -4,10 +4,20 @@ import { systemOrigin } from '../core/events.ts';
 import type { EmulatorState, Obj, Rec } from '../core/state.ts';
 import { nowSec } from '../core/state.ts';
 import type { CheckoutPayment } from '../payments/checkout.ts';
-import { expireSession, findSessionAnyScope, payCheckoutSession, resolveCheckout3DS } from '../payments/checkout.ts';
+import {
+  applyPromotionCode,
+  expireSession,
+  findSessionAnyScope,
+  payCheckoutSession,
+  resolveCheckout3DS,
+} from '../payments/checkout.ts';
 import { esc, formatMoney, page } from './layout.ts';
 
 type Form = Record<string, string>;
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+// "France (FR)" rather than a bare code, so a buyer in Lyon finds their country.
+const countryName = (code: string) => `${regionNames.of(code) ?? code} (${code})`;
 
 /** Where the buyer goes after paying; `{CHECKOUT_SESSION_ID}` is substituted like Stripe does. */
 export function successRedirect(session: Obj): string | null {
@@ -23,7 +33,7 @@ function summary(rec: Rec): string {
   const items = (rec.internal.lineItems as Obj[])
     .map(
       (li) =>
-        `<li><span>${esc(li.description)}${li.quantity > 1 ? ` <span class="muted">× ${li.quantity}</span>` : ''}</span><span>${esc(formatMoney(li.amount_total, li.currency))}</span></li>`,
+        `<li><span>${esc(li.description)}${li.quantity > 1 ? ` <span class="muted qty">× ${li.quantity}</span>` : ''}</span><span class="amount">${esc(formatMoney(li.amount_subtotal, li.currency))}</span></li>`,
     )
     .join('');
   const back = s.cancel_url ? `<p><a id="cancel" href="${esc(s.cancel_url)}">← Back</a></p>` : '';
@@ -31,7 +41,24 @@ function summary(rec: Rec): string {
 <div class="total" id="total">${esc(formatMoney(s.amount_total, s.currency))}</div>
 <ul class="items" id="lineItems">${items}</ul>
 <div class="sum"><span>Subtotal</span><span id="subtotal">${esc(formatMoney(s.amount_subtotal, s.currency))}</span></div>
-<div class="sum"><span>Total due</span><span>${esc(formatMoney(s.amount_total, s.currency))}</span></div></div>`;
+${discountLine(rec)}<div class="sum"><span>Total due</span><span>${esc(formatMoney(s.amount_total, s.currency))}</span></div></div>`;
+}
+
+// The applied discount as Stripe's page shows it: the code (or coupon name) and the amount off.
+function discountLine(rec: Rec): string {
+  const s = rec.obj;
+  const d = s.discounts?.[0];
+  if (!d || !s.total_details.amount_discount) return '';
+  const promo = d.promotion_code ? rec.internal.promotionCodeLabel : null;
+  const label = promo ?? d.coupon;
+  return `<div class="sum" id="discount"><span>Discount <span class="muted">(${esc(label)})</span></span><span>−${esc(formatMoney(s.total_details.amount_discount, s.currency))}</span></div>`;
+}
+
+// Stripe's "Add promotion code" field, shown while no code is applied on a session that allows them.
+function promotionCodeField(rec: Rec, form: Form): string {
+  const s = rec.obj;
+  if (!s.allow_promotion_codes || s.discounts?.length) return '';
+  return `<div class="promo"><label for="promotionCode">Promotion code</label><div class="row"><div><input id="promotionCode" name="promotionCode" value="${esc(form.promotionCode ?? '')}" autocomplete="off"></div><div><button id="applyCode" type="submit" name="action" value="apply_code" class="secondary" formnovalidate>Apply</button></div></div></div>`;
 }
 
 function checkoutForm(rec: Rec, form: Form, error: string | null): string {
@@ -41,8 +68,11 @@ function checkoutForm(rec: Rec, form: Form, error: string | null): string {
     ? `<h2>Shipping address</h2>${input('shippingName', 'Full name', form.shippingName ?? '', 'autocomplete="shipping name"')}
 ${input('shippingLine1', 'Address', form.shippingLine1 ?? '', 'autocomplete="shipping address-line1"')}
 <div class="row"><div>${input('shippingCity', 'City', form.shippingCity ?? '')}</div><div>${input('shippingPostalCode', 'Postal code', form.shippingPostalCode ?? '')}</div></div>
-<label for="shippingCountry">Country</label><select id="shippingCountry" name="shippingCountry">${countries
-        .map((c) => `<option value="${esc(c)}"${form.shippingCountry === c ? ' selected' : ''}>${esc(c)}</option>`)
+<label for="shippingCountry">Country</label><select id="shippingCountry" name="shippingCountry" autocomplete="shipping country"><option value=""${form.shippingCountry ? '' : ' selected'}>Choose a country</option>${countries
+        .map(
+          (c) =>
+            `<option value="${esc(c)}"${form.shippingCountry === c ? ' selected' : ''}>${esc(countryName(c))}</option>`,
+        )
         .join('')}</select>`
     : '';
   const needsCard = s.payment_status !== 'no_payment_required';
@@ -54,7 +84,7 @@ ${input('billingName', 'Name on card', form.billingName ?? '', 'autocomplete="cc
   const email = form.email ?? s.customer_email ?? '';
   const err = error ? `<div class="error" id="error" role="alert">${esc(error)}</div>` : '';
   return `<div class="wrap">${summary(rec)}<div class="col card"><form method="post" action="/c/pay/${esc(s.id)}" id="checkoutForm">
-${err}<h2 style="margin-top:0">Contact information</h2>${input('email', 'Email', email, 'type="email" autocomplete="email"')}
+${err}${promotionCodeField(rec, form)}<h2 style="margin-top:0">Contact information</h2>${input('email', 'Email', email, 'type="email" autocomplete="email"')}
 ${shipping}${card}<button id="submit" type="submit">${needsCard ? `Pay ${esc(formatMoney(s.amount_total, s.currency))}` : 'Complete order'}</button></form></div></div>`;
 }
 
@@ -152,6 +182,16 @@ export const checkoutPage = (app: Hono, state: EmulatorState): void => {
     if (!rec) return c.html(page('Not found', '<div class="wrap"><h1>Checkout session not found</h1></div>'), 404);
     if (rec.obj.status !== 'open') return c.html(statusPage(rec));
     const form = (await c.req.parseBody()) as Form;
+    if (form.action === 'apply_code') {
+      try {
+        applyPromotionCode(state, rec, form.promotionCode ?? '');
+        rec.internal.promotionCodeLabel = (form.promotionCode ?? '').trim().toUpperCase();
+        return c.html(page('Checkout', checkoutForm(rec, form, null)));
+      } catch (err) {
+        if (!(err instanceof StripeError)) throw err;
+        return c.html(page('Checkout', checkoutForm(rec, form, err.message)));
+      }
+    }
     try {
       const result = payCheckoutSession(
         state,

@@ -26,7 +26,10 @@ h2{font-size:16px;margin:24px 0 8px}
 .total{font-size:34px;font-weight:600;margin:8px 0 24px}
 .muted{color:#697386}
 .items{list-style:none;padding:0;margin:0}
-.items li{display:flex;justify-content:space-between;padding:10px 0;border-bottom:1px solid #e3e8ee}
+.items li{display:flex;justify-content:space-between;gap:12px;padding:10px 0;border-bottom:1px solid #e3e8ee}
+.items li>span:first-child{flex:1;min-width:0}
+.qty,.amount{white-space:nowrap}
+.promo button{margin-top:0}
 .sum{display:flex;justify-content:space-between;padding:8px 0;font-weight:600}
 .card{background:#fff;border-radius:8px;box-shadow:0 2px 5px rgba(60,66,87,.08),0 1px 1px rgba(0,0,0,.08);padding:24px}
 label{display:block;font-size:13px;color:#3c4257;margin:14px 0 4px}
@@ -43,5 +46,5 @@ a{color:#635bff;text-decoration:none}
 
 /** Full HTML document with the shared stylesheet. */
 export function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${CSS}</style></head><body>${body}<p class="foot">Stripe emulator · test mode · no real money moves</p></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,"><title>${esc(title)}</title><style>${CSS}</style></head><body>${body}<p class="foot">Stripe emulator · test mode · no real money moves</p></body></html>`;
 }

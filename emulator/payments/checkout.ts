@@ -4,6 +4,7 @@ import { emitEvent, systemOrigin, updateWithEvent } from '../core/events.ts';
 import { fullAddress } from '../core/params.ts';
 import type { EmulatorState, Obj, Origin, Rec } from '../core/state.ts';
 import { allScopes, clone, find, insert, nowSec } from '../core/state.ts';
+import { applySessionDiscount, redeemablePromotionCode, redeemDiscounts } from '../resources/coupons.ts';
 import { buildCustomer } from '../resources/customers.ts';
 import { cancelPaymentIntent, confirmWithCard, createPaymentMethod } from './engine.ts';
 import type { CardInput } from './objects.ts';
@@ -180,8 +181,35 @@ function ensurePaymentIntent(state: EmulatorState, origin: Origin, rec: Rec, shi
   return piRec;
 }
 
+/**
+ * The hosted page's "Add promotion code": validates the code against the session and applies it (once; Stripe
+ * allows one). The buyer sees the thrown message.
+ */
+export function applyPromotionCode(state: EmulatorState, rec: Rec, code: string): void {
+  checkOpen(state, rec);
+  const session = rec.obj;
+  if (!session.allow_promotion_codes) throw invalid('This checkout does not accept promotion codes.', 'promotion_code');
+  if (session.discounts.length) throw invalid('A code is already applied.', 'promotion_code');
+  if (!code.trim()) throw invalid('Enter a promotion code.', 'promotion_code');
+  const { promo, coupon } = redeemablePromotionCode(
+    state,
+    rec.account,
+    { code },
+    { currency: session.currency, subtotal: session.amount_subtotal },
+    'promotion_code',
+  );
+  applySessionDiscount(session, rec.internal.lineItems, coupon.obj, promo.id, 'promotion_code');
+  // An unpaid PaymentIntent from an earlier attempt must charge the new total.
+  const pi = find(state, session.payment_intent, 'payment_intent', rec.account);
+  if (pi && ['requires_payment_method', 'requires_confirmation'].includes(pi.obj.status)) {
+    pi.obj.amount = session.amount_total;
+  }
+  state.onChange();
+}
+
 function finish(state: EmulatorState, origin: Origin, rec: Rec): 'complete' {
   const session = rec.obj;
+  redeemDiscounts(state, rec.account, session.discounts ?? []);
   const form = rec.internal.pendingForm ?? {};
   const pi = find(state, session.payment_intent, 'payment_intent', rec.account)?.obj;
   const customer = session.customer ? find(state, session.customer, 'customer', rec.account)?.obj : null;

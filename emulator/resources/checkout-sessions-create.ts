@@ -6,6 +6,7 @@ import type { V } from '../core/params.ts';
 import { address, arr, bool, currency, int, mergeMetadata, metadata, obj, oneOf, req, str } from '../core/params.ts';
 import type { Obj } from '../core/state.ts';
 import { clone, find, insert, mustFind, nowSec } from '../core/state.ts';
+import { applySessionDiscount, redeemableCoupon, redeemablePromotionCode } from './coupons.ts';
 import { buildPrice } from './prices.ts';
 import { buildProduct } from './products.ts';
 
@@ -58,6 +59,7 @@ export const createShape: Record<string, V> = {
   submit_type: oneOf('auto', 'book', 'donate', 'pay', 'subscribe'),
   billing_address_collection: oneOf('auto', 'required'),
   allow_promotion_codes: bool,
+  discounts: arr(obj({ coupon: str, promotion_code: str })),
   payment_method_types: arr(str),
   // The SDK's pinned version (2026-10-28) sends this instead of payment_method_types.
   allowed_payment_method_types: arr(str),
@@ -171,8 +173,27 @@ export function createSession(ctx: ReqCtx, p: Obj): Obj {
     throw invalid('All line items must use the same currency.', 'line_items');
   }
   const subtotal = items.reduce((sum, li) => sum + li.amount_subtotal, 0);
+  if (p.discounts?.length && p.allow_promotion_codes) {
+    throw invalid('You may only specify one of these parameters: allow_promotion_codes, discounts.', 'discounts');
+  }
+  if ((p.discounts?.length ?? 0) > 1)
+    throw invalid('You may only apply one discount to a Checkout Session.', 'discounts');
+  const wanted = p.discounts?.[0];
+  if (wanted && !wanted.coupon === !wanted.promotion_code) {
+    throw invalid('You must specify either `coupon` or `promotion_code` in `discounts[0]`.', 'discounts[0]');
+  }
+  const discount = wanted?.promotion_code
+    ? redeemablePromotionCode(
+        state,
+        ctx.account,
+        { id: wanted.promotion_code },
+        { currency: cur, subtotal },
+        'discounts[0][promotion_code]',
+      )
+    : wanted?.coupon
+      ? { promo: null, coupon: redeemableCoupon(state, ctx.account, wanted.coupon, 'discounts[0][coupon]') }
+      : null;
   const pid = p.payment_intent_data ?? {};
-  assertDestinationCharge(state, ctx.account, { amount: subtotal, ...pid }, 'payment_intent_data');
   const id = newId('cs');
   const session: Obj = {
     id,
@@ -247,6 +268,11 @@ export function createSession(ctx: ReqCtx, p: Obj): Obj {
     url: `${state.publicUrl}/c/pay/${id}`,
     wallet_options: null,
   };
+  if (discount) {
+    applySessionDiscount(session, items, discount.coupon.obj, discount.promo?.id ?? null, 'discounts[0]');
+  }
+  // The fee is checked against what the buyer will actually pay, after any discount.
+  assertDestinationCharge(state, ctx.account, { amount: session.amount_total, ...pid }, 'payment_intent_data');
   insert(state, 'checkout.session', session, ctx.account, {
     lineItems: items,
     paymentIntentData: p.payment_intent_data ?? {},

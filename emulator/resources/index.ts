@@ -4,6 +4,7 @@ import { allScopes, nowSec } from '../core/state.ts';
 import { checkoutTick } from '../payments/checkout.ts';
 import { charges } from './charges.ts';
 import { checkoutSessions } from './checkout-sessions.ts';
+import { coupons } from './coupons.ts';
 import { customers } from './customers.ts';
 import { events } from './events.ts';
 import { paymentIntents } from './payment-intents.ts';
@@ -35,6 +36,7 @@ export const resourceModules: ResourceModule[] = [
   customers,
   products,
   prices,
+  coupons,
   checkoutSessions,
   paymentIntents,
   charges,
