@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
 import { sql } from 'kysely';
 import { invoicePages } from '../commerce/invoice-pages.ts';
 import { AppError } from '../errors.ts';
@@ -105,7 +106,14 @@ export function createApp(deps: Deps) {
   app.route('/', invoicePages);
 
   // The SPA: static assets, then index.html for client-side routes.
+  // Hashed build assets never change under their name: cache them for a year, and send them compressed.
+  app.use('/assets/*', compress(), async (c, next) => {
+    await next();
+    if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+  });
   app.use('/*', serveStatic({ root: webDist.replace(`${process.cwd()}/`, '') }));
+  // A missing asset (an old tab after a deploy) is a 404, never the SPA's HTML served as JavaScript.
+  app.get('/assets/*', (c) => c.text('Not found', 404));
   let indexHtml: string | undefined;
   app.get('*', (c) => {
     const file = join(webDist, 'index.html');
@@ -113,6 +121,8 @@ export function createApp(deps: Deps) {
       return c.text('The web app is not built yet. Run `npm run build:web` (npm start does this for you).', 503);
     }
     indexHtml ??= readFileSync(file, 'utf8');
+    // The page names this build's assets: browsers must revalidate it to pick up a new deploy.
+    c.header('Cache-Control', 'no-cache');
     return c.html(indexHtml);
   });
   return app;

@@ -1,7 +1,6 @@
 import type { RouteObject } from 'react-router';
 import { RequireAuth, RequirePlatformAdmin } from '../../app/guards.tsx';
 import type { NavItem } from '../../app/nav.ts';
-import { AdminAnalyticsPage } from './admin-analytics-page.tsx';
 import { MarketplaceAdminPage } from './admin-page.tsx';
 import { AdminSettingsPage } from './admin-settings-page.tsx';
 import { AdminTransactionsPage } from './admin-transactions-page.tsx';
@@ -29,7 +28,11 @@ export const routes: RouteObject[] = [
         element: <RequirePlatformAdmin />,
         children: [
           { path: 'admin/marketplace', element: <MarketplaceAdminPage /> },
-          { path: 'admin/marketplace/analytics', element: <AdminAnalyticsPage /> },
+          {
+            path: 'admin/marketplace/analytics',
+            // Charts (recharts and its d3 parts) load only here, not with every page.
+            lazy: async () => ({ Component: (await import('./admin-analytics-page.tsx')).AdminAnalyticsPage }),
+          },
           { path: 'admin/marketplace/transactions', element: <AdminTransactionsPage /> },
           { path: 'admin/marketplace/settings', element: <AdminSettingsPage /> },
         ],
