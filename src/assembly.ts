@@ -1,8 +1,10 @@
 import { accountsModule } from './accounts/module.ts';
+import { agentsModule } from './agents/module.ts';
 import { commerceModule } from './commerce/module.ts';
 import type { OfferingHooks } from './commerce/offerings.ts';
 import type { OfferingType } from './commerce/tables.ts';
 import { creditsModule } from './credits/module.ts';
+import { jobsModule } from './jobs/module.ts';
 import { mailModule } from './mail/module.ts';
 import { marketplaceModule } from './marketplace/module.ts';
 import { type Assembly, assemble, type DomainModule, type ModuleDeps } from './modules.ts';
@@ -11,9 +13,10 @@ import { storageModule } from './storage/module.ts';
 
 /**
  * The platform's domains, in the order their parts are mounted and their seeders run. The server, the CLI, the
- * tests and (later) the MCP server all build the app from this one list.
+ * tests and the MCP server (`gallerist mcp`) all build the app from this one list.
  */
 export const platformModules: readonly DomainModule[] = [
+  jobsModule,
   accountsModule,
   mailModule,
   storageModule,
@@ -21,6 +24,7 @@ export const platformModules: readonly DomainModule[] = [
   shopModule(),
   marketplaceModule,
   creditsModule,
+  agentsModule,
 ];
 
 /** Every module's demo seeders, for `seed --demo` and tests that want the demo data without a running app. */

@@ -15,6 +15,7 @@ Commands:
   seed --demo           Create the demo users and data (idempotent)
   reconcile             Catch up with Stripe: apply missed events and settle stale pending orders
   doctor                Check configuration, database and Stripe, and say how to fix problems
+  mcp                   Serve the MCP tools over stdio for the API key in GALLERIST_API_KEY (logs on stderr)
   emulator [--port N] [--host H]   Run the Stripe emulator on its own
   help                  Show this help
 
@@ -95,6 +96,8 @@ export async function main(argv: string[]): Promise<void> {
         process.exitCode = ok ? 0 : 1;
         return;
       }
+      case 'mcp':
+        return await mcpCommand();
       case 'emulator': {
         const { runEmulatorCli } = await import('../emulator/cli.ts');
         await runEmulatorCli(rest);
@@ -174,4 +177,52 @@ async function serveCommand(demo: boolean): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+// stdout carries the MCP protocol, so everything else (logs, refusals) goes to stderr.
+async function mcpCommand(): Promise<void> {
+  const secret = process.env.GALLERIST_API_KEY?.trim();
+  if (!secret) {
+    console.error('Set GALLERIST_API_KEY to an API key of your account (create one under Account → API keys).');
+    process.exit(2);
+  }
+  const config = loadConfig();
+  const { default: pino } = await import('pino');
+  const logger = pino({ level: config.LOG_LEVEL, base: undefined }, pino.destination(2));
+  const database = await openDatabase(config, logger);
+  await migrate(database.db);
+  const { setupStripe } = await import('./commerce/stripe.ts');
+  const { assemblePlatform } = await import('./assembly.ts');
+  const { systemClock } = await import('./clock.ts');
+  const { authenticateApiKey } = await import('./agents/api-keys.ts');
+  const { isAppError } = await import('./errors.ts');
+  const principal = await authenticateApiKey(database.db, secret).catch(async (err: unknown) => {
+    if (!isAppError(err)) throw err;
+    await database.close();
+    console.error(`${err.message}. Create a new key under Account → API keys and set GALLERIST_API_KEY to it.`);
+    process.exit(2);
+  });
+  const setup = await setupStripe(config, logger);
+  // The same modules as the server: a checkout opened or settled here runs the same offering hooks.
+  const base = { config, db: database.db, clock: systemClock, logger, stripe: setup.stripe };
+  const assembly = assemblePlatform(base);
+  const { createMcpServer } = await import('./agents/mcp/server.ts');
+  const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
+  const server = createMcpServer({ ...base, commerce: assembly.commerce }, principal);
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await server.close().catch(() => {});
+    await assembly.close();
+    await setup.emulator?.stop();
+    await database.close();
+    process.exit(0);
+  };
+  // The client ending the session closes stdin; the transport alone would keep the process alive.
+  process.stdin.once('end', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+  await server.connect(new StdioServerTransport());
+  logger.info({ keyId: principal.keyId, accountId: principal.accountId }, 'MCP server ready on stdio');
 }

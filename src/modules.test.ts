@@ -24,6 +24,7 @@ describe('the assembly', () => {
       'accounts.prune_rate_limits',
       'commerce.reconcile',
       'credits.expire',
+      'jobs.prune',
       'mail.send',
       'marketplace.payouts',
       'marketplace.refund_duplicate',
@@ -34,6 +35,8 @@ describe('the assembly', () => {
     expect(a.seeders.length).toBe(3);
     expect(a.doctorChecks.length).toBe(2);
     expect(a.routes.length).toBeGreaterThan(5);
+    // The agents module (API keys; the MCP server builds on the same assembly) comes last.
+    expect(a.modules.at(-1)?.name).toBe('agents');
   });
 
   it('refuses two modules claiming one offering, job, schedule or name, and a schedule without a job', () => {

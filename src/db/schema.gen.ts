@@ -21,6 +21,19 @@ export interface Accounts {
   updated_at: Generated<Timestamp>;
 }
 
+export interface ApiKeys {
+  account_id: string;
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  id: Generated<string>;
+  last_used_at: Timestamp | null;
+  name: string;
+  prefix: string;
+  revoked_at: Timestamp | null;
+  role: string;
+  secret_hash: string;
+}
+
 export interface ArtistApplications {
   artist_account_id: string | null;
   country: string | null;
@@ -641,6 +654,7 @@ export interface Users {
 
 export interface DB {
   accounts: Accounts;
+  api_keys: ApiKeys;
   artist_applications: ArtistApplications;
   artist_profiles: ArtistProfiles;
   artwork_images: ArtworkImages;

@@ -46,6 +46,7 @@ const sales: Rule = {
   platformAdmin: true,
 };
 const policy: Record<string, Rule> = {
+  '/accounts/{accountId}/api-keys': { kinds: 'any', min: 'admin' },
   '/accounts/{accountId}/members': { kinds: 'any', min: 'member' },
   '/accounts/{accountId}/invitations': { kinds: 'any', min: 'admin' },
   '/accounts/{accountId}/orders': sales,

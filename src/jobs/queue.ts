@@ -98,25 +98,36 @@ interface ClaimedJob {
 // Claims in its own short transaction so row locks are released before handlers run.
 async function claimJobs(db: DB, workerId: string, now: Date, limit: number, lockSeconds: number) {
   return withService(db, async (tx) => {
-    const rows = await tx
-      .selectFrom('jobs')
-      .select(['id', 'attempts', 'max_attempts', 'status'])
-      .where((eb) =>
-        eb.or([
-          // A job enqueued without runAt has run_at = created_at: due at once even if the clock lags the DB.
-          eb.and([
-            eb('status', '=', 'queued'),
-            eb.or([eb('run_at', '<=', now), eb.and([eb('attempts', '=', 0), eb('run_at', '=', eb.ref('created_at'))])]),
-          ]),
-          eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
-        ]),
-      )
-      .orderBy('run_at')
-      .orderBy('id')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute();
+    // Three lookups, each on its own partial index, instead of one OR that scans every job (issue 17). In order:
+    // due jobs, jobs enqueued without runAt (due at once even when our clock lags the database's), expired leases.
+    const pick = (where: (q: ReturnType<typeof base>) => ReturnType<typeof base>, n: number) =>
+      where(base()).limit(n).forUpdate().skipLocked().execute();
+    const base = () => tx.selectFrom('jobs').select(['id', 'attempts', 'max_attempts', 'status', 'run_at']);
+    const rows = await pick(
+      (q) => q.where('status', '=', 'queued').where('run_at', '<=', now).orderBy('run_at').orderBy('id'),
+      limit,
+    );
+    if (rows.length < limit) {
+      const seen = rows.map((r) => r.id);
+      const immediate = await pick(
+        (q) =>
+          q
+            .where('status', '=', 'queued')
+            .where('attempts', '=', 0)
+            .where('run_at', '=', sql<Date>`created_at`)
+            .$if(seen.length > 0, (w) => w.where('id', 'not in', seen))
+            .orderBy('id'),
+        limit - rows.length,
+      );
+      rows.push(...immediate);
+    }
+    if (rows.length < limit) {
+      const expired = await pick(
+        (q) => q.where('status', '=', 'running').where('locked_until', '<', now).orderBy('locked_until'),
+        limit - rows.length,
+      );
+      rows.push(...expired);
+    }
     if (rows.length === 0) return [];
     // A reclaimed job that already used its last attempt probably crashed its worker: stop retrying it.
     const exhausted = rows.filter((r) => r.status === 'running' && r.attempts >= r.max_attempts).map((r) => r.id);
@@ -231,4 +242,28 @@ export async function runDueJobs(db: DB, opts: RunOptions): Promise<number> {
     ),
   );
   return jobs.length;
+}
+
+/** How long finished jobs stay for operators to inspect: done ones a week, failed ones a month. */
+export const JOB_RETENTION = { doneDays: 7, failedDays: 30 } as const;
+
+/** Deletes finished jobs past their retention (keeps the claim's indexes small); returns how many went. */
+export async function pruneFinishedJobs(db: DB, now: Date): Promise<number> {
+  const day = 86_400_000;
+  const r = await db
+    .deleteFrom('jobs')
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('status', '=', 'done'),
+          eb('finished_at', '<', new Date(now.getTime() - JOB_RETENTION.doneDays * day)),
+        ]),
+        eb.and([
+          eb('status', '=', 'failed'),
+          eb('finished_at', '<', new Date(now.getTime() - JOB_RETENTION.failedDays * day)),
+        ]),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

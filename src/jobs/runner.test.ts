@@ -12,6 +12,7 @@ import {
   enqueueDueSchedules,
   enqueueJob,
   type JobHandler,
+  pruneFinishedJobs,
   runDueJobs,
   scheduleRecurring,
   startJobRunner,
@@ -290,4 +291,23 @@ describe('jobs', () => {
       }
     },
   );
+  it('prunes done jobs after a week and failed ones after a month, never live ones', async () => {
+    const clock = fixedClock('2026-06-01T00:00:00Z');
+    defineJob('test.ok', async () => {});
+    defineJob('test.broken', async () => {
+      throw new Error('no');
+    });
+    const done = await enqueueJob(db, 'test.ok', {});
+    const failed = await enqueueJob(db, 'test.broken', {}, { maxAttempts: 1 });
+    const live = await enqueueJob(db, 'test.ok', {}, { runAt: new Date('2026-09-01T00:00:00Z') });
+    expect(await run(clock)).toBe(2);
+    clock.advance(8 * 86_400_000);
+    expect(await pruneFinishedJobs(db, clock.now())).toBe(1);
+    const left = (await db.selectFrom('jobs').select('id').execute()).map((r) => String(r.id));
+    expect(left.sort()).toEqual([failed.id, live.id].sort());
+    clock.advance(23 * 86_400_000);
+    expect(await pruneFinishedJobs(db, clock.now())).toBe(1);
+    expect((await db.selectFrom('jobs').select('id').execute()).map((r) => String(r.id))).toEqual([live.id]);
+    expect(done.id).not.toBe(live.id);
+  });
 });

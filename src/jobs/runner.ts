@@ -13,6 +13,7 @@ export {
   enqueueJob,
   type JobContext,
   type JobHandler,
+  pruneFinishedJobs,
   type RunOptions,
   runDueJobs,
 } from './queue.ts';

@@ -1,0 +1,87 @@
+import { withUser } from '../db/tenancy.ts';
+import { requireUser, userActor } from '../http/middleware.ts';
+import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
+
+const AccountIdParam = z.object({ accountId: z.uuid('Unknown account') });
+const tags = ['API keys'];
+
+const ApiKeyOut = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string().openapi({ description: 'The first characters of the key, to tell keys apart' }),
+    role: z.enum(['admin', 'member']),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi('ApiKey');
+
+const ApiKeyCreated = ApiKeyOut.extend({
+  secret: z.string().openapi({ description: 'The key itself (`gk_live_…`): shown once, store it now' }),
+}).openapi('ApiKeyCreated');
+
+const ApiKeyInput = z
+  .strictObject({
+    name: z.string().trim().min(1, 'Name the key').max(100),
+    role: z.enum(['admin', 'member']).default('member'),
+  })
+  .openapi('ApiKeyInput');
+
+/** An account's API keys for agents (MCP clients): owners and admins list, mint and revoke them. */
+export const apiKeyRoutes = createRouter()
+  .openapi(
+    route({
+      method: 'get',
+      path: '/accounts/{accountId}/api-keys',
+      tags,
+      summary: "The account's API keys, revoked ones included (owners and admins)",
+      request: { params: AccountIdParam },
+      responses: { 200: jsonResponse(z.object({ data: z.array(ApiKeyOut) })) },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const { accountId } = c.req.valid('param');
+      const data = await withUser(c.get('deps').db, { sub: user.id }, (tx) => listApiKeys(tx, accountId, user.id));
+      return c.json({ data }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/accounts/{accountId}/api-keys',
+      tags,
+      summary: 'Create an API key acting with at most the given role; the secret is returned once (owners and admins)',
+      request: { params: AccountIdParam, body: jsonBody(ApiKeyInput) },
+      responses: { 201: jsonResponse(ApiKeyCreated, 'Created') },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const { accountId } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const key = await withUser(c.get('deps').db, { sub: user.id }, (tx) =>
+        createApiKey(tx, userActor(c, user.id), accountId, input),
+      );
+      return c.json(key, 201);
+    },
+  )
+  .openapi(
+    route({
+      method: 'delete',
+      path: '/accounts/{accountId}/api-keys/{keyId}',
+      tags,
+      summary: 'Revoke an API key at once (owners and admins)',
+      request: { params: AccountIdParam.extend({ keyId: z.uuid('Unknown API key') }) },
+      responses: { 204: { description: 'Revoked' } },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const { accountId, keyId } = c.req.valid('param');
+      await withUser(c.get('deps').db, { sub: user.id }, (tx) =>
+        revokeApiKey(tx, userActor(c, user.id), accountId, keyId),
+      );
+      return c.body(null, 204);
+    },
+  );
