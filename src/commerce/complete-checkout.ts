@@ -4,7 +4,7 @@ import { type Actor, recordAudit } from '../audit/service.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { type CommerceHooks, offeringOf } from '../modules.ts';
-import { issueInvoice, setInvoiceReceiptUrl } from './invoices.ts';
+import { buyerDetailsFromSession, issueInvoice, setInvoiceReceiptUrl } from './invoices.ts';
 import { queueOrderPaidMails } from './notify.ts';
 import { isPaidStatus, transitionOrder } from './order-status.ts';
 import { findOrder, getOrder, listOrderItems } from './orders.ts';
@@ -125,7 +125,7 @@ export async function settleCheckoutSession(
     const paidOrder = await getOrder(tx, order.id);
     const items = await listOrderItems(tx, order.id);
     await offeringOf(hooks, order.offeringType).onPaid(tx, paidOrder, { actor, session, items });
-    const { invoice, accessToken } = await issueInvoice(tx, paidOrder, items);
+    const { invoice, accessToken } = await issueInvoice(tx, paidOrder, items, buyerDetailsFromSession(session));
     await queueOrderPaidMails(tx, hooks, paidOrder, items, invoice, { publicUrl: opts.publicUrl ?? '', accessToken });
     await recordAudit(tx, actor, {
       accountId: order.accountId,

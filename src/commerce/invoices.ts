@@ -1,7 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Selectable } from 'kysely';
+import type Stripe from 'stripe';
 import type { Database, DB } from '../db/types.ts';
 import { notFound } from '../errors.ts';
+import type { InvoiceFacts } from './invoice-view.ts';
 import type { Order, OrderItem } from './orders.ts';
 import type { InvoiceLine } from './tables.ts';
 
@@ -49,6 +51,72 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** What the payment told us about the buyer (Stripe Checkout's customer details), for the invoice's buyer block. */
+export interface InvoiceBuyerDetails {
+  name?: string | null;
+  address?: Record<string, string | null> | null;
+  taxId?: string | null;
+}
+
+function stripeAddress(a: Stripe.Address | null | undefined): Record<string, string | null> | null {
+  if (!a?.line1 && !a?.city) return null;
+  return {
+    line1: a.line1 ?? null,
+    line2: a.line2 ?? null,
+    postalCode: a.postal_code ?? null,
+    city: a.city ?? null,
+    state: a.state ?? null,
+    country: a.country ?? null,
+  };
+}
+
+/** The buyer's name, billing (else shipping) address and first tax id as Checkout collected them. */
+export function buyerDetailsFromSession(session: Stripe.Checkout.Session): InvoiceBuyerDetails {
+  const cd = session.customer_details;
+  const shipping = session.collected_information?.shipping_details;
+  return {
+    name: cd?.business_name || cd?.name || shipping?.name || null,
+    address: stripeAddress(cd?.address) ?? stripeAddress(shipping?.address),
+    taxId: cd?.tax_ids?.[0]?.value ?? null,
+  };
+}
+
+function strip<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v != null && v !== '')) as Partial<T>;
+}
+
+// The legal parties as of issue time, frozen into the invoice so later renames don't rewrite issued documents.
+async function invoiceParties(db: DB, order: Order, details: InvoiceBuyerDetails) {
+  const seller = await db
+    .selectFrom('accounts')
+    .leftJoin('studio_settings', 'studio_settings.account_id', 'accounts.id')
+    .select(['accounts.id', 'accounts.name', 'accounts.slug', 'studio_settings.return_address'])
+    .where('accounts.id', '=', order.accountId)
+    .executeTakeFirstOrThrow();
+  // Orders placed for an organization (credit bundles) carry it in metadata: that account is the legal buyer.
+  const orgId = order.metadata.organization_id;
+  const organization =
+    typeof orgId === 'string'
+      ? await db.selectFrom('accounts').select(['id', 'name']).where('id', '=', orgId).executeTakeFirst()
+      : undefined;
+  const user = order.buyerUserId
+    ? await db.selectFrom('users').select('name').where('id', '=', order.buyerUserId).executeTakeFirst()
+    : undefined;
+  return {
+    // A studio's return address is the only postal address an account keeps today.
+    seller: strip({ id: seller.id, name: seller.name, slug: seller.slug, address: seller.return_address }),
+    buyer: strip({
+      email: order.buyerEmail,
+      userId: order.buyerUserId,
+      name: details.name || user?.name || null,
+      organizationId: organization?.id,
+      organizationName: organization?.name,
+      address: organization ? null : details.address,
+      taxId: details.taxId,
+    }),
+  };
+}
+
 /**
  * Issues the order's invoice with the seller's next sequential number; returns the existing one when present.
  * The counter row is locked by the upsert, so concurrent payments of one seller get distinct, gapless numbers.
@@ -58,6 +126,7 @@ export async function issueInvoice(
   db: DB,
   order: Order,
   items: OrderItem[],
+  details: InvoiceBuyerDetails = {},
 ): Promise<{ invoice: Invoice; accessToken: string | null }> {
   const existing = await db.selectFrom('invoices').selectAll().where('order_id', '=', order.id).executeTakeFirst();
   if (existing) return { invoice: toInvoice(existing), accessToken: null };
@@ -69,11 +138,7 @@ export async function issueInvoice(
     )
     .returning('last_number')
     .executeTakeFirstOrThrow();
-  const seller = await db
-    .selectFrom('accounts')
-    .select(['id', 'name', 'slug'])
-    .where('id', '=', order.accountId)
-    .executeTakeFirstOrThrow();
+  const { seller, buyer } = await invoiceParties(db, order, details);
   const accessToken = randomBytes(24).toString('base64url');
   const lines: InvoiceLine[] = items.map((i) => ({
     name: i.name,
@@ -88,7 +153,7 @@ export async function issueInvoice(
       order_id: order.id,
       number: `INV-${String(counter.last_number).padStart(6, '0')}`,
       seller: JSON.stringify(seller),
-      buyer: JSON.stringify({ email: order.buyerEmail, userId: order.buyerUserId }),
+      buyer: JSON.stringify(buyer),
       lines: JSON.stringify(lines),
       subtotal: order.subtotal,
       discount: order.discount,
@@ -102,6 +167,24 @@ export async function issueInvoice(
     .returningAll()
     .executeTakeFirstOrThrow();
   return { invoice: toInvoice(row), accessToken };
+}
+
+/**
+ * The order facts an invoice document shows (paid date, tax mode, refunds), read in the caller's transaction.
+ * When the order is not visible, tax mode falls back to the invoice's own arithmetic (inclusive tax adds nothing).
+ */
+export async function readInvoiceFacts(db: DB, inv: Invoice): Promise<InvoiceFacts> {
+  const o = await db
+    .selectFrom('orders')
+    .select(['paid_at', 'tax_inclusive', 'amount_refunded'])
+    .where('id', '=', inv.orderId)
+    .executeTakeFirst();
+  if (o) return { paidAt: o.paid_at, taxInclusive: o.tax_inclusive, amountRefunded: Number(o.amount_refunded) };
+  return {
+    paidAt: null,
+    taxInclusive: inv.tax > 0 && inv.total === inv.subtotal - inv.discount + inv.shipping,
+    amountRefunded: 0,
+  };
 }
 
 /** Loads an invoice visible to the caller's transaction (RLS decides for users); 404 otherwise. */

@@ -1,51 +1,80 @@
 import { escapeHtml } from '../mail/layout.ts';
-import { formatMoney } from '../money.ts';
+import { renderInvoicePdfDocument } from './invoice-pdf.ts';
+import { buildInvoiceView, type InvoiceFacts, type InvoiceParty, type InvoiceViewOptions } from './invoice-view.ts';
 import type { Invoice } from './invoices.ts';
-import { renderTextPdf } from './pdf.ts';
 
-function summary(inv: Invoice): [string, string][] {
-  const m = (n: number) => formatMoney(n, inv.currency);
-  const rows: [string, string][] = [['Subtotal', m(inv.subtotal)]];
-  if (inv.discount) rows.push(['Discount', `-${m(inv.discount)}`]);
-  if (inv.shipping) rows.push(['Shipping', m(inv.shipping)]);
-  if (inv.tax)
-    rows.push([inv.total === inv.subtotal - inv.discount + inv.shipping ? 'Tax (included)' : 'Tax', m(inv.tax)]);
-  rows.push(['Total', m(inv.total)]);
-  return rows;
+const CSS = `
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans JP",sans-serif;color:#18181b;background:#f4f4f5;margin:0;padding:24px 12px;line-height:1.45;font-size:15px}
+main{max-width:760px;margin:0 auto;background:#fff;border:1px solid #e4e4e7;border-radius:10px;padding:32px}
+header{display:flex;flex-wrap:wrap;justify-content:space-between;gap:12px 24px;align-items:flex-start}
+h1{font-size:28px;margin:0}
+.meta{text-align:right;margin:0}.meta dt{display:inline;color:#52525b}.meta dd{display:inline;margin:0 0 0 4px}
+.meta div{margin:2px 0}.number{font-weight:600;font-size:16px}
+.parties{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:20px;margin:28px 0}
+.parties h2{font-size:12px;letter-spacing:.06em;text-transform:uppercase;color:#71717a;margin:0 0 4px}
+.party strong{display:block;font-size:16px;overflow-wrap:anywhere}.party span{display:block;overflow-wrap:anywhere}
+table{width:100%;border-collapse:collapse}
+th{font-size:12px;font-weight:500;color:#71717a;text-align:left;border-bottom:1px solid #d4d4d8;padding:6px 4px}
+td{padding:8px 4px;border-bottom:1px solid #f4f4f5;vertical-align:top}
+td.item{overflow-wrap:anywhere}.num{text-align:right;white-space:nowrap;padding-left:14px}
+.totals{margin:16px 0 0 auto;width:auto;min-width:min(100%,320px)}
+.totals td{border:0;padding:3px 4px}.totals .strong td{font-weight:700;font-size:17px;border-top:1px solid #d4d4d8;padding-top:8px}
+.totals .note td{color:#71717a;font-size:13px}
+.actions{margin-top:28px;display:flex;flex-wrap:wrap;gap:12px}
+.actions a{color:#fff;background:#18181b;text-decoration:none;padding:9px 16px;border-radius:6px}
+.actions a.secondary{color:#18181b;background:#fff;border:1px solid #d4d4d8}
+@media (max-width:520px){body{padding:0;font-size:14px}main{border:0;border-radius:0;padding:20px 16px}
+.meta{text-align:left}.col-unit{display:none}}
+@media print{body{background:#fff;padding:0}main{border:0;padding:0;max-width:none}.actions{display:none}}
+`;
+
+function partyHtml(heading: string, p: InvoiceParty): string {
+  const rows = [...p.address, ...(p.email ? [p.email] : []), ...(p.taxId ? [`VAT ID: ${p.taxId}`] : [])];
+  return `<section class="party"><h2>${escapeHtml(heading)}</h2><strong>${escapeHtml(p.name)}</strong>${rows
+    .map((r) => `<span>${escapeHtml(r)}</span>`)
+    .join('')}</section>`;
 }
 
-/** The printable HTML invoice page. */
-export function renderInvoiceHtml(inv: Invoice, pdfUrl: string): string {
-  const m = (n: number) => escapeHtml(formatMoney(n, inv.currency));
-  const lines = inv.lines
+/** The printable HTML invoice page: the same content as the PDF, styled inline, readable on a phone. */
+export function renderInvoiceHtml(
+  inv: Invoice,
+  facts: InvoiceFacts,
+  pdfUrl: string,
+  opts: InvoiceViewOptions = {},
+): string {
+  const v = buildInvoiceView(inv, facts, opts);
+  const e = escapeHtml;
+  const dates = v.dates.map((d) => `<div><dt>${e(d.label)}:</dt><dd>${e(d.value)}</dd></div>`).join('');
+  const lines = v.lines
     .map(
       (l) =>
-        `<tr><td>${escapeHtml(l.name)}</td><td>${l.quantity}</td><td>${m(l.unitAmount)}</td><td>${m(l.lineTotal)}</td></tr>`,
+        `<tr><td class="item">${e(l.name)}</td><td class="num">${e(l.quantity)}</td><td class="num col-unit">${e(l.unit)}</td><td class="num">${e(l.amount)}</td></tr>`,
     )
     .join('');
-  const totals = summary(inv)
-    .map(([k, v]) => `<tr><td colspan="3">${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`)
+  const totals = v.totals
+    .map(
+      (t) =>
+        `<tr${t.strong ? ' class="strong"' : t.note ? ' class="note"' : ''}><td>${e(t.label)}</td><td class="num">${e(t.value)}</td></tr>`,
+    )
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Invoice ${escapeHtml(inv.number)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:720px;margin:40px auto;color:#18181b}table{width:100%;border-collapse:collapse}td,th{padding:6px;border-bottom:1px solid #e4e4e7;text-align:left}</style>
-</head><body><h1>Invoice ${escapeHtml(inv.number)}</h1>
-<p>Seller: ${escapeHtml(String(inv.seller.name ?? ''))}<br>Buyer: ${escapeHtml(String(inv.buyer.email ?? ''))}<br>Issued: ${escapeHtml(inv.issuedAt.toISOString().slice(0, 10))}</p>
-<table><thead><tr><th>Item</th><th>Qty</th><th>Unit</th><th>Amount</th></tr></thead><tbody>${lines}${totals}</tbody></table>
-<p><a id="pdf" href="${escapeHtml(pdfUrl)}">Download PDF</a>${inv.receiptUrl ? ` · <a id="receipt" href="${escapeHtml(inv.receiptUrl)}">Payment receipt</a>` : ''}</p>
-</body></html>`;
+  // The labels are English whatever the date locale, so the page says so.
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e(v.title)}</title>
+<style>${CSS}</style>
+</head><body><main>
+<header><h1>Invoice</h1><dl class="meta"><div class="number">${e(v.number)}</div>${dates}</dl></header>
+<div class="parties">${partyHtml('From', v.seller)}${partyHtml('Bill to', v.buyer)}</div>
+<table><thead><tr><th>Item</th><th class="num">Qty</th><th class="num col-unit">Unit price</th><th class="num">Amount</th></tr></thead><tbody>${lines}</tbody></table>
+<table class="totals"><tbody>${totals}</tbody></table>
+<p class="actions"><a id="pdf" href="${e(pdfUrl)}">Download PDF</a>${v.receiptUrl ? `<a id="receipt" class="secondary" href="${e(v.receiptUrl)}">Payment receipt</a>` : ''}</p>
+</main></body></html>`;
 }
 
-/** The invoice as a PDF document. */
-export function renderInvoicePdf(inv: Invoice): Buffer {
-  const m = (n: number) => formatMoney(n, inv.currency);
-  return renderTextPdf([
-    { text: `Invoice ${inv.number}`, size: 20, bold: true },
-    { text: `Seller: ${String(inv.seller.name ?? '')}` },
-    { text: `Buyer: ${String(inv.buyer.email ?? '')}` },
-    { text: `Issued: ${inv.issuedAt.toISOString().slice(0, 10)}` },
-    { text: '' },
-    ...inv.lines.map((l) => ({ text: `${l.quantity} x ${l.name}  @ ${m(l.unitAmount)}  = ${m(l.lineTotal)}` })),
-    { text: '' },
-    ...summary(inv).map(([k, v]) => ({ text: `${k}: ${v}`, bold: k === 'Total' })),
-  ]);
+/** The invoice as a PDF document (pdf-lib, embedded Unicode fonts). */
+export function renderInvoicePdf(
+  inv: Invoice,
+  facts: InvoiceFacts,
+  opts: InvoiceViewOptions = {},
+): Promise<Uint8Array> {
+  return renderInvoicePdfDocument(buildInvoiceView(inv, facts, opts), { created: inv.issuedAt });
 }

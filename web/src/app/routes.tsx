@@ -1,6 +1,7 @@
 import type { RouteObject } from 'react-router';
 import * as accounts from '../features/accounts/routes.tsx';
 import * as admin from '../features/admin/routes.tsx';
+import * as apiKeys from '../features/api-keys/routes.tsx';
 import * as auth from '../features/auth/routes.tsx';
 import * as credits from '../features/credits/routes.tsx';
 import * as home from '../features/home/routes.tsx';
@@ -20,6 +21,7 @@ const features: Array<{ routes: RouteObject[]; nav: NavItem[]; standaloneRoutes?
   home,
   auth,
   accounts,
+  apiKeys,
   credits,
   admin,
   orders,
