@@ -53,7 +53,8 @@ export const Membership = z
   .object({ accountId: z.uuid(), slug: z.string(), name: z.string(), kind: AccountKind, role: Role })
   .openapi('Membership');
 export const SessionPayload = z
-  .object({ user: User.nullable(), memberships: z.array(Membership), csrfToken: z.string() })
+  // A union, not `User.nullable()`: that would make the named User schema itself nullable in the OpenAPI document.
+  .object({ user: z.union([User, z.null()]), memberships: z.array(Membership), csrfToken: z.string() })
   .openapi('Session');
 export const Member = z
   .object({ userId: z.uuid(), email: z.string(), name: z.string(), role: Role, joinedAt: z.string() })

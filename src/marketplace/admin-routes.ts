@@ -41,17 +41,19 @@ const SettingsInput = z.strictObject({
 const ArtistFeeInput = z.strictObject({ feeBps: bps.nullable() });
 
 const money = z.number().int();
-const MonthRow = z.object({
-  month: z.string(),
-  currency: z.string(),
-  sales: z.number().int(),
-  gross: money,
-  refunds: money,
-  gmv: money,
-  fees: money,
-  feesRefunded: money,
-  feeRevenue: money,
-});
+const MonthRow = z
+  .object({
+    month: z.string(),
+    currency: z.string(),
+    sales: z.number().int(),
+    gross: money,
+    refunds: money,
+    gmv: money,
+    fees: money,
+    feesRefunded: money,
+    feeRevenue: money,
+  })
+  .openapi('MarketplaceMonthRow');
 const MetricsOut = z
   .object({
     months: z.array(z.string()),

@@ -25,7 +25,8 @@ export const applicationRoutes = createRouter()
       path: '/marketplace/application',
       tags: ['Marketplace'],
       summary: "The signed-in user's artist application (active, else latest rejected), or null",
-      responses: { 200: jsonResponse(z.object({ application: S.ApplicationOut.nullable() })) },
+      // A union rather than `.nullable()`, which would make the named schema itself nullable in the document.
+      responses: { 200: jsonResponse(z.object({ application: z.union([S.ApplicationOut, z.null()]) })) },
     }),
     async (c) => {
       const user = requireUser(c);
@@ -109,7 +110,7 @@ export const applicationRoutes = createRouter()
       summary: 'Approve: creates the artist account and its Stripe Connect Express account',
       request: { params: IdParam },
       responses: {
-        200: jsonResponse(z.object({ application: S.ApplicationOut, artist: S.ArtistStatusOut.nullable() })),
+        200: jsonResponse(z.object({ application: S.ApplicationOut, artist: z.union([S.ArtistStatusOut, z.null()]) })),
       },
     }),
     async (c) => {

@@ -90,15 +90,17 @@ export type ArtworkInputT = z.infer<typeof ArtworkInput>;
 export const ArtworkPatch = z.strictObject(artworkFields).partial();
 export type ArtworkPatchT = z.infer<typeof ArtworkPatch>;
 
-export const ImageOut = z.object({
-  id: z.string(),
-  position: z.number().int(),
-  isPrimary: z.boolean(),
-  width: z.number().int(),
-  height: z.number().int(),
-  url: z.string(),
-  thumbUrl: z.string(),
-});
+export const ImageOut = z
+  .object({
+    id: z.string(),
+    position: z.number().int(),
+    isPrimary: z.boolean(),
+    width: z.number().int(),
+    height: z.number().int(),
+    url: z.string(),
+    thumbUrl: z.string(),
+  })
+  .openapi('ArtworkImage');
 
 export const ArtworkOut = z
   .object({
@@ -125,13 +127,15 @@ export const ArtworkOut = z
   .openapi('Artwork');
 export type ArtworkOutT = z.infer<typeof ArtworkOut>;
 
-export const PriceBreakdown = z.object({
-  price: z.number(),
-  platformFee: z.number(),
-  artistShare: z.number(),
-  feeBps: z.number(),
-  currency: z.string(),
-});
+export const PriceBreakdown = z
+  .object({
+    price: z.number(),
+    platformFee: z.number(),
+    artistShare: z.number(),
+    feeBps: z.number(),
+    currency: z.string(),
+  })
+  .openapi('PriceBreakdown');
 
 export const ArtworkPage = z.object({
   data: z.array(ArtworkOut),
@@ -185,15 +189,17 @@ export const ArtworkPriceOut = z
   })
   .openapi('ArtworkPrice');
 
-export const SaleRefundOut = z.object({
-  id: z.string(),
-  amount: z.number().int(),
-  feeRefunded: z.number().int(),
-  transferReversed: z.number().int(),
-  amountOwed: z.number().int(),
-  reason: z.string().nullable(),
-  createdAt: z.string(),
-});
+export const SaleRefundOut = z
+  .object({
+    id: z.string(),
+    amount: z.number().int(),
+    feeRefunded: z.number().int(),
+    transferReversed: z.number().int(),
+    amountOwed: z.number().int(),
+    reason: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('SaleRefund');
 
 const saleFields = {
   id: z.string(),

@@ -288,36 +288,33 @@ export const CartItemPatch = z
 export const CartPatch = z.strictObject({ shippingRateId: z.string().max(40).nullable() }).openapi('CartPatch');
 export const CouponApplyInput = z.strictObject({ code: z.string().trim().min(1).max(40) }).openapi('CouponApply');
 
-export const CartOut = z
-  .object({
-    currency: z.string(),
-    items: z.array(
-      z.object({
-        id: z.string(),
-        photoId: z.string(),
-        productId: z.string(),
-        optionValueIds: z.array(z.string()),
-        quantity: z.number().int(),
-        crop: CropOut,
-        description: z.string(),
-        unitPrice: z.number().int(),
-        lineTotal: z.number().int(),
-        available: z.boolean(),
-      }),
-    ),
-    couponCode: z.string().nullable(),
-    shippingRateId: z.string().nullable(),
-    shippingRates: z.array(ShippingRateInput),
-    totals: z.object({
-      subtotal: z.number().int(),
-      discount: z.number().int(),
-      shipping: z.number().int(),
-      tax: z.number().int(),
-      taxInclusive: z.boolean(),
-      total: z.number().int(),
-    }),
-  })
-  .openapi('Cart');
+const CartLineOut = z.object({
+  id: z.string(),
+  photoId: z.string(),
+  productId: z.string(),
+  optionValueIds: z.array(z.string()),
+  quantity: z.number().int(),
+  crop: CropOut,
+  description: z.string(),
+  unitPrice: z.number().int(),
+  lineTotal: z.number().int(),
+  available: z.boolean(),
+});
+const cartFields = {
+  currency: z.string(),
+  couponCode: z.string().nullable(),
+  shippingRateId: z.string().nullable(),
+  shippingRates: z.array(ShippingRateInput),
+  totals: z.object({
+    subtotal: z.number().int(),
+    discount: z.number().int(),
+    shipping: z.number().int(),
+    tax: z.number().int(),
+    taxInclusive: z.boolean(),
+    total: z.number().int(),
+  }),
+};
+export const CartOut = z.object({ ...cartFields, items: z.array(CartLineOut) }).openapi('Cart');
 
 export const CheckoutInput = z.strictObject({ email: Email }).openapi('PrintCheckoutInput');
 export const CouponPatch = z
@@ -373,21 +370,23 @@ const OrderMoney = {
   taxInclusive: z.boolean(),
   total: z.number().int(),
 };
-const PrintLineOut = z.object({
-  id: z.string(),
-  position: z.number().int(),
-  name: z.string(),
-  photoId: z.string().nullable(),
-  filename: z.string().nullable(),
-  thumbUrl: z.string().nullable(),
-  productId: z.string().nullable(),
-  productName: z.string().nullable(),
-  options: z.array(z.string()),
-  crop: CropOut,
-  quantity: z.number().int(),
-  unitAmount: z.number().int(),
-  lineTotal: z.number().int(),
-});
+const PrintLineOut = z
+  .object({
+    id: z.string(),
+    position: z.number().int(),
+    name: z.string(),
+    photoId: z.string().nullable(),
+    filename: z.string().nullable(),
+    thumbUrl: z.string().nullable(),
+    productId: z.string().nullable(),
+    productName: z.string().nullable(),
+    options: z.array(z.string()),
+    crop: CropOut,
+    quantity: z.number().int(),
+    unitAmount: z.number().int(),
+    lineTotal: z.number().int(),
+  })
+  .openapi('PrintLine');
 export const PrintOrderRow = z
   .object({
     id: z.string(),
@@ -396,7 +395,7 @@ export const PrintOrderRow = z
     currency: z.string(),
     total: z.number().int(),
     amountRefunded: z.number().int(),
-    moneyStatus: z.string(),
+    moneyStatus: MoneyStatusEnum,
     status: FulfilmentStatusEnum,
     itemCount: z.number().int(),
     carrier: z.string().nullable(),
@@ -420,7 +419,7 @@ export const PrintOrderOut = z
     buyerEmail: z.string(),
     ...OrderMoney,
     amountRefunded: z.number().int(),
-    moneyStatus: z.string(),
+    moneyStatus: MoneyStatusEnum,
     receiptUrl: z.string().nullable(),
     paidAt: z.string().nullable(),
     createdAt: z.string(),
@@ -444,8 +443,8 @@ export const PrintOrderOut = z
     history: z.array(
       z.object({
         id: z.string(),
-        fromStatus: z.string().nullable(),
-        toStatus: z.string(),
+        fromStatus: FulfilmentStatusEnum.nullable(),
+        toStatus: FulfilmentStatusEnum,
         note: z.string().nullable(),
         actorEmail: z.string().nullable(),
         createdAt: z.string(),
@@ -489,7 +488,7 @@ export const StudioSummaryOut = z
 export const PrintOrderSummaryOut = z
   .object({
     orderId: z.string(),
-    status: z.string(),
+    status: MoneyStatusEnum,
     fulfilmentStatus: FulfilmentStatusEnum.nullable(),
     email: z.string(),
     ...OrderMoney,
@@ -546,7 +545,9 @@ export const PhotoPageQuery = z.object({
 export const PhotoPageOut = z
   .object({ data: z.array(PhotoOut), photoCount: z.number().int(), nextCursor: z.string().nullable() })
   .openapi('GalleryPhotoPage');
-const CartLineOut = CartOut.shape.items.element;
-export const ClientCartOut = CartOut.extend({
-  items: z.array(CartLineOut.extend({ filename: z.string(), thumbUrl: z.string() })),
-}).openapi('ClientCart');
+/**
+ * The cart as the client gallery shows it: each line also carries the photo's file name and thumbnail. A whole object
+ * rather than `CartOut.extend(…)`, whose `allOf` lost `items` from the required fields in the OpenAPI document.
+ */
+const ClientCartItemOut = CartLineOut.extend({ filename: z.string(), thumbUrl: z.string() });
+export const ClientCartOut = z.object({ ...cartFields, items: z.array(ClientCartItemOut) }).openapi('ClientCart');

@@ -1287,7 +1287,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             application: components["schemas"]["ArtistApplication"];
-                            artist: components["schemas"]["ArtistStatus"];
+                            artist: components["schemas"]["ArtistStatus"] | null;
                         };
                     };
                 };
@@ -4400,7 +4400,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            application: components["schemas"]["ArtistApplication"];
+                            application: components["schemas"]["ArtistApplication"] | null;
                         };
                     };
                 };
@@ -5166,13 +5166,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             artwork: components["schemas"]["Artwork"];
-                            price: {
-                                artistShare: number;
-                                currency: string;
-                                feeBps: number;
-                                platformFee: number;
-                                price: number;
-                            };
+                            price: components["schemas"]["PriceBreakdown"];
                         };
                     };
                 };
@@ -11806,7 +11800,7 @@ export interface components {
             termsAcceptedAt: string | null;
             updatedAt: string;
             userId: string;
-        } | null;
+        };
         ArtistBalance: {
             amountOwed: number;
             available: number;
@@ -11826,7 +11820,7 @@ export interface components {
             onboardingStatus: "pending" | "complete" | "restricted" | "deauthorized";
             payoutsEnabled: boolean;
             stripeAccountId: string | null;
-        } | null;
+        };
         Artwork: {
             accountId: string;
             artist: {
@@ -11841,15 +11835,7 @@ export interface components {
             editionType: "original" | "edition";
             heightMm: number | null;
             id: string;
-            images: {
-                height: number;
-                id: string;
-                isPrimary: boolean;
-                position: number;
-                thumbUrl: string;
-                url: string;
-                width: number;
-            }[];
+            images: components["schemas"]["ArtworkImage"][];
             /** @enum {string} */
             medium: "painting" | "drawing" | "photography" | "sculpture" | "print" | "mixed_media" | "digital" | "textile" | "other";
             priceAmount: number;
@@ -11861,6 +11847,15 @@ export interface components {
             updatedAt: string;
             widthMm: number | null;
             year: number | null;
+        };
+        ArtworkImage: {
+            height: number;
+            id: string;
+            isPrimary: boolean;
+            position: number;
+            thumbUrl: string;
+            url: string;
+            width: number;
         };
         ArtworkPrice: {
             artistReceives: number;
@@ -11890,42 +11885,6 @@ export interface components {
             /** Format: uuid */
             id: string;
             requestId: string | null;
-        };
-        Cart: {
-            couponCode: string | null;
-            currency: string;
-            items: {
-                available: boolean;
-                crop: {
-                    height: number;
-                    width: number;
-                    x: number;
-                    y: number;
-                } | null;
-                description: string;
-                id: string;
-                lineTotal: number;
-                optionValueIds: string[];
-                photoId: string;
-                productId: string;
-                quantity: number;
-                unitPrice: number;
-            }[];
-            shippingRateId: string | null;
-            shippingRates: {
-                amount: number;
-                countries?: string[];
-                id: string;
-                name: string;
-            }[];
-            totals: {
-                discount: number;
-                shipping: number;
-                subtotal: number;
-                tax: number;
-                taxInclusive: boolean;
-                total: number;
-            };
         };
         CartItemInput: {
             /** @default null */
@@ -11983,8 +11942,10 @@ export interface components {
             taxInclusive: boolean;
             total: number;
         };
-        ClientCart: components["schemas"]["Cart"] & {
-            items?: {
+        ClientCart: {
+            couponCode: string | null;
+            currency: string;
+            items: {
                 available: boolean;
                 crop: {
                     height: number;
@@ -12003,6 +11964,21 @@ export interface components {
                 thumbUrl: string;
                 unitPrice: number;
             }[];
+            shippingRateId: string | null;
+            shippingRates: {
+                amount: number;
+                countries?: string[];
+                id: string;
+                name: string;
+            }[];
+            totals: {
+                discount: number;
+                shipping: number;
+                subtotal: number;
+                tax: number;
+                taxInclusive: boolean;
+                total: number;
+            };
         };
         Coupon: {
             active: boolean;
@@ -12270,17 +12246,7 @@ export interface components {
             };
             currencies: string[];
             months: string[];
-            series: {
-                currency: string;
-                feeRevenue: number;
-                fees: number;
-                feesRefunded: number;
-                gmv: number;
-                gross: number;
-                month: string;
-                refunds: number;
-                sales: number;
-            }[];
+            series: components["schemas"]["MarketplaceMonthRow"][];
             top: {
                 artists: {
                     accountId: string;
@@ -12310,6 +12276,17 @@ export interface components {
                 gmv: number;
                 sales: number;
             }[];
+        };
+        MarketplaceMonthRow: {
+            currency: string;
+            feeRevenue: number;
+            fees: number;
+            feesRefunded: number;
+            gmv: number;
+            gross: number;
+            month: string;
+            refunds: number;
+            sales: number;
         };
         MarketplaceRefund: {
             accountId: string;
@@ -12485,6 +12462,13 @@ export interface components {
             /** @enum {string} */
             stripeMode: "emulator" | "test" | "live";
         };
+        PriceBreakdown: {
+            artistShare: number;
+            currency: string;
+            feeBps: number;
+            platformFee: number;
+            price: number;
+        };
         PriceSheet: {
             id: string;
             isDefault: boolean;
@@ -12508,6 +12492,26 @@ export interface components {
         PrintCheckoutInput: {
             /** @example jane@example.com */
             email: string;
+        };
+        PrintLine: {
+            crop: {
+                height: number;
+                width: number;
+                x: number;
+                y: number;
+            } | null;
+            filename: string | null;
+            id: string;
+            lineTotal: number;
+            name: string;
+            options: string[];
+            photoId: string | null;
+            position: number;
+            productId: string | null;
+            productName: string | null;
+            quantity: number;
+            thumbUrl: string | null;
+            unitAmount: number;
         };
         PrintOptionGroupInput: {
             name: string;
@@ -12577,33 +12581,17 @@ export interface components {
             history: {
                 actorEmail: string | null;
                 createdAt: string;
-                fromStatus: string | null;
+                /** @enum {string|null} */
+                fromStatus: "paid" | "in_production" | "shipped" | "delivered" | "cancelled" | null;
                 id: string;
                 note: string | null;
-                toStatus: string;
+                /** @enum {string} */
+                toStatus: "paid" | "in_production" | "shipped" | "delivered" | "cancelled";
             }[];
             id: string;
-            items: {
-                crop: {
-                    height: number;
-                    width: number;
-                    x: number;
-                    y: number;
-                } | null;
-                filename: string | null;
-                id: string;
-                lineTotal: number;
-                name: string;
-                options: string[];
-                photoId: string | null;
-                position: number;
-                productId: string | null;
-                productName: string | null;
-                quantity: number;
-                thumbUrl: string | null;
-                unitAmount: number;
-            }[];
-            moneyStatus: string;
+            items: components["schemas"]["PrintLine"][];
+            /** @enum {string} */
+            moneyStatus: "pending" | "paid" | "fulfilled" | "cancelled" | "expired" | "payment_failed" | "partially_refunded" | "refunded";
             paidAt: string | null;
             receiptUrl: string | null;
             refunds: {
@@ -12635,7 +12623,8 @@ export interface components {
             currency: string;
             id: string;
             itemCount: number;
-            moneyStatus: string;
+            /** @enum {string} */
+            moneyStatus: "pending" | "paid" | "fulfilled" | "cancelled" | "expired" | "payment_failed" | "partially_refunded" | "refunded";
             paidAt: string | null;
             /** @enum {string} */
             status: "paid" | "in_production" | "shipped" | "delivered" | "cancelled";
@@ -12665,7 +12654,8 @@ export interface components {
             shippingAddress: {
                 [key: string]: string | null;
             } | null;
-            status: string;
+            /** @enum {string} */
+            status: "pending" | "paid" | "fulfilled" | "cancelled" | "expired" | "payment_failed" | "partially_refunded" | "refunded";
             subtotal: number;
             tax: number;
             taxInclusive: boolean;
@@ -12829,15 +12819,7 @@ export interface components {
             orderId: string;
             platformFee: number;
             priceAmount: number;
-            refunds: {
-                amount: number;
-                amountOwed: number;
-                createdAt: string;
-                feeRefunded: number;
-                id: string;
-                reason: string | null;
-                transferReversed: number;
-            }[];
+            refunds: components["schemas"]["SaleRefund"][];
             returnWindowEndsAt: string | null;
             shippedAt: string | null;
             shippingAddress: {
@@ -12851,10 +12833,19 @@ export interface components {
             trackingNumber: string | null;
             trackingUrl: string | null;
         };
+        SaleRefund: {
+            amount: number;
+            amountOwed: number;
+            createdAt: string;
+            feeRefunded: number;
+            id: string;
+            reason: string | null;
+            transferReversed: number;
+        };
         Session: {
             csrfToken: string;
             memberships: components["schemas"]["Membership"][];
-            user: components["schemas"]["User"];
+            user: components["schemas"]["User"] | null;
         };
         SignInInput: {
             /** @example jane@example.com */
@@ -12954,7 +12945,7 @@ export interface components {
             id: string;
             isPlatformAdmin: boolean;
             name: string;
-        } | null;
+        };
     };
     responses: never;
     parameters: never;

@@ -1,13 +1,13 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, rememberCsrfToken } from './api.ts';
+import type { Schemas } from './api-types.ts';
 
-export type AccountKind = 'studio' | 'artist' | 'provider' | 'organization';
-export type Role = 'owner' | 'admin' | 'member';
-
-export type User = { id: string; email: string; name: string; isPlatformAdmin: boolean };
-export type Membership = { accountId: string; slug: string; name: string; kind: AccountKind; role: Role };
-export type SessionPayload = { user: User | null; memberships: Membership[]; csrfToken: string };
+export type User = Schemas['User'];
+export type Membership = Schemas['Membership'];
+export type AccountKind = Membership['kind'];
+export type Role = Membership['role'];
+export type SessionPayload = Schemas['Session'];
 
 export const SESSION_KEY = ['session'] as const;
 export const ACCOUNT_STORAGE_KEY = 'gallerist.accountId';
@@ -136,7 +136,7 @@ export function applySession(queryClient: QueryClient, session: SessionPayload):
   queryClient.setQueryData<SessionPayload>(SESSION_KEY, { ...session, memberships: session.memberships ?? [] });
 }
 
-export type SignInInput = { email: string; password: string };
+export type SignInInput = Schemas['SignInInput'];
 
 export function useSignIn() {
   const queryClient = useQueryClient();

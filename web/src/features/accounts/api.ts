@@ -1,16 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api.ts';
-import { type AccountKind, type Role, SESSION_KEY } from '../../lib/session.tsx';
+import type { ApiBody, ApiResponse, Schemas } from '../../lib/api-types.ts';
+import { SESSION_KEY } from '../../lib/session.tsx';
 
-export type Member = { userId: string; email: string; name: string; role: Role; joinedAt: string };
-export type Invitation = {
-  id: string;
-  email: string;
-  role: Exclude<Role, 'owner'>;
-  createdAt: string;
-  expiresAt: string;
-};
-export type CreatedAccount = { id: string; slug: string; name: string; kind: AccountKind; role: 'owner' };
+export type Member = Schemas['Member'];
+export type Invitation = Schemas['Invitation'];
+/** The creator's membership of the new account (its id is `accountId`). */
+export type CreatedAccount = ApiResponse<'/accounts', 'post', 201>;
+type MemberList = ApiResponse<'/accounts/{accountId}/members', 'get'>;
+type InvitationList = ApiResponse<'/accounts/{accountId}/invitations', 'get'>;
 
 export const accountKeys = {
   members: (accountId: string) => ['accounts', accountId, 'members'] as const,
@@ -21,7 +19,7 @@ export function useMembers(accountId: string) {
   return useQuery({
     queryKey: accountKeys.members(accountId),
     queryFn: ({ signal }) =>
-      api.get<{ data: Member[] }>(`/api/accounts/${encodeURIComponent(accountId)}/members`, undefined, signal),
+      api.get<MemberList>(`/api/accounts/${encodeURIComponent(accountId)}/members`, undefined, signal),
     select: (res) => res.data,
   });
 }
@@ -30,7 +28,7 @@ export function useInvitations(accountId: string, enabled = true) {
   return useQuery({
     queryKey: accountKeys.invitations(accountId),
     queryFn: ({ signal }) =>
-      api.get<{ data: Invitation[] }>(`/api/accounts/${encodeURIComponent(accountId)}/invitations`, undefined, signal),
+      api.get<InvitationList>(`/api/accounts/${encodeURIComponent(accountId)}/invitations`, undefined, signal),
     select: (res) => res.data,
     enabled,
   });
@@ -39,8 +37,7 @@ export function useInvitations(accountId: string, enabled = true) {
 export function useCreateAccount() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; slug: string; kind: AccountKind }) =>
-      api.post<CreatedAccount>('/api/accounts', input),
+    mutationFn: (input: ApiBody<'/accounts', 'post'>) => api.post<CreatedAccount>('/api/accounts', input),
     // Memberships live in the session payload; refetch it so the switcher knows the new account before we navigate.
     onSuccess: () => queryClient.invalidateQueries({ queryKey: SESSION_KEY }),
   });
@@ -49,7 +46,7 @@ export function useCreateAccount() {
 export function useInviteMember(accountId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { email: string; role: Invitation['role'] }) =>
+    mutationFn: (input: ApiBody<'/accounts/{accountId}/invitations', 'post'>) =>
       api.post<Invitation>(`/api/accounts/${encodeURIComponent(accountId)}/invitations`, input),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: accountKeys.invitations(accountId) }),
   });

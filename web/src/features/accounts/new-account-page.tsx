@@ -53,7 +53,7 @@ export function NewAccountPage() {
       { name: values.name.trim(), slug: values.slug, kind: values.kind as AccountKind },
       {
         onSuccess: (account) => {
-          selectAccount(account.id);
+          selectAccount(account.accountId);
           toast({ title: `${account.name} is ready`, description: 'You’re its owner.', variant: 'success' });
           navigate('/app');
         },

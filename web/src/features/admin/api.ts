@@ -1,44 +1,14 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api.ts';
-import type { AccountKind } from '../../lib/session.tsx';
+import type { ApiResponse, Schemas } from '../../lib/api-types.ts';
 
-export type Page<T> = { data: T[]; page: number; pageSize: number; total: number };
-export type AdminUser = {
-  id: string;
-  email: string;
-  name: string;
-  isPlatformAdmin: boolean;
-  suspendedAt: string | null;
-  createdAt: string;
-};
-export type AdminAccount = {
-  id: string;
-  slug: string;
-  name: string;
-  kind: AccountKind;
-  suspendedAt: string | null;
-  createdAt: string;
-  memberCount: number;
-};
-export type AdminUserDetail = {
-  user: AdminUser;
-  memberships: {
-    accountId: string;
-    slug: string;
-    name: string;
-    kind: AccountKind;
-    role: 'owner' | 'admin' | 'member';
-    accountSuspendedAt: string | null;
-  }[];
-  audit: {
-    id: string;
-    action: string;
-    actor: string;
-    actorUserId: string | null;
-    actorEmail: string | null;
-    after: unknown;
-    createdAt: string;
-  }[];
+export type AdminUser = Schemas['AdminUser'];
+export type AdminAccount = Schemas['AdminAccount'];
+export type AdminUserDetail = Schemas['AdminUserDetail'];
+/** A page of each admin list, as the server answers it. */
+type AdminPages = {
+  users: ApiResponse<'/admin/users', 'get'>;
+  accounts: ApiResponse<'/admin/accounts', 'get'>;
 };
 /** `''` means "any"; the server takes the literal words true/false. */
 export type Flag = '' | 'true' | 'false';
@@ -46,17 +16,17 @@ export type ListParams = { q: string; page: number; pageSize: number; admin?: Fl
 
 export const PAGE_SIZE = 20;
 
-function useAdminList<T>(resource: 'users' | 'accounts', params: ListParams) {
+function useAdminList<R extends keyof AdminPages>(resource: R, params: ListParams) {
   return useQuery({
     queryKey: ['admin', resource, params],
-    queryFn: ({ signal }) => api.get<Page<T>>(`/api/admin/${resource}`, params, signal),
+    queryFn: ({ signal }) => api.get<AdminPages[R]>(`/api/admin/${resource}`, params, signal),
     // Keep the current page on screen while the next page or search result loads.
     placeholderData: keepPreviousData,
   });
 }
 
-export const useAdminUsers = (params: ListParams) => useAdminList<AdminUser>('users', params);
-export const useAdminAccounts = (params: ListParams) => useAdminList<AdminAccount>('accounts', params);
+export const useAdminUsers = (params: ListParams) => useAdminList('users', params);
+export const useAdminAccounts = (params: ListParams) => useAdminList('accounts', params);
 
 export function useAdminUser(id: string) {
   return useQuery({

@@ -1,13 +1,19 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api.ts';
-import { applySession, type Membership, SESSION_KEY, type SessionPayload } from '../../lib/session.tsx';
+import type { ApiBody, ApiResponse } from '../../lib/api-types.ts';
+import { applySession, SESSION_KEY } from '../../lib/session.tsx';
 
-export type SignUpInput = { email: string; password: string; name: string; next?: string };
+export type SignUpInput = ApiBody<'/auth/sign-up', 'post'>;
+type SignUpAnswer = ApiResponse<'/auth/sign-up', 'post', 202>;
+type ResetRequestAnswer = ApiResponse<'/auth/password-reset', 'post', 202>;
+/** The session a one-time link or a password reset signs in with. */
+type SessionAnswer = ApiResponse<'/auth/email-link', 'post'>;
+type AcceptAnswer = ApiResponse<'/invitations/accept', 'post'>;
 
 /** Sign-up never signs in: the answer is the same for new and taken addresses, and the link arrives by email. */
 export function useSignUp() {
   return useMutation({
-    mutationFn: (input: SignUpInput) => api.post<{ ok: true }>('/api/auth/sign-up', input),
+    mutationFn: (input: SignUpInput) => api.post<SignUpAnswer>('/api/auth/sign-up', input),
   });
 }
 
@@ -15,22 +21,23 @@ export function useSignUp() {
 export function useEmailLinkSignIn() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { token: string }) => api.post<SessionPayload>('/api/auth/email-link', input),
+    mutationFn: (input: ApiBody<'/auth/email-link', 'post'>) => api.post<SessionAnswer>('/api/auth/email-link', input),
     onSuccess: (session) => applySession(queryClient, session),
   });
 }
 
 export function useRequestPasswordReset() {
   return useMutation({
-    mutationFn: (input: { email: string }) => api.post<{ ok: true }>('/api/auth/password-reset', input),
+    mutationFn: (input: ApiBody<'/auth/password-reset', 'post'>) =>
+      api.post<ResetRequestAnswer>('/api/auth/password-reset', input),
   });
 }
 
 export function useConfirmPasswordReset() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { token: string; password: string }) =>
-      api.post<SessionPayload>('/api/auth/password-reset/confirm', input),
+    mutationFn: (input: ApiBody<'/auth/password-reset/confirm', 'post'>) =>
+      api.post<SessionAnswer>('/api/auth/password-reset/confirm', input),
     onSuccess: (session) => applySession(queryClient, session),
   });
 }
@@ -38,7 +45,8 @@ export function useConfirmPasswordReset() {
 export function useAcceptInvitation() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { token: string }) => api.post<Membership>('/api/invitations/accept', input),
+    mutationFn: (input: ApiBody<'/invitations/accept', 'post'>) =>
+      api.post<AcceptAnswer>('/api/invitations/accept', input),
     // The new membership arrives with the session, so wait for it before the caller navigates.
     onSuccess: () => queryClient.invalidateQueries({ queryKey: SESSION_KEY }),
   });

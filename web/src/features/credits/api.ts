@@ -1,19 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-// The server's own response types: one definition for both sides of the wire.
-import type { Bundle } from '../../../../src/credits/bundles.ts';
-import type { Balance, Lot, Purchase, Usage } from '../../../../src/credits/read-credits.ts';
 import { api } from '../../lib/api.ts';
+import type { ApiBody, ApiResponse, Schemas, WithDefaults } from '../../lib/api-types.ts';
 
-export type { Balance, Bundle, Lot, Purchase, Usage };
-
-export type Customer = {
-  organizationId: string;
-  name: string;
-  slug: string;
-  firstPurchaseAt: string;
-  balanceMinutes: number;
-};
-export type LogUsageInput = { organizationId: string; minutes: number; note: string; workedOn: string };
+export type Bundle = Schemas['CreditBundle'];
+export type Balance = Schemas['CreditBalance'];
+export type Lot = Schemas['CreditLot'];
+export type Usage = Schemas['CreditUsage'];
+export type Purchase = Schemas['CreditPurchase'];
+export type Customer = Schemas['CreditCustomer'];
+export type LogUsageInput = WithDefaults<ApiBody<'/providers/{providerId}/usage', 'post'>, 'note'>;
+export type OrgCredits = ApiResponse<'/organizations/{orgId}/credits', 'get'>;
+type BundleList = ApiResponse<'/credits/bundles', 'get'>;
+type CustomerList = ApiResponse<'/providers/{providerId}/customers', 'get'>;
+type CheckoutAnswer = ApiResponse<'/credits/checkout', 'post', 201>;
+type LogUsageAnswer = ApiResponse<'/providers/{providerId}/usage', 'post', 201>;
 
 export const creditKeys = {
   bundles: ['credits', 'bundles'] as const,
@@ -24,12 +24,10 @@ export const creditKeys = {
 export function useBundles() {
   return useQuery({
     queryKey: creditKeys.bundles,
-    queryFn: ({ signal }) => api.get<{ data: Bundle[] }>('/api/credits/bundles', undefined, signal),
+    queryFn: ({ signal }) => api.get<BundleList>('/api/credits/bundles', undefined, signal),
     select: (res) => res.data,
   });
 }
-
-export type OrgCredits = { balances: Balance[]; lots: Lot[]; usage: Usage[]; purchases: Purchase[] };
 
 /** `awaitingPayment`: just back from Checkout, so poll for a minute while the webhook grants the lot. */
 export function useOrgCredits(orgId: string, awaitingPayment = false) {
@@ -45,18 +43,14 @@ export function useCustomers(providerId: string) {
   return useQuery({
     queryKey: creditKeys.customers(providerId),
     queryFn: ({ signal }) =>
-      api.get<{ data: Customer[]; lots: Lot[]; usage: Usage[] }>(
-        `/api/providers/${encodeURIComponent(providerId)}/customers`,
-        undefined,
-        signal,
-      ),
+      api.get<CustomerList>(`/api/providers/${encodeURIComponent(providerId)}/customers`, undefined, signal),
   });
 }
 
 export function useBuyBundle() {
   return useMutation({
-    mutationFn: (input: { bundleId: string; organizationId: string }) =>
-      api.post<{ checkoutUrl: string; orderId: string }>('/api/credits/checkout', input),
+    mutationFn: (input: ApiBody<'/credits/checkout', 'post'>) =>
+      api.post<CheckoutAnswer>('/api/credits/checkout', input),
   });
 }
 
@@ -64,10 +58,7 @@ export function useLogUsage(providerId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: LogUsageInput) =>
-      api.post<{ usageId: string; balanceMinutes: number }>(
-        `/api/providers/${encodeURIComponent(providerId)}/usage`,
-        input,
-      ),
+      api.post<LogUsageAnswer>(`/api/providers/${encodeURIComponent(providerId)}/usage`, input),
     onSuccess: () =>
       Promise.all([
         queryClient.invalidateQueries({ queryKey: creditKeys.customers(providerId) }),

@@ -83,15 +83,12 @@ function BundleCard({ bundle, orgs }: { bundle: Bundle; orgs: Membership[] }) {
         <p className="text-2xl font-semibold">{formatMoney(bundle.priceAmount, bundle.currency)}</p>
         <p className="text-sm text-muted">{formatMoney(perHour, bundle.currency)} per hour</p>
       </CardContent>
-      <CardFooter>
-        {orgs.length > 0 ? (
+      {/* Without an organization to buy for, the page says why once, above the catalog, not on every card. */}
+      {orgs.length > 0 ? (
+        <CardFooter>
           <BuyDialog bundle={bundle} orgs={orgs} />
-        ) : (
-          <p className="text-sm text-muted" data-testid="ask-admin">
-            Ask an admin of your organization to buy hours.
-          </p>
-        )}
-      </CardFooter>
+        </CardFooter>
+      ) : null}
     </Card>
   );
 }
@@ -133,6 +130,15 @@ export function ExpertServicesPage() {
           </Button>
         ))}
       />
+      {adminOrgs.length === 0 && byProvider.size > 0 ? (
+        <div className="mb-6" data-testid="ask-admin">
+          <Alert>
+            {memberships.some((m) => m.kind === 'organization')
+              ? 'Only your organization’s admins can buy hours: ask one of them.'
+              : 'Hours are bought for an organization: create one, or ask to join yours.'}
+          </Alert>
+        </div>
+      ) : null}
       {bundles.isPending ? (
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
           <CardSkeleton />

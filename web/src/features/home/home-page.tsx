@@ -26,11 +26,11 @@ const offerings: Offering[] = [
     title: 'Client galleries & prints',
     audience: 'For photo studios',
     description:
-      'Deliver proofing galleries to clients, let them favourite and order, and fulfil prints and downloads without spreadsheets.',
+      'Share private galleries with clients, let them order prints in the sizes and finishes you offer, and fulfil them without spreadsheets.',
     points: [
-      'Private, expiring gallery links',
-      'Print sizes, papers and price lists',
-      'Digital downloads after payment',
+      'Private, expiring gallery links with an optional PIN',
+      'Print sizes, papers and price sheets',
+      'Coupons, shipping rates and order tracking',
     ],
   },
   {
@@ -39,23 +39,31 @@ const offerings: Offering[] = [
     audience: 'For artists & galleries',
     description:
       'List originals and limited editions in a shared marketplace or your own storefront, with payouts straight to your Stripe account.',
-    points: ['Editions with stock tracking', 'Commission-based marketplace payouts', 'Collector accounts and receipts'],
+    points: [
+      'Originals and limited editions',
+      'Payouts to your Stripe account after the return window',
+      'Receipts and certificates of authenticity',
+    ],
   },
   {
     icon: CoinsIcon,
     title: 'Expert-service credits',
     audience: 'For service providers',
     description:
-      'Sell retouching, framing advice or consulting as prepaid credit packs that organizations draw down as work is delivered.',
-    points: ['Credit packs and balances', 'Usage per team member', 'Invoices for organizations'],
+      'Sell retouching, framing advice or consulting as prepaid hour bundles that organizations draw down as work is logged.',
+    points: [
+      'Hour bundles that expire after 24 months',
+      'A ledger of every minute used',
+      'Invoices in the organization’s name',
+    ],
   },
   {
     icon: SparklesIcon,
-    title: 'AI tools',
+    title: 'Agents and assistants',
     audience: 'For everyone',
     description:
-      'Metered tools for captioning, culling and upscaling that bill against the same credits — run them on your own hardware or a provider.',
-    points: ['Pay-per-use metering', 'Bring your own models', 'Usage dashboards'],
+      'Connect an AI assistant over MCP with an API key: it can open a print checkout for a client, follow orders and search the marketplace.',
+    points: ['API keys per account, revocable', 'The same permissions as the app', 'Prices always set by the server'],
   },
 ];
 
@@ -115,8 +123,8 @@ export function HomePage() {
             </h1>
             <p className="mt-5 max-w-xl text-lg leading-relaxed text-stone-600">
               Gallerist is the commerce platform for galleries, photo studios, artists and the experts who serve them —
-              client galleries, an art marketplace, service credits and AI tools, running on your server and your Stripe
-              account.
+              client galleries, an art marketplace, service credits and an MCP server for AI agents, running on your
+              server and your Stripe account.
             </p>
             <div className="mt-8 flex flex-wrap gap-3">
               {user ? (

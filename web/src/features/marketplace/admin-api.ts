@@ -1,79 +1,19 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { MonthRow } from '../../../../src/marketplace/analytics.ts';
 import { api, apiRequest, withQuery } from '../../lib/api.ts';
-import type { Page, SaleStatus } from './api.ts';
-
-export type { MonthRow };
+import type { ApiBody, ApiResponse, Schemas } from '../../lib/api-types.ts';
 
 // Marketplace admin: metrics, transactions, refunds and fee settings (platform admins only).
 
-export type Metrics = {
-  months: string[];
-  currencies: string[];
-  series: MonthRow[];
-  totals: { currency: string; sales: number; gmv: number; feeRevenue: number }[];
-  conversion: { month: string; started: number; paid: number; rate: number | null }[];
-  conversionTotal: { started: number; paid: number; rate: number | null };
-  top: {
-    artworks: {
-      artworkId: string;
-      title: string;
-      artist: { name: string; slug: string };
-      currency: string;
-      sales: number;
-      gmv: number;
-      feeRevenue: number;
-    }[];
-    artists: {
-      accountId: string;
-      name: string;
-      slug: string;
-      currency: string;
-      sales: number;
-      gmv: number;
-      feeRevenue: number;
-    }[];
-  };
-};
-export type Transaction = {
-  id: string;
-  orderId: string;
-  accountId: string;
-  artist: { name: string; slug: string };
-  artwork: { id: string; title: string };
-  buyerEmail: string;
-  buyerName: string | null;
-  currency: string;
-  amount: number;
-  platformFee: number;
-  artistAmount: number;
-  stripeFee: number | null;
-  amountRefunded: number;
-  status: SaleStatus;
-  createdAt: string;
-};
-export type Refund = {
-  id: string;
-  saleId: string;
-  accountId: string;
-  artist: { name: string; slug: string };
-  artworkTitle: string;
-  currency: string;
-  amount: number;
-  feeRefunded: number;
-  transferReversed: number;
-  amountOwed: number;
-  reason: string | null;
-  createdBy: string | null;
-  createdAt: string;
-};
+export type MonthRow = Schemas['MarketplaceMonthRow'];
+export type Metrics = Schemas['MarketplaceMetrics'];
+export type Transaction = Schemas['MarketplaceTransaction'];
+export type Refund = Schemas['MarketplaceRefund'];
+type TransactionPage = ApiResponse<'/admin/marketplace/transactions', 'get'>;
+type RefundPage = ApiResponse<'/admin/marketplace/refunds', 'get'>;
+type ArtistFeeAnswer = ApiResponse<'/admin/marketplace/artists/{accountId}/fee', 'put'>;
+type AccountPage = ApiResponse<'/admin/accounts', 'get'>;
 export type TransactionFilters = { status?: string; accountId?: string; from?: string; to?: string };
-export type FeeSettings = {
-  feeBps: number;
-  returnWindowDays: number;
-  updatedAt: string;
-  overrides: { accountId: string; name: string; slug: string; feeBps: number }[];
-};
+export type FeeSettings = Schemas['MarketplaceSettings'];
 
 const keys = { admin: ['marketplace', 'admin'] as const };
 
@@ -87,7 +27,7 @@ export function useMetrics() {
 export function useTransactions(f: TransactionFilters, page: number) {
   return useQuery({
     queryKey: [...keys.admin, 'transactions', f, page],
-    queryFn: ({ signal }) => api.get<Page<Transaction>>('/api/admin/marketplace/transactions', { ...f, page }, signal),
+    queryFn: ({ signal }) => api.get<TransactionPage>('/api/admin/marketplace/transactions', { ...f, page }, signal),
     placeholderData: keepPreviousData,
   });
 }
@@ -99,11 +39,7 @@ export function useRefunds(owed: boolean, page: number) {
   return useQuery({
     queryKey: [...keys.admin, 'refunds', owed, page],
     queryFn: ({ signal }) =>
-      api.get<Page<Refund> & { owedTotals: { currency: string; amount: number }[] }>(
-        '/api/admin/marketplace/refunds',
-        { owed: owed ? 'true' : undefined, page },
-        signal,
-      ),
+      api.get<RefundPage>('/api/admin/marketplace/refunds', { owed: owed ? 'true' : undefined, page }, signal),
     placeholderData: keepPreviousData,
   });
 }
@@ -118,7 +54,7 @@ export function useFeeSettings() {
 export function useSaveFeeSettings() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { feeBps: number; returnWindowDays: number }) =>
+    mutationFn: (input: ApiBody<'/admin/marketplace/settings', 'put'>) =>
       apiRequest<FeeSettings>('/api/admin/marketplace/settings', { method: 'PUT', body: input }),
     onSuccess: (s) => qc.setQueryData([...keys.admin, 'settings'], s),
   });
@@ -128,7 +64,7 @@ export function useSetArtistFee() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: { accountId: string; feeBps: number | null }) =>
-      apiRequest(`/api/admin/marketplace/artists/${input.accountId}/fee`, {
+      apiRequest<ArtistFeeAnswer>(`/api/admin/marketplace/artists/${input.accountId}/fee`, {
         method: 'PUT',
         body: { feeBps: input.feeBps },
       }),
@@ -143,12 +79,7 @@ export const bpsLabel = (bps: number) => `${(bps / 100).toLocaleString(undefined
 export function useArtistAccounts() {
   return useQuery({
     queryKey: ['admin', 'accounts', 'artists'],
-    queryFn: ({ signal }) =>
-      api.get<{ data: { id: string; name: string }[] }>(
-        '/api/admin/accounts',
-        { kind: 'artist', pageSize: 100 },
-        signal,
-      ),
+    queryFn: ({ signal }) => api.get<AccountPage>('/api/admin/accounts', { kind: 'artist', pageSize: 100 }, signal),
     select: (r) => r.data,
   });
 }

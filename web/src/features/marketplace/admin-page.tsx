@@ -20,7 +20,7 @@ import {
 } from '../../components/ui/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { AdminNav } from './admin-nav.tsx';
-import { type Application, type Artwork, artworkApi, useAdminQueue, useMarketplaceMutation } from './api.ts';
+import { artworkApi, useAdminQueue, useMarketplaceMutation } from './api.ts';
 import { formatMoney, mediumLabel } from './format.ts';
 
 /** Approve / reject-with-reason controls shared by both queues. */
@@ -78,7 +78,7 @@ function useDecide(kind: 'applications' | 'artworks') {
 
 function ApplicationsQueue() {
   const [page, setPage] = useState(1);
-  const q = useAdminQueue<Application>('applications', 'pending', page);
+  const q = useAdminQueue('applications', 'pending', page);
   const { decide, busy } = useDecide('applications');
   if (q.isPending) return <TableSkeleton />;
   if (q.isError) return <ErrorAlert error={q.error} onRetry={q.refetch} />;
@@ -115,7 +115,7 @@ function ApplicationsQueue() {
 
 function ArtworkQueue() {
   const [page, setPage] = useState(1);
-  const q = useAdminQueue<Artwork>('artworks', 'submitted', page);
+  const q = useAdminQueue('artworks', 'submitted', page);
   const { decide, busy } = useDecide('artworks');
   if (q.isPending) return <TableSkeleton />;
   if (q.isError) return <ErrorAlert error={q.error} onRetry={q.refetch} />;

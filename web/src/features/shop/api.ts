@@ -1,118 +1,39 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, apiRequest, CSRF_COOKIE, CSRF_HEADER, formErrorsFrom, parseApiError, readCookie } from '../../lib/api.ts';
+import type { ApiBody, ApiResponse, Schemas, WithDefaults } from '../../lib/api-types.ts';
 
-export type Photo = {
-  id: string;
-  filename: string;
-  width: number;
-  height: number;
-  position: number;
-  bytes: number;
-  thumbUrl: string;
-  webUrl: string;
+export type Photo = Schemas['GalleryPhoto'];
+export type Gallery = Schemas['Gallery'];
+export type GalleryStatus = Gallery['status'];
+export type GalleryInput = ApiBody<'/shop/studios/{accountId}/galleries', 'post'>;
+export type GalleryPatch = Schemas['GalleryPatch'];
+/** A gallery as the studio edits it: with all its photos. */
+export type GalleryDetail = ApiResponse<'/shop/galleries/{galleryId}', 'get'>;
+export type Product = Schemas['PrintProduct'];
+export type OptionValue = Product['groups'][number]['values'][number];
+/** A new option value; the server fills in what is left out (no surcharge, no minimum size, any aspect ratio). */
+export type OptionValueInput = WithDefaults<
+  Schemas['PrintOptionValueInput'],
+  'priceAdjustment' | 'minWidthPx' | 'minHeightPx' | 'aspectRatio'
+>;
+export type OptionGroupInput = Omit<Schemas['PrintOptionGroupInput'], 'values'> & { values: OptionValueInput[] };
+export type ProductInput = WithDefaults<Omit<Schemas['PrintProductInput'], 'groups'>, 'description' | 'active'> & {
+  groups: OptionGroupInput[];
 };
-export type GalleryStatus = 'draft' | 'published' | 'archived';
-export type Gallery = {
-  id: string;
-  accountId: string;
-  title: string;
-  clientId: string | null;
-  eventDate: string | null;
-  coverPhotoId: string | null;
-  token: string;
-  hasPin: boolean;
-  expiresAt: string | null;
-  storeEnabled: boolean;
-  watermark: boolean;
-  priceSheetId: string | null;
-  status: GalleryStatus;
-  photoCount: number;
-  createdAt: string;
-};
-export type GalleryPatch = Partial<{
-  title: string;
-  coverPhotoId: string | null;
-  priceSheetId: string | null;
-  clientId: string | null;
-  eventDate: string | null;
-  pin: string | null;
-  expiresAt: string | null;
-  storeEnabled: boolean;
-  watermark: boolean;
-  status: GalleryStatus;
-}>;
-export type OptionValue = {
-  id: string;
-  label: string;
-  priceAdjustment: number;
-  minWidthPx: number | null;
-  minHeightPx: number | null;
-  aspectRatio: string | null;
-};
-export type Product = {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  basePrice: number;
-  active: boolean;
-  groups: Array<{ id: string; name: string; values: OptionValue[] }>;
-};
-export type ProductInput = {
-  sku: string;
-  name: string;
-  basePrice: number;
-  groups: Array<{ name: string; values: Array<{ label: string; priceAdjustment: number }> }>;
-};
-export type PublicGallery = {
-  title: string;
-  eventDate: string | null;
-  studioName: string;
-  accentColor: string | null;
-  logoUrl?: string | null;
-  currency: string;
-  storeEnabled: boolean;
-  coverPhotoId: string | null;
-  /** The first page of photos. */
-  photos: Photo[];
-  photoCount: number;
-  nextCursor: string | null;
-};
+export type PublicGallery = Schemas['PublicGallery'];
 /** One page of a client gallery's photos; `nextCursor` is null on the last page. */
-export type PhotoPage = { data: Photo[]; photoCount: number; nextCursor: string | null };
+export type PhotoPage = Schemas['GalleryPhotoPage'];
 /** A page of the client gallery query: the first also carries the gallery itself. */
 export type GalleryPage = PhotoPage & { gallery?: PublicGallery };
-export type Crop = { x: number; y: number; width: number; height: number };
+export type Cart = Schemas['ClientCart'];
 /** One line of the cart, priced on the server. */
 export type CartItem = Cart['items'][number];
-export type Cart = {
-  currency: string;
-  items: Array<{
-    id: string;
-    photoId: string;
-    filename: string;
-    thumbUrl: string;
-    productId: string;
-    optionValueIds: string[];
-    quantity: number;
-    crop: Crop | null;
-    description: string;
-    unitPrice: number;
-    lineTotal: number;
-    available: boolean;
-  }>;
-  couponCode: string | null;
-  shippingRateId: string | null;
-  shippingRates: Array<{ id: string; name: string; amount: number }>;
-  totals: {
-    subtotal: number;
-    discount: number;
-    shipping: number;
-    tax: number;
-    taxInclusive: boolean;
-    total: number;
-  };
-};
+export type Crop = NonNullable<CartItem['crop']>;
+type GalleryList = ApiResponse<'/shop/studios/{accountId}/galleries', 'get'>;
+type ProductList = ApiResponse<'/shop/studios/{accountId}/products', 'get'>;
+type Catalog = ApiResponse<'/shop/g/{token}/catalog', 'get'>;
+type CheckoutAnswer = ApiResponse<'/shop/g/{token}/checkout', 'post', 201>;
+type UploadedPhotos = ApiResponse<'/shop/galleries/{galleryId}/photos', 'post', 201>;
 
 const keys = {
   galleries: (accountId: string) => ['shop', 'galleries', accountId] as const,
@@ -127,7 +48,7 @@ export function useGalleries(accountId: string, page = 1, pageSize = 50) {
   return useQuery({
     queryKey: [...keys.galleries(accountId), page, pageSize],
     queryFn: ({ signal }) =>
-      api.get<{ data: Gallery[]; total?: number }>(
+      api.get<GalleryList>(
         `/api/shop/studios/${accountId}/galleries`,
         { limit: pageSize, offset: (page - 1) * pageSize },
         signal,
@@ -138,14 +59,7 @@ export function useGalleries(accountId: string, page = 1, pageSize = 50) {
 export function useCreateGallery(accountId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: {
-      title: string;
-      eventDate?: string | null;
-      pin?: string | null;
-      clientId?: string | null;
-      storeEnabled?: boolean;
-      priceSheetId?: string | null;
-    }) => api.post<Gallery>(`/api/shop/studios/${accountId}/galleries`, input),
+    mutationFn: (input: GalleryInput) => api.post<Gallery>(`/api/shop/studios/${accountId}/galleries`, input),
     onSuccess: () => qc.invalidateQueries({ queryKey: keys.galleries(accountId) }),
   });
 }
@@ -153,7 +67,7 @@ export function useCreateGallery(accountId: string) {
 export function useGallery(id: string) {
   return useQuery({
     queryKey: keys.gallery(id),
-    queryFn: ({ signal }) => api.get<Gallery & { photos: Photo[] }>(`/api/shop/galleries/${id}`, undefined, signal),
+    queryFn: ({ signal }) => api.get<GalleryDetail>(`/api/shop/galleries/${id}`, undefined, signal),
   });
 }
 
@@ -185,7 +99,7 @@ export function useDeletePhoto(galleryId: string) {
 export function useProducts(accountId: string) {
   return useQuery({
     queryKey: keys.products(accountId),
-    queryFn: ({ signal }) => api.get<{ data: Product[] }>(`/api/shop/studios/${accountId}/products`, undefined, signal),
+    queryFn: ({ signal }) => api.get<ProductList>(`/api/shop/studios/${accountId}/products`, undefined, signal),
   });
 }
 
@@ -237,8 +151,7 @@ export function useCatalog(token: string, photoId: string | null) {
   return useQuery({
     queryKey: keys.catalog(token, photoId ?? ''),
     enabled: Boolean(photoId),
-    queryFn: ({ signal }) =>
-      api.get<{ currency: string; data: Product[] }>(`/api/shop/g/${token}/catalog`, { photoId }, signal),
+    queryFn: ({ signal }) => api.get<Catalog>(`/api/shop/g/${token}/catalog`, { photoId }, signal),
   });
 }
 
@@ -257,40 +170,22 @@ export function useCartMutation<V>(token: string, fn: (v: V) => Promise<Cart>) {
 }
 
 export const cartApi = {
-  add: (
-    token: string,
-    input: { photoId: string; productId: string; optionValueIds: string[]; quantity: number; crop: Crop | null },
-  ) => api.post<Cart>(`/api/shop/g/${token}/cart/items`, input),
+  add: (token: string, input: ApiBody<'/shop/g/{token}/cart/items', 'post'>) =>
+    api.post<Cart>(`/api/shop/g/${token}/cart/items`, input),
   setQuantity: (token: string, itemId: string, quantity: number) =>
     api.patch<Cart>(`/api/shop/g/${token}/cart/items/${itemId}`, { quantity }),
   remove: (token: string, itemId: string) => api.delete<Cart>(`/api/shop/g/${token}/cart/items/${itemId}`),
   coupon: (token: string, code: string) => api.post<Cart>(`/api/shop/g/${token}/cart/coupon`, { code }),
   shipping: (token: string, shippingRateId: string) => api.patch<Cart>(`/api/shop/g/${token}/cart`, { shippingRateId }),
-  checkout: (token: string, email: string) =>
-    api.post<{ checkoutUrl: string; orderId: string }>(`/api/shop/g/${token}/checkout`, { email }),
+  checkout: (token: string, email: string) => api.post<CheckoutAnswer>(`/api/shop/g/${token}/checkout`, { email }),
 };
 
-export type ShippingRate = { id: string; name: string; amount: number; countries?: string[] };
-export type Settings = {
-  accountId: string;
-  currency: string;
-  taxRateBps: number;
-  taxInclusive: boolean;
-  shippingRates: ShippingRate[];
-  returnAddress: Record<string, string> | null;
-  logoKey: string | null;
-  logoUrl: string | null;
-  accentColor: string | null;
-};
-export type ReturnAddress = {
-  name: string;
-  line1: string;
-  line2: string;
-  city: string;
-  postalCode: string;
-  country: string;
-};
-export type StudioClient = { id: string; name: string; email: string; notes: string; createdAt: string };
+export type Settings = Schemas['StudioSettings'];
+export type ShippingRate = Settings['shippingRates'][number];
+export type ReturnAddress = NonNullable<Schemas['ReturnAddress']>;
+export type SettingsInput = ApiBody<'/shop/studios/{accountId}/settings', 'put'>;
+export type StudioClient = Schemas['StudioClient'];
+type ClientPage = ApiResponse<'/shop/studios/{accountId}/clients', 'get'>;
 
 export function useSettings(accountId: string) {
   return useQuery({
@@ -302,11 +197,8 @@ export function useSettings(accountId: string) {
 export function useSaveSettings(accountId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (
-      input: Omit<Settings, 'accountId' | 'logoKey' | 'logoUrl' | 'returnAddress'> & {
-        returnAddress: ReturnAddress | null;
-      },
-    ) => apiRequest<Settings>(`/api/shop/studios/${accountId}/settings`, { method: 'PUT', body: input }),
+    mutationFn: (input: SettingsInput) =>
+      apiRequest<Settings>(`/api/shop/studios/${accountId}/settings`, { method: 'PUT', body: input }),
     onSuccess: (s) => qc.setQueryData(['shop', 'settings', accountId], s),
   });
 }
@@ -315,7 +207,7 @@ export function useClients(accountId: string, q: string, page: number, pageSize:
   return useQuery({
     queryKey: ['shop', 'clients', accountId, q, page],
     queryFn: ({ signal }) =>
-      api.get<{ data: StudioClient[]; total: number }>(
+      api.get<ClientPage>(
         `/api/shop/studios/${accountId}/clients`,
         { q: q || undefined, limit: pageSize, offset: (page - 1) * pageSize },
         signal,
@@ -326,7 +218,7 @@ export function useClients(accountId: string, q: string, page: number, pageSize:
 export function useCreateClient(accountId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; email: string; notes?: string }) =>
+    mutationFn: (input: WithDefaults<Schemas['StudioClientInput'], 'notes'>) =>
       api.post<StudioClient>(`/api/shop/studios/${accountId}/clients`, input),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['shop', 'clients', accountId] }),
   });
@@ -364,7 +256,7 @@ function xhrUpload<T>(url: string, form: FormData, onProgress?: (fraction: numbe
 export function uploadPhoto(galleryId: string, file: File, onProgress: (fraction: number) => void) {
   const form = new FormData();
   form.append('files', file);
-  return xhrUpload<{ data: Photo[] }>(`/api/shop/galleries/${galleryId}/photos`, form, onProgress);
+  return xhrUpload<UploadedPhotos>(`/api/shop/galleries/${galleryId}/photos`, form, onProgress);
 }
 
 export function useUploadLogo(accountId: string) {
@@ -390,7 +282,7 @@ export function useRemoveLogo(accountId: string) {
 export function useUpdateClient(accountId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, ...patch }: { id: string; name?: string; email?: string; notes?: string }) =>
+    mutationFn: ({ id, ...patch }: Schemas['StudioClientPatch'] & { id: string }) =>
       api.patch<StudioClient>(`/api/shop/studios/${accountId}/clients/${id}`, patch),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['shop', 'clients', accountId] }),
   });
@@ -404,25 +296,16 @@ export function useDeleteClient(accountId: string) {
   });
 }
 
-export type CouponKind = 'percent' | 'fixed' | 'free_shipping';
-export type Coupon = {
-  id: string;
-  code: string;
-  kind: CouponKind;
-  value: number;
-  minOrderAmount: number;
-  maxRedemptions: number | null;
-  redemptions: number;
-  startsAt: string | null;
-  endsAt: string | null;
-  active: boolean;
-};
-export type CouponInput = Omit<Coupon, 'id' | 'redemptions'>;
+export type Coupon = Schemas['Coupon'];
+export type CouponKind = Coupon['kind'];
+export type CouponInput = Schemas['CouponInput'];
+export type CouponPatch = Schemas['CouponPatch'];
+type CouponList = ApiResponse<'/shop/studios/{accountId}/coupons', 'get'>;
 
 export function useCoupons(accountId: string) {
   return useQuery({
     queryKey: ['shop', 'coupons', accountId],
-    queryFn: ({ signal }) => api.get<{ data: Coupon[] }>(`/api/shop/studios/${accountId}/coupons`, undefined, signal),
+    queryFn: ({ signal }) => api.get<CouponList>(`/api/shop/studios/${accountId}/coupons`, undefined, signal),
   });
 }
 
@@ -437,18 +320,11 @@ export function useCreateCoupon(accountId: string) {
 export function useUpdateCoupon(accountId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, ...patch }: { id: string; active?: boolean; endsAt?: string | null }) =>
+    mutationFn: ({ id, ...patch }: CouponPatch & { id: string }) =>
       api.patch<Coupon>(`/api/shop/studios/${accountId}/coupons/${id}`, patch),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['shop', 'coupons', accountId] }),
   });
 }
-
-export type OptionValueInput = {
-  label: string;
-  priceAdjustment: number;
-  minWidthPx: number | null;
-  minHeightPx: number | null;
-};
 
 /** Every catalog edit answers with the whole product; refresh the list. */
 export function useProductEdit<V>(accountId: string, fn: (v: V) => Promise<Product>) {
@@ -457,10 +333,10 @@ export function useProductEdit<V>(accountId: string, fn: (v: V) => Promise<Produ
 }
 
 export const catalogApi = {
-  updateProduct: (id: string, patch: Partial<Pick<Product, 'name' | 'description' | 'basePrice' | 'active'>>) =>
+  updateProduct: (id: string, patch: Schemas['PrintProductPatch']) =>
     api.patch<Product>(`/api/shop/products/${id}`, patch),
   deleteProduct: (id: string) => api.delete(`/api/shop/products/${id}`),
-  addGroup: (productId: string, input: { name: string; values: OptionValueInput[] }) =>
+  addGroup: (productId: string, input: OptionGroupInput) =>
     api.post<Product>(`/api/shop/products/${productId}/groups`, input),
   renameGroup: (productId: string, groupId: string, name: string) =>
     api.patch<Product>(`/api/shop/products/${productId}/groups/${groupId}`, { name }),
@@ -468,19 +344,19 @@ export const catalogApi = {
     api.delete<Product>(`/api/shop/products/${productId}/groups/${groupId}`),
   addValue: (productId: string, groupId: string, input: OptionValueInput) =>
     api.post<Product>(`/api/shop/products/${productId}/groups/${groupId}/values`, input),
-  updateValue: (productId: string, valueId: string, patch: Partial<OptionValueInput>) =>
+  updateValue: (productId: string, valueId: string, patch: Schemas['PrintOptionValuePatch']) =>
     api.patch<Product>(`/api/shop/products/${productId}/values/${valueId}`, patch),
   deleteValue: (productId: string, valueId: string) =>
     api.delete<Product>(`/api/shop/products/${productId}/values/${valueId}`),
 };
 
-export type PriceSheet = { id: string; name: string; isDefault: boolean; productIds: string[] };
+export type PriceSheet = Schemas['PriceSheet'];
+type PriceSheetList = ApiResponse<'/shop/studios/{accountId}/price-sheets', 'get'>;
 
 export function usePriceSheets(accountId: string) {
   return useQuery({
     queryKey: ['shop', 'price-sheets', accountId],
-    queryFn: ({ signal }) =>
-      api.get<{ data: PriceSheet[] }>(`/api/shop/studios/${accountId}/price-sheets`, undefined, signal),
+    queryFn: ({ signal }) => api.get<PriceSheetList>(`/api/shop/studios/${accountId}/price-sheets`, undefined, signal),
   });
 }
 
@@ -493,9 +369,9 @@ export function usePriceSheetMutation<V>(accountId: string, fn: (v: V) => Promis
 }
 
 export const priceSheetApi = {
-  create: (accountId: string, input: { name: string; isDefault: boolean; productIds: string[] }) =>
+  create: (accountId: string, input: Schemas['PriceSheetInput']) =>
     api.post<PriceSheet>(`/api/shop/studios/${accountId}/price-sheets`, input),
-  update: (accountId: string, id: string, patch: Partial<Omit<PriceSheet, 'id'>>) =>
+  update: (accountId: string, id: string, patch: Schemas['PriceSheetPatch']) =>
     api.patch<PriceSheet>(`/api/shop/studios/${accountId}/price-sheets/${id}`, patch),
   remove: (accountId: string, id: string) => api.delete(`/api/shop/studios/${accountId}/price-sheets/${id}`),
 };

@@ -1,109 +1,42 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { PrintLine } from '../../../../src/shop/print-lines.ts';
 import { api } from '../../lib/api.ts';
-import type { OrderTotals } from '../orders/api.ts';
+import type { ApiBody, Schemas } from '../../lib/api-types.ts';
 
-export type { PrintLine };
+export type PrintOrderRow = Schemas['PrintOrderRow'];
+export type PrintOrderPage = Schemas['PrintOrderList'];
+export type PrintOrder = Schemas['PrintOrder'];
+/** One ordered print as the studio sees it: which photo, which product and options, which crop. */
+export type PrintLine = Schemas['PrintLine'];
+export type StudioSummary = Schemas['StudioShopSummary'];
+/** The buyer's view of a print order on the success page. */
+export type PrintOrderSummary = Schemas['PrintOrderSummary'];
+export type Address = NonNullable<PrintOrder['fulfilment']['shippingAddress']>;
 
-export const FULFILMENT_STATUSES = ['paid', 'in_production', 'shipped', 'delivered', 'cancelled'] as const;
-export type FulfilmentStatus = (typeof FULFILMENT_STATUSES)[number];
-
-export type Address = Record<string, string | null>;
+export type FulfilmentStatus = PrintOrderRow['status'];
+/** The fulfilment steps in the order an order moves through them; `satisfies` keeps it to the server's, the check below complete. */
+export const FULFILMENT_STATUSES = [
+  'paid',
+  'in_production',
+  'shipped',
+  'delivered',
+  'cancelled',
+] as const satisfies readonly FulfilmentStatus[];
+const everyFulfilmentStatus: Exclude<FulfilmentStatus, (typeof FULFILMENT_STATUSES)[number]> extends never
+  ? true
+  : false = true;
+void everyFulfilmentStatus;
 
 /** Payment states a studio filters its print orders by (orders reach the list once paid). */
-export const MONEY_FILTERS = ['paid', 'partially_refunded', 'refunded'] as const;
+export const MONEY_FILTERS = [
+  'paid',
+  'partially_refunded',
+  'refunded',
+] as const satisfies readonly PrintOrderRow['moneyStatus'][];
 export type MoneyFilter = (typeof MONEY_FILTERS)[number];
 export const moneyFilterLabels: Record<MoneyFilter, string> = {
   paid: 'Paid',
   partially_refunded: 'Partially refunded',
   refunded: 'Refunded',
-};
-
-export type PrintOrderRow = {
-  id: string;
-  buyerEmail: string;
-  buyerName: string | null;
-  currency: string;
-  total: number;
-  amountRefunded: number;
-  moneyStatus: string;
-  status: FulfilmentStatus;
-  itemCount: number;
-  carrier: string | null;
-  trackingNumber: string | null;
-  paidAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-};
-
-export type PrintOrder = OrderTotals & {
-  id: string;
-  buyerEmail: string;
-  moneyStatus: string;
-  receiptUrl: string | null;
-  paidAt: string | null;
-  createdAt: string;
-  gallery: { id: string; title: string } | null;
-  items: PrintLine[];
-  fulfilment: {
-    status: FulfilmentStatus;
-    nextMoves: FulfilmentStatus[];
-    lab: string;
-    labReference: string | null;
-    carrier: string | null;
-    trackingNumber: string | null;
-    trackingUrl: string | null;
-    shippingAddress: Address | null;
-    buyerName: string | null;
-    inProductionAt: string | null;
-    shippedAt: string | null;
-    deliveredAt: string | null;
-    cancelledAt: string | null;
-  };
-  history: Array<{
-    id: string;
-    fromStatus: string | null;
-    toStatus: string;
-    note: string | null;
-    actorEmail: string | null;
-    createdAt: string;
-  }>;
-  refunds: Array<{ id: string; seq: number; amount: number; status: string; reason: string | null; createdAt: string }>;
-};
-
-type MonthFigures = { month: string; gross: number; refunds: number; net: number; orderCount: number };
-export type StudioSummary = {
-  currency: string;
-  current: MonthFigures;
-  previous: MonthFigures;
-  change: number;
-  bestSellers: Array<{ productId: string | null; name: string; quantity: number; revenue: number }>;
-};
-
-export type PrintOrderSummary = {
-  orderId: string;
-  status: string;
-  fulfilmentStatus: FulfilmentStatus | null;
-  email: string;
-  currency: string;
-  subtotal: number;
-  discount: number;
-  shipping: number;
-  tax: number;
-  taxInclusive: boolean;
-  total: number;
-  items: Array<{
-    id: string;
-    name: string;
-    filename: string | null;
-    thumbUrl: string | null;
-    productName: string | null;
-    options: string[];
-    quantity: number;
-    lineTotal: number;
-  }>;
-  shippingAddress: Address | null;
-  buyerName: string | null;
 };
 
 const base = (accountId: string) => `/api/shop/studios/${encodeURIComponent(accountId)}`;
@@ -120,7 +53,7 @@ export function useStudioOrders(
   return useQuery({
     queryKey: [...orderKeys.all(accountId), 'list', q],
     queryFn: ({ signal }) =>
-      api.get<{ data: PrintOrderRow[]; total: number; page: number; pageSize: number }>(
+      api.get<PrintOrderPage>(
         `${base(accountId)}/orders`,
         {
           status: q.status || undefined,
@@ -152,12 +85,14 @@ export function useStudioSummary(accountId: string) {
   });
 }
 
+type OrderPath = '/shop/studios/{accountId}/orders/{orderId}';
+/** A fulfilment move or refund: the path's last segment and the body that route takes. */
 export type OrderAction =
   | { kind: 'in-production' }
-  | { kind: 'ship'; carrier: string; trackingNumber: string; trackingUrl: string | null }
+  | ({ kind: 'ship' } & ApiBody<`${OrderPath}/ship`, 'post'>)
   | { kind: 'deliver' }
-  | { kind: 'cancel'; reason: string | null }
-  | { kind: 'refunds'; amount: number; reason?: string };
+  | ({ kind: 'cancel' } & ApiBody<`${OrderPath}/cancel`, 'post'>)
+  | ({ kind: 'refunds' } & ApiBody<`${OrderPath}/refunds`, 'post'>);
 
 /** Fulfilment moves and refunds; every success refreshes the studio's order views. */
 export function useOrderAction(accountId: string, orderId: string) {
