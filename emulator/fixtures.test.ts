@@ -37,6 +37,11 @@ beforeAll(async () => {
   });
   objects.event = (await stripe.events.list({ limit: 1 })).data[0];
   objects.coupon = await stripe.coupons.create({ percent_off: 10 });
+  objects.shipping_rate = await stripe.shippingRates.create({
+    display_name: 'Ground',
+    type: 'fixed_amount',
+    fixed_amount: { amount: 500, currency: 'usd' },
+  });
   objects.promotion_code = await stripe.promotionCodes.create({
     promotion: { type: 'coupon', coupon: objects.coupon.id },
   });

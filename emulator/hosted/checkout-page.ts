@@ -6,6 +6,7 @@ import { nowSec } from '../core/state.ts';
 import type { CheckoutPayment } from '../payments/checkout.ts';
 import {
   applyPromotionCode,
+  chooseShippingOption,
   expireSession,
   findSessionAnyScope,
   payCheckoutSession,
@@ -41,7 +42,7 @@ function summary(rec: Rec): string {
 <div class="total" id="total">${esc(formatMoney(s.amount_total, s.currency))}</div>
 <ul class="items" id="lineItems">${items}</ul>
 <div class="sum"><span>Subtotal</span><span id="subtotal">${esc(formatMoney(s.amount_subtotal, s.currency))}</span></div>
-${discountLine(rec)}<div class="sum"><span>Total due</span><span>${esc(formatMoney(s.amount_total, s.currency))}</span></div></div>`;
+${discountLine(rec)}${shippingLine(rec)}<div class="sum"><span>Total due</span><span>${esc(formatMoney(s.amount_total, s.currency))}</span></div></div>`;
 }
 
 // The applied discount as Stripe's page shows it: the code (or coupon name) and the amount off.
@@ -54,6 +55,33 @@ function discountLine(rec: Rec): string {
   return `<div class="sum" id="discount"><span>Discount <span class="muted">(${esc(label)})</span></span><span>−${esc(formatMoney(s.total_details.amount_discount, s.currency))}</span></div>`;
 }
 
+// The chosen shipping rate's line in the summary.
+function shippingLine(rec: Rec): string {
+  const s = rec.obj;
+  if (!s.shipping_cost) return '';
+  return `<div class="sum" id="shippingCost"><span>Shipping</span><span>${esc(formatMoney(s.shipping_cost.amount_total, s.currency))}</span></div>`;
+}
+
+// The session's shipping options as radio buttons; without JavaScript, "Update total" re-renders with the choice.
+function shippingOptionsField(state: EmulatorState, rec: Rec, form: Form): string {
+  const s = rec.obj;
+  const options: Obj[] = s.shipping_options ?? [];
+  if (!options.length) return '';
+  const chosen = form.shippingRate ?? s.shipping_cost?.shipping_rate;
+  const items = options
+    .map((o) => {
+      const rate = state.records.get(o.shipping_rate)?.obj;
+      const label = `${rate?.display_name ?? o.shipping_rate} · ${formatMoney(o.shipping_amount, s.currency)}`;
+      return `<label class="option"><input type="radio" name="shippingRate" value="${esc(o.shipping_rate)}"${o.shipping_rate === chosen ? ' checked' : ''}> ${esc(label)}</label>`;
+    })
+    .join('');
+  const update =
+    options.length > 1
+      ? '<button id="updateShipping" type="submit" name="action" value="update_shipping" class="secondary" formnovalidate>Update total</button>'
+      : '';
+  return `<fieldset id="shippingOptions"><legend>Shipping method</legend>${items}${update}</fieldset>`;
+}
+
 // Stripe's "Add promotion code" field, shown while no code is applied on a session that allows them.
 function promotionCodeField(rec: Rec, form: Form): string {
   const s = rec.obj;
@@ -61,7 +89,7 @@ function promotionCodeField(rec: Rec, form: Form): string {
   return `<div class="promo"><label for="promotionCode">Promotion code</label><div class="row"><div><input id="promotionCode" name="promotionCode" value="${esc(form.promotionCode ?? '')}" autocomplete="off"></div><div><button id="applyCode" type="submit" name="action" value="apply_code" class="secondary" formnovalidate>Apply</button></div></div></div>`;
 }
 
-function checkoutForm(rec: Rec, form: Form, error: string | null): string {
+function checkoutForm(state: EmulatorState, rec: Rec, form: Form, error: string | null): string {
   const s = rec.obj;
   const countries: string[] = s.shipping_address_collection?.allowed_countries ?? [];
   const shipping = s.shipping_address_collection
@@ -75,6 +103,7 @@ ${input('shippingLine1', 'Address', form.shippingLine1 ?? '', 'autocomplete="shi
         )
         .join('')}</select>`
     : '';
+  const shippingChoice = shippingOptionsField(state, rec, form);
   const needsCard = s.payment_status !== 'no_payment_required';
   const card = needsCard
     ? `<h2>Payment details</h2>${input('cardNumber', 'Card number', form.cardNumber ?? '', 'inputmode="numeric" autocomplete="cc-number" placeholder="4242 4242 4242 4242"')}
@@ -85,7 +114,7 @@ ${input('billingName', 'Name on card', form.billingName ?? '', 'autocomplete="cc
   const err = error ? `<div class="error" id="error" role="alert">${esc(error)}</div>` : '';
   return `<div class="wrap">${summary(rec)}<div class="col card"><form method="post" action="/c/pay/${esc(s.id)}" id="checkoutForm">
 ${err}${promotionCodeField(rec, form)}<h2 style="margin-top:0">Contact information</h2>${input('email', 'Email', email, 'type="email" autocomplete="email"')}
-${shipping}${card}<button id="submit" type="submit">${needsCard ? `Pay ${esc(formatMoney(s.amount_total, s.currency))}` : 'Complete order'}</button></form></div></div>`;
+${shipping}${shippingChoice}${card}<button id="submit" type="submit">${needsCard ? `Pay ${esc(formatMoney(s.amount_total, s.currency))}` : 'Complete order'}</button></form></div></div>`;
 }
 
 function statusPage(rec: Rec): string {
@@ -128,6 +157,7 @@ function toPayment(form: Form, needsShipping: boolean): CheckoutPayment {
     expYear: exp ? (exp[2].length === 2 ? 2000 + Number(exp[2]) : Number(exp[2])) : undefined,
     cvc: form.cardNumber !== undefined ? (form.cardCvc ?? '').trim() : undefined,
     name: form.billingName?.trim() || null,
+    shippingRate: form.shippingRate || undefined,
     shipping: needsShipping
       ? {
           name: form.shippingName?.trim(),
@@ -173,7 +203,7 @@ export const checkoutPage = (app: Hono, state: EmulatorState): void => {
     if (rec.obj.status === 'open' && rec.obj.expires_at <= nowSec(state)) {
       expireSession(state, systemOrigin(rec.account), rec);
     }
-    if (rec.obj.status === 'open') return c.html(page('Checkout', checkoutForm(rec, {}, null)));
+    if (rec.obj.status === 'open') return c.html(page('Checkout', checkoutForm(state, rec, {}, null)));
     return c.html(statusPage(rec));
   });
 
@@ -182,14 +212,23 @@ export const checkoutPage = (app: Hono, state: EmulatorState): void => {
     if (!rec) return c.html(page('Not found', '<div class="wrap"><h1>Checkout session not found</h1></div>'), 404);
     if (rec.obj.status !== 'open') return c.html(statusPage(rec));
     const form = (await c.req.parseBody()) as Form;
+    if (form.action === 'update_shipping') {
+      try {
+        chooseShippingOption(state, rec, form.shippingRate ?? '');
+        return c.html(page('Checkout', checkoutForm(state, rec, form, null)));
+      } catch (err) {
+        if (!(err instanceof StripeError)) throw err;
+        return c.html(page('Checkout', checkoutForm(state, rec, form, err.message)));
+      }
+    }
     if (form.action === 'apply_code') {
       try {
         applyPromotionCode(state, rec, form.promotionCode ?? '');
         rec.internal.promotionCodeLabel = (form.promotionCode ?? '').trim().toUpperCase();
-        return c.html(page('Checkout', checkoutForm(rec, form, null)));
+        return c.html(page('Checkout', checkoutForm(state, rec, form, null)));
       } catch (err) {
         if (!(err instanceof StripeError)) throw err;
-        return c.html(page('Checkout', checkoutForm(rec, form, err.message)));
+        return c.html(page('Checkout', checkoutForm(state, rec, form, err.message)));
       }
     }
     try {
@@ -204,7 +243,7 @@ export const checkoutPage = (app: Hono, state: EmulatorState): void => {
     } catch (err) {
       if (!(err instanceof StripeError)) throw err;
       if (rec.obj.status !== 'open') return c.html(statusPage(rec));
-      return c.html(page('Checkout', checkoutForm(rec, form, err.message)));
+      return c.html(page('Checkout', checkoutForm(state, rec, form, err.message)));
     }
   });
 
@@ -219,7 +258,7 @@ export const checkoutPage = (app: Hono, state: EmulatorState): void => {
     } catch (err) {
       if (!(err instanceof StripeError)) throw err;
       if (rec.obj.status !== 'open') return c.html(statusPage(rec));
-      return c.html(page('Checkout', checkoutForm(rec, formFromPending(rec), err.message)));
+      return c.html(page('Checkout', checkoutForm(state, rec, formFromPending(rec), err.message)));
     }
   });
 };

@@ -30,6 +30,11 @@ h2{font-size:16px;margin:24px 0 8px}
 .items li>span:first-child{flex:1;min-width:0}
 .qty,.amount{white-space:nowrap}
 .promo button{margin-top:0}
+fieldset{border:1px solid #d5dbe1;border-radius:6px;margin:18px 0 0;padding:8px 12px}
+legend{font-size:13px;color:#3c4257;padding:0 4px}
+.option{display:flex;align-items:center;gap:8px;margin:8px 0;font-size:15px;color:#1a1f36}
+.option input{width:auto}
+fieldset button{margin-top:8px}
 .sum{display:flex;justify-content:space-between;padding:8px 0;font-weight:600}
 .card{background:#fff;border-radius:8px;box-shadow:0 2px 5px rgba(60,66,87,.08),0 1px 1px rgba(0,0,0,.08);padding:24px}
 label{display:block;font-size:13px;color:#3c4257;margin:14px 0 4px}

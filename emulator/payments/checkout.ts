@@ -6,6 +6,7 @@ import type { EmulatorState, Obj, Origin, Rec } from '../core/state.ts';
 import { allScopes, clone, find, insert, nowSec } from '../core/state.ts';
 import { applySessionDiscount, redeemablePromotionCode, redeemDiscounts } from '../resources/coupons.ts';
 import { buildCustomer } from '../resources/customers.ts';
+import { chooseShippingRate } from '../resources/shipping-rates.ts';
 import { cancelPaymentIntent, confirmWithCard, createPaymentMethod } from './engine.ts';
 import type { CardInput } from './objects.ts';
 import { buildPaymentIntent } from './objects.ts';
@@ -29,6 +30,8 @@ export interface CheckoutPayment {
   } | null;
   /** Pre-decided 3-D Secure outcome; undefined means "ask" (hosted page shows approve/deny). */
   threeDS?: 'approve' | 'deny';
+  /** The shipping rate the buyer picked (one of the session's `shipping_options`); the preselected one if absent. */
+  shippingRate?: string;
   /** Simulate a delayed payment method: session completes unpaid, then settles one emulator minute later. */
   asyncOutcome?: 'succeeded' | 'failed';
 }
@@ -82,6 +85,7 @@ export function payCheckoutSession(
   const email = pay.email || session.customer_email || customer?.obj.email || null;
   if (!email) throw invalid('Please enter your email address.', 'email');
   const shipping = shippingDetails(session, pay.shipping);
+  if (pay.shippingRate) chooseShippingOption(state, rec, pay.shippingRate);
   rec.internal.pendingForm = { email, name: pay.name ?? null, shipping, asyncOutcome: pay.asyncOutcome };
   if (session.payment_status === 'no_payment_required') return finish(state, origin, rec);
 
@@ -179,6 +183,22 @@ function ensurePaymentIntent(state: EmulatorState, origin: Origin, rec: Rec, shi
   session.payment_intent = pi.id;
   emitEvent(state, origin, 'payment_intent.created', pi);
   return piRec;
+}
+
+/** The buyer's pick among the session's `shipping_options` (hosted page); re-prices an unpaid PaymentIntent. */
+export function chooseShippingOption(state: EmulatorState, rec: Rec, rateId: string): void {
+  checkOpen(state, rec);
+  const session = rec.obj;
+  if (rateId === session.shipping_cost?.shipping_rate) return;
+  const offered = (session.shipping_options as Obj[]).some((o) => o.shipping_rate === rateId);
+  const rate = offered ? find(state, rateId, 'shipping_rate', rec.account) : undefined;
+  if (!rate) throw invalid('Please choose one of the shipping options.', 'shipping_rate');
+  chooseShippingRate(session, rate.obj);
+  const pi = find(state, session.payment_intent, 'payment_intent', rec.account);
+  if (pi && ['requires_payment_method', 'requires_confirmation'].includes(pi.obj.status)) {
+    pi.obj.amount = session.amount_total;
+  }
+  state.onChange();
 }
 
 /**

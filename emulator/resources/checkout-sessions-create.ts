@@ -9,6 +9,7 @@ import { clone, find, insert, mustFind, nowSec } from '../core/state.ts';
 import { applySessionDiscount, redeemableCoupon, redeemablePromotionCode } from './coupons.ts';
 import { buildPrice } from './prices.ts';
 import { buildProduct } from './products.ts';
+import { chooseShippingRate, resolveShippingOptions, shippingRateShape } from './shipping-rates.ts';
 
 const urlParam: V = (value, path) => {
   const s = str(value, path);
@@ -60,6 +61,7 @@ export const createShape: Record<string, V> = {
   billing_address_collection: oneOf('auto', 'required'),
   allow_promotion_codes: bool,
   discounts: arr(obj({ coupon: str, promotion_code: str })),
+  shipping_options: arr(obj({ shipping_rate: str, shipping_rate_data: obj(shippingRateShape) })),
   payment_method_types: arr(str),
   // The SDK's pinned version (2026-10-28) sends this instead of payment_method_types.
   allowed_payment_method_types: arr(str),
@@ -271,6 +273,10 @@ export function createSession(ctx: ReqCtx, p: Obj): Obj {
   if (discount) {
     applySessionDiscount(session, items, discount.coupon.obj, discount.promo?.id ?? null, 'discounts[0]');
   }
+  // The first option is preselected, as on Stripe's page; the buyer may pick another before paying.
+  const rates = resolveShippingOptions(state, ctx.account, p.shipping_options ?? [], cur);
+  session.shipping_options = rates.map((r) => ({ shipping_amount: r.fixed_amount.amount, shipping_rate: r.id }));
+  if (rates.length) chooseShippingRate(session, rates[0]);
   // The fee is checked against what the buyer will actually pay, after any discount.
   assertDestinationCharge(state, ctx.account, { amount: session.amount_total, ...pid }, 'payment_intent_data');
   insert(state, 'checkout.session', session, ctx.account, {

@@ -11,6 +11,7 @@ import { paymentIntents } from './payment-intents.ts';
 import { prices } from './prices.ts';
 import { products } from './products.ts';
 import { refunds } from './refunds.ts';
+import { shippingRates } from './shipping-rates.ts';
 import { webhookEndpoints } from './webhook-endpoints.ts';
 
 /** Balance transactions become `available` once their `available_on` passes on the emulator clock. */
@@ -37,6 +38,7 @@ export const resourceModules: ResourceModule[] = [
   products,
   prices,
   coupons,
+  shippingRates,
   checkoutSessions,
   paymentIntents,
   charges,

@@ -3,6 +3,20 @@
 import { CONNECT_FIXTURE_KEYS } from './fixture-keys-connect.ts';
 
 export const FIXTURE_KEYS: Record<string, string[]> = {
+  shipping_rate: [
+    'active',
+    'created',
+    'delivery_estimate',
+    'display_name',
+    'fixed_amount',
+    'id',
+    'livemode',
+    'metadata',
+    'object',
+    'tax_behavior',
+    'tax_code',
+    'type',
+  ],
   coupon: [
     'amount_off',
     'created',
