@@ -1,12 +1,20 @@
 import type { HTMLAttributes, TdHTMLAttributes, ThHTMLAttributes } from 'react';
 import { cn } from '../../lib/cn.ts';
 
-/** Table in a bordered card that scrolls horizontally on narrow screens instead of squashing columns. */
+/**
+ * Table in a bordered card that scrolls horizontally on narrow screens instead of squashing columns. The scrolling
+ * box is focusable and named, so keyboard users can scroll it too (axe: scrollable-region-focusable).
+ */
 export function Table({ className, label, ...props }: HTMLAttributes<HTMLTableElement> & { label?: string }) {
   return (
-    <div className="relative overflow-x-auto rounded-card border border-border bg-surface">
+    <section
+      aria-label={label}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard.
+      tabIndex={0}
+      className="focus-ring relative overflow-x-auto rounded-card border border-border bg-surface"
+    >
       <table aria-label={label} className={cn('w-full border-collapse text-left text-sm', className)} {...props} />
-    </div>
+    </section>
   );
 }
 
