@@ -37,6 +37,7 @@ beforeAll(async () => {
   });
   objects.event = (await stripe.events.list({ limit: 1 })).data[0];
   objects.coupon = await stripe.coupons.create({ percent_off: 10 });
+  objects.tax_rate = await stripe.taxRates.create({ display_name: 'VAT', percentage: 19, inclusive: false });
   objects.shipping_rate = await stripe.shippingRates.create({
     display_name: 'Ground',
     type: 'fixed_amount',

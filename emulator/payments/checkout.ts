@@ -193,7 +193,7 @@ export function chooseShippingOption(state: EmulatorState, rec: Rec, rateId: str
   const offered = (session.shipping_options as Obj[]).some((o) => o.shipping_rate === rateId);
   const rate = offered ? find(state, rateId, 'shipping_rate', rec.account) : undefined;
   if (!rate) throw invalid('Please choose one of the shipping options.', 'shipping_rate');
-  chooseShippingRate(session, rate.obj);
+  chooseShippingRate(session, rate.obj, rec.internal.lineItems, rec.internal.lineTaxRates);
   const pi = find(state, session.payment_intent, 'payment_intent', rec.account);
   if (pi && ['requires_payment_method', 'requires_confirmation'].includes(pi.obj.status)) {
     pi.obj.amount = session.amount_total;
@@ -218,7 +218,14 @@ export function applyPromotionCode(state: EmulatorState, rec: Rec, code: string)
     { currency: session.currency, subtotal: session.amount_subtotal },
     'promotion_code',
   );
-  applySessionDiscount(session, rec.internal.lineItems, coupon.obj, promo.id, 'promotion_code');
+  applySessionDiscount(
+    session,
+    rec.internal.lineItems,
+    coupon.obj,
+    promo.id,
+    'promotion_code',
+    rec.internal.lineTaxRates,
+  );
   // An unpaid PaymentIntent from an earlier attempt must charge the new total.
   const pi = find(state, session.payment_intent, 'payment_intent', rec.account);
   if (pi && ['requires_payment_method', 'requires_confirmation'].includes(pi.obj.status)) {

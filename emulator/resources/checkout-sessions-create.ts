@@ -10,6 +10,7 @@ import { applySessionDiscount, redeemableCoupon, redeemablePromotionCode } from 
 import { buildPrice } from './prices.ts';
 import { buildProduct } from './products.ts';
 import { chooseShippingRate, resolveShippingOptions, shippingRateShape } from './shipping-rates.ts';
+import { lineTaxRates, recomputeSessionTotals } from './tax-rates.ts';
 
 const urlParam: V = (value, path) => {
   const s = str(value, path);
@@ -270,17 +271,22 @@ export function createSession(ctx: ReqCtx, p: Obj): Obj {
     url: `${state.publicUrl}/c/pay/${id}`,
     wallet_options: null,
   };
+  const lineRates = (p.line_items as Obj[]).map((li, i) =>
+    lineTaxRates(state, ctx.account, li.tax_rates ?? [], `line_items[${i}][tax_rates]`),
+  );
+  recomputeSessionTotals(session, items, lineRates);
   if (discount) {
-    applySessionDiscount(session, items, discount.coupon.obj, discount.promo?.id ?? null, 'discounts[0]');
+    applySessionDiscount(session, items, discount.coupon.obj, discount.promo?.id ?? null, 'discounts[0]', lineRates);
   }
   // The first option is preselected, as on Stripe's page; the buyer may pick another before paying.
   const rates = resolveShippingOptions(state, ctx.account, p.shipping_options ?? [], cur);
   session.shipping_options = rates.map((r) => ({ shipping_amount: r.fixed_amount.amount, shipping_rate: r.id }));
-  if (rates.length) chooseShippingRate(session, rates[0]);
+  if (rates.length) chooseShippingRate(session, rates[0], items, lineRates);
   // The fee is checked against what the buyer will actually pay, after any discount.
   assertDestinationCharge(state, ctx.account, { amount: session.amount_total, ...pid }, 'payment_intent_data');
   insert(state, 'checkout.session', session, ctx.account, {
     lineItems: items,
+    lineTaxRates: lineRates,
     paymentIntentData: p.payment_intent_data ?? {},
   });
   return session;

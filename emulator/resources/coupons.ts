@@ -22,6 +22,7 @@ import {
 } from '../core/params.ts';
 import type { EmulatorState, Obj, Rec } from '../core/state.ts';
 import { all, find, insert, mustFind, nowSec } from '../core/state.ts';
+import { recomputeSessionTotals } from './tax-rates.ts';
 
 const CODE = /^[a-zA-Z0-9-]{1,500}$/;
 
@@ -143,6 +144,7 @@ export function applySessionDiscount(
   coupon: Obj,
   promotionCode: string | null,
   param: string,
+  lineRates: Obj[][] = [],
 ): void {
   const subtotal = session.amount_subtotal;
   const off = discountAmount(coupon, session.currency, subtotal, param);
@@ -151,22 +153,18 @@ export function applySessionDiscount(
     const share = i === items.length - 1 ? left : Math.round((off * li.amount_subtotal) / Math.max(subtotal, 1));
     const taken = Math.min(share, li.amount_subtotal, left);
     li.amount_discount = taken;
-    li.amount_total = li.amount_subtotal - taken;
     left -= taken;
   });
   // A last line smaller than the rounding leftover: take the rest from any line with room.
   for (const li of items) {
     if (!left) break;
-    const taken = Math.min(left, li.amount_total);
+    const taken = Math.min(left, li.amount_subtotal - li.amount_discount);
     li.amount_discount += taken;
-    li.amount_total -= taken;
     left -= taken;
   }
   session.discounts = [{ coupon: coupon.id, promotion_code: promotionCode }];
   session.total_details = { ...session.total_details, amount_discount: off };
-  session.amount_total =
-    subtotal - off + (session.total_details.amount_shipping ?? 0) + (session.total_details.amount_tax ?? 0);
-  session.payment_status = session.amount_total === 0 ? 'no_payment_required' : 'unpaid';
+  recomputeSessionTotals(session, items, lineRates);
 }
 
 /** Counts one redemption of a paid session's discount (coupon and promotion code), as Stripe does on payment. */

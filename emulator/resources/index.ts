@@ -12,6 +12,7 @@ import { prices } from './prices.ts';
 import { products } from './products.ts';
 import { refunds } from './refunds.ts';
 import { shippingRates } from './shipping-rates.ts';
+import { taxRates } from './tax-rates.ts';
 import { webhookEndpoints } from './webhook-endpoints.ts';
 
 /** Balance transactions become `available` once their `available_on` passes on the emulator clock. */
@@ -39,6 +40,7 @@ export const resourceModules: ResourceModule[] = [
   prices,
   coupons,
   shippingRates,
+  taxRates,
   checkoutSessions,
   paymentIntents,
   charges,

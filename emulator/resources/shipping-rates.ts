@@ -22,6 +22,7 @@ import {
 } from '../core/params.ts';
 import type { EmulatorState, Obj } from '../core/state.ts';
 import { all, find, insert, mustFind, nowSec } from '../core/state.ts';
+import { recomputeSessionTotals } from './tax-rates.ts';
 
 const estimateBound: V = obj({ unit: req(oneOf('hour', 'day', 'business_day', 'week', 'month')), value: req(int(1)) });
 
@@ -92,16 +93,10 @@ export function resolveShippingOptions(
 }
 
 /** Sets the session's chosen shipping rate: `shipping_cost`, `total_details.amount_shipping` and the total. */
-export function chooseShippingRate(session: Obj, rate: Obj): void {
+export function chooseShippingRate(session: Obj, rate: Obj, items: Obj[], lineRates: Obj[][] = []): void {
   const amount = rate.fixed_amount.amount;
   session.shipping_cost = { amount_subtotal: amount, amount_tax: 0, amount_total: amount, shipping_rate: rate.id };
-  session.total_details = { ...session.total_details, amount_shipping: amount };
-  session.amount_total =
-    session.amount_subtotal -
-    (session.total_details.amount_discount ?? 0) +
-    amount +
-    (session.total_details.amount_tax ?? 0);
-  session.payment_status = session.amount_total === 0 ? 'no_payment_required' : 'unpaid';
+  recomputeSessionTotals(session, items, lineRates);
 }
 
 /** Shipping rates: create, retrieve, update (`active`, `metadata`), list. */

@@ -3,6 +3,26 @@
 import { CONNECT_FIXTURE_KEYS } from './fixture-keys-connect.ts';
 
 export const FIXTURE_KEYS: Record<string, string[]> = {
+  tax_rate: [
+    'active',
+    'country',
+    'created',
+    'description',
+    'display_name',
+    'effective_percentage',
+    'flat_amount',
+    'id',
+    'inclusive',
+    'jurisdiction',
+    'jurisdiction_level',
+    'livemode',
+    'metadata',
+    'object',
+    'percentage',
+    'rate_type',
+    'state',
+    'tax_type',
+  ],
   shipping_rate: [
     'active',
     'created',
