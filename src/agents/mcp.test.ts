@@ -95,10 +95,16 @@ describe('MCP server', () => {
   it('lists its tools, each with a description and an input schema', async () => {
     const { tools } = await studio.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
+      'create_artwork_checkout',
       'create_gallery_checkout',
       'get_artwork',
+      'get_credit_balance',
       'get_order_status',
+      'list_credit_lots',
       'list_gallery_products',
+      'list_orders',
+      'log_service_time',
+      'sales_summary',
       'search_artworks',
     ]);
     for (const t of tools) {

@@ -1,8 +1,9 @@
 import type { DomainModule } from '../modules.ts';
 import { apiKeyRoutes } from './api-key-routes.ts';
+import { mcpHttpRoutes } from './mcp/http-route.ts';
 
-/** Agents: per-account API keys; the MCP server (src/agents/mcp) authenticates with them and builds on the assembly. */
+/** Agents: per-account API keys and the MCP server over HTTP (`/api/mcp`); `gallerist mcp` serves it over stdio. */
 export const agentsModule: DomainModule = {
   name: 'agents',
-  build: () => ({ routes: [apiKeyRoutes] }),
+  build: () => ({ routes: [apiKeyRoutes, mcpHttpRoutes] }),
 };

@@ -19,8 +19,8 @@ import { securityHeaders } from './security-headers.ts';
 
 export const webDist = join(process.cwd(), 'web', 'dist');
 
-// Paths authenticated by something other than the browser session (e.g. Stripe signatures).
-const csrfExempt = (path: string) => path.startsWith('/api/webhooks/');
+// Paths authenticated by something other than the browser session (Stripe signatures, MCP bearer API keys).
+const csrfExempt = (path: string) => path.startsWith('/api/webhooks/') || path === '/api/mcp';
 
 /** The JSON API: the assembled modules' routes and the platform's own, one OpenAPI document. */
 export function createApi(routes: readonly AppRouter[]) {

@@ -6,19 +6,28 @@ import { requireRole } from '../../accounts/service.ts';
 import { type Actor, recordAudit } from '../../audit/service.ts';
 import { completeCheckoutSession } from '../../commerce/complete-checkout.ts';
 import { findOrder, getOrder } from '../../commerce/orders.ts';
-import { getOrderDetail, requireSalesReader } from '../../commerce/read-orders.ts';
+import { getOrderDetail, listOrders, requireSalesReader } from '../../commerce/read-orders.ts';
+import { ORDER_STATUSES } from '../../commerce/tables.ts';
+import { requireCreditsRole } from '../../credits/access.ts';
+import { consumeMinutes } from '../../credits/consume-minutes.ts';
+import { getBalances, type Lot, listCustomers, listLots } from '../../credits/read-credits.ts';
 import { requireAccountKind } from '../../db/account-kind.ts';
 import { withAnon, withService, withUser } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { AppError, forbidden, isAppError, notFound } from '../../errors.ts';
+import { transactionsQuery } from '../../marketplace/analytics.ts';
+import { requireArtistRole } from '../../marketplace/artist-access.ts';
 import { listPublicArtworks, priceBreakdown, publicArtwork } from '../../marketplace/catalog.ts';
+import { startArtworkCheckout, upstream } from '../../marketplace/purchase.ts';
 import { media } from '../../marketplace/tables.ts';
 import type { ModuleDeps } from '../../modules.ts';
 import * as cart from '../../shop/cart.ts';
 import { galleryProducts, type Product } from '../../shop/catalog.ts';
 import { startPrintCheckout } from '../../shop/checkout.ts';
 import { galleryByToken, getGallery } from '../../shop/galleries.ts';
+import { studioSummary } from '../../shop/reports.ts';
 import { getSettings } from '../../shop/studio.ts';
+import { requireStudioRole } from '../../shop/studio-access.ts';
 import type { ApiKeyPrincipal } from '../api-keys.ts';
 
 /** What the MCP server needs from the assembly: the same deps the modules were built from. */
@@ -119,6 +128,21 @@ export function createMcpServer(deps: McpDeps, principal: ApiKeyPrincipal): McpS
     await requireAccountKind(tx, principal.accountId, 'studio');
     await requireRole(tx, principal.accountId, principal.userId, 'member');
     return g;
+  }
+
+  // The key's account may be read for sales: members, but only admins of a provider (docs/credits.md).
+  async function requireSales(tx: DB): Promise<void> {
+    await requireRole(tx, principal.accountId, principal.userId, 'member');
+    await requireSalesReader(tx, principal.accountId);
+    // A member key of a provider sees no sales, whatever its creator's role.
+    if (principal.accountKind === 'provider' && principal.role !== 'admin') {
+      throw forbidden('Only the account’s admins can see its sales');
+    }
+  }
+
+  // Routes that need an admin check the creator's role; a member key never acts above member, whoever made it.
+  function requireKeyAdmin(): void {
+    if (principal.role !== 'admin') throw forbidden('This needs an API key with the admin role');
   }
 
   tool(
@@ -272,12 +296,7 @@ export function createMcpServer(deps: McpDeps, principal: ApiKeyPrincipal): McpS
     { order_id: z.uuid().describe('The order id') },
     async ({ order_id }) => {
       const readable = async (tx: DB) => {
-        await requireRole(tx, principal.accountId, principal.userId, 'member');
-        await requireSalesReader(tx, principal.accountId);
-        // A member key of a provider sees no sales, whatever its creator's role (docs/credits.md).
-        if (principal.accountKind === 'provider' && principal.role !== 'admin') {
-          throw forbidden('Only the account’s admins can see its sales');
-        }
+        await requireSales(tx);
         const order = await findOrder(tx, order_id);
         if (!order || order.accountId !== principal.accountId) throw notFound('Order', { orderId: order_id });
         return order;
@@ -393,6 +412,282 @@ export function createMcpServer(deps: McpDeps, principal: ApiKeyPrincipal): McpS
         const { rejectionReason: _hidden, ...shown } = artwork;
         return { artwork: shown, price: await priceBreakdown(tx, artwork) };
       }),
+  );
+
+  tool(
+    'list_orders',
+    "List your account's orders as a seller, newest first and paged; filter by status to find what is unpaid, paid or refunded.",
+    {
+      status: z.enum(ORDER_STATUSES).optional().describe('Only orders in this status'),
+      page: z.number().int().min(1).max(1000).default(1).describe('Page number, from 1'),
+      page_size: z.number().int().min(1).max(100).default(20).describe('Orders per page (at most 100)'),
+    },
+    async ({ status, page, page_size }) =>
+      asKeyUser(async (tx) => {
+        await requireSales(tx);
+        const r = await listOrders(tx, principal.accountId, { status, page, pageSize: page_size });
+        return {
+          page: r.page,
+          page_size: r.pageSize,
+          total: r.total,
+          orders: r.data.map((o) => ({
+            order_id: o.id,
+            status: o.status,
+            offering: o.offeringType,
+            buyer_email: o.buyerEmail,
+            currency: o.currency,
+            total: o.total,
+            amount_refunded: o.amountRefunded,
+            created_at: new Date(o.createdAt).toISOString(),
+            paid_at: o.paidAt ? new Date(o.paidAt).toISOString() : null,
+          })),
+        };
+      }),
+  );
+
+  tool(
+    'sales_summary',
+    "Summarize a studio's print sales or an artist's artwork sales for one calendar month (UTC, default this month): revenue, refunds, order count and top items.",
+    {
+      month: z
+        .string()
+        .regex(/^(19|20)\d{2}-(0[1-9]|1[0-2])$/, 'Use YYYY-MM')
+        .optional()
+        .describe('The month, YYYY-MM (default: the current month)'),
+    },
+    async ({ month }) => {
+      const now = deps.clock.now();
+      const [y, m] = month ? month.split('-').map(Number) : [now.getUTCFullYear(), now.getUTCMonth() + 1];
+      const start = new Date(Date.UTC(y, m - 1, 1));
+      const label = start.toISOString().slice(0, 7);
+      return asKeyUser(async (tx) => {
+        if (principal.accountKind === 'studio') {
+          await requireStudioRole(tx, principal.accountId, principal.userId, 'member');
+          // The studio dashboard's own report, read as of that month: it compares it with the month before.
+          const r = await studioSummary(tx, principal.accountId, { now: () => start });
+          return {
+            account_kind: 'studio',
+            month: label,
+            currency: r.currency,
+            gross: r.current.gross,
+            refunds: r.current.refunds,
+            net: r.current.net,
+            order_count: r.current.orderCount,
+            previous_month: {
+              month: r.previous.month,
+              gross: r.previous.gross,
+              refunds: r.previous.refunds,
+              net: r.previous.net,
+              order_count: r.previous.orderCount,
+            },
+            top_items: r.bestSellers.map((b) => ({ name: b.name, quantity: b.quantity, revenue: b.revenue })),
+          };
+        }
+        if (principal.accountKind === 'artist') {
+          await requireArtistRole(tx, principal.accountId, principal.userId, 'member');
+          const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+          const sales = (
+            await transactionsQuery(tx, { accountId: principal.accountId, from: `${label}-01`, to: last }).execute()
+          ).filter((s) => s.status !== 'duplicate_refunded'); // a second payment for a sold original never counts
+          const totals = new Map<string, { order_count: number; gross: number; refunds: number; earnings: number }>();
+          const items = new Map<
+            string,
+            { artwork_id: string; title: string; currency: string; quantity: number; revenue: number }
+          >();
+          for (const s of sales) {
+            const currency = s.currency.trim();
+            const t = totals.get(currency) ?? { order_count: 0, gross: 0, refunds: 0, earnings: 0 };
+            t.order_count += 1;
+            t.gross += Number(s.amount);
+            t.refunds += Number(s.amount_refunded);
+            t.earnings += Number(s.artist_amount);
+            totals.set(currency, t);
+            const key = `${s.artwork_id}:${currency}`;
+            const i = items.get(key) ?? { artwork_id: s.artwork_id, title: s.title, currency, quantity: 0, revenue: 0 };
+            i.quantity += 1;
+            i.revenue += Number(s.amount) - Number(s.amount_refunded);
+            items.set(key, i);
+          }
+          return {
+            account_kind: 'artist',
+            month: label,
+            totals: [...totals].map(([currency, t]) => ({
+              currency,
+              order_count: t.order_count,
+              gross: t.gross,
+              refunds: t.refunds,
+              net: t.gross - t.refunds,
+              artist_earnings: t.earnings,
+            })),
+            top_items: [...items.values()].sort((a, b) => b.revenue - a.revenue || b.quantity - a.quantity).slice(0, 5),
+          };
+        }
+        throw notFound('Studio or artist');
+      });
+    },
+  );
+
+  const lotOut = (l: Lot) => ({
+    lot_id: l.id,
+    provider_id: l.providerId,
+    organization_id: l.organizationId,
+    order_id: l.orderId,
+    minutes_granted: l.minutesGranted,
+    balance_minutes: l.balanceMinutes,
+    expires_at: l.expiresAt,
+    expired_at: l.expiredAt,
+    created_at: l.createdAt,
+  });
+
+  // Credits are read by an organization's members and a provider's admins only (docs/credits.md).
+  async function creditsSide(tx: DB): Promise<'organization' | 'provider'> {
+    if (principal.accountKind === 'organization') {
+      await requireCreditsRole(tx, principal.accountId, principal.userId, 'organization', 'member');
+      return 'organization';
+    }
+    if (principal.accountKind === 'provider') {
+      await requireCreditsRole(tx, principal.accountId, principal.userId, 'provider', 'admin');
+      requireKeyAdmin();
+      return 'provider';
+    }
+    throw notFound('Organization or provider');
+  }
+
+  tool(
+    'get_credit_balance',
+    "Get prepaid expert-service minutes: an organization key sees its balance per provider; a provider admin key sees each customer's balance.",
+    {},
+    async () =>
+      asKeyUser(async (tx) => {
+        if ((await creditsSide(tx)) === 'organization') {
+          const balances = await getBalances(tx, principal.accountId, deps.clock);
+          return {
+            account_kind: 'organization',
+            balances: balances.map((b) => ({
+              provider_id: b.providerId,
+              provider_name: b.providerName,
+              minutes: b.minutes,
+              next_expiry: b.nextExpiry,
+            })),
+          };
+        }
+        const customers = await listCustomers(tx, principal.accountId, deps.clock);
+        return {
+          account_kind: 'provider',
+          customers: customers.map((c) => ({
+            organization_id: c.organizationId,
+            name: c.name,
+            balance_minutes: c.balanceMinutes,
+            first_purchase_at: c.firstPurchaseAt,
+          })),
+        };
+      }),
+  );
+
+  tool(
+    'list_credit_lots',
+    'List purchased credit lots (minutes granted, left and when they expire), first-expiring first; optionally only those with one provider or customer organization.',
+    {
+      counterparty_id: z
+        .uuid()
+        .optional()
+        .describe('For an organization key, a provider id; for a provider key, a customer organization id'),
+    },
+    async ({ counterparty_id }) =>
+      asKeyUser(async (tx) => {
+        const side = await creditsSide(tx);
+        const lots = await listLots(
+          tx,
+          side === 'organization'
+            ? { organizationId: principal.accountId, providerId: counterparty_id }
+            : { providerId: principal.accountId, organizationId: counterparty_id },
+        );
+        return { lots: lots.map(lotOut) };
+      }),
+  );
+
+  tool(
+    'log_service_time',
+    "Log time your provider worked for a customer organization; it is paid from the customer's prepaid minutes, first-expiring lot first (fails with insufficient_balance when short).",
+    {
+      organization_id: z.uuid().describe('The customer organization'),
+      minutes: z.number().int().min(1).max(100_000).describe('Whole minutes worked'),
+      note: z.string().trim().max(500).default('').describe('What was done'),
+      worked_on: z.iso.date().describe('The day the work happened, YYYY-MM-DD'),
+    },
+    async ({ organization_id, minutes, note, worked_on }) =>
+      asKeyUser(async (tx) => {
+        if (principal.accountKind !== 'provider') throw notFound('Provider');
+        await requireCreditsRole(tx, principal.accountId, principal.userId, 'provider', 'member');
+        // Members may log time but not read balances (RLS), so the write and its checks run as service role,
+        // exactly like POST /api/providers/{id}/usage.
+        return withService(tx, async (s) => {
+          const customer = await s
+            .selectFrom('provider_customers')
+            .select('organization_account_id')
+            .where('provider_account_id', '=', principal.accountId)
+            .where('organization_account_id', '=', organization_id)
+            .executeTakeFirst();
+          if (!customer) throw notFound('Customer');
+          const r = await consumeMinutes(
+            s,
+            {
+              providerId: principal.accountId,
+              organizationId: organization_id,
+              minutes,
+              note,
+              workedOn: worked_on,
+              actorUserId: principal.userId,
+            },
+            deps.clock,
+          );
+          const balance = await getBalances(s, organization_id, deps.clock);
+          return {
+            usage_id: r.usageId,
+            taken: r.taken.map((t) => ({ lot_id: t.lotId, minutes: t.minutes })),
+            balance_minutes: balance.find((b) => b.providerId === principal.accountId)?.minutes ?? 0,
+          };
+        });
+      }),
+    false,
+  );
+
+  tool(
+    'create_artwork_checkout',
+    'Reserve a marketplace artwork for a buyer and return a Stripe Checkout link for them to pay (originals are held while the link is payable).',
+    {
+      artwork_id: z.uuid().describe('The artwork id, from search_artworks'),
+      buyer_email: z.email().max(254).describe("The buyer's email address; the receipt goes there"),
+    },
+    async ({ artwork_id, buyer_email }) => {
+      const base = deps.config.publicUrl.replace(/\/$/, '');
+      // The guest checkout of POST /api/marketplace/artworks/{id}/checkout: the buyer pays by the link.
+      const r = await startArtworkCheckout(
+        db,
+        deps.stripe,
+        deps.commerce,
+        deps.clock,
+        { artworkId: artwork_id, buyer: { email: buyer_email } },
+        (orderId) => ({
+          successUrl: `${base}/art/${artwork_id}/purchased?session_id={CHECKOUT_SESSION_ID}`,
+          cancelUrl: `${base}/art/${artwork_id}?checkout=cancelled&order=${orderId}`,
+        }),
+      ).catch((err) => {
+        throw upstream(err);
+      });
+      const order = await withService(db, (tx) => getOrder(tx, r.orderId));
+      return {
+        order_id: order.id,
+        checkout_url: r.checkoutUrl,
+        status: order.status,
+        currency: order.currency,
+        subtotal: order.subtotal,
+        shipping: order.shipping,
+        total: order.total,
+        buyer_email: order.buyerEmail,
+      };
+    },
+    false,
   );
 
   return server;
