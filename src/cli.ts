@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.ts';
-import { openDatabase } from './db/connect.ts';
+import { DatabaseInUseError, openDatabase } from './db/connect.ts';
 import { migrate } from './db/migrate.ts';
 import { withService } from './db/tenancy.ts';
 
@@ -116,6 +116,10 @@ export async function main(argv: string[]): Promise<void> {
       console.error(
         `${err.message}\n\nFix the environment variables above (see README.md, "Configuration"). Run \`gallerist doctor\` for a full check.`,
       );
+      process.exit(2);
+    }
+    if (err instanceof DatabaseInUseError) {
+      console.error(err.message);
       process.exit(2);
     }
     if (err instanceof UsageError) {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
@@ -20,10 +20,59 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Another live process holds the embedded database: two writers would corrupt it. */
+export class DatabaseInUseError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `Another Gallerist process (pid ${pid}) is using the embedded database in ${dataDir}. Stop it first, or set ` +
+        'DATABASE_URL to a Postgres database to run several processes at once.',
+    );
+    this.name = 'DatabaseInUseError';
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+// PGlite does not lock its folder, so a second process (`gallerist mcp` beside `serve`) would write it too: an
+// exclusive lock file with our pid keeps it to one; a lock left by a crashed process is taken over.
+function lockDataDir(dataDir: string): () => void {
+  const file = `${dataDir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => {
+        if (readFileSync(file, 'utf8').trim() === String(process.pid)) rmSync(file, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(holder) && holder > 0 && alive(holder)) throw new DatabaseInUseError(dataDir, holder);
+      rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${dataDir}`);
+}
+
 /** Opens embedded PGlite at `dataDir` (or in memory when undefined), with pgvector loaded. */
 export async function openPglite(dataDir?: string, loadDataDir?: Blob | File): Promise<Database> {
   if (dataDir) mkdirSync(dirname(dataDir), { recursive: true });
-  const client = await PGlite.create({ dataDir, loadDataDir, extensions: { vector } });
+  const unlock = dataDir ? lockDataDir(dataDir) : () => {};
+  let client: PGlite;
+  try {
+    client = await PGlite.create({ dataDir, loadDataDir, extensions: { vector } });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const db = new Kysely<any>({ dialect: pgliteDialect(client) }) as DB;
   return {
     db,
@@ -31,6 +80,7 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob | File): P
     pglite: client,
     close: async () => {
       await db.destroy();
+      unlock();
     },
   };
 }
