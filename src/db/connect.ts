@@ -25,7 +25,7 @@ export class DatabaseInUseError extends Error {
   constructor(dataDir: string, pid: number) {
     super(
       `Another Gallerist process (pid ${pid}) is using the embedded database in ${dataDir}. Stop it first, or set ` +
-        'DATABASE_URL to a Postgres database to run several processes at once.',
+        `DATABASE_URL to a Postgres database to run several processes at once. (If no such process runs, delete ${dataDir}.lock.)`,
     );
     this.name = 'DatabaseInUseError';
   }
