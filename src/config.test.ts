@@ -14,18 +14,28 @@ describe('configuration', () => {
       HOST: '127.0.0.1',
       DATA_DIR: './data',
       LOG_LEVEL: 'info',
+      DATABASE_POOL_SIZE: 10,
     });
     expect(env.DATABASE_URL).toBeUndefined();
+    expect(parseEnv({ DATABASE_POOL_SIZE: '40' }).DATABASE_POOL_SIZE).toBe(40);
   });
 
   it('reports every bad value at once, by name', () => {
     try {
-      parseEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', STRIPE_SECRET_KEY: 'pk_test_1', LOG_LEVEL: 'loud' });
+      parseEnv({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        DATABASE_POOL_SIZE: '0',
+        STRIPE_SECRET_KEY: 'pk_test_1',
+        LOG_LEVEL: 'loud',
+      });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const problems = (err as ConfigError).problems.join('\n');
-      for (const name of ['PORT', 'DATABASE_URL', 'STRIPE_SECRET_KEY', 'LOG_LEVEL']) expect(problems).toContain(name);
+      for (const name of ['PORT', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'STRIPE_SECRET_KEY', 'LOG_LEVEL']) {
+        expect(problems).toContain(name);
+      }
     }
   });
 

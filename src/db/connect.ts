@@ -111,8 +111,10 @@ export async function openPostgres(url: string, max = 10, logger: DbErrorLogger 
 
 /** Opens whichever database the configuration names: DATABASE_URL, else PGlite under DATA_DIR. */
 export async function openDatabase(
-  cfg: { DATABASE_URL?: string; dataDir: string },
+  cfg: { DATABASE_URL?: string; DATABASE_POOL_SIZE?: number; dataDir: string },
   logger?: DbErrorLogger,
 ): Promise<Database> {
-  return cfg.DATABASE_URL ? openPostgres(cfg.DATABASE_URL, undefined, logger) : openPglite(`${cfg.dataDir}/db`);
+  return cfg.DATABASE_URL
+    ? openPostgres(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE ?? 10, logger)
+    : openPglite(`${cfg.dataDir}/db`);
 }
