@@ -26,7 +26,8 @@ export async function openPage(
   browser: Browser,
   contexts: BrowserContext[],
   options: BrowserContextOptions,
-  timeout = 15_000,
+  // Generous: CI machines run the suite on two cores beside the database and other test files.
+  timeout = 30_000,
 ): Promise<Page> {
   const context = await browser.newContext(options);
   contexts.push(context);
