@@ -114,11 +114,7 @@ describe.skipIf(!hasChromium)('web: the marketplace from application to refund',
     await artist
       .locator('input[type="file"]')
       .setInputFiles({ name: 'harbour.png', mimeType: 'image/png', buffer: png });
-    await artist
-      .getByRole('button', { name: 'Make cover' })
-      .or(artist.getByText('Cover', { exact: true }))
-      .first()
-      .waitFor();
+    await artist.getByRole('list', { name: 'Images' }).getByText('Primary', { exact: true }).waitFor();
     await artist.getByRole('button', { name: 'Close' }).click();
     await row.getByRole('button', { name: 'Submit' }).click();
     await row.getByText('submitted').waitFor();

@@ -106,6 +106,10 @@ export const artworkApi = {
   unpublish: (id: string) => api.post<ArtworkAnswer>(`/api/marketplace/artworks/${id}/unpublish`),
   setPrimary: (id: string, imageId: string) => api.post(`/api/marketplace/artworks/${id}/images/${imageId}/primary`),
   removeImage: (id: string, imageId: string) => api.delete(`/api/marketplace/artworks/${id}/images/${imageId}`),
+  reorderImages: (id: string, ids: string[]) =>
+    apiRequest<void>(`/api/marketplace/artworks/${id}/images/order`, { method: 'PUT', body: { ids } }),
+  /** The artwork as its artist sees it (drafts included), to refresh its images after a change. */
+  get: (id: string) => api.get<ArtworkDetail>(`/api/marketplace/artworks/${id}`),
   onboardingLink: (accountId: string) => api.post<LinkAnswer>(`/api/marketplace/artists/${accountId}/onboarding-link`),
   loginLink: (accountId: string) => api.post<LinkAnswer>(`/api/marketplace/artists/${accountId}/login-link`),
   approveApplication: (id: string) => api.post(`/api/admin/marketplace/applications/${id}/approve`),
@@ -115,17 +119,32 @@ export const artworkApi = {
   rejectArtwork: (id: string, reason: string) => api.post(`/api/admin/marketplace/artworks/${id}/reject`, { reason }),
 };
 
-/** Uploads one image as multipart (the JSON client can't send files). */
-export async function uploadImage(artworkId: string, file: File): Promise<void> {
+/** Uploads one image as multipart with XMLHttpRequest, reporting upload progress (fetch cannot). */
+export function uploadImage(artworkId: string, file: File, onProgress?: (fraction: number) => void): Promise<void> {
   const form = new FormData();
   form.append('file', file);
-  const res = await fetch(`/api/marketplace/artworks/${artworkId}/images`, {
-    method: 'POST',
-    body: form,
-    credentials: 'same-origin',
-    headers: { [CSRF_HEADER]: readCookie(CSRF_COOKIE) ?? '' },
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/marketplace/artworks/${artworkId}/images`);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader(CSRF_HEADER, readCookie(CSRF_COOKIE) ?? '');
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress?.(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) return resolve();
+      let body: unknown = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
+      reject(parseApiError(xhr.status, body));
+    };
+    xhr.onerror = () => reject(parseApiError(0, null));
+    xhr.send(form);
   });
-  if (!res.ok) throw parseApiError(res.status, await res.json().catch(() => null));
 }
 
 export function useAdminQueue<K extends keyof AdminQueues>(kind: K, status: string, page: number) {

@@ -81,6 +81,9 @@ export function BrowsePage() {
                         <img
                           src={img.thumbUrl}
                           alt={w.title}
+                          width={img.width}
+                          height={img.height}
+                          loading="lazy"
                           className="size-full object-cover transition group-hover:scale-105"
                         />
                       ) : null}

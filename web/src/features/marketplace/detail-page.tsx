@@ -21,6 +21,7 @@ import { formatMoney as formatMinor } from '../orders/money.ts';
 import { type PriceBreakdown, purchaseApi, useArtwork, useArtworkPrice } from './api.ts';
 import { statusTone } from './artist-page.tsx';
 import { formatSize, mediumLabel } from './format.ts';
+import { ImageBox } from './image-box.tsx';
 
 /** One artwork: images, details and how the price is shared between artist and platform. */
 export function ArtworkDetailPage() {
@@ -35,19 +36,36 @@ export function ArtworkDetailPage() {
   return (
     <PageContainer>
       <div className="grid gap-8 lg:grid-cols-[3fr_2fr]">
-        <div className="grid gap-3">
-          <div className="overflow-hidden rounded-card bg-stone-100">
-            {main ? (
-              <img src={main.url} alt={w.title} className="w-full object-contain" />
-            ) : (
-              <div className="aspect-[4/3]" />
-            )}
-          </div>
+        <div className="grid content-start gap-3">
+          {main ? (
+            <ImageBox
+              key={main.id}
+              src={main.url}
+              thumbSrc={main.thumbUrl}
+              width={main.width}
+              height={main.height}
+              alt={w.title}
+            />
+          ) : (
+            <div className="aspect-[4/3] rounded-card bg-stone-100" />
+          )}
           {w.images.length > 1 ? (
             <div className="flex gap-2">
-              {w.images.map((i) => (
-                <button key={i.id} type="button" onClick={() => setShown(i.id)} aria-label="Show image">
-                  <img src={i.thumbUrl} alt="" className="size-16 rounded object-cover" />
+              {w.images.map((i, n) => (
+                <button
+                  key={i.id}
+                  type="button"
+                  onClick={() => setShown(i.id)}
+                  aria-label={`Show image ${n + 1}`}
+                  aria-pressed={i.id === main?.id}
+                >
+                  <img
+                    src={i.thumbUrl}
+                    alt=""
+                    width={i.width}
+                    height={i.height}
+                    className="size-16 rounded object-cover"
+                  />
                 </button>
               ))}
             </div>

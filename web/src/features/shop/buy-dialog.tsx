@@ -25,6 +25,7 @@ export function BuyDialog({
   const [productId, setProductId] = useState('');
   const [picked, setPicked] = useState<Record<string, string>>({});
   const [quantity, setQuantity] = useState(1);
+  const [loaded, setLoaded] = useState(false);
   const add = useCartMutation(token, cartApi.add.bind(null, token));
   const products = catalog.data?.data ?? [];
   const product = products.find((p) => p.id === productId) ?? products[0];
@@ -43,13 +44,30 @@ export function BuyDialog({
           <Alert>This photo's resolution is too low for the prints on offer.</Alert>
         ) : (
           <div className="grid gap-4 sm:grid-cols-2">
-            <div className="relative overflow-hidden rounded bg-stone-100">
+            {/* Sized to the photo (self-start: a stretched grid cell left a grey band under landscape photos). */}
+            <div
+              className="relative mx-auto w-full self-start overflow-hidden rounded"
+              style={{
+                aspectRatio: `${photo.width} / ${photo.height}`,
+                maxWidth: `calc(60vh * ${photo.width / photo.height})`,
+              }}
+            >
+              {loaded ? null : (
+                <img
+                  src={photo.thumbUrl}
+                  alt=""
+                  aria-hidden
+                  className="absolute inset-0 size-full scale-110 object-cover blur-lg"
+                />
+              )}
               <img
                 src={photo.webUrl}
                 alt=""
                 width={photo.width}
                 height={photo.height}
-                className="block h-auto w-full"
+                onLoad={() => setLoaded(true)}
+                onError={() => setLoaded(true)}
+                className={`relative block size-full object-contain ${loaded ? 'opacity-100' : 'opacity-0'}`}
               />
               {crop ? (
                 <div
