@@ -551,3 +551,21 @@ export const PhotoPageOut = z
  */
 const ClientCartItemOut = CartLineOut.extend({ filename: z.string(), thumbUrl: z.string() });
 export const ClientCartOut = z.object({ ...cartFields, items: z.array(ClientCartItemOut) }).openapi('ClientCart');
+
+export const SendGalleryInput = z
+  .strictObject({
+    clientId: Uuid.optional().openapi({ description: "A client of the studio; defaults to the gallery's client" }),
+    email: Email.optional().openapi({ description: 'Send to this address instead of the client on file' }),
+    message: Text(1000).optional(),
+    pin: Pin.optional().openapi({ description: "The gallery's PIN to include in the mail (checked against it)" }),
+  })
+  .openapi('SendGalleryInput');
+export type SendGalleryInputT = z.infer<typeof SendGalleryInput>;
+export const GallerySent = z
+  .object({
+    galleryId: z.string(),
+    to: z.string(),
+    clientId: z.string().nullable(),
+    pinIncluded: z.boolean(),
+  })
+  .openapi('GallerySent');

@@ -7,6 +7,7 @@ import * as coupons from './coupons.ts';
 import * as galleries from './galleries.ts';
 import * as photos from './photos.ts';
 import * as S from './schema.ts';
+import { sendGallery } from './send-gallery.ts';
 import * as studio from './studio.ts';
 import { asGalleryMember, asMember, audit, requireStudioRole } from './studio-access.ts';
 import { studioBrandingRoutes } from './studio-branding-routes.ts';
@@ -160,6 +161,28 @@ export const shopStudioRoutes = createRouter()
         return g;
       });
       return c.json(out, 201);
+    },
+  )
+  .openapi(
+    route({
+      method: 'post',
+      path: '/shop/studios/{accountId}/galleries/{galleryId}/send',
+      tags,
+      summary: 'Email a published gallery link to a client (members; 10 per gallery per hour)',
+      request: { params: AccountParam.extend(GalleryParam.shape), body: jsonBody(S.SendGalleryInput) },
+      responses: { 200: jsonResponse(S.GallerySent, 'Queued') },
+    }),
+    async (c) => {
+      const { accountId, galleryId } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const { clock, config } = c.get('deps');
+      const out = await asMember(c, accountId, 'member', async (tx) => {
+        const { sent } = await sendGallery(tx, accountId, galleryId, input, { clock, publicUrl: config.publicUrl });
+        const e = { accountId, entityType: 'gallery', entityId: galleryId, after: sent };
+        await audit(c, tx, { ...e, action: 'shop.gallery.send' });
+        return sent;
+      });
+      return c.json(out, 200);
     },
   )
   .openapi(

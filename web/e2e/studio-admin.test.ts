@@ -204,7 +204,7 @@ describe.skipIf(!hasChromium)('web: studio admin (branding, clients, coupons, up
     await studio.getByRole('option', { name: 'Published' }).click();
     await studio.getByRole('button', { name: 'Save', exact: true }).click();
     await studio.getByText('Gallery saved').first().waitFor();
-    galleryLink = (await studio.getByRole('link', { name: /\/g\// }).textContent()) ?? '';
+    galleryLink = await studio.getByRole('textbox', { name: 'Private link' }).inputValue();
     const g = await withService(app.platform.deps.db, (tx) =>
       tx
         .selectFrom('galleries')

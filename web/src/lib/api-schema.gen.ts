@@ -10181,6 +10181,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/shop/studios/{accountId}/galleries/{galleryId}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Email a published gallery link to a client (members; 10 per gallery per hour) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                    galleryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SendGalleryInput"];
+                };
+            };
+            responses: {
+                /** @description Queued */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GallerySent"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden or CSRF token missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/shop/studios/{accountId}/logo": {
         parameters: {
             query?: never;
@@ -12175,6 +12263,12 @@ export interface components {
             nextCursor: string | null;
             photoCount: number;
         };
+        GallerySent: {
+            clientId: string | null;
+            galleryId: string;
+            pinIncluded: boolean;
+            to: string;
+        };
         GalleryUnlockInput: {
             pin: string;
         };
@@ -12841,6 +12935,21 @@ export interface components {
             id: string;
             reason: string | null;
             transferReversed: number;
+        };
+        SendGalleryInput: {
+            /**
+             * Format: uuid
+             * @description A client of the studio; defaults to the gallery's client
+             */
+            clientId?: string;
+            /**
+             * @description Send to this address instead of the client on file
+             * @example jane@example.com
+             */
+            email?: string;
+            message?: string;
+            /** @description The gallery's PIN to include in the mail (checked against it) */
+            pin?: string;
         };
         Session: {
             csrfToken: string;

@@ -79,6 +79,17 @@ export function useUpdateGallery(id: string) {
   });
 }
 
+export type SendGalleryInput = Schemas['SendGalleryInput'];
+export type GallerySent = Schemas['GallerySent'];
+
+/** Emails a published gallery's link to a client (the gallery's client unless an address is given). */
+export function useSendGallery(accountId: string, galleryId: string) {
+  return useMutation({
+    mutationFn: (input: SendGalleryInput) =>
+      api.post<GallerySent>(`/api/shop/studios/${accountId}/galleries/${galleryId}/send`, input),
+  });
+}
+
 export function useReorderPhotos(galleryId: string) {
   const qc = useQueryClient();
   return useMutation({

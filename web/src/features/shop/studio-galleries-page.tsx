@@ -3,7 +3,6 @@ import { Link } from 'react-router';
 import { PageContainer } from '../../components/page-container.tsx';
 import {
   Alert,
-  Badge,
   Button,
   Card,
   CardContent,
@@ -18,6 +17,7 @@ import {
 import { formatDate } from '../../lib/format.ts';
 import { useSession } from '../../lib/session.tsx';
 import { serverErrors, useClients, useCreateGallery, useGalleries } from './api.ts';
+import { GalleryStatusBadge, galleryStatusInfo } from './studio-gallery-page.tsx';
 
 /** The current studio account, or a hint to pick one. */
 export function useStudio() {
@@ -170,11 +170,14 @@ function GalleriesList({ accountId, name }: { accountId: string; name: string })
                     {g.title}
                   </Link>
                   <div className="flex flex-wrap gap-2 text-sm text-muted-foreground">
-                    <Badge tone={g.status === 'published' ? 'success' : 'neutral'}>{g.status}</Badge>
+                    <GalleryStatusBadge status={g.status} />
                     <span>{g.photoCount} photos</span>
                     {g.hasPin ? <span>PIN</span> : null}
                     {g.expiresAt ? <span>expires {formatDate(g.expiresAt)}</span> : null}
                   </div>
+                  {g.status === 'published' ? null : (
+                    <p className="text-xs text-muted">{galleryStatusInfo[g.status].meaning}</p>
+                  )}
                 </CardContent>
               </Card>
             </li>

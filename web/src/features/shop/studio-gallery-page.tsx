@@ -1,26 +1,35 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { ConfirmDelete, useToastFailure } from '../../components/confirm-delete.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
 import {
   Alert,
   Badge,
+  type BadgeTone,
   Button,
+  buttonClasses,
   Card,
   CardContent,
   CardHeader,
   CardTitle,
   ConfirmDialog,
+  Dialog,
+  DialogContent,
+  DialogFooter,
+  DialogTrigger,
   EmptyState,
   ErrorAlert,
   Field,
   Input,
+  Label,
   PageHeader,
   PageSpinner,
   Select,
+  Textarea,
   useToast,
 } from '../../components/ui/index.ts';
-import { errorMessage } from '../../lib/api.ts';
+import { errorMessage, formErrorsFrom } from '../../lib/api.ts';
+import { formatDate } from '../../lib/format.ts';
 import {
   type Gallery,
   type GalleryStatus,
@@ -32,6 +41,7 @@ import {
   useGallery,
   usePriceSheets,
   useReorderPhotos,
+  useSendGallery,
   useUpdateGallery,
 } from './api.ts';
 
@@ -51,22 +61,207 @@ export function StudioGalleryPage() {
   const link = `${window.location.origin}/g/${g.token}`;
   return (
     <PageContainer>
-      <PageHeader
-        title={g.title}
-        description={
-          <a href={link} className="break-all underline" target="_blank" rel="noreferrer">
-            {link}
-          </a>
-        }
-      />
+      <PageHeader title={g.title} description={<GalleryStatusBadge status={g.status} />} />
       <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
         <div className="flex flex-col gap-4">
+          <SharingCard gallery={g} link={link} />
           <Uploader galleryId={g.id} onDone={() => gallery.refetch()} />
           <PhotoGrid gallery={g} photos={g.photos} />
         </div>
         <SettingsCard gallery={g} />
       </div>
     </PageContainer>
+  );
+}
+
+/** What each status means for the client holding the link. */
+export const galleryStatusInfo: Record<GalleryStatus, { label: string; tone: BadgeTone; meaning: string }> = {
+  draft: { label: 'Draft', tone: 'warning', meaning: "Clients can't open the link until you publish." },
+  published: {
+    label: 'Published',
+    tone: 'success',
+    meaning: 'Anyone with the link (and the PIN, if set) can open it.',
+  },
+  archived: { label: 'Archived', tone: 'neutral', meaning: 'The link no longer opens; publish again to share it.' },
+};
+
+export function GalleryStatusBadge({ status }: { status: GalleryStatus }) {
+  return <Badge tone={galleryStatusInfo[status].tone}>{galleryStatusInfo[status].label}</Badge>;
+}
+
+function SharingCard({ gallery, link }: { gallery: Gallery; link: string }) {
+  const update = useUpdateGallery(gallery.id);
+  const toast = useToast();
+  const info = galleryStatusInfo[gallery.status];
+  const linkId = useId();
+  const published = gallery.status === 'published';
+  const setStatus = (status: GalleryStatus) =>
+    update.mutate(
+      { status },
+      {
+        onSuccess: () =>
+          toast.toast({ title: published ? 'Gallery unpublished' : 'Gallery published', variant: 'success' }),
+        onError: (e) => toast.toast({ title: errorMessage(e), variant: 'error' }),
+      },
+    );
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(link);
+      toast.toast({ title: 'Link copied', variant: 'success' });
+    } catch {
+      toast.toast({
+        title: "Couldn't copy the link",
+        description: 'Select the link and copy it by hand.',
+        variant: 'error',
+      });
+    }
+  };
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Share with your client</CardTitle>
+      </CardHeader>
+      <CardContent className="flex flex-col gap-4">
+        <div className="flex flex-wrap items-center gap-3">
+          <GalleryStatusBadge status={gallery.status} />
+          <p className="min-w-0 flex-1 text-sm text-muted" data-testid="gallery-status-meaning">
+            {info.meaning}
+          </p>
+          <Button
+            size="sm"
+            variant={published ? 'secondary' : 'primary'}
+            loading={update.isPending}
+            onClick={() => setStatus(published ? 'draft' : 'published')}
+          >
+            {published ? 'Unpublish' : 'Publish'}
+          </Button>
+        </div>
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor={linkId}>Private link</Label>
+          <div className="flex gap-2">
+            <Input
+              id={linkId}
+              readOnly
+              value={link}
+              onFocus={(e) => e.currentTarget.select()}
+              aria-describedby={published ? undefined : `${linkId}-hint`}
+              className="min-w-0 flex-1"
+            />
+            <Button type="button" variant="secondary" onClick={copy}>
+              Copy
+            </Button>
+          </div>
+          {published ? null : (
+            <p id={`${linkId}-hint`} className="text-xs text-muted">
+              This link won't open for your client until the gallery is published.
+            </p>
+          )}
+        </div>
+        {gallery.hasPin ? (
+          <p className="text-sm text-muted">
+            A PIN protects this gallery. It is stored scrambled, so we can't show it: give it to your client yourself,
+            or type it when sending.
+          </p>
+        ) : null}
+        {gallery.expiresAt ? (
+          <p className="text-sm text-muted">The link stops working after {formatDate(gallery.expiresAt)}.</p>
+        ) : null}
+        <div className="flex flex-wrap gap-2">
+          <SendToClient gallery={gallery} />
+          {published ? (
+            <a href={link} target="_blank" rel="noreferrer" className={buttonClasses({ variant: 'ghost' })}>
+              Preview as client
+            </a>
+          ) : (
+            <Button variant="ghost" disabled title="Publish the gallery to preview what your client sees">
+              Preview as client
+            </Button>
+          )}
+        </div>
+      </CardContent>
+    </Card>
+  );
+}
+
+function SendToClient({ gallery }: { gallery: Gallery }) {
+  const [open, setOpen] = useState(false);
+  const send = useSendGallery(gallery.accountId, gallery.id);
+  const clients = useClients(gallery.accountId, '', 1, 100);
+  const toast = useToast();
+  const client = (clients.data?.data ?? []).find((c) => c.id === gallery.clientId);
+  const [email, setEmail] = useState('');
+  const [message, setMessage] = useState('');
+  const [pin, setPin] = useState('');
+  const published = gallery.status === 'published';
+  const errors = formErrorsFrom(send.error, ['email', 'clientId', 'message', 'pin'] as const);
+  const onOpenChange = (next: boolean) => {
+    setOpen(next);
+    if (next) {
+      send.reset();
+      setEmail(client?.email ?? '');
+      setMessage('');
+      setPin('');
+    }
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const to = email.trim();
+    // The client on file gets a personal greeting; any other address is sent as typed.
+    const recipient =
+      client && to.toLowerCase() === client.email.toLowerCase() ? { clientId: client.id } : { email: to };
+    send.mutate(
+      { ...recipient, ...(message.trim() ? { message: message.trim() } : {}), ...(pin ? { pin } : {}) },
+      {
+        onSuccess: (r) => {
+          setOpen(false);
+          toast.toast({ title: `Gallery sent to ${r.to}`, variant: 'success' });
+        },
+      },
+    );
+  };
+  return (
+    <div className="flex flex-col gap-1">
+      <Dialog open={open} onOpenChange={onOpenChange}>
+        <DialogTrigger asChild>
+          <Button disabled={!published}>Send to client</Button>
+        </DialogTrigger>
+        <DialogContent title="Send to client" description={`Email the link to "${gallery.title}".`}>
+          <form onSubmit={submit} className="flex flex-col gap-3" noValidate>
+            <Field
+              label="Recipient email"
+              error={errors.fieldErrors.email ?? errors.fieldErrors.clientId}
+              hint={client ? `The gallery's client: ${client.name}` : undefined}
+              required
+            >
+              <Input type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />
+            </Field>
+            <Field label="Message (optional)" error={errors.fieldErrors.message} hint="Up to 1000 characters">
+              <Textarea value={message} maxLength={1000} rows={3} onChange={(e) => setMessage(e.target.value)} />
+            </Field>
+            {gallery.hasPin ? (
+              <Field
+                label="PIN to include (optional)"
+                error={errors.fieldErrors.pin}
+                hint="Leave empty to share the PIN another way."
+              >
+                <Input inputMode="numeric" value={pin} onChange={(e) => setPin(e.target.value)} autoComplete="off" />
+              </Field>
+            ) : null}
+            {errors.formError ? <Alert variant="error">{errors.formError}</Alert> : null}
+            <DialogFooter>
+              <Button type="submit" loading={send.isPending}>
+                Send
+              </Button>
+            </DialogFooter>
+          </form>
+        </DialogContent>
+      </Dialog>
+      {published ? null : (
+        <p className="text-xs text-muted" data-testid="send-disabled-reason">
+          Publish the gallery first: a draft's link doesn't open for your client.
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -332,6 +527,12 @@ function SettingsCard({ gallery }: { gallery: Gallery }) {
   const toast = useToast();
   const [title, setTitle] = useState(gallery.title);
   const [status, setStatus] = useState<GalleryStatus>(gallery.status);
+  // Follow Publish/Unpublish from the sharing card, so Save never writes back the status from before it.
+  const [seenStatus, setSeenStatus] = useState(gallery.status);
+  if (seenStatus !== gallery.status) {
+    setSeenStatus(gallery.status);
+    setStatus(gallery.status);
+  }
   const [pin, setPin] = useState('');
   const [expires, setExpires] = useState(gallery.expiresAt ? gallery.expiresAt.slice(0, 10) : '');
   const [storeEnabled, setStore] = useState(gallery.storeEnabled);
