@@ -145,7 +145,7 @@ function Header({ navItems }: { navItems: NavItem[] }) {
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   const menuId = useId();
-  const items = visibleNavItems(navItems, user, currentAccount?.kind ?? null);
+  const items = visibleNavItems(navItems, user, currentAccount?.kind ?? null, currentAccount?.role ?? null);
 
   // Navigating from the mobile menu should close it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on location changes by design

@@ -7,6 +7,7 @@ const items: NavItem[] = [
   { to: '/app', label: 'Dashboard', audience: 'signed-in', order: 10 },
   { to: '/studio/galleries', label: 'Galleries', audience: 'signed-in', order: 40, accountKinds: ['studio'] },
   { to: '/admin', label: 'Admin', audience: 'platform-admin', order: 90 },
+  { to: '/app/api-keys', label: 'API keys', audience: 'signed-in', order: 25, minRole: 'admin' },
 ];
 const user = { id: 'u', email: 'a@b.co', name: 'A', isPlatformAdmin: false } as User;
 const labels = (xs: NavItem[]) => xs.map((x) => x.label);
@@ -23,5 +24,12 @@ describe('visibleNavItems', () => {
       'Galleries',
       'Admin',
     ]);
+  });
+
+  it('shows role-gated links only to admins and owners of the selected account', () => {
+    expect(labels(visibleNavItems(items, user, 'studio', 'member'))).not.toContain('API keys');
+    expect(labels(visibleNavItems(items, user, null, null))).not.toContain('API keys');
+    expect(labels(visibleNavItems(items, user, 'studio', 'admin'))).toContain('API keys');
+    expect(labels(visibleNavItems(items, user, 'organization', 'owner'))).toContain('API keys');
   });
 });

@@ -7,4 +7,6 @@ export const routes: RouteObject[] = [
   { path: 'app/api-keys', element: <RequireAuth />, children: [{ index: true, element: <ApiKeysPage /> }] },
 ];
 
-export const nav: NavItem[] = [{ to: '/app/api-keys', label: 'API keys', audience: 'signed-in', order: 25 }];
+export const nav: NavItem[] = [
+  { to: '/app/api-keys', label: 'API keys', audience: 'signed-in', order: 25, minRole: 'admin' },
+];
