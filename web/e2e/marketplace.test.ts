@@ -78,8 +78,16 @@ describe.skipIf(!hasChromium)('web: the marketplace from application to refund',
     await artist.getByLabel('Portfolio website').fill('https://paula.example.com');
     await artist.getByLabel('Country').fill('DE');
     await artist.getByRole('checkbox').check();
+    // Submitted within the autosave's pause: the pending autosave must not land afterwards (it would 409).
+    const refused: string[] = [];
+    artist.on('response', (r) => {
+      if (r.url().includes('/api/marketplace/application') && r.status() >= 400)
+        refused.push(`${r.status()} ${r.url()}`);
+    });
     await artist.getByRole('button', { name: 'Submit application' }).click();
     await artist.getByText('Your application is under review').waitFor();
+    await artist.waitForTimeout(1200);
+    expect(refused).toEqual([]);
 
     admin = await signedIn(ADMIN);
     await admin.goto('/admin/marketplace');

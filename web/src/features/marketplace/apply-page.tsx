@@ -63,8 +63,11 @@ export function ApplyPage() {
   const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const loaded = useRef(false);
+  // The autosave in flight, if any: submitting waits for it, so the two never race (a 409 "changed meanwhile").
+  const inflight = useRef<Promise<unknown> | null>(null);
+  const [submitting, setSubmitting] = useState(false);
   const current = query.data;
-  const saveDraft = save.mutate;
+  const saveDraft = save.mutateAsync;
   const editable = !current || current.status === 'draft' || current.status === 'rejected';
 
   useEffect(() => {
@@ -76,16 +79,20 @@ export function ApplyPage() {
 
   // Autosave: a short pause after the last keystroke saves the draft.
   useEffect(() => {
-    if (!dirty || !editable) return;
+    if (!dirty || !editable || submitting) return;
     const t = setTimeout(() => {
       setDirty(false);
-      saveDraft(values as ApplicationDraft, {
-        onSuccess: () => setErrors({}),
-        onError: (e) => setErrors(formErrorsFrom(e, FIELDS).fieldErrors),
+      const run = saveDraft(values as ApplicationDraft).then(
+        () => setErrors({}),
+        (e: unknown) => setErrors(formErrorsFrom(e, FIELDS).fieldErrors),
+      );
+      inflight.current = run;
+      void run.finally(() => {
+        if (inflight.current === run) inflight.current = null;
       });
     }, 800);
     return () => clearTimeout(t);
-  }, [dirty, values, editable, saveDraft]);
+  }, [dirty, values, editable, saveDraft, submitting]);
 
   if (query.isPending) return <PageSpinner label="Loading your application" />;
   if (query.isError) return <ErrorAlert error={query.error} onRetry={query.refetch} />;
@@ -94,8 +101,12 @@ export function ApplyPage() {
     setValues((prev) => ({ ...prev, [k]: v }));
     setDirty(true);
   };
-  const onSubmit = (e: React.FormEvent) => {
+  const onSubmit = async (e: React.FormEvent) => {
     e.preventDefault();
+    // No autosave may start or land after this point: cancel the pending one, wait for one already sent.
+    setSubmitting(true);
+    setDirty(false);
+    await inflight.current;
     save.mutate(values, {
       onSuccess: () =>
         submit.mutate(undefined, {
@@ -104,8 +115,12 @@ export function ApplyPage() {
             setErrors(r.fieldErrors);
             setFormError(r.formError);
           },
+          onSettled: () => setSubmitting(false),
         }),
-      onError: (err) => setFormError(errorMessage(err)),
+      onError: (err) => {
+        setFormError(errorMessage(err));
+        setSubmitting(false);
+      },
     });
   };
   const saveState = save.isPending
@@ -195,7 +210,7 @@ export function ApplyPage() {
               <span className="text-sm text-muted" aria-live="polite">
                 {saveState}
               </span>
-              <Button type="submit" loading={submit.isPending}>
+              <Button type="submit" loading={submitting || submit.isPending}>
                 Submit application
               </Button>
             </CardFooter>
