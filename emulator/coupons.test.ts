@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrice, createSession, setupEmulator, type TestEmulator } from './testing/helpers.ts';
+import { createPrice, createSession, postHostedForm, setupEmulator, type TestEmulator } from './testing/helpers.ts';
 
 let t: TestEmulator;
 let stripe: Stripe;
@@ -9,17 +9,6 @@ beforeAll(async () => {
   stripe = t.stripe;
 });
 afterAll(() => t.emu.stop());
-
-// The hosted page's form, as a browser posts it.
-async function hosted(session: Stripe.Checkout.Session, fields: Record<string, string>) {
-  const res = await fetch(session.url!, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
-  return { status: res.status, html: await res.text() };
-}
 
 const card = { email: 'buyer@example.com', cardNumber: '4242424242424242', cardExpiry: '12/34', cardCvc: '123' };
 
@@ -72,7 +61,7 @@ describe('coupons and promotion codes', () => {
     const lines = (await stripe.checkout.sessions.listLineItems(s.id)).data;
     expect(lines.map((l) => l.amount_discount).reduce((a, b) => a + b, 0)).toBe(650);
     for (const l of lines) expect(l.amount_total).toBe(l.amount_subtotal - l.amount_discount);
-    expect((await hosted(s, card)).status).toBe(303);
+    expect((await postHostedForm(s, card)).status).toBe(303);
     const paid = await stripe.checkout.sessions.retrieve(s.id);
     expect((await stripe.paymentIntents.retrieve(paid.payment_intent as string)).amount).toBe(3683);
     expect((await stripe.coupons.retrieve(coupon.id)).times_redeemed).toBe(1);
@@ -118,15 +107,15 @@ describe('coupons and promotion codes', () => {
     const small = await createSession(stripe, { allow_promotion_codes: true });
     const page = await fetch(small.url!).then((r) => r.text());
     expect(page).toContain('id="promotionCode"');
-    expect((await hosted(small, { action: 'apply_code', promotionCode: 'welcome10' })).html).toContain(
+    expect((await postHostedForm(small, { action: 'apply_code', promotionCode: 'welcome10' })).html).toContain(
       'This code requires a larger order.',
     );
-    expect((await hosted(small, { action: 'apply_code', promotionCode: 'NOPE' })).html).toContain(
+    expect((await postHostedForm(small, { action: 'apply_code', promotionCode: 'NOPE' })).html).toContain(
       'This code is invalid.',
     );
 
     const s = await twoLineSession({ allow_promotion_codes: true });
-    const applied = await hosted(s, { action: 'apply_code', promotionCode: ' welcome10 ' });
+    const applied = await postHostedForm(s, { action: 'apply_code', promotionCode: ' welcome10 ' });
     expect(applied.html).toContain('id="discount"');
     expect(applied.html).not.toContain('id="promotionCode"');
     expect(await stripe.checkout.sessions.retrieve(s.id)).toMatchObject({
@@ -134,13 +123,13 @@ describe('coupons and promotion codes', () => {
       discounts: [{ coupon: coupon.id, promotion_code: promo.id }],
       total_details: { amount_discount: 433 },
     });
-    expect((await hosted(s, card)).status).toBe(303);
+    expect((await postHostedForm(s, card)).status).toBe(303);
     const paid = await stripe.checkout.sessions.retrieve(s.id);
     expect((await stripe.paymentIntents.retrieve(paid.payment_intent as string)).amount).toBe(3900);
     expect((await stripe.promotionCodes.retrieve(promo.id)).times_redeemed).toBe(1);
     // max_redemptions reached: the next buyer is told, and the API refuses it in `discounts` too.
     const next = await twoLineSession({ allow_promotion_codes: true });
-    expect((await hosted(next, { action: 'apply_code', promotionCode: 'WELCOME10' })).html).toContain(
+    expect((await postHostedForm(next, { action: 'apply_code', promotionCode: 'WELCOME10' })).html).toContain(
       'This code is no longer valid.',
     );
     await expect(twoLineSession({ discounts: [{ promotion_code: promo.id }] })).rejects.toMatchObject({
@@ -154,7 +143,7 @@ describe('coupons and promotion codes', () => {
     const html = await fetch(s.url!).then((r) => r.text());
     expect(html).toMatch(/<option value="" selected>Choose a country<\/option>/);
     expect(html).toContain('France (FR)');
-    const r = await hosted(s, {
+    const r = await postHostedForm(s, {
       ...card,
       shippingName: 'Camille Martin',
       shippingLine1: '1 rue de la République',

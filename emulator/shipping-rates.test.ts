@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession, setupEmulator, type TestEmulator } from './testing/helpers.ts';
+import { createSession, postHostedForm, setupEmulator, type TestEmulator } from './testing/helpers.ts';
 
 let t: TestEmulator;
 let stripe: Stripe;
@@ -9,16 +9,6 @@ beforeAll(async () => {
   stripe = t.stripe;
 });
 afterAll(() => t.emu.stop());
-
-async function hosted(session: Stripe.Checkout.Session, fields: Record<string, string>) {
-  const res = await fetch(session.url!, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
-  return { status: res.status, html: await res.text() };
-}
 
 const pay = {
   email: 'buyer@example.com',
@@ -77,13 +67,13 @@ describe('shipping rates in Checkout', () => {
     expect(page).toContain('id="shippingOptions"');
     expect(page).toContain('Express');
 
-    const updated = await hosted(s, { ...pay, action: 'update_shipping', shippingRate: express.id });
+    const updated = await postHostedForm(s, { ...pay, action: 'update_shipping', shippingRate: express.id });
     expect(updated.html).toContain('$15.00');
     expect((await stripe.checkout.sessions.retrieve(s.id)).amount_total).toBe(4000);
-    expect((await hosted(s, { ...pay, shippingRate: 'shr_not_offered' })).html).toContain(
+    expect((await postHostedForm(s, { ...pay, shippingRate: 'shr_not_offered' })).html).toContain(
       'Please choose one of the shipping options.',
     );
-    expect((await hosted(s, { ...pay, shippingRate: express.id })).status).toBe(303);
+    expect((await postHostedForm(s, { ...pay, shippingRate: express.id })).status).toBe(303);
     const paid = await stripe.checkout.sessions.retrieve(s.id);
     expect(paid).toMatchObject({
       status: 'complete',

@@ -185,6 +185,15 @@ function ensurePaymentIntent(state: EmulatorState, origin: Origin, rec: Rec, shi
   return piRec;
 }
 
+// A session's total changed on the hosted page: an unpaid PaymentIntent from an earlier attempt must charge it.
+function repriceOpenPaymentIntent(state: EmulatorState, rec: Rec): void {
+  const pi = find(state, rec.obj.payment_intent, 'payment_intent', rec.account);
+  if (pi && ['requires_payment_method', 'requires_confirmation'].includes(pi.obj.status)) {
+    pi.obj.amount = rec.obj.amount_total;
+  }
+  state.onChange();
+}
+
 /** The buyer's pick among the session's `shipping_options` (hosted page); re-prices an unpaid PaymentIntent. */
 export function chooseShippingOption(state: EmulatorState, rec: Rec, rateId: string): void {
   checkOpen(state, rec);
@@ -194,11 +203,7 @@ export function chooseShippingOption(state: EmulatorState, rec: Rec, rateId: str
   const rate = offered ? find(state, rateId, 'shipping_rate', rec.account) : undefined;
   if (!rate) throw invalid('Please choose one of the shipping options.', 'shipping_rate');
   chooseShippingRate(session, rate.obj, rec.internal.lineItems, rec.internal.lineTaxRates);
-  const pi = find(state, session.payment_intent, 'payment_intent', rec.account);
-  if (pi && ['requires_payment_method', 'requires_confirmation'].includes(pi.obj.status)) {
-    pi.obj.amount = session.amount_total;
-  }
-  state.onChange();
+  repriceOpenPaymentIntent(state, rec);
 }
 
 /**
@@ -226,12 +231,7 @@ export function applyPromotionCode(state: EmulatorState, rec: Rec, code: string)
     'promotion_code',
     rec.internal.lineTaxRates,
   );
-  // An unpaid PaymentIntent from an earlier attempt must charge the new total.
-  const pi = find(state, session.payment_intent, 'payment_intent', rec.account);
-  if (pi && ['requires_payment_method', 'requires_confirmation'].includes(pi.obj.status)) {
-    pi.obj.amount = session.amount_total;
-  }
-  state.onChange();
+  repriceOpenPaymentIntent(state, rec);
 }
 
 function finish(state: EmulatorState, origin: Origin, rec: Rec): 'complete' {

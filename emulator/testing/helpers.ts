@@ -103,3 +103,14 @@ export async function createSession(
     ...extra,
   });
 }
+
+/** Posts the hosted Checkout page's form as a browser would; 303 means paid and redirected. */
+export async function postHostedForm(session: Stripe.Checkout.Session, fields: Record<string, string>) {
+  const res = await fetch(session.url!, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+  return { status: res.status, html: await res.text() };
+}
