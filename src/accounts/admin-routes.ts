@@ -1,9 +1,7 @@
-import type { Context } from 'hono';
 import type { Clock } from '../clock.ts';
-import { withUser } from '../db/tenancy.ts';
 import type { Tx } from '../db/types.ts';
-import type { AppEnv } from '../http/context.ts';
-import { requirePlatformAdmin, userActor } from '../http/middleware.ts';
+import { platformAdmin, type UserAccess } from '../http/access.ts';
+import type { Deps } from '../http/context.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
 import * as svc from './admin-users.ts';
 import { AccountKind, AdminAccount as AdminAccountOut, AdminUser as AdminUserOut, Page, Role } from './schema.ts';
@@ -47,11 +45,15 @@ const UserDetailOut = z
   })
   .openapi('AdminUserDetail');
 
+const admin = platformAdmin();
+
 /** Runs one audited change as the signed-in platform admin, under their RLS, and returns its result. */
-function asAdmin<T>(c: Context<AppEnv>, fn: (tx: Tx, actor: ReturnType<typeof userActor>, clock: Clock) => Promise<T>) {
-  const admin = requirePlatformAdmin(c);
-  const { db, clock } = c.get('deps');
-  return withUser(db, { sub: admin.id }, (tx) => fn(tx, userActor(c, admin.id), clock));
+function asAdmin<T>(
+  c: { var: { access: UserAccess; deps: Deps } },
+  fn: (tx: Tx, actor: UserAccess['actor'], clock: Clock) => Promise<T>,
+) {
+  const { access, deps } = c.var;
+  return access.tx((tx) => fn(tx, access.actor, deps.clock));
 }
 
 const userAction = (path: string, summary: string, body: z.ZodType) =>
@@ -59,6 +61,7 @@ const userAction = (path: string, summary: string, body: z.ZodType) =>
     method: 'post',
     path: `/admin/users/{userId}/${path}`,
     tags: ['Admin'],
+    middleware: admin,
     summary,
     request: { params: UserParam, body: jsonBody(body) },
     responses: { 200: jsonResponse(z.object({ user: AdminUserOut })) },
@@ -71,14 +74,14 @@ export const adminAccountRoutes = createRouter()
       method: 'get',
       path: '/admin/users',
       tags: ['Admin'],
+      middleware: admin,
       summary: 'Search users, filter by admin and suspended (platform admins)',
       request: { query: UserQuery },
       responses: { 200: jsonResponse(pageOf(AdminUserOut)) },
     }),
     async (c) => {
-      const admin = requirePlatformAdmin(c);
       const f = c.req.valid('query');
-      return c.json(await withUser(c.get('deps').db, { sub: admin.id }, (tx) => svc.searchUsers(tx, f)), 200);
+      return c.json(await c.var.access.tx((tx) => svc.searchUsers(tx, f)), 200);
     },
   )
   .openapi(
@@ -86,14 +89,14 @@ export const adminAccountRoutes = createRouter()
       method: 'get',
       path: '/admin/users/{userId}',
       tags: ['Admin'],
+      middleware: admin,
       summary: 'One user with memberships and recent audit events (platform admins)',
       request: { params: UserParam },
       responses: { 200: jsonResponse(UserDetailOut) },
     }),
     async (c) => {
-      const admin = requirePlatformAdmin(c);
       const { userId } = c.req.valid('param');
-      return c.json(await withUser(c.get('deps').db, { sub: admin.id }, (tx) => svc.getUserDetail(tx, userId)), 200);
+      return c.json(await c.var.access.tx((tx) => svc.getUserDetail(tx, userId)), 200);
     },
   )
   .openapi(userAction('grant-admin', 'Grant platform admin', OptionalReason), async (c) => {
@@ -130,14 +133,14 @@ export const adminAccountRoutes = createRouter()
       method: 'get',
       path: '/admin/accounts',
       tags: ['Admin'],
+      middleware: admin,
       summary: 'Search accounts, filter by suspended and kind (platform admins)',
       request: { query: AccountQuery },
       responses: { 200: jsonResponse(pageOf(AdminAccountOut)) },
     }),
     async (c) => {
-      const admin = requirePlatformAdmin(c);
       const f = c.req.valid('query');
-      return c.json(await withUser(c.get('deps').db, { sub: admin.id }, (tx) => svc.searchAccounts(tx, f)), 200);
+      return c.json(await c.var.access.tx((tx) => svc.searchAccounts(tx, f)), 200);
     },
   )
   .openapi(
@@ -145,6 +148,7 @@ export const adminAccountRoutes = createRouter()
       method: 'post',
       path: '/admin/accounts/{accountId}/suspend',
       tags: ['Admin'],
+      middleware: admin,
       summary: 'Suspend an account: hidden from the marketplace, no new sales',
       request: { params: AccountParam, body: jsonBody(RequiredReason) },
       responses: { 200: jsonResponse(z.object({ id: z.uuid(), suspendedAt: z.string().nullable() })) },
@@ -163,6 +167,7 @@ export const adminAccountRoutes = createRouter()
       method: 'post',
       path: '/admin/accounts/{accountId}/unsuspend',
       tags: ['Admin'],
+      middleware: admin,
       summary: 'Lift an account suspension',
       request: { params: AccountParam, body: jsonBody(OptionalReason) },
       responses: { 200: jsonResponse(z.object({ id: z.uuid(), suspendedAt: z.string().nullable() })) },

@@ -3,16 +3,9 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { recordAudit } from '../audit/service.ts';
 import { withService, withUser } from '../db/tenancy.ts';
 import { AppError, isAppError } from '../errors.ts';
+import { accountRole, signedIn } from '../http/access.ts';
 import type { AppEnv } from '../http/context.ts';
-import {
-  clearSessionCookie,
-  clientIp,
-  ensureCsrfToken,
-  requireUser,
-  SESSION_COOKIE,
-  setSessionCookie,
-  userActor,
-} from '../http/middleware.ts';
+import { clearSessionCookie, clientIp, ensureCsrfToken, SESSION_COOKIE, setSessionCookie } from '../http/middleware.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
 import { consumeEmailLink, resendConfirmation } from './email-links.ts';
 import { KNOWN_DEVICE_DAYS, knownDeviceCookieName, signKnownDevice, verifyKnownDevice } from './known-device.ts';
@@ -218,11 +211,12 @@ export const accountRoutes = createRouter()
       path: '/accounts',
       tags: ['Accounts'],
       summary: "The signed-in user's accounts",
+      middleware: signedIn(),
       responses: { 200: jsonResponse(z.object({ data: z.array(S.Membership) })) },
     }),
     async (c) => {
-      const user = requireUser(c);
-      const data = await withUser(c.get('deps').db, { sub: user.id }, (tx) => svc.listMemberships(tx, user.id));
+      const { access } = c.var;
+      const data = await access.tx((tx) => svc.listMemberships(tx, access.user.id));
       return c.json({ data }, 200);
     },
   )
@@ -232,14 +226,14 @@ export const accountRoutes = createRouter()
       path: '/accounts',
       tags: ['Accounts'],
       summary: 'Create an account (tenant) owned by the signed-in user',
+      middleware: signedIn(),
       request: { body: jsonBody(S.CreateAccountInput) },
       responses: { 201: jsonResponse(S.Membership, 'Created') },
     }),
     async (c) => {
-      const user = requireUser(c);
       const input = c.req.valid('json');
-      const actor = userActor(c, user.id);
-      const m = await withService(c.get('deps').db, (tx) => svc.createAccount(tx, actor, input));
+      // The account doesn't exist yet, so nothing under RLS could let the user write it: the service creates it.
+      const m = await withService(c.get('deps').db, (tx) => svc.createAccount(tx, c.var.access.actor, input));
       return c.json(m, 201);
     },
   )
@@ -249,16 +243,12 @@ export const accountRoutes = createRouter()
       path: '/accounts/{accountId}/members',
       tags: ['Accounts'],
       summary: 'Members of an account',
+      middleware: accountRole({ min: 'member' }),
       request: { params: AccountIdParam },
       responses: { 200: jsonResponse(z.object({ data: z.array(S.Member) })) },
     }),
     async (c) => {
-      const user = requireUser(c);
-      const { accountId } = c.req.valid('param');
-      const data = await withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
-        await svc.requireRole(tx, accountId, user.id, 'member');
-        return svc.listMembers(tx, accountId);
-      });
+      const data = await c.var.access.tx((tx, account) => svc.listMembers(tx, account.id));
       return c.json({ data }, 200);
     },
   )
@@ -268,14 +258,15 @@ export const accountRoutes = createRouter()
       path: '/accounts/{accountId}/members/{userId}',
       tags: ['Accounts'],
       summary: 'Remove a member (owners and admins)',
+      middleware: signedIn(),
       request: { params: AccountIdParam.extend({ userId: z.uuid('Unknown user') }) },
       responses: { 204: { description: 'Removed' } },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { accountId, userId } = c.req.valid('param');
-      const actor = userActor(c, user.id);
-      await withUser(c.get('deps').db, { sub: user.id }, (tx) => svc.removeMember(tx, actor, accountId, userId));
+      const { access } = c.var;
+      // The service decides (owners and admins; the last owner stays), since it depends on who is removed.
+      await access.tx((tx) => svc.removeMember(tx, access.actor, accountId, userId));
       return c.body(null, 204);
     },
   )
@@ -285,17 +276,13 @@ export const accountRoutes = createRouter()
       path: '/accounts/{accountId}/invitations',
       tags: ['Accounts'],
       summary: 'Pending invitations (owners and admins)',
+      middleware: accountRole({ min: 'admin' }),
       request: { params: AccountIdParam },
       responses: { 200: jsonResponse(z.object({ data: z.array(S.Invitation) })) },
     }),
     async (c) => {
-      const user = requireUser(c);
-      const { accountId } = c.req.valid('param');
-      const { db, clock } = c.get('deps');
-      const data = await withUser(db, { sub: user.id }, async (tx) => {
-        await svc.requireRole(tx, accountId, user.id, 'admin');
-        return svc.listInvitations(tx, accountId, clock);
-      });
+      const { clock } = c.get('deps');
+      const data = await c.var.access.tx((tx, account) => svc.listInvitations(tx, account.id, clock));
       return c.json({ data }, 200);
     },
   )
@@ -305,17 +292,18 @@ export const accountRoutes = createRouter()
       path: '/accounts/{accountId}/invitations',
       tags: ['Accounts'],
       summary: 'Invite someone by email (owners and admins)',
+      middleware: signedIn(),
       request: { params: AccountIdParam, body: jsonBody(S.InviteInput) },
       responses: { 201: jsonResponse(S.Invitation, 'Invited') },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { accountId } = c.req.valid('param');
       const input = c.req.valid('json');
-      const { db, clock, config } = c.get('deps');
-      const actor = userActor(c, user.id);
-      const inv = await withUser(db, { sub: user.id }, (tx) =>
-        svc.inviteMember(tx, actor, accountId, input, clock, config.publicUrl),
+      const { clock, config } = c.get('deps');
+      const { access } = c.var;
+      // The service checks the inviter's role: an admin may not invite an owner.
+      const inv = await access.tx((tx) =>
+        svc.inviteMember(tx, access.actor, accountId, input, clock, config.publicUrl),
       );
       return c.json(inv, 201);
     },
@@ -326,14 +314,14 @@ export const accountRoutes = createRouter()
       path: '/invitations/accept',
       tags: ['Accounts'],
       summary: 'Accept an invitation as the signed-in user',
+      middleware: signedIn(),
       request: { body: jsonBody(S.AcceptInviteInput) },
       responses: { 200: jsonResponse(S.Membership) },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { token } = c.req.valid('json');
       const { db, clock } = c.get('deps');
-      const actor = userActor(c, user.id);
-      return c.json(await withService(db, (tx) => svc.acceptInvitation(tx, actor, token, clock)), 200);
+      // The invitation token is the credential; the invitee can't see the account until they join it.
+      return c.json(await withService(db, (tx) => svc.acceptInvitation(tx, c.var.access.actor, token, clock)), 200);
     },
   );

@@ -1,24 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { Email, Name, Password, SignInPassword, Slug } from './fields.ts';
 
-export const Email = z
-  .string()
-  .trim()
-  .max(254)
-  .pipe(z.email('Enter a valid email address'))
-  .transform((e) => e.toLowerCase())
-  .openapi({ example: 'jane@example.com' });
-export const Password = z
-  .string()
-  .min(10, 'Use at least 10 characters')
-  .max(200, 'Use at most 200 characters')
-  .openapi({ example: 'correct horse battery' });
-export const Name = z.string().trim().min(1, 'Enter a name').max(100, 'Use at most 100 characters');
-export const Slug = z
-  .string()
-  .trim()
-  .min(2, 'Use at least 2 characters')
-  .max(60, 'Use at most 60 characters')
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Use lowercase letters, digits and single hyphens');
+// The field rules live in fields.ts (plain zod) so the web app validates its forms with these same schemas.
+export { Email, Name, Password, SignInPassword, Slug };
+
 export const AccountKind = z.enum(['studio', 'artist', 'provider', 'organization']);
 export const Role = z.enum(['owner', 'admin', 'member']);
 export const InviteRole = z.enum(['admin', 'member']);
@@ -33,9 +18,7 @@ export const SignUpInput = z
   .openapi('SignUpInput');
 export const SignUpAccepted = z.object({ ok: z.literal(true) }).openapi('SignUpAccepted');
 export const EmailLinkInput = z.strictObject({ token: z.string().min(10).max(200) }).openapi('EmailLinkInput');
-export const SignInInput = z
-  .strictObject({ email: Email, password: z.string().min(1, 'Enter your password').max(200) })
-  .openapi('SignInInput');
+export const SignInInput = z.strictObject({ email: Email, password: SignInPassword }).openapi('SignInInput');
 export const ResetRequestInput = z.strictObject({ email: Email }).openapi('PasswordResetRequest');
 export const ResetConfirmInput = z
   .strictObject({ token: z.string().min(10).max(200), password: Password })

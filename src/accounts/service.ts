@@ -6,6 +6,7 @@ import type { DB } from '../db/types.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { renderEmail } from '../mail/layout.ts';
 import { queueMail } from '../mail/service.ts';
+import { checkAccount, type Role } from './access.ts';
 import { findUserByEmail, isUnconfirmed, sendConfirmation, sendExistingAccountNotice } from './email-links.ts';
 import { hashPassword, needsRehash, timingDummyHash, verifyPassword } from './password.ts';
 import { hitRateLimit } from './rate-limit.ts';
@@ -322,18 +323,9 @@ export async function roleIn(db: DB, accountId: string, userId: string): Promise
   return r?.role ?? null;
 }
 
-/** Throws 404 (not a member: don't reveal it exists) or 403 (role too low). */
-export async function requireRole(
-  db: DB,
-  accountId: string,
-  userId: string,
-  min: 'member' | 'admin' | 'owner',
-): Promise<MembershipT['role']> {
-  const rank = { member: 1, admin: 2, owner: 3 } as const;
-  const role = await roleIn(db, accountId, userId);
-  if (!role) throw notFound('Account');
-  if (rank[role] < rank[min]) throw forbidden(`Only account ${min}s can do this`);
-  return role;
+/** Throws 404 (not a member: don't reveal it exists) or 403 (role too low); the rule is `checkAccount`'s. */
+export async function requireRole(db: DB, accountId: string, userId: string, min: Role): Promise<Role> {
+  return (await checkAccount(db, accountId, { id: userId, isPlatformAdmin: false }, { min })).role as Role;
 }
 
 /** Lets platform admins through and requires membership of everyone else, with the same 404 as `requireRole`. */
@@ -342,7 +334,7 @@ export async function requireMemberOrAdmin(
   accountId: string,
   user: { id: string; isPlatformAdmin: boolean },
 ): Promise<void> {
-  if (!user.isPlatformAdmin) await requireRole(db, accountId, user.id, 'member');
+  await checkAccount(db, accountId, user, { min: 'member', platformAdmins: true });
 }
 
 /** Pending invitations of an account. */

@@ -1,5 +1,4 @@
-import { withUser } from '../db/tenancy.ts';
-import { requireUser, userActor } from '../http/middleware.ts';
+import { signedIn } from '../http/access.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
 
@@ -37,14 +36,16 @@ export const apiKeyRoutes = createRouter()
       method: 'get',
       path: '/accounts/{accountId}/api-keys',
       tags,
+      // The key services check the caller's role (owners and admins; a key never outranks its creator).
+      middleware: signedIn(),
       summary: "The account's API keys, revoked ones included (owners and admins)",
       request: { params: AccountIdParam },
       responses: { 200: jsonResponse(z.object({ data: z.array(ApiKeyOut) })) },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { accountId } = c.req.valid('param');
-      const data = await withUser(c.get('deps').db, { sub: user.id }, (tx) => listApiKeys(tx, accountId, user.id));
+      const { access } = c.var;
+      const data = await access.tx((tx) => listApiKeys(tx, accountId, access.user.id));
       return c.json({ data }, 200);
     },
   )
@@ -53,17 +54,17 @@ export const apiKeyRoutes = createRouter()
       method: 'post',
       path: '/accounts/{accountId}/api-keys',
       tags,
+      // The key services check the caller's role (owners and admins; a key never outranks its creator).
+      middleware: signedIn(),
       summary: 'Create an API key acting with at most the given role; the secret is returned once (owners and admins)',
       request: { params: AccountIdParam, body: jsonBody(ApiKeyInput) },
       responses: { 201: jsonResponse(ApiKeyCreated, 'Created') },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { accountId } = c.req.valid('param');
       const input = c.req.valid('json');
-      const key = await withUser(c.get('deps').db, { sub: user.id }, (tx) =>
-        createApiKey(tx, userActor(c, user.id), accountId, input),
-      );
+      const { access } = c.var;
+      const key = await access.tx((tx) => createApiKey(tx, access.actor, accountId, input));
       return c.json(key, 201);
     },
   )
@@ -72,16 +73,16 @@ export const apiKeyRoutes = createRouter()
       method: 'delete',
       path: '/accounts/{accountId}/api-keys/{keyId}',
       tags,
+      // The key services check the caller's role (owners and admins; a key never outranks its creator).
+      middleware: signedIn(),
       summary: 'Revoke an API key at once (owners and admins)',
       request: { params: AccountIdParam.extend({ keyId: z.uuid('Unknown API key') }) },
       responses: { 204: { description: 'Revoked' } },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { accountId, keyId } = c.req.valid('param');
-      await withUser(c.get('deps').db, { sub: user.id }, (tx) =>
-        revokeApiKey(tx, userActor(c, user.id), accountId, keyId),
-      );
+      const { access } = c.var;
+      await access.tx((tx) => revokeApiKey(tx, access.actor, accountId, keyId));
       return c.body(null, 204);
     },
   );

@@ -88,3 +88,33 @@ export async function getOrderDetail(db: DB, orderId: string): Promise<OrderDeta
     invoice: invoice ? toInvoice(invoice) : null,
   };
 }
+
+/** An order's audit trail, oldest first: seller admins and platform admins (404 when the order is invisible). */
+export async function listOrderAudit(tx: DB, orderId: string) {
+  const order = await tx.selectFrom('orders').select('account_id').where('id', '=', orderId).executeTakeFirst();
+  if (!order) throw notFound('Order', { orderId });
+  const { rows } = await sql<{
+    ok: boolean;
+  }>`select (app.is_member(${order.account_id}::uuid, 'admin') or app.is_platform_admin()) as ok`.execute(tx);
+  if (!rows[0]?.ok) throw forbidden();
+  const events = await tx
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('entity_type', '=', 'order')
+    .where('entity_id', '=', orderId)
+    .orderBy('created_at')
+    .execute();
+  return events.map((a) => ({
+    id: a.id,
+    accountId: a.account_id,
+    action: a.action,
+    actor: a.actor,
+    actorUserId: a.actor_user_id,
+    entityType: a.entity_type,
+    entityId: a.entity_id,
+    before: a.before,
+    after: a.after,
+    requestId: a.request_id,
+    createdAt: a.created_at,
+  }));
+}

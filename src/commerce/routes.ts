@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
-import { withService, withUser } from '../db/tenancy.ts';
-import { forbidden, notFound } from '../errors.ts';
-import { requireUser } from '../http/middleware.ts';
+import { withService } from '../db/tenancy.ts';
+import { notFound } from '../errors.ts';
+import { signedIn } from '../http/access.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
 import { completeCheckoutSession } from './complete-checkout.ts';
 import { getInvoice } from './invoices.ts';
 import { listOrderItems, orderTotals, toOrder } from './orders.ts';
-import { getOrderDetail, listOrders } from './read-orders.ts';
+import { getOrderDetail, listOrderAudit, listOrders } from './read-orders.ts';
 import { refundOrder } from './refund-order.ts';
 import * as S from './schema.ts';
 
@@ -91,6 +91,7 @@ export const commerceRoutes = createRouter()
       path: '/orders/{orderId}/refunds',
       tags: ['Commerce'],
       summary: 'Refund part or all of an order (seller admins, platform admins)',
+      middleware: signedIn(),
       request: {
         params: OrderIdParam,
         body: jsonBody(
@@ -108,9 +109,10 @@ export const commerceRoutes = createRouter()
       },
     }),
     async (c) => {
-      const user = requireUser(c);
+      const { user } = c.var.access;
       const { db, stripe, commerce } = c.get('deps');
       const body = c.req.valid('json');
+      // refundOrder checks who may refund inside its own transaction, then calls Stripe outside it.
       const r = await refundOrder(db, stripe, commerce, c.req.valid('param').orderId, body, {
         kind: 'user',
         userId: user.id,
@@ -126,6 +128,7 @@ export const commerceRoutes = createRouter()
       path: '/accounts/{accountId}/orders',
       tags: ['Commerce'],
       summary: 'A seller’s orders (members; a provider’s admins only)',
+      middleware: signedIn(),
       request: {
         params: z.object({ accountId: z.uuid('Unknown account') }),
         query: z.object({
@@ -137,11 +140,10 @@ export const commerceRoutes = createRouter()
       responses: { 200: jsonResponse(S.OrderPage) },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { accountId } = c.req.valid('param');
       const q = c.req.valid('query');
       // listOrders checks the role: 404 for non-members, 403 for a provider's plain members.
-      const page = await withUser(c.get('deps').db, { sub: user.id }, (tx) => listOrders(tx, accountId, q));
+      const page = await c.var.access.tx((tx) => listOrders(tx, accountId, q));
       return c.json(page, 200);
     },
   )
@@ -151,14 +153,13 @@ export const commerceRoutes = createRouter()
       path: '/orders/{orderId}',
       tags: ['Commerce'],
       summary: 'An order with items, history, refunds and invoice (seller members, the buyer, platform admins)',
+      middleware: signedIn(),
       request: { params: OrderIdParam },
       responses: { 200: jsonResponse(S.OrderDetailOut) },
     }),
     async (c) => {
-      const user = requireUser(c);
-      const detail = await withUser(c.get('deps').db, { sub: user.id }, (tx) =>
-        getOrderDetail(tx, c.req.valid('param').orderId),
-      );
+      // RLS decides who sees the order (its rows are invisible to everyone else: 404).
+      const detail = await c.var.access.tx((tx) => getOrderDetail(tx, c.req.valid('param').orderId));
       return c.json(detail, 200);
     },
   )
@@ -168,40 +169,13 @@ export const commerceRoutes = createRouter()
       path: '/orders/{orderId}/audit',
       tags: ['Commerce'],
       summary: 'Audit trail of an order (seller admins, platform admins)',
+      middleware: signedIn(),
       request: { params: OrderIdParam },
       responses: { 200: jsonResponse(z.object({ data: z.array(S.AuditEventOut) })) },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { orderId } = c.req.valid('param');
-      const data = await withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
-        const order = await tx.selectFrom('orders').select('account_id').where('id', '=', orderId).executeTakeFirst();
-        if (!order) throw notFound('Order', { orderId });
-        const { rows } = await sql<{
-          ok: boolean;
-        }>`select (app.is_member(${order.account_id}::uuid, 'admin') or app.is_platform_admin()) as ok`.execute(tx);
-        if (!rows[0]?.ok) throw forbidden();
-        const events = await tx
-          .selectFrom('audit_events')
-          .selectAll()
-          .where('entity_type', '=', 'order')
-          .where('entity_id', '=', orderId)
-          .orderBy('created_at')
-          .execute();
-        return events.map((a) => ({
-          id: a.id,
-          accountId: a.account_id,
-          action: a.action,
-          actor: a.actor,
-          actorUserId: a.actor_user_id,
-          entityType: a.entity_type,
-          entityId: a.entity_id,
-          before: a.before,
-          after: a.after,
-          requestId: a.request_id,
-          createdAt: a.created_at,
-        }));
-      });
+      const data = await c.var.access.tx((tx) => listOrderAudit(tx, orderId));
       return c.json({ data }, 200);
     },
   )
@@ -211,14 +185,12 @@ export const commerceRoutes = createRouter()
       path: '/invoices/{invoiceId}',
       tags: ['Commerce'],
       summary: 'An invoice as JSON (the buyer, seller members, platform admins)',
+      middleware: signedIn(),
       request: { params: z.object({ invoiceId: z.uuid('Unknown invoice') }) },
       responses: { 200: jsonResponse(S.InvoiceOut) },
     }),
     async (c) => {
-      const user = requireUser(c);
-      const inv = await withUser(c.get('deps').db, { sub: user.id }, (tx) =>
-        getInvoice(tx, c.req.valid('param').invoiceId),
-      );
+      const inv = await c.var.access.tx((tx) => getInvoice(tx, c.req.valid('param').invoiceId));
       return c.json(inv, 200);
     },
   );

@@ -1,8 +1,7 @@
-import { withService, withUser } from '../db/tenancy.ts';
+import { withService } from '../db/tenancy.ts';
 import { notFound } from '../errors.ts';
-import { requireUser } from '../http/middleware.ts';
+import { accountRole, signedIn } from '../http/access.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
-import { requireCreditsRole } from './access.ts';
 import { listBundles } from './bundles.ts';
 import { consumeMinutes } from './consume-minutes.ts';
 import { startBundleCheckout } from './offering.ts';
@@ -12,6 +11,12 @@ import * as S from './schema.ts';
 const OrgParam = z.object({ orgId: z.uuid('Unknown organization') });
 const ProviderParam = z.object({ providerId: z.uuid('Unknown provider') });
 
+// Who needs which role is in docs/credits.md ("API").
+const orgMembers = accountRole({ kind: 'organization', min: 'member', from: 'orgId' });
+const orgAdmins = accountRole({ kind: 'organization', min: 'admin' });
+const providerMembers = accountRole({ kind: 'provider', min: 'member', from: 'providerId' });
+const providerAdmins = accountRole({ kind: 'provider', min: 'admin', from: 'providerId' });
+
 /** Expert-service credits: bundle catalog, org balances, provider customers, time logging, bundle checkout. */
 export const creditRoutes = createRouter()
   .openapi(
@@ -20,11 +25,11 @@ export const creditRoutes = createRouter()
       path: '/credits/bundles',
       tags: ['Credits'],
       summary: 'Active credit bundles (optionally of one provider)',
+      middleware: signedIn(),
       request: { query: z.object({ providerId: z.uuid('Unknown provider').optional() }) },
       responses: { 200: jsonResponse(z.object({ data: z.array(S.BundleOut) })) },
     }),
     async (c) => {
-      requireUser(c);
       // The catalog is public to signed-in users; read as service so provider names (RLS-hidden) come along.
       const data = await withService(c.get('deps').db, (tx) => listBundles(tx, c.req.valid('query').providerId));
       return c.json({ data }, 200);
@@ -36,15 +41,14 @@ export const creditRoutes = createRouter()
       path: '/organizations/{orgId}/credits',
       tags: ['Credits'],
       summary: "An organization's balances per provider, lots and usage (org members)",
+      middleware: orgMembers,
       request: { params: OrgParam },
       responses: { 200: jsonResponse(S.OrgCreditsOut) },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { orgId } = c.req.valid('param');
-      const { db, clock } = c.get('deps');
-      const out = await withUser(db, { sub: user.id }, async (tx) => {
-        await requireCreditsRole(tx, orgId, user.id, 'organization', 'member');
+      const { clock } = c.get('deps');
+      const out = await c.var.access.tx(async (tx) => {
         const lots = await listLots(tx, { organizationId: orgId });
         return {
           balances: await getBalances(tx, orgId, clock),
@@ -62,6 +66,7 @@ export const creditRoutes = createRouter()
       path: '/providers/{providerId}/customers',
       tags: ['Credits'],
       summary: "A provider's customers with balances, lots and usage (provider admins)",
+      middleware: providerAdmins,
       request: { params: ProviderParam },
       responses: {
         200: jsonResponse(
@@ -70,17 +75,13 @@ export const creditRoutes = createRouter()
       },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { providerId } = c.req.valid('param');
-      const { db, clock } = c.get('deps');
-      const out = await withUser(db, { sub: user.id }, async (tx) => {
-        await requireCreditsRole(tx, providerId, user.id, 'provider', 'admin');
-        return {
-          data: await listCustomers(tx, providerId, clock),
-          lots: await listLots(tx, { providerId }),
-          usage: await listUsage(tx, { providerId }),
-        };
-      });
+      const { clock } = c.get('deps');
+      const out = await c.var.access.tx(async (tx) => ({
+        data: await listCustomers(tx, providerId, clock),
+        lots: await listLots(tx, { providerId }),
+        usage: await listUsage(tx, { providerId }),
+      }));
       return c.json(out, 200);
     },
   )
@@ -90,16 +91,16 @@ export const creditRoutes = createRouter()
       path: '/providers/{providerId}/usage',
       tags: ['Credits'],
       summary: 'Log time worked for a customer, paid from its credits (provider members; 409 when short)',
+      middleware: providerMembers,
       request: { params: ProviderParam, body: jsonBody(S.LogUsageInput) },
       responses: { 201: jsonResponse(S.LogUsageOut, 'Logged') },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { providerId } = c.req.valid('param');
       const input = c.req.valid('json');
-      const { db, clock } = c.get('deps');
-      const out = await withUser(db, { sub: user.id }, async (tx) => {
-        await requireCreditsRole(tx, providerId, user.id, 'provider', 'member');
+      const { clock } = c.get('deps');
+      const user = c.var.access.user;
+      const out = await c.var.access.tx(async (tx) => {
         // Members may log time but not read balances (RLS), so the write and its checks run as service role.
         return withService(tx, async (s) => {
           const customer = await s
@@ -124,16 +125,16 @@ export const creditRoutes = createRouter()
       path: '/credits/checkout',
       tags: ['Credits'],
       summary: 'Buy a credit bundle for an organization via Stripe Checkout (org admins)',
+      middleware: orgAdmins,
       request: { body: jsonBody(S.CheckoutInput) },
       responses: { 201: jsonResponse(z.object({ checkoutUrl: z.string(), orderId: z.string() }), 'Checkout opened') },
     }),
     async (c) => {
-      const user = requireUser(c);
       const input = c.req.valid('json');
       const { db, stripe, config, commerce } = c.get('deps');
-      await withUser(db, { sub: user.id }, (tx) =>
-        requireCreditsRole(tx, input.organizationId, user.id, 'organization', 'admin'),
-      );
+      const { user } = c.var.access;
+      // The role check commits before Stripe is called: no transaction stays open across the network.
+      await c.var.access.tx(async () => undefined, { accountId: input.organizationId });
       const base = config.publicUrl;
       const out = await startBundleCheckout(
         db,

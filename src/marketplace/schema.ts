@@ -1,3 +1,4 @@
+import { Email } from '../accounts/fields.ts';
 import { z } from '../http/openapi.ts';
 import { media } from './tables.ts';
 
@@ -169,7 +170,7 @@ export const PublicArtistOut = z
 
 /** Signed-in buyers may omit the email (their account's is used); guests must give one. */
 export const ArtworkCheckoutInput = z.strictObject({
-  email: z.email('Enter a valid email address').max(254).optional(),
+  email: Email.optional(),
 });
 
 export const ArtworkCheckoutOut = z.object({ checkoutUrl: z.string(), orderId: z.string() });

@@ -2,21 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { requireRole } from '../../accounts/service.ts';
+import { checkAccount, type Role } from '../../accounts/access.ts';
 import { type Actor, recordAudit } from '../../audit/service.ts';
 import { completeCheckoutSession } from '../../commerce/complete-checkout.ts';
 import { findOrder, getOrder } from '../../commerce/orders.ts';
 import { getOrderDetail, listOrders, requireSalesReader } from '../../commerce/read-orders.ts';
 import { ORDER_STATUSES } from '../../commerce/tables.ts';
-import { requireCreditsRole } from '../../credits/access.ts';
 import { consumeMinutes } from '../../credits/consume-minutes.ts';
 import { getBalances, type Lot, listCustomers, listLots } from '../../credits/read-credits.ts';
-import { requireAccountKind } from '../../db/account-kind.ts';
+import type { AccountKind } from '../../db/account-kind.ts';
 import { withAnon, withService, withUser } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { AppError, forbidden, isAppError, notFound } from '../../errors.ts';
 import { transactionsQuery } from '../../marketplace/analytics.ts';
-import { requireArtistRole } from '../../marketplace/artist-access.ts';
 import { listPublicArtworks, priceBreakdown, publicArtwork } from '../../marketplace/catalog.ts';
 import { startArtworkCheckout, upstream } from '../../marketplace/purchase.ts';
 import { media } from '../../marketplace/tables.ts';
@@ -27,7 +25,6 @@ import { startPrintCheckout } from '../../shop/checkout.ts';
 import { galleryByToken, getGallery } from '../../shop/galleries.ts';
 import { studioSummary } from '../../shop/reports.ts';
 import { getSettings } from '../../shop/studio.ts';
-import { requireStudioRole } from '../../shop/studio-access.ts';
 import type { ApiKeyPrincipal } from '../api-keys.ts';
 
 /** What the MCP server needs from the assembly: the same deps the modules were built from. */
@@ -121,18 +118,30 @@ export function createMcpServer(deps: McpDeps, principal: ApiKeyPrincipal): McpS
     );
   }
 
+  // The web's account rule (src/accounts/access.ts), applied to the key's creator in the key's account.
+  async function requireKeyAccount(tx: DB, kind: AccountKind | null, min: Role): Promise<void> {
+    await checkAccount(
+      tx,
+      principal.accountId,
+      { id: principal.userId, isPlatformAdmin: false },
+      {
+        kind: kind ? [kind] : undefined,
+        min,
+      },
+    );
+  }
+
   // A gallery of the key's own studio, read under the creator's RLS; anything else reads as missing.
   async function studioGallery(tx: DB, galleryId: string) {
     const g = await getGallery(tx, galleryId);
     if (g.accountId !== principal.accountId) throw notFound('Gallery');
-    await requireAccountKind(tx, principal.accountId, 'studio');
-    await requireRole(tx, principal.accountId, principal.userId, 'member');
+    await requireKeyAccount(tx, 'studio', 'member');
     return g;
   }
 
   // The key's account may be read for sales: members, but only admins of a provider (docs/credits.md).
   async function requireSales(tx: DB): Promise<void> {
-    await requireRole(tx, principal.accountId, principal.userId, 'member');
+    await requireKeyAccount(tx, null, 'member');
     await requireSalesReader(tx, principal.accountId);
     // A member key of a provider sees no sales, whatever its creator's role.
     if (principal.accountKind === 'provider' && principal.role !== 'admin') {
@@ -462,7 +471,7 @@ export function createMcpServer(deps: McpDeps, principal: ApiKeyPrincipal): McpS
       const label = start.toISOString().slice(0, 7);
       return asKeyUser(async (tx) => {
         if (principal.accountKind === 'studio') {
-          await requireStudioRole(tx, principal.accountId, principal.userId, 'member');
+          await requireKeyAccount(tx, 'studio', 'member');
           // The studio dashboard's own report, read as of that month: it compares it with the month before.
           const r = await studioSummary(tx, principal.accountId, { now: () => start });
           return {
@@ -484,7 +493,7 @@ export function createMcpServer(deps: McpDeps, principal: ApiKeyPrincipal): McpS
           };
         }
         if (principal.accountKind === 'artist') {
-          await requireArtistRole(tx, principal.accountId, principal.userId, 'member');
+          await requireKeyAccount(tx, 'artist', 'member');
           const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
           const sales = (
             await transactionsQuery(tx, { accountId: principal.accountId, from: `${label}-01`, to: last }).execute()
@@ -542,11 +551,11 @@ export function createMcpServer(deps: McpDeps, principal: ApiKeyPrincipal): McpS
   // Credits are read by an organization's members and a provider's admins only (docs/credits.md).
   async function creditsSide(tx: DB): Promise<'organization' | 'provider'> {
     if (principal.accountKind === 'organization') {
-      await requireCreditsRole(tx, principal.accountId, principal.userId, 'organization', 'member');
+      await requireKeyAccount(tx, 'organization', 'member');
       return 'organization';
     }
     if (principal.accountKind === 'provider') {
-      await requireCreditsRole(tx, principal.accountId, principal.userId, 'provider', 'admin');
+      await requireKeyAccount(tx, 'provider', 'admin');
       requireKeyAdmin();
       return 'provider';
     }
@@ -618,7 +627,7 @@ export function createMcpServer(deps: McpDeps, principal: ApiKeyPrincipal): McpS
     async ({ organization_id, minutes, note, worked_on }) =>
       asKeyUser(async (tx) => {
         if (principal.accountKind !== 'provider') throw notFound('Provider');
-        await requireCreditsRole(tx, principal.accountId, principal.userId, 'provider', 'member');
+        await requireKeyAccount(tx, 'provider', 'member');
         // Members may log time but not read balances (RLS), so the write and its checks run as service role,
         // exactly like POST /api/providers/{id}/usage.
         return withService(tx, async (s) => {

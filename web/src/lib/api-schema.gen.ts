@@ -5399,7 +5399,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** Format: email */
+                        /** @example jane@example.com */
                         email?: string;
                     };
                 };

@@ -1,43 +1,15 @@
-/** Client-side mirrors of the server's validation rules, so users see problems before a round trip. */
+/**
+ * Form validation with the server's own zod schemas (src/<domain>/fields.ts), so users see the same rules and
+ * messages before a round trip as the API would answer with. Forms import the field schemas directly and check each
+ * value with `fieldError`; there are no client-side copies of the rules.
+ */
+import type { ZodType } from 'zod';
+import { SLUG_MAX } from '../../../src/accounts/fields.ts';
 
-export const PASSWORD_MIN = 10;
-export const NAME_MAX = 100;
-export const SLUG_MAX = 60;
-
-// Deliberately loose: the server is the authority, this only catches obvious typos.
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
-/** Whether a (trimmed) value has the shape of an email address; the one client-side email pattern. */
-export function looksLikeEmail(value: string): boolean {
-  return EMAIL_RE.test(value.trim());
-}
-
-export function validateEmail(value: string): string | undefined {
-  const v = value.trim();
-  if (!v) return 'Enter your email address.';
-  if (v.length > 254 || !looksLikeEmail(v)) return 'Enter a valid email address, like name@example.com.';
-  return undefined;
-}
-
-export function validatePassword(value: string): string | undefined {
-  if (!value) return 'Enter a password.';
-  if (value.length < PASSWORD_MIN) return `Use at least ${PASSWORD_MIN} characters.`;
-  return undefined;
-}
-
-export function validateName(value: string, label = 'name'): string | undefined {
-  const v = value.trim();
-  if (!v) return `Enter a ${label}.`;
-  if (v.length > NAME_MAX) return `Keep the ${label} to ${NAME_MAX} characters or fewer.`;
-  return undefined;
-}
-
-export function validateSlug(value: string): string | undefined {
-  if (!value) return 'Enter a URL name.';
-  if (value.length > SLUG_MAX) return `Keep it to ${SLUG_MAX} characters or fewer.`;
-  if (!SLUG_RE.test(value)) return 'Use lowercase letters, numbers and single hyphens.';
-  return undefined;
+/** The first problem the schema finds with `value`, as its user-facing message, or `undefined` when it is valid. */
+export function fieldError(schema: ZodType, value: unknown): string | undefined {
+  const result = schema.safeParse(value);
+  return result.success ? undefined : (result.error.issues[0]?.message ?? 'Check this value.');
 }
 
 /** Derives a URL-safe slug from a display name ("Café Noir Studio" → "cafe-noir-studio"). */

@@ -1,3 +1,4 @@
+import { Email } from '../../../../src/accounts/fields.ts';
 import { MailIcon, TrashIcon, UsersIcon } from '../../components/icons.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
 import {
@@ -29,7 +30,7 @@ import { errorMessage } from '../../lib/api.ts';
 import { useForm } from '../../lib/form.ts';
 import { formatDate, formatRelative } from '../../lib/format.ts';
 import { canManageMembers, type Membership, type Role, useSession } from '../../lib/session.tsx';
-import { validateEmail } from '../../lib/validation.ts';
+import { fieldError } from '../../lib/validation.ts';
 import { RoleBadge } from './account-badges.tsx';
 import { AccountGate } from './account-gate.tsx';
 import { type Invitation, type Member, useInvitations, useInviteMember, useMembers, useRemoveMember } from './api.ts';
@@ -124,7 +125,7 @@ function InviteForm({ account }: { account: Membership }) {
   const invite = useInviteMember(account.accountId);
   const { toast } = useToast();
   const form = useForm({ email: '', role: 'member' }, (v) => ({
-    email: validateEmail(v.email),
+    email: fieldError(Email, v.email),
     role: v.role ? undefined : 'Choose a role.',
   }));
 

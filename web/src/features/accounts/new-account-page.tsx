@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { NAME_MAX, Name, SLUG_MAX, Slug } from '../../../../src/accounts/fields.ts';
 import { PageContainer } from '../../components/page-container.tsx';
 import {
   Alert,
@@ -15,7 +16,7 @@ import {
 } from '../../components/ui/index.ts';
 import { useForm } from '../../lib/form.ts';
 import { type AccountKind, useSession } from '../../lib/session.tsx';
-import { NAME_MAX, SLUG_MAX, slugify, validateName, validateSlug } from '../../lib/validation.ts';
+import { fieldError, slugify } from '../../lib/validation.ts';
 import { useCreateAccount } from './api.ts';
 import { ACCOUNT_KINDS } from './kinds.ts';
 
@@ -27,8 +28,8 @@ export function NewAccountPage() {
   // The slug follows the name until the user edits it themselves.
   const [slugTouched, setSlugTouched] = useState(false);
   const form = useForm({ name: '', slug: '', kind: '' }, (v) => ({
-    name: validateName(v.name, 'name'),
-    slug: validateSlug(v.slug),
+    name: fieldError(Name, v.name),
+    slug: fieldError(Slug, v.slug),
     kind: v.kind ? undefined : 'Choose what kind of account this is.',
   }));
 

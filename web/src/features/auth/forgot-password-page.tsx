@@ -1,13 +1,14 @@
 import { Link } from 'react-router';
+import { Email } from '../../../../src/accounts/fields.ts';
 import { Alert, Button, Field, Input } from '../../components/ui/index.ts';
 import { useForm } from '../../lib/form.ts';
-import { validateEmail } from '../../lib/validation.ts';
+import { fieldError } from '../../lib/validation.ts';
 import { useRequestPasswordReset } from './api.ts';
 import { AuthShell, linkClasses } from './auth-shell.tsx';
 
 export function ForgotPasswordPage() {
   const request = useRequestPasswordReset();
-  const form = useForm({ email: '' }, (v) => ({ email: validateEmail(v.email) }));
+  const form = useForm({ email: '' }, (v) => ({ email: fieldError(Email, v.email) }));
 
   const onSubmit = form.handleSubmit((values) =>
     request.mutate({ email: values.email.trim() }, { onError: form.applyServerError }),

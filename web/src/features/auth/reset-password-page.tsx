@@ -1,7 +1,8 @@
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { PASSWORD_MIN, Password } from '../../../../src/accounts/fields.ts';
 import { Alert, Button, Field, useToast } from '../../components/ui/index.ts';
 import { useForm } from '../../lib/form.ts';
-import { PASSWORD_MIN, validatePassword } from '../../lib/validation.ts';
+import { fieldError } from '../../lib/validation.ts';
 import { useConfirmPasswordReset } from './api.ts';
 import { AuthShell, linkClasses, PasswordInput } from './auth-shell.tsx';
 
@@ -12,7 +13,7 @@ export function ResetPasswordPage() {
   const { toast } = useToast();
   const confirm = useConfirmPasswordReset();
   const form = useForm({ password: '', confirmPassword: '' }, (v) => ({
-    password: validatePassword(v.password),
+    password: fieldError(Password, v.password),
     confirmPassword: v.confirmPassword === v.password ? undefined : 'The passwords don’t match.',
   }));
 

@@ -1,8 +1,9 @@
 import { Link, useNavigate } from 'react-router';
+import { Email, SignInPassword } from '../../../../src/accounts/fields.ts';
 import { Alert, Button, Field, Input } from '../../components/ui/index.ts';
 import { useForm } from '../../lib/form.ts';
 import { useSignIn } from '../../lib/session.tsx';
-import { validateEmail } from '../../lib/validation.ts';
+import { fieldError } from '../../lib/validation.ts';
 import { AuthShell, AuthSwitch, linkClasses, PasswordInput, useNextParam } from './auth-shell.tsx';
 
 export function SignInPage() {
@@ -10,9 +11,9 @@ export function SignInPage() {
   const navigate = useNavigate();
   const signIn = useSignIn();
   const form = useForm({ email: params.get('email') ?? '', password: '' }, (v) => ({
-    email: validateEmail(v.email),
-    // Length rules are not checked here: older passwords may predate them and the server decides.
-    password: v.password ? undefined : 'Enter your password.',
+    email: fieldError(Email, v.email),
+    // Not the sign-up length rules: older passwords may predate them and the server decides.
+    password: fieldError(SignInPassword, v.password),
   }));
 
   const onSubmit = form.handleSubmit((values) =>

@@ -1,7 +1,8 @@
+import { Email, NAME_MAX, Name, PASSWORD_MIN, Password } from '../../../../src/accounts/fields.ts';
 import { MailIcon } from '../../components/icons.tsx';
 import { Alert, Button, Field, Input } from '../../components/ui/index.ts';
 import { useForm } from '../../lib/form.ts';
-import { NAME_MAX, PASSWORD_MIN, validateEmail, validateName, validatePassword } from '../../lib/validation.ts';
+import { fieldError } from '../../lib/validation.ts';
 import { useSignUp } from './api.ts';
 import { AuthShell, AuthSwitch, linkClasses, PasswordInput, useNextParam } from './auth-shell.tsx';
 
@@ -9,9 +10,9 @@ export function SignUpPage() {
   const { params, next } = useNextParam();
   const signUp = useSignUp();
   const form = useForm({ name: '', email: params.get('email') ?? '', password: '' }, (v) => ({
-    name: validateName(v.name, 'name'),
-    email: validateEmail(v.email),
-    password: validatePassword(v.password),
+    name: fieldError(Name, v.name),
+    email: fieldError(Email, v.email),
+    password: fieldError(Password, v.password),
   }));
 
   const onSubmit = form.handleSubmit((values) =>

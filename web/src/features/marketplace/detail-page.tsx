@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { Email } from '../../../../src/accounts/fields.ts';
 import { PageContainer } from '../../components/page-container.tsx';
 import {
   Alert,
@@ -16,7 +17,7 @@ import {
 } from '../../components/ui/index.ts';
 import { formErrorsFrom, isApiError } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
-import { looksLikeEmail } from '../../lib/validation.ts';
+import { fieldError } from '../../lib/validation.ts';
 import { formatMoney as formatMinor } from '../orders/money.ts';
 import { type PriceBreakdown, purchaseApi, useArtwork, useArtworkPrice } from './api.ts';
 import { statusTone } from './artist-page.tsx';
@@ -153,8 +154,10 @@ function BuyPanel({ artworkId, fallback }: { artworkId: string; fallback: PriceB
 
   const buy = async (event: FormEvent) => {
     event.preventDefault();
-    if (!user && !looksLikeEmail(email)) {
-      setErrors({ email: 'Enter your email address so we can send your receipt' });
+    // Guests give the address the receipt goes to; the same rule the checkout endpoint applies.
+    const emailError = user ? undefined : fieldError(Email, email);
+    if (emailError) {
+      setErrors({ email: emailError });
       return;
     }
     setErrors({});
