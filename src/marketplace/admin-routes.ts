@@ -1,10 +1,9 @@
 import type { Context } from 'hono';
-import { withService, withUser } from '../db/tenancy.ts';
+import { withService } from '../db/tenancy.ts';
+import { accountRole, platformAdmin } from '../http/access.ts';
 import type { AppEnv } from '../http/context.ts';
-import { requirePlatformAdmin, userActor } from '../http/middleware.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
 import * as analytics from './analytics.ts';
-import { asArtistReader } from './artist-access.ts';
 import { allTransactionsCsv, artistSalesCsv } from './export.ts';
 import * as fees from './fee-settings.ts';
 
@@ -138,7 +137,7 @@ const SettingsOut = z
   .openapi('MarketplaceSettings');
 const csvResponse = { 200: { description: 'CSV file', content: { 'text/csv': { schema: z.string() } } } };
 
-function sendCsv(c: Context<AppEnv>, file: { filename: string; csv: string }) {
+function sendCsv<E extends AppEnv>(c: Context<E>, file: { filename: string; csv: string }) {
   c.header('content-type', 'text/csv; charset=utf-8');
   c.header('content-disposition', `attachment; filename="${file.filename}"`);
   c.header('cache-control', 'private, no-store');
@@ -153,12 +152,12 @@ export const marketplaceAdminRoutes = createRouter()
       path: '/admin/marketplace/metrics',
       tags: ['Marketplace admin'],
       summary: 'GMV, fee revenue and conversion per month, top artworks and artists (platform admins)',
+      middleware: platformAdmin(),
       responses: { 200: jsonResponse(MetricsOut) },
     }),
     async (c) => {
-      const admin = requirePlatformAdmin(c);
-      const { db, clock } = c.get('deps');
-      const out = await withUser(db, { sub: admin.id }, async (tx) => ({
+      const { clock } = c.get('deps');
+      const out = await c.var.access.tx(async (tx) => ({
         ...(await analytics.monthlyMetrics(tx, clock)),
         top: await analytics.topSellers(tx, clock),
       }));
@@ -171,16 +170,13 @@ export const marketplaceAdminRoutes = createRouter()
       path: '/admin/marketplace/transactions',
       tags: ['Marketplace admin'],
       summary: 'Sales, filterable by status, artist and date range (platform admins)',
+      middleware: platformAdmin(),
       request: { query: TransactionQuery },
       responses: { 200: jsonResponse(pageOf(TransactionOut)) },
     }),
     async (c) => {
-      const admin = requirePlatformAdmin(c);
       const f = c.req.valid('query');
-      return c.json(
-        await withUser(c.get('deps').db, { sub: admin.id }, (tx) => analytics.listTransactions(tx, f)),
-        200,
-      );
+      return c.json(await c.var.access.tx((tx) => analytics.listTransactions(tx, f)), 200);
     },
   )
   .openapi(
@@ -189,14 +185,14 @@ export const marketplaceAdminRoutes = createRouter()
       path: '/admin/marketplace/transactions.csv',
       tags: ['Marketplace admin'],
       summary: 'All transactions as CSV, same filters as the list (platform admins)',
+      middleware: platformAdmin(),
       request: { query: TransactionCsvQuery },
       responses: csvResponse,
     }),
     async (c) => {
-      const admin = requirePlatformAdmin(c);
       const f = c.req.valid('query');
-      const { db, clock } = c.get('deps');
-      return sendCsv(c, await withUser(db, { sub: admin.id }, (tx) => allTransactionsCsv(tx, f, clock)));
+      const { clock } = c.get('deps');
+      return sendCsv(c, await c.var.access.tx((tx) => allTransactionsCsv(tx, f, clock)));
     },
   )
   .openapi(
@@ -205,6 +201,7 @@ export const marketplaceAdminRoutes = createRouter()
       path: '/admin/marketplace/refunds',
       tags: ['Marketplace admin'],
       summary: 'Refunds with their split and any amount the artist owes (platform admins)',
+      middleware: platformAdmin(),
       request: { query: RefundQuery },
       responses: {
         200: jsonResponse(
@@ -213,9 +210,8 @@ export const marketplaceAdminRoutes = createRouter()
       },
     }),
     async (c) => {
-      const admin = requirePlatformAdmin(c);
       const f = c.req.valid('query');
-      return c.json(await withUser(c.get('deps').db, { sub: admin.id }, (tx) => analytics.listRefunds(tx, f)), 200);
+      return c.json(await c.var.access.tx((tx) => analytics.listRefunds(tx, f)), 200);
     },
   )
   .openapi(
@@ -224,11 +220,11 @@ export const marketplaceAdminRoutes = createRouter()
       path: '/admin/marketplace/settings',
       tags: ['Marketplace admin'],
       summary: 'Platform fee, return window and per-artist fee overrides (platform admins)',
+      middleware: platformAdmin(),
       responses: { 200: jsonResponse(SettingsOut) },
     }),
     async (c) => {
-      const admin = requirePlatformAdmin(c);
-      return c.json(await withUser(c.get('deps').db, { sub: admin.id }, (tx) => fees.getFeeSettings(tx)), 200);
+      return c.json(await c.var.access.tx((tx) => fees.getFeeSettings(tx)), 200);
     },
   )
   .openapi(
@@ -237,15 +233,15 @@ export const marketplaceAdminRoutes = createRouter()
       path: '/admin/marketplace/settings',
       tags: ['Marketplace admin'],
       summary: 'Set the platform fee and return window; applies to new checkouts (platform admins)',
+      middleware: platformAdmin(),
       request: { body: jsonBody(SettingsInput) },
       responses: { 200: jsonResponse(SettingsOut) },
     }),
     async (c) => {
-      const admin = requirePlatformAdmin(c);
       const input = c.req.valid('json');
       const { db, clock } = c.get('deps');
-      // Settings are money configuration: written as service role only, after the admin check above.
-      const out = await withService(db, (tx) => fees.updateFeeSettings(tx, userActor(c, admin.id), input, clock));
+      // Settings are money configuration: written as service role only, after the route's admin check.
+      const out = await withService(db, (tx) => fees.updateFeeSettings(tx, c.var.access.actor, input, clock));
       return c.json(out, 200);
     },
   )
@@ -255,17 +251,15 @@ export const marketplaceAdminRoutes = createRouter()
       path: '/admin/marketplace/artists/{accountId}/fee',
       tags: ['Marketplace admin'],
       summary: "Set or clear (null) an artist's fee override (platform admins)",
+      middleware: platformAdmin(),
       request: { params: AccountParam, body: jsonBody(ArtistFeeInput) },
       responses: { 200: jsonResponse(z.object({ accountId: z.string(), feeBps: z.number().int().nullable() })) },
     }),
     async (c) => {
-      const admin = requirePlatformAdmin(c);
       const { accountId } = c.req.valid('param');
       const { feeBps } = c.req.valid('json');
       const { db, clock } = c.get('deps');
-      const out = await withService(db, (tx) =>
-        fees.setArtistFee(tx, userActor(c, admin.id), accountId, feeBps, clock),
-      );
+      const out = await withService(db, (tx) => fees.setArtistFee(tx, c.var.access.actor, accountId, feeBps, clock));
       return c.json(out, 200);
     },
   )
@@ -275,13 +269,14 @@ export const marketplaceAdminRoutes = createRouter()
       path: '/marketplace/accounts/{accountId}/sales.csv',
       tags: ['Marketplace'],
       summary: "An artist's sales as CSV (the artist's members and platform admins)",
+      middleware: accountRole({ kind: 'artist', min: 'member', platformAdmins: true }),
       request: { params: AccountParam },
       responses: csvResponse,
     }),
     async (c) => {
       const { accountId } = c.req.valid('param');
       const { clock } = c.get('deps');
-      const file = await asArtistReader(c, accountId, (tx) => artistSalesCsv(tx, accountId, clock));
+      const file = await c.var.access.tx((tx) => artistSalesCsv(tx, accountId, clock));
       return sendCsv(c, file);
     },
   );

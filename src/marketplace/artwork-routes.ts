@@ -1,13 +1,10 @@
 import type { Context } from 'hono';
-import { roleIn } from '../accounts/service.ts';
-import { requireAccountKind } from '../db/account-kind.ts';
+import { createMiddleware } from 'hono/factory';
 import { withAnon, withService, withUser } from '../db/tenancy.ts';
-import type { DB } from '../db/types.ts';
-import { forbidden, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
+import { type AccountAccess, accountRole, platformAdmin } from '../http/access.ts';
 import type { AppEnv } from '../http/context.ts';
-import { requirePlatformAdmin, requireUser, userActor } from '../http/middleware.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
-import { requireArtistRole } from './artist-access.ts';
 import * as art from './artworks.ts';
 import * as catalog from './catalog.ts';
 import * as connect from './connect.ts';
@@ -18,14 +15,22 @@ const IdParam = z.object({ id: z.uuid('Unknown artwork') });
 const AccountParam = z.object({ accountId: z.uuid('Unknown artist') });
 const ArtworkRes = z.object({ artwork: S.ArtworkOut });
 
-/** Throws unless the user may change the artwork: 404 when they can't see it, 403 when it isn't theirs. */
-export async function requireArtworkMember(tx: DB, id: string, userId: string): Promise<string> {
-  const row = await tx.selectFrom('artworks').select('account_id').where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('Artwork');
-  if (!(await roleIn(tx, row.account_id, userId))) throw forbidden('Only the artist can change this artwork');
-  await requireAccountKind(tx, row.account_id, 'artist');
-  return row.account_id;
-}
+const artistMembers = accountRole({ kind: 'artist', min: 'member' });
+/** The artist's members may change an artwork: 404 when they can't see it, 403 when it isn't theirs. */
+export const artworkMembers = accountRole({ kind: 'artist', min: 'member', from: art.artworkAccount });
+
+/**
+ * `/marketplace/artists/{ref}` is an artist's id (members only) or slug (public): the member check runs for ids
+ * only, so the slug stays a public read without a signed-in user.
+ */
+const artistMembersById = (() => {
+  const members = accountRole({ kind: 'artist', min: 'member', from: 'ref' });
+  return createMiddleware<AppEnv & { Variables: { access: AccountAccess } }>((c, next) =>
+    z.uuid().safeParse(c.req.param('ref')).success ? members(c, next) : next(),
+  );
+})();
+
+type ArtworkEnv = AppEnv & { Variables: { access: AccountAccess } };
 
 // Submit (draft/rejected → submitted) and unpublish (submitted/published → draft) share one shape.
 const lifecycleRoute = (action: 'submit' | 'unpublish') =>
@@ -34,19 +39,16 @@ const lifecycleRoute = (action: 'submit' | 'unpublish') =>
     path: `/marketplace/artworks/{id}/${action}`,
     tags: ['Marketplace'],
     summary: action === 'submit' ? 'Submit a draft or rejected artwork for review' : 'Take an artwork back to draft',
+    middleware: artworkMembers,
     request: { params: IdParam },
     responses: { 200: jsonResponse(ArtworkRes) },
   });
 
-async function lifecycle(c: Context<AppEnv>, action: 'submit' | 'unpublish') {
-  const user = requireUser(c);
+async function lifecycle(c: Context<ArtworkEnv>, action: 'submit' | 'unpublish') {
   const id = c.req.param('id') as string;
-  const { db, clock } = c.get('deps');
+  const { clock } = c.get('deps');
   const fn = action === 'submit' ? art.submitArtwork : art.unpublishArtwork;
-  const artwork = await withUser(db, { sub: user.id }, async (tx) => {
-    await requireArtworkMember(tx, id, user.id);
-    return fn(tx, userActor(c, user.id), id, clock);
-  });
+  const artwork = await c.var.access.tx((tx) => fn(tx, c.var.access.actor, id, clock));
   return c.json({ artwork }, 200);
 }
 
@@ -103,16 +105,13 @@ export const artworkRoutes = createRouter()
       path: '/marketplace/artists/{accountId}/artworks',
       tags: ['Marketplace'],
       summary: "All of an artist's artworks, drafts included (account members)",
+      middleware: artistMembers,
       request: { params: AccountParam },
       responses: { 200: jsonResponse(z.object({ data: z.array(S.ArtworkOut) })) },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { accountId } = c.req.valid('param');
-      const data = await withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
-        await requireArtistRole(tx, accountId, user.id, 'member');
-        return art.listAccountArtworks(tx, accountId);
-      });
+      const data = await c.var.access.tx((tx) => art.listAccountArtworks(tx, accountId));
       return c.json({ data }, 200);
     },
   )
@@ -122,17 +121,14 @@ export const artworkRoutes = createRouter()
       path: '/marketplace/artists/{accountId}/artworks',
       tags: ['Marketplace'],
       summary: 'Create a draft artwork (account members)',
+      middleware: artistMembers,
       request: { params: AccountParam, body: jsonBody(S.ArtworkInput) },
       responses: { 201: jsonResponse(ArtworkRes, 'Created') },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { accountId } = c.req.valid('param');
       const input = c.req.valid('json');
-      const artwork = await withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
-        await requireArtistRole(tx, accountId, user.id, 'member');
-        return art.createArtwork(tx, userActor(c, user.id), accountId, input);
-      });
+      const artwork = await c.var.access.tx((tx) => art.createArtwork(tx, c.var.access.actor, accountId, input));
       return c.json({ artwork }, 201);
     },
   )
@@ -142,18 +138,15 @@ export const artworkRoutes = createRouter()
       path: '/marketplace/artworks/{id}',
       tags: ['Marketplace'],
       summary: 'Edit a draft or rejected artwork',
+      middleware: artworkMembers,
       request: { params: IdParam, body: jsonBody(S.ArtworkPatch) },
       responses: { 200: jsonResponse(ArtworkRes) },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { id } = c.req.valid('param');
       const patch = c.req.valid('json');
-      const { db, clock } = c.get('deps');
-      const artwork = await withUser(db, { sub: user.id }, async (tx) => {
-        await requireArtworkMember(tx, id, user.id);
-        return art.updateArtwork(tx, userActor(c, user.id), id, patch, clock);
-      });
+      const { clock } = c.get('deps');
+      const artwork = await c.var.access.tx((tx) => art.updateArtwork(tx, c.var.access.actor, id, patch, clock));
       return c.json({ artwork }, 200);
     },
   )
@@ -163,17 +156,14 @@ export const artworkRoutes = createRouter()
       path: '/marketplace/artworks/{id}',
       tags: ['Marketplace'],
       summary: 'Delete a draft or rejected artwork',
+      middleware: artworkMembers,
       request: { params: IdParam },
       responses: { 204: { description: 'Deleted' } },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { id } = c.req.valid('param');
-      const { db, config } = c.get('deps');
-      const keys = await withUser(db, { sub: user.id }, async (tx) => {
-        await requireArtworkMember(tx, id, user.id);
-        return art.deleteArtwork(tx, userActor(c, user.id), id);
-      });
+      const { config } = c.get('deps');
+      const keys = await c.var.access.tx((tx) => art.deleteArtwork(tx, c.var.access.actor, id));
       for (const k of keys) await deleteImageFiles(config, k);
       return c.body(null, 204);
     },
@@ -186,6 +176,7 @@ export const artworkRoutes = createRouter()
       path: '/admin/marketplace/artworks',
       tags: ['Marketplace admin'],
       summary: 'Artwork moderation queue (platform admins)',
+      middleware: platformAdmin(),
       request: {
         query: S.PageQuery.extend({
           status: z.enum(['draft', 'submitted', 'published', 'rejected', 'reserved', 'sold']).default('submitted'),
@@ -194,11 +185,8 @@ export const artworkRoutes = createRouter()
       responses: { 200: jsonResponse(S.ArtworkPage) },
     }),
     async (c) => {
-      const admin = requirePlatformAdmin(c);
       const { status, page } = c.req.valid('query');
-      const out = await withUser(c.get('deps').db, { sub: admin.id }, (tx) =>
-        catalog.listForModeration(tx, status, page),
-      );
+      const out = await c.var.access.tx((tx) => catalog.listForModeration(tx, status, page));
       return c.json(out, 200);
     },
   )
@@ -208,14 +196,14 @@ export const artworkRoutes = createRouter()
       path: '/admin/marketplace/artworks/{id}/approve',
       tags: ['Marketplace admin'],
       summary: 'Publish a submitted artwork (409 until the artist finished Stripe onboarding)',
+      middleware: platformAdmin(),
       request: { params: IdParam },
       responses: { 200: jsonResponse(ArtworkRes) },
     }),
     async (c) => {
-      const admin = requirePlatformAdmin(c);
       const { id } = c.req.valid('param');
       const { db, clock } = c.get('deps');
-      const artwork = await withService(db, (tx) => art.approveArtwork(tx, userActor(c, admin.id), id, clock));
+      const artwork = await withService(db, (tx) => art.approveArtwork(tx, c.var.access.actor, id, clock));
       return c.json({ artwork }, 200);
     },
   )
@@ -225,15 +213,15 @@ export const artworkRoutes = createRouter()
       path: '/admin/marketplace/artworks/{id}/reject',
       tags: ['Marketplace admin'],
       summary: 'Send a submitted artwork back with a reason',
+      middleware: platformAdmin(),
       request: { params: IdParam, body: jsonBody(S.RejectInput) },
       responses: { 200: jsonResponse(ArtworkRes) },
     }),
     async (c) => {
-      const admin = requirePlatformAdmin(c);
       const { id } = c.req.valid('param');
       const { reason } = c.req.valid('json');
       const { db, clock } = c.get('deps');
-      const artwork = await withService(db, (tx) => art.rejectArtwork(tx, userActor(c, admin.id), id, reason, clock));
+      const artwork = await withService(db, (tx) => art.rejectArtwork(tx, c.var.access.actor, id, reason, clock));
       return c.json({ artwork }, 200);
     },
   )
@@ -244,6 +232,7 @@ export const artworkRoutes = createRouter()
       tags: ['Marketplace'],
       summary:
         "By account id: the artist's payouts onboarding status (members; `sync=true` re-reads Stripe). By slug: the public artist profile.",
+      middleware: artistMembersById,
       request: {
         params: z.object({ ref: z.string().min(1).max(60) }),
         query: z.object({ sync: z.enum(['true', 'false']).optional() }),
@@ -256,10 +245,12 @@ export const artworkRoutes = createRouter()
       if (!z.uuid().safeParse(ref).success) {
         return c.json(await withAnon(db, (tx) => catalog.publicArtistProfile(tx, ref)), 200);
       }
-      const user = requireUser(c);
-      await withUser(db, { sub: user.id }, (tx) => requireArtistRole(tx, ref, user.id, 'member'));
-      if (c.req.valid('query').sync === 'true') await connect.syncConnectAccount(db, stripe, ref, clock);
-      const status = await withUser(db, { sub: user.id }, (tx) => connect.getArtistStatus(tx, ref));
+      if (c.req.valid('query').sync === 'true') {
+        // The member check commits before Stripe is read: no transaction stays open across the network.
+        await c.var.access.tx(async () => undefined);
+        await connect.syncConnectAccount(db, stripe, ref, clock);
+      }
+      const status = await c.var.access.tx((tx) => connect.getArtistStatus(tx, ref));
       return c.json(status, 200);
     },
   );

@@ -1,9 +1,10 @@
+import { sql } from 'kysely';
 import type { Actor } from '../audit/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { Clock } from '../clock.ts';
 import { iso } from '../db/sql.ts';
 import type { DB } from '../db/types.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError, forbidden, notFound } from '../errors.ts';
 import type { ArtworkInputT, ArtworkOutT, ArtworkPatchT } from './schema.ts';
 import type { ArtworkStatus, Medium } from './tables.ts';
 
@@ -102,6 +103,26 @@ export const publicStatuses: ArtworkStatus[] = ['published', 'reserved', 'sold']
 /** Whether the caller (under withUser: RLS shows members and platform admins) may manage-view this artwork. */
 export async function canSeeArtwork(db: DB, id: string): Promise<boolean> {
   return Boolean(await db.selectFrom('artworks').select('id').where('id', '=', id).executeTakeFirst());
+}
+
+/**
+ * The artist account of the artwork in the path (`{id}`), for `accountRole({ from: artworkAccount })`. Under the
+ * caller's RLS: 404 when they can't see the artwork, 403 when they see it without being a member (platform admins).
+ */
+export async function artworkAccount(tx: DB, params: Record<string, string>): Promise<string> {
+  const row = await tx
+    .selectFrom('artworks as w')
+    .select([
+      'w.account_id',
+      sql<boolean>`exists (select 1 from memberships m where m.account_id = w.account_id and m.user_id = app.current_user_id())`.as(
+        'member',
+      ),
+    ])
+    .where('w.id', '=', params.id)
+    .executeTakeFirst();
+  if (!row) throw notFound('Artwork');
+  if (!row.member) throw forbidden('Only the artist can change this artwork');
+  return row.account_id;
 }
 
 function dbValues(input: Partial<ArtworkInputT>) {

@@ -1,8 +1,7 @@
-import { asService, withService, withUser } from '../db/tenancy.ts';
+import { asService, withService } from '../db/tenancy.ts';
 import { notFound } from '../errors.ts';
-import { requirePlatformAdmin, requireUser, userActor } from '../http/middleware.ts';
+import { accountRole, platformAdmin, signedIn } from '../http/access.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
-import { asArtistReader } from './artist-access.ts';
 import { canReadCertificate, issueCertificate, renderCertificatePdf } from './certificate.ts';
 import { getArtistBalance, listPayouts, runPayouts } from './payouts.ts';
 import { getSale } from './sales.ts';
@@ -13,6 +12,8 @@ const IdParam = z.object({ id: z.uuid('Unknown sale') });
 const AccountParam = z.object({ accountId: z.uuid('Unknown artist') });
 const SaleRes = z.object({ sale: S.SaleDetailOut });
 
+const artistReaders = accountRole({ kind: 'artist', min: 'member', platformAdmins: true });
+
 /** After the sale: shipping, certificates of authenticity, the artist's balance and payouts, admin payout runs. */
 export const fulfilmentRoutes = createRouter()
   .openapi(
@@ -21,20 +22,21 @@ export const fulfilmentRoutes = createRouter()
       path: '/marketplace/sales/{id}/ship',
       tags: ['Marketplace'],
       summary: 'Mark a sale shipped with carrier and tracking; the buyer is emailed (the artist’s members)',
+      middleware: signedIn(),
       request: { params: IdParam, body: jsonBody(S.ShipmentInput) },
       responses: { 200: jsonResponse(SaleRes) },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const { db, clock, config } = c.get('deps');
-      const sale = await withUser(db, { sub: user.id }, async (tx) => {
+      const { clock, config } = c.get('deps');
+      const { user, actor } = c.var.access;
+      const sale = await c.var.access.tx(async (tx) => {
         await requireSaleActor(tx, id, user, 'artist');
         await asService(tx, (s) =>
           markShipped(
             s,
-            userActor(c, user.id),
+            actor,
             id,
             { carrier: body.carrier, trackingNumber: body.trackingNumber, trackingUrl: body.trackingUrl || null },
             { clock, publicUrl: config.publicUrl },
@@ -51,16 +53,17 @@ export const fulfilmentRoutes = createRouter()
       path: '/marketplace/sales/{id}/deliver',
       tags: ['Marketplace'],
       summary: 'Mark a shipped sale delivered; starts the return window (the artist’s members, platform admins)',
+      middleware: signedIn(),
       request: { params: IdParam },
       responses: { 200: jsonResponse(SaleRes) },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { id } = c.req.valid('param');
-      const { db, clock } = c.get('deps');
-      const sale = await withUser(db, { sub: user.id }, async (tx) => {
+      const { clock } = c.get('deps');
+      const { user, actor } = c.var.access;
+      const sale = await c.var.access.tx(async (tx) => {
         await requireSaleActor(tx, id, user, 'artist_or_admin');
-        await asService(tx, (s) => markDelivered(s, userActor(c, user.id), id, clock));
+        await asService(tx, (s) => markDelivered(s, actor, id, clock));
         return getSale(tx, id);
       });
       return c.json({ sale }, 200);
@@ -72,6 +75,7 @@ export const fulfilmentRoutes = createRouter()
       path: '/marketplace/sales/{id}/certificate.pdf',
       tags: ['Marketplace'],
       summary: 'Certificate of authenticity for an original (the buyer, the artist’s members, platform admins)',
+      middleware: signedIn(),
       request: { params: IdParam },
       responses: {
         200: {
@@ -81,8 +85,9 @@ export const fulfilmentRoutes = createRouter()
       },
     }),
     async (c) => {
-      const user = requireUser(c);
       const { id } = c.req.valid('param');
+      const { user } = c.var.access;
+      // Service role: the buyer can't read the sale under RLS; canReadCertificate decides who may.
       const cert = await withService(c.get('deps').db, async (tx) => {
         // Anyone else learns nothing: not even whether the sale exists.
         if (!(await canReadCertificate(tx, id, user))) throw notFound('Sale');
@@ -99,13 +104,14 @@ export const fulfilmentRoutes = createRouter()
       path: '/marketplace/accounts/{accountId}/payouts',
       tags: ['Marketplace'],
       summary: 'An artist’s payouts, newest first (members, platform admins)',
+      middleware: artistReaders,
       request: { params: AccountParam, query: S.PageQuery },
       responses: { 200: jsonResponse(S.PayoutPage) },
     }),
     async (c) => {
       const { accountId } = c.req.valid('param');
       const { page } = c.req.valid('query');
-      const out = await asArtistReader(c, accountId, (tx) => listPayouts(tx, accountId, page));
+      const out = await c.var.access.tx((tx) => listPayouts(tx, accountId, page));
       return c.json(out, 200);
     },
   )
@@ -115,6 +121,7 @@ export const fulfilmentRoutes = createRouter()
       path: '/marketplace/accounts/{accountId}/balance',
       tags: ['Marketplace'],
       summary: 'The artist’s Stripe balance, amount owed and next expected payout (members, platform admins)',
+      middleware: artistReaders,
       request: { params: AccountParam },
       responses: { 200: jsonResponse(z.object({ balance: S.ArtistBalanceOut })) },
     }),
@@ -122,7 +129,7 @@ export const fulfilmentRoutes = createRouter()
       const { accountId } = c.req.valid('param');
       const { db, stripe, clock } = c.get('deps');
       // Only the access check runs in the user's transaction; the balance comes from Stripe.
-      await asArtistReader(c, accountId, async () => {});
+      await c.var.access.tx(async () => undefined);
       return c.json({ balance: await getArtistBalance(db, stripe, accountId, clock) }, 200);
     },
   )
@@ -132,11 +139,11 @@ export const fulfilmentRoutes = createRouter()
       path: '/admin/marketplace/payouts/run',
       tags: ['Marketplace admin'],
       summary: 'Pay out every artist’s sales that are past the return window, now (platform admins)',
+      middleware: platformAdmin(),
       responses: { 200: jsonResponse(S.PayoutRunOut) },
     }),
     async (c) => {
-      const user = requirePlatformAdmin(c);
       const { db, stripe, clock } = c.get('deps');
-      return c.json(await runPayouts(db, stripe, clock, { actor: userActor(c, user.id) }), 200);
+      return c.json(await runPayouts(db, stripe, clock, { actor: c.var.access.actor }), 200);
     },
   );
