@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 // connection every other query waits while a transaction holds it, so a Stripe call there stalls the whole app.
 //
 // This scan is syntactic (TypeScript's parser, no type checker) and flags:
-//  A. inside a function passed to withUser / withService / withAnon / asService / `.transaction().execute`:
+//  A. inside a function passed to withUser / withService / withAnon / asService / `access.tx` / `.transaction().execute`:
 //     a call on a Stripe client (`stripe.x.y()`, `deps.stripe.x()`, `ctx.stripe.x()`), or a call that hands a
 //     Stripe client to other code (`syncOrderRefunds(tx, stripe, …)`), which would then run inside the transaction;
 //  B. a function with a parameter typed `DB`/`Tx` and one typed `Stripe` that calls Stripe or hands the client on
@@ -47,7 +47,8 @@ function opensTransaction(call: ts.CallExpression): boolean {
   const callee = call.expression;
   if (ts.isIdentifier(callee)) return TX_OPENERS.has(callee.text);
   if (!ts.isPropertyAccessExpression(callee)) return false;
-  if (TX_OPENERS.has(callee.name.text)) return true;
+  // `c.var.access.tx(fn)` / `visitor.tx(fn)`: the route access middlewares' withUser/withAnon (src/http/access.ts).
+  if (TX_OPENERS.has(callee.name.text) || callee.name.text === 'tx') return true;
   // db.transaction().execute(fn), also with .setIsolationLevel(…) in between.
   if (callee.name.text !== 'execute') return false;
   let e: ts.Expression = callee.expression;
@@ -223,6 +224,13 @@ describe('no network call inside a database transaction', () => {
       }));`;
     expect(scanSource('x.ts', health)).toEqual([
       { file: 'x.ts', line: 3, message: expect.stringContaining("calls c.get('deps').stripe.balance.retrieve()") },
+    ]);
+    const routeTx = `
+      async (c) => c.var.access.tx(async (tx) => {
+        const link = await c.get('deps').stripe.accountLinks.create({ account: 'acct' });
+      })`;
+    expect(scanSource('r.ts', routeTx)).toEqual([
+      { file: 'r.ts', line: 3, message: expect.stringContaining('stripe.accountLinks.create()') },
     ]);
   });
 

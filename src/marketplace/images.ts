@@ -39,54 +39,76 @@ export async function processImage(buf: Buffer, filename = 'image') {
   });
 }
 
-/** Stores a processed upload and adds it to the artwork (the first image becomes primary). */
+/** Runs a function in a transaction: the caller's `withUser` (`c.var.access.tx`), or the seed's own. */
+export type RunTx = <T>(fn: (tx: DB) => Promise<T>) => Promise<T>;
+
+// The artwork's account when it has room for one more image (404 when the caller can't see it, 409 when full).
+async function imageSlot(db: DB, artworkId: string, lock: boolean): Promise<{ accountId: string; count: number }> {
+  let q = db.selectFrom('artworks').select(['id', 'account_id']).where('id', '=', artworkId);
+  if (lock) q = q.forUpdate();
+  const art = await q.executeTakeFirst();
+  if (!art) throw notFound('Artwork');
+  const { n } = await db
+    .selectFrom('artwork_images')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('artwork_id', '=', artworkId)
+    .executeTakeFirstOrThrow();
+  if (Number(n) >= MAX_IMAGES) throw new AppError('invalid_state', `An artwork can have at most ${MAX_IMAGES} images`);
+  return { accountId: art.account_id, count: Number(n) };
+}
+
+/**
+ * Adds an upload to the artwork (the first image becomes primary). Resizing and storing (S3 may be the network) run
+ * between two short transactions, never inside one: check room, store the files, then record them under the
+ * artwork's lock, re-checking room; files whose record is refused are deleted again.
+ */
 export async function addArtworkImage(
-  db: DB,
+  run: RunTx,
   actor: Actor,
   storage: StorageConfig,
   artworkId: string,
   buf: Buffer,
   filename = 'image',
 ) {
-  const art = await db
-    .selectFrom('artworks')
-    .select(['id', 'account_id', 'status'])
-    .where('id', '=', artworkId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!art) throw notFound('Artwork');
-  const existing = await db
-    .selectFrom('artwork_images')
-    .select(['id', 'position'])
-    .where('artwork_id', '=', artworkId)
-    .execute();
-  if (existing.length >= MAX_IMAGES)
-    throw new AppError('invalid_state', `An artwork can have at most ${MAX_IMAGES} images`);
+  const { accountId } = await run((tx) => imageSlot(tx, artworkId, false));
   const img = await processImage(buf, filename);
   const id = randomUUID();
-  const key = `artworks/${art.account_id}/${artworkId}/${id}`;
+  const key = `artworks/${accountId}/${artworkId}/${id}`;
   await storageFor(storage).put(variantKey(key, 'web'), img.web, 'image/webp');
   await storageFor(storage).put(variantKey(key, 'thumb'), img.thumb, 'image/webp');
-  await db
-    .insertInto('artwork_images')
-    .values({
-      id,
-      artwork_id: artworkId,
-      account_id: art.account_id,
-      storage_key: key,
-      position: existing.reduce((m, e) => Math.max(m, e.position + 1), 0),
-      is_primary: existing.length === 0,
-      width: img.width,
-      height: img.height,
-    })
-    .execute();
-  await recordAudit(db, actor, {
-    accountId: art.account_id,
-    action: 'artwork.image_added',
-    entityType: 'artwork',
-    entityId: artworkId,
-    after: { imageId: id },
-  });
+  try {
+    await run(async (db) => {
+      const slot = await imageSlot(db, artworkId, true);
+      const { max } = await db
+        .selectFrom('artwork_images')
+        .select((eb) => eb.fn.max<number | null>('position').as('max'))
+        .where('artwork_id', '=', artworkId)
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('artwork_images')
+        .values({
+          id,
+          artwork_id: artworkId,
+          account_id: slot.accountId,
+          storage_key: key,
+          position: (max ?? -1) + 1,
+          is_primary: slot.count === 0,
+          width: img.width,
+          height: img.height,
+        })
+        .execute();
+      await recordAudit(db, actor, {
+        accountId: slot.accountId,
+        action: 'artwork.image_added',
+        entityType: 'artwork',
+        entityId: artworkId,
+        after: { imageId: id },
+      });
+    });
+  } catch (err) {
+    await deleteImageFiles(storage, key);
+    throw err;
+  }
   return id;
 }
 

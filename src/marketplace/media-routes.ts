@@ -132,9 +132,7 @@ export const mediaRoutes = createRouter()
     if (file.size > img.MAX_IMAGE_BYTES) throw new AppError('payload_too_large', 'Images can be at most 15 MB');
     const buf = Buffer.from(await file.arrayBuffer());
     const { actor } = c.var.access;
-    const imageId = await c.var.access.tx((tx) =>
-      img.addArtworkImage(tx, actor, config, id, buf, file.name || 'image'),
-    );
+    const imageId = await img.addArtworkImage(c.var.access.tx, actor, config, id, buf, file.name || 'image');
     return c.json(
       {
         id: imageId,

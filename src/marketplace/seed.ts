@@ -129,6 +129,6 @@ export async function seedMarketplace(db: DB, ctx: SeedContext = {}): Promise<vo
     const i = demoArtworks.findIndex((a) => a.title === w.title);
     if (i < 0) continue;
     const bytes = await demoImage(i, w.width_mm ?? 600, w.height_mm ?? 800);
-    await addArtworkImage(db, { kind: 'seed' }, ctx.storage, w.id, bytes);
+    await addArtworkImage((fn) => fn(db), { kind: 'seed' }, ctx.storage, w.id, bytes);
   }
 }
