@@ -98,6 +98,11 @@ export async function productAccount(db: DB, id: string): Promise<string> {
   return r.account_id;
 }
 
+/** The studio of the product in a route's `{productId}` (RLS; 404 otherwise): an `accountRole({ from })` lookup. */
+export function productParamAccount(db: DB, params: Record<string, string>): Promise<string> {
+  return productAccount(db, params.productId);
+}
+
 /** Every combination must cost something: the cheapest pick per group plus the base stays above zero. */
 export function checkPrices(basePrice: number, groups: Array<{ values: Array<{ priceAdjustment: number }> }>) {
   const cheapest = groups.reduce((s, g) => s + Math.min(...g.values.map((v) => v.priceAdjustment)), basePrice);

@@ -96,6 +96,16 @@ export async function countGalleries(db: DB, accountId: string, opts: { q?: stri
   return Number(n);
 }
 
+/**
+ * The studio of the gallery in a route's `{galleryId}`, as visible to the caller (RLS; 404 otherwise): the account
+ * lookup of the studio's gallery routes (`accountRole({ from: galleryAccount })`).
+ */
+export async function galleryAccount(db: DB, params: Record<string, string>): Promise<string> {
+  const r = await db.selectFrom('galleries').select('account_id').where('id', '=', params.galleryId).executeTakeFirst();
+  if (!r) throw notFound('Gallery');
+  return r.account_id;
+}
+
 /** One gallery by id, as visible to the caller (RLS); 404 otherwise. */
 export async function getGallery(db: DB, id: string) {
   const r = await baseQuery(db).where('g.id', '=', id).executeTakeFirst();

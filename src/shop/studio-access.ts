@@ -1,79 +1,34 @@
-import type { Context } from 'hono';
-import { requireRole } from '../accounts/service.ts';
-import { recordAudit } from '../audit/service.ts';
-import { requireAccountKind } from '../db/account-kind.ts';
-import { withUser } from '../db/tenancy.ts';
-import type { DB, Tx } from '../db/types.ts';
+import type { HonoRequest } from 'hono';
+import { type Actor, recordAudit } from '../audit/service.ts';
+import type { Tx } from '../db/types.ts';
 import { AppError } from '../errors.ts';
-import type { AppEnv } from '../http/context.ts';
-import { requireUser, userActor } from '../http/middleware.ts';
-import * as catalog from './catalog.ts';
-import * as galleries from './galleries.ts';
+import { accountRole } from '../http/access.ts';
+import { productParamAccount } from './catalog.ts';
+import { galleryAccount } from './galleries.ts';
 
-// Shared by the studio route files: every studio request runs as the signed-in user under RLS, after a role check.
+// Shared by the studio route files: who may call a studio route, declared on the route (`middleware: studioMembers`);
+// the handler runs its work in `c.var.access.tx`, as the signed-in user under RLS after the check.
 
-/** 404 unless the account is a studio the user belongs to, 403 below `min`: the one studio permission check. */
-export async function requireStudioRole(db: DB, accountId: string, userId: string, min: 'member' | 'admin') {
-  await requireAccountKind(db, accountId, 'studio');
-  return requireRole(db, accountId, userId, min);
-}
+/** Members of the studio in `{accountId}` (404 to anyone else and for other kinds of account). */
+export const studioMembers = accountRole({ kind: 'studio', min: 'member' });
+/** Admins of the studio in `{accountId}` (403 to its plain members). */
+export const studioAdmins = accountRole({ kind: 'studio', min: 'admin' });
+/** Members of the studio that owns the gallery in `{galleryId}` (RLS hides other studios' galleries: 404). */
+export const galleryMembers = accountRole({ kind: 'studio', min: 'member', from: galleryAccount });
+/** Members of the studio that owns the product in `{productId}` (RLS hides other studios' products: 404). */
+export const productMembers = accountRole({ kind: 'studio', min: 'member', from: productParamAccount });
 
-/** Runs `fn` as the signed-in user after checking their role in the studio. */
-export async function asMember<T>(
-  c: Context<AppEnv>,
-  accountId: string,
-  min: 'member' | 'admin',
-  fn: (tx: Tx, actor: { kind: string; userId: string; requestId: string }) => Promise<T>,
-) {
-  const user = requireUser(c);
-  const actor = userActor(c, user.id);
-  return withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
-    await requireStudioRole(tx, accountId, user.id, min);
-    return fn(tx, actor);
-  });
-}
-
-/** Runs `fn` on a gallery the signed-in user is a studio member of (RLS hides others: 404). */
-export async function asGalleryMember<T>(
-  c: Context<AppEnv>,
-  galleryId: string,
-  fn: (tx: Tx, g: Awaited<ReturnType<typeof galleries.getGallery>>) => Promise<T>,
-) {
-  const user = requireUser(c);
-  return withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
-    const g = await galleries.getGallery(tx, galleryId);
-    await requireStudioRole(tx, g.accountId, user.id, 'member');
-    return fn(tx, g);
-  });
-}
-
-/** Audits a studio change in the caller's transaction, as the signed-in user. */
+/** Audits a studio change in the caller's transaction, as `actor` (`c.var.access.actor`). */
 export function audit(
-  c: Context<AppEnv>,
+  actor: Actor,
   tx: Tx,
   e: { accountId: string; action: string; entityType: string; entityId: string; before?: unknown; after?: unknown },
 ) {
-  const user = requireUser(c);
-  return recordAudit(tx, userActor(c, user.id), e);
-}
-
-/** Runs `fn` on a product the signed-in user is a studio member of (RLS hides others: 404). */
-export async function asProductMember<T>(
-  c: Context<AppEnv>,
-  productId: string,
-  fn: (tx: Tx, accountId: string, actor: { kind: string; userId: string; requestId: string }) => Promise<T>,
-) {
-  const user = requireUser(c);
-  const actor = userActor(c, user.id);
-  return withUser(c.get('deps').db, { sub: user.id }, async (tx) => {
-    const accountId = await catalog.productAccount(tx, productId);
-    await requireStudioRole(tx, accountId, user.id, 'member');
-    return fn(tx, accountId, actor);
-  });
+  return recordAudit(tx, actor, e);
 }
 
 /** The single file of a multipart upload (field "file"), or a 400. */
-export async function singleFile(c: Context<AppEnv>): Promise<File> {
+export async function singleFile(c: { req: HonoRequest }): Promise<File> {
   if (!c.req.header('content-type')?.startsWith('multipart/form-data')) {
     throw new AppError('unsupported_media_type', 'Send the image as multipart/form-data');
   }

@@ -5,7 +5,7 @@ import { createRouter, jsonResponse, route, z } from '../http/openapi.ts';
 import { storageFor } from '../storage/index.ts';
 import * as S from './schema.ts';
 import * as studio from './studio.ts';
-import { asMember, singleFile } from './studio-access.ts';
+import { singleFile, studioAdmins } from './studio-access.ts';
 
 const AccountParam = z.object({ accountId: z.uuid('Unknown account') });
 const tags = ['Print shop'];
@@ -18,21 +18,23 @@ export const studioBrandingRoutes = createRouter()
       path: '/shop/studios/{accountId}/logo',
       tags,
       summary: 'Upload the studio logo (multipart field "file"; JPEG/PNG/WebP up to 5 MB; admins)',
+      middleware: studioAdmins,
       request: { params: AccountParam },
       responses: { 200: jsonResponse(S.SettingsOut) },
     }),
     async (c) => {
       const { accountId } = c.req.valid('param');
       const { config } = c.get('deps');
-      // Role first, so strangers cannot make the server decode images.
-      await asMember(c, accountId, 'admin', async () => null);
+      const { access } = c.var;
+      // Role first, so strangers cannot make the server decode images (the storage calls stay outside a transaction).
+      await access.tx(async () => undefined);
       const file = await singleFile(c);
       const logo = await studio.prepareLogo(accountId, new Uint8Array(await file.arrayBuffer()), file.name || 'logo');
       const storage = storageFor(config);
       await storage.put(logo.key, logo.bytes, 'image/png');
       let result: Awaited<ReturnType<typeof studio.setLogo>>;
       try {
-        result = await asMember(c, accountId, 'admin', (tx, actor) => studio.setLogo(tx, accountId, logo.key, actor));
+        result = await access.tx((tx) => studio.setLogo(tx, accountId, logo.key, access.actor));
       } catch (e) {
         await storage.delete(logo.key).catch(() => {});
         throw e;
@@ -47,12 +49,14 @@ export const studioBrandingRoutes = createRouter()
       path: '/shop/studios/{accountId}/logo',
       tags,
       summary: 'Remove the studio logo (admins)',
+      middleware: studioAdmins,
       request: { params: AccountParam },
       responses: { 200: jsonResponse(S.SettingsOut) },
     }),
     async (c) => {
       const { accountId } = c.req.valid('param');
-      const result = await asMember(c, accountId, 'admin', (tx, actor) => studio.setLogo(tx, accountId, null, actor));
+      const { access } = c.var;
+      const result = await access.tx((tx) => studio.setLogo(tx, accountId, null, access.actor));
       if (result.previous)
         await storageFor(c.get('deps').config)
           .delete(result.previous)

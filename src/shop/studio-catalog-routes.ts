@@ -1,7 +1,7 @@
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
 import * as options from './catalog-options.ts';
 import * as S from './schema.ts';
-import { asMember, asProductMember } from './studio-access.ts';
+import { productMembers, studioMembers } from './studio-access.ts';
 
 const AccountParam = z.object({ accountId: z.uuid('Unknown account') });
 const ProductParam = z.object({ productId: z.uuid('Unknown product') });
@@ -19,14 +19,16 @@ export const studioCatalogRoutes = createRouter()
       path: '/shop/products/{productId}/groups',
       tags,
       summary: 'Add an option group with its values to a product',
+      middleware: productMembers,
       request: { params: ProductParam, body: jsonBody(S.OptionGroupCreate) },
       responses: { 201: jsonResponse(S.ProductOut, 'Created') },
     }),
     async (c) => {
       const { productId } = c.req.valid('param');
       const input = c.req.valid('json');
-      const out = await asProductMember(c, productId, (tx, accountId, actor) =>
-        options.addGroup(tx, accountId, productId, input, actor),
+      const { access } = c.var;
+      const out = await access.tx((tx, { id: accountId }) =>
+        options.addGroup(tx, accountId, productId, input, access.actor),
       );
       return c.json(out, 201);
     },
@@ -37,14 +39,16 @@ export const studioCatalogRoutes = createRouter()
       path: '/shop/products/{productId}/groups/{groupId}',
       tags,
       summary: 'Rename or move an option group',
+      middleware: productMembers,
       request: { params: GroupParam, body: jsonBody(S.OptionGroupPatch) },
       responses: { 200: jsonResponse(S.ProductOut) },
     }),
     async (c) => {
       const { productId, groupId } = c.req.valid('param');
       const patch = c.req.valid('json');
-      const out = await asProductMember(c, productId, (tx, accountId, actor) =>
-        options.updateGroup(tx, accountId, productId, groupId, patch, actor),
+      const { access } = c.var;
+      const out = await access.tx((tx, { id: accountId }) =>
+        options.updateGroup(tx, accountId, productId, groupId, patch, access.actor),
       );
       return c.json(out, 200);
     },
@@ -55,13 +59,15 @@ export const studioCatalogRoutes = createRouter()
       path: '/shop/products/{productId}/groups/{groupId}',
       tags,
       summary: 'Delete an option group and its values',
+      middleware: productMembers,
       request: { params: GroupParam },
       responses: { 200: jsonResponse(S.ProductOut) },
     }),
     async (c) => {
       const { productId, groupId } = c.req.valid('param');
-      const out = await asProductMember(c, productId, (tx, accountId, actor) =>
-        options.deleteGroup(tx, accountId, productId, groupId, actor),
+      const { access } = c.var;
+      const out = await access.tx((tx, { id: accountId }) =>
+        options.deleteGroup(tx, accountId, productId, groupId, access.actor),
       );
       return c.json(out, 200);
     },
@@ -72,14 +78,16 @@ export const studioCatalogRoutes = createRouter()
       path: '/shop/products/{productId}/groups/{groupId}/values',
       tags,
       summary: 'Add a value (price adjustment, minimum pixel size) to an option group',
+      middleware: productMembers,
       request: { params: GroupParam, body: jsonBody(S.OptionValueCreate) },
       responses: { 201: jsonResponse(S.ProductOut, 'Created') },
     }),
     async (c) => {
       const { productId, groupId } = c.req.valid('param');
       const input = c.req.valid('json');
-      const out = await asProductMember(c, productId, (tx, accountId, actor) =>
-        options.addValue(tx, accountId, productId, groupId, input, actor),
+      const { access } = c.var;
+      const out = await access.tx((tx, { id: accountId }) =>
+        options.addValue(tx, accountId, productId, groupId, input, access.actor),
       );
       return c.json(out, 201);
     },
@@ -90,14 +98,16 @@ export const studioCatalogRoutes = createRouter()
       path: '/shop/products/{productId}/values/{valueId}',
       tags,
       summary: 'Change an option value',
+      middleware: productMembers,
       request: { params: ValueParam, body: jsonBody(S.OptionValuePatch) },
       responses: { 200: jsonResponse(S.ProductOut) },
     }),
     async (c) => {
       const { productId, valueId } = c.req.valid('param');
       const patch = c.req.valid('json');
-      const out = await asProductMember(c, productId, (tx, accountId, actor) =>
-        options.updateValue(tx, accountId, productId, valueId, patch, actor),
+      const { access } = c.var;
+      const out = await access.tx((tx, { id: accountId }) =>
+        options.updateValue(tx, accountId, productId, valueId, patch, access.actor),
       );
       return c.json(out, 200);
     },
@@ -108,13 +118,15 @@ export const studioCatalogRoutes = createRouter()
       path: '/shop/products/{productId}/values/{valueId}',
       tags,
       summary: 'Delete an option value (not the last of its group)',
+      middleware: productMembers,
       request: { params: ValueParam },
       responses: { 200: jsonResponse(S.ProductOut) },
     }),
     async (c) => {
       const { productId, valueId } = c.req.valid('param');
-      const out = await asProductMember(c, productId, (tx, accountId, actor) =>
-        options.deleteValue(tx, accountId, productId, valueId, actor),
+      const { access } = c.var;
+      const out = await access.tx((tx, { id: accountId }) =>
+        options.deleteValue(tx, accountId, productId, valueId, access.actor),
       );
       return c.json(out, 200);
     },
@@ -125,15 +137,15 @@ export const studioCatalogRoutes = createRouter()
       path: '/shop/studios/{accountId}/price-sheets/{sheetId}',
       tags,
       summary: 'Rename a price sheet, make it the default, or replace its products',
+      middleware: studioMembers,
       request: { params: SheetParam, body: jsonBody(S.PriceSheetPatch) },
       responses: { 200: jsonResponse(S.PriceSheetOut) },
     }),
     async (c) => {
       const { accountId, sheetId } = c.req.valid('param');
       const patch = c.req.valid('json');
-      const out = await asMember(c, accountId, 'member', (tx, actor) =>
-        options.updatePriceSheet(tx, accountId, sheetId, patch, actor),
-      );
+      const { access } = c.var;
+      const out = await access.tx((tx) => options.updatePriceSheet(tx, accountId, sheetId, patch, access.actor));
       return c.json(out, 200);
     },
   )
@@ -143,12 +155,14 @@ export const studioCatalogRoutes = createRouter()
       path: '/shop/studios/{accountId}/price-sheets/{sheetId}',
       tags,
       summary: 'Delete a price sheet (its galleries fall back to the default sheet)',
+      middleware: studioMembers,
       request: { params: SheetParam },
       responses: noContent,
     }),
     async (c) => {
       const { accountId, sheetId } = c.req.valid('param');
-      await asMember(c, accountId, 'member', (tx, actor) => options.deletePriceSheet(tx, accountId, sheetId, actor));
+      const { access } = c.var;
+      await access.tx((tx) => options.deletePriceSheet(tx, accountId, sheetId, access.actor));
       return c.body(null, 204);
     },
   );

@@ -28,6 +28,22 @@ export interface StudioSettings {
 export const logoUrl = (accountId: string, key: string | null) =>
   key ? `/api/shop/studios/${accountId}/logo?v=${encodeURIComponent(key.split('/').pop() ?? '')}` : null;
 
+/** What a client sees of the studio on its gallery pages: name, accent colour, logo and currency (public columns). */
+export async function studioBranding(db: DB, accountId: string) {
+  const s = await db
+    .selectFrom('studio_settings')
+    .select(['currency', 'accent_color', 'logo_key'])
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+  const acct = await db.selectFrom('accounts').select('name').where('id', '=', accountId).executeTakeFirstOrThrow();
+  return {
+    studioName: acct.name,
+    accentColor: s?.accent_color ?? null,
+    logoUrl: logoUrl(accountId, s?.logo_key ?? null),
+    currency: s?.currency ?? 'EUR',
+  };
+}
+
 const defaults = (accountId: string): StudioSettings => ({
   accountId,
   currency: 'EUR',
