@@ -9,7 +9,7 @@ import { renderEmail } from '../mail/layout.ts';
 import { queueMail } from '../mail/service.ts';
 
 // Platform-admin user and tenant management. Callers run these under withUser as a platform admin, so RLS
-// (users_update / accounts_update allow platform admins) is a second gate behind requirePlatformAdmin.
+// (users_update / accounts_update allow platform admins) is a second gate behind the platformAdmin() route middleware.
 //
 // What suspension blocks:
 // - a suspended user can't sign in, every session ends at once, and RLS treats them as no member/admin;

@@ -6,7 +6,7 @@ import { getSessionUser } from '../accounts/service.ts';
 import { isTransactionConflict } from '../db/errors.ts';
 import { withService } from '../db/tenancy.ts';
 import { AppError, isAppError } from '../errors.ts';
-import type { AppEnv, AuthUser, Deps } from './context.ts';
+import type { AppEnv, Deps } from './context.ts';
 import { errorStatus } from './errors.ts';
 
 export const SESSION_COOKIE = 'gallerist_session';
@@ -92,25 +92,6 @@ export function sessionLoader(): MiddlewareHandler<AppEnv> {
     }
     await next();
   };
-}
-
-/** Returns the signed-in user or throws 401. */
-export function requireUser(c: Context<AppEnv>): AuthUser {
-  const user = c.get('user');
-  if (!user) throw new AppError('unauthenticated', 'Sign in to continue');
-  return user;
-}
-
-/** Returns the signed-in platform admin or throws 401/403. */
-export function requirePlatformAdmin(c: Context<AppEnv>): AuthUser {
-  const user = requireUser(c);
-  if (!user.isPlatformAdmin) throw new AppError('forbidden', 'Platform admins only');
-  return user;
-}
-
-/** The audit actor for a change made by a signed-in user in this request. */
-export function userActor(c: Context<AppEnv>, userId: string) {
-  return { kind: 'user', userId, requestId: c.get('requestId') };
 }
 
 // A CSRF token is `nonce.mac`, the MAC binding the nonce to this browser's session (or to "no session"), so a
