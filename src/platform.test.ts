@@ -90,15 +90,24 @@ describe('the platform on embedded PGlite', () => {
 });
 
 describe('doctor', () => {
-  it('passes a healthy local setup and explains a broken one', async () => {
+  it('passes a healthy local setup', async () => {
     const ok = await collectChecks(env(tempDir()));
     expect(ok.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('explains an unreachable database', async () => {
     const bad = await collectChecks({ ...env(tempDir()), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
     const db = bad.find((c) => c.name === 'database')!;
     expect(db.ok).toBe(false);
     expect(db.fix).toMatch(/DATABASE_URL/);
+  });
+
+  it('explains an invalid configuration', async () => {
     const cfg = await collectChecks({ PORT: 'x' });
     expect(cfg[0]).toMatchObject({ name: 'configuration', ok: false });
+  });
+
+  it('explains an unreachable Stripe API', async () => {
     const live = await collectChecks({
       ...env(tempDir()),
       STRIPE_SECRET_KEY: 'sk_live_abc',

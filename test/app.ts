@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { platformModules, platformSeeders } from '../src/assembly.ts';
 import { type Clock, systemClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
-import { createTestDatabase } from '../src/db/testing.ts';
+import { createDemoTestDatabase, createTestDatabase } from '../src/db/testing.ts';
 import type { DomainModule } from '../src/modules.ts';
 import { type Platform, startPlatform } from '../src/server.ts';
 
@@ -39,10 +40,14 @@ export async function startTestApp(
     STRIPE_EMULATOR_PORT: '0',
     ...opts.env,
   });
-  const database = await createTestDatabase();
+  const demo = opts.demo ?? true;
+  // The platform's own demo seed: clone the seeded template (the platform's seed then finds everything in place).
+  const seeders = (opts.modules ?? platformModules).flatMap((m) => m.seeders ?? []);
+  const sameSeed = seeders.length === platformSeeders.length && seeders.every((s, i) => s === platformSeeders[i]);
+  const database = demo && sameSeed ? await createDemoTestDatabase(config) : await createTestDatabase();
   const platform = await startPlatform({
     config,
-    demo: opts.demo ?? true,
+    demo,
     database,
     clock: opts.clock ?? systemClock,
     modules: opts.modules,

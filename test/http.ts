@@ -12,13 +12,25 @@ import type { Database } from '../src/db/connect.ts';
 import type { Deps } from '../src/http/context.ts';
 import type { DomainModule } from '../src/modules.ts';
 
+/** A fresh temp dir for a test app's DATA_DIR. */
+export function newDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'gallerist-deps-'));
+}
+
 /** Deps for an in-process app (no socket); Stripe points nowhere unless a client is given. */
 export function testDeps(
   database: Database,
-  opts: { clock?: Clock; stripe?: Stripe; emulatorUrl?: string; modules?: readonly DomainModule[] } = {},
+  opts: {
+    clock?: Clock;
+    stripe?: Stripe;
+    emulatorUrl?: string;
+    modules?: readonly DomainModule[];
+    /** The config's data dir (uploads live under it); a fresh temp dir by default. */
+    dataDir?: string;
+  } = {},
 ): Deps {
   const config = loadConfig({
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'gallerist-deps-')),
+    DATA_DIR: opts.dataDir ?? newDataDir(),
     LOG_LEVEL: 'silent',
     PORT: '3000',
   });

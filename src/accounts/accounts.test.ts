@@ -1,19 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient, testDeps } from '../../test/http.ts';
-import { platformSeeders } from '../assembly.ts';
 import type { Database } from '../db/connect.ts';
-import { withService } from '../db/tenancy.ts';
-import { createTestDatabase } from '../db/testing.ts';
+import { createDemoTestDatabase } from '../db/testing.ts';
 import { createApp } from '../http/app.ts';
-import { seedDemo } from '../seed.ts';
 import { emailedToken, signUpAndConfirm } from './testing.ts';
 
 let database: Database;
 let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await withService(database.db, (tx) => seedDemo(tx, {}, platformSeeders));
+  database = await createDemoTestDatabase();
   app = createApp(testDeps(database));
 });
 afterAll(() => database.close());

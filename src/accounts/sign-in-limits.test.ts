@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient, testDeps } from '../../test/http.ts';
-import { platformSeeders } from '../assembly.ts';
 import type { Database } from '../db/connect.ts';
-import { withService } from '../db/tenancy.ts';
-import { createTestDatabase } from '../db/testing.ts';
+import { createDemoTestDatabase } from '../db/testing.ts';
 import { createApp } from '../http/app.ts';
-import { seedDemo } from '../seed.ts';
 import { LOCKED_MESSAGE } from './sign-in-guard.ts';
 import { emailedToken } from './testing.ts';
 
@@ -13,8 +10,7 @@ let database: Database;
 let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await withService(database.db, (tx) => seedDemo(tx, {}, platformSeeders));
+  database = await createDemoTestDatabase();
   const deps = testDeps(database);
   // One trusted proxy, so each test client can stand for a different address.
   deps.config = { ...deps.config, TRUST_PROXY: 1 };

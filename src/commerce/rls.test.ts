@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { platformSeeders } from '../assembly.ts';
 import type { Database } from '../db/connect.ts';
 import { withAnon, withService, withUser } from '../db/tenancy.ts';
-import { createTestDatabase } from '../db/testing.ts';
-import { seedDemo } from '../seed.ts';
+import { createDemoTestDatabase } from '../db/testing.ts';
 import { createOrder } from './orders.ts';
 
 let d: Database;
@@ -11,8 +9,7 @@ const ids: Record<string, string> = {};
 let orderId: string;
 
 beforeAll(async () => {
-  d = await createTestDatabase();
-  await withService(d.db, (tx) => seedDemo(tx, {}, platformSeeders));
+  d = await createDemoTestDatabase();
   for (const u of await d.db.selectFrom('users').select(['id', 'email']).execute()) ids[u.email] = u.id;
   for (const a of await d.db.selectFrom('accounts').select(['id', 'slug']).execute()) ids[a.slug] = a.id;
   const order = await withService(d.db, (tx) =>

@@ -2,13 +2,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient, testDeps } from '../../test/http.ts';
 import { hashPassword } from '../accounts/password.ts';
-import { platformSeeders } from '../assembly.ts';
 import { systemClock } from '../clock.ts';
 import type { Database } from '../db/connect.ts';
 import { withService, withUser } from '../db/tenancy.ts';
-import { createTestDatabase } from '../db/testing.ts';
+import { createDemoTestDatabase } from '../db/testing.ts';
 import { createApp } from '../http/app.ts';
-import { DEMO_PASSWORD, seedDemo } from '../seed.ts';
+import { DEMO_PASSWORD } from '../seed.ts';
 import { grantLot } from './grant-lot.ts';
 import { seedCreditBundles } from './seed.ts';
 import { createPair } from './testing.ts';
@@ -28,10 +27,9 @@ const creditTables = [
 const PROVIDER_MEMBER = 'helper@skywalker.test';
 
 beforeAll(async () => {
-  d = await createTestDatabase();
+  d = await createDemoTestDatabase();
   app = createApp(testDeps(d));
   await withService(d.db, async (tx) => {
-    await seedDemo(tx, {}, platformSeeders);
     const u = await tx
       .insertInto('users')
       .values({ email: PROVIDER_MEMBER, name: 'Hal Helper', password_hash: await hashPassword(DEMO_PASSWORD) })

@@ -2,15 +2,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../accounts/password.ts';
 // Every module's demo seeders run, so their tables all take part.
-import { platformSeeders } from '../assembly.ts';
 import { systemClock } from '../clock.ts';
 import { createOrder } from '../commerce/orders.ts';
 import { consumeMinutes } from '../credits/consume-minutes.ts';
 import { grantLot } from '../credits/grant-lot.ts';
-import { seedDemo } from '../seed.ts';
 import type { Database } from './connect.ts';
 import { withAnon, withService, withUser } from './tenancy.ts';
-import { createTestDatabase } from './testing.ts';
+import { createDemoTestDatabase } from './testing.ts';
 
 let d: Database;
 // Tables whose rows are public by design when the predicate holds; every other cross-tenant row must be invisible.
@@ -57,8 +55,7 @@ const readers: Record<string, Partial<Record<Kind, Role>>> = {
 const roleUser = (kind: Kind, role: Role) => `${role}.${kind}@rls.test`;
 
 beforeAll(async () => {
-  d = await createTestDatabase();
-  await withService(d.db, (tx) => seedDemo(tx, {}, platformSeeders));
+  d = await createDemoTestDatabase();
   for (const u of await d.db.selectFrom('users').select(['id', 'email']).execute()) ids[u.email] = u.id;
   for (const a of await d.db.selectFrom('accounts').select(['id', 'slug']).execute()) ids[a.slug] = a.id;
   // Give every foundation tenant table a row for each demo account.

@@ -1,7 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { targetScryptN } from '../accounts/password.ts';
+import type { StorageSettings } from '../storage/index.ts';
 import { type Database, openPglite, openPostgres } from './connect.ts';
 import { listMigrations, migrate } from './migrate.ts';
 
@@ -54,7 +67,6 @@ export async function prepareTemplates(): Promise<void> {
     await d.close();
     const file = `${pgliteTemplatePath()}.${process.pid}`;
     writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
-    const { renameSync } = await import('node:fs');
     renameSync(file, pgliteTemplatePath());
   }
   if (process.env.TEST_DATABASE_URL) {
@@ -81,14 +93,21 @@ export async function prepareTemplates(): Promise<void> {
 export async function createTestDatabase(): Promise<Database> {
   if (testDbKind() === 'pglite') {
     if (!existsSync(pgliteTemplatePath())) await prepareTemplates();
-    const blob = new Blob([readFileSync(pgliteTemplatePath())]);
-    return openPglite(undefined, blob);
+    return clonePglite(pgliteTemplatePath());
   }
+  return clonePostgres(pgTemplateName());
+}
+
+function clonePglite(path: string): Promise<Database> {
+  return openPglite(undefined, new Blob([readFileSync(path)]));
+}
+
+async function clonePostgres(template: string): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL!;
   const name = `gallerist_t_${randomBytes(6).toString('hex')}`;
   for (let attempt = 0; ; attempt++) {
     try {
-      await admin((c) => c.query(`create database ${name} template ${pgTemplateName()}`));
+      await admin((c) => c.query(`create database ${name} template ${template}`));
       break;
     } catch (err) {
       // Two workers (or two test runs) copying one template at once collide; back off and retry.
@@ -104,4 +123,208 @@ export async function createTestDatabase(): Promise<Database> {
       await admin((c) => c.query(`drop database if exists ${name} with (force)`)).catch(() => {});
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Demo-seeded templates: the database right after the platform's demo seed, made once per test run by the first
+// test file that asks for it (the others clone it). Not cached across runs: the demo rows carry the time they were
+// seeded, which must stay as fresh as when each file seeded itself. Global setup picks the run's id; it reaches the
+// workers in SEED_RUN_ENV, and the setup's teardown removes the run's templates. Two variants, because the demo
+// seed writes different data with and without storage:
+// - 'app': seeded with a storage (what the app and most fixtures do). The seed also writes files (gallery photos,
+//   artwork images); they are kept next to the template and copied into each clone's storage, so the database
+//   never points at a missing file.
+// - 'bare': seeded without storage (artworks get no images; gallery photos go to the default config's storage,
+//   exactly as each file's own bare seed did).
+// The seeders create nothing in Stripe or elsewhere. Template names carry the scrypt cost the demo users' hash
+// was made with (it is read from the environment at seed time).
+
+const SEED_RUN_ENV = 'GALLERIST_TEST_SEED_RUN';
+const RUN = /^[0-9]+x[0-9a-f]+$/;
+type SeedVariant = 'app' | 'bare';
+type Backend = 'pglite' | 'postgres';
+const STALE_MS = 6 * 60 * 60 * 1000;
+const BUILD_WAIT_MS = 120_000;
+
+function seedRun(): string | undefined {
+  const run = process.env[SEED_RUN_ENV];
+  return run && RUN.test(run) ? run : undefined;
+}
+
+/** Names of one run's seeded template of one variant on one backend. */
+function seededNames(run: string, backend: Backend, variant: SeedVariant) {
+  const id = `${run}-${variant}-n${targetScryptN()}`;
+  return {
+    pglite: join(tmpDir, `pglite-seeded-${id}.tar`),
+    pg: `gallerist_seed_${id.replaceAll('-', '_')}`,
+    // The data dir whose `objects` the 'app' seed wrote (one per backend: artwork image keys carry row ids).
+    files: join(tmpDir, `seeded-files-${backend}-${id}`),
+    lock: join(tmpDir, `seeded-${backend}-${id}.lock`),
+  };
+}
+
+/** Runs the platform's demo seed exactly as the fixtures did (`{ storage }` with a storage, else `{}`). */
+async function runDemoSeed(database: Database, storage?: StorageSettings): Promise<void> {
+  const [{ withService }, { seedDemo }, { platformSeeders }] = await Promise.all([
+    import('./tenancy.ts'),
+    import('../seed.ts'),
+    import('../assembly.ts'),
+  ]);
+  await withService(database.db, (tx) => seedDemo(tx, storage ? { storage } : {}, platformSeeders));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Global setup: picks this run's id for the seeded templates (once, whichever project's setup runs first) and
+ * returns the teardown that removes them, or nothing when another setup call of the run owns it. Also removes the
+ * leftovers of runs that died before their teardown (older than STALE_MS, so a live run keeps its own).
+ */
+export async function prepareSeededTemplates(): Promise<(() => Promise<void>) | undefined> {
+  // GALLERIST_TEST_SEED_RUN=off: no seeded templates, every fixture seeds its own database (to compare or bisect).
+  if (process.env[SEED_RUN_ENV]) return undefined;
+  const run = `${Date.now()}x${randomBytes(4).toString('hex')}`;
+  process.env[SEED_RUN_ENV] = run;
+  mkdirSync(tmpDir, { recursive: true });
+  const runOf = (name: string) => /([0-9]+x[0-9a-f]+)[-_]/.exec(name)?.[1];
+  const ours = (name: string) => runOf(name) === run;
+  const stale = (name: string) => {
+    const r = runOf(name);
+    return r !== undefined && Date.now() - Number(r.split('x')[0]) > STALE_MS;
+  };
+  const clean = async (match: (name: string) => boolean) => {
+    for (const f of readdirSync(tmpDir)) {
+      if (/^(pglite-seeded|seeded-files|seeded)-/.test(f) && match(f))
+        rmSync(join(tmpDir, f), { recursive: true, force: true });
+    }
+    if (!process.env.TEST_DATABASE_URL) return;
+    const rows = await admin(
+      async (c) => (await c.query(`select datname from pg_database where datname like 'gallerist_seed_%'`)).rows,
+    );
+    for (const { datname } of rows as Array<{ datname: string }>) {
+      // Our own at teardown: nothing uses them any more. Stale ones: only when no one is connected.
+      if (match(datname)) {
+        const force = ours(datname) ? ' with (force)' : '';
+        await admin((c) => c.query(`drop database if exists ${datname}${force}`)).catch(() => {});
+      }
+    }
+  };
+  await clean(stale).catch(() => {});
+  return () => clean(ours);
+}
+
+/**
+ * Builds a template unless it is there; true when it is there afterwards. The first caller builds (`build` gets to
+ * keep what it made for itself); callers meanwhile wait for it, and seed for themselves if that build fails.
+ */
+async function buildOnce(lock: string, ready: () => Promise<boolean>, build: () => Promise<void>): Promise<boolean> {
+  if (await ready()) return true;
+  let mine = false;
+  try {
+    closeSync(openSync(lock, 'wx'));
+    mine = true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  if (mine) {
+    try {
+      await build();
+    } finally {
+      rmSync(lock, { force: true });
+    }
+    return true;
+  }
+  const deadline = Date.now() + BUILD_WAIT_MS;
+  while (existsSync(lock) && Date.now() < deadline) await sleep(50);
+  return ready();
+}
+
+/** Publishes a directory built under a temp name (rename is atomic; a racing copy is simply dropped). */
+function publishDir(tmp: string, dir: string): void {
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A fresh database for one test file holding the platform's demo seed (`seedDemo` with every platform seeder), as
+ * if the file had seeded it: with `storage` as `{ storage }` (the seed's files land in that storage), without as a
+ * bare seed. Clones this run's seeded template, building it first if this is the run's first such database; seeds
+ * in place when there is no run (no global setup) or the storage is S3.
+ */
+export async function createDemoTestDatabase(storage?: StorageSettings): Promise<Database> {
+  const run = seedRun();
+  if (!run || storage?.s3) {
+    const database = await createTestDatabase();
+    await runDemoSeed(database, storage);
+    return database;
+  }
+  const backend = testDbKind();
+  const names = seededNames(run, backend, storage ? 'app' : 'bare');
+  const objects = storage ? join(storage.dataDir, 'objects') : undefined;
+  const copyFiles = () => {
+    if (objects) cpSync(join(names.files, 'objects'), objects, { recursive: true });
+  };
+  // The seed's files go to the caller's storage; the builder keeps a copy for the others before publishing.
+  const keepFiles = () => {
+    if (!objects) return;
+    const tmp = `${names.files}.${process.pid}.tmp`;
+    cpSync(objects, join(tmp, 'objects'), { recursive: true });
+    publishDir(tmp, names.files);
+  };
+
+  if (backend === 'pglite') {
+    if (!existsSync(pgliteTemplatePath())) await prepareTemplates();
+    let own: Database | undefined;
+    const ok = await buildOnce(
+      names.lock,
+      async () => existsSync(names.pglite),
+      async () => {
+        own = await clonePglite(pgliteTemplatePath());
+        await runDemoSeed(own, storage);
+        const dump = await own.pglite!.dumpDataDir('none');
+        keepFiles();
+        const tmp = `${names.pglite}.${process.pid}.tmp`;
+        writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+        renameSync(tmp, names.pglite);
+      },
+    ).catch(async (err) => {
+      await own?.close();
+      throw err;
+    });
+    if (own) return own;
+    if (ok) {
+      copyFiles();
+      return clonePglite(names.pglite);
+    }
+  } else {
+    const exists = async () =>
+      Boolean(
+        await admin(async (c) => (await c.query('select 1 from pg_database where datname = $1', [names.pg])).rowCount),
+      );
+    const ok = await buildOnce(names.lock, exists, async () => {
+      const building = `${names.pg}_b`;
+      await admin((c) => c.query(`create database ${building} template ${pgTemplateName()}`));
+      try {
+        const d = await openPostgres(withDatabase(process.env.TEST_DATABASE_URL!, building), 1);
+        await runDemoSeed(d, storage).finally(() => d.close());
+        keepFiles();
+        await admin((c) => c.query(`alter database ${building} rename to ${names.pg}`));
+      } catch (err) {
+        await admin((c) => c.query(`drop database if exists ${building} with (force)`)).catch(() => {});
+        throw err;
+      }
+    });
+    if (ok) {
+      // The builder's own seed already wrote the files to its storage; copying the same bytes again is harmless.
+      copyFiles();
+      return clonePostgres(names.pg);
+    }
+  }
+  // The build elsewhere failed or timed out: seed for ourselves, as before.
+  const database = await createTestDatabase();
+  await runDemoSeed(database, storage);
+  return database;
 }

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testClient, testDeps } from '../../test/http.ts';
-import { platformSeeders } from '../assembly.ts';
+import { newDataDir, testClient, testDeps } from '../../test/http.ts';
 import type { Database } from '../db/connect.ts';
-import { withService } from '../db/tenancy.ts';
-import { createTestDatabase } from '../db/testing.ts';
-import { seedDemo } from '../seed.ts';
+import { createDemoTestDatabase } from '../db/testing.ts';
 import { createApp } from './app.ts';
 
 // The double-submit token must be one this server issued for this session, and the call must come from our pages.
@@ -13,9 +10,9 @@ describe('CSRF', () => {
   let database: Database;
   let app: ReturnType<typeof createApp>;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const deps = testDeps(database);
-    await withService(database.db, (tx) => seedDemo(tx, { storage: deps.config }, platformSeeders));
+    const dataDir = newDataDir();
+    database = await createDemoTestDatabase({ dataDir });
+    const deps = testDeps(database, { dataDir });
     app = createApp(deps);
   });
   afterAll(() => database.close());

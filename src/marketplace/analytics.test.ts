@@ -2,13 +2,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient, testDeps } from '../../test/http.ts';
 import { signUpAndConfirm } from '../accounts/testing.ts';
-import { platformSeeders } from '../assembly.ts';
 import { fixedClock } from '../clock.ts';
 import type { Database } from '../db/connect.ts';
 import { withService, withUser } from '../db/tenancy.ts';
-import { createTestDatabase } from '../db/testing.ts';
+import { createDemoTestDatabase } from '../db/testing.ts';
 import { createApp } from '../http/app.ts';
-import { seedDemo } from '../seed.ts';
 import { insertArtistAccount, insertArtwork, insertOrder, insertRefund, insertSale } from './admin-fixture.ts';
 import { lastMonths, monthlyMetrics } from './analytics.ts';
 
@@ -26,8 +24,7 @@ const userId = async (email: string) =>
   ).id;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await withService(database.db, (tx) => seedDemo(tx, {}, platformSeeders));
+  database = await createDemoTestDatabase();
   app = createApp(testDeps(database, { clock }));
   // Metrics must not be padded by demo data: start from empty money tables.
   await withService(db(), async (tx) => {

@@ -2,13 +2,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient, testDeps } from '../../test/http.ts';
 import { signUpAndConfirm } from '../accounts/testing.ts';
-import { platformSeeders } from '../assembly.ts';
 import { fixedClock } from '../clock.ts';
 import type { Database } from '../db/connect.ts';
 import { withService } from '../db/tenancy.ts';
-import { createTestDatabase } from '../db/testing.ts';
+import { createDemoTestDatabase } from '../db/testing.ts';
 import { createApp } from '../http/app.ts';
-import { seedDemo } from '../seed.ts';
 import { insertArtistAccount, insertArtwork, insertSale } from './admin-fixture.ts';
 import { csvCell, decimalAmount, toCsv } from './export.ts';
 
@@ -103,8 +101,7 @@ let app: ReturnType<typeof createApp>;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await withService(database.db, (tx) => seedDemo(tx, {}, platformSeeders));
+  database = await createDemoTestDatabase();
   app = createApp(testDeps(database, { clock: fixedClock('2026-04-01T09:00:00Z') }));
   const db = database.db;
   ids.A = (

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { platformSeeders } from '../assembly.ts';
 import type { Database } from '../db/connect.ts';
 import { withAnon, withService } from '../db/tenancy.ts';
-import { createTestDatabase } from '../db/testing.ts';
-import { seedDemo } from '../seed.ts';
+import { createDemoTestDatabase } from '../db/testing.ts';
 import { listPublicArtworks, publicArtistProfile, publicArtwork } from './catalog.ts';
 import { publicImageKey } from './images.ts';
 
@@ -12,8 +10,7 @@ let d: Database;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  d = await createTestDatabase();
-  await withService(d.db, (tx) => seedDemo(tx, {}, platformSeeders));
+  d = await createDemoTestDatabase();
   await withService(d.db, async (tx) => {
     const gone = await tx
       .insertInto('accounts')

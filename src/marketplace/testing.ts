@@ -2,14 +2,11 @@ import type Stripe from 'stripe';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { testClient, testDeps } from '../../test/http.ts';
 import { signUpAndConfirm } from '../accounts/testing.ts';
-import { platformSeeders } from '../assembly.ts';
 import { createStripeClient } from '../commerce/stripe.ts';
 import type { Database } from '../db/connect.ts';
-import { withService } from '../db/tenancy.ts';
-import { createTestDatabase } from '../db/testing.ts';
+import { createDemoTestDatabase } from '../db/testing.ts';
 import { createApp } from '../http/app.ts';
 import type { Deps } from '../http/context.ts';
-import { seedDemo } from '../seed.ts';
 
 /** A seeded database, an in-process app and a socket emulator for one marketplace test file. */
 export interface MarketplaceTestEnv {
@@ -24,8 +21,8 @@ export interface MarketplaceTestEnv {
 
 /** Starts the env; call stop() in afterAll. */
 export async function startMarketplaceEnv(): Promise<MarketplaceTestEnv> {
-  const database = await createTestDatabase();
-  await withService(database.db, (tx) => seedDemo(tx, {}, platformSeeders));
+  // The bare demo seed (no storage), cloned from the run's seeded template.
+  const database = await createDemoTestDatabase();
   const emulator = await startEmulator({ port: 0, host: '127.0.0.1' });
   const stripe = createStripeClient('sk_test_gallerist_local', emulator.url);
   const deps = testDeps(database, { stripe, emulatorUrl: emulator.url });

@@ -1,22 +1,20 @@
 import sharp from 'sharp';
-import { testClient, testDeps } from '../../test/http.ts';
+import { newDataDir, testClient, testDeps } from '../../test/http.ts';
 import { signUpAndConfirm } from '../accounts/testing.ts';
-import { platformSeeders } from '../assembly.ts';
 import { fixedClock } from '../clock.ts';
 import type { Database } from '../db/connect.ts';
-import { withService } from '../db/tenancy.ts';
-import { createTestDatabase } from '../db/testing.ts';
+import { createDemoTestDatabase } from '../db/testing.ts';
 import { createApp } from '../http/app.ts';
-import { seedDemo } from '../seed.ts';
 
 export type Client = ReturnType<typeof testClient>;
 
 /** A seeded database and app with the demo studio, plus a second studio owned by a fresh user. */
 export async function shopFixture() {
-  const database: Database = await createTestDatabase();
   const clock = fixedClock('2026-11-01T12:00:00Z');
-  const deps = testDeps(database, { clock });
-  await withService(database.db, (tx) => seedDemo(tx, { storage: deps.config }, platformSeeders));
+  // The demo seed (its files in the app's data dir), cloned from the run's seeded template.
+  const dataDir = newDataDir();
+  const database: Database = await createDemoTestDatabase({ dataDir });
+  const deps = testDeps(database, { clock, dataDir });
   const app = createApp(deps);
   const studio = testClient(app);
   const session = await studio.signIn('studio@demo.gallerist.dev');

@@ -11,17 +11,22 @@ describe.skipIf(!hasChromium)('web: security headers and CSP', () => {
   let app: TestApp;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
-  const violations: string[] = [];
+  let artworkId = '';
 
   beforeAll(async () => {
     app = await startTestApp();
     const { deps, stripeSetup } = app.platform;
     await onboardDemoArtists(deps.db, stripeSetup.stripe, app.emulatorUrl, deps.clock);
     browser = await launchBrowser();
+    const artwork = await withService(app.platform.deps.db, (tx) =>
+      tx.selectFrom('artworks').select('id').where('status', '=', 'published').executeTakeFirstOrThrow(),
+    );
+    artworkId = artwork.id;
   });
   afterAll(() => closeAll(contexts, browser, app));
 
-  async function watchedPage(width = 1280): Promise<Page> {
+  /** A page whose CSP violations (console reports) go to `violations`. */
+  async function watchedPage(violations: string[], width = 1280): Promise<Page> {
     const page = await openPage(browser, contexts, publicUrlContext(app, { width, height: 900 }));
     page.on('console', (m) => {
       if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
@@ -29,19 +34,23 @@ describe.skipIf(!hasChromium)('web: security headers and CSP', () => {
     return page;
   }
 
-  it('the SPA, API docs, dev mailbox and hosted Checkout render with no CSP violation', async () => {
-    const artwork = await withService(app.platform.deps.db, (tx) =>
-      tx.selectFrom('artworks').select('id').where('status', '=', 'published').executeTakeFirstOrThrow(),
-    );
-    const guest = await watchedPage(390);
-    for (const path of ['/', '/art', `/art/${artwork.id}`, '/sign-in', '/sign-up', '/api/docs', '/dev/mailbox']) {
+  // One test per group of pages (each waits for the network to go idle on every page), each with its own record.
+  it('the public SPA pages, API docs and dev mailbox render with no CSP violation', async () => {
+    const violations: string[] = [];
+    const guest = await watchedPage(violations, 390);
+    for (const path of ['/', '/art', `/art/${artworkId}`, '/sign-in', '/sign-up', '/api/docs', '/dev/mailbox']) {
       const res = await guest.goto(path);
       expect(res?.status(), path).toBeLessThan(400);
       await guest.waitForLoadState('networkidle');
       if (!path.startsWith('/api') && !path.startsWith('/dev')) await guest.locator('main').first().waitFor();
     }
-    // A guest checkout opens the emulator's hosted page, which has its own policy.
-    await guest.goto(`/art/${artwork.id}`);
+    expect(violations).toEqual([]);
+  });
+
+  it('a guest checkout opens the hosted Checkout, with its own policy, with no CSP violation', async () => {
+    const violations: string[] = [];
+    const guest = await watchedPage(violations, 390);
+    await guest.goto(`/art/${artworkId}`);
     const checkout = await guest.evaluate(async (id) => {
       const csrf = /gallerist_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
       const res = await fetch(`/api/marketplace/artworks/${id}/checkout`, {
@@ -50,20 +59,29 @@ describe.skipIf(!hasChromium)('web: security headers and CSP', () => {
         body: JSON.stringify({ email: 'csp@example.com' }),
       });
       return (await res.json()) as { checkoutUrl: string };
-    }, artwork.id);
+    }, artworkId);
     expect(checkout.checkoutUrl, JSON.stringify(checkout)).toBeTruthy();
     const hosted = await guest.goto(checkout.checkoutUrl);
     expect(hosted?.headers()['content-security-policy']).toContain("script-src 'none'");
     await guest.getByLabel('Email').first().waitFor();
+    expect(violations).toEqual([]);
+  });
 
-    const studio = await watchedPage();
+  it('the studio pages render with no CSP violation', async () => {
+    const violations: string[] = [];
+    const studio = await watchedPage(violations);
     await signIn(studio, 'studio@demo.gallerist.dev');
     await studio.waitForURL((u) => u.pathname === '/app');
     for (const path of ['/studio/galleries', '/studio/catalog', '/app/orders']) {
       await studio.goto(path);
       await studio.waitForLoadState('networkidle');
     }
-    const admin = await watchedPage();
+    expect(violations).toEqual([]);
+  });
+
+  it('the admin pages render with no CSP violation', async () => {
+    const violations: string[] = [];
+    const admin = await watchedPage(violations);
     await signIn(admin, 'admin@demo.gallerist.dev');
     await admin.waitForURL((u) => u.pathname === '/app');
     for (const path of ['/admin', '/admin/marketplace']) {
