@@ -3,10 +3,10 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/app.ts';
+import { emu, onboardedArtist, publishedArtwork, waitFor } from '../../test/fixtures/marketplace-buy.ts';
 import { grantLot } from '../credits/grant-lot.ts';
 import { withService, withUser } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
-import { emu, onboardedArtist, publishedArtwork, waitFor } from '../marketplace/buy-testing.ts';
 import { type ApiKeyRole, authenticateApiKey, createApiKey } from './api-keys.ts';
 import { createMcpServer } from './mcp/server.ts';
 

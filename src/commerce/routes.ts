@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { withService } from '../db/tenancy.ts';
 import { notFound } from '../errors.ts';
 import { signedIn } from '../http/access.ts';

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { Clock } from '../clock.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
-import { ensureConnectAccount, syncConnectAccount } from './connect.ts';
+import { ensureConnectAccount, syncConnectAccount } from './artists/connect.ts';
 
 // The artists the demo seed creates; real artists always onboard themselves on Stripe's hosted page.
 const DEMO_ARTISTS = ['mira-okafor'];

@@ -1,8 +1,8 @@
 import type Stripe from 'stripe';
 import type { StripeEventHandler } from '../commerce/handle-webhook.ts';
 import type { ModuleParts } from '../modules.ts';
-import { applyAccountDeauthorized, applyAccountUpdated } from './connect.ts';
-import { applyPayoutEvent } from './payouts.ts';
+import { applyAccountDeauthorized, applyAccountUpdated } from './artists/connect.ts';
+import { applyPayoutEvent } from './payouts/payouts.ts';
 
 // Payouts on connected accounts: every status change lands in marketplace_payouts, newest state wins.
 const onPayout: StripeEventHandler = async (tx, event, actor) => {

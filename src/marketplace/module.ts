@@ -1,9 +1,9 @@
 import type { DomainModule } from '../modules.ts';
 import { marketplaceStripeEvents } from './events.ts';
-import { payoutJob, runPayouts } from './payouts.ts';
-import { artworkOffering } from './purchase.ts';
-import { saleJobs } from './refunds.ts';
+import { payoutJob, runPayouts } from './payouts/payouts.ts';
 import { marketplaceRoutes } from './routes.ts';
+import { artworkOffering } from './sales/purchase.ts';
+import { saleJobs } from './sales/refunds.ts';
 import { seedMarketplace } from './seed.ts';
 
 /** The art marketplace: artists on Connect, artworks sold by destination charge, refunds, payouts. */

@@ -1,11 +1,11 @@
 import { createRouter } from '../http/openapi.ts';
-import { marketplaceAdminRoutes } from './admin-routes.ts';
-import { applicationRoutes } from './application-routes.ts';
-import { artworkRoutes } from './artwork-routes.ts';
-import { fulfilmentRoutes } from './fulfilment-routes.ts';
-import { mediaRoutes } from './media-routes.ts';
-import { purchaseRoutes } from './purchase-routes.ts';
-import { salesRoutes } from './sales-routes.ts';
+import { marketplaceAdminRoutes } from './admin/admin-routes.ts';
+import { applicationRoutes } from './artists/application-routes.ts';
+import { artworkRoutes } from './artworks/artwork-routes.ts';
+import { mediaRoutes } from './artworks/media-routes.ts';
+import { fulfilmentRoutes } from './sales/fulfilment-routes.ts';
+import { purchaseRoutes } from './sales/purchase-routes.ts';
+import { salesRoutes } from './sales/sales-routes.ts';
 
 /** The art marketplace: applications, Connect onboarding, artworks, moderation, images. */
 export const marketplaceRoutes = createRouter();

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import sharp from 'sharp';
 import type { DB } from '../db/types.ts';
 import type { SeedContext } from '../seed.ts';
-import { addArtworkImage } from './images.ts';
+import { addArtworkImage } from './artworks/images.ts';
 import type { Medium } from './tables.ts';
 
 // Two-tone stand-ins for photographs of the works, in each work's proportions; cheap enough for every test seed.

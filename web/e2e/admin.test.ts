@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withService } from '../../src/db/tenancy.ts';
-import { insertArtwork, insertSale } from '../../src/marketplace/admin-fixture.ts';
 import { startTestApp } from '../../test/app.ts';
+import { insertArtwork, insertSale } from '../../test/fixtures/marketplace-admin.ts';
 import { closeAll, hasChromium, launchBrowser, openPage, publicUrlContext, signIn, type TestApp } from './support.ts';
 
 const ADMIN = 'admin@demo.gallerist.dev';

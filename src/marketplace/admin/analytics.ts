@@ -1,0 +1,345 @@
+import { sql } from 'kysely';
+import type { Clock } from '../../clock.ts';
+import type { DB } from '../../db/types.ts';
+import type { SaleStatus } from '../tables.ts';
+
+// Platform metrics for admins, read under withUser so RLS still applies (platform admins see every row).
+// Money is summed per currency (never across currencies) in integer minor units. Refunds are counted in the
+// month they happened (cash basis), so a past month's figures never change later. Sales refunded as duplicates
+// (a second payment for a sold original) never counted as GMV, so neither they nor their refunds appear.
+
+const MONTHS = 12;
+const TOP = 10;
+
+/** `YYYY-MM` labels of the last `n` calendar months (UTC) ending with the clock's month, oldest first. */
+export function lastMonths(now: Date, n = MONTHS): { months: string[]; start: Date; end: Date } {
+  const y = now.getUTCFullYear();
+  const m = now.getUTCMonth();
+  const months: string[] = [];
+  for (let i = n - 1; i >= 0; i--) {
+    const d = new Date(Date.UTC(y, m - i, 1));
+    months.push(`${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`);
+  }
+  return { months, start: new Date(Date.UTC(y, m - (n - 1), 1)), end: new Date(Date.UTC(y, m + 1, 1)) };
+}
+
+const monthOf = (col: string) => sql<string>`to_char(${sql.ref(col)} at time zone 'UTC', 'YYYY-MM')`;
+// bigint columns arrive as strings; Generated<Big> columns are typed loosely by Kysely, hence unknown.
+const num = (v: unknown) => Number(v ?? 0);
+
+export interface MonthRow {
+  month: string;
+  currency: string;
+  sales: number;
+  gross: number;
+  refunds: number;
+  gmv: number;
+  fees: number;
+  feesRefunded: number;
+  feeRevenue: number;
+}
+
+/** GMV and fee revenue per month and currency for the last 12 months, zero-filled, plus conversion per month. */
+export async function monthlyMetrics(db: DB, clock: Clock) {
+  const { months, start, end } = lastMonths(clock.now());
+  const sales = await db
+    .selectFrom('marketplace_sales as s')
+    .select([
+      monthOf('s.created_at').as('month'),
+      's.currency',
+      sql<string>`count(*)`.as('n'),
+      sql<string>`sum(s.amount)`.as('gross'),
+      sql<string>`sum(s.platform_fee)`.as('fees'),
+    ])
+    .where('s.status', '!=', 'duplicate_refunded')
+    .where('s.created_at', '>=', start)
+    .where('s.created_at', '<', end)
+    .groupBy([sql`1`, 's.currency'])
+    .execute();
+  const refunds = await db
+    .selectFrom('marketplace_refunds as r')
+    .innerJoin('marketplace_sales as s', 's.id', 'r.sale_id')
+    .select([
+      monthOf('r.created_at').as('month'),
+      's.currency',
+      sql<string>`sum(r.amount)`.as('refunds'),
+      sql<string>`sum(r.fee_refunded)`.as('fees_refunded'),
+    ])
+    .where('s.status', '!=', 'duplicate_refunded')
+    .where('r.created_at', '>=', start)
+    .where('r.created_at', '<', end)
+    .groupBy([sql`1`, 's.currency'])
+    .execute();
+  const checkouts = await db
+    .selectFrom('orders as o')
+    .select([
+      monthOf('o.created_at').as('month'),
+      sql<string>`count(*)`.as('started'),
+      sql<string>`count(*) filter (where o.paid_at is not null)`.as('paid'),
+    ])
+    .where('o.offering_type', '=', 'artwork')
+    .where('o.stripe_checkout_session_id', 'is not', null)
+    .where('o.created_at', '>=', start)
+    .where('o.created_at', '<', end)
+    .groupBy(sql`1`)
+    .execute();
+
+  const currencies = [...new Set([...sales, ...refunds].map((r) => r.currency.trim()))].sort();
+  const key = (month: string, currency: string) => `${month}|${currency.trim()}`;
+  const saleBy = new Map(sales.map((r) => [key(r.month, r.currency), r]));
+  const refundBy = new Map(refunds.map((r) => [key(r.month, r.currency), r]));
+  const series: MonthRow[] = [];
+  for (const month of months) {
+    for (const currency of currencies) {
+      const s = saleBy.get(key(month, currency));
+      const r = refundBy.get(key(month, currency));
+      const gross = num(s?.gross);
+      const refunded = num(r?.refunds);
+      const fees = num(s?.fees);
+      const feesRefunded = num(r?.fees_refunded);
+      series.push({
+        month,
+        currency,
+        sales: num(s?.n),
+        gross,
+        refunds: refunded,
+        gmv: gross - refunded,
+        fees,
+        feesRefunded,
+        feeRevenue: fees - feesRefunded,
+      });
+    }
+  }
+  const totals = currencies.map((currency) => {
+    const rows = series.filter((r) => r.currency === currency);
+    const sum = (k: keyof MonthRow) => rows.reduce((acc, r) => acc + (r[k] as number), 0);
+    return { currency, sales: sum('sales'), gmv: sum('gmv'), feeRevenue: sum('feeRevenue') };
+  });
+  const convBy = new Map(checkouts.map((r) => [r.month, r]));
+  const conversion = months.map((month) => {
+    const started = num(convBy.get(month)?.started);
+    const paid = num(convBy.get(month)?.paid);
+    return { month, started, paid, rate: started === 0 ? null : paid / started };
+  });
+  const allStarted = conversion.reduce((a, r) => a + r.started, 0);
+  const allPaid = conversion.reduce((a, r) => a + r.paid, 0);
+  return {
+    months,
+    currencies,
+    series,
+    totals,
+    conversion,
+    conversionTotal: { started: allStarted, paid: allPaid, rate: allStarted === 0 ? null : allPaid / allStarted },
+  };
+}
+
+// Net of refunds per sale; a correlated sum avoids join fan-out when a sale has several refunds.
+const netAmount = sql<string>`s.amount - coalesce((select sum(r.amount) from marketplace_refunds r where r.sale_id = s.id), 0)`;
+const netFee = sql<string>`s.platform_fee - coalesce((select sum(r.fee_refunded) from marketplace_refunds r where r.sale_id = s.id), 0)`;
+
+// Both rankings count the same sales the same way, so an artist's total is the sum of their artworks'.
+const rankedSales = (db: DB, start: Date, end: Date) =>
+  db
+    .selectFrom('marketplace_sales as s')
+    .innerJoin('accounts as a', 'a.id', 's.account_id')
+    .where('s.status', '!=', 'duplicate_refunded')
+    .where('s.created_at', '>=', start)
+    .where('s.created_at', '<', end);
+const rankedTotals = [
+  's.currency',
+  sql<string>`count(*)`.as('n'),
+  sql<string>`sum(${netAmount})`.as('gmv'),
+  sql<string>`sum(${netFee})`.as('fee_revenue'),
+] as const;
+const totalsOf = (r: { currency: string; n: string; gmv: string; fee_revenue: string }) => ({
+  currency: r.currency.trim(),
+  sales: num(r.n),
+  gmv: num(r.gmv),
+  feeRevenue: num(r.fee_revenue),
+});
+
+/** Best-selling artworks and artists by net GMV over the last 12 months, per currency. */
+export async function topSellers(db: DB, clock: Clock) {
+  const { start, end } = lastMonths(clock.now());
+  const artworks = await rankedSales(db, start, end)
+    .innerJoin('artworks as w', 'w.id', 's.artwork_id')
+    .select(['s.artwork_id', 'w.title', 'a.name as artist_name', 'a.slug as artist_slug', ...rankedTotals])
+    .groupBy(['s.artwork_id', 'w.title', 'a.name', 'a.slug', 's.currency'])
+    .orderBy('gmv', 'desc')
+    .orderBy('w.title')
+    .limit(TOP)
+    .execute();
+  const artists = await rankedSales(db, start, end)
+    .select(['s.account_id', 'a.name', 'a.slug', ...rankedTotals])
+    .groupBy(['s.account_id', 'a.name', 'a.slug', 's.currency'])
+    .orderBy('gmv', 'desc')
+    .orderBy('a.name')
+    .limit(TOP)
+    .execute();
+  return {
+    artworks: artworks.map((r) => ({
+      artworkId: r.artwork_id,
+      title: r.title,
+      artist: { name: r.artist_name, slug: r.artist_slug },
+      ...totalsOf(r),
+    })),
+    artists: artists.map((r) => ({
+      accountId: r.account_id,
+      name: r.name,
+      slug: r.slug,
+      ...totalsOf(r),
+    })),
+  };
+}
+
+export interface TransactionFilters {
+  status?: SaleStatus;
+  accountId?: string;
+  /** Inclusive UTC dates, `YYYY-MM-DD`. */
+  from?: string;
+  to?: string;
+}
+
+const dayStart = (d: string) => new Date(`${d}T00:00:00Z`);
+const dayAfter = (d: string) => new Date(dayStart(d).getTime() + 86_400_000);
+
+/** Sales as a filtered query, newest first; shared by the paginated list and the CSV exports. */
+export function transactionsQuery(db: DB, f: TransactionFilters) {
+  let q = db
+    .selectFrom('marketplace_sales as s')
+    .innerJoin('artworks as w', 'w.id', 's.artwork_id')
+    .innerJoin('accounts as a', 'a.id', 's.account_id')
+    .select([
+      's.id',
+      's.order_id',
+      's.account_id',
+      'a.name as artist_name',
+      'a.slug as artist_slug',
+      's.artwork_id',
+      'w.title',
+      'w.edition_type',
+      's.buyer_email',
+      's.buyer_name',
+      's.currency',
+      's.price_amount',
+      's.shipping_amount',
+      's.amount',
+      's.platform_fee',
+      's.artist_amount',
+      's.fee_bps',
+      's.stripe_fee',
+      's.amount_refunded',
+      's.status',
+      's.carrier',
+      's.tracking_number',
+      's.shipped_at',
+      's.delivered_at',
+      's.created_at',
+    ]);
+  if (f.status) q = q.where('s.status', '=', f.status);
+  if (f.accountId) q = q.where('s.account_id', '=', f.accountId);
+  if (f.from) q = q.where('s.created_at', '>=', dayStart(f.from));
+  if (f.to) q = q.where('s.created_at', '<', dayAfter(f.to));
+  return q.orderBy('s.created_at', 'desc').orderBy('s.id');
+}
+
+export type TransactionRow = Awaited<ReturnType<ReturnType<typeof transactionsQuery>['execute']>>[number];
+
+/** Maps a transaction row to the API shape. */
+export function toTransaction(r: TransactionRow) {
+  return {
+    id: r.id,
+    orderId: r.order_id,
+    accountId: r.account_id,
+    artist: { name: r.artist_name, slug: r.artist_slug },
+    artwork: { id: r.artwork_id, title: r.title },
+    buyerEmail: r.buyer_email,
+    buyerName: r.buyer_name,
+    currency: r.currency.trim(),
+    amount: num(r.amount),
+    platformFee: num(r.platform_fee),
+    artistAmount: num(r.artist_amount),
+    stripeFee: r.stripe_fee == null ? null : num(r.stripe_fee),
+    amountRefunded: num(r.amount_refunded),
+    status: r.status,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}
+
+/** One page of transactions with the filtered total. */
+export async function listTransactions(db: DB, f: TransactionFilters & { page: number; pageSize: number }) {
+  const rows = await transactionsQuery(db, f)
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
+    .execute();
+  const { n } = await transactionsQuery(db, f)
+    .clearSelect()
+    .clearOrderBy()
+    .select(sql<string>`count(*)`.as('n'))
+    .executeTakeFirstOrThrow();
+  return { data: rows.map(toTransaction), page: f.page, pageSize: f.pageSize, total: Number(n) };
+}
+
+/** One page of refunds, newest first; `owed` keeps only those the artist's balance could not cover. */
+export async function listRefunds(db: DB, f: { accountId?: string; owed?: boolean; page: number; pageSize: number }) {
+  let q = db
+    .selectFrom('marketplace_refunds as r')
+    .innerJoin('marketplace_sales as s', 's.id', 'r.sale_id')
+    .innerJoin('artworks as w', 'w.id', 's.artwork_id')
+    .innerJoin('accounts as a', 'a.id', 'r.account_id')
+    .leftJoin('users as u', 'u.id', 'r.created_by');
+  if (f.accountId) q = q.where('r.account_id', '=', f.accountId);
+  if (f.owed) q = q.where(sql<boolean>`r.amount_owed > 0`);
+  const rows = await q
+    .select([
+      'r.id',
+      'r.sale_id',
+      'r.account_id',
+      'a.name as artist_name',
+      'a.slug as artist_slug',
+      'w.title',
+      's.currency',
+      'r.amount',
+      'r.fee_refunded',
+      'r.transfer_reversed',
+      'r.amount_owed',
+      'r.reason',
+      'u.email as created_by_email',
+      'r.created_at',
+    ])
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id')
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
+    .execute();
+  const { n } = await q.select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  const owed = await db
+    .selectFrom('marketplace_refunds as r')
+    .innerJoin('marketplace_sales as s', 's.id', 'r.sale_id')
+    .select(['s.currency', sql<string>`sum(r.amount_owed)`.as('owed')])
+    .where(sql<boolean>`r.amount_owed > 0`)
+    .$if(Boolean(f.accountId), (qb) => qb.where('r.account_id', '=', f.accountId as string))
+    .groupBy('s.currency')
+    .execute();
+  return {
+    data: rows.map((r) => ({
+      id: r.id,
+      saleId: r.sale_id,
+      accountId: r.account_id,
+      artist: { name: r.artist_name, slug: r.artist_slug },
+      artworkTitle: r.title,
+      currency: r.currency.trim(),
+      amount: num(r.amount),
+      feeRefunded: num(r.fee_refunded),
+      transferReversed: num(r.transfer_reversed),
+      amountOwed: num(r.amount_owed),
+      reason: r.reason,
+      createdBy: r.created_by_email ?? null,
+      createdAt: new Date(r.created_at).toISOString(),
+    })),
+    page: f.page,
+    pageSize: f.pageSize,
+    total: Number(n),
+    owedTotals: owed.map((o) => ({ currency: o.currency.trim(), amount: num(o.owed) })),
+  };
+}
