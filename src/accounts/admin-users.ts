@@ -1,12 +1,11 @@
 import { sql } from 'kysely';
-import { type Actor, recordAudit } from '../audit/service.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import { iso, likePattern } from '../db/sql.ts';
 import { asService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
-import { renderEmail } from '../mail/layout.ts';
-import { queueMail } from '../mail/service.ts';
+import { queueMail, renderEmail } from '../mail/index.ts';
 
 // Platform-admin user and tenant management. Callers run these under withUser as a platform admin, so RLS
 // (users_update / accounts_update allow platform admins) is a second gate behind the platformAdmin() route middleware.

@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
-import { renderEmail } from '../mail/layout.ts';
-import { queueMail } from '../mail/service.ts';
+import { queueMail, renderEmail } from '../mail/index.ts';
 import { hitRateLimit } from './rate-limit.ts';
 import type { UserT } from './schema.ts';
 import type { EmailLinkPurpose } from './tables.ts';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit } from '../audit/index.ts';
 import { withService, withUser } from '../db/tenancy.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { accountRole, signedIn } from '../http/access.ts';

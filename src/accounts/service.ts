@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
-import { type Actor, recordAudit } from '../audit/service.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
-import { renderEmail } from '../mail/layout.ts';
-import { queueMail } from '../mail/service.ts';
+import { queueMail, renderEmail } from '../mail/index.ts';
 import { checkAccount, type Role } from './access.ts';
 import { findUserByEmail, isUnconfirmed, sendConfirmation, sendExistingAccountNotice } from './email-links.ts';
 import { hashPassword, needsRehash, timingDummyHash, verifyPassword } from './password.ts';

@@ -1,4 +1,4 @@
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import type { DB } from '../db/types.ts';
 import { findUserByEmail, sendSignInLink } from './email-links.ts';

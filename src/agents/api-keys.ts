@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
-import { requireRole } from '../accounts/service.ts';
-import { type Actor, recordAudit } from '../audit/service.ts';
+import { requireRole } from '../accounts/index.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import type { AccountKind } from '../db/account-kind.ts';
 import { asService, withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';

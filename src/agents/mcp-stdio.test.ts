@@ -6,14 +6,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount } from '../accounts/service.ts';
+import { createAccount } from '../accounts/index.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
 import { withService, withUser } from '../db/tenancy.ts';
 import { testDbKind } from '../db/testing.ts';
-import { createProduct } from '../shop/catalog.ts';
-import { createGallery } from '../shop/galleries.ts';
+import { createGallery, createProduct } from '../shop/index.ts';
 import { createApiKey } from './api-keys.ts';
 
 // `gallerist mcp` as a client launches it: its own PGlite under DATA_DIR and its own embedded emulator. The child

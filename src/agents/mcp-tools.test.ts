@@ -4,7 +4,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/app.ts';
 import { emu, onboardedArtist, publishedArtwork, waitFor } from '../../test/fixtures/marketplace-buy.ts';
-import { grantLot } from '../credits/grant-lot.ts';
+import { grantLot } from '../credits/index.ts';
 import { withService, withUser } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { type ApiKeyRole, authenticateApiKey, createApiKey } from './api-keys.ts';

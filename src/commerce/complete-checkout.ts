@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
-import { type Actor, recordAudit } from '../audit/service.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { type CommerceHooks, offeringOf } from '../modules.ts';

@@ -1,6 +1,5 @@
 import type { DB } from '../db/types.ts';
-import { renderEmail } from '../mail/layout.ts';
-import { queueMail } from '../mail/service.ts';
+import { queueMail, renderEmail } from '../mail/index.ts';
 import { type CommerceHooks, offeringOf } from '../modules.ts';
 import { formatMoney } from '../money.ts';
 import type { Invoice } from './invoices.ts';

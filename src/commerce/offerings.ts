@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { Actor } from '../audit/service.ts';
+import type { Actor } from '../audit/index.ts';
 import type { DB } from '../db/types.ts';
 import type { Order, OrderItem } from './orders.ts';
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Actor } from '../audit/service.ts';
+import type { Actor } from '../audit/index.ts';
 import type { DB } from '../db/types.ts';
 import { notFound } from '../errors.ts';
 import type { OrderStatus } from './tables.ts';

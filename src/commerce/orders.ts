@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Actor } from '../audit/service.ts';
+import type { Actor } from '../audit/index.ts';
 import type { Database, DB } from '../db/types.ts';
 import { notFound } from '../errors.ts';
 import type { OfferingType, OrderStatus } from './tables.ts';

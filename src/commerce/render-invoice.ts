@@ -1,4 +1,4 @@
-import { escapeHtml } from '../mail/layout.ts';
+import { escapeHtml } from '../mail/index.ts';
 import { renderInvoicePdfDocument } from './invoice-pdf.ts';
 import { buildInvoiceView, type InvoiceFacts, type InvoiceParty, type InvoiceViewOptions } from './invoice-view.ts';
 import type { Invoice } from './invoices.ts';

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { platformModules, replaceOffering } from '../assembly.ts';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit } from '../audit/index.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import type { CommerceHooks, DomainModule } from '../modules.ts';

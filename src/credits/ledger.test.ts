@@ -7,7 +7,7 @@ import type { Database } from '../db/connect.ts';
 import { withService } from '../db/tenancy.ts';
 import { createTestDatabase } from '../db/testing.ts';
 import { isAppError } from '../errors.ts';
-import { enqueueDueSchedules, ensureSchedules, runDueJobs } from '../jobs/runner.ts';
+import { enqueueDueSchedules, ensureSchedules, runDueJobs } from '../jobs/index.ts';
 import type { ModuleDeps } from '../modules.ts';
 import { consumeMinutes } from './consume-minutes.ts';
 import { expireJob, expireLots } from './expire-lots.ts';

@@ -1,8 +1,7 @@
 import type Stripe from 'stripe';
 import { type Clock, systemClock } from '../clock.ts';
-import { createCheckout } from '../commerce/create-checkout.ts';
-import type { OfferingHooks } from '../commerce/offerings.ts';
-import { createOrder, type Order } from '../commerce/orders.ts';
+import type { OfferingHooks } from '../commerce/index.ts';
+import { createCheckout, createOrder, type Order } from '../commerce/index.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';

@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../accounts/password.ts';
+import { hashPassword } from '../accounts/index.ts';
 // Every module's demo seeders run, so their tables all take part.
 import { systemClock } from '../clock.ts';
-import { createOrder } from '../commerce/orders.ts';
-import { consumeMinutes } from '../credits/consume-minutes.ts';
-import { grantLot } from '../credits/grant-lot.ts';
+import { createOrder } from '../commerce/index.ts';
+import { consumeMinutes, grantLot } from '../credits/index.ts';
 import type { Database } from './connect.ts';
 import { withAnon, withService, withUser } from './tenancy.ts';
 import { createDemoTestDatabase } from './testing.ts';

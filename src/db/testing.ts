@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { targetScryptN } from '../accounts/password.ts';
+import { targetScryptN } from '../accounts/index.ts';
 import type { StorageSettings } from '../storage/index.ts';
 import { type Database, openPglite, openPostgres } from './connect.ts';
 import { listMigrations, migrate } from './migrate.ts';

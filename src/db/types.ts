@@ -1,7 +1,7 @@
 import type { ColumnType, InsertType, Kysely, SelectType, Transaction } from 'kysely';
-import type { EmailLinkPurpose } from '../accounts/tables.ts';
-import type { InvoiceLine, OfferingType, OrderStatus, RefundStatus, StripeEventStatus } from '../commerce/tables.ts';
-import type { LedgerAccountKind, PostingReason } from '../credits/tables.ts';
+import type { EmailLinkPurpose } from '../accounts/index.ts';
+import type { InvoiceLine, OfferingType, OrderStatus, RefundStatus, StripeEventStatus } from '../commerce/index.ts';
+import type { LedgerAccountKind, PostingReason } from '../credits/index.ts';
 import type {
   ApplicationStatus,
   ArtworkStatus,
@@ -10,8 +10,8 @@ import type {
   OnboardingStatus,
   PayoutStatus,
   SaleStatus,
-} from '../marketplace/tables.ts';
-import type { CouponKind, Crop, FulfilmentStatus, GalleryStatus, ShippingRate } from '../shop/tables.ts';
+} from '../marketplace/index.ts';
+import type { CouponKind, Crop, FulfilmentStatus, GalleryStatus, ShippingRate } from '../shop/index.ts';
 import type { AccountKind } from './account-kind.ts';
 import type { Generated, DB as Schema } from './schema.gen.ts';
 

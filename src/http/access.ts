@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { type CheckedAccount, checkAccount, type Role } from '../accounts/access.ts';
-import type { Actor } from '../audit/service.ts';
+import { type CheckedAccount, checkAccount, type Role } from '../accounts/index.ts';
+import type { Actor } from '../audit/index.ts';
 import type { AccountKind } from '../db/account-kind.ts';
 import { withUser } from '../db/tenancy.ts';
 import type { Tx } from '../db/types.ts';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/app.ts';
 import { testClient } from '../../test/http.ts';
-import { hashPassword } from '../accounts/password.ts';
-import { createOrder } from '../commerce/orders.ts';
+import { hashPassword } from '../accounts/index.ts';
+import { createOrder } from '../commerce/index.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { DEMO_PASSWORD } from '../seed.ts';

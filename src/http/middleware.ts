@@ -2,7 +2,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
-import { getSessionUser } from '../accounts/service.ts';
+import { getSessionUser } from '../accounts/index.ts';
 import { isTransactionConflict } from '../db/errors.ts';
 import { withService } from '../db/tenancy.ts';
 import { AppError, isAppError } from '../errors.ts';

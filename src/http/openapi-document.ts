@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { platformModules } from '../assembly.ts';
 import { systemClock } from '../clock.ts';
-import { createStripeClient } from '../commerce/stripe.ts';
+import { createStripeClient } from '../commerce/index.ts';
 import { loadConfig } from '../config.ts';
 import type { DB } from '../db/types.ts';
 import { assemble, type DomainModule } from '../modules.ts';

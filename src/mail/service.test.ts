@@ -6,7 +6,7 @@ import { withService } from '../db/tenancy.ts';
 import { createTestDatabase } from '../db/testing.ts';
 import type { DB } from '../db/types.ts';
 import { isAppError } from '../errors.ts';
-import { type JobHandler, runDueJobs } from '../jobs/runner.ts';
+import { type JobHandler, runDueJobs } from '../jobs/index.ts';
 import { renderEmail } from './layout.ts';
 import { deliverMail, getMail, listMailbox, mailJobs, queueMail } from './service.ts';
 import { closedPort, startFakeSmtp } from './testing.ts';

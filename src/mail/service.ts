@@ -6,7 +6,7 @@ import type { Config } from '../config.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
-import { enqueueJob, type JobHandler } from '../jobs/runner.ts';
+import { enqueueJob, type JobHandler } from '../jobs/index.ts';
 
 /** One outbox message as the rest of the platform sees it. */
 export interface MailMessage {

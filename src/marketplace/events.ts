@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { StripeEventHandler } from '../commerce/handle-webhook.ts';
+import type { StripeEventHandler } from '../commerce/index.ts';
 import type { ModuleParts } from '../modules.ts';
 import { applyAccountDeauthorized, applyAccountUpdated } from './artists/connect.ts';
 import { applyPayoutEvent } from './payouts/payouts.ts';

@@ -1,4 +1,4 @@
-import { Email } from '../accounts/fields.ts';
+import { Email } from '../accounts/index.ts';
 import { z } from '../http/openapi.ts';
 import { media } from './tables.ts';
 

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { testClient, testDeps } from '../../test/http.ts';
 import { signUpAndConfirm } from '../accounts/testing.ts';
-import { createStripeClient } from '../commerce/stripe.ts';
+import { createStripeClient } from '../commerce/index.ts';
 import type { Database } from '../db/connect.ts';
 import { createDemoTestDatabase } from '../db/testing.ts';
 import { createApp } from '../http/app.ts';

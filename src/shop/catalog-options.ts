@@ -1,5 +1,5 @@
-import type { Actor } from '../audit/service.ts';
-import { recordAudit } from '../audit/service.ts';
+import type { Actor } from '../audit/index.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
 import { checkPrices, getProduct, loadProducts, type Product } from './catalog.ts';

@@ -1,9 +1,7 @@
 import type Stripe from 'stripe';
 import type { Clock } from '../clock.ts';
-import { createCheckout } from '../commerce/create-checkout.ts';
-import type { OfferingHooks } from '../commerce/offerings.ts';
-import { createOrder } from '../commerce/orders.ts';
-import { DEFAULT_SHIPPING_COUNTRIES } from '../commerce/shipping-countries.ts';
+import type { OfferingHooks } from '../commerce/index.ts';
+import { createCheckout, createOrder, DEFAULT_SHIPPING_COUNTRIES } from '../commerce/index.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';

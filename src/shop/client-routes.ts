@@ -1,5 +1,4 @@
-import { consumeRateLimit } from '../accounts/rate-limit.ts';
-import { roleIn } from '../accounts/service.ts';
+import { consumeRateLimit, roleIn } from '../accounts/index.ts';
 import { withService, withUser } from '../db/tenancy.ts';
 import { AppError, notFound } from '../errors.ts';
 import { clientIp } from '../http/middleware.ts';

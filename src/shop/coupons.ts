@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { type Actor, recordAudit } from '../audit/service.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { iso } from '../db/sql.ts';
 import type { DB } from '../db/types.ts';

@@ -1,8 +1,7 @@
-import { orderRef } from '../commerce/order-ref.ts';
-import type { Order } from '../commerce/orders.ts';
+import type { Order } from '../commerce/index.ts';
+import { orderRef } from '../commerce/index.ts';
 import type { DB } from '../db/types.ts';
-import { renderEmail } from '../mail/layout.ts';
-import { queueMail } from '../mail/service.ts';
+import { queueMail, renderEmail } from '../mail/index.ts';
 import { formatMoney } from '../money.ts';
 import { addressLines, cropNote, type PrintLine } from './print-lines.ts';
 

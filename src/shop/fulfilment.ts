@@ -1,9 +1,9 @@
 import type Stripe from 'stripe';
-import { requireRole } from '../accounts/service.ts';
-import { recordAudit } from '../audit/service.ts';
+import { requireRole } from '../accounts/index.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
-import type { BuyerConfirmationContext, PaidContext } from '../commerce/offerings.ts';
-import { getOrder, type Order } from '../commerce/orders.ts';
+import type { BuyerConfirmationContext, PaidContext } from '../commerce/index.ts';
+import { getOrder, type Order } from '../commerce/index.ts';
 import { requireAccountKind } from '../db/account-kind.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';

@@ -1,14 +1,12 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
-import { hashPassword, verifyPassword } from '../accounts/password.ts';
-import { hitRateLimit } from '../accounts/rate-limit.ts';
-import { recordAudit } from '../audit/service.ts';
+import { hashPassword, hitRateLimit, verifyPassword } from '../accounts/index.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import { iso, likePattern } from '../db/sql.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
-import { renderEmail } from '../mail/layout.ts';
-import { queueMail } from '../mail/service.ts';
+import { queueMail, renderEmail } from '../mail/index.ts';
 import type { GalleryPatchT } from './schema.ts';
 
 type GalleryRow = {

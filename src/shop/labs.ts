@@ -1,4 +1,4 @@
-import type { Order, OrderItem } from '../commerce/orders.ts';
+import type { Order, OrderItem } from '../commerce/index.ts';
 import type { DB } from '../db/types.ts';
 
 /** A print lab the studio can route paid orders to; `submit` hands the order over and returns the lab's id for it. */

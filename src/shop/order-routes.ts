@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { completeCheckoutSession } from '../commerce/complete-checkout.ts';
+import { completeCheckoutSession } from '../commerce/index.ts';
 import { withService } from '../db/tenancy.ts';
 import { notFound } from '../errors.ts';
 import type { AccountAccess } from '../http/access.ts';

@@ -2,8 +2,14 @@ import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
-import { imagePool, inspectUpload, PHOTO_MAX_PIXELS, renderUpload } from '../storage/image-pool.ts';
-import { type StorageSettings, storageFor } from '../storage/index.ts';
+import {
+  imagePool,
+  inspectUpload,
+  PHOTO_MAX_PIXELS,
+  renderUpload,
+  type StorageSettings,
+  storageFor,
+} from '../storage/index.ts';
 
 /** Largest original a studio may upload. */
 export const MAX_PHOTO_BYTES = 40 * 1024 * 1024;

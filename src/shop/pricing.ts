@@ -1,4 +1,4 @@
-import { computeTotals } from '../commerce/totals.ts';
+import { computeTotals } from '../commerce/index.ts';
 import { AppError } from '../errors.ts';
 import type { CouponKind } from './tables.ts';
 

@@ -1,4 +1,4 @@
-import type { OrderItem } from '../commerce/orders.ts';
+import type { OrderItem } from '../commerce/index.ts';
 import type { DB } from '../db/types.ts';
 import type { Crop } from './tables.ts';
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { listOrderItems, orderTotals, toOrder } from '../commerce/orders.ts';
-import type { OrderStatus } from '../commerce/tables.ts';
+import type { OrderStatus } from '../commerce/index.ts';
+import { listOrderItems, orderTotals, toOrder } from '../commerce/index.ts';
 import { escapeLike, iso, likePattern } from '../db/sql.ts';
 import type { DB } from '../db/types.ts';
 import { notFound } from '../errors.ts';

@@ -1,9 +1,7 @@
 import type Stripe from 'stripe';
-import { requireRole } from '../accounts/service.ts';
+import { requireRole } from '../accounts/index.ts';
 import type { Clock } from '../clock.ts';
-import { isPaidStatus } from '../commerce/order-status.ts';
-import { getOrder } from '../commerce/orders.ts';
-import { refundOrder } from '../commerce/refund-order.ts';
+import { getOrder, isPaidStatus, refundOrder } from '../commerce/index.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import type { CommerceHooks } from '../modules.ts';

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { Email } from '../accounts/schema.ts';
+import { Email } from '../accounts/index.ts';
 
 const Money = z.number().int().min(0).max(100_000_000);
 const SignedMoney = z.number().int().min(-100_000_000).max(100_000_000);

@@ -1,11 +1,9 @@
-import { verifyPassword } from '../accounts/password.ts';
-import { hitRateLimit, rateLimited } from '../accounts/rate-limit.ts';
+import { hitRateLimit, rateLimited, verifyPassword } from '../accounts/index.ts';
 import type { Clock } from '../clock.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
-import { renderEmail } from '../mail/layout.ts';
-import { queueMail } from '../mail/service.ts';
+import { queueMail, renderEmail } from '../mail/index.ts';
 import * as galleries from './galleries.ts';
 import type { SendGalleryInputT } from './schema.ts';
 

@@ -1,5 +1,5 @@
 import type { HonoRequest } from 'hono';
-import { type Actor, recordAudit } from '../audit/service.ts';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import type { Tx } from '../db/types.ts';
 import { AppError } from '../errors.ts';
 import { accountRole } from '../http/access.ts';

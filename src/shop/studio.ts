@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Actor } from '../audit/service.ts';
-import { recordAudit } from '../audit/service.ts';
+import type { Actor } from '../audit/index.ts';
+import { recordAudit } from '../audit/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { likePattern } from '../db/sql.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
-import { inspectUpload, LOGO_MAX_PIXELS, renderUpload } from '../storage/image-pool.ts';
+import { inspectUpload, LOGO_MAX_PIXELS, renderUpload } from '../storage/index.ts';
 import type { ClientInputT, SettingsInputT } from './schema.ts';
 import type { ShippingRate } from './tables.ts';
 

@@ -28,3 +28,6 @@ export function storageFor(config: StorageSettings): Storage {
   }
   return s;
 }
+
+// What other parts of the app may use from storage besides the above.
+export { imagePool, inspectUpload, LOGO_MAX_PIXELS, PHOTO_MAX_PIXELS, renderUpload } from './image-pool.ts';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient } from '../../test/http.ts';
 import { ConfigError, loadConfig, parseEnv, type S3Config } from '../config.ts';
 import { createApp } from '../http/app.ts';
-import { mediaFile, processUploads, removeObjects } from '../shop/photos.ts';
+import { mediaFile, processUploads, removeObjects } from '../shop/index.ts';
 import { shopFixture, testJpeg, upload } from '../shop/testing.ts';
 import { checkStorage } from './doctor.ts';
 import { storageFor } from './index.ts';

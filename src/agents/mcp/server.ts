@@ -2,29 +2,42 @@ import { randomBytes } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { checkAccount, type Role } from '../../accounts/access.ts';
-import { type Actor, recordAudit } from '../../audit/service.ts';
-import { completeCheckoutSession } from '../../commerce/complete-checkout.ts';
-import { findOrder, getOrder } from '../../commerce/orders.ts';
-import { getOrderDetail, listOrders, requireSalesReader } from '../../commerce/read-orders.ts';
-import { ORDER_STATUSES } from '../../commerce/tables.ts';
-import { consumeMinutes } from '../../credits/consume-minutes.ts';
-import { getBalances, type Lot, listCustomers, listLots } from '../../credits/read-credits.ts';
+import { checkAccount, type Role } from '../../accounts/index.ts';
+import { type Actor, recordAudit } from '../../audit/index.ts';
+import {
+  completeCheckoutSession,
+  findOrder,
+  getOrder,
+  getOrderDetail,
+  listOrders,
+  ORDER_STATUSES,
+  requireSalesReader,
+} from '../../commerce/index.ts';
+import { consumeMinutes, getBalances, type Lot, listCustomers, listLots } from '../../credits/index.ts';
 import type { AccountKind } from '../../db/account-kind.ts';
 import { withAnon, withService, withUser } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { AppError, forbidden, isAppError, notFound } from '../../errors.ts';
-import { transactionsQuery } from '../../marketplace/admin/analytics.ts';
-import { listPublicArtworks, priceBreakdown, publicArtwork } from '../../marketplace/artworks/catalog.ts';
-import { startArtworkCheckout, upstream } from '../../marketplace/sales/purchase.ts';
-import { media } from '../../marketplace/tables.ts';
+import {
+  listPublicArtworks,
+  media,
+  priceBreakdown,
+  publicArtwork,
+  startArtworkCheckout,
+  transactionsQuery,
+  upstream,
+} from '../../marketplace/index.ts';
 import type { ModuleDeps } from '../../modules.ts';
-import * as cart from '../../shop/cart.ts';
-import { galleryProducts, type Product } from '../../shop/catalog.ts';
-import { startPrintCheckout } from '../../shop/checkout.ts';
-import { galleryByToken, getGallery } from '../../shop/galleries.ts';
-import { studioSummary } from '../../shop/reports.ts';
-import { getSettings } from '../../shop/studio.ts';
+import {
+  cart,
+  galleryByToken,
+  galleryProducts,
+  getGallery,
+  getSettings,
+  type Product,
+  startPrintCheckout,
+  studioSummary,
+} from '../../shop/index.ts';
 import type { ApiKeyPrincipal } from '../api-keys.ts';
 
 /** What the MCP server needs from the assembly: the same deps the modules were built from. */

@@ -1,13 +1,12 @@
 import { sql } from 'kysely';
-import { createAccount } from '../../accounts/service.ts';
-import { type Actor, recordAudit } from '../../audit/service.ts';
+import { createAccount } from '../../accounts/index.ts';
+import { type Actor, recordAudit } from '../../audit/index.ts';
 import type { Clock } from '../../clock.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { iso } from '../../db/sql.ts';
 import type { Database, DB } from '../../db/types.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { renderEmail } from '../../mail/layout.ts';
-import { queueMail } from '../../mail/service.ts';
+import { queueMail, renderEmail } from '../../mail/index.ts';
 import type { ApplicationDraftInputT, ApplicationOutT } from '../schema.ts';
 import type { ApplicationStatus } from '../tables.ts';
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Actor } from '../../audit/service.ts';
-import { recordAudit } from '../../audit/service.ts';
+import type { Actor } from '../../audit/index.ts';
+import { recordAudit } from '../../audit/index.ts';
 import type { Clock } from '../../clock.ts';
 import { iso } from '../../db/sql.ts';
 import type { DB } from '../../db/types.ts';

@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../../audit/service.ts';
-import { recordAudit } from '../../audit/service.ts';
+import type { Actor } from '../../audit/index.ts';
+import { recordAudit } from '../../audit/index.ts';
 import type { DB } from '../../db/types.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { inspectUpload, PHOTO_MAX_PIXELS, renderUpload } from '../../storage/image-pool.ts';
-import { type StorageSettings as StorageConfig, storageFor } from '../../storage/index.ts';
+import {
+  inspectUpload,
+  PHOTO_MAX_PIXELS,
+  renderUpload,
+  type StorageSettings as StorageConfig,
+  storageFor,
+} from '../../storage/index.ts';
 import { publicStatuses } from './artworks.ts';
 
 export const MAX_IMAGE_BYTES = 15 * 1024 * 1024;

@@ -1,5 +1,5 @@
-import type { Actor } from '../../audit/service.ts';
-import { recordAudit } from '../../audit/service.ts';
+import type { Actor } from '../../audit/index.ts';
+import { recordAudit } from '../../audit/index.ts';
 import type { Clock } from '../../clock.ts';
 import type { DB } from '../../db/types.ts';
 import { notFound } from '../../errors.ts';

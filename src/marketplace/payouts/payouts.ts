@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Selectable, sql } from 'kysely';
 import type Stripe from 'stripe';
-import { type Actor, recordAudit } from '../../audit/service.ts';
+import { type Actor, recordAudit } from '../../audit/index.ts';
 import type { Clock } from '../../clock.ts';
 import { iso } from '../../db/sql.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { Database, DB } from '../../db/types.ts';
 import { AppError } from '../../errors.ts';
-import { renderEmail } from '../../mail/layout.ts';
-import { queueMail } from '../../mail/service.ts';
+import { queueMail, renderEmail } from '../../mail/index.ts';
 import { formatMoney } from '../../money.ts';
 import type { PayoutStatus } from '../tables.ts';
 

@@ -1,5 +1,5 @@
-import { roleIn } from '../../accounts/service.ts';
-import { renderTextPdf } from '../../commerce/pdf.ts';
+import { roleIn } from '../../accounts/index.ts';
+import { renderTextPdf } from '../../commerce/index.ts';
 import type { DB } from '../../db/types.ts';
 import { AppError, notFound } from '../../errors.ts';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/app.ts';
 import { demoIds, emu, httpClient, onboardedArtist, publishedArtwork } from '../../../test/fixtures/marketplace-buy.ts';
 import type { Clock } from '../../clock.ts';
-import { getOrder } from '../../commerce/orders.ts';
+import { getOrder } from '../../commerce/index.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 

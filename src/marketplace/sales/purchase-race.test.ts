@@ -2,11 +2,11 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoIds, emu, onboardedArtist, publishedArtwork } from '../../../test/fixtures/marketplace-buy.ts';
 import { systemClock } from '../../clock.ts';
-import { completeCheckoutSession } from '../../commerce/complete-checkout.ts';
+import { completeCheckoutSession } from '../../commerce/index.ts';
 import { withService } from '../../db/tenancy.ts';
 import { testDbKind } from '../../db/testing.ts';
 import { isAppError } from '../../errors.ts';
-import { runDueJobs } from '../../jobs/runner.ts';
+import { runDueJobs } from '../../jobs/index.ts';
 import { type MarketplaceTestEnv, startMarketplaceEnv } from '../testing.ts';
 import { startArtworkCheckout } from './purchase.ts';
 

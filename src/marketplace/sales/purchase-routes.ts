@@ -1,4 +1,4 @@
-import { completeCheckoutSession } from '../../commerce/complete-checkout.ts';
+import { completeCheckoutSession } from '../../commerce/index.ts';
 import { withService } from '../../db/tenancy.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../../http/openapi.ts';

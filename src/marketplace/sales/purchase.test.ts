@@ -11,7 +11,7 @@ import {
   waitFor,
 } from '../../../test/fixtures/marketplace-buy.ts';
 import type { Clock } from '../../clock.ts';
-import { getOrder } from '../../commerce/orders.ts';
+import { getOrder } from '../../commerce/index.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { splitFee } from '../payouts/fees.ts';

@@ -1,10 +1,14 @@
 import Stripe from 'stripe';
-import { recordAudit } from '../../audit/service.ts';
+import { recordAudit } from '../../audit/index.ts';
 import { type Clock, systemClock } from '../../clock.ts';
-import { type CheckoutUrls, createCheckout } from '../../commerce/create-checkout.ts';
-import type { OfferingHooks } from '../../commerce/offerings.ts';
-import { createOrder, type Order } from '../../commerce/orders.ts';
-import { DEFAULT_SHIPPING_COUNTRIES } from '../../commerce/shipping-countries.ts';
+import type { OfferingHooks } from '../../commerce/index.ts';
+import {
+  type CheckoutUrls,
+  createCheckout,
+  createOrder,
+  DEFAULT_SHIPPING_COUNTRIES,
+  type Order,
+} from '../../commerce/index.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { AppError, notFound } from '../../errors.ts';

@@ -1,16 +1,19 @@
 import type Stripe from 'stripe';
-import { type Actor, recordAudit } from '../../audit/service.ts';
+import { type Actor, recordAudit } from '../../audit/index.ts';
 import type { Clock } from '../../clock.ts';
-import type { Order } from '../../commerce/orders.ts';
-import { getOrder } from '../../commerce/orders.ts';
-import { type RefundActor, refundOrder } from '../../commerce/refund-order.ts';
-import { applyOrderRefunds, fetchChargeRefunds } from '../../commerce/sync-refunds.ts';
+import type { Order } from '../../commerce/index.ts';
+import {
+  applyOrderRefunds,
+  fetchChargeRefunds,
+  getOrder,
+  type RefundActor,
+  refundOrder,
+} from '../../commerce/index.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { AppError, notFound } from '../../errors.ts';
-import type { JobHandler } from '../../jobs/runner.ts';
-import { renderEmail } from '../../mail/layout.ts';
-import { queueMail } from '../../mail/service.ts';
+import type { JobHandler } from '../../jobs/index.ts';
+import { queueMail, renderEmail } from '../../mail/index.ts';
 import type { CommerceHooks } from '../../modules.ts';
 import { formatMoney } from '../../money.ts';
 import { duplicateRefundJob, stripeFeeJob, stripeFeeOf } from './sales.ts';

@@ -1,11 +1,11 @@
 import type { Selectable } from 'kysely';
 import type Stripe from 'stripe';
-import { type Actor, recordAudit } from '../../audit/service.ts';
-import type { Order } from '../../commerce/orders.ts';
+import { type Actor, recordAudit } from '../../audit/index.ts';
+import type { Order } from '../../commerce/index.ts';
 import { iso } from '../../db/sql.ts';
 import type { Database, DB } from '../../db/types.ts';
 import { notFound } from '../../errors.ts';
-import { enqueueJob } from '../../jobs/runner.ts';
+import { enqueueJob } from '../../jobs/index.ts';
 import { imageUrls } from '../artworks/artworks.ts';
 
 /** Job that refunds the losing payment of an original after the payment's transaction committed. */

@@ -1,11 +1,10 @@
 import type { Selectable, Updateable } from 'kysely';
-import { roleIn } from '../../accounts/service.ts';
-import { type Actor, recordAudit } from '../../audit/service.ts';
+import { roleIn } from '../../accounts/index.ts';
+import { type Actor, recordAudit } from '../../audit/index.ts';
 import type { Clock } from '../../clock.ts';
 import type { Database, DB } from '../../db/types.ts';
 import { AppError, forbidden, notFound } from '../../errors.ts';
-import { renderEmail } from '../../mail/layout.ts';
-import { queueMail } from '../../mail/service.ts';
+import { queueMail, renderEmail } from '../../mail/index.ts';
 
 type SaleRow = Selectable<Database['marketplace_sales']>;
 

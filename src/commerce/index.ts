@@ -1,0 +1,33 @@
+// The commerce module's public surface: other domains import from here, never from its files.
+export { completeCheckoutSession } from './complete-checkout.ts';
+export { type CheckoutUrls, createCheckout } from './create-checkout.ts';
+export { processStripeEvent, type StripeEventHandler } from './handle-webhook.ts';
+export { invoicePages } from './invoice-pages.ts';
+export type { BuyerConfirmationContext, OfferingHooks, PaidContext } from './offerings.ts';
+export { orderRef } from './order-ref.ts';
+export { isPaidStatus } from './order-status.ts';
+export {
+  createOrder,
+  findOrder,
+  getOrder,
+  listOrderItems,
+  type Order,
+  type OrderItem,
+  orderTotals,
+  toOrder,
+} from './orders.ts';
+export { renderTextPdf } from './pdf.ts';
+export { getOrderDetail, listOrders, requireSalesReader } from './read-orders.ts';
+export { type RefundActor, refundOrder } from './refund-order.ts';
+export { DEFAULT_SHIPPING_COUNTRIES } from './shipping-countries.ts';
+export { createStripeClient } from './stripe.ts';
+export { applyOrderRefunds, fetchChargeRefunds } from './sync-refunds.ts';
+export {
+  type InvoiceLine,
+  type OfferingType,
+  ORDER_STATUSES,
+  type OrderStatus,
+  type RefundStatus,
+  type StripeEventStatus,
+} from './tables.ts';
+export { computeTotals, formatMoney } from './totals.ts';

@@ -1,0 +1,14 @@
+// The marketplace module's public surface: other domains import from here, never from its files.
+export { transactionsQuery } from './admin/analytics.ts';
+export { listPublicArtworks, priceBreakdown, publicArtwork } from './artworks/catalog.ts';
+export { startArtworkCheckout, upstream } from './sales/purchase.ts';
+export {
+  type ApplicationStatus,
+  type ArtworkStatus,
+  type EditionType,
+  type Medium,
+  media,
+  type OnboardingStatus,
+  type PayoutStatus,
+  type SaleStatus,
+} from './tables.ts';
