@@ -4,10 +4,11 @@ import { type Actor, recordAudit } from '../audit/index.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { type CommerceHooks, offeringOf } from '../modules.ts';
-import { buyerDetailsFromSession, issueInvoice, setInvoiceReceiptUrl } from './invoices.ts';
+import { buyerDetailsOf, issueInvoice, setInvoiceReceiptUrl } from './invoices.ts';
 import { queueOrderPaidMails } from './notify.ts';
 import { isPaidStatus, transitionOrder } from './order-status.ts';
-import { findOrder, getOrder, listOrderItems } from './orders.ts';
+import { findOrder, getOrder, listOrderItems, type Order } from './orders.ts';
+import { type PaymentFacts, paymentFromIntent, paymentFromSession } from './payment-facts.ts';
 import { applyOrderRefunds, type ChargeRefunds, fetchChargeRefunds, StaleStripeRead } from './sync-refunds.ts';
 import type { OrderStatus } from './tables.ts';
 
@@ -103,18 +104,97 @@ export async function settleCheckoutSession(
   if (!order || (order.stripeCheckoutSessionId && order.stripeCheckoutSessionId !== session.id)) {
     return { orderId: null, status: null, changed: false };
   }
-  const pi = typeof session.payment_intent === 'object' ? session.payment_intent : null;
-  const charge = pi && typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
-  const receiptUrl = charge?.receipt_url ?? null;
   const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
+  const state = { paid, expired: session.status === 'expired' };
+  return settleOrder(tx, hooks, order, paymentFromSession(session), state, fetched.refunds, actor, opts);
+}
 
-  if (paid && order.status === 'pending') {
+/** What settling a PaymentIntent paid without Checkout needs, read with no transaction open. */
+export interface FetchedIntent {
+  paymentIntent: Stripe.PaymentIntent;
+  refunds: ChargeRefunds | null;
+}
+
+/** Reads a PaymentIntent (expanded to its charge's balance transaction) and, if refunded already, the refunds. */
+export async function fetchPaymentIntent(stripe: Stripe, paymentIntentId: string): Promise<FetchedIntent> {
+  const pi = await stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge.balance_transaction'] });
+  const charge = typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
+  const refunds = charge
+    ? await fetchChargeRefunds(
+        stripe,
+        {
+          stripePaymentIntentId: pi.id,
+          stripeChargeId: charge.id,
+          destinationAccount: idOf(pi.transfer_data?.destination),
+          amountRefunded: 0,
+          total: charge.amount,
+        },
+        charge,
+      )
+    : null;
+  return { paymentIntent: pi, refunds };
+}
+
+/**
+ * Settles an order paid by a PaymentIntent of its own (an agent's delegated token, no Checkout Session), through
+ * the same steps as a paid session. Only a PaymentIntent naming the order in its metadata counts, and never for an
+ * order that went through Checkout.
+ */
+export async function settlePaymentIntent(
+  tx: DB,
+  hooks: CommerceHooks,
+  fetched: FetchedIntent,
+  actor: Actor,
+  opts: SettleOptions = {},
+): Promise<SettleResult> {
+  const pi = fetched.paymentIntent;
+  const orderId = pi.metadata?.order_id;
+  const order = orderId ? await findOrder(tx, orderId, { lock: true }) : null;
+  const foreign = order?.stripePaymentIntentId && order.stripePaymentIntentId !== pi.id && isPaidStatus(order.status);
+  if (!order || order.stripeCheckoutSessionId || foreign) return { orderId: null, status: null, changed: false };
+  const state = { paid: pi.status === 'succeeded', expired: false };
+  return settleOrder(tx, hooks, order, paymentFromIntent(pi), state, fetched.refunds, actor, opts);
+}
+
+/** completeCheckoutSession for a PaymentIntent paid without Checkout: read, then settle under the order's lock. */
+export async function completePaymentIntent(
+  db: DB,
+  stripe: Stripe,
+  hooks: CommerceHooks,
+  paymentIntentId: string,
+  actor: Actor,
+  opts: SettleOptions = {},
+): Promise<SettleResult> {
+  if (db.isTransaction) throw new Error('completePaymentIntent calls Stripe: run it outside any transaction');
+  for (let attempt = 1; ; attempt++) {
+    const fetched = await fetchPaymentIntent(stripe, paymentIntentId);
+    try {
+      return await withService(db, (tx) => settlePaymentIntent(tx, hooks, fetched, actor, opts));
+    } catch (err) {
+      if (!(err instanceof StaleStripeRead) || attempt >= 3) throw err;
+    }
+  }
+}
+
+// The one way an order becomes paid (or expires), whatever paid it: onPaid, invoice, mails and audit exactly once.
+async function settleOrder(
+  tx: DB,
+  hooks: CommerceHooks,
+  order: Order,
+  payment: PaymentFacts,
+  state: { paid: boolean; expired: boolean },
+  refunds: ChargeRefunds | null,
+  actor: Actor,
+  opts: SettleOptions,
+): Promise<SettleResult> {
+  const receiptUrl = payment.charge?.receipt_url ?? null;
+  if (state.paid && order.status === 'pending') {
     await tx
       .updateTable('orders')
       .set({
-        stripe_checkout_session_id: session.id,
-        stripe_payment_intent_id: idOf(session.payment_intent),
-        stripe_charge_id: charge?.id ?? null,
+        stripe_checkout_session_id: payment.checkoutSessionId ?? order.stripeCheckoutSessionId,
+        stripe_payment_intent_id: payment.paymentIntentId,
+        stripe_charge_id: payment.charge?.id ?? null,
         receipt_url: receiptUrl,
         paid_at: sql<Date>`now()`,
         updated_at: sql<Date>`now()`,
@@ -124,8 +204,8 @@ export async function settleCheckoutSession(
     await transitionOrder(tx, order.id, 'paid', actor, 'payment succeeded', { stripeEventId: opts.stripeEventId });
     const paidOrder = await getOrder(tx, order.id);
     const items = await listOrderItems(tx, order.id);
-    await offeringOf(hooks, order.offeringType).onPaid(tx, paidOrder, { actor, session, items });
-    const { invoice, accessToken } = await issueInvoice(tx, paidOrder, items, buyerDetailsFromSession(session));
+    await offeringOf(hooks, order.offeringType).onPaid(tx, paidOrder, { actor, payment, items });
+    const { invoice, accessToken } = await issueInvoice(tx, paidOrder, items, buyerDetailsOf(payment));
     await queueOrderPaidMails(tx, hooks, paidOrder, items, invoice, { publicUrl: opts.publicUrl ?? '', accessToken });
     await recordAudit(tx, actor, {
       accountId: order.accountId,
@@ -135,18 +215,18 @@ export async function settleCheckoutSession(
       before: { status: order.status },
       after: { status: 'paid', paymentIntent: paidOrder.stripePaymentIntentId, invoice: invoice.number },
     });
-    await applyParkedEvents(tx, hooks, order.id, fetched.refunds, actor);
+    await applyParkedEvents(tx, hooks, order.id, refunds, actor);
     const final = await getOrder(tx, order.id);
     return { orderId: order.id, status: final.status, changed: true };
   }
-  if (paid && isPaidStatus(order.status)) {
+  if (state.paid && isPaidStatus(order.status)) {
     if (!order.receiptUrl && receiptUrl) {
       await tx.updateTable('orders').set({ receipt_url: receiptUrl }).where('id', '=', order.id).execute();
       await setInvoiceReceiptUrl(tx, order.id, receiptUrl);
     }
     return { orderId: order.id, status: order.status, changed: false };
   }
-  if (session.status === 'expired' && order.status === 'pending') {
+  if (state.expired && order.status === 'pending') {
     const changed = await expireOrder(tx, hooks, order.id, actor, opts.stripeEventId ?? null);
     return { orderId: order.id, status: 'expired', changed };
   }

@@ -1,5 +1,5 @@
 // The commerce module's public surface: other domains import from here, never from its files.
-export { completeCheckoutSession } from './complete-checkout.ts';
+export { completeCheckoutSession, completePaymentIntent, type SettleResult } from './complete-checkout.ts';
 export { type CheckoutUrls, createCheckout } from './create-checkout.ts';
 export { processStripeEvent, type StripeEventHandler } from './handle-webhook.ts';
 export { invoicePages } from './invoice-pages.ts';
@@ -16,6 +16,7 @@ export {
   orderTotals,
   toOrder,
 } from './orders.ts';
+export { type PaymentFacts, paymentFromIntent, paymentFromSession } from './payment-facts.ts';
 export { renderTextPdf } from './pdf.ts';
 export { getOrderDetail, listOrders, requireSalesReader } from './read-orders.ts';
 export { type RefundActor, refundOrder } from './refund-order.ts';

@@ -5,6 +5,7 @@ import type { Database, DB } from '../db/types.ts';
 import { notFound } from '../errors.ts';
 import type { InvoiceFacts } from './invoice-view.ts';
 import type { Order, OrderItem } from './orders.ts';
+import type { PaymentFacts } from './payment-facts.ts';
 import type { InvoiceLine } from './tables.ts';
 
 /** An invoice as the API returns it. */
@@ -70,14 +71,13 @@ function stripeAddress(a: Stripe.Address | null | undefined): Record<string, str
   };
 }
 
-/** The buyer's name, billing (else shipping) address and first tax id as Checkout collected them. */
-export function buyerDetailsFromSession(session: Stripe.Checkout.Session): InvoiceBuyerDetails {
-  const cd = session.customer_details;
-  const shipping = session.collected_information?.shipping_details;
+/** The buyer's name, billing (else shipping) address and first tax id as the payment collected them. */
+export function buyerDetailsOf(payment: PaymentFacts): InvoiceBuyerDetails {
+  const { customer, shipping } = payment;
   return {
-    name: cd?.business_name || cd?.name || shipping?.name || null,
-    address: stripeAddress(cd?.address) ?? stripeAddress(shipping?.address),
-    taxId: cd?.tax_ids?.[0]?.value ?? null,
+    name: customer.businessName || customer.name || shipping?.name || null,
+    address: stripeAddress(customer.address) ?? stripeAddress(shipping?.address),
+    taxId: customer.taxId,
   };
 }
 

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { Actor } from '../audit/index.ts';
 import type { DB } from '../db/types.ts';
 import type { Order, OrderItem } from './orders.ts';
+import type { PaymentFacts } from './payment-facts.ts';
 
 /** A Checkout line as an offering wants it shown; amounts in the order's currency. */
 export interface CheckoutLine {
@@ -13,11 +14,11 @@ export interface CheckoutLine {
 
 /**
  * What the completion path hands to `onPaid`. The hook runs inside the payment's transaction, so it gets what was
- * read from Stripe beforehand (the session, expanded down to the charge's balance transaction), never a client.
+ * read from Stripe beforehand (the payment, expanded down to the charge's balance transaction), never a client.
  */
 export interface PaidContext {
   actor: Actor;
-  session: Stripe.Checkout.Session;
+  payment: PaymentFacts;
   /** The order's items, read once by the completion path. */
   items: OrderItem[];
 }

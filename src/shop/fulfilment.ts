@@ -3,7 +3,7 @@ import { requireRole } from '../accounts/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import type { BuyerConfirmationContext, PaidContext } from '../commerce/index.ts';
-import { getOrder, type Order } from '../commerce/index.ts';
+import { getOrder, type Order, type PaymentFacts, paymentFromSession } from '../commerce/index.ts';
 import { requireAccountKind } from '../db/account-kind.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
@@ -57,13 +57,18 @@ export function nextMoves(from: FulfilmentStatus): FulfilmentStatus[] {
 const uuid = (v: unknown) => (typeof v === 'string' && /^[0-9a-f-]{36}$/i.test(v) ? v : null);
 
 /** The shipping address and name Checkout collected (under collected_information since API 2025-03). */
-export function shippingFromSession(session: Stripe.Checkout.Session): {
+export function shippingFromSession(session: Stripe.Checkout.Session) {
+  return shippingOf(paymentFromSession(session));
+}
+
+/** The shipping address and name the payment collected, else the billing ones. */
+export function shippingOf(payment: PaymentFacts): {
   address: Record<string, string | null> | null;
   name: string | null;
 } {
-  const ship = session.collected_information?.shipping_details ?? null;
-  const a = ship?.address ?? session.customer_details?.address ?? null;
-  const name = ship?.name ?? session.customer_details?.name ?? null;
+  const ship = payment.shipping;
+  const a = ship?.address ?? payment.customer.address ?? null;
+  const name = ship?.name ?? payment.customer.name ?? null;
   if (!a) return { address: null, name };
   const address = {
     name,
@@ -89,7 +94,7 @@ export async function openFulfilment(db: DB, labs: Labs, order: Order, ctx: Paid
   const gallery = galleryId
     ? await db.selectFrom('galleries').select(['id', 'token']).where('id', '=', galleryId).executeTakeFirst()
     : undefined;
-  const ship = shippingFromSession(ctx.session);
+  const ship = shippingOf(ctx.payment);
   const lab = await labForStudio(labs, db, order.accountId);
   const inserted = await db
     .insertInto('print_fulfilments')

@@ -79,7 +79,7 @@ export function artworkOffering(clock: Clock = systemClock): OfferingHooks {
         : new Date(clock.now().getTime() + RESERVATION_MS),
     shippingCountries: () => [...DEFAULT_SHIPPING_COUNTRIES],
     async onPaid(db, order, ctx) {
-      await recordArtworkSale(db, order, ctx.session, ctx.actor);
+      await recordArtworkSale(db, order, ctx.payment, ctx.actor);
     },
     async onExpired(db, order) {
       const { artworkId } = artworkOf(order);

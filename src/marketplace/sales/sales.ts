@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type Stripe from 'stripe';
 import { type Actor, recordAudit } from '../../audit/index.ts';
-import type { Order } from '../../commerce/index.ts';
+import type { Order, PaymentFacts } from '../../commerce/index.ts';
 import { iso } from '../../db/sql.ts';
 import type { Database, DB } from '../../db/types.ts';
 import { notFound } from '../../errors.ts';
@@ -35,8 +35,8 @@ export async function stripeFeeOf(stripe: Stripe, charge: Stripe.Charge | null):
   }
 }
 
-function shippingAddress(session: Stripe.Checkout.Session): Record<string, string | null> | null {
-  const s = session.collected_information?.shipping_details;
+function shippingAddress(payment: PaymentFacts): Record<string, string | null> | null {
+  const s = payment.shipping;
   if (!s) return null;
   const a = s.address;
   return {
@@ -55,12 +55,7 @@ function shippingAddress(session: Stripe.Checkout.Session): Record<string, strin
  * first payment takes the work. A later one for an already sold original (or a sold-out edition) is kept as a
  * `duplicate_refunded` sale and refunded by a job queued in this same transaction, so a crash can't lose it.
  */
-export async function recordArtworkSale(
-  db: DB,
-  order: Order,
-  session: Stripe.Checkout.Session,
-  actor: Actor,
-): Promise<void> {
+export async function recordArtworkSale(db: DB, order: Order, payment: PaymentFacts, actor: Actor): Promise<void> {
   const artworkId = String(order.metadata.artwork_id);
   const w = await db.selectFrom('artworks').selectAll().where('id', '=', artworkId).forUpdate().executeTakeFirst();
   if (!w) throw notFound('Artwork', { artworkId });
@@ -80,10 +75,9 @@ export async function recordArtworkSale(
       .where('id', '=', w.id)
       .execute();
   }
-  const pi = typeof session.payment_intent === 'object' ? session.payment_intent : null;
-  const charge = pi && typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
+  const { charge } = payment;
   const platformFee = Number(order.metadata.platform_fee);
-  // Read with the session before this transaction opened; when Stripe had no fee yet, the fee job fills it in.
+  // Read with the payment before this transaction opened; when Stripe had no fee yet, the fee job fills it in.
   const stripeFee = expandedStripeFee(charge);
   const sale = await db
     .insertInto('marketplace_sales')
@@ -93,7 +87,7 @@ export async function recordArtworkSale(
       artwork_id: w.id,
       buyer_user_id: order.buyerUserId,
       buyer_email: order.buyerEmail,
-      buyer_name: session.customer_details?.name ?? null,
+      buyer_name: payment.customer.name,
       currency: order.currency,
       price_amount: order.subtotal,
       shipping_amount: order.shipping,
@@ -107,7 +101,7 @@ export async function recordArtworkSale(
       stripe_charge_id: charge?.id ?? order.stripeChargeId,
       stripe_transfer_id: idOf(charge?.transfer as string | { id: string } | null),
       shipping_address: (() => {
-        const a = shippingAddress(session);
+        const a = shippingAddress(payment);
         return a ? JSON.stringify(a) : null;
       })(),
     })
