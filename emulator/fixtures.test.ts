@@ -88,6 +88,7 @@ afterAll(() => t.emu.stop());
 const NEWER_THAN_FIXTURES: Record<string, string[]> = {
   'checkout.session': ['allowed_payment_method_types'], // API 2026 (stripe-node types have it)
   payment_intent: ['allowed_payment_method_types'],
+  payment_method: ['shared_payment_granted_token'], // null unless cloned from a Shared Payment Granted Token
   charge: ['transfer', 'radar_options'], // transfer: destination charges; radar_options: on every charge since 2024
   webhook_endpoint: ['secret'], // only in the create response
   bank_account: ['account', 'available_payout_methods', 'default_for_currency'], // a connected account's payout account

@@ -100,6 +100,8 @@ export function buildPaymentMethod(state: EmulatorState, input: CardInput, custo
     customer_account: null,
     livemode: false,
     metadata: {},
+    // Set on PaymentMethods cloned from a Shared Payment Granted Token (see payments/shared-tokens.ts).
+    shared_payment_granted_token: null,
     type: 'card',
   };
 }

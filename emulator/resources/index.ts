@@ -11,6 +11,7 @@ import { paymentIntents } from './payment-intents.ts';
 import { prices } from './prices.ts';
 import { products } from './products.ts';
 import { refunds } from './refunds.ts';
+import { sharedPayment } from './shared-payment.ts';
 import { shippingRates } from './shipping-rates.ts';
 import { taxRates } from './tax-rates.ts';
 import { webhookEndpoints } from './webhook-endpoints.ts';
@@ -45,6 +46,7 @@ export const resourceModules: ResourceModule[] = [
   paymentIntents,
   charges,
   refunds,
+  sharedPayment,
   events,
   webhookEndpoints,
   checkoutTimers,

@@ -28,6 +28,7 @@ import { all, find, insert, mustFind } from '../core/state.ts';
 import { cancelPaymentIntent, capturePaymentIntent, confirmWithCard, createPaymentMethod } from '../payments/engine.ts';
 import type { CardInput } from '../payments/objects.ts';
 import { buildPaymentIntent } from '../payments/objects.ts';
+import { assertTokenUsable, findGrantedToken, linkedToken, paymentMethodFromToken } from '../payments/shared-tokens.ts';
 
 const shipping: V = obj({ address: req(address), name: req(str), carrier: str, phone: str, tracking_number: str });
 
@@ -44,7 +45,30 @@ const confirmParams: Record<string, V> = {
   allowed_payment_method_types: arr(str),
   capture_method: oneOf('automatic', 'automatic_async', 'manual'),
   use_stripe_sdk: bool,
+  // Only Shared Payment Granted Tokens are supported as payment_method_data (agentic commerce).
+  payment_method_data: obj({ shared_payment_granted_token: req(str) }),
+  // The top-level spelling Stripe's agentic-commerce guides also show.
+  shared_payment_granted_token: str,
 };
+
+/** The SPT named by `payment_method_data[shared_payment_granted_token]` or `shared_payment_granted_token`. */
+function sptParam(p: Obj): { id: string; param: string } | null {
+  const nested = p.payment_method_data?.shared_payment_granted_token;
+  if (nested && p.shared_payment_granted_token) {
+    throw invalid(
+      'You cannot provide both `payment_method_data[shared_payment_granted_token]` and `shared_payment_granted_token`.',
+      'shared_payment_granted_token',
+      'parameters_exclusive',
+    );
+  }
+  const param = nested ? 'payment_method_data[shared_payment_granted_token]' : 'shared_payment_granted_token';
+  const id = nested ?? p.shared_payment_granted_token;
+  if (!id) return null;
+  if (p.payment_method) {
+    throw invalid(`You cannot provide both \`payment_method\` and \`${param}\`.`, param, 'parameters_exclusive');
+  }
+  return { id, param };
+}
 
 /** Minimum charge amount in minor units (Stripe's are currency-specific; this is a close approximation). */
 function minimumAmount(cur: string): number {
@@ -93,6 +117,14 @@ export function confirm(ctx: ReqCtx, rec: Rec, p: Obj): void {
   for (const key of ['receipt_email', 'setup_future_usage', 'shipping', 'capture_method', ...TYPE_KEYS]) {
     if (p[key] !== undefined) pi[key] = p[key];
   }
+  const spt = sptParam(p);
+  if (spt) {
+    const token = findGrantedToken(ctx.state, spt.id, ctx.account, spt.param);
+    assertTokenUsable(ctx.state, token, pi.amount, pi.currency, spt.param, pi.id);
+    const { rec: pmRec, input } = paymentMethodFromToken(ctx.state, rec, token);
+    confirmWithCard(ctx.state, ctx, rec, pmRec, input);
+    return;
+  }
   const pmId = p.payment_method ?? pi.payment_method;
   if (!pmId) {
     throw new StripeError(
@@ -102,6 +134,9 @@ export function confirm(ctx: ReqCtx, rec: Rec, p: Obj): void {
       { code: 'payment_intent_unexpected_state' },
     );
   }
+  // A PaymentMethod cloned from an SPT stays bound to that token's limits.
+  const token = linkedToken(ctx.state, rec, pmId);
+  if (token) assertTokenUsable(ctx.state, token, pi.amount, pi.currency, 'payment_method', pi.id);
   const { rec: pmRec, input } = resolvePaymentMethod(ctx, pmId);
   confirmWithCard(ctx.state, ctx, rec, pmRec, input);
 }
@@ -141,6 +176,10 @@ export const paymentIntents = (app: Hono): void => {
     if (p.confirm) assertReturnUrl(apm, p.return_url);
     // Resolved first, so an unknown payment_method is a 404 that leaves no PaymentIntent behind.
     const pmId = p.payment_method ? resolvePaymentMethod(ctx, p.payment_method).rec.id : undefined;
+    // Likewise an unknown, deactivated or insufficient SPT is refused before anything is stored.
+    const spt = sptParam(p);
+    const token = spt ? findGrantedToken(ctx.state, spt.id, ctx.account, spt.param) : undefined;
+    if (token && spt) assertTokenUsable(ctx.state, token, p.amount, p.currency, spt.param);
     const pi = buildPaymentIntent(ctx.state, {
       ...p,
       payment_method: pmId,
@@ -148,8 +187,18 @@ export const paymentIntents = (app: Hono): void => {
       metadata: mergeMetadata({}, p.metadata),
     });
     const rec = insert(ctx.state, 'payment_intent', pi, ctx.account);
+    if (token) {
+      pi.payment_method = paymentMethodFromToken(ctx.state, rec, token).rec.id;
+      pi.status = 'requires_confirmation';
+    }
     emitEvent(ctx.state, ctx, 'payment_intent.created', pi);
-    if (p.confirm) confirm(ctx, rec, { ...p, payment_method: undefined });
+    // The token (if any) is already the intent's payment_method, so confirm without the request's PM params.
+    const pmParams = {
+      payment_method: undefined,
+      payment_method_data: undefined,
+      shared_payment_granted_token: undefined,
+    };
+    if (p.confirm) confirm(ctx, rec, { ...p, ...pmParams });
     return rec.obj;
   });
 

@@ -6,10 +6,13 @@ import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
 import type { CommerceHooks } from '../modules.ts';
 import {
+  type FetchedIntent,
   type FetchedSession,
   failOrderPayment,
   fetchCheckoutSession,
+  fetchPaymentIntent,
   settleCheckoutSession,
+  settlePaymentIntent,
 } from './complete-checkout.ts';
 import { isPaidStatus } from './order-status.ts';
 import { findOrder } from './orders.ts';
@@ -45,6 +48,10 @@ const sessionTypes = new Set([
   'checkout.session.async_payment_failed',
 ]);
 
+// A PaymentIntent paid without Checkout (an agent's delegated token) settles its order from these; for orders that
+// went through Checkout the session events do, and these are ignored.
+const intentTypes = new Set(['payment_intent.succeeded']);
+
 function idOf(v: string | { id: string } | null | undefined): string | null {
   return typeof v === 'string' ? v : (v?.id ?? null);
 }
@@ -74,6 +81,8 @@ interface Prefetched {
   session?: FetchedSession | null;
   /** For a charge or refund whose PaymentIntent no order stores and no metadata names: the PI's order id. */
   piOrder?: { orderId: string | null } | { missing: true };
+  /** The event's PaymentIntent, expanded, for an order paid without Checkout. */
+  intent?: FetchedIntent;
   /** The charge and refunds of the (then paid) order the event is about. */
   refunds?: { orderId: string; fetched: ChargeRefunds | null };
 }
@@ -94,6 +103,13 @@ async function prefetch(db: DB, stripe: Stripe, event: Stripe.Event): Promise<Pr
       if (isMissingOnStripe(err) && !order.stripeCheckoutSessionId) return { session: null };
       throw err;
     }
+  }
+  if (intentTypes.has(event.type)) {
+    const pi = event.data.object as Stripe.PaymentIntent;
+    const orderId = pi.metadata?.order_id;
+    const order = orderId ? await withService(db, (tx) => findOrder(tx, orderId)) : null;
+    if (!order || order.stripeCheckoutSessionId) return {};
+    return { intent: await fetchPaymentIntent(stripe, pi.id) };
   }
   if (!refundTypes.has(event.type)) return {};
   const obj = event.data.object as PaymentObject;
@@ -192,6 +208,27 @@ async function dispatchSession(
   return { status: 'processed', orderId: r.orderId };
 }
 
+// A PaymentIntent event settles only an order paid without Checkout that names it; anything else is ignored.
+async function dispatchIntent(
+  tx: DB,
+  hooks: CommerceHooks,
+  event: Stripe.Event,
+  pre: Prefetched,
+  actor: Actor,
+  publicUrl: string,
+): Promise<Dispatched> {
+  const pi = event.data.object as Stripe.PaymentIntent;
+  const orderId = pi.metadata?.order_id;
+  if (!orderId) return ignore(`payment intent ${pi.id} has no order_id metadata`);
+  const order = await findOrder(tx, orderId);
+  if (!order) return ignore(`no order ${orderId} for payment intent ${pi.id}`);
+  if (order.stripeCheckoutSessionId) return ignore(`order ${order.id} is paid through Checkout, not ${pi.id}`);
+  if (!pre.intent) throw new StaleStripeRead(`payment intent ${pi.id} was not read`);
+  const r = await settlePaymentIntent(tx, hooks, pre.intent, actor, { stripeEventId: event.id, publicUrl });
+  if (!r.orderId) return ignore(`payment intent ${pi.id} is not the payment of order ${order.id}`);
+  return { status: 'processed', orderId: r.orderId };
+}
+
 async function dispatch(
   tx: DB,
   hooks: CommerceHooks,
@@ -200,10 +237,11 @@ async function dispatch(
   actor: Actor,
   publicUrl: string,
 ): Promise<Dispatched> {
-  const commerce = sessionTypes.has(event.type) || refundTypes.has(event.type);
+  const commerce = sessionTypes.has(event.type) || refundTypes.has(event.type) || intentTypes.has(event.type);
   // Our checkouts and refunds live on the platform account; a connected account's own are not Gallerist orders.
   if (commerce && event.account) return ignore(`${event.type} from connected account ${event.account}`);
   if (sessionTypes.has(event.type)) return dispatchSession(tx, hooks, event, pre, actor, publicUrl);
+  if (intentTypes.has(event.type)) return dispatchIntent(tx, hooks, event, pre, actor, publicUrl);
   const custom = hooks.stripeEvents.get(event.type) ?? [];
   if (custom.length) {
     // Every module's handler sees the event; it counts as processed when any of them recognised it.
