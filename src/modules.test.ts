@@ -22,6 +22,7 @@ describe('the assembly', () => {
     expect([...a.commerce.offerings.keys()].sort()).toEqual(['artwork', 'credit_bundle', 'print']);
     expect([...a.jobs.keys()].sort()).toEqual([
       'accounts.prune_rate_limits',
+      'agents.acp_webhook',
       'commerce.reconcile',
       'credits.expire',
       'jobs.prune',

@@ -1,9 +1,14 @@
 import type { DomainModule } from '../modules.ts';
+import { agentPlatformAdminRoutes } from './acp/admin-routes.ts';
+import { acpWebhookJobs } from './acp/webhooks.ts';
 import { apiKeyRoutes } from './api-key-routes.ts';
 import { mcpHttpRoutes } from './mcp/http-route.ts';
 
-/** Agents: per-account API keys and the MCP server over HTTP (`/api/mcp`); `gallerist mcp` serves it over stdio. */
+/**
+ * Agents: per-account API keys and the MCP server over HTTP (`/api/mcp`); `gallerist mcp` serves it over stdio.
+ * Agent platforms (ACP, decision 025): admin routes to register them, and the job that sends them order events.
+ */
 export const agentsModule: DomainModule = {
   name: 'agents',
-  build: () => ({ routes: [apiKeyRoutes, mcpHttpRoutes] }),
+  build: () => ({ routes: [apiKeyRoutes, mcpHttpRoutes, agentPlatformAdminRoutes], jobs: acpWebhookJobs }),
 };

@@ -21,6 +21,46 @@ export interface Accounts {
   updated_at: Generated<Timestamp>;
 }
 
+export interface AcpIdempotencyKeys {
+  completed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  fingerprint: string;
+  id: Generated<Int8>;
+  idempotency_key: string;
+  path: string;
+  response_body: string | null;
+  response_headers: unknown | null;
+  response_status: number | null;
+  scope: string;
+  status: Generated<string>;
+}
+
+export interface AgentPlatforms {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: Generated<string>;
+  last_used_at: Timestamp | null;
+  name: string;
+  revoked_at: Timestamp | null;
+  token_hash: string;
+  token_prefix: string;
+  webhook_secret: string | null;
+  webhook_url: string | null;
+}
+
+export interface AgentWebhookDeliveries {
+  attempts: Generated<number>;
+  created_at: Generated<Timestamp>;
+  delivered_at: Timestamp | null;
+  event_type: string;
+  id: Generated<string>;
+  last_error: string | null;
+  order_id: string | null;
+  payload: unknown;
+  platform_id: string;
+  status: Generated<string>;
+}
+
 export interface ApiKeys {
   account_id: string;
   created_at: Generated<Timestamp>;
@@ -654,6 +694,9 @@ export interface Users {
 
 export interface DB {
   accounts: Accounts;
+  acp_idempotency_keys: AcpIdempotencyKeys;
+  agent_platforms: AgentPlatforms;
+  agent_webhook_deliveries: AgentWebhookDeliveries;
   api_keys: ApiKeys;
   artist_applications: ArtistApplications;
   artist_profiles: ArtistProfiles;

@@ -2,6 +2,7 @@ import type { RouteObject } from 'react-router';
 import { RequireAuth, RequirePlatformAdmin } from '../../app/guards.tsx';
 import type { NavItem } from '../../app/nav.ts';
 import { AdminPage } from './admin-page.tsx';
+import { AgentPlatformsPage } from './agent-platforms-page.tsx';
 import { UserDetailPage } from './user-detail-page.tsx';
 
 export const routes: RouteObject[] = [
@@ -14,10 +15,14 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <AdminPage /> },
           { path: 'users/:id', element: <UserDetailPage /> },
+          { path: 'agent-platforms', element: <AgentPlatformsPage /> },
         ],
       },
     ],
   },
 ];
 
-export const nav: NavItem[] = [{ to: '/admin', label: 'Admin', audience: 'platform-admin', order: 90 }];
+export const nav: NavItem[] = [
+  { to: '/admin', label: 'Admin', audience: 'platform-admin', order: 90 },
+  { to: '/admin/agent-platforms', label: 'Agent platforms', audience: 'platform-admin', order: 92 },
+];
