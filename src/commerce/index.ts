@@ -16,6 +16,7 @@ export {
   orderTotals,
   toOrder,
 } from './orders.ts';
+export { payOrderWithSharedToken, type TokenPayment } from './pay-with-token.ts';
 export { type PaymentFacts, paymentFromIntent, paymentFromSession } from './payment-facts.ts';
 export { renderTextPdf } from './pdf.ts';
 export { getOrderDetail, listOrders, requireSalesReader } from './read-orders.ts';

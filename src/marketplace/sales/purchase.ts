@@ -98,10 +98,139 @@ export function artworkOffering(clock: Clock = systemClock): OfferingHooks {
   };
 }
 
+/** An artwork order just reserved: what the caller needs to open its payment and to audit the start. */
+export interface ReservedArtwork {
+  order: Order;
+  artwork: { id: string; original: boolean; now: Date };
+  audit: { actor: { kind: string; userId: string | null }; accountId: string; after: Record<string, unknown> };
+}
+
+/**
+ * With the artwork row locked: check it can be bought, create the pending order and (for an original) take the
+ * hold, so concurrent buyers queue on the lock and only one gets it. Shared by web checkout and agents (ACP).
+ */
+export async function reserveArtworkOrder(
+  tx: DB,
+  clock: Clock,
+  input: {
+    artworkId: string;
+    buyer: Buyer;
+    metadata?: Record<string, string>;
+    /** Who started it when not the buyer themselves (an agent platform). */
+    actor?: { kind: string; userId: null };
+  },
+): Promise<ReservedArtwork> {
+  const w = await tx
+    .selectFrom('artworks as w')
+    .innerJoin('accounts as acc', 'acc.id', 'w.account_id')
+    .select([
+      'w.id',
+      'w.account_id',
+      'w.title',
+      'w.status',
+      'w.price_amount',
+      'w.shipping_amount',
+      'w.currency',
+      'w.edition_type',
+      'w.edition_size',
+      'w.editions_sold',
+      'w.reserved_until',
+      'w.reserved_order_id',
+      'acc.name as artist_name',
+      'acc.suspended_at',
+    ])
+    .where('w.id', '=', input.artworkId)
+    .forUpdate('w')
+    .executeTakeFirst();
+  if (!w || w.suspended_at) throw notFound('Artwork');
+  const now = clock.now();
+  const state = availability(w, now);
+  if (state.state === 'unavailable') throw notFound('Artwork');
+  if (state.state === 'sold') {
+    throw new AppError('conflict', 'This artwork has already been sold', { reason: 'artwork_sold' });
+  }
+  if (state.state === 'reserved') {
+    throw new AppError('conflict', 'Someone is buying this artwork right now; try again later', {
+      reason: 'artwork_reserved',
+      reservedUntil: state.reservedUntil?.toISOString() ?? null,
+    });
+  }
+  if (input.buyer.userId) {
+    const member = await tx
+      .selectFrom('memberships')
+      .select('user_id')
+      .where('account_id', '=', w.account_id)
+      .where('user_id', '=', input.buyer.userId)
+      .executeTakeFirst();
+    if (member) throw new AppError('forbidden', "You can't buy your own artwork");
+  }
+  const price = Number(w.price_amount);
+  const shipping = Number(w.shipping_amount);
+  const feeBps = await feeBpsFor(tx, w.account_id);
+  // The fee is taken from the price only; shipping goes entirely to the artist, who ships.
+  const { fee } = splitFee(price, feeBps);
+  const expiresAt = new Date(now.getTime() + RESERVATION_MS);
+  const actor = input.actor ?? { kind: input.buyer.userId ? 'user' : 'guest', userId: input.buyer.userId ?? null };
+  const order = await createOrder(
+    tx,
+    {
+      accountId: w.account_id,
+      buyerUserId: input.buyer.userId ?? null,
+      buyerEmail: input.buyer.email,
+      offeringType: 'artwork',
+      currency: w.currency.trim().toLowerCase(),
+      items: [{ name: `${w.title} by ${w.artist_name}`, unitAmount: price, quantity: 1 }],
+      shipping,
+      metadata: {
+        ...input.metadata,
+        artwork_id: w.id,
+        fee_bps: feeBps,
+        platform_fee: fee,
+        expires_at: expiresAt.toISOString(),
+      },
+    },
+    actor,
+  );
+  if (w.edition_type === 'original') {
+    // Held from now on; step 3 moves the end to when the session stops being payable.
+    await tx
+      .updateTable('artworks')
+      .set({ status: 'reserved', reserved_order_id: order.id, reserved_until: expiresAt, updated_at: now })
+      .where('id', '=', w.id)
+      .execute();
+  }
+  return {
+    order,
+    artwork: { id: w.id, original: w.edition_type === 'original', now },
+    audit: {
+      actor,
+      accountId: w.account_id,
+      after: { orderId: order.id, price, shipping, platformFee: fee, feeBps },
+    },
+  };
+}
+
+/** Removes a pending order that was never paid and releases its hold, as if it had never started. */
+export async function releaseArtworkOrder(tx: DB, reserved: Pick<ReservedArtwork, 'order' | 'artwork'>) {
+  await tx
+    .updateTable('artworks')
+    .set({ status: 'published', reserved_order_id: null, reserved_until: null, updated_at: reserved.artwork.now })
+    .where('id', '=', reserved.artwork.id)
+    .where('reserved_order_id', '=', reserved.order.id)
+    .where('status', '=', 'reserved')
+    .execute();
+  await tx
+    .deleteFrom('orders')
+    .where('id', '=', reserved.order.id)
+    .where('status', '=', 'pending')
+    .where('stripe_checkout_session_id', 'is', null)
+    .where('stripe_payment_intent_id', 'is', null)
+    .execute();
+}
+
 /**
  * Reserves an artwork for one buyer and opens Stripe Checkout for it, in three steps so no transaction is open
- * while Stripe is called: (1) with the artwork row locked, check it, create the order and (for an original) take
- * the hold, so concurrent buyers queue on the lock and only one gets it; (2) create the session, keyed on the
+ * while Stripe is called: (1) reserveArtworkOrder; (2) create the session, keyed on the
  * order; (3) record the hold's end from the session. A failed Stripe call removes the order and releases the hold.
  */
 export async function startArtworkCheckout(
@@ -112,110 +241,14 @@ export async function startArtworkCheckout(
   input: { artworkId: string; buyer: Buyer },
   urls: (orderId: string) => CheckoutUrls,
 ): Promise<{ checkoutUrl: string; orderId: string; sessionId: string }> {
-  const { order, artwork, audit } = await withService(db, async (tx) => {
-    const w = await tx
-      .selectFrom('artworks as w')
-      .innerJoin('accounts as acc', 'acc.id', 'w.account_id')
-      .select([
-        'w.id',
-        'w.account_id',
-        'w.title',
-        'w.status',
-        'w.price_amount',
-        'w.shipping_amount',
-        'w.currency',
-        'w.edition_type',
-        'w.edition_size',
-        'w.editions_sold',
-        'w.reserved_until',
-        'w.reserved_order_id',
-        'acc.name as artist_name',
-        'acc.suspended_at',
-      ])
-      .where('w.id', '=', input.artworkId)
-      .forUpdate('w')
-      .executeTakeFirst();
-    if (!w || w.suspended_at) throw notFound('Artwork');
-    const now = clock.now();
-    const state = availability(w, now);
-    if (state.state === 'unavailable') throw notFound('Artwork');
-    if (state.state === 'sold') {
-      throw new AppError('conflict', 'This artwork has already been sold', { reason: 'artwork_sold' });
-    }
-    if (state.state === 'reserved') {
-      throw new AppError('conflict', 'Someone is buying this artwork right now; try again later', {
-        reason: 'artwork_reserved',
-        reservedUntil: state.reservedUntil?.toISOString() ?? null,
-      });
-    }
-    if (input.buyer.userId) {
-      const member = await tx
-        .selectFrom('memberships')
-        .select('user_id')
-        .where('account_id', '=', w.account_id)
-        .where('user_id', '=', input.buyer.userId)
-        .executeTakeFirst();
-      if (member) throw new AppError('forbidden', "You can't buy your own artwork");
-    }
-    const price = Number(w.price_amount);
-    const shipping = Number(w.shipping_amount);
-    const feeBps = await feeBpsFor(tx, w.account_id);
-    // The fee is taken from the price only; shipping goes entirely to the artist, who ships.
-    const { fee } = splitFee(price, feeBps);
-    const expiresAt = new Date(now.getTime() + RESERVATION_MS);
-    const actor = { kind: input.buyer.userId ? 'user' : 'guest', userId: input.buyer.userId ?? null };
-    const order = await createOrder(
-      tx,
-      {
-        accountId: w.account_id,
-        buyerUserId: input.buyer.userId ?? null,
-        buyerEmail: input.buyer.email,
-        offeringType: 'artwork',
-        currency: w.currency.trim().toLowerCase(),
-        items: [{ name: `${w.title} by ${w.artist_name}`, unitAmount: price, quantity: 1 }],
-        shipping,
-        metadata: { artwork_id: w.id, fee_bps: feeBps, platform_fee: fee, expires_at: expiresAt.toISOString() },
-      },
-      actor,
-    );
-    if (w.edition_type === 'original') {
-      // Held from now on; step 3 moves the end to when the session stops being payable.
-      await tx
-        .updateTable('artworks')
-        .set({ status: 'reserved', reserved_order_id: order.id, reserved_until: expiresAt, updated_at: now })
-        .where('id', '=', w.id)
-        .execute();
-    }
-    return {
-      order,
-      artwork: { id: w.id, original: w.edition_type === 'original', now },
-      audit: {
-        actor,
-        accountId: w.account_id,
-        after: { orderId: order.id, price, shipping, platformFee: fee, feeBps },
-      },
-    };
-  });
+  const reserved = await withService(db, (tx) => reserveArtworkOrder(tx, clock, input));
+  const { order, artwork, audit } = reserved;
   let opened: Awaited<ReturnType<typeof openArtworkSession>>;
   try {
     opened = await openArtworkSession(db, stripe, hooks, clock, order, urls(order.id));
   } catch (err) {
     // Nothing was sold: the order goes and the hold with it, as if the checkout had never started.
-    await withService(db, async (tx) => {
-      await tx
-        .updateTable('artworks')
-        .set({ status: 'published', reserved_order_id: null, reserved_until: null, updated_at: artwork.now })
-        .where('id', '=', artwork.id)
-        .where('reserved_order_id', '=', order.id)
-        .where('status', '=', 'reserved')
-        .execute();
-      await tx
-        .deleteFrom('orders')
-        .where('id', '=', order.id)
-        .where('status', '=', 'pending')
-        .where('stripe_checkout_session_id', 'is', null)
-        .execute();
-    });
+    await withService(db, (tx) => releaseArtworkOrder(tx, reserved));
     throw err;
   }
   const { checkoutUrl, sessionId, session } = opened;
