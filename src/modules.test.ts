@@ -22,6 +22,7 @@ describe('the assembly', () => {
     expect([...a.commerce.offerings.keys()].sort()).toEqual(['artwork', 'credit_bundle', 'print']);
     expect([...a.jobs.keys()].sort()).toEqual([
       'accounts.prune_rate_limits',
+      'agents.acp_idempotency_prune',
       'agents.acp_webhook',
       'commerce.reconcile',
       'credits.expire',
@@ -36,6 +37,7 @@ describe('the assembly', () => {
     expect(a.seeders.length).toBe(3);
     expect(a.doctorChecks.length).toBe(2);
     expect(a.routes.length).toBeGreaterThan(5);
+    expect(a.rootRoutes.length).toBe(1);
     // The agents module (API keys; the MCP server builds on the same assembly) comes last.
     expect(a.modules.at(-1)?.name).toBe('agents');
   });

@@ -34,6 +34,9 @@ export interface Schedule {
 /** What a domain contributes once built from the app's deps. Every field is optional. */
 export interface ModuleParts {
   routes?: AppRouter[];
+  /** Routers mounted at the site root, outside `/api` and its CSRF and error conventions (protocols with paths of
+   * their own, such as ACP's `/acp/…` and `/.well-known/acp.json`). */
+  rootRoutes?: AppRouter[];
   offerings?: Partial<Record<OfferingType, OfferingHooks>>;
   /** Several handlers per event type are allowed; they all run, in module order, in the event's transaction. */
   stripeEvents?: Array<{ type: string; handle: StripeEventHandler }>;
@@ -65,6 +68,7 @@ export interface CommerceHooks {
 export interface Assembly {
   modules: readonly DomainModule[];
   routes: readonly AppRouter[];
+  rootRoutes: readonly AppRouter[];
   commerce: CommerceHooks;
   jobs: ReadonlyMap<string, JobHandler>;
   schedules: readonly Schedule[];
@@ -110,6 +114,7 @@ export function assemble(modules: readonly DomainModule[], base: Omit<ModuleDeps
   return {
     modules,
     routes: built.flatMap((m) => m.routes ?? []),
+    rootRoutes: built.flatMap((m) => m.rootRoutes ?? []),
     commerce,
     jobs,
     schedules: [...schedules.values()],

@@ -1,5 +1,7 @@
 import type { DomainModule } from '../modules.ts';
 import { agentPlatformAdminRoutes } from './acp/admin-routes.ts';
+import { ACP_IDEMPOTENCY_PRUNE_JOB, acpIdempotencySchedule, pruneAcpIdempotencyKeys } from './acp/http.ts';
+import { acpRoutes } from './acp/routes.ts';
 import { acpWebhookJobs } from './acp/webhooks.ts';
 import { apiKeyRoutes } from './api-key-routes.ts';
 import { mcpHttpRoutes } from './mcp/http-route.ts';
@@ -10,5 +12,16 @@ import { mcpHttpRoutes } from './mcp/http-route.ts';
  */
 export const agentsModule: DomainModule = {
   name: 'agents',
-  build: () => ({ routes: [apiKeyRoutes, mcpHttpRoutes, agentPlatformAdminRoutes], jobs: acpWebhookJobs }),
+  build: () => ({
+    routes: [apiKeyRoutes, mcpHttpRoutes, agentPlatformAdminRoutes],
+    rootRoutes: [acpRoutes],
+    jobs: {
+      ...acpWebhookJobs,
+      [ACP_IDEMPOTENCY_PRUNE_JOB]: async (_payload, ctx) => {
+        const n = await pruneAcpIdempotencyKeys(ctx.db, ctx.clock.now());
+        if (n) ctx.logger.info({ rows: n }, 'ACP idempotency keys pruned');
+      },
+    },
+    schedules: [acpIdempotencySchedule],
+  }),
 };

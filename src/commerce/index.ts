@@ -12,6 +12,7 @@ export {
   getOrder,
   listOrderItems,
   type Order,
+  type OrderChannel,
   type OrderItem,
   orderTotals,
   toOrder,

@@ -28,9 +28,14 @@ export interface Order {
   amountRefunded: number;
   paidAt: Date | null;
   metadata: Record<string, unknown>;
+  /** Where the order came from: the web app, an MCP key, or an ACP agent platform (`agentPlatformId`). */
+  channel: OrderChannel;
+  agentPlatformId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
+
+export type OrderChannel = 'web' | 'mcp' | 'acp';
 
 /** A stored order line. */
 export interface OrderItem {
@@ -80,6 +85,8 @@ export function toOrder(r: Selectable<Database['orders']>): Order {
     amountRefunded: Number(r.amount_refunded),
     paidAt: r.paid_at,
     metadata: r.metadata ?? {},
+    channel: r.channel as OrderChannel,
+    agentPlatformId: r.agent_platform_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -133,6 +140,8 @@ export interface CreateOrderInput {
   taxRateBps?: number;
   taxInclusive?: boolean;
   metadata?: Record<string, unknown>;
+  channel?: OrderChannel;
+  agentPlatformId?: string | null;
 }
 
 /** Creates a pending order with its lines and first history row (run as service role). */
@@ -159,6 +168,8 @@ export async function createOrder(db: DB, input: CreateOrderInput, actor: Actor)
       tax_inclusive: t.taxInclusive,
       total: t.total,
       metadata: JSON.stringify(input.metadata ?? {}),
+      channel: input.channel ?? 'web',
+      agent_platform_id: input.agentPlatformId ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

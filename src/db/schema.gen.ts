@@ -21,6 +21,21 @@ export interface Accounts {
   updated_at: Generated<Timestamp>;
 }
 
+export interface AcpCheckoutSessions {
+  buyer: unknown | null;
+  created_at: Generated<Timestamp>;
+  currency: string;
+  expires_at: Timestamp;
+  fulfillment_details: unknown | null;
+  id: string;
+  items: unknown;
+  order_id: string | null;
+  platform_id: string;
+  selected_fulfillment_options: unknown | null;
+  status: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface AcpIdempotencyKeys {
   completed_at: Timestamp | null;
   created_at: Generated<Timestamp>;
@@ -451,9 +466,11 @@ export interface OrderItems {
 
 export interface Orders {
   account_id: string;
+  agent_platform_id: string | null;
   amount_refunded: Generated<Int8>;
   buyer_email: string;
   buyer_user_id: string | null;
+  channel: Generated<string>;
   created_at: Generated<Timestamp>;
   currency: string;
   destination_account: string | null;
@@ -694,6 +711,7 @@ export interface Users {
 
 export interface DB {
   accounts: Accounts;
+  acp_checkout_sessions: AcpCheckoutSessions;
   acp_idempotency_keys: AcpIdempotencyKeys;
   agent_platforms: AgentPlatforms;
   agent_webhook_deliveries: AgentWebhookDeliveries;

@@ -101,6 +101,7 @@ export function createApp(deps: Deps) {
     );
   }
   app.all('/dev/*', (c) => c.text('Not found', 404));
+  for (const r of deps.assembly.rootRoutes) app.route('/', r);
   // Invoice pages live outside /api (printable, linkable), so they load the session themselves.
   app.use('/invoices/*', sessionLoader());
   app.route('/', invoicePages);

@@ -1,7 +1,13 @@
 // The marketplace module's public surface: other domains import from here, never from its files.
 export { transactionsQuery } from './admin/analytics.ts';
 export { listPublicArtworks, priceBreakdown, publicArtwork } from './artworks/catalog.ts';
-export { startArtworkCheckout, upstream } from './sales/purchase.ts';
+export {
+  availability,
+  releaseArtworkOrder,
+  reserveArtworkOrder,
+  startArtworkCheckout,
+  upstream,
+} from './sales/purchase.ts';
 export {
   type ApplicationStatus,
   type ArtworkStatus,

@@ -136,7 +136,7 @@ const invalidJson = () => acpError('invalid_request', 'invalid_json', 'The reque
  * `invalid_json`; a platform AppError below 500 (e.g. not_found from a domain service) as `invalid_request` with its
  * code; anything else 500 `processing_error`, logged, with no internals in the body.
  */
-export function acpErrorHandler(err: Error, c: Context<AppEnv>): Response {
+export function acpErrorHandler<E extends AppEnv>(err: Error, c: Context<E>): Response {
   if (err instanceof AcpError) return render(c, err);
   if (err instanceof z.core.$ZodError) return render(c, acpValidationError(err));
   if (err instanceof SyntaxError) return render(c, invalidJson());

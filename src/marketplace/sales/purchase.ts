@@ -8,6 +8,7 @@ import {
   createOrder,
   DEFAULT_SHIPPING_COUNTRIES,
   type Order,
+  type OrderChannel,
 } from '../../commerce/index.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
@@ -116,8 +117,9 @@ export async function reserveArtworkOrder(
     artworkId: string;
     buyer: Buyer;
     metadata?: Record<string, string>;
-    /** Who started it when not the buyer themselves (an agent platform). */
+    /** Who started it when not the buyer themselves (an agent platform), and through which channel. */
     actor?: { kind: string; userId: null };
+    channel?: { kind: OrderChannel; agentPlatformId: string | null };
   },
 ): Promise<ReservedArtwork> {
   const w = await tx
@@ -181,6 +183,8 @@ export async function reserveArtworkOrder(
       currency: w.currency.trim().toLowerCase(),
       items: [{ name: `${w.title} by ${w.artist_name}`, unitAmount: price, quantity: 1 }],
       shipping,
+      channel: input.channel?.kind,
+      agentPlatformId: input.channel?.agentPlatformId,
       metadata: {
         ...input.metadata,
         artwork_id: w.id,

@@ -12819,10 +12819,17 @@ export interface components {
         Order: {
             /** Format: uuid */
             accountId: string;
+            /** Format: uuid */
+            agentPlatformId: string | null;
             amountRefunded: number;
             buyerEmail: string;
             /** Format: uuid */
             buyerUserId: string | null;
+            /**
+             * @description Web app, an MCP API key, or an ACP agent platform
+             * @enum {string}
+             */
+            channel: "web" | "mcp" | "acp";
             /** Format: date-time */
             createdAt: string;
             /** @description ISO 4217, lowercase */

@@ -1,0 +1,579 @@
+import { randomBytes } from 'node:crypto';
+import type Stripe from 'stripe';
+import type { Clock } from '../../clock.ts';
+import {
+  DEFAULT_SHIPPING_COUNTRIES,
+  findOrder,
+  type Order,
+  orderRef,
+  payOrderWithSharedToken,
+} from '../../commerce/index.ts';
+import { withService } from '../../db/tenancy.ts';
+import type { DB } from '../../db/types.ts';
+import { AppError, isAppError } from '../../errors.ts';
+import { availability, releaseArtworkOrder, reserveArtworkOrder } from '../../marketplace/index.ts';
+import type { CommerceHooks } from '../../modules.ts';
+import { acpPaymentHandlers, STRIPE_SPT_CARD_HANDLER_ID } from './discovery.ts';
+import { acpError } from './http.ts';
+import type { AgentPlatform } from './platforms.ts';
+import type {
+  Address,
+  Buyer,
+  CheckoutSessionCompleteRequest,
+  CheckoutSessionCreateRequest,
+  CheckoutSessionUpdateRequest,
+  FulfillmentDetails,
+  Item,
+  SelectedFulfillmentOption,
+} from './schema.ts';
+import { queueOrderWebhook } from './webhooks.ts';
+
+/*
+ * ACP checkout sessions over the marketplace's artworks. A session stores only what the agent sent; prices,
+ * availability, shipping and totals are read from the catalog on every response (the "authoritative cart"), so a
+ * price change or a sale elsewhere shows up at once. Completing reserves the artwork exactly as web checkout does,
+ * pays with the agent's Shared Payment Token through the commerce core (destination charge and platform fee), and
+ * settles the order through the same exactly-once path as a Checkout webhook.
+ */
+
+/** How long an open session stays usable: an agent conversation, not a shopping week. */
+const SESSION_TTL_MS = 6 * 60 * 60 * 1000;
+const ITEM_PREFIX = 'artwork_';
+const SHIPPING_OPTION_ID = 'ship_artist_insured';
+
+interface SessionRow {
+  id: string;
+  platform_id: string;
+  status: 'not_ready_for_payment' | 'ready_for_payment' | 'in_progress' | 'completed' | 'canceled';
+  currency: string;
+  items: Item[];
+  buyer: Buyer | null;
+  fulfillment_details: FulfillmentDetails | null;
+  selected_fulfillment_options: SelectedFulfillmentOption[] | null;
+  order_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+  expires_at: Date;
+}
+
+/** What the session's one artwork costs and whether it can be bought now (null when it isn't for sale). */
+interface Quote {
+  artworkId: string;
+  accountId: string;
+  title: string;
+  artist: string;
+  description: string;
+  price: number;
+  shipping: number;
+  currency: string;
+  state: 'available' | 'reserved' | 'sold' | 'unavailable';
+}
+
+type Message = {
+  type: 'error' | 'info';
+  code?: string;
+  param?: string;
+  resolution?: 'recoverable' | 'requires_buyer_input' | 'requires_buyer_review';
+  content_type: 'plain';
+  content: string;
+};
+
+export interface SessionDeps {
+  db: DB;
+  stripe: Stripe;
+  hooks: CommerceHooks;
+  clock: Clock;
+  publicUrl: string;
+  stripeMode: 'test' | 'production';
+}
+
+const newId = () =>
+  `cs_${randomBytes(18)
+    .toString('base64url')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 24)}`;
+
+function artworkIdOf(itemId: string): string | null {
+  const id = itemId.startsWith(ITEM_PREFIX) ? itemId.slice(ITEM_PREFIX.length) : '';
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? id : null;
+}
+
+async function quoteArtwork(db: DB, artworkId: string, now: Date): Promise<Quote | null> {
+  const w = await db
+    .selectFrom('artworks as w')
+    .innerJoin('accounts as acc', 'acc.id', 'w.account_id')
+    .select([
+      'w.id',
+      'w.account_id',
+      'w.title',
+      'w.description',
+      'w.status',
+      'w.price_amount',
+      'w.shipping_amount',
+      'w.currency',
+      'w.edition_type',
+      'w.edition_size',
+      'w.editions_sold',
+      'w.reserved_until',
+      'acc.name as artist',
+      'acc.suspended_at',
+    ])
+    .where('w.id', '=', artworkId)
+    .executeTakeFirst();
+  if (!w || w.suspended_at) return null;
+  const { state } = availability(w, now);
+  if (state === 'unavailable') return null;
+  return {
+    artworkId: w.id,
+    accountId: w.account_id,
+    title: w.title,
+    artist: w.artist,
+    description: w.description,
+    price: Number(w.price_amount),
+    shipping: Number(w.shipping_amount),
+    currency: w.currency.trim().toLowerCase(),
+    state,
+  };
+}
+
+const total = (type: string, display_text: string, amount: number) => ({ type, display_text, amount });
+
+function addressComplete(a: Address | undefined): a is Address {
+  return Boolean(a?.line_one && a.city && a.postal_code && a.country && a.name);
+}
+
+// The authoritative state: everything the agent sees is recomputed here from the catalog and the stored inputs.
+async function render(db: DB, deps: SessionDeps, row: SessionRow) {
+  const messages: Message[] = [];
+  const now = deps.clock.now();
+  const item = row.items[0];
+  const artworkId = item ? artworkIdOf(item.id) : null;
+  const quote = artworkId ? await quoteArtwork(db, artworkId, now) : null;
+  const open = row.status !== 'completed' && row.status !== 'canceled';
+  if (row.items.length > 1) {
+    messages.push({
+      type: 'error',
+      code: 'maximum_exceeded',
+      param: '$.line_items[1]',
+      resolution: 'recoverable',
+      content_type: 'plain',
+      content: 'Each checkout buys one artwork; start another session for the next one.',
+    });
+  }
+  if (!quote) {
+    messages.push({
+      type: 'error',
+      code: 'not_found',
+      param: '$.line_items[0].id',
+      resolution: 'recoverable',
+      content_type: 'plain',
+      content: 'This artwork is not for sale on Gallerist.',
+    });
+  } else if (open && (quote.state === 'sold' || quote.state === 'reserved')) {
+    messages.push({
+      type: 'error',
+      code: 'out_of_stock',
+      param: '$.line_items[0]',
+      resolution: 'requires_buyer_input',
+      content_type: 'plain',
+      content:
+        quote.state === 'sold' ? 'This artwork has been sold.' : 'Someone else is buying this artwork right now.',
+    });
+  }
+  const currency = quote?.currency ?? row.currency;
+  if (quote && quote.currency !== row.currency && open) {
+    messages.push({
+      type: 'error',
+      code: 'invalid',
+      param: '$.currency',
+      resolution: 'recoverable',
+      content_type: 'plain',
+      content: `This artwork is sold in ${quote.currency.toUpperCase()}.`,
+    });
+  }
+  const address = row.fulfillment_details?.address;
+  const countryOk =
+    !address || (DEFAULT_SHIPPING_COUNTRIES as readonly string[]).includes(address.country.toUpperCase());
+  if (address && !countryOk) {
+    messages.push({
+      type: 'error',
+      code: 'region_restricted',
+      param: '$.fulfillment_details.address.country',
+      resolution: 'requires_buyer_input',
+      content_type: 'plain',
+      content: `The artist does not ship to ${address.country}.`,
+    });
+  }
+  const lineId = `li_${artworkId ?? 'unknown'}`;
+  const price = quote?.price ?? 0;
+  const shippingCost = quote?.shipping ?? 0;
+  const shippingReady = addressComplete(address) && countryOk;
+  const fulfillmentOptions = shippingReady
+    ? [
+        {
+          type: 'shipping' as const,
+          id: SHIPPING_OPTION_ID,
+          title: 'Insured shipping by the artist',
+          description:
+            'Packed and shipped by the artist, tracked and insured; a certificate of authenticity comes along.',
+          totals: [total('fulfillment', 'Shipping', shippingCost), total('total', 'Total', shippingCost)],
+        },
+      ]
+    : [];
+  // One option: chosen for the buyer; a choice the agent sent must name it.
+  const selected = row.selected_fulfillment_options?.length
+    ? row.selected_fulfillment_options
+    : fulfillmentOptions.map((o) => ({ type: o.type, option_id: o.id, item_ids: [lineId] }));
+  const selectionOk = selected.every((s) => fulfillmentOptions.some((o) => o.id === s.option_id));
+  if (!selectionOk && open) {
+    messages.push({
+      type: 'error',
+      code: 'invalid',
+      param: '$.selected_fulfillment_options[0].option_id',
+      resolution: 'recoverable',
+      content_type: 'plain',
+      content: 'Choose one of the fulfillment options offered.',
+    });
+  }
+  if (!shippingReady && open) {
+    messages.push({
+      type: 'info',
+      param: '$.fulfillment_details.address',
+      content_type: 'plain',
+      content: 'Add the buyer’s shipping address to see shipping and the total.',
+    });
+  }
+  if (!row.buyer?.email && open) {
+    messages.push({
+      type: 'info',
+      param: '$.buyer.email',
+      content_type: 'plain',
+      content: 'Add the buyer’s email address for the receipt and the certificate of authenticity.',
+    });
+  }
+  const fulfillment = shippingReady ? shippingCost : 0;
+  const status =
+    !open || row.status === 'in_progress'
+      ? row.status
+      : messages.some((m) => m.type === 'error') || !shippingReady || !row.buyer?.email
+        ? 'not_ready_for_payment'
+        : 'ready_for_payment';
+  const order = row.order_id ? await findOrder(db, row.order_id) : null;
+  return {
+    id: row.id,
+    status,
+    currency,
+    capabilities: {
+      payment: {
+        handlers: acpPaymentHandlers({ environment: deps.stripeMode }),
+      },
+    },
+    ...(row.buyer ? { buyer: row.buyer } : {}),
+    line_items: quote
+      ? [
+          {
+            id: lineId,
+            item: { id: item.id },
+            quantity: 1,
+            name: quote.title,
+            description: quote.description.slice(0, 1000) || quote.title,
+            unit_amount: price,
+            product_id: `${ITEM_PREFIX}${quote.artworkId}`,
+            marketplace_seller_details: { name: quote.artist },
+            availability_status: quote.state === 'available' ? 'in_stock' : 'out_of_stock',
+            totals: [
+              total('items_base_amount', 'Price', price),
+              total('subtotal', 'Subtotal', price),
+              total('total', 'Total', price),
+            ],
+          },
+        ]
+      : [],
+    ...(row.fulfillment_details ? { fulfillment_details: row.fulfillment_details } : {}),
+    fulfillment_options: fulfillmentOptions,
+    ...(selected.length ? { selected_fulfillment_options: selected } : {}),
+    totals: [
+      total('items_base_amount', 'Items', price),
+      total('subtotal', 'Subtotal', price),
+      total('fulfillment', 'Shipping', fulfillment),
+      // Artworks are sold at the price shown; no tax is added on top.
+      total('tax', 'Tax', 0),
+      total('total', 'Total', price + fulfillment),
+    ],
+    messages,
+    links: [
+      { type: 'terms_of_use', url: `${deps.publicUrl}/terms` },
+      { type: 'return_policy', url: `${deps.publicUrl}/returns` },
+    ],
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+    expires_at: row.expires_at.toISOString(),
+    ...(order ? { order: acpOrderOf(order, row.id, deps.publicUrl) } : {}),
+  };
+}
+
+/** The ACP Order for one of our orders, as the complete response and the order webhooks carry it. */
+export function acpOrderOf(order: Order, sessionId: string, publicUrl: string) {
+  const status =
+    order.status === 'refunded' || order.status === 'cancelled' || order.status === 'expired'
+      ? 'canceled'
+      : order.status === 'pending'
+        ? 'created'
+        : 'confirmed';
+  return {
+    type: 'order' as const,
+    id: order.id,
+    checkout_session_id: sessionId,
+    order_number: orderRef(order.id),
+    permalink_url: `${publicUrl}/orders/${order.id}`,
+    status,
+    totals: [
+      total('subtotal', 'Subtotal', order.subtotal),
+      total('fulfillment', 'Shipping', order.shipping),
+      total('tax', 'Tax', order.tax),
+      total('total', 'Total', order.total),
+      ...(order.amountRefunded ? [total('amount_refunded', 'Refunded', order.amountRefunded)] : []),
+    ],
+  };
+}
+
+export type AcpCheckoutSession = Awaited<ReturnType<typeof render>>;
+
+async function loadRow(db: DB, platform: AgentPlatform, id: string, lock = false): Promise<SessionRow> {
+  let q = db
+    .selectFrom('acp_checkout_sessions')
+    .selectAll()
+    .where('id', '=', id)
+    .where('platform_id', '=', platform.id);
+  if (lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  // Another platform's session reads as missing: ids can't be probed across platforms.
+  if (!row) throw acpError('invalid_request', 'not_found', 'No checkout session with this id', undefined, 404);
+  return row as unknown as SessionRow;
+}
+
+function assertOpen(row: SessionRow, clock: Clock) {
+  if (row.status === 'completed' || row.status === 'canceled') {
+    throw acpError('invalid_request', 'invalid', `The checkout session is ${row.status}`, undefined, 400);
+  }
+  if (row.expires_at <= clock.now()) {
+    throw acpError('invalid_request', 'expired', 'The checkout session has expired; start a new one', undefined, 400);
+  }
+}
+
+const jsonb = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+
+/** `POST /checkout_sessions`. */
+export async function createSession(deps: SessionDeps, platform: AgentPlatform, req: CheckoutSessionCreateRequest) {
+  return withService(deps.db, async (tx) => {
+    const now = deps.clock.now();
+    const row = await tx
+      .insertInto('acp_checkout_sessions')
+      .values({
+        id: newId(),
+        platform_id: platform.id,
+        status: 'not_ready_for_payment',
+        currency: req.currency.toLowerCase(),
+        items: JSON.stringify(req.line_items),
+        buyer: jsonb(req.buyer),
+        fulfillment_details: jsonb(req.fulfillment_details),
+        selected_fulfillment_options: null,
+        created_at: now,
+        updated_at: now,
+        expires_at: new Date(now.getTime() + SESSION_TTL_MS),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return persistStatus(tx, deps, row as unknown as SessionRow);
+  });
+}
+
+// Renders the session and stores the status it computed, so lists and the next request agree with the response.
+async function persistStatus(tx: DB, deps: SessionDeps, row: SessionRow) {
+  const out = await render(tx, deps, row);
+  if (out.status !== row.status) {
+    await tx.updateTable('acp_checkout_sessions').set({ status: out.status }).where('id', '=', row.id).execute();
+  }
+  return out;
+}
+
+/** `GET /checkout_sessions/{id}`. */
+export async function getSession(deps: SessionDeps, platform: AgentPlatform, id: string) {
+  return withService(deps.db, async (tx) => render(tx, deps, await loadRow(tx, platform, id)));
+}
+
+/** `POST /checkout_sessions/{id}`: absent fields stay as they are. */
+export async function updateSession(
+  deps: SessionDeps,
+  platform: AgentPlatform,
+  id: string,
+  req: CheckoutSessionUpdateRequest,
+) {
+  return withService(deps.db, async (tx) => {
+    const row = await loadRow(tx, platform, id, true);
+    assertOpen(row, deps.clock);
+    if (row.status === 'in_progress') {
+      throw acpError('invalid_request', 'conflict', 'The checkout session is being completed', undefined, 409);
+    }
+    const updated = await tx
+      .updateTable('acp_checkout_sessions')
+      .set({
+        ...(req.line_items ? { items: JSON.stringify(req.line_items) } : {}),
+        ...(req.buyer ? { buyer: JSON.stringify(req.buyer) } : {}),
+        ...(req.fulfillment_details ? { fulfillment_details: JSON.stringify(req.fulfillment_details) } : {}),
+        ...(req.selected_fulfillment_options
+          ? { selected_fulfillment_options: JSON.stringify(req.selected_fulfillment_options) }
+          : {}),
+        updated_at: deps.clock.now(),
+      })
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return persistStatus(tx, deps, updated as unknown as SessionRow);
+  });
+}
+
+/** `POST /checkout_sessions/{id}/cancel`: 405 once completed or canceled. */
+export async function cancelSession(deps: SessionDeps, platform: AgentPlatform, id: string) {
+  return withService(deps.db, async (tx) => {
+    const row = await loadRow(tx, platform, id, true);
+    if (row.status === 'completed' || row.status === 'canceled' || row.status === 'in_progress') {
+      throw acpError('invalid_request', 'invalid', `The checkout session is ${row.status}`, undefined, 405);
+    }
+    const updated = await tx
+      .updateTable('acp_checkout_sessions')
+      .set({ status: 'canceled', updated_at: deps.clock.now() })
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return render(tx, deps, updated as unknown as SessionRow);
+  });
+}
+
+/**
+ * `POST /checkout_sessions/{id}/complete`. The session is claimed (`in_progress`) in one short transaction so two
+ * concurrent completes can't both pay; then the artwork is reserved like a web checkout, the token is charged with
+ * no transaction open, and the order settles through the commerce core. A decline releases the hold and leaves the
+ * session completable with a new token.
+ */
+export async function completeSession(
+  deps: SessionDeps,
+  platform: AgentPlatform,
+  id: string,
+  req: CheckoutSessionCompleteRequest,
+) {
+  const { db, clock } = deps;
+  const claimed = await withService(db, async (tx) => {
+    const row = await loadRow(tx, platform, id, true);
+    assertOpen(row, clock);
+    if (row.status === 'in_progress') {
+      throw acpError('invalid_request', 'conflict', 'The checkout session is already being completed', undefined, 409);
+    }
+    const buyer = req.buyer ?? row.buyer;
+    const current = await render(tx, deps, { ...row, buyer });
+    if (current.status !== 'ready_for_payment') {
+      const first = current.messages.find((m) => m.type === 'error') ?? current.messages[0];
+      throw acpError(
+        'invalid_request',
+        first?.code ?? 'missing',
+        first?.content ?? 'The checkout session is not ready for payment',
+        first?.param,
+        400,
+      );
+    }
+    await tx
+      .updateTable('acp_checkout_sessions')
+      .set({ status: 'in_progress', buyer: jsonb(buyer), updated_at: clock.now() })
+      .where('id', '=', row.id)
+      .execute();
+    return { row: { ...row, buyer }, artworkId: artworkIdOf(row.items[0].id) as string, email: buyer?.email ?? '' };
+  });
+  const reopen = (status: SessionRow['status']) =>
+    withService(db, (tx) =>
+      tx
+        .updateTable('acp_checkout_sessions')
+        .set({ status, updated_at: clock.now() })
+        .where('id', '=', id)
+        .where('status', '=', 'in_progress')
+        .execute(),
+    );
+  const token = paymentToken(req);
+  let reserved: Awaited<ReturnType<typeof reserveArtworkOrder>>;
+  try {
+    reserved = await withService(db, (tx) =>
+      reserveArtworkOrder(tx, clock, {
+        artworkId: claimed.artworkId,
+        buyer: { email: claimed.email },
+        metadata: { acp_session_id: id },
+        actor: { kind: `agent:${platform.name}`.slice(0, 60), userId: null },
+        channel: { kind: 'acp', agentPlatformId: platform.id },
+      }),
+    );
+  } catch (err) {
+    await reopen('not_ready_for_payment');
+    if (isAppError(err) && (err.code === 'conflict' || err.code === 'not_found')) {
+      throw acpError('invalid_request', 'out_of_stock', err.message, '$.line_items[0]', 400);
+    }
+    throw err;
+  }
+  const actor = { kind: `agent:${platform.name}`.slice(0, 60) };
+  let paid: Awaited<ReturnType<typeof payOrderWithSharedToken>>;
+  try {
+    paid = await payOrderWithSharedToken(db, deps.stripe, deps.hooks, reserved.order.id, token, actor, {
+      publicUrl: deps.publicUrl,
+    });
+  } catch (err) {
+    // Stripe's outcome is unknown: keep the order (a webhook may still settle it) and let a retry find it.
+    await reopen('ready_for_payment');
+    throw err instanceof AppError
+      ? err
+      : acpError('service_unavailable', 'payment_unavailable', 'Try again', undefined, 503);
+  }
+  if (paid.outcome === 'declined') {
+    await withService(db, (tx) => releaseArtworkOrder(tx, reserved));
+    await reopen('ready_for_payment');
+    throw acpError('invalid_request', 'payment_declined', paid.message, '$.payment_data', 400);
+  }
+  return withService(db, async (tx) => {
+    const row = await tx
+      .updateTable('acp_checkout_sessions')
+      .set({ status: 'completed', order_id: reserved.order.id, updated_at: clock.now() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const order = await findOrder(tx, reserved.order.id);
+    if (order)
+      await queueOrderWebhook(tx, {
+        platformId: platform.id,
+        type: 'order_create',
+        order: acpOrderOf(order, id, deps.publicUrl),
+        orderId: order.id,
+      });
+    return render(tx, deps, row as unknown as SessionRow);
+  });
+}
+
+// The Shared Payment Token the agent's payment handler delegated (ACP tokenized card handler, credential type spt).
+function paymentToken(req: CheckoutSessionCompleteRequest): string {
+  const pd = req.payment_data;
+  const credential = pd.instrument?.credential;
+  if (pd.handler_id && pd.handler_id !== STRIPE_SPT_CARD_HANDLER_ID) {
+    throw acpError(
+      'invalid_request',
+      'unsupported',
+      `Unknown payment handler ${pd.handler_id}`,
+      '$.payment_data.handler_id',
+      400,
+    );
+  }
+  if (!credential?.token || !/^spt_[A-Za-z0-9_]+$/.test(credential.token)) {
+    throw acpError(
+      'invalid_request',
+      'invalid',
+      'Send a Stripe Shared Payment Token (spt_…) as payment_data.instrument.credential.token',
+      '$.payment_data.instrument.credential.token',
+      400,
+    );
+  }
+  return credential.token;
+}
