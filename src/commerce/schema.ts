@@ -33,7 +33,9 @@ export const OrderOut = z
     amountRefunded: Money,
     paidAt: DateTime.nullable(),
     metadata: Json,
-    channel: z.enum(['web', 'mcp', 'acp']).openapi({ description: 'Web app, an MCP API key, or an ACP agent platform' }),
+    channel: z
+      .enum(['web', 'mcp', 'acp'])
+      .openapi({ description: 'Web app, an MCP API key, or an ACP agent platform' }),
     agentPlatformId: z.uuid().nullable(),
     createdAt: DateTime,
     updatedAt: DateTime,
