@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { PlusIcon, SparklesIcon, TrashIcon } from '../../components/icons.tsx';
+import { LastUsed, RevokeCredential, SecretValue } from '../../components/credentials.tsx';
+import { PlusIcon, SparklesIcon } from '../../components/icons.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
 import {
   Alert,
@@ -10,7 +11,6 @@ import {
   CardDescription,
   CardHeader,
   CardTitle,
-  ConfirmDialog,
   EmptyState,
   ErrorAlert,
   Field,
@@ -28,7 +28,7 @@ import {
 } from '../../components/ui/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { useForm } from '../../lib/form.ts';
-import { formatDate, formatRelative } from '../../lib/format.ts';
+import { formatDate } from '../../lib/format.ts';
 import {
   type AgentPlatform,
   type AgentPlatformCreated,
@@ -53,29 +53,6 @@ function webhookUrlError(value: string): string | undefined {
   return 'The webhook URL must use https.';
 }
 
-/** One secret shown once, with a copy button. */
-function OnceValue({ label, value, testId }: { label: string; value: string; testId: string }) {
-  const { toast } = useToast();
-  const copy = () =>
-    navigator.clipboard.writeText(value).then(
-      () => toast({ title: `${label} copied`, variant: 'success' }),
-      () => toast({ title: 'Copy failed: select it and copy it by hand', variant: 'error' }),
-    );
-  return (
-    <div className="grid gap-1">
-      <span className="text-sm font-medium">{label}</span>
-      <div className="flex flex-wrap items-center gap-2">
-        <code data-testid={testId} className="min-w-0 break-all rounded bg-surface px-2 py-1 font-mono text-sm">
-          {value}
-        </code>
-        <Button size="sm" variant="secondary" onClick={copy}>
-          Copy<span className="sr-only"> {label.toLowerCase()}</span>
-        </Button>
-      </div>
-    </div>
-  );
-}
-
 // The token (and a secret this call set) exist only in this response: show them once, with copy buttons.
 function NewToken({ created, onDone }: { created: AgentPlatformCreated; onDone: () => void }) {
   return (
@@ -85,9 +62,9 @@ function NewToken({ created, onDone }: { created: AgentPlatformCreated; onDone: 
         <code className="font-mono">Authorization: Bearer</code> and this token.
       </p>
       <div className="grid gap-3">
-        <OnceValue label="Bearer token" value={created.token} testId="agent-platform-token" />
+        <SecretValue label="Bearer token" value={created.token} testId="agent-platform-token" />
         {created.webhookSecret ? (
-          <OnceValue label="Webhook secret" value={created.webhookSecret} testId="agent-platform-webhook-secret" />
+          <SecretValue label="Webhook secret" value={created.webhookSecret} testId="agent-platform-webhook-secret" />
         ) : null}
       </div>
       <div className="mt-3">
@@ -237,28 +214,15 @@ function PlatformsTable() {
             </TableCell>
             <TableCell className="whitespace-nowrap text-stone-600">{formatDate(platform.createdAt)}</TableCell>
             <TableCell className="whitespace-nowrap text-stone-600">
-              {platform.lastUsedAt ? (
-                <time dateTime={platform.lastUsedAt} title={formatDate(platform.lastUsedAt)}>
-                  {formatRelative(platform.lastUsedAt)}
-                </time>
-              ) : (
-                'Never'
-              )}
+              <LastUsed at={platform.lastUsedAt} />
             </TableCell>
             <TableCell className="text-right">
               {platform.revokedAt ? null : (
-                <ConfirmDialog
-                  title={`Revoke “${platform.name}”?`}
+                <RevokeCredential
+                  name={platform.name}
                   description="Its token stops working at once and no more order events are sent to it. This can't be undone: register it again for a new token."
                   confirmLabel="Revoke platform"
-                  destructive
                   onConfirm={() => onRevoke(platform)}
-                  trigger={
-                    <Button variant="destructive-ghost" size="sm">
-                      <TrashIcon size={15} />
-                      Revoke<span className="sr-only"> {platform.name}</span>
-                    </Button>
-                  }
                 />
               )}
             </TableCell>

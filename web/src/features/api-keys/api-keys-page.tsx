@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { LockIcon, PlusIcon, TrashIcon } from '../../components/icons.tsx';
+import { LastUsed, RevokeCredential, SecretValue } from '../../components/credentials.tsx';
+import { LockIcon, PlusIcon } from '../../components/icons.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
 import {
   Alert,
@@ -10,7 +11,6 @@ import {
   CardDescription,
   CardHeader,
   CardTitle,
-  ConfirmDialog,
   EmptyState,
   ErrorAlert,
   Field,
@@ -29,7 +29,7 @@ import {
 } from '../../components/ui/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { useForm } from '../../lib/form.ts';
-import { formatDate, formatRelative } from '../../lib/format.ts';
+import { formatDate } from '../../lib/format.ts';
 import { canManageMembers, type Membership } from '../../lib/session.tsx';
 import { AccountGate } from '../accounts/account-gate.tsx';
 import { type ApiKey, type ApiKeyCreated, useApiKeys, useCreateApiKey, useRevokeApiKey } from './api.ts';
@@ -41,30 +41,19 @@ const ROLES = [
 
 // The secret exists only in this response: show it once, with a copy button and the way to use it.
 function NewSecret({ created, onDone }: { created: ApiKeyCreated; onDone: () => void }) {
-  const { toast } = useToast();
-  const copy = () =>
-    navigator.clipboard.writeText(created.secret).then(
-      () => toast({ title: 'Key copied', variant: 'success' }),
-      () => toast({ title: 'Copy failed: select the key and copy it by hand', variant: 'error' }),
-    );
   return (
     <Alert variant="success" title={`Key “${created.name}” created`}>
       <p className="mb-2">Copy it now: it is shown only once. Anyone with it can act for this account.</p>
-      <div className="flex flex-wrap items-center gap-2">
-        <code data-testid="api-key-secret" className="min-w-0 break-all rounded bg-surface px-2 py-1 font-mono text-sm">
-          {created.secret}
-        </code>
-        <Button size="sm" variant="secondary" onClick={copy}>
-          Copy
-        </Button>
-        <Button size="sm" variant="ghost" onClick={onDone}>
-          Done
-        </Button>
-      </div>
+      <SecretValue label="API key" value={created.secret} testId="api-key-secret" />
       <p className="mt-2 text-sm text-muted">
         For an MCP client: run <code className="font-mono">npx gallerist mcp</code> with{' '}
         <code className="font-mono">GALLERIST_API_KEY</code> set to this key (see the README).
       </p>
+      <div className="mt-3">
+        <Button size="sm" variant="ghost" onClick={onDone}>
+          Done
+        </Button>
+      </div>
     </Alert>
   );
 }
@@ -173,28 +162,15 @@ function KeysTable({ account }: { account: Membership }) {
             <TableCell className="capitalize">{key.role}</TableCell>
             <TableCell className="whitespace-nowrap text-stone-600">{formatDate(key.createdAt)}</TableCell>
             <TableCell className="whitespace-nowrap text-stone-600">
-              {key.lastUsedAt ? (
-                <time dateTime={key.lastUsedAt} title={formatDate(key.lastUsedAt)}>
-                  {formatRelative(key.lastUsedAt)}
-                </time>
-              ) : (
-                'Never'
-              )}
+              <LastUsed at={key.lastUsedAt} />
             </TableCell>
             <TableCell className="text-right">
               {key.revokedAt ? null : (
-                <ConfirmDialog
-                  title={`Revoke “${key.name}”?`}
+                <RevokeCredential
+                  name={key.name}
                   description="Anything using this key stops working at once, including a session already running. This can't be undone."
                   confirmLabel="Revoke key"
-                  destructive
                   onConfirm={() => onRevoke(key)}
-                  trigger={
-                    <Button variant="destructive-ghost" size="sm">
-                      <TrashIcon size={15} />
-                      Revoke<span className="sr-only"> {key.name}</span>
-                    </Button>
-                  }
                 />
               )}
             </TableCell>
