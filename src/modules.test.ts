@@ -2,6 +2,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { platformModules, replaceModule, replaceOffering } from './assembly.ts';
 import { systemClock } from './clock.ts';
+import { notifyOrderChanged, type Order, type OrderChange } from './commerce/index.ts';
 import { createStripeClient } from './commerce/stripe.ts';
 import { loadConfig } from './config.ts';
 import type { DB } from './db/types.ts';
@@ -34,10 +35,12 @@ describe('the assembly', () => {
     ]);
     for (const s of a.schedules) expect(a.jobs.has(s.name)).toBe(true);
     expect(a.commerce.stripeEvents.get('account.updated')).toHaveLength(1);
+    // The agents module tells agent platforms of their orders' changes.
+    expect(a.commerce.orderListeners).toHaveLength(1);
     expect(a.seeders.length).toBe(3);
     expect(a.doctorChecks.length).toBe(2);
     expect(a.routes.length).toBeGreaterThan(5);
-    expect(a.rootRoutes.length).toBe(1);
+    expect(a.rootRoutes.length).toBe(3);
     // The agents module (API keys; the MCP server builds on the same assembly) comes last.
     expect(a.modules.at(-1)?.name).toBe('agents');
   });
@@ -62,6 +65,27 @@ describe('the assembly', () => {
     expect(a.commerce.stripeEvents.get('account.updated')?.at(-1)).toBe(first.handle);
     const b = assemble(platformModules, base);
     expect(b.commerce.stripeEvents.get('account.updated')).toHaveLength(1);
+  });
+
+  it('runs every module’s order listeners, in module order, with the order and the change', async () => {
+    const calls: string[] = [];
+    const listen = (name: string) => async (_tx: DB, order: Order, change: OrderChange) => {
+      calls.push(`${name}:${order.id}:${change.kind}`);
+    };
+    const a = assemble(
+      [
+        { name: 'first', build: () => ({ orderListeners: [listen('first')] }) },
+        { name: 'quiet', build: () => ({}) },
+        { name: 'second', build: () => ({ orderListeners: [listen('second')] }) },
+      ],
+      base,
+    );
+    const order = { id: 'o1' } as Order;
+    await notifyOrderChanged({} as DB, a.commerce, order, { kind: 'shipped', trackingNumber: 'T1' });
+    await notifyOrderChanged({} as DB, a.commerce, order, { kind: 'refunded', amount: 100 });
+    expect(calls).toEqual(['first:o1:shipped', 'second:o1:shipped', 'first:o1:refunded', 'second:o1:refunded']);
+    // A module list without listeners: notifying is a no-op (and reads nothing).
+    await notifyOrderChanged({} as DB, assemble([], base).commerce, 'not-read', { kind: 'paid' });
   });
 
   it('swaps one offering or one module for a test without touching the shared list', () => {

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import type { Clock } from './clock.ts';
 import type { StripeEventHandler } from './commerce/handle-webhook.ts';
 import type { OfferingHooks } from './commerce/offerings.ts';
+import type { OrderListener } from './commerce/order-listeners.ts';
 import type { OfferingType } from './commerce/tables.ts';
 import type { Config } from './config.ts';
 import type { DB } from './db/types.ts';
@@ -40,6 +41,8 @@ export interface ModuleParts {
   offerings?: Partial<Record<OfferingType, OfferingHooks>>;
   /** Several handlers per event type are allowed; they all run, in module order, in the event's transaction. */
   stripeEvents?: Array<{ type: string; handle: StripeEventHandler }>;
+  /** Told of order changes (paid, refunded, shipped…), all of them in module order, in the change's transaction. */
+  orderListeners?: OrderListener[];
   jobs?: Record<string, JobHandler>;
   schedules?: Schedule[];
   /** Releases what the module opened (an SMTP pool…) when the app stops. */
@@ -58,10 +61,12 @@ export interface DomainModule {
   build(deps: ModuleDeps): ModuleParts;
 }
 
-/** The hooks the commerce core calls into: offerings and extra Stripe event handlers. */
+/** The hooks the commerce core calls into: offerings, extra Stripe event handlers and order listeners. */
 export interface CommerceHooks {
   offerings: ReadonlyMap<OfferingType, OfferingHooks>;
   stripeEvents: ReadonlyMap<string, readonly StripeEventHandler[]>;
+  /** Every module's order listeners, in module order (run by `notifyOrderChanged`). */
+  orderListeners: readonly OrderListener[];
 }
 
 /** The assembled app: what the modules contributed, indexed, read-only after boot. */
@@ -85,7 +90,8 @@ export interface Assembly {
 export function assemble(modules: readonly DomainModule[], base: Omit<ModuleDeps, 'commerce'>): Assembly {
   const offerings = new Map<OfferingType, OfferingHooks>();
   const stripeEvents = new Map<string, StripeEventHandler[]>();
-  const commerce: CommerceHooks = { offerings, stripeEvents };
+  const orderListeners: OrderListener[] = [];
+  const commerce: CommerceHooks = { offerings, stripeEvents, orderListeners };
   const jobs = new Map<string, JobHandler>();
   const schedules = new Map<string, Schedule>();
   const claim = <K, V>(map: Map<K, V>, key: K, value: V, what: string, by: string) => {
@@ -103,6 +109,7 @@ export function assemble(modules: readonly DomainModule[], base: Omit<ModuleDeps
       list.push(handle);
       stripeEvents.set(type, list);
     }
+    orderListeners.push(...(m.orderListeners ?? []));
     for (const [name, handler] of Object.entries(m.jobs ?? {})) claim(jobs, name, handler, 'job', m.name);
     for (const s of m.schedules ?? []) {
       if (!built.some((o) => o.jobs?.[s.name])) {

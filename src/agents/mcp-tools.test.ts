@@ -112,8 +112,13 @@ describe('MCP tools: orders and sales', () => {
     const before = await call(studio, 'sales_summary');
     expect(before.structuredContent).toMatchObject({ account_kind: 'studio', month: month(), order_count: 0 });
     const session = await withService(db, (tx) =>
-      tx.selectFrom('orders').select('stripe_checkout_session_id').where('id', '=', orderId).executeTakeFirstOrThrow(),
+      tx
+        .selectFrom('orders')
+        .select(['stripe_checkout_session_id', 'channel', 'agent_platform_id'])
+        .where('id', '=', orderId)
+        .executeTakeFirstOrThrow(),
     );
+    expect(session).toMatchObject({ channel: 'mcp', agent_platform_id: null });
     await emu(app.emulatorUrl, `/_emulator/checkout/sessions/${session.stripe_checkout_session_id}/complete`, {
       card_number: '4242424242424242',
       shipping_name: 'Jamie Rivera',
@@ -156,6 +161,14 @@ describe('MCP tools: orders and sales', () => {
       buyer_email: 'collector@example.com',
     });
     expect(r.structuredContent.checkout_url).toMatch(/cs_/);
+    const artOrder = await withService(db, (tx) =>
+      tx
+        .selectFrom('orders')
+        .select('channel')
+        .where('id', '=', r.structuredContent.order_id)
+        .executeTakeFirstOrThrow(),
+    );
+    expect(artOrder.channel).toBe('mcp');
     // The original is held for this buyer: a second link is refused like on the web.
     const again = await call(studio, 'create_artwork_checkout', {
       artwork_id: artworkId,

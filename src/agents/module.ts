@@ -1,6 +1,9 @@
 import type { DomainModule } from '../modules.ts';
 import { agentPlatformAdminRoutes } from './acp/admin-routes.ts';
+import { acpFeedRoutes } from './acp/feed-routes.ts';
 import { ACP_IDEMPOTENCY_PRUNE_JOB, acpIdempotencySchedule, pruneAcpIdempotencyKeys } from './acp/http.ts';
+import { acpMcpRoutes } from './acp/mcp-routes.ts';
+import { acpOrderListener } from './acp/order-events.ts';
 import { acpRoutes } from './acp/routes.ts';
 import { acpWebhookJobs } from './acp/webhooks.ts';
 import { apiKeyRoutes } from './api-key-routes.ts';
@@ -8,13 +11,17 @@ import { mcpHttpRoutes } from './mcp/http-route.ts';
 
 /**
  * Agents: per-account API keys and the MCP server over HTTP (`/api/mcp`); `gallerist mcp` serves it over stdio.
- * Agent platforms (ACP, decision 025): admin routes to register them, and the job that sends them order events.
+ * Agent platforms (ACP, decision 025): admin routes to register them, the order listener that queues their order
+ * events, and the job that sends them.
  */
 export const agentsModule: DomainModule = {
   name: 'agents',
-  build: () => ({
+  build: ({ config }) => ({
     routes: [apiKeyRoutes, mcpHttpRoutes, agentPlatformAdminRoutes],
-    rootRoutes: [acpRoutes],
+    // The feed and the MCP binding first: the REST app's headers check and catch-all match all of /acp.
+    rootRoutes: [acpFeedRoutes, acpMcpRoutes, acpRoutes],
+    // Later changes to an agent platform's orders (refund, shipment, delivery…) become `order_update` webhooks.
+    orderListeners: [acpOrderListener({ publicUrl: config.publicUrl })],
     jobs: {
       ...acpWebhookJobs,
       [ACP_IDEMPOTENCY_PRUNE_JOB]: async (_payload, ctx) => {

@@ -6,6 +6,7 @@ import type { DB } from '../db/types.ts';
 import { type CommerceHooks, offeringOf } from '../modules.ts';
 import { buyerDetailsOf, issueInvoice, setInvoiceReceiptUrl } from './invoices.ts';
 import { queueOrderPaidMails } from './notify.ts';
+import { notifyOrderChanged } from './order-listeners.ts';
 import { isPaidStatus, transitionOrder } from './order-status.ts';
 import { findOrder, getOrder, listOrderItems, type Order } from './orders.ts';
 import { type PaymentFacts, paymentFromIntent, paymentFromSession } from './payment-facts.ts';
@@ -215,6 +216,7 @@ async function settleOrder(
       before: { status: order.status },
       after: { status: 'paid', paymentIntent: paidOrder.stripePaymentIntentId, invoice: invoice.number },
     });
+    await notifyOrderChanged(tx, hooks, paidOrder, { kind: 'paid' });
     await applyParkedEvents(tx, hooks, order.id, refunds, actor);
     const final = await getOrder(tx, order.id);
     return { orderId: order.id, status: final.status, changed: true };
@@ -251,6 +253,7 @@ export async function expireOrder(
       entityType: 'order',
       entityId: orderId,
     });
+    await notifyOrderChanged(db, hooks, order, { kind: 'expired' });
   }
   return changed;
 }

@@ -4,6 +4,7 @@ export { type CheckoutUrls, createCheckout } from './create-checkout.ts';
 export { processStripeEvent, type StripeEventHandler } from './handle-webhook.ts';
 export { invoicePages } from './invoice-pages.ts';
 export type { BuyerConfirmationContext, OfferingHooks, PaidContext } from './offerings.ts';
+export { notifyOrderChanged, type OrderChange, type OrderListener } from './order-listeners.ts';
 export { orderRef } from './order-ref.ts';
 export { isPaidStatus } from './order-status.ts';
 export {
@@ -20,7 +21,14 @@ export {
 export { payOrderWithSharedToken, type TokenPayment } from './pay-with-token.ts';
 export { type PaymentFacts, paymentFromIntent, paymentFromSession } from './payment-facts.ts';
 export { renderTextPdf } from './pdf.ts';
-export { getOrderDetail, listOrders, requireSalesReader } from './read-orders.ts';
+export {
+  agentPlatformNames,
+  getOrderDetail,
+  listOrders,
+  type OrderRow,
+  requireSalesReader,
+  withAgentPlatformNames,
+} from './read-orders.ts';
 export { type RefundActor, refundOrder } from './refund-order.ts';
 export { DEFAULT_SHIPPING_COUNTRIES } from './shipping-countries.ts';
 export { createStripeClient } from './stripe.ts';

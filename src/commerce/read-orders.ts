@@ -1,12 +1,46 @@
 import { sql } from 'kysely';
+import { asService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { type Invoice, toInvoice } from './invoices.ts';
 import { findOrder, listOrderItems, type Order, type OrderItem, toOrder } from './orders.ts';
 import type { OrderStatus } from './tables.ts';
 
+/** An order as seller lists show it: with the agent platform's name when an ACP platform placed it. */
+export interface OrderRow extends Order {
+  agentPlatformName: string | null;
+}
+
+/**
+ * Names of agent platforms by id. agent_platforms is admin-only under RLS, but a seller may know who placed their
+ * order, so the names (nothing else) are read as service role inside the caller's transaction.
+ */
+export async function agentPlatformNames(db: DB, ids: Array<string | null>): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (!wanted.length) return new Map();
+  const rows = await asService(db, (tx) =>
+    tx.selectFrom('agent_platforms').select(['id', 'name']).where('id', 'in', wanted).execute(),
+  );
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Adds `agentPlatformName` to orders (null for web and MCP orders). */
+export async function withAgentPlatformNames<T extends { agentPlatformId: string | null }>(
+  db: DB,
+  orders: T[],
+): Promise<Array<T & { agentPlatformName: string | null }>> {
+  const names = await agentPlatformNames(
+    db,
+    orders.map((o) => o.agentPlatformId),
+  );
+  return orders.map((o) => ({
+    ...o,
+    agentPlatformName: o.agentPlatformId ? (names.get(o.agentPlatformId) ?? null) : null,
+  }));
+}
+
 /** An order with everything the order page shows. */
-export interface OrderDetail extends Order {
+export interface OrderDetail extends OrderRow {
   items: OrderItem[];
   history: Array<{
     fromStatus: string | null;
@@ -37,7 +71,7 @@ export async function listOrders(
   db: DB,
   accountId: string,
   q: { status?: OrderStatus; page: number; pageSize: number },
-): Promise<{ data: Order[]; total: number; page: number; pageSize: number }> {
+): Promise<{ data: OrderRow[]; total: number; page: number; pageSize: number }> {
   await requireSalesReader(db, accountId);
   let base = db.selectFrom('orders').where('account_id', '=', accountId);
   if (q.status) base = base.where('status', '=', q.status);
@@ -51,7 +85,8 @@ export async function listOrders(
       .execute(),
     base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { data: rows.map(toOrder), total: Number(count.n), page: q.page, pageSize: q.pageSize };
+  const data = await withAgentPlatformNames(db, rows.map(toOrder));
+  return { data, total: Number(count.n), page: q.page, pageSize: q.pageSize };
 }
 
 /** One order with items, history, refunds and invoice; 404 when the caller may not see it. */
@@ -67,8 +102,9 @@ export async function getOrderDetail(db: DB, orderId: string): Promise<OrderDeta
     .execute();
   const refunds = await db.selectFrom('refunds').selectAll().where('order_id', '=', orderId).orderBy('seq').execute();
   const invoice = await db.selectFrom('invoices').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+  const [named] = await withAgentPlatformNames(db, [order]);
   return {
-    ...order,
+    ...named,
     items,
     history: history.map((h) => ({
       fromStatus: h.from_status,

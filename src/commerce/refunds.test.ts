@@ -111,6 +111,7 @@ describe('refunds', () => {
       'refunded',
     ]);
     expect(detail.body.invoice.number).toMatch(/^INV-\d{6}$/);
+    expect(detail.body).toMatchObject({ channel: 'web', agentPlatformId: null, agentPlatformName: null });
 
     const audit = await seller.get(`/api/orders/${order.id}/audit`);
     expect(audit.status).toBe(200);
@@ -119,6 +120,32 @@ describe('refunds', () => {
     const list = await seller.get(`/api/accounts/${order.accountId}/orders?status=refunded`);
     expect(list.status).toBe(200);
     expect(list.body.data.map((o: { id: string }) => o.id)).toContain(order.id);
+  });
+
+  it('shows sellers the channel of each order, with the agent platform’s name for ACP orders', async () => {
+    const o = await paidOrder();
+    const platformId = await withService(db, async (tx) => {
+      const p = await tx
+        .insertInto('agent_platforms')
+        .values({ name: 'Shopping Agent', token_hash: 'a'.repeat(64), token_prefix: 'gacp_test1234' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await tx.updateTable('orders').set({ channel: 'acp', agent_platform_id: p.id }).where('id', '=', o.id).execute();
+      return p.id;
+    });
+    const seller = client();
+    await seller.signIn('studio@demo.gallerist.dev');
+    const list = await seller.get(`/api/accounts/${o.accountId}/orders?pageSize=100`);
+    expect(list.status).toBe(200);
+    const rows = list.body.data as Array<{ id: string; channel: string; agentPlatformName: string | null }>;
+    expect(rows.find((r) => r.id === o.id)).toMatchObject({ channel: 'acp', agentPlatformName: 'Shopping Agent' });
+    expect(rows.find((r) => r.id === order.id)).toMatchObject({ channel: 'web', agentPlatformName: null });
+    const detail = await seller.get(`/api/orders/${o.id}`);
+    expect(detail.body).toMatchObject({
+      channel: 'acp',
+      agentPlatformId: platformId,
+      agentPlatformName: 'Shopping Agent',
+    });
   });
 
   it('only seller admins and platform admins may refund; outsiders cannot see the order', async () => {

@@ -74,7 +74,16 @@ export const InvoiceOut = z
   })
   .openapi('Invoice');
 
+const agentPlatformName = z
+  .string()
+  .nullable()
+  .openapi({ description: 'Name of the ACP agent platform that placed the order; null for web and MCP orders' });
+
+/** An order as seller lists show it. */
+export const OrderRowOut = OrderOut.extend({ agentPlatformName }).openapi('OrderRow');
+
 export const OrderDetailOut = OrderOut.extend({
+  agentPlatformName,
   items: z.array(OrderItemOut),
   history: z.array(
     z.object({
@@ -99,7 +108,7 @@ export const OrderDetailOut = OrderOut.extend({
 }).openapi('OrderDetail');
 
 export const OrderPage = z.object({
-  data: z.array(OrderOut),
+  data: z.array(OrderRowOut),
   total: z.number().int(),
   page: z.number().int(),
   pageSize: z.number().int(),

@@ -4,6 +4,7 @@ import { type Actor, recordAudit } from '../audit/index.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { type CommerceHooks, offeringOf } from '../modules.ts';
+import { notifyOrderChanged } from './order-listeners.ts';
 import { isPaidStatus, transitionOrder } from './order-status.ts';
 import { getOrder, type Order } from './orders.ts';
 
@@ -114,10 +115,10 @@ export async function fetchChargeRefunds(
 
 /**
  * Makes the order's refunded amount equal to the charge's `amount_refunded` as read by `fetchChargeRefunds`, moves
- * the status, and runs the offering's `onRefunded` with the newly refunded part only. Runs in the caller's
- * transaction with the order locked and calls no network: the amounts are cumulative, so repeated, reordered,
- * concurrent or older reads are harmless (an older read finds nothing new). Returns `parked` when the order is not
- * paid yet; throws StaleStripeRead when the order became payable after `fetched` was (not) read.
+ * the status, and runs the offering's `onRefunded` and the order listeners with the newly refunded part only. Runs
+ * in the caller's transaction with the order locked and calls no network: the amounts are cumulative, so repeated,
+ * reordered, concurrent or older reads are harmless (an older read finds nothing new). Returns `parked` when the
+ * order is not paid yet; throws StaleStripeRead when the order became payable after `fetched` was (not) read.
  */
 export async function applyOrderRefunds(
   db: DB,
@@ -159,6 +160,7 @@ export async function applyOrderRefunds(
     before: { amountRefunded: order.amountRefunded, status: order.status },
     after: { amountRefunded: cumulative, status: updated.status, delta },
   });
+  await notifyOrderChanged(db, hooks, updated, { kind: 'refunded', amount: delta });
   return { parked: false, delta };
 }
 

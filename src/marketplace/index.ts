@@ -1,6 +1,7 @@
 // The marketplace module's public surface: other domains import from here, never from its files.
 export { transactionsQuery } from './admin/analytics.ts';
-export { listPublicArtworks, priceBreakdown, publicArtwork } from './artworks/catalog.ts';
+export { imageUrls } from './artworks/artworks.ts';
+export { listPublicArtworks, priceBreakdown, publicArtwork, publicArtworks } from './artworks/catalog.ts';
 export {
   availability,
   releaseArtworkOrder,

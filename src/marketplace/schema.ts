@@ -206,6 +206,11 @@ const saleFields = {
   id: z.string(),
   orderId: z.string(),
   accountId: z.string(),
+  channel: z.enum(['web', 'mcp', 'acp']).openapi({ description: 'Web app, an MCP API key, or an ACP agent platform' }),
+  agentPlatformName: z
+    .string()
+    .nullable()
+    .openapi({ description: 'Name of the ACP agent platform that placed the order; null for web and MCP orders' }),
   artwork: z.object({ id: z.string(), title: z.string(), thumbUrl: z.string().nullable() }),
   artist: z.object({ name: z.string(), slug: z.string() }),
   buyerEmail: z.string(),

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { Clock } from '../clock.ts';
-import type { OfferingHooks } from '../commerce/index.ts';
+import type { OfferingHooks, OrderChannel } from '../commerce/index.ts';
 import { createCheckout, createOrder, DEFAULT_SHIPPING_COUNTRIES } from '../commerce/index.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
@@ -51,6 +51,8 @@ export async function startPrintCheckout(
     visitorId: string;
     email: string;
     hasAccess: (g: { id: string; pin_hash: string | null }) => boolean;
+    /** Where the order comes from when not the web app (an MCP key); recorded on the order. */
+    channel?: { kind: OrderChannel; agentPlatformId: string | null };
   },
   urls: { successUrl: string; cancelUrl: string },
 ): Promise<{ checkoutUrl: string; orderId: string }> {
@@ -90,6 +92,8 @@ export async function startPrintCheckout(
           ...(coupon ? { coupon_id: coupon } : {}),
           ...(rate ? { shipping_rate_id: rate.id, shipping_countries: rate.countries ?? [] } : {}),
         },
+        channel: input.channel?.kind,
+        agentPlatformId: input.channel?.agentPlatformId,
       },
       { kind: 'gallery_visitor' },
     );

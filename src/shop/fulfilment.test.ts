@@ -282,6 +282,11 @@ describe('print fulfilment', () => {
     expect((await list('')).body.total).toBe(3);
     const paid = await list('status=paid');
     expect(paid.body.data.map((o: { id: string }) => o.id)).toEqual([partial.orderId]);
+    expect(paid.body.data[0]).toMatchObject({ channel: 'web', agentPlatformName: null });
+    expect((await studio.get(orderUrl(partial.orderId))).body).toMatchObject({
+      channel: 'web',
+      agentPlatformName: null,
+    });
     expect((await list('status=cancelled')).body.data[0].id).toBe(cancelled.orderId);
     expect((await list('moneyStatus=partially_refunded')).body.data[0].id).toBe(partial.orderId);
     expect((await list('q=SECOND@')).body.data.map((o: { id: string }) => o.id)).toEqual([cancelled.orderId]);

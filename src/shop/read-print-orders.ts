@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { OrderStatus } from '../commerce/index.ts';
-import { listOrderItems, orderTotals, toOrder } from '../commerce/index.ts';
+import type { OrderChannel, OrderStatus } from '../commerce/index.ts';
+import { agentPlatformNames, listOrderItems, orderTotals, toOrder } from '../commerce/index.ts';
 import { escapeLike, iso, likePattern } from '../db/sql.ts';
 import type { DB } from '../db/types.ts';
 import { notFound } from '../errors.ts';
@@ -47,6 +47,8 @@ export async function listPrintOrders(db: DB, accountId: string, q: PrintOrderQu
         'o.status as money_status',
         'o.paid_at',
         'o.created_at',
+        'o.channel',
+        'o.agent_platform_id',
         'f.status',
         'f.buyer_name',
         'f.carrier',
@@ -67,11 +69,17 @@ export async function listPrintOrders(db: DB, accountId: string, q: PrintOrderQu
       .execute(),
     base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
+  const names = await agentPlatformNames(
+    db,
+    rows.map((r) => r.agent_platform_id),
+  );
   return {
     data: rows.map((r) => ({
       id: r.id,
       buyerEmail: r.buyer_email,
       buyerName: r.buyer_name,
+      channel: r.channel as OrderChannel,
+      agentPlatformName: r.agent_platform_id ? (names.get(r.agent_platform_id) ?? null) : null,
       currency: r.currency.trim(),
       total: Number(r.total),
       amountRefunded: Number(r.amount_refunded),
@@ -119,9 +127,12 @@ export async function getPrintOrder(db: DB, accountId: string, orderId: string) 
       .execute(),
     db.selectFrom('refunds').selectAll().where('order_id', '=', orderId).orderBy('seq').execute(),
   ]);
+  const names = await agentPlatformNames(db, [order.agentPlatformId]);
   return {
     id: order.id,
     buyerEmail: order.buyerEmail,
+    channel: order.channel,
+    agentPlatformName: order.agentPlatformId ? (names.get(order.agentPlatformId) ?? null) : null,
     ...orderTotals(order),
     amountRefunded: order.amountRefunded,
     moneyStatus: order.status,

@@ -387,11 +387,20 @@ const PrintLineOut = z
     lineTotal: z.number().int(),
   })
   .openapi('PrintLine');
+const OrderChannelEnum = z
+  .enum(['web', 'mcp', 'acp'])
+  .openapi({ description: 'Web app, an MCP API key, or an ACP agent platform' });
+const AgentPlatformName = z
+  .string()
+  .nullable()
+  .openapi({ description: 'Name of the ACP agent platform that placed the order; null for web and MCP orders' });
 export const PrintOrderRow = z
   .object({
     id: z.string(),
     buyerEmail: z.string(),
     buyerName: z.string().nullable(),
+    channel: OrderChannelEnum,
+    agentPlatformName: AgentPlatformName,
     currency: z.string(),
     total: z.number().int(),
     amountRefunded: z.number().int(),
@@ -417,6 +426,8 @@ export const PrintOrderOut = z
   .object({
     id: z.string(),
     buyerEmail: z.string(),
+    channel: OrderChannelEnum,
+    agentPlatformName: AgentPlatformName,
     ...OrderMoney,
     amountRefunded: z.number().int(),
     moneyStatus: MoneyStatusEnum,

@@ -14,7 +14,7 @@ describe('ACP discovery document', () => {
     expect(doc).toMatchObject({
       protocol: { name: 'acp', version: ACP_API_VERSION, supported_versions: [ACP_API_VERSION] },
       api_base_url: 'https://shop.example.com/acp',
-      transports: ['rest'],
+      transports: ['rest', 'mcp'],
       capabilities: { services: ['checkout'], supported_currencies: ['eur', 'usd'] },
     });
     const supported = doc.protocol.supported_versions;

@@ -53,7 +53,8 @@ export function buildDiscoveryDocument(
       supported_versions: [...SUPPORTED_VERSIONS].sort(),
     },
     api_base_url: acpApiBaseUrl(config),
-    transports: ['rest'],
+    // REST at api_base_url; the MCP binding (the same operations as tools) at /acp/mcp.
+    transports: ['rest', 'mcp'],
     capabilities: {
       // Checkout only: order updates go out as webhooks, we take delegated tokens (SPT) but host no delegate_payment.
       services: ['checkout'],

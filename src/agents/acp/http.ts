@@ -5,6 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import type { Clock } from '../../clock.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { isAppError } from '../../errors.ts';
@@ -225,6 +226,8 @@ export function requestFingerprint(body: unknown): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+const DEFAULT_IN_FLIGHT_TIMEOUT_MS = 5 * 60 * 1000;
+
 /** Response headers stored with a response and sent again on replay (the rest are per request). */
 const STORED_HEADERS = ['content-type', 'location', 'cache-control', 'content-language'];
 
@@ -256,7 +259,7 @@ type Claim =
  * Every POST response echoes `Idempotency-Key`.
  */
 export function acpIdempotency(opts: { allowAnonymous?: boolean; inFlightTimeoutMs?: number } = {}) {
-  const inFlightTimeoutMs = opts.inFlightTimeoutMs ?? 5 * 60 * 1000;
+  const inFlightTimeoutMs = opts.inFlightTimeoutMs ?? DEFAULT_IN_FLIGHT_TIMEOUT_MS;
   return createMiddleware<IdempotencyEnv>(async (c, next) => {
     if (c.req.method !== 'POST') return next();
     const key = c.req.header('Idempotency-Key');
@@ -285,48 +288,34 @@ export function acpIdempotency(opts: { allowAnonymous?: boolean; inFlightTimeout
         return render(c, invalidJson());
       }
     }
-    const fingerprint = requestFingerprint(body);
-
-    const { db, clock } = c.get('deps');
-    const now = clock.now();
-    const claim = await claimKey(db, { scope, path, key, fingerprint, now, inFlightTimeoutMs });
-    if (claim.kind === 'existing') {
-      const row = claim.row;
-      if (row && row.fingerprint !== fingerprint) {
-        const message = 'Idempotency-Key has already been used with a different request body';
-        return render(c, acpError('invalid_request', 'idempotency_conflict', message, undefined, 422));
-      }
-      if (row?.status !== 'completed' || row.response_status === null || row.response_body === null) {
-        const message = 'A request with this Idempotency-Key is currently being processed';
-        return render(
-          c,
-          acpError('invalid_request', 'idempotency_in_flight', message, undefined, 409, {
-            headers: { 'Retry-After': '1' },
-          }),
-        );
-      }
-      const headers = new Headers(row.response_headers as Record<string, string>);
+    const { db, clock, logger } = c.get('deps');
+    let started: IdempotencyStart;
+    try {
+      started = await startIdempotentRequest(db, clock, { scope, path, key, body, inFlightTimeoutMs });
+    } catch (err) {
+      if (err instanceof AcpError) return render(c, err);
+      throw err;
+    }
+    if (started.kind === 'replay') {
+      const stored = started.response;
+      const headers = new Headers(stored.headers);
       headers.set('Idempotency-Key', key);
       headers.set('Idempotent-Replayed', 'true');
       // Through c.body so the headers set by outer middleware (Request-Id, API-Version) are kept.
       for (const [k, v] of headers) c.header(k, v);
-      return c.body(row.response_body, row.response_status as ContentfulStatusCode);
+      return c.body(stored.body, stored.status as ContentfulStatusCode);
     }
 
-    const release = () =>
-      withService(db, (tx) =>
-        tx.deleteFrom('acp_idempotency_keys').where('id', '=', claim.id).where('status', '=', 'in_flight').execute(),
-      );
     try {
       await next();
     } catch (err) {
-      await release().catch(() => {});
+      await started.release().catch(() => {});
       throw err;
     }
     c.header('Idempotency-Key', key);
     const res = c.res;
     if (res.status >= 500) {
-      await release();
+      await started.release();
       return;
     }
     const stored: Record<string, string> = {};
@@ -335,27 +324,138 @@ export function acpIdempotency(opts: { allowAnonymous?: boolean; inFlightTimeout
       if (v !== null) stored[name] = v;
     }
     const responseBody = await res.clone().text();
-    try {
-      await withService(db, (tx) =>
-        tx
-          .updateTable('acp_idempotency_keys')
-          .set({
-            status: 'completed',
-            response_status: res.status,
-            response_headers: JSON.stringify(stored),
-            response_body: responseBody,
-            completed_at: clock.now(),
-          })
-          .where('id', '=', claim.id)
-          .where('status', '=', 'in_flight')
-          .execute(),
-      );
-    } catch (err) {
-      // The response stands; without a stored copy the claim must not block retries.
-      (c.get('log') ?? c.get('deps').logger).error({ err }, 'acp: could not store the idempotent response');
-      await release().catch(() => {});
-    }
+    await started.complete({ status: res.status, headers: stored, body: responseBody }, c.get('log') ?? logger);
   });
+}
+
+/** One idempotent request (RFC §6): who sent it, to what, under which key, with which parsed body. */
+export interface IdempotentRequest {
+  /** The authenticated identity the key belongs to (the agent platform's id). */
+  scope: string;
+  /** What the request addresses: the REST path, or e.g. `mcp/complete_checkout_session` for the MCP binding. */
+  path: string;
+  key: string;
+  /** The parsed request body, fingerprinted with `requestFingerprint` (undefined: no body). */
+  body: unknown;
+  /** A claim left `in_flight` longer than this (a crashed process) is taken over. Default 5 min. */
+  inFlightTimeoutMs?: number;
+}
+
+/** A stored outcome (2xx/4xx only), replayed for the same key and body. */
+export interface IdempotentResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * The start of an idempotent request: either the stored response to replay, or a fresh claim that the caller must
+ * `complete` (2xx/4xx: stored) or `release` (5xx, thrown: forgotten, a retry runs fresh).
+ */
+export type IdempotencyStart =
+  | { kind: 'replay'; response: IdempotentResponse }
+  | {
+      kind: 'claimed';
+      /** Stores the outcome; if that fails it is logged and the claim released (the response still stands). */
+      complete(response: IdempotentResponse, log?: { error(obj: object, msg: string): void }): Promise<void>;
+      release(): Promise<void>;
+    };
+
+/**
+ * Claims `req.key` for `req.scope` + `req.path` (storage of RFC §6, shared by the REST middleware and the MCP
+ * binding). Throws the ACP errors: 422 `idempotency_conflict` when the key was used with a different body, 409
+ * `idempotency_in_flight` (`Retry-After: 1`) while the first request with the key is still running.
+ */
+export async function startIdempotentRequest(db: DB, clock: Clock, req: IdempotentRequest): Promise<IdempotencyStart> {
+  const fingerprint = requestFingerprint(req.body);
+  const inFlightTimeoutMs = req.inFlightTimeoutMs ?? DEFAULT_IN_FLIGHT_TIMEOUT_MS;
+  const now = clock.now();
+  const claim = await claimKey(db, {
+    scope: req.scope,
+    path: req.path,
+    key: req.key,
+    fingerprint,
+    now,
+    inFlightTimeoutMs,
+  });
+  if (claim.kind === 'existing') {
+    const row = claim.row;
+    if (row && row.fingerprint !== fingerprint) {
+      const message = 'Idempotency-Key has already been used with a different request body';
+      throw acpError('invalid_request', 'idempotency_conflict', message, undefined, 422);
+    }
+    if (row?.status !== 'completed' || row.response_status === null || row.response_body === null) {
+      const message = 'A request with this Idempotency-Key is currently being processed';
+      throw acpError('invalid_request', 'idempotency_in_flight', message, undefined, 409, {
+        headers: { 'Retry-After': '1' },
+      });
+    }
+    return {
+      kind: 'replay',
+      response: {
+        status: row.response_status,
+        headers: { ...(row.response_headers as Record<string, string> | null) },
+        body: row.response_body,
+      },
+    };
+  }
+  const release = async () => {
+    await withService(db, (tx) =>
+      tx.deleteFrom('acp_idempotency_keys').where('id', '=', claim.id).where('status', '=', 'in_flight').execute(),
+    );
+  };
+  return {
+    kind: 'claimed',
+    release,
+    async complete(response, log) {
+      try {
+        await withService(db, (tx) =>
+          tx
+            .updateTable('acp_idempotency_keys')
+            .set({
+              status: 'completed',
+              response_status: response.status,
+              response_headers: JSON.stringify(response.headers),
+              response_body: response.body,
+              completed_at: clock.now(),
+            })
+            .where('id', '=', claim.id)
+            .where('status', '=', 'in_flight')
+            .execute(),
+        );
+      } catch (err) {
+        // The response stands; without a stored copy the claim must not block retries.
+        log?.error({ err }, 'acp: could not store the idempotent response');
+        await release().catch(() => {});
+      }
+    },
+  };
+}
+
+/**
+ * Runs `run` at most once per key and body: a replay returns the stored response (`replayed: true`); a different
+ * body or a request still in flight throws the ACP 422/409 (see `startIdempotentRequest`). A 5xx outcome or a throw
+ * releases the claim; anything else is stored.
+ */
+export async function withIdempotency(
+  db: DB,
+  clock: Clock,
+  req: IdempotentRequest,
+  run: () => Promise<IdempotentResponse>,
+  log?: { error(obj: object, msg: string): void },
+): Promise<IdempotentResponse & { replayed: boolean }> {
+  const started = await startIdempotentRequest(db, clock, req);
+  if (started.kind === 'replay') return { ...started.response, replayed: true };
+  let response: IdempotentResponse;
+  try {
+    response = await run();
+  } catch (err) {
+    await started.release().catch(() => {});
+    throw err;
+  }
+  if (response.status >= 500) await started.release();
+  else await started.complete(response, log);
+  return { ...response, replayed: false };
 }
 
 async function claimKey(

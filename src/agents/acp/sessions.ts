@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Stripe from 'stripe';
 import type { Clock } from '../../clock.ts';
-import {
-  DEFAULT_SHIPPING_COUNTRIES,
-  findOrder,
-  type Order,
-  orderRef,
-  payOrderWithSharedToken,
-} from '../../commerce/index.ts';
+import { DEFAULT_SHIPPING_COUNTRIES, findOrder, type Order, payOrderWithSharedToken } from '../../commerce/index.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { AppError, isAppError } from '../../errors.ts';
@@ -15,6 +9,7 @@ import { availability, releaseArtworkOrder, reserveArtworkOrder } from '../../ma
 import type { CommerceHooks } from '../../modules.ts';
 import { acpPaymentHandlers, STRIPE_SPT_CARD_HANDLER_ID } from './discovery.ts';
 import { acpError } from './http.ts';
+import { type AcpOrderFacts, buildAcpOrder, loadAcpOrderFacts } from './order-events.ts';
 import type { AgentPlatform } from './platforms.ts';
 import type {
   Address,
@@ -308,33 +303,13 @@ async function render(db: DB, deps: SessionDeps, row: SessionRow) {
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
     expires_at: row.expires_at.toISOString(),
-    ...(order ? { order: acpOrderOf(order, row.id, deps.publicUrl) } : {}),
+    ...(order ? { order: acpOrderOf(order, row.id, deps.publicUrl, await loadAcpOrderFacts(db, order)) } : {}),
   };
 }
 
-/** The ACP Order for one of our orders, as the complete response and the order webhooks carry it. */
-export function acpOrderOf(order: Order, sessionId: string, publicUrl: string) {
-  const status =
-    order.status === 'refunded' || order.status === 'cancelled' || order.status === 'expired'
-      ? 'canceled'
-      : order.status === 'pending'
-        ? 'created'
-        : 'confirmed';
-  return {
-    type: 'order' as const,
-    id: order.id,
-    checkout_session_id: sessionId,
-    order_number: orderRef(order.id),
-    permalink_url: `${publicUrl}/orders/${order.id}`,
-    status,
-    totals: [
-      total('subtotal', 'Subtotal', order.subtotal),
-      total('fulfillment', 'Shipping', order.shipping),
-      total('tax', 'Tax', order.tax),
-      total('total', 'Total', order.total),
-      ...(order.amountRefunded ? [total('amount_refunded', 'Refunded', order.amountRefunded)] : []),
-    ],
-  };
+/** The ACP Order for one of our orders as the session shows it (order-events.ts builds it, for the webhooks too). */
+export function acpOrderOf(order: Order, sessionId: string, publicUrl: string, facts?: AcpOrderFacts) {
+  return buildAcpOrder(order, sessionId, publicUrl, facts);
 }
 
 export type AcpCheckoutSession = Awaited<ReturnType<typeof render>>;

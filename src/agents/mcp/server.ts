@@ -45,6 +45,9 @@ export type McpDeps = Pick<ModuleDeps, 'config' | 'db' | 'clock' | 'logger' | 's
 
 type Structured = Record<string, unknown>;
 
+/** Orders an MCP tool starts are recorded as coming from MCP (no agent platform: the API key is the seller's). */
+const MCP_CHANNEL = { kind: 'mcp', agentPlatformId: null } as const;
+
 const invalid = (field: string, message: string) =>
   new AppError('validation_failed', message, { fieldErrors: { [field]: [message] }, formErrors: [] });
 
@@ -287,7 +290,7 @@ export function createMcpServer(deps: McpDeps, principal: ApiKeyPrincipal): McpS
           deps.commerce,
           deps.clock,
           // The studio itself is selling, so a gallery PIN does not apply.
-          { token: plan.token, visitorId, email: plan.email, hasAccess: () => true },
+          { token: plan.token, visitorId, email: plan.email, hasAccess: () => true, channel: MCP_CHANNEL },
           { successUrl: `${base}?checkout=success`, cancelUrl: `${base}?checkout=cancelled` },
         );
       } catch (err) {
@@ -689,7 +692,7 @@ export function createMcpServer(deps: McpDeps, principal: ApiKeyPrincipal): McpS
         deps.stripe,
         deps.commerce,
         deps.clock,
-        { artworkId: artwork_id, buyer: { email: buyer_email } },
+        { artworkId: artwork_id, buyer: { email: buyer_email }, channel: MCP_CHANNEL },
         (orderId) => ({
           successUrl: `${base}/art/${artwork_id}/purchased?session_id={CHECKOUT_SESSION_ID}`,
           cancelUrl: `${base}/art/${artwork_id}?checkout=cancelled&order=${orderId}`,

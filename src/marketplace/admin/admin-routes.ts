@@ -40,6 +40,9 @@ const SettingsInput = z.strictObject({
 const ArtistFeeInput = z.strictObject({ feeBps: bps.nullable() });
 
 const money = z.number().int();
+const Channel = z
+  .enum(['web', 'mcp', 'acp'])
+  .openapi({ description: 'Web app, an MCP API key, or an ACP agent platform' });
 const MonthRow = z
   .object({
     month: z.string(),
@@ -63,6 +66,9 @@ const MetricsOut = z
       z.object({ month: z.string(), started: z.number().int(), paid: z.number().int(), rate: z.number().nullable() }),
     ),
     conversionTotal: z.object({ started: z.number().int(), paid: z.number().int(), rate: z.number().nullable() }),
+    channels: z
+      .array(z.object({ channel: Channel, currency: z.string(), sales: z.number().int(), gross: money }))
+      .openapi({ description: 'Sales and gross per order channel and currency over the same 12 months' }),
     top: z.object({
       artworks: z.array(
         z.object({
@@ -94,6 +100,8 @@ const TransactionOut = z
     id: z.string(),
     orderId: z.string(),
     accountId: z.string(),
+    channel: Channel,
+    agentPlatformName: z.string().nullable(),
     artist: z.object({ name: z.string(), slug: z.string() }),
     artwork: z.object({ id: z.string(), title: z.string() }),
     buyerEmail: z.string(),
@@ -159,6 +167,7 @@ export const marketplaceAdminRoutes = createRouter()
       const { clock } = c.get('deps');
       const out = await c.var.access.tx(async (tx) => ({
         ...(await analytics.monthlyMetrics(tx, clock)),
+        channels: await analytics.channelBreakdown(tx, clock),
         top: await analytics.topSellers(tx, clock),
       }));
       return c.json(out, 200);

@@ -227,6 +227,14 @@ describe('marketplace metrics', () => {
     expect(conv['2026-05']).toEqual({ month: '2026-05', started: 1, paid: 1, rate: 1 });
     expect(conv['2025-09']).toEqual({ month: '2025-09', started: 0, paid: 0, rate: null });
     expect(m.conversionTotal).toEqual({ started: 8, paid: 5, rate: 5 / 8 });
+    // Every sale here came through the web app: the web channel carries each currency's sales, the others zero.
+    type ChannelRow = { channel: string; currency: string; sales: number; gross: number };
+    for (const t of m.totals as Array<{ currency: string; sales: number }>) {
+      const rows = (m.channels as ChannelRow[]).filter((c) => c.currency === t.currency);
+      expect(rows.map((c) => c.channel)).toEqual(['web', 'mcp', 'acp']);
+      expect(rows[0].sales).toBe(t.sales);
+      expect(rows.slice(1).every((c) => c.sales === 0 && c.gross === 0)).toBe(true);
+    }
   });
 
   it('ranks top artworks and artists by net GMV per currency', async () => {
@@ -281,6 +289,8 @@ describe('transactions and refunds lists', () => {
       amount: 25_000,
       platformFee: 12_500,
       artistAmount: 12_500,
+      channel: 'web',
+      agentPlatformName: null,
     });
     const p2 = await admin.get('/api/admin/marketplace/transactions?pageSize=4&page=2');
     expect(p2.body.data).toHaveLength(2);

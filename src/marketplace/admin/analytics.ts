@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Clock } from '../../clock.ts';
+import { agentPlatformNames, type OrderChannel } from '../../commerce/index.ts';
 import type { DB } from '../../db/types.ts';
 import type { SaleStatus } from '../tables.ts';
 
@@ -192,6 +193,33 @@ export async function topSellers(db: DB, clock: Clock) {
   };
 }
 
+const CHANNELS: OrderChannel[] = ['web', 'mcp', 'acp'];
+
+/**
+ * Sales and gross per order channel (web app, MCP key, ACP agent platform) and currency over the last 12 months,
+ * counted like the monthly figures (duplicates left out); every channel appears for every currency, zero-filled.
+ */
+export async function channelBreakdown(db: DB, clock: Clock) {
+  const { start, end } = lastMonths(clock.now());
+  const rows = await db
+    .selectFrom('marketplace_sales as s')
+    .innerJoin('orders as o', 'o.id', 's.order_id')
+    .select(['o.channel', 's.currency', sql<string>`count(*)`.as('n'), sql<string>`sum(s.amount)`.as('gross')])
+    .where('s.status', '!=', 'duplicate_refunded')
+    .where('s.created_at', '>=', start)
+    .where('s.created_at', '<', end)
+    .groupBy(['o.channel', 's.currency'])
+    .execute();
+  const currencies = [...new Set(rows.map((r) => r.currency.trim()))].sort();
+  const by = new Map(rows.map((r) => [`${r.channel}|${r.currency.trim()}`, r]));
+  return currencies.flatMap((currency) =>
+    CHANNELS.map((channel) => {
+      const r = by.get(`${channel}|${currency}`);
+      return { channel, currency, sales: num(r?.n), gross: num(r?.gross) };
+    }),
+  );
+}
+
 export interface TransactionFilters {
   status?: SaleStatus;
   accountId?: string;
@@ -209,9 +237,12 @@ export function transactionsQuery(db: DB, f: TransactionFilters) {
     .selectFrom('marketplace_sales as s')
     .innerJoin('artworks as w', 'w.id', 's.artwork_id')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
+    .innerJoin('orders as o', 'o.id', 's.order_id')
     .select([
       's.id',
       's.order_id',
+      'o.channel',
+      'o.agent_platform_id',
       's.account_id',
       'a.name as artist_name',
       'a.slug as artist_slug',
@@ -245,12 +276,14 @@ export function transactionsQuery(db: DB, f: TransactionFilters) {
 
 export type TransactionRow = Awaited<ReturnType<ReturnType<typeof transactionsQuery>['execute']>>[number];
 
-/** Maps a transaction row to the API shape. */
-export function toTransaction(r: TransactionRow) {
+/** Maps a transaction row to the API shape; `platformNames` from agentPlatformNames for the rows' platforms. */
+export function toTransaction(r: TransactionRow, platformNames: Map<string, string>) {
   return {
     id: r.id,
     orderId: r.order_id,
     accountId: r.account_id,
+    channel: r.channel as OrderChannel,
+    agentPlatformName: r.agent_platform_id ? (platformNames.get(r.agent_platform_id) ?? null) : null,
     artist: { name: r.artist_name, slug: r.artist_slug },
     artwork: { id: r.artwork_id, title: r.title },
     buyerEmail: r.buyer_email,
@@ -277,7 +310,16 @@ export async function listTransactions(db: DB, f: TransactionFilters & { page: n
     .clearOrderBy()
     .select(sql<string>`count(*)`.as('n'))
     .executeTakeFirstOrThrow();
-  return { data: rows.map(toTransaction), page: f.page, pageSize: f.pageSize, total: Number(n) };
+  const names = await agentPlatformNames(
+    db,
+    rows.map((r) => r.agent_platform_id),
+  );
+  return {
+    data: rows.map((r) => toTransaction(r, names)),
+    page: f.page,
+    pageSize: f.pageSize,
+    total: Number(n),
+  };
 }
 
 /** One page of refunds, newest first; `owed` keeps only those the artist's balance could not cover. */

@@ -59,8 +59,15 @@ afterAll(() => app?.stop());
 async function deliveredDaysAgo(saleId: string, daysAgo: number) {
   const clock = fixedClock(new Date(Date.now() - daysAgo * DAY));
   await withService(db, async (tx) => {
-    await markShipped(tx, actor, saleId, { carrier: 'UPS', trackingNumber: `1Z${saleId.slice(0, 8)}` }, { clock });
-    await markDelivered(tx, actor, saleId, clock);
+    const hooks = app.platform.deps.commerce;
+    await markShipped(
+      tx,
+      actor,
+      saleId,
+      { carrier: 'UPS', trackingNumber: `1Z${saleId.slice(0, 8)}` },
+      { clock, hooks },
+    );
+    await markDelivered(tx, actor, saleId, clock, hooks);
   });
 }
 

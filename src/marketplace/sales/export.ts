@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.ts';
+import { agentPlatformNames } from '../../commerce/index.ts';
 import { iso } from '../../db/sql.ts';
 import type { DB } from '../../db/types.ts';
 import { notFound } from '../../errors.ts';
@@ -51,13 +52,15 @@ const header = [
   'Stripe fee',
   'Refunded',
   'Status',
+  'Channel',
+  'Agent platform',
   'Carrier',
   'Tracking number',
   'Shipped at',
   'Delivered at',
 ];
 
-function saleCells(r: TransactionRow) {
+function saleCells(r: TransactionRow, platformNames: Map<string, string>) {
   const cur = r.currency.trim();
   const amt = (v: unknown) => (v == null ? null : decimalAmount(Number(v), cur));
   return [
@@ -76,6 +79,8 @@ function saleCells(r: TransactionRow) {
     amt(r.stripe_fee),
     amt(r.amount_refunded),
     r.status,
+    r.channel,
+    r.agent_platform_id ? (platformNames.get(r.agent_platform_id) ?? null) : null,
     r.carrier,
     r.tracking_number,
     iso(r.shipped_at),
@@ -90,15 +95,27 @@ export async function artistSalesCsv(db: DB, accountId: string, clock: Clock) {
   const acc = await db.selectFrom('accounts').select('slug').where('id', '=', accountId).executeTakeFirst();
   if (!acc) throw notFound('Account');
   const rows = await transactionsQuery(db, { accountId }).limit(MAX_ROWS).execute();
-  return { filename: `sales-${acc.slug}-${today(clock)}.csv`, csv: toCsv(header, rows.map(saleCells)) };
+  const names = await agentPlatformNames(
+    db,
+    rows.map((r) => r.agent_platform_id),
+  );
+  const csv = toCsv(
+    header,
+    rows.map((r) => saleCells(r, names)),
+  );
+  return { filename: `sales-${acc.slug}-${today(clock)}.csv`, csv };
 }
 
 /** Every artist's transactions (with the same filters as the admin list) as CSV. */
 export async function allTransactionsCsv(db: DB, f: TransactionFilters, clock: Clock) {
   const rows = await transactionsQuery(db, f).limit(MAX_ROWS).execute();
+  const names = await agentPlatformNames(
+    db,
+    rows.map((r) => r.agent_platform_id),
+  );
   const csv = toCsv(
     ['Artist', 'Artist URL name', ...header],
-    rows.map((r) => [r.artist_name, r.artist_slug, ...saleCells(r)]),
+    rows.map((r) => [r.artist_name, r.artist_slug, ...saleCells(r, names)]),
   );
   return { filename: `marketplace-transactions-${today(clock)}.csv`, csv };
 }

@@ -29,7 +29,7 @@ export const fulfilmentRoutes = createRouter()
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const { clock, config } = c.get('deps');
+      const { clock, config, commerce } = c.get('deps');
       const { user, actor } = c.var.access;
       const sale = await c.var.access.tx(async (tx) => {
         await requireSaleActor(tx, id, user, 'artist');
@@ -39,7 +39,7 @@ export const fulfilmentRoutes = createRouter()
             actor,
             id,
             { carrier: body.carrier, trackingNumber: body.trackingNumber, trackingUrl: body.trackingUrl || null },
-            { clock, publicUrl: config.publicUrl },
+            { clock, publicUrl: config.publicUrl, hooks: commerce },
           ),
         );
         return getSale(tx, id);
@@ -59,11 +59,11 @@ export const fulfilmentRoutes = createRouter()
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { clock } = c.get('deps');
+      const { clock, commerce } = c.get('deps');
       const { user, actor } = c.var.access;
       const sale = await c.var.access.tx(async (tx) => {
         await requireSaleActor(tx, id, user, 'artist_or_admin');
-        await asService(tx, (s) => markDelivered(s, actor, id, clock));
+        await asService(tx, (s) => markDelivered(s, actor, id, clock, commerce));
         return getSale(tx, id);
       });
       return c.json({ sale }, 200);

@@ -242,7 +242,7 @@ export async function startArtworkCheckout(
   stripe: Stripe,
   hooks: CommerceHooks,
   clock: Clock,
-  input: { artworkId: string; buyer: Buyer },
+  input: { artworkId: string; buyer: Buyer; channel?: { kind: OrderChannel; agentPlatformId: string | null } },
   urls: (orderId: string) => CheckoutUrls,
 ): Promise<{ checkoutUrl: string; orderId: string; sessionId: string }> {
   const reserved = await withService(db, (tx) => reserveArtworkOrder(tx, clock, input));

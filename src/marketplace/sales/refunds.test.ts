@@ -219,6 +219,10 @@ describe('who can see sales', () => {
     const mine = await artist.get(`/api/marketplace/accounts/${ids['mira-okafor']}/sales?page=1`);
     expect(mine.status).toBe(200);
     expect(mine.body.data.map((s: { id: string }) => s.id)).toContain(sale.id);
+    expect(mine.body.data.find((s: { id: string }) => s.id === sale.id)).toMatchObject({
+      channel: 'web',
+      agentPlatformName: null,
+    });
     expect((await admin.get(`/api/marketplace/sales/${sale.id}`)).body.sale.refunds).toHaveLength(1);
     expect((await artist.get(`/api/marketplace/accounts/${ids['mira-okafor']}/sales?page=0`)).status).toBe(400);
   });

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type Stripe from 'stripe';
 import { type Actor, recordAudit } from '../../audit/index.ts';
-import type { Order, PaymentFacts } from '../../commerce/index.ts';
+import { agentPlatformNames, type Order, type OrderChannel, type PaymentFacts } from '../../commerce/index.ts';
 import { iso } from '../../db/sql.ts';
 import type { Database, DB } from '../../db/types.ts';
 import { notFound } from '../../errors.ts';
@@ -139,11 +139,23 @@ export interface SaleRefund {
   createdAt: string;
 }
 
-function toSale(r: SaleRow & { title: string; artist_name: string; artist_slug: string; image_id: string | null }) {
+function toSale(
+  r: SaleRow & {
+    title: string;
+    artist_name: string;
+    artist_slug: string;
+    image_id: string | null;
+    channel: string;
+    agent_platform_id: string | null;
+  },
+  platformNames: Map<string, string>,
+) {
   return {
     id: r.id,
     orderId: r.order_id,
     accountId: r.account_id,
+    channel: r.channel as OrderChannel,
+    agentPlatformName: r.agent_platform_id ? (platformNames.get(r.agent_platform_id) ?? null) : null,
     artwork: { id: r.artwork_id, title: r.title, thumbUrl: r.image_id ? imageUrls(r.image_id).thumbUrl : null },
     artist: { name: r.artist_name, slug: r.artist_slug },
     buyerEmail: r.buyer_email,
@@ -179,8 +191,11 @@ function saleQuery(db: DB) {
     .selectFrom('marketplace_sales as s')
     .innerJoin('artworks as w', 'w.id', 's.artwork_id')
     .innerJoin('accounts as acc', 'acc.id', 's.account_id')
+    .innerJoin('orders as o', 'o.id', 's.order_id')
     .selectAll('s')
     .select((eb) => [
+      'o.channel',
+      'o.agent_platform_id',
       'w.title',
       'acc.name as artist_name',
       'acc.slug as artist_slug',
@@ -218,7 +233,8 @@ export async function getSale(
     reason: f.reason,
     createdAt: iso(f.created_at),
   }));
-  return { ...toSale(row), refunds: list, amountOwed: list.reduce((a, f) => a + f.amountOwed, 0) };
+  const names = await agentPlatformNames(db, [row.agent_platform_id]);
+  return { ...toSale(row, names), refunds: list, amountOwed: list.reduce((a, f) => a + f.amountOwed, 0) };
 }
 
 const PAGE_SIZE = 25;
@@ -237,5 +253,9 @@ export async function listAccountSales(db: DB, accountId: string, page: number) 
     .where('account_id', '=', accountId)
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
-  return { data: rows.map(toSale), page, pageSize: PAGE_SIZE, total: Number(n) };
+  const names = await agentPlatformNames(
+    db,
+    rows.map((r) => r.agent_platform_id),
+  );
+  return { data: rows.map((r) => toSale(r, names)), page, pageSize: PAGE_SIZE, total: Number(n) };
 }

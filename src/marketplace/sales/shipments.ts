@@ -2,9 +2,11 @@ import type { Selectable, Updateable } from 'kysely';
 import { roleIn } from '../../accounts/index.ts';
 import { type Actor, recordAudit } from '../../audit/index.ts';
 import type { Clock } from '../../clock.ts';
+import { notifyOrderChanged } from '../../commerce/index.ts';
 import type { Database, DB } from '../../db/types.ts';
 import { AppError, forbidden, notFound } from '../../errors.ts';
 import { queueMail, renderEmail } from '../../mail/index.ts';
+import type { CommerceHooks } from '../../modules.ts';
 
 type SaleRow = Selectable<Database['marketplace_sales']>;
 
@@ -72,16 +74,25 @@ async function moveSale(
   return updated;
 }
 
+/** Options of markShipped/markDelivered: `hooks` (the app's `deps.commerce`) tells the order listeners. */
+export interface ShipmentOptions {
+  clock: Clock;
+  publicUrl?: string;
+  /** The order listeners to tell (an agent platform gets an `order_update`). */
+  hooks: CommerceHooks;
+}
+
 /**
- * Marks a sale shipped with carrier and tracking (once; forward-only under a row lock) and emails the buyer the
- * tracking details. Refunded sales can't ship. Run as service role after `requireSaleActor`.
+ * Marks a sale shipped with carrier and tracking (once; forward-only under a row lock), emails the buyer the
+ * tracking details and tells the order's listeners, in the same transaction. Refunded sales can't ship. Run as
+ * service role after `requireSaleActor`.
  */
 export async function markShipped(
   db: DB,
   actor: Actor,
   saleId: string,
   input: ShipmentInput,
-  opts: { clock: Clock; publicUrl?: string },
+  opts: ShipmentOptions,
 ): Promise<SaleRow> {
   const sale = await lockSale(db, saleId);
   if (closed.has(sale.status))
@@ -133,14 +144,27 @@ export async function markShipped(
     template: 'marketplace.sale_shipped',
     accountId: sale.account_id,
   });
+  await notifyOrderChanged(db, opts.hooks, sale.order_id, {
+    kind: 'shipped',
+    carrier: input.carrier,
+    trackingNumber: input.trackingNumber,
+    trackingUrl: input.trackingUrl ?? null,
+  });
   return updated;
 }
 
 /**
  * Marks a shipped sale delivered and starts the return window: payouts include the sale only after
- * `delivered_at + return_window_days`. Forward-only under a row lock. Run as service role after `requireSaleActor`.
+ * `delivered_at + return_window_days`. Forward-only under a row lock; tells the order's listeners in the same
+ * transaction. Run as service role after `requireSaleActor`.
  */
-export async function markDelivered(db: DB, actor: Actor, saleId: string, clock: Clock): Promise<SaleRow> {
+export async function markDelivered(
+  db: DB,
+  actor: Actor,
+  saleId: string,
+  clock: Clock,
+  hooks: CommerceHooks,
+): Promise<SaleRow> {
   const sale = await lockSale(db, saleId);
   if (closed.has(sale.status))
     throw new AppError('invalid_state', 'A refunded sale cannot be delivered', { status: sale.status });
@@ -150,7 +174,7 @@ export async function markDelivered(db: DB, actor: Actor, saleId: string, clock:
   const days = settings?.return_window_days ?? 7;
   const now = clock.now();
   const windowEnds = new Date(now.getTime() + days * 86_400_000);
-  return moveSale(
+  const updated = await moveSale(
     db,
     actor,
     sale,
@@ -163,4 +187,6 @@ export async function markDelivered(db: DB, actor: Actor, saleId: string, clock:
     },
     (u) => ({ status: u.status, returnWindowEndsAt: windowEnds.toISOString() }),
   );
+  await notifyOrderChanged(db, hooks, sale.order_id, { kind: 'delivered' });
+  return updated;
 }

@@ -744,7 +744,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            data: components["schemas"]["Order"][];
+                            data: components["schemas"]["OrderRow"][];
                             page: number;
                             pageSize: number;
                             total: number;
@@ -12689,6 +12689,17 @@ export interface components {
             workedOn: string;
         };
         MarketplaceMetrics: {
+            /** @description Sales and gross per order channel and currency over the same 12 months */
+            channels: {
+                /**
+                 * @description Web app, an MCP API key, or an ACP agent platform
+                 * @enum {string}
+                 */
+                channel: "web" | "mcp" | "acp";
+                currency: string;
+                gross: number;
+                sales: number;
+            }[];
             conversion: {
                 month: string;
                 paid: number;
@@ -12775,6 +12786,7 @@ export interface components {
         };
         MarketplaceTransaction: {
             accountId: string;
+            agentPlatformName: string | null;
             amount: number;
             amountRefunded: number;
             artist: {
@@ -12788,6 +12800,11 @@ export interface components {
             };
             buyerEmail: string;
             buyerName: string | null;
+            /**
+             * @description Web app, an MCP API key, or an ACP agent platform
+             * @enum {string}
+             */
+            channel: "web" | "mcp" | "acp";
             createdAt: string;
             currency: string;
             id: string;
@@ -12862,6 +12879,8 @@ export interface components {
             updatedAt: string;
         };
         OrderDetail: components["schemas"]["Order"] & {
+            /** @description Name of the ACP agent platform that placed the order; null for web and MCP orders */
+            agentPlatformName: string | null;
             history: {
                 actor: string;
                 /** Format: date-time */
@@ -12894,6 +12913,10 @@ export interface components {
             position: number;
             quantity: number;
             unitAmount: number;
+        };
+        OrderRow: components["schemas"]["Order"] & {
+            /** @description Name of the ACP agent platform that placed the order; null for web and MCP orders */
+            agentPlatformName: string | null;
         };
         PasswordResetConfirm: {
             /** @example correct horse battery */
@@ -13014,8 +13037,15 @@ export interface components {
             priceAdjustment?: number;
         };
         PrintOrder: {
+            /** @description Name of the ACP agent platform that placed the order; null for web and MCP orders */
+            agentPlatformName: string | null;
             amountRefunded: number;
             buyerEmail: string;
+            /**
+             * @description Web app, an MCP API key, or an ACP agent platform
+             * @enum {string}
+             */
+            channel: "web" | "mcp" | "acp";
             createdAt: string;
             currency: string;
             discount: number;
@@ -13078,10 +13108,17 @@ export interface components {
             total: number;
         };
         PrintOrderRow: {
+            /** @description Name of the ACP agent platform that placed the order; null for web and MCP orders */
+            agentPlatformName: string | null;
             amountRefunded: number;
             buyerEmail: string;
             buyerName: string | null;
             carrier: string | null;
+            /**
+             * @description Web app, an MCP API key, or an ACP agent platform
+             * @enum {string}
+             */
+            channel: "web" | "mcp" | "acp";
             createdAt: string;
             currency: string;
             id: string;
@@ -13218,6 +13255,8 @@ export interface components {
         } | null;
         Sale: {
             accountId: string;
+            /** @description Name of the ACP agent platform that placed the order; null for web and MCP orders */
+            agentPlatformName: string | null;
             amount: number;
             amountRefunded: number;
             artist: {
@@ -13234,6 +13273,11 @@ export interface components {
             buyerName: string | null;
             carrier: string | null;
             certificateNumber: string | null;
+            /**
+             * @description Web app, an MCP API key, or an ACP agent platform
+             * @enum {string}
+             */
+            channel: "web" | "mcp" | "acp";
             createdAt: string;
             currency: string;
             deliveredAt: string | null;
@@ -13257,6 +13301,8 @@ export interface components {
         };
         SaleDetail: {
             accountId: string;
+            /** @description Name of the ACP agent platform that placed the order; null for web and MCP orders */
+            agentPlatformName: string | null;
             amount: number;
             amountOwed: number;
             amountRefunded: number;
@@ -13274,6 +13320,11 @@ export interface components {
             buyerName: string | null;
             carrier: string | null;
             certificateNumber: string | null;
+            /**
+             * @description Web app, an MCP API key, or an ACP agent platform
+             * @enum {string}
+             */
+            channel: "web" | "mcp" | "acp";
             createdAt: string;
             currency: string;
             deliveredAt: string | null;

@@ -32,6 +32,7 @@ import {
   TableRow,
 } from '../../components/ui/index.ts';
 import { formatCount } from '../../lib/format.ts';
+import { channelKindLabel } from '../orders/channel.tsx';
 import { currencyExponent, formatMoney } from '../orders/money.ts';
 import { type Metrics, useMetrics } from './admin-api.ts';
 import { AdminNav } from './admin-nav.tsx';
@@ -209,6 +210,8 @@ export function AdminAnalyticsPage() {
             </CardContent>
           </Card>
 
+          <ChannelCard m={q.data} />
+
           <div className="grid gap-6 lg:grid-cols-2">
             <TopCard
               title="Top artworks"
@@ -236,6 +239,50 @@ export function AdminAnalyticsPage() {
         </div>
       )}
     </PageContainer>
+  );
+}
+
+/** Sales and gross per channel (web app, MCP, agent platforms) and currency over the 12 months. */
+function ChannelCard({ m }: { m: Metrics }) {
+  const shareOf = (c: Metrics['channels'][number]) => {
+    const all = m.channels.filter((x) => x.currency === c.currency).reduce((a, x) => a + x.sales, 0);
+    return all === 0 ? null : c.sales / all;
+  };
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Sales by channel</CardTitle>
+        <CardDescription>
+          Where paid orders came from over the last 12 months: the web app, MCP clients, or agent platforms (ACP).
+        </CardDescription>
+      </CardHeader>
+      <CardContent className="overflow-x-auto">
+        {m.channels.length === 0 ? (
+          <EmptyState as="h3" title="No sales yet" />
+        ) : (
+          <Table label="Sales by channel">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Channel</TableHead>
+                <TableHead className="text-right">Sales</TableHead>
+                <TableHead className="text-right">Share</TableHead>
+                <TableHead className="text-right">Gross</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {m.channels.map((c) => (
+                <TableRow key={`${c.channel}-${c.currency}`} data-testid="channel-row" data-channel={c.channel}>
+                  <TableCell className="font-medium">{channelKindLabel(c.channel)}</TableCell>
+                  <TableCell className="text-right tabular-nums">{formatCount(c.sales)}</TableCell>
+                  <TableCell className="text-right tabular-nums">{percent(shareOf(c))}</TableCell>
+                  <TableCell className="text-right tabular-nums">{formatMoney(c.gross, c.currency)}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </CardContent>
+    </Card>
   );
 }
 

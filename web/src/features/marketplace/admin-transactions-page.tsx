@@ -23,6 +23,7 @@ import {
 } from '../../components/ui/index.ts';
 import { formatDate } from '../../lib/format.ts';
 import { pageFromParams, useQueryPatch } from '../../lib/list-params.ts';
+import { ChannelBadge } from '../orders/channel.tsx';
 import { formatMoney } from '../orders/money.ts';
 import {
   type TransactionFilters,
@@ -113,7 +114,7 @@ function TransactionsTab({ f }: { f: ReturnType<typeof useFilters> }) {
       </div>
       <PagedResults
         query={q}
-        loading={{ label: 'Loading transactions', columns: 7 }}
+        loading={{ label: 'Loading transactions', columns: 9 }}
         errorTitle="Could not load transactions"
         empty={<EmptyState as="h3" title="No transactions match" description="Change the filters to see more." />}
         pagesLabel="Transactions pages"
@@ -131,6 +132,7 @@ function TransactionsTab({ f }: { f: ReturnType<typeof useFilters> }) {
                   <TableHead className="text-right">Platform fee</TableHead>
                   <TableHead className="text-right">Artist</TableHead>
                   <TableHead className="text-right">Stripe fee</TableHead>
+                  <TableHead>Channel</TableHead>
                   <TableHead>Status</TableHead>
                 </TableRow>
               </TableHeader>
@@ -145,6 +147,9 @@ function TransactionsTab({ f }: { f: ReturnType<typeof useFilters> }) {
                     <TableCell className="text-right tabular-nums">{formatMoney(t.artistAmount, t.currency)}</TableCell>
                     <TableCell className="text-right tabular-nums">
                       {t.stripeFee === null ? '—' : formatMoney(t.stripeFee, t.currency)}
+                    </TableCell>
+                    <TableCell className="max-w-48">
+                      <ChannelBadge channel={t.channel} agentPlatformName={t.agentPlatformName} />
                     </TableCell>
                     <TableCell>
                       <Badge tone={statusTone[t.status]} className="capitalize">

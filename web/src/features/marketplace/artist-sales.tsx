@@ -23,6 +23,7 @@ import {
 } from '../../components/ui/index.ts';
 import { errorMessage, formErrorsFrom } from '../../lib/api.ts';
 import { formatDate } from '../../lib/format.ts';
+import { ChannelBadge } from '../orders/channel.tsx';
 import { addressLines } from '../shop/order-status.tsx';
 import { fulfilmentApi, type Sale, type SaleStatus, useAccountSales, useMarketplaceMutation } from './api.ts';
 import { formatMoney } from './format.ts';
@@ -188,7 +189,7 @@ export function ArtistSales({ accountId, originals }: { accountId: string; origi
       </h2>
       <PagedResults
         query={sales}
-        loading={{ label: 'Loading sales', columns: 6 }}
+        loading={{ label: 'Loading sales', columns: 7 }}
         errorTitle="Could not load sales"
         empty={
           <EmptyState title="No sales yet" description="When a collector buys your work, it shows up here to ship." />
@@ -206,6 +207,7 @@ export function ArtistSales({ accountId, originals }: { accountId: string; origi
                 <TableHead>Buyer</TableHead>
                 <TableHead>Paid</TableHead>
                 <TableHead>Your earnings</TableHead>
+                <TableHead>Channel</TableHead>
                 <TableHead>Status</TableHead>
                 <TableActionsHead />
               </TableRow>
@@ -232,6 +234,9 @@ export function ArtistSales({ accountId, originals }: { accountId: string; origi
                       {s.amountRefunded > 0 ? (
                         <p className="text-xs text-red-700">Refunded {formatMoney(s.amountRefunded, s.currency)}</p>
                       ) : null}
+                    </TableCell>
+                    <TableCell className="max-w-48">
+                      <ChannelBadge channel={s.channel} agentPlatformName={s.agentPlatformName} />
                     </TableCell>
                     <TableCell>
                       <Badge tone={saleTone[s.status]}>{saleLabel[s.status]}</Badge>

@@ -22,6 +22,7 @@ import { isApiError } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
 import { OrderTotals } from './amount.tsx';
 import { type OrderDetail, type OrderLine, useOrder } from './api.ts';
+import { ChannelBadge } from './channel.tsx';
 import { formatMoney } from './money.ts';
 import { RefundDialog } from './refund-dialog.tsx';
 import { actorLabel, formatDateTime, OrderStatusBadge, offeringLabel, orderRef, statusLabel } from './status.tsx';
@@ -202,7 +203,12 @@ export function OrderPage() {
             <OrderStatusBadge status={o.status} className="font-sans tracking-normal" />
           </span>
         }
-        description={`Bought by ${o.buyerEmail}${o.paidAt ? ` · paid ${formatDateTime(o.paidAt)}` : ''}`}
+        description={
+          <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
+            <span className="min-w-0 break-words">{`Bought by ${o.buyerEmail}${o.paidAt ? ` · paid ${formatDateTime(o.paidAt)}` : ''}`}</span>
+            <ChannelBadge channel={o.channel} agentPlatformName={o.agentPlatformName} />
+          </span>
+        }
         actions={canRefund ? <RefundDialog order={o} /> : null}
       />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[1fr_20rem]">

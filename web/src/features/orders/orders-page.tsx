@@ -19,6 +19,7 @@ import type { Membership } from '../../lib/session.tsx';
 import { AccountGate } from '../accounts/account-gate.tsx';
 import { OrderRefCells, OrderTotalCell } from './amount.tsx';
 import { ORDER_STATUSES, type OrderStatus, useOrders } from './api.ts';
+import { ChannelBadge } from './channel.tsx';
 import { OrderStatusBadge, offeringLabel, orderRef, statusLabel } from './status.tsx';
 
 const PAGE_SIZE = 20;
@@ -53,7 +54,7 @@ function OrdersTable({ account }: { account: Membership }) {
       </div>
       <PagedResults
         query={orders}
-        loading={{ label: 'Loading orders', columns: 6 }}
+        loading={{ label: 'Loading orders', columns: 7 }}
         errorTitle="Could not load orders"
         empty={
           <EmptyState
@@ -87,6 +88,7 @@ function OrdersTable({ account }: { account: Membership }) {
                 <TableHead>Date</TableHead>
                 <TableHead>Buyer</TableHead>
                 <TableHead>Type</TableHead>
+                <TableHead>Channel</TableHead>
                 <TableHead>Status</TableHead>
                 <TableHead className="text-right">Total</TableHead>
               </TableRow>
@@ -97,6 +99,9 @@ function OrdersTable({ account }: { account: Membership }) {
                   <OrderRefCells to={`/app/orders/${order.id}`} reference={orderRef(order.id)} date={order.createdAt} />
                   <TableCell className="max-w-56 truncate text-stone-600">{order.buyerEmail}</TableCell>
                   <TableCell className="text-stone-600">{offeringLabel(order.offeringType)}</TableCell>
+                  <TableCell className="max-w-48">
+                    <ChannelBadge channel={order.channel} agentPlatformName={order.agentPlatformName} />
+                  </TableCell>
                   <TableCell>
                     <OrderStatusBadge status={order.status} />
                   </TableCell>

@@ -12,6 +12,7 @@ import {
 } from '../../components/ui/index.ts';
 import { formatDate } from '../../lib/format.ts';
 import { OrderTotals } from '../orders/amount.tsx';
+import { ChannelBadge } from '../orders/channel.tsx';
 import { formatMoney } from '../orders/money.ts';
 import { orderRef } from '../orders/status.tsx';
 import { Actions } from './order-actions.tsx';
@@ -51,11 +52,14 @@ function OrderDetail({ accountId, orderId }: { accountId: string; orderId: strin
         title={`Order ${orderRef(o.id)}`}
         description={`${o.fulfilment.buyerName ? `${o.fulfilment.buyerName} · ` : ''}${o.buyerEmail} · ${formatDate(o.paidAt ?? o.createdAt)}`}
         actions={
-          <div className="flex items-center gap-2" data-testid="order-status">
-            <FulfilmentBadge status={o.fulfilment.status} />
-            <Badge tone={o.moneyStatus === 'paid' ? 'success' : 'neutral'} className="capitalize">
-              {o.moneyStatus.replace('_', ' ')}
-            </Badge>
+          <div className="flex min-w-0 flex-wrap items-center gap-2">
+            <div className="flex items-center gap-2" data-testid="order-status">
+              <FulfilmentBadge status={o.fulfilment.status} />
+              <Badge tone={o.moneyStatus === 'paid' ? 'success' : 'neutral'} className="capitalize">
+                {o.moneyStatus.replace('_', ' ')}
+              </Badge>
+            </div>
+            <ChannelBadge channel={o.channel} agentPlatformName={o.agentPlatformName} />
           </div>
         }
       />

@@ -27,6 +27,7 @@ import {
 } from '../../components/ui/index.ts';
 import { useListParams } from '../../lib/list-params.ts';
 import { OrderRefCells, OrderTotalCell } from '../orders/amount.tsx';
+import { ChannelBadge } from '../orders/channel.tsx';
 import { formatMoney } from '../orders/money.ts';
 import { orderRef } from '../orders/status.tsx';
 import { FulfilmentBadge, fulfilmentLabels } from './order-status.tsx';
@@ -186,7 +187,7 @@ function OrdersList({ accountId }: { accountId: string }) {
       </form>
       <PagedResults
         query={orders}
-        loading={{ label: 'Loading orders', columns: 6 }}
+        loading={{ label: 'Loading orders', columns: 7 }}
         errorTitle="Could not load orders"
         empty={
           <EmptyState
@@ -225,6 +226,7 @@ function OrdersList({ accountId }: { accountId: string }) {
                 <TableHead>Date</TableHead>
                 <TableHead>Client</TableHead>
                 <TableHead>Prints</TableHead>
+                <TableHead>Channel</TableHead>
                 <TableHead>Status</TableHead>
                 <TableHead className="text-right">Total</TableHead>
               </TableRow>
@@ -242,6 +244,9 @@ function OrdersList({ accountId }: { accountId: string }) {
                     {o.buyerEmail}
                   </TableCell>
                   <TableCell className="tabular-nums text-stone-600">{o.itemCount}</TableCell>
+                  <TableCell className="max-w-48">
+                    <ChannelBadge channel={o.channel} agentPlatformName={o.agentPlatformName} />
+                  </TableCell>
                   <TableCell>
                     <FulfilmentBadge status={o.status} />
                   </TableCell>
