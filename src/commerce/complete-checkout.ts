@@ -39,6 +39,18 @@ export interface FetchedSession {
   refunds: ChargeRefunds | null;
 }
 
+// The refunds of a payment's charge (read with the payment), for refund events that arrived before it was recorded.
+function refundsOf(stripe: Stripe, pi: Stripe.PaymentIntent, charge: Stripe.Charge): Promise<ChargeRefunds | null> {
+  const payment = {
+    stripePaymentIntentId: pi.id,
+    stripeChargeId: charge.id,
+    destinationAccount: idOf(pi.transfer_data?.destination),
+    amountRefunded: 0,
+    total: charge.amount,
+  };
+  return fetchChargeRefunds(stripe, payment, charge);
+}
+
 /** Reads a session (and, if its charge was already refunded, the refunds) for settleCheckoutSession. */
 export async function fetchCheckoutSession(stripe: Stripe, sessionId: string): Promise<FetchedSession> {
   const session = await stripe.checkout.sessions.retrieve(sessionId, {
@@ -46,21 +58,7 @@ export async function fetchCheckoutSession(stripe: Stripe, sessionId: string): P
   });
   const pi = typeof session.payment_intent === 'object' ? session.payment_intent : null;
   const charge = pi && typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
-  const refunds =
-    pi && charge
-      ? await fetchChargeRefunds(
-          stripe,
-          {
-            stripePaymentIntentId: pi.id,
-            stripeChargeId: charge.id,
-            destinationAccount: idOf(pi.transfer_data?.destination),
-            amountRefunded: 0,
-            total: charge.amount,
-          },
-          charge,
-        )
-      : null;
-  return { session, refunds };
+  return { session, refunds: pi && charge ? await refundsOf(stripe, pi, charge) : null };
 }
 
 /**
@@ -120,20 +118,7 @@ export interface FetchedIntent {
 export async function fetchPaymentIntent(stripe: Stripe, paymentIntentId: string): Promise<FetchedIntent> {
   const pi = await stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge.balance_transaction'] });
   const charge = typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
-  const refunds = charge
-    ? await fetchChargeRefunds(
-        stripe,
-        {
-          stripePaymentIntentId: pi.id,
-          stripeChargeId: charge.id,
-          destinationAccount: idOf(pi.transfer_data?.destination),
-          amountRefunded: 0,
-          total: charge.amount,
-        },
-        charge,
-      )
-    : null;
-  return { paymentIntent: pi, refunds };
+  return { paymentIntent: pi, refunds: charge ? await refundsOf(stripe, pi, charge) : null };
 }
 
 /**

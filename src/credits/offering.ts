@@ -1,12 +1,13 @@
+import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import { type Clock, systemClock } from '../clock.ts';
-import type { OfferingHooks } from '../commerce/index.ts';
+import type { OfferingHooks, OrderChannel } from '../commerce/index.ts';
 import { createCheckout, createOrder, type Order } from '../commerce/index.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { CommerceHooks } from '../modules.ts';
-import { getActiveBundle } from './bundles.ts';
+import { type Bundle, getActiveBundle } from './bundles.ts';
 import { grantLot } from './grant-lot.ts';
 import { revokeUnspent } from './revoke-unspent.ts';
 
@@ -45,6 +46,82 @@ export function creditOffering(clock: Clock = systemClock): OfferingHooks {
   };
 }
 
+/** The organization a bundle is bought for: 404 for any other kind of account, refused while suspended. */
+export async function bundleOrganization(tx: DB, organizationId: string) {
+  const org = await tx
+    .selectFrom('accounts')
+    .select(['id', 'name', 'slug', 'kind', 'suspended_at'])
+    .where('id', '=', organizationId)
+    .executeTakeFirst();
+  // Any other kind of account answers like a missing organization, as every org route does.
+  if (org?.kind !== 'organization') throw notFound('Organization');
+  if (org.suspended_at) {
+    throw new AppError('invalid_state', 'Only active organizations can buy expert-service credits');
+  }
+  return { id: org.id, name: org.name, slug: org.slug };
+}
+
+/**
+ * The user behind an email who may buy credits for an organization (an active owner or admin of it), or null: for
+ * buyers identified by email only (an agent's checkout), the same role the web route's `orgAdmins` requires.
+ */
+export async function bundleBuyer(tx: DB, organizationId: string, email: string): Promise<{ userId: string } | null> {
+  const row = await tx
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select('u.id')
+    .where('m.account_id', '=', organizationId)
+    .where('m.role', 'in', ['owner', 'admin'])
+    .where('u.suspended_at', 'is', null)
+    .where(sql<boolean>`lower(u.email) = ${email.trim().toLowerCase()}`)
+    .executeTakeFirst();
+  return row ? { userId: row.id } : null;
+}
+
+/**
+ * Creates the pending `credit_bundle` order for a bundle bought by an organization (the caller checked the
+ * org-admin role): web checkout and an agent's ACP session alike. Run as service.
+ */
+export async function createBundleOrder(
+  tx: DB,
+  input: {
+    bundleId: string;
+    organizationId: string;
+    buyerUserId: string;
+    buyerEmail: string;
+    metadata?: Record<string, string>;
+    channel?: { kind: OrderChannel; agentPlatformId: string | null };
+  },
+): Promise<{ order: Order; slug: string }> {
+  const bundle = await getActiveBundle(tx, input.bundleId);
+  const org = await bundleOrganization(tx, input.organizationId);
+  const order = await createOrder(
+    tx,
+    {
+      accountId: bundle.providerId,
+      buyerUserId: input.buyerUserId,
+      buyerEmail: input.buyerEmail,
+      offeringType: 'credit_bundle',
+      currency: bundle.currency,
+      items: [{ name: bundleItemName(bundle), unitAmount: bundle.priceAmount, quantity: 1 }],
+      metadata: {
+        ...input.metadata,
+        organization_id: org.id,
+        service_provider_id: bundle.providerId,
+        bundle_id: bundle.id,
+        minutes: bundle.hours * 60,
+      },
+      channel: input.channel?.kind,
+      agentPlatformId: input.channel?.agentPlatformId,
+    },
+    { kind: 'user', userId: input.buyerUserId },
+  );
+  return { order, slug: org.slug };
+}
+
+/** How a bundle reads as an order line. */
+export const bundleItemName = (bundle: Pick<Bundle, 'name' | 'hours'>) => `${bundle.name} (${bundle.hours} h)`;
+
 /** Opens a Stripe Checkout for a bundle bought by an organization (the caller checked the org-admin role). */
 export async function startBundleCheckout(
   db: DB,
@@ -53,38 +130,7 @@ export async function startBundleCheckout(
   input: { bundleId: string; organizationId: string; buyerUserId: string; buyerEmail: string },
   urls: (org: { slug: string }) => { successUrl: string; cancelUrl: string },
 ): Promise<{ checkoutUrl: string; orderId: string }> {
-  const { order, slug } = await withService(db, async (tx) => {
-    const bundle = await getActiveBundle(tx, input.bundleId);
-    const org = await tx
-      .selectFrom('accounts')
-      .select(['id', 'slug', 'kind', 'suspended_at'])
-      .where('id', '=', input.organizationId)
-      .executeTakeFirst();
-    // Any other kind of account answers like a missing organization, as every org route does.
-    if (org?.kind !== 'organization') throw notFound('Organization');
-    if (org.suspended_at) {
-      throw new AppError('invalid_state', 'Only active organizations can buy expert-service credits');
-    }
-    const created = await createOrder(
-      tx,
-      {
-        accountId: bundle.providerId,
-        buyerUserId: input.buyerUserId,
-        buyerEmail: input.buyerEmail,
-        offeringType: 'credit_bundle',
-        currency: bundle.currency,
-        items: [{ name: `${bundle.name} (${bundle.hours} h)`, unitAmount: bundle.priceAmount, quantity: 1 }],
-        metadata: {
-          organization_id: org.id,
-          service_provider_id: bundle.providerId,
-          bundle_id: bundle.id,
-          minutes: bundle.hours * 60,
-        },
-      },
-      { kind: 'user', userId: input.buyerUserId },
-    );
-    return { order: created, slug: org.slug };
-  });
+  const { order, slug } = await withService(db, (tx) => createBundleOrder(tx, input));
   const { checkoutUrl } = await createCheckout(db, stripe, hooks, order.id, urls({ slug }));
   return { checkoutUrl, orderId: order.id };
 }

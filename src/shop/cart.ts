@@ -35,7 +35,14 @@ export async function ensureCart(db: DB, g: PublicGallery, visitorId: string) {
 }
 
 // Photo, product and options are checked against this gallery's own catalog: nothing from elsewhere prices.
-async function checkLine(db: DB, g: PublicGallery, photoId: string, productId: string, ids: string[], qty: number) {
+export async function checkLine(
+  db: DB,
+  g: PublicGallery,
+  photoId: string,
+  productId: string,
+  ids: string[],
+  qty: number,
+) {
   const photo = await db
     .selectFrom('gallery_photos')
     .select(['id', 'width', 'height'])

@@ -1,16 +1,19 @@
 import type Stripe from 'stripe';
+import type { Actor } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
-import type { OfferingHooks, OrderChannel } from '../commerce/index.ts';
+import type { OfferingHooks, Order, OrderChannel } from '../commerce/index.ts';
 import { createCheckout, createOrder, DEFAULT_SHIPPING_COUNTRIES } from '../commerce/index.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
-import { AppError } from '../errors.ts';
+import { AppError, isAppError } from '../errors.ts';
 import type { CommerceHooks } from '../modules.ts';
 import * as cart from './cart.ts';
 import { openFulfilment, queuePrintOrderConfirmation } from './fulfilment.ts';
-import { galleryByToken } from './galleries.ts';
+import { galleryByToken, type PublicGallery } from './galleries.ts';
 import type { Labs } from './labs.ts';
-import { getSettings } from './studio.ts';
+import { type CartTotals, type PricedLine, priceCart } from './pricing.ts';
+import { getSettings, type StudioSettings } from './studio.ts';
+import type { Crop, ShippingRate } from './tables.ts';
 
 /**
  * Plugs prints into commerce: checkout collects a shipping address; payment counts the coupon, empties the cart and
@@ -38,6 +41,120 @@ export function printOffering(labs: Labs): OfferingHooks {
     // One confirmation for prints: the detailed one (photos, options, crops), naming the invoice.
     buyerConfirmation: queuePrintOrderConfirmation,
   };
+}
+
+/** One print to order, priced on the server: the line as the cart priced it and what the lab needs to print it. */
+export interface PrintOrderLine {
+  description: string;
+  unitPrice: number;
+  quantity: number;
+  photoId: string;
+  productId: string;
+  optionValueIds: string[];
+  crop: Crop | null;
+}
+
+/**
+ * Creates the pending `print` order for lines priced by the cart's functions (web checkout's cart, an agent's ACP
+ * session): tax from the studio settings, shipping of the chosen rate, the coupon's discount. Run as service.
+ */
+export async function createPrintOrder(
+  tx: DB,
+  g: PublicGallery,
+  settings: StudioSettings,
+  input: {
+    email: string;
+    lines: PrintOrderLine[];
+    totals: Pick<CartTotals, 'discount' | 'shipping'>;
+    rate?: ShippingRate;
+    cartId?: string;
+    couponId?: string | null;
+    metadata?: Record<string, string>;
+    channel?: { kind: OrderChannel; agentPlatformId: string | null };
+    actor?: Actor;
+  },
+): Promise<Order> {
+  const { rate, couponId, cartId } = input;
+  return createOrder(
+    tx,
+    {
+      accountId: g.account_id,
+      buyerEmail: input.email,
+      offeringType: 'print',
+      currency: settings.currency.toLowerCase(),
+      items: input.lines.map((i) => ({
+        name: i.description,
+        unitAmount: i.unitPrice,
+        quantity: i.quantity,
+        options: { photoId: i.photoId, productId: i.productId, optionValueIds: i.optionValueIds, crop: i.crop },
+      })),
+      discount: input.totals.discount,
+      shipping: input.totals.shipping,
+      taxRateBps: settings.taxRateBps,
+      taxInclusive: settings.taxInclusive,
+      metadata: {
+        ...input.metadata,
+        gallery_id: g.id,
+        ...(cartId ? { cart_id: cartId } : {}),
+        ...(couponId ? { coupon_id: couponId } : {}),
+        ...(rate ? { shipping_rate_id: rate.id, shipping_countries: rate.countries ?? [] } : {}),
+      },
+      channel: input.channel?.kind,
+      agentPlatformId: input.channel?.agentPlatformId,
+    },
+    input.actor ?? { kind: 'gallery_visitor' },
+  );
+}
+
+/** A print an agent picks by ids (photo, product, one option value per group), as a cart line would hold it. */
+export interface PrintPick {
+  photoId: string;
+  productId: string;
+  optionValueIds: string[];
+}
+
+/**
+ * Prices picks from the gallery behind a link token exactly as the cart does (the gallery's own catalog, options
+ * that fit the photo), for a buyer who can't hold a cart cookie (an agent). A pick that doesn't validate comes back
+ * with the reason instead of a line. Run as service; 404/410/403 like the gallery link.
+ */
+export async function quotePrints(tx: DB, token: string, clock: Clock, picks: PrintPick[]) {
+  const gallery = await galleryByToken(tx, token, clock);
+  if (!gallery.store_enabled) throw new AppError('forbidden', 'This gallery does not sell prints');
+  const settings = await getSettings(tx, gallery.account_id);
+  const studio = await tx
+    .selectFrom('accounts')
+    .select(['name', 'suspended_at'])
+    .where('id', '=', gallery.account_id)
+    .executeTakeFirstOrThrow();
+  if (studio.suspended_at) throw new AppError('forbidden', 'This studio does not sell prints right now');
+  const lines: Array<{ pick: PrintPick; line: PricedLine | null; problem: string | null }> = [];
+  for (const pick of picks) {
+    try {
+      const line = await cart.checkLine(tx, gallery, pick.photoId, pick.productId, pick.optionValueIds, 1);
+      lines.push({ pick, line, problem: null });
+    } catch (err) {
+      if (!isAppError(err)) throw err;
+      lines.push({ pick, line: null, problem: err.message });
+    }
+  }
+  return { gallery, settings, studioName: studio.name, hasPin: gallery.pin_hash !== null, lines };
+}
+
+/** The studio's shipping rates that deliver to a country (a rate without countries ships worldwide). */
+export function ratesFor(settings: StudioSettings, country: string): ShippingRate[] {
+  const c = country.toUpperCase();
+  return settings.shippingRates.filter((r) => !r.countries?.length || r.countries.includes(c));
+}
+
+/** Totals for priced lines with a shipping rate, with the studio's tax: the same numbers the cart shows. */
+export function printTotals(lines: PricedLine[], settings: StudioSettings, rate: ShippingRate | null): CartTotals {
+  return priceCart(lines, {
+    currency: settings.currency,
+    taxRateBps: settings.taxRateBps,
+    taxInclusive: settings.taxInclusive,
+    shippingAmount: rate?.amount ?? 0,
+  });
 }
 
 /** Turns the visitor's server-priced cart into a pending print order and opens Stripe Checkout for it. */
@@ -68,35 +185,23 @@ export async function startPrintCheckout(
       throw new AppError('invalid_state', 'Some prints in your cart are no longer available; remove them first');
     }
     const rate = settings.shippingRates.find((r) => r.id === view.shippingRateId);
-    const coupon = view.couponCode ? row.coupon_id : null;
-    return createOrder(
-      tx,
-      {
-        accountId: g.account_id,
-        buyerEmail: input.email,
-        offeringType: 'print',
-        currency: settings.currency.toLowerCase(),
-        items: view.items.map((i) => ({
-          name: i.description,
-          unitAmount: i.unitPrice,
-          quantity: i.quantity,
-          options: { photoId: i.photoId, productId: i.productId, optionValueIds: i.optionValueIds, crop: i.crop },
-        })),
-        discount: view.totals.discount,
-        shipping: view.totals.shipping,
-        taxRateBps: settings.taxRateBps,
-        taxInclusive: settings.taxInclusive,
-        metadata: {
-          gallery_id: g.id,
-          cart_id: row.id,
-          ...(coupon ? { coupon_id: coupon } : {}),
-          ...(rate ? { shipping_rate_id: rate.id, shipping_countries: rate.countries ?? [] } : {}),
-        },
-        channel: input.channel?.kind,
-        agentPlatformId: input.channel?.agentPlatformId,
-      },
-      { kind: 'gallery_visitor' },
-    );
+    return createPrintOrder(tx, g, settings, {
+      email: input.email,
+      lines: view.items.map((i) => ({
+        description: i.description,
+        unitPrice: i.unitPrice,
+        quantity: i.quantity,
+        photoId: i.photoId,
+        productId: i.productId,
+        optionValueIds: i.optionValueIds,
+        crop: i.crop,
+      })),
+      totals: view.totals,
+      rate,
+      cartId: row.id,
+      couponId: view.couponCode ? row.coupon_id : null,
+      channel: input.channel,
+    });
   });
   // The session id in the return link lets the gallery settle the payment and show the order summary.
   const sep = urls.successUrl.includes('?') ? '&' : '?';

@@ -95,7 +95,9 @@ interface ToolDef {
 const TOOLS: Record<ToolName, ToolDef> = {
   create_checkout_session: {
     description:
-      'Create a checkout session from line items (`artwork_<id>`), currency and capabilities. ' +
+      'Create a checkout session from line items of one kind: `artwork_<id>`, ' +
+      '`print_<galleryToken>_<productId>_<photoId>_<valueId>.<valueId>…` (one print each) or ' +
+      '`credits_<bundleId>_<organizationId>` (for an organization admin), plus currency and capabilities. ' +
       'Maps to POST /checkout_sessions; returns the CheckoutSession with the authoritative cart.',
     id: false,
     payload: CheckoutSessionCreateRequest,

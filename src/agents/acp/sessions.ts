@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type Stripe from 'stripe';
 import type { Clock } from '../../clock.ts';
-import { DEFAULT_SHIPPING_COUNTRIES, findOrder, type Order, payOrderWithSharedToken } from '../../commerce/index.ts';
+import { findOrder, type Order, payOrderWithSharedToken } from '../../commerce/index.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { AppError, isAppError } from '../../errors.ts';
-import { availability, releaseArtworkOrder, reserveArtworkOrder } from '../../marketplace/index.ts';
 import type { CommerceHooks } from '../../modules.ts';
 import { acpPaymentHandlers, STRIPE_SPT_CARD_HANDLER_ID } from './discovery.ts';
 import { acpError } from './http.ts';
+import { type AcpMessage, kindOf, type ReservedOrder } from './item-kinds.ts';
 import { type AcpOrderFacts, buildAcpOrder, loadAcpOrderFacts } from './order-events.ts';
 import type { AgentPlatform } from './platforms.ts';
 import type {
@@ -24,17 +24,16 @@ import type {
 import { queueOrderWebhook } from './webhooks.ts';
 
 /*
- * ACP checkout sessions over the marketplace's artworks. A session stores only what the agent sent; prices,
- * availability, shipping and totals are read from the catalog on every response (the "authoritative cart"), so a
- * price change or a sale elsewhere shows up at once. Completing reserves the artwork exactly as web checkout does,
+ * ACP checkout sessions over what Gallerist sells to agents: marketplace artworks, client-gallery prints and credit
+ * bundles (item-kinds.ts, one adapter per kind). A session stores only what the agent sent; prices, availability,
+ * shipping and totals are read from the catalog on every response (the "authoritative cart"), so a price change or
+ * a sale elsewhere shows up at once. Completing creates the pending order exactly as that kind's web checkout does,
  * pays with the agent's Shared Payment Token through the commerce core (destination charge and platform fee), and
  * settles the order through the same exactly-once path as a Checkout webhook.
  */
 
 /** How long an open session stays usable: an agent conversation, not a shopping week. */
 const SESSION_TTL_MS = 6 * 60 * 60 * 1000;
-const ITEM_PREFIX = 'artwork_';
-const SHIPPING_OPTION_ID = 'ship_artist_insured';
 
 interface SessionRow {
   id: string;
@@ -51,28 +50,6 @@ interface SessionRow {
   expires_at: Date;
 }
 
-/** What the session's one artwork costs and whether it can be bought now (null when it isn't for sale). */
-interface Quote {
-  artworkId: string;
-  accountId: string;
-  title: string;
-  artist: string;
-  description: string;
-  price: number;
-  shipping: number;
-  currency: string;
-  state: 'available' | 'reserved' | 'sold' | 'unavailable';
-}
-
-type Message = {
-  type: 'error' | 'info';
-  code?: string;
-  param?: string;
-  resolution?: 'recoverable' | 'requires_buyer_input' | 'requires_buyer_review';
-  content_type: 'plain';
-  content: string;
-};
-
 export interface SessionDeps {
   db: DB;
   stripe: Stripe;
@@ -88,137 +65,61 @@ const newId = () =>
     .replace(/[^A-Za-z0-9]/g, '')
     .slice(0, 24)}`;
 
-function artworkIdOf(itemId: string): string | null {
-  const id = itemId.startsWith(ITEM_PREFIX) ? itemId.slice(ITEM_PREFIX.length) : '';
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? id : null;
-}
-
-async function quoteArtwork(db: DB, artworkId: string, now: Date): Promise<Quote | null> {
-  const w = await db
-    .selectFrom('artworks as w')
-    .innerJoin('accounts as acc', 'acc.id', 'w.account_id')
-    .select([
-      'w.id',
-      'w.account_id',
-      'w.title',
-      'w.description',
-      'w.status',
-      'w.price_amount',
-      'w.shipping_amount',
-      'w.currency',
-      'w.edition_type',
-      'w.edition_size',
-      'w.editions_sold',
-      'w.reserved_until',
-      'acc.name as artist',
-      'acc.suspended_at',
-    ])
-    .where('w.id', '=', artworkId)
-    .executeTakeFirst();
-  if (!w || w.suspended_at) return null;
-  const { state } = availability(w, now);
-  if (state === 'unavailable') return null;
-  return {
-    artworkId: w.id,
-    accountId: w.account_id,
-    title: w.title,
-    artist: w.artist,
-    description: w.description,
-    price: Number(w.price_amount),
-    shipping: Number(w.shipping_amount),
-    currency: w.currency.trim().toLowerCase(),
-    state,
-  };
-}
-
 const total = (type: string, display_text: string, amount: number) => ({ type, display_text, amount });
 
 function addressComplete(a: Address | undefined): a is Address {
   return Boolean(a?.line_one && a.city && a.postal_code && a.country && a.name);
 }
 
-// The authoritative state: everything the agent sees is recomputed here from the catalog and the stored inputs.
-async function render(db: DB, deps: SessionDeps, row: SessionRow) {
-  const messages: Message[] = [];
+// The authoritative state: everything the agent sees is recomputed here from the catalog and the stored inputs,
+// the same way for every kind of item (item-kinds.ts prices them).
+async function evaluate(db: DB, deps: SessionDeps, row: SessionRow) {
+  const messages: AcpMessage[] = [];
   const now = deps.clock.now();
-  const item = row.items[0];
-  const artworkId = item ? artworkIdOf(item.id) : null;
-  const quote = artworkId ? await quoteArtwork(db, artworkId, now) : null;
   const open = row.status !== 'completed' && row.status !== 'canceled';
-  if (row.items.length > 1) {
-    messages.push({
-      type: 'error',
-      code: 'maximum_exceeded',
-      param: '$.line_items[1]',
-      resolution: 'recoverable',
-      content_type: 'plain',
-      content: 'Each checkout buys one artwork; start another session for the next one.',
-    });
-  }
-  if (!quote) {
-    messages.push({
-      type: 'error',
-      code: 'not_found',
-      param: '$.line_items[0].id',
-      resolution: 'recoverable',
-      content_type: 'plain',
-      content: 'This artwork is not for sale on Gallerist.',
-    });
-  } else if (open && (quote.state === 'sold' || quote.state === 'reserved')) {
-    messages.push({
-      type: 'error',
-      code: 'out_of_stock',
-      param: '$.line_items[0]',
-      resolution: 'requires_buyer_input',
-      content_type: 'plain',
-      content:
-        quote.state === 'sold' ? 'This artwork has been sold.' : 'Someone else is buying this artwork right now.',
-    });
-  }
+  const address = row.fulfillment_details?.address;
+  const found = kindOf(row.items);
+  const kind = 'kind' in found ? found.kind : null;
+  if ('message' in found) messages.push(found.message);
+  const quote = kind
+    ? await kind.quote(db, row.items, {
+        now,
+        clock: deps.clock,
+        open,
+        buyerEmail: row.buyer?.email ?? null,
+        address: addressComplete(address) ? address : null,
+      })
+    : null;
+  if (quote) messages.push(...quote.messages);
   const currency = quote?.currency ?? row.currency;
-  if (quote && quote.currency !== row.currency && open) {
+  if (quote?.currency && quote.currency !== row.currency && open) {
     messages.push({
       type: 'error',
       code: 'invalid',
       param: '$.currency',
       resolution: 'recoverable',
       content_type: 'plain',
-      content: `This artwork is sold in ${quote.currency.toUpperCase()}.`,
+      content: `These items are sold in ${quote.currency.toUpperCase()}.`,
     });
   }
-  const address = row.fulfillment_details?.address;
-  const countryOk =
-    !address || (DEFAULT_SHIPPING_COUNTRIES as readonly string[]).includes(address.country.toUpperCase());
-  if (address && !countryOk) {
-    messages.push({
-      type: 'error',
-      code: 'region_restricted',
-      param: '$.fulfillment_details.address.country',
-      resolution: 'requires_buyer_input',
-      content_type: 'plain',
-      content: `The artist does not ship to ${address.country}.`,
-    });
-  }
-  const lineId = `li_${artworkId ?? 'unknown'}`;
-  const price = quote?.price ?? 0;
-  const shippingCost = quote?.shipping ?? 0;
-  const shippingReady = addressComplete(address) && countryOk;
-  const fulfillmentOptions = shippingReady
-    ? [
-        {
-          type: 'shipping' as const,
-          id: SHIPPING_OPTION_ID,
-          title: 'Insured shipping by the artist',
-          description:
-            'Packed and shipped by the artist, tracked and insured; a certificate of authenticity comes along.',
-          totals: [total('fulfillment', 'Shipping', shippingCost), total('total', 'Total', shippingCost)],
-        },
-      ]
-    : [];
-  // One option: chosen for the buyer; a choice the agent sent must name it.
+  const lines = quote?.lines ?? [];
+  const ships = quote?.ships ?? true;
+  const fulfillmentOptions = (quote?.options ?? []).map((o) => ({
+    type: o.type,
+    id: o.id,
+    title: o.title,
+    description: o.description,
+    totals: [
+      total('fulfillment', o.type === 'digital' ? 'Delivery' : 'Shipping', o.amount),
+      total('total', 'Total', o.amount),
+    ],
+  }));
+  // The first option is chosen for the buyer; a choice the agent sent must name one of those offered.
   const selected = row.selected_fulfillment_options?.length
     ? row.selected_fulfillment_options
-    : fulfillmentOptions.map((o) => ({ type: o.type, option_id: o.id, item_ids: [lineId] }));
+    : fulfillmentOptions
+        .slice(0, 1)
+        .map((o) => ({ type: o.type, option_id: o.id, item_ids: lines.map((l) => l.lineId) }));
   const selectionOk = selected.every((s) => fulfillmentOptions.some((o) => o.id === s.option_id));
   if (!selectionOk && open) {
     messages.push({
@@ -230,7 +131,8 @@ async function render(db: DB, deps: SessionDeps, row: SessionRow) {
       content: 'Choose one of the fulfillment options offered.',
     });
   }
-  if (!shippingReady && open) {
+  const fulfillmentReady = fulfillmentOptions.length > 0;
+  if (ships && !addressComplete(address) && open) {
     messages.push({
       type: 'info',
       param: '$.fulfillment_details.address',
@@ -243,18 +145,27 @@ async function render(db: DB, deps: SessionDeps, row: SessionRow) {
       type: 'info',
       param: '$.buyer.email',
       content_type: 'plain',
-      content: 'Add the buyer’s email address for the receipt and the certificate of authenticity.',
+      content: `Add the buyer’s email address ${kind?.emailReason ?? 'for the receipt'}.`,
     });
   }
-  const fulfillment = shippingReady ? shippingCost : 0;
+  const chosen = selectionOk ? (quote?.options.find((o) => o.id === selected[0]?.option_id) ?? null) : null;
+  const t = quote?.totals(chosen) ?? {
+    base: 0,
+    discount: 0,
+    subtotal: 0,
+    fulfillment: 0,
+    tax: 0,
+    taxInclusive: false,
+    total: 0,
+  };
   const status =
     !open || row.status === 'in_progress'
       ? row.status
-      : messages.some((m) => m.type === 'error') || !shippingReady || !row.buyer?.email
+      : messages.some((m) => m.type === 'error') || !fulfillmentReady || !row.buyer?.email
         ? 'not_ready_for_payment'
         : 'ready_for_payment';
   const order = row.order_id ? await findOrder(db, row.order_id) : null;
-  return {
+  const session = {
     id: row.id,
     status,
     currency,
@@ -264,36 +175,33 @@ async function render(db: DB, deps: SessionDeps, row: SessionRow) {
       },
     },
     ...(row.buyer ? { buyer: row.buyer } : {}),
-    line_items: quote
-      ? [
-          {
-            id: lineId,
-            item: { id: item.id },
-            quantity: 1,
-            name: quote.title,
-            description: quote.description.slice(0, 1000) || quote.title,
-            unit_amount: price,
-            product_id: `${ITEM_PREFIX}${quote.artworkId}`,
-            marketplace_seller_details: { name: quote.artist },
-            availability_status: quote.state === 'available' ? 'in_stock' : 'out_of_stock',
-            totals: [
-              total('items_base_amount', 'Price', price),
-              total('subtotal', 'Subtotal', price),
-              total('total', 'Total', price),
-            ],
-          },
-        ]
-      : [],
+    line_items: lines.map((l) => ({
+      id: l.lineId,
+      item: { id: l.itemId },
+      quantity: 1,
+      name: l.name,
+      description: l.description,
+      unit_amount: l.unitAmount,
+      product_id: l.productId,
+      marketplace_seller_details: { name: l.sellerName },
+      availability_status: l.available ? 'in_stock' : 'out_of_stock',
+      totals: [
+        total('items_base_amount', 'Price', l.unitAmount),
+        total('subtotal', 'Subtotal', l.unitAmount),
+        total('total', 'Total', l.unitAmount),
+      ],
+    })),
     ...(row.fulfillment_details ? { fulfillment_details: row.fulfillment_details } : {}),
     fulfillment_options: fulfillmentOptions,
     ...(selected.length ? { selected_fulfillment_options: selected } : {}),
     totals: [
-      total('items_base_amount', 'Items', price),
-      total('subtotal', 'Subtotal', price),
-      total('fulfillment', 'Shipping', fulfillment),
-      // Artworks are sold at the price shown; no tax is added on top.
-      total('tax', 'Tax', 0),
-      total('total', 'Total', price + fulfillment),
+      total('items_base_amount', 'Items', t.base),
+      ...(t.discount ? [total('discount', 'Discount', t.discount)] : []),
+      total('subtotal', 'Subtotal', t.subtotal),
+      total('fulfillment', ships ? 'Shipping' : 'Delivery', t.fulfillment),
+      // Inclusive tax is already in the prices: shown for the receipt, not added to the total.
+      total('tax', t.taxInclusive ? 'Tax (included)' : 'Tax', t.tax),
+      total('total', 'Total', t.total),
     ],
     messages,
     links: [
@@ -305,6 +213,12 @@ async function render(db: DB, deps: SessionDeps, row: SessionRow) {
     expires_at: row.expires_at.toISOString(),
     ...(order ? { order: acpOrderOf(order, row.id, deps.publicUrl, await loadAcpOrderFacts(db, order)) } : {}),
   };
+  // The kind and the option the totals were computed with, for completing.
+  return { session, kind, chosen };
+}
+
+async function render(db: DB, deps: SessionDeps, row: SessionRow) {
+  return (await evaluate(db, deps, row)).session;
 }
 
 /** The ACP Order for one of our orders as the session shows it (order-events.ts builds it, for the webhooks too). */
@@ -427,9 +341,9 @@ export async function cancelSession(deps: SessionDeps, platform: AgentPlatform, 
 
 /**
  * `POST /checkout_sessions/{id}/complete`. The session is claimed (`in_progress`) in one short transaction so two
- * concurrent completes can't both pay; then the artwork is reserved like a web checkout, the token is charged with
- * no transaction open, and the order settles through the commerce core. A decline releases the hold and leaves the
- * session completable with a new token.
+ * concurrent completes can't both pay; then the item kind creates the pending order like its web checkout (an artwork
+ * is reserved), the token is charged with no transaction open, and the order settles through the commerce core. A
+ * decline releases the order (and the hold) and leaves the session completable with a new token.
  */
 export async function completeSession(
   deps: SessionDeps,
@@ -445,8 +359,8 @@ export async function completeSession(
       throw acpError('invalid_request', 'conflict', 'The checkout session is already being completed', undefined, 409);
     }
     const buyer = req.buyer ?? row.buyer;
-    const current = await render(tx, deps, { ...row, buyer });
-    if (current.status !== 'ready_for_payment') {
+    const { session: current, kind, chosen } = await evaluate(tx, deps, { ...row, buyer });
+    if (current.status !== 'ready_for_payment' || !kind) {
       const first = current.messages.find((m) => m.type === 'error') ?? current.messages[0];
       throw acpError(
         'invalid_request',
@@ -461,7 +375,7 @@ export async function completeSession(
       .set({ status: 'in_progress', buyer: jsonb(buyer), updated_at: clock.now() })
       .where('id', '=', row.id)
       .execute();
-    return { row: { ...row, buyer }, artworkId: artworkIdOf(row.items[0].id) as string, email: buyer?.email ?? '' };
+    return { row: { ...row, buyer }, kind, chosen, email: buyer?.email ?? '' };
   });
   const reopen = (status: SessionRow['status']) =>
     withService(db, (tx) =>
@@ -473,28 +387,36 @@ export async function completeSession(
         .execute(),
     );
   const token = paymentToken(req);
-  let reserved: Awaited<ReturnType<typeof reserveArtworkOrder>>;
+  let reserved: ReservedOrder;
   try {
     reserved = await withService(db, (tx) =>
-      reserveArtworkOrder(tx, clock, {
-        artworkId: claimed.artworkId,
-        buyer: { email: claimed.email },
-        metadata: { acp_session_id: id },
+      claimed.kind.reserve(tx, claimed.row.items, {
+        clock,
+        email: claimed.email,
+        option: claimed.chosen,
+        sessionId: id,
         actor: { kind: `agent:${platform.name}`.slice(0, 60), userId: null },
         channel: { kind: 'acp', agentPlatformId: platform.id },
       }),
     );
   } catch (err) {
     await reopen('not_ready_for_payment');
-    if (isAppError(err) && (err.code === 'conflict' || err.code === 'not_found')) {
+    if (isAppError(err) && (err.code === 'conflict' || err.code === 'not_found' || err.code === 'gone')) {
       throw acpError('invalid_request', 'out_of_stock', err.message, '$.line_items[0]', 400);
+    }
+    // The buyer lost the right to buy since the session was rendered (no longer an organization admin).
+    if (isAppError(err) && err.code === 'forbidden') {
+      throw acpError('invalid_request', 'approval_required', err.message, '$.buyer.email', 400);
+    }
+    if (isAppError(err) && err.code === 'invalid_state') {
+      throw acpError('invalid_request', 'invalid', err.message, '$.line_items[0]', 400);
     }
     throw err;
   }
   const actor = { kind: `agent:${platform.name}`.slice(0, 60) };
   let paid: Awaited<ReturnType<typeof payOrderWithSharedToken>>;
   try {
-    paid = await payOrderWithSharedToken(db, deps.stripe, deps.hooks, reserved.order.id, token, actor, {
+    paid = await payOrderWithSharedToken(db, deps.stripe, deps.hooks, reserved.orderId, token, actor, {
       publicUrl: deps.publicUrl,
     });
   } catch (err) {
@@ -505,18 +427,18 @@ export async function completeSession(
       : acpError('service_unavailable', 'payment_unavailable', 'Try again', undefined, 503);
   }
   if (paid.outcome === 'declined') {
-    await withService(db, (tx) => releaseArtworkOrder(tx, reserved));
+    await withService(db, (tx) => reserved.release(tx));
     await reopen('ready_for_payment');
     throw acpError('invalid_request', 'payment_declined', paid.message, '$.payment_data', 400);
   }
   return withService(db, async (tx) => {
     const row = await tx
       .updateTable('acp_checkout_sessions')
-      .set({ status: 'completed', order_id: reserved.order.id, updated_at: clock.now() })
+      .set({ status: 'completed', order_id: reserved.orderId, updated_at: clock.now() })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    const order = await findOrder(tx, reserved.order.id);
+    const order = await findOrder(tx, reserved.orderId);
     if (order)
       await queueOrderWebhook(tx, {
         platformId: platform.id,
