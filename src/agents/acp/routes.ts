@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../http/context.ts';
-import { stripeMode } from '../../http/platform-routes.ts';
 import { type AgentPlatformEnv, agentPlatformAuth } from './auth.ts';
 import { ACP_BASE_PATH, buildDiscoveryDocument } from './discovery.ts';
 import { acpError, acpErrorHandler, acpHeaders, acpIdempotency, parseAcpBody } from './http.ts';
+import { acpSessionDeps } from './mcp-binding.ts';
 import {
   CancelSessionRequest,
   CheckoutSessionCompleteRequest,
@@ -20,17 +20,7 @@ import {
   updateSession,
 } from './sessions.ts';
 
-function sessionDeps(c: Context<AgentPlatformEnv>): SessionDeps {
-  const deps = c.get('deps');
-  return {
-    db: deps.db,
-    stripe: deps.stripe,
-    hooks: deps.commerce,
-    clock: deps.clock,
-    publicUrl: deps.config.publicUrl,
-    stripeMode: stripeMode(deps) === 'live' ? 'production' : 'test',
-  };
-}
+const sessionDeps = (c: Context<AgentPlatformEnv>): SessionDeps => acpSessionDeps(c.get('deps'));
 
 // The body as JSON, or the ACP 400 for malformed JSON (an empty body is `{}` where the spec allows none).
 async function body(c: Context<AgentPlatformEnv>, emptyOk = false): Promise<unknown> {
