@@ -18,7 +18,7 @@ export {
   orderTotals,
   toOrder,
 } from './orders.ts';
-export { payOrderWithSharedToken, type TokenPayment } from './pay-with-token.ts';
+export { payOrderWithSharedToken, type TokenPayment, type TokenShipping } from './pay-with-token.ts';
 export { type PaymentFacts, paymentFromIntent, paymentFromSession } from './payment-facts.ts';
 export { renderTextPdf } from './pdf.ts';
 export {

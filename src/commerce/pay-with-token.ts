@@ -14,6 +14,13 @@ export type TokenPayment =
   | { outcome: 'paid'; paymentIntentId: string; settled: SettleResult }
   | { outcome: 'declined'; code: string; message: string };
 
+/** Where the goods go, as the agent collected it: it becomes the PaymentIntent's shipping, read back at settlement. */
+export interface TokenShipping {
+  name: string;
+  phone?: string;
+  address: { line1: string; line2?: string; city: string; state: string; postal_code: string; country: string };
+}
+
 /**
  * Pays a pending order with an agent's Stripe Shared Payment Token on the platform's own rails: a PaymentIntent for
  * the stored total (a destination charge with the platform fee when the offering says so), confirmed with the token,
@@ -28,7 +35,7 @@ export async function payOrderWithSharedToken(
   orderId: string,
   token: string,
   actor: Actor,
-  opts: SettleOptions = {},
+  opts: SettleOptions & { shipping?: TokenShipping | null } = {},
 ): Promise<TokenPayment> {
   if (db.isTransaction) throw new Error('payOrderWithSharedToken calls Stripe: run it outside any transaction');
   const plan = await withService(db, async (tx) => {
@@ -47,6 +54,8 @@ export async function payOrderWithSharedToken(
       // An agent can't follow a redirect: only methods that settle in one step qualify.
       automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
       receipt_email: order.buyerEmail,
+      // Settlement reads the address from the payment (as from a Checkout Session), so fulfilment knows where to ship.
+      ...(opts.shipping ? { shipping: opts.shipping } : {}),
       metadata,
       ...(connect
         ? { transfer_data: { destination: connect.destination }, application_fee_amount: connect.applicationFeeAmount }

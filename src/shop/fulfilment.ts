@@ -3,11 +3,12 @@ import { requireRole } from '../accounts/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import type { BuyerConfirmationContext, PaidContext } from '../commerce/index.ts';
-import { getOrder, type Order, type PaymentFacts, paymentFromSession } from '../commerce/index.ts';
+import { getOrder, notifyOrderChanged, type Order, type PaymentFacts, paymentFromSession } from '../commerce/index.ts';
 import { requireAccountKind } from '../db/account-kind.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
+import type { CommerceHooks } from '../modules.ts';
 import { queueCancellationMail, queuePrintConfirmation, queueTrackingMail } from './fulfilment-mails.ts';
 import { getLab, type Labs, labForStudio } from './labs.ts';
 import { describePrintLines } from './print-lines.ts';
@@ -199,6 +200,7 @@ export function refuse(from: FulfilmentStatus, to: FulfilmentStatus): AppError {
 export async function moveFulfilment(
   db: DB,
   labs: Labs,
+  hooks: CommerceHooks,
   clock: Clock,
   accountId: string,
   orderId: string,
@@ -267,6 +269,11 @@ export async function moveFulfilment(
         trackingNumber: move.trackingNumber,
         trackingUrl: move.trackingUrl ?? null,
       });
+    }
+    // The order's listeners (an agent platform's order_update) hear of the parcel; a cancel is heard as its refund.
+    if (move.to === 'shipped' || move.to === 'delivered') {
+      const { to: kind, ...shipment } = move;
+      await notifyOrderChanged(tx, hooks, orderId, { kind, ...shipment });
     }
     if (move.to === 'cancelled') {
       await getLab(labs, f.lab).cancel?.(tx, order, f.lab_reference);

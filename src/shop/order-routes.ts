@@ -37,10 +37,10 @@ export function shopOrderRoutes(labs: Labs) {
   // Runs a fulfilment move and answers with the updated order, in one transaction: no lab is called for these moves
   // (only cancelling reaches the lab). moveFulfilment checks the order is the studio's under the service role.
   function move(c: Context<AppEnv & { Variables: { access: AccountAccess } }>, orderId: string, m: FulfilmentMove) {
-    const { clock } = c.get('deps');
+    const { clock, commerce } = c.get('deps');
     const { access } = c.var;
     return access.tx(async (tx, { id: accountId }) => {
-      await moveFulfilment(tx, labs, clock, accountId, orderId, m, access.actor);
+      await moveFulfilment(tx, labs, commerce, clock, accountId, orderId, m, access.actor);
       return getPrintOrder(tx, accountId, orderId);
     });
   }

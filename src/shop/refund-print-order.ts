@@ -42,7 +42,7 @@ export async function cancelPrintOrder(
       actor,
     );
   }
-  await moveFulfilment(db, labs, clock, accountId, orderId, { to: 'cancelled', reason }, actor);
+  await moveFulfilment(db, labs, hooks, clock, accountId, orderId, { to: 'cancelled', reason }, actor);
 }
 
 /** Refunds part of a studio's print order through the commerce core, after checking the order is this studio's. */

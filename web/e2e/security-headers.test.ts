@@ -52,7 +52,9 @@ describe.skipIf(!hasChromium)('web: security headers and CSP', () => {
     const guest = await watchedPage(violations, 390);
     await guest.goto(`/art/${artworkId}`);
     const checkout = await guest.evaluate(async (id) => {
-      const csrf = /gallerist_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+      // The page may not have called the API yet, so ask for the token the way the app's client does.
+      const session = (await (await fetch('/api/auth/session')).json()) as { csrfToken: string };
+      const csrf = /gallerist_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? session.csrfToken;
       const res = await fetch(`/api/marketplace/artworks/${id}/checkout`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf) },

@@ -191,6 +191,8 @@ describe('ACP: an agent buys an original', () => {
       platform_fee: 40_000,
       artist_amount: 43_000,
     });
+    // The artist ships to the address the agent collected.
+    expect(sale.shipping_address).toMatchObject({ line1: address.line_one, city: address.city });
     const pi = await stripe.paymentIntents.retrieve(order.stripePaymentIntentId!);
     expect(pi).toMatchObject({ amount: 83_000, application_fee_amount: 40_000, status: 'succeeded' });
 

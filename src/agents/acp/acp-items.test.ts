@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/app.ts';
-import { demoIds } from '../../../test/fixtures/marketplace-buy.ts';
+import { demoIds, httpClient } from '../../../test/fixtures/marketplace-buy.ts';
 import { getOrder } from '../../commerce/index.ts';
 import { withService, withUser } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
@@ -25,7 +25,12 @@ beforeAll(async () => {
   ids = await demoIds(db);
   const admin = ids['admin@demo.gallerist.dev'];
   const created = await withUser(db, { sub: admin }, (tx) =>
-    registerAgentPlatform(tx, { kind: 'user', userId: admin }, { name: 'Items agent' }),
+    // Nobody listens there: the test reads the queued order events, not their delivery.
+    registerAgentPlatform(
+      tx,
+      { kind: 'user', userId: admin },
+      { name: 'Items agent', webhookUrl: 'http://127.0.0.1:9/acp' },
+    ),
   );
   token = created.token;
 });
@@ -173,6 +178,33 @@ describe('ACP: an agent buys prints from a client gallery', () => {
     );
     expect(fulfilment).toHaveLength(1);
     expect(fulfilment[0].account_id).toBe(ids['lumen-photography']);
+    // The address the agent collected is where the studio ships.
+    expect(fulfilment[0].buyer_name).toBe('Ada Buyer');
+    expect(fulfilment[0].shipping_address).toMatchObject({ line1: 'Torstr. 1', city: 'Berlin', country: 'DE' });
+
+    // The studio ships and delivers: the platform gets an order_update for each, with the tracking.
+    const studio = httpClient(app.url);
+    await studio.signIn('studio@demo.gallerist.dev');
+    const base = `/api/shop/studios/${ids['lumen-photography']}/orders/${order.id}`;
+    const shipped = await studio.post(`${base}/ship`, { carrier: 'DPD', trackingNumber: '01234567890123' });
+    expect(shipped.status, JSON.stringify(shipped.body)).toBe(200);
+    expect((await studio.post(`${base}/deliver`)).status).toBe(200);
+    const events = await withService(db, (tx) =>
+      tx
+        .selectFrom('agent_webhook_deliveries')
+        .select(['event_type', 'payload'])
+        .where('order_id', '=', order.id)
+        .orderBy('created_at')
+        .execute(),
+    );
+    const payloads = events.map((e) => e.payload as { type: string; data: Record<string, any> });
+    expect(payloads.map((p) => [p.type, p.data.status])).toEqual([
+      ['order_create', 'confirmed'],
+      ['order_update', 'shipped'],
+      ['order_update', 'completed'],
+    ]);
+    expect(payloads[1].data.fulfillments).toMatchObject([{ carrier: 'DPD', tracking_number: '01234567890123' }]);
+    for (const p of payloads) expect(validateAcp('Order', p.data)).toEqual([]);
   });
 
   it('refuses a PIN gallery with a message and shows nothing behind the PIN; unknown links are not found', async () => {

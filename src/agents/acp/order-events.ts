@@ -91,13 +91,22 @@ export function buildAcpOrder(order: Order, sessionId: string, publicUrl: string
   };
 }
 
-/** Reads the order's shipment (an artwork sale's) and refunds, in the caller's transaction (service role). */
+/** Reads the order's shipment (an artwork sale's or a print order's) and refunds, in the caller's transaction. */
 export async function loadAcpOrderFacts(tx: DB, order: Order): Promise<AcpOrderFacts> {
   const sale = await tx
     .selectFrom('marketplace_sales')
     .select(['id', 'carrier', 'tracking_number', 'tracking_url', 'shipped_at', 'delivered_at'])
     .where('order_id', '=', order.id)
     .executeTakeFirst();
+  // A print order has no sale: its fulfilment row (keyed on the order) carries the same shipment facts.
+  const prints = sale
+    ? undefined
+    : await tx
+        .selectFrom('print_fulfilments')
+        .select(['order_id as id', 'carrier', 'tracking_number', 'tracking_url', 'shipped_at', 'delivered_at'])
+        .where('order_id', '=', order.id)
+        .executeTakeFirst();
+  const shipped = sale ?? prints;
   const refunds = await tx
     .selectFrom('refunds')
     .select(['id', 'amount', 'status', 'reason', 'created_at'])
@@ -105,14 +114,14 @@ export async function loadAcpOrderFacts(tx: DB, order: Order): Promise<AcpOrderF
     .orderBy('seq')
     .execute();
   return {
-    shipment: sale
+    shipment: shipped
       ? {
-          id: sale.id,
-          carrier: sale.carrier,
-          trackingNumber: sale.tracking_number,
-          trackingUrl: sale.tracking_url,
-          shippedAt: sale.shipped_at,
-          deliveredAt: sale.delivered_at,
+          id: shipped.id,
+          carrier: shipped.carrier,
+          trackingNumber: shipped.tracking_number,
+          trackingUrl: shipped.tracking_url,
+          shippedAt: shipped.shipped_at,
+          deliveredAt: shipped.delivered_at,
         }
       : null,
     refunds: refunds.map((r) => ({

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Stripe from 'stripe';
 import type { Clock } from '../../clock.ts';
-import { findOrder, type Order, payOrderWithSharedToken } from '../../commerce/index.ts';
+import { findOrder, type Order, payOrderWithSharedToken, type TokenShipping } from '../../commerce/index.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { AppError, isAppError } from '../../errors.ts';
@@ -418,6 +418,7 @@ export async function completeSession(
   try {
     paid = await payOrderWithSharedToken(db, deps.stripe, deps.hooks, reserved.orderId, token, actor, {
       publicUrl: deps.publicUrl,
+      shipping: tokenShipping(claimed.row.fulfillment_details),
     });
   } catch (err) {
     // Stripe's outcome is unknown: keep the order (a webhook may still settle it) and let a retry find it.
@@ -448,6 +449,24 @@ export async function completeSession(
       });
     return render(tx, deps, row as unknown as SessionRow);
   });
+}
+
+// The buyer's address in Stripe's shape; absent for items that don't ship (credits).
+function tokenShipping(details: FulfillmentDetails | null): TokenShipping | null {
+  const a = details?.address;
+  if (!addressComplete(a)) return null;
+  return {
+    name: a.name,
+    ...(details?.phone_number ? { phone: details.phone_number } : {}),
+    address: {
+      line1: a.line_one,
+      ...(a.line_two ? { line2: a.line_two } : {}),
+      city: a.city,
+      state: a.state,
+      postal_code: a.postal_code,
+      country: a.country,
+    },
+  };
 }
 
 // The Shared Payment Token the agent's payment handler delegated (ACP tokenized card handler, credential type spt).
