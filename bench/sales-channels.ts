@@ -3,6 +3,7 @@ import { registerAgentPlatform } from '../src/agents/acp/platforms.ts';
 import { createApiKey } from '../src/agents/api-keys.ts';
 import { withUser } from '../src/db/tenancy.ts';
 import { startTestApp, type TestApp } from '../test/app.ts';
+import { grantedToken } from '../test/fixtures/acp.ts';
 import { demoIds, onboardedArtist, publishedArtwork } from '../test/fixtures/marketplace-buy.ts';
 import { autocannon, type BenchOptions, printResults, type Result, rate } from './emulator.ts';
 
@@ -80,15 +81,10 @@ async function benchAcp(app: TestApp, ids: Record<string, string>, flows: number
   );
   const artist = ids['mira-okafor'];
   await onboardedArtist(db, stripe, app.emulatorUrl, artist);
-  const now = Math.floor(Date.now() / 1000);
   const prepared: Array<{ artworkId: string; spt: string }> = [];
   for (let i = 0; i < flows; i++) {
     const artworkId = await publishedArtwork(db, artist, { price: 80_000, shipping: 3_000, title: `Bench ${i}` });
-    const spt = (await stripe.rawRequest('post', '/v1/test_helpers/shared_payment/granted_tokens', {
-      payment_method: 'pm_card_visa',
-      usage_limits: { currency: 'eur', max_amount: 1_000_000, expires_at: now + 3600 },
-    })) as unknown as { id: string };
-    prepared.push({ artworkId, spt: spt.id });
+    prepared.push({ artworkId, spt: await grantedToken(stripe) });
   }
   let keys = 0;
   const post = async (path: string, body: unknown) => {

@@ -29,6 +29,7 @@ describe('the assembly', () => {
       'credits.expire',
       'jobs.prune',
       'mail.send',
+      'marketplace.artwork_features',
       'marketplace.payouts',
       'marketplace.refund_duplicate',
       'marketplace.stripe_fee',
@@ -37,8 +38,8 @@ describe('the assembly', () => {
     expect(a.commerce.stripeEvents.get('account.updated')).toHaveLength(1);
     // The agents module tells agent platforms of their orders' changes.
     expect(a.commerce.orderListeners).toHaveLength(1);
-    expect(a.seeders.length).toBe(3);
-    expect(a.doctorChecks.length).toBe(2);
+    expect(a.seeders.length).toBe(4);
+    expect(a.doctorChecks.length).toBe(3);
     expect(a.routes.length).toBeGreaterThan(5);
     expect(a.rootRoutes.length).toBe(3);
     // The agents module (API keys; the MCP server builds on the same assembly) comes last.

@@ -19,6 +19,11 @@ const users: Array<DemoLogin & { admin?: boolean }> = [
   { email: 'org@demo.gallerist.dev', name: 'Olive Org', role: 'admin of Acme Corp, member of Skywalker Digital' },
   { email: 'member@demo.gallerist.dev', name: 'Milo Member', role: 'member of Acme Corp' },
   { email: 'provider@demo.gallerist.dev', name: 'Petra Provider', role: 'owner of Skywalker Digital (provider)' },
+  // The demo catalog's other artists (src/marketplace/seed-catalog.ts).
+  { email: 'jonas@demo.gallerist.dev', name: 'Jonas Berg', role: 'owner of Jonas Berg (artist)' },
+  { email: 'aiko@demo.gallerist.dev', name: 'Aiko Tanaka', role: 'owner of Aiko Tanaka (artist)' },
+  { email: 'lena@demo.gallerist.dev', name: 'Lena Ferreira', role: 'owner of Lena Ferreira (artist)' },
+  { email: 'kofi@demo.gallerist.dev', name: 'Kofi Mensah', role: 'owner of Kofi Mensah (artist)' },
 ];
 
 const accounts = [
@@ -26,6 +31,10 @@ const accounts = [
   { slug: 'mira-okafor', name: 'Mira Okafor', kind: 'artist' as const },
   { slug: 'acme-corp', name: 'Acme Corp', kind: 'organization' as const },
   { slug: 'skywalker-digital', name: 'Skywalker Digital', kind: 'provider' as const },
+  { slug: 'jonas-berg', name: 'Jonas Berg', kind: 'artist' as const },
+  { slug: 'aiko-tanaka', name: 'Aiko Tanaka', kind: 'artist' as const },
+  { slug: 'lena-ferreira', name: 'Lena Ferreira', kind: 'artist' as const },
+  { slug: 'kofi-mensah', name: 'Kofi Mensah', kind: 'artist' as const },
 ];
 
 const memberships: Array<[email: string, slug: string, role: 'owner' | 'admin' | 'member']> = [
@@ -35,6 +44,10 @@ const memberships: Array<[email: string, slug: string, role: 'owner' | 'admin' |
   ['member@demo.gallerist.dev', 'acme-corp', 'member'],
   ['provider@demo.gallerist.dev', 'skywalker-digital', 'owner'],
   ['org@demo.gallerist.dev', 'skywalker-digital', 'member'],
+  ['jonas@demo.gallerist.dev', 'jonas-berg', 'owner'],
+  ['aiko@demo.gallerist.dev', 'aiko-tanaka', 'owner'],
+  ['lena@demo.gallerist.dev', 'lena-ferreira', 'owner'],
+  ['kofi@demo.gallerist.dev', 'kofi-mensah', 'owner'],
 ];
 
 /** What seeders may need from the running app, e.g. the storage demo files go to (the app config). */

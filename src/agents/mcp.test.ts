@@ -103,6 +103,7 @@ describe('MCP server', () => {
       'list_gallery_products',
       'list_orders',
       'log_service_time',
+      'recommend_artworks',
       'sales_summary',
       'search_artworks',
     ]);

@@ -123,6 +123,19 @@ export interface ArtistProfiles {
   updated_at: Generated<Timestamp>;
 }
 
+export interface ArtworkFeatures {
+  artwork_id: string;
+  computed_at: Generated<Timestamp>;
+  image_id: string | null;
+  keywords: Generated<string[]>;
+  palette: Generated<unknown>;
+  price_band: number;
+  size_band: number | null;
+  text_hash: string;
+  text_model: string;
+  vec: number[];
+}
+
 export interface ArtworkImages {
   account_id: string;
   artwork_id: string;
@@ -158,6 +171,19 @@ export interface Artworks {
   updated_at: Generated<Timestamp>;
   width_mm: number | null;
   year: number | null;
+}
+
+export interface ArtworkSaves {
+  artwork_id: string;
+  created_at: Generated<Timestamp>;
+  user_id: string;
+}
+
+export interface ArtworkViews {
+  artwork_id: string;
+  user_id: string;
+  viewed_at: Generated<Timestamp>;
+  views: Generated<number>;
 }
 
 export interface AuditEvents {
@@ -226,6 +252,13 @@ export interface EmailLinks {
   token_hash: string;
   used_at: Timestamp | null;
   user_id: string;
+}
+
+export interface EmbeddingCache {
+  content_hash: string;
+  created_at: Generated<Timestamp>;
+  model: string;
+  vector: number[];
 }
 
 export interface Galleries {
@@ -718,7 +751,10 @@ export interface DB {
   api_keys: ApiKeys;
   artist_applications: ArtistApplications;
   artist_profiles: ArtistProfiles;
+  artwork_features: ArtworkFeatures;
   artwork_images: ArtworkImages;
+  artwork_saves: ArtworkSaves;
+  artwork_views: ArtworkViews;
   artworks: Artworks;
   audit_events: AuditEvents;
   commerce_checkpoints: CommerceCheckpoints;
@@ -726,6 +762,7 @@ export interface DB {
   credit_lots: CreditLots;
   credit_usage: CreditUsage;
   email_links: EmailLinks;
+  embedding_cache: EmbeddingCache;
   galleries: Galleries;
   gallery_photos: GalleryPhotos;
   invitations: Invitations;

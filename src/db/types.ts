@@ -50,6 +50,7 @@ interface Narrowings {
   artist_applications: { status: Generated<ApplicationStatus> };
   artist_profiles: { onboarding_status: Generated<OnboardingStatus> };
   artworks: { medium: Medium; edition_type: Generated<EditionType>; status: Generated<ArtworkStatus> };
+  artwork_features: { palette: Json<Array<{ name: string; share: number }>> };
   marketplace_payouts: { status: PayoutStatus };
   marketplace_sales: { status: Generated<SaleStatus>; shipping_address: Address };
   studio_settings: {

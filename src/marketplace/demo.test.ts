@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/app.ts';
 import { withService } from '../db/tenancy.ts';
 import { onboardDemoArtists } from './demo.ts';
+import { demoCatalog } from './seed-catalog.ts';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -24,7 +25,8 @@ describe('demo marketplace', () => {
     expect(images.length).toBeGreaterThan(0);
     expect(images.filter((r) => !r.image)).toEqual([]);
 
-    expect(await onboardDemoArtists(db, stripe, app.emulatorUrl, clock)).toBe(1);
+    // Mira Okafor and the demo catalog's artists.
+    expect(await onboardDemoArtists(db, stripe, app.emulatorUrl, clock)).toBe(1 + demoCatalog.length);
     expect(await onboardDemoArtists(db, stripe, app.emulatorUrl, clock)).toBe(0);
     const profile = await withService(db, (tx) =>
       tx

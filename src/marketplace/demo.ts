@@ -3,9 +3,10 @@ import type { Clock } from '../clock.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { ensureConnectAccount, syncConnectAccount } from './artists/connect.ts';
+import { demoCatalog } from './seed-catalog.ts';
 
 // The artists the demo seed creates; real artists always onboard themselves on Stripe's hosted page.
-const DEMO_ARTISTS = ['mira-okafor'];
+const DEMO_ARTISTS = ['mira-okafor', ...demoCatalog.map((a) => a.slug)];
 
 /**
  * Demo only (`serve --demo` on the embedded emulator): completes the seeded artists' Connect onboarding through the

@@ -2,6 +2,7 @@
 export { transactionsQuery } from './admin/analytics.ts';
 export { imageUrls } from './artworks/artworks.ts';
 export { listPublicArtworks, priceBreakdown, publicArtwork, publicArtworks } from './artworks/catalog.ts';
+export { type Recommendation, recommendedFor, similarArtworks } from './recommendations/rank.ts';
 export {
   availability,
   releaseArtworkOrder,
@@ -9,6 +10,7 @@ export {
   startArtworkCheckout,
   upstream,
 } from './sales/purchase.ts';
+export { demoCatalog } from './seed-catalog.ts';
 export {
   type ApplicationStatus,
   type ArtworkStatus,

@@ -306,3 +306,27 @@ export const PayoutRunOut = z.object({
   errors: z.number().int(),
   amount: z.number().int(),
 });
+
+export const RecommendationOut = z
+  .object({
+    artwork: ArtworkOut,
+    /** Cosine similarity to what it was matched against, 0–1. */
+    score: z.number(),
+    reason: z.string(),
+    reasons: z.array(
+      z.object({
+        kind: z.enum(['medium', 'palette', 'keywords', 'price', 'size', 'text', 'overall']),
+        text: z.string(),
+      }),
+    ),
+  })
+  .openapi('Recommendation');
+export const RecommendationList = z.object({ data: z.array(RecommendationOut) });
+export const RecommendationQuery = z.object({ limit: z.coerce.number().int().min(1).max(48).default(12) });
+export const SaveStateOut = z.object({ saved: z.boolean(), savedAt: z.string().nullable() }).openapi('SaveState');
+export const SavedPage = z.object({
+  data: z.array(z.object({ artwork: ArtworkOut, savedAt: z.string() })),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+});

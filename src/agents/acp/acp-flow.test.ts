@@ -1,14 +1,19 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/app.ts';
+import {
+  acpAddress,
+  acpClient,
+  grantedToken,
+  registerTestPlatform,
+  sptPayment,
+  webhookReceiver,
+} from '../../../test/fixtures/acp.ts';
 import { demoIds, onboardedArtist, publishedArtwork, waitFor } from '../../../test/fixtures/marketplace-buy.ts';
 import { getOrder } from '../../commerce/index.ts';
-import { withService, withUser } from '../../db/tenancy.ts';
+import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
-import { registerAgentPlatform } from './platforms.ts';
 import { validateAcp } from './schema-validate.ts';
 import { verifyMerchantSignature } from './webhooks.ts';
 
@@ -21,8 +26,8 @@ let stripe: Stripe;
 let ids: Record<string, string>;
 let token: string;
 let secret: string;
-let receiver: Server;
-const received: Array<{ body: string; signature: string }> = [];
+let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
+let acp: ReturnType<typeof acpClient>;
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -30,66 +35,18 @@ beforeAll(async () => {
   stripe = app.platform.deps.stripe;
   ids = await demoIds(db);
   await onboardedArtist(db, stripe, app.emulatorUrl, ids['mira-okafor']);
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => {
-      body += d;
-    });
-    req.on('end', () => {
-      received.push({ body, signature: String(req.headers['merchant-signature'] ?? '') });
-      res.writeHead(200).end();
-    });
+  receiver = await webhookReceiver();
+  const created = await registerTestPlatform(db, ids['admin@demo.gallerist.dev'], {
+    name: 'Test agent',
+    webhookUrl: receiver.url,
   });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/acp/events`;
-  const admin = ids['admin@demo.gallerist.dev'];
-  const created = await withUser(db, { sub: admin }, (tx) =>
-    registerAgentPlatform(tx, { kind: 'user', userId: admin }, { name: 'Test agent', webhookUrl }),
-  );
   token = created.token;
+  acp = acpClient(app.url, () => token, 'key');
   secret = created.webhookSecret ?? '';
 });
 afterAll(async () => {
   receiver?.close();
   await app?.stop();
-});
-
-let keys = 0;
-async function acp(method: 'GET' | 'POST', path: string, body?: unknown, opts: { key?: string; auth?: string } = {}) {
-  const key = opts.key ?? `key-${++keys}`;
-  const res = await fetch(`${app.url}${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${opts.auth ?? token}`,
-      'API-Version': '2026-04-17',
-      ...(method === 'POST' ? { 'Idempotency-Key': key, 'Content-Type': 'application/json' } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
-}
-
-const address = {
-  name: 'Ada Buyer',
-  line_one: 'Torstr. 1',
-  city: 'Berlin',
-  state: 'BE',
-  country: 'DE',
-  postal_code: '10119',
-};
-
-async function grantedToken(card = 'pm_card_visa', maxAmount = 1_000_000): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const spt = (await stripe.rawRequest('post', '/v1/test_helpers/shared_payment/granted_tokens', {
-    payment_method: card,
-    usage_limits: { currency: 'eur', max_amount: maxAmount, expires_at: now + 3600 },
-  })) as unknown as { id: string };
-  return spt.id;
-}
-
-const payment = (spt: string) => ({
-  handler_id: 'card_tokenized',
-  instrument: { type: 'card', credential: { type: 'spt', token: spt } },
 });
 
 async function readySession(artworkId: string) {
@@ -103,7 +60,7 @@ async function readySession(artworkId: string) {
   expect(validateAcp('CheckoutSession', created.body)).toEqual([]);
   expect(created.body.status).toBe('not_ready_for_payment');
   const updated = await acp('POST', `/acp/checkout_sessions/${created.body.id}`, {
-    fulfillment_details: { name: 'Ada Buyer', email: 'agent.buyer@example.com', address },
+    fulfillment_details: { name: 'Ada Buyer', email: 'agent.buyer@example.com', address: acpAddress },
   });
   expect(updated.status).toBe(200);
   expect(validateAcp('CheckoutSession', updated.body)).toEqual([]);
@@ -163,8 +120,8 @@ describe('ACP: an agent buys an original', () => {
     });
     expect(reselected.body.status).toBe('ready_for_payment');
 
-    const spt = await grantedToken();
-    const body = { payment_data: payment(spt) };
+    const spt = await grantedToken(stripe);
+    const body = { payment_data: sptPayment(spt) };
     const done = await acp('POST', `/acp/checkout_sessions/${session.id}/complete`, body, { key: 'complete-1' });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     expect(validateAcp('CheckoutSessionWithOrder', done.body)).toEqual([]);
@@ -192,7 +149,7 @@ describe('ACP: an agent buys an original', () => {
       artist_amount: 43_000,
     });
     // The artist ships to the address the agent collected.
-    expect(sale.shipping_address).toMatchObject({ line1: address.line_one, city: address.city });
+    expect(sale.shipping_address).toMatchObject({ line1: acpAddress.line_one, city: acpAddress.city });
     const pi = await stripe.paymentIntents.retrieve(order.stripePaymentIntentId!);
     expect(pi).toMatchObject({ amount: 83_000, application_fee_amount: 40_000, status: 'succeeded' });
 
@@ -204,7 +161,7 @@ describe('ACP: an agent buys an original', () => {
     const other = await acp(
       'POST',
       `/acp/checkout_sessions/${session.id}/complete`,
-      { payment_data: payment(await grantedToken()) },
+      { payment_data: sptPayment(await grantedToken(stripe)) },
       { key: 'complete-1' },
     );
     expect(other.status).toBe(422);
@@ -215,7 +172,10 @@ describe('ACP: an agent buys an original', () => {
     expect(await salesOf(artworkId)).toHaveLength(1);
 
     // The platform hears of the order once, signed with its secret.
-    const hook = await waitFor(async () => received.find((r) => r.body.includes(order.id)), 'the order_create webhook');
+    const hook = await waitFor(
+      async () => receiver.received.find((r) => r.body.includes(order.id)),
+      'the order_create webhook',
+    );
     const event = JSON.parse(hook.body);
     expect(event).toMatchObject({ type: 'order_create', data: { type: 'order', id: order.id, status: 'confirmed' } });
     expect(verifyMerchantSignature(secret, hook.signature, hook.body, Math.floor(Date.now() / 1000))).toBe(true);
@@ -225,7 +185,7 @@ describe('ACP: an agent buys an original', () => {
     const artworkId = await publishedArtwork(db, ids['mira-okafor'], { price: 50_000, shipping: 0 });
     const session = await readySession(artworkId);
     const declined = await acp('POST', `/acp/checkout_sessions/${session.id}/complete`, {
-      payment_data: payment(await grantedToken('pm_card_chargeDeclined')),
+      payment_data: sptPayment(await grantedToken(stripe, 'pm_card_chargeDeclined')),
     });
     expect(declined.status).toBe(400);
     expect(declined.body).toMatchObject({ type: 'invalid_request', code: 'payment_declined', param: '$.payment_data' });
@@ -237,8 +197,12 @@ describe('ACP: an agent buys an original', () => {
     expect(artwork.status).toBe('published');
 
     const [a, b] = await Promise.all([
-      acp('POST', `/acp/checkout_sessions/${session.id}/complete`, { payment_data: payment(await grantedToken()) }),
-      acp('POST', `/acp/checkout_sessions/${session.id}/complete`, { payment_data: payment(await grantedToken()) }),
+      acp('POST', `/acp/checkout_sessions/${session.id}/complete`, {
+        payment_data: sptPayment(await grantedToken(stripe)),
+      }),
+      acp('POST', `/acp/checkout_sessions/${session.id}/complete`, {
+        payment_data: sptPayment(await grantedToken(stripe)),
+      }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect(await salesOf(artworkId)).toHaveLength(1);
@@ -257,10 +221,7 @@ describe('ACP: an agent buys an original', () => {
   it('cancels an open session once (405 after), and hides one platform’s sessions from another', async () => {
     const artworkId = await publishedArtwork(db, ids['mira-okafor'], { price: 10_000 });
     const session = await readySession(artworkId);
-    const admin = ids['admin@demo.gallerist.dev'];
-    const other = await withUser(db, { sub: admin }, (tx) =>
-      registerAgentPlatform(tx, { kind: 'user', userId: admin }, { name: 'Other agent' }),
-    );
+    const other = await registerTestPlatform(db, ids['admin@demo.gallerist.dev'], { name: 'Other agent' });
     expect((await acp('GET', `/acp/checkout_sessions/${session.id}`, undefined, { auth: other.token })).status).toBe(
       404,
     );

@@ -1,12 +1,12 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/app.ts';
+import { acpAddress, acpClient, grantedToken, registerTestPlatform, sptPayment } from '../../../test/fixtures/acp.ts';
 import { demoIds, httpClient } from '../../../test/fixtures/marketplace-buy.ts';
 import { getOrder } from '../../commerce/index.ts';
-import { withService, withUser } from '../../db/tenancy.ts';
+import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { cart, createGallery, galleryByToken, galleryProducts, getSettings } from '../../shop/index.ts';
-import { registerAgentPlatform } from './platforms.ts';
 import { validateAcp } from './schema-validate.ts';
 
 // An agent buys what isn't an artwork over ACP REST: prints from a client gallery (by its link token, priced exactly
@@ -17,62 +17,23 @@ let db: DB;
 let stripe: Stripe;
 let ids: Record<string, string>;
 let token: string;
+let acp: ReturnType<typeof acpClient>;
 
 beforeAll(async () => {
   app = await startTestApp();
   db = app.platform.deps.db;
   stripe = app.platform.deps.stripe;
   ids = await demoIds(db);
-  const admin = ids['admin@demo.gallerist.dev'];
-  const created = await withUser(db, { sub: admin }, (tx) =>
-    // Nobody listens there: the test reads the queued order events, not their delivery.
-    registerAgentPlatform(
-      tx,
-      { kind: 'user', userId: admin },
-      { name: 'Items agent', webhookUrl: 'http://127.0.0.1:9/acp' },
-    ),
-  );
+  // Nobody listens there: the test reads the queued order events, not their delivery.
+  const created = await registerTestPlatform(db, ids['admin@demo.gallerist.dev'], {
+    name: 'Items agent',
+    webhookUrl: 'http://127.0.0.1:9/acp',
+  });
   token = created.token;
+  acp = acpClient(app.url, () => token, 'items');
 });
 afterAll(async () => {
   await app?.stop();
-});
-
-let keys = 0;
-async function acp(method: 'GET' | 'POST', path: string, body?: unknown) {
-  const res = await fetch(`${app.url}${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      'API-Version': '2026-04-17',
-      ...(method === 'POST' ? { 'Idempotency-Key': `items-${++keys}`, 'Content-Type': 'application/json' } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
-
-const address = {
-  name: 'Ada Buyer',
-  line_one: 'Torstr. 1',
-  city: 'Berlin',
-  state: 'BE',
-  country: 'DE',
-  postal_code: '10119',
-};
-
-async function grantedToken(): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const spt = (await stripe.rawRequest('post', '/v1/test_helpers/shared_payment/granted_tokens', {
-    payment_method: 'pm_card_visa',
-    usage_limits: { currency: 'eur', max_amount: 1_000_000, expires_at: now + 3600 },
-  })) as unknown as { id: string };
-  return spt.id;
-}
-
-const payment = (spt: string) => ({
-  handler_id: 'card_tokenized',
-  instrument: { type: 'card', credential: { type: 'spt', token: spt } },
 });
 
 const totalsOf = (session: Record<string, any>) =>
@@ -84,7 +45,7 @@ async function create(itemIds: string[], buyer: string, withAddress = true) {
     currency: 'eur',
     capabilities: {},
     buyer: { email: buyer, first_name: 'Ada', last_name: 'Buyer' },
-    ...(withAddress ? { fulfillment_details: { name: 'Ada Buyer', email: buyer, address } } : {}),
+    ...(withAddress ? { fulfillment_details: { name: 'Ada Buyer', email: buyer, address: acpAddress } } : {}),
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   expect(validateAcp('CheckoutSession', res.body)).toEqual([]);
@@ -93,7 +54,7 @@ async function create(itemIds: string[], buyer: string, withAddress = true) {
 
 async function complete(sessionId: string) {
   const done = await acp('POST', `/acp/checkout_sessions/${sessionId}/complete`, {
-    payment_data: payment(await grantedToken()),
+    payment_data: sptPayment(await grantedToken(stripe)),
   });
   expect(done.status, JSON.stringify(done.body)).toBe(200);
   expect(validateAcp('CheckoutSessionWithOrder', done.body)).toEqual([]);
@@ -231,7 +192,7 @@ describe('ACP: an agent buys prints from a client gallery', () => {
     );
     expect(session.messages.find((m: { code?: string }) => m.code === 'requires_sign_in').content).toMatch(/PIN/);
     const refused = await acp('POST', `/acp/checkout_sessions/${session.id}/complete`, {
-      payment_data: payment(await grantedToken()),
+      payment_data: sptPayment(await grantedToken(stripe)),
     });
     expect(refused.status).toBe(400);
     expect(refused.body.code).toBe('requires_sign_in');
@@ -284,7 +245,7 @@ describe('ACP: an agent buys expert-service credits for an organization', () => 
     expect(lots[0].organization_account_id).toBe(ids['acme-corp']);
     // Completing again charges and grants nothing more.
     const again = await acp('POST', `/acp/checkout_sessions/${session.id}/complete`, {
-      payment_data: payment(await grantedToken()),
+      payment_data: sptPayment(await grantedToken(stripe)),
     });
     expect(again.status).toBe(400);
     const stillOne = await withService(db, (tx) =>
@@ -302,7 +263,7 @@ describe('ACP: an agent buys expert-service credits for an organization', () => 
         expect.objectContaining({ type: 'error', code: 'approval_required', param: '$.buyer.email' }),
       );
       const refused = await acp('POST', `/acp/checkout_sessions/${session.id}/complete`, {
-        payment_data: payment(await grantedToken()),
+        payment_data: sptPayment(await grantedToken(stripe)),
       });
       expect(refused.status).toBe(400);
       expect(refused.body.code).toBe('approval_required');

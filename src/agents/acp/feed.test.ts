@@ -9,6 +9,7 @@ import { withService, withUser } from '../../db/tenancy.ts';
 import { createDemoTestDatabase } from '../../db/testing.ts';
 import type { Database as Schema } from '../../db/types.ts';
 import type { AppEnv, Deps } from '../../http/context.ts';
+import { demoCatalog } from '../../marketplace/index.ts';
 import { ACP_FEED_ID } from './feed.ts';
 import { acpFeedRoutes } from './feed-routes.ts';
 import { registerAgentPlatform } from './platforms.ts';
@@ -291,10 +292,11 @@ describe('ACP product feed', () => {
       expect(works[title], title).toBeDefined();
       expect(listed.has(item(title)), title).toBe(false);
     }
-    // Exactly the works anon may see: the two demo works and the public fixtures.
+    // Exactly the works anon may see: the demo works, the demo catalog and the public fixtures.
     const expected = [
       'Harmattan Light',
       'Market Geometry II',
+      ...demoCatalog.flatMap((a) => a.works.map((w) => w.title)),
       'Feed Sold',
       'Feed Reserved',
       'Feed Lapsed Reservation',

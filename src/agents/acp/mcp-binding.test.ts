@@ -4,15 +4,15 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/app.ts';
+import { acpAddress, acpClient, grantedToken, registerTestPlatform, sptPayment } from '../../../test/fixtures/acp.ts';
 import { demoIds, onboardedArtist, publishedArtwork } from '../../../test/fixtures/marketplace-buy.ts';
 import { platformModules, replaceModule } from '../../assembly.ts';
 import { getOrder } from '../../commerce/index.ts';
-import { withService, withUser } from '../../db/tenancy.ts';
+import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { agentsModule } from '../module.ts';
 import { ACP_MCP_TOOLS } from './mcp-binding.ts';
 import { acpMcpRoutes } from './mcp-routes.ts';
-import { registerAgentPlatform } from './platforms.ts';
 import { validateAcp } from './schema-validate.ts';
 
 // The ACP MCP binding end to end on the emulator: the same purchase as acp-flow.test.ts, through an MCP client at
@@ -43,10 +43,7 @@ beforeAll(async () => {
   stripe = app.platform.deps.stripe;
   ids = await demoIds(db);
   await onboardedArtist(db, stripe, app.emulatorUrl, ids['mira-okafor']);
-  const admin = ids['admin@demo.gallerist.dev'];
-  const created = await withUser(db, { sub: admin }, (tx) =>
-    registerAgentPlatform(tx, { kind: 'user', userId: admin }, { name: 'MCP agent' }),
-  );
+  const created = await registerTestPlatform(db, ids['admin@demo.gallerist.dev'], { name: 'MCP agent' });
   token = created.token;
 });
 afterAll(async () => {
@@ -95,29 +92,6 @@ async function callError(client: Client, name: string, args: Json): Promise<{ co
   throw new Error(`${name} did not fail`);
 }
 
-const address = {
-  name: 'Ada Buyer',
-  line_one: 'Torstr. 1',
-  city: 'Berlin',
-  state: 'BE',
-  country: 'DE',
-  postal_code: '10119',
-};
-
-async function grantedToken(card = 'pm_card_visa', maxAmount = 1_000_000): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const spt = (await stripe.rawRequest('post', '/v1/test_helpers/shared_payment/granted_tokens', {
-    payment_method: card,
-    usage_limits: { currency: 'eur', max_amount: maxAmount, expires_at: now + 3600 },
-  })) as unknown as { id: string };
-  return spt.id;
-}
-
-const payment = (spt: string) => ({
-  handler_id: 'card_tokenized',
-  instrument: { type: 'card', credential: { type: 'spt', token: spt } },
-});
-
 const salesOf = (artworkId: string) =>
   withService(db, (tx) => tx.selectFrom('marketplace_sales').selectAll().where('artwork_id', '=', artworkId).execute());
 
@@ -136,7 +110,7 @@ async function readySession(client: Client, artworkId: string): Promise<Json> {
   const updated = await call(client, 'update_checkout_session', {
     meta: meta(),
     id: created.id,
-    payload: { fulfillment_details: { name: 'Ada Buyer', email: 'agent.buyer@example.com', address } },
+    payload: { fulfillment_details: { name: 'Ada Buyer', email: 'agent.buyer@example.com', address: acpAddress } },
   });
   expect(validateAcp('CheckoutSession', updated)).toEqual([]);
   return updated;
@@ -209,7 +183,11 @@ describe('ACP over MCP: an agent buys an original', () => {
     expect(validateAcp('CheckoutSession', read)).toEqual([]);
     expect(read).toEqual(session);
 
-    const args = { meta: meta('complete-1'), id: session.id, payload: { payment_data: payment(await grantedToken()) } };
+    const args = {
+      meta: meta('complete-1'),
+      id: session.id,
+      payload: { payment_data: sptPayment(await grantedToken(stripe)) },
+    };
     const done = await call(client, 'complete_checkout_session', args);
     expect(validateAcp('CheckoutSessionWithOrder', done)).toEqual([]);
     expect(done).toMatchObject({ status: 'completed', order: { checkout_session_id: session.id } });
@@ -224,7 +202,7 @@ describe('ACP over MCP: an agent buys an original', () => {
     // The same key with another payload is the conflict.
     const other = await callError(client, 'complete_checkout_session', {
       ...args,
-      payload: { payment_data: payment(await grantedToken()) },
+      payload: { payment_data: sptPayment(await grantedToken(stripe)) },
     });
     expect(other).toMatchObject({ code: -32000, data: { type: 'invalid_request', code: 'idempotency_conflict' } });
     // A new key on a completed session charges nothing more.
@@ -240,16 +218,12 @@ describe('ACP over MCP: an agent buys an original', () => {
     const artworkId = await publishedArtwork(db, ids['mira-okafor'], { price: 10_000 });
     const session = await readySession(client, artworkId);
     // The key used over MCP is unused over REST: the REST request runs (and its own replay is REST's).
-    const rest = await fetch(`${app.url}/acp/checkout_sessions/${session.id}`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        'API-Version': '2026-04-17',
-        'Idempotency-Key': 'shared-key',
-        'Content-Type': 'application/json',
-      },
-      body: JSON.stringify({ buyer: { email: 'rest@example.com', first_name: 'R', last_name: 'E' } }),
-    });
+    const rest = await acpClient(app.url, () => token, 'rest')(
+      'POST',
+      `/acp/checkout_sessions/${session.id}`,
+      { buyer: { email: 'rest@example.com', first_name: 'R', last_name: 'E' } },
+      { key: 'shared-key' },
+    );
     expect(rest.status).toBe(200);
     const viaMcp = await call(client, 'update_checkout_session', {
       meta: meta('shared-key'),

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { isAppError } from '../../errors.ts';
 import type { Deps } from '../../http/context.ts';
 import { errorStatus } from '../../http/errors.ts';
-import { stripeMode } from '../../http/platform-routes.ts';
 import {
   ACP_API_VERSION,
   AcpError,
@@ -24,6 +23,7 @@ import {
   CheckoutSessionUpdateRequest,
 } from './schema.ts';
 import {
+  acpSessionDeps,
   cancelSession,
   completeSession,
   createSession,
@@ -225,18 +225,6 @@ function readArguments(name: ToolName, def: ToolDef, args: unknown): Call {
 }
 
 // ----- the server ---------------------------------------------------------------------------------------------
-
-/** The session functions' deps, exactly as the REST routes build them. */
-export function acpSessionDeps(deps: AcpMcpDeps): SessionDeps {
-  return {
-    db: deps.db,
-    stripe: deps.stripe,
-    hooks: deps.commerce,
-    clock: deps.clock,
-    publicUrl: deps.config.publicUrl,
-    stripeMode: stripeMode(deps) === 'live' ? 'production' : 'test',
-  };
-}
 
 /** The idempotency scope of the binding: REST uses `(platform id, request path)`, MCP `(platform id, mcp/<tool>)`. */
 export const acpMcpIdempotencyPath = (tool: string) => `mcp/${tool}`;

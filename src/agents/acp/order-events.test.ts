@@ -1,8 +1,14 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/app.ts';
+import {
+  acpAddress,
+  acpClient,
+  grantedToken,
+  registerTestPlatform,
+  sptPayment,
+  webhookReceiver,
+} from '../../../test/fixtures/acp.ts';
 import {
   demoIds,
   httpClient,
@@ -11,9 +17,8 @@ import {
   waitFor,
 } from '../../../test/fixtures/marketplace-buy.ts';
 import { createPaidSale } from '../../../test/fixtures/marketplace-sales.ts';
-import { withService, withUser } from '../../db/tenancy.ts';
+import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
-import { registerAgentPlatform } from './platforms.ts';
 import { validateAcp } from './schema-validate.ts';
 
 // After an agent's purchase, the order's later life reaches the platform: the artist ships (order_update `shipped`
@@ -27,8 +32,8 @@ let ids: Record<string, string>;
 let token: string;
 let artist: ReturnType<typeof httpClient>;
 let admin: ReturnType<typeof httpClient>;
-let receiver: Server;
-const received: Array<{ type: string; data: Record<string, any> }> = [];
+let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
+let acp: ReturnType<typeof acpClient>;
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -36,23 +41,13 @@ beforeAll(async () => {
   stripe = app.platform.deps.stripe;
   ids = await demoIds(db);
   await onboardedArtist(db, stripe, app.emulatorUrl, ids['mira-okafor']);
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => {
-      body += d;
-    });
-    req.on('end', () => {
-      received.push(JSON.parse(body));
-      res.writeHead(200).end();
-    });
+  receiver = await webhookReceiver();
+  const created = await registerTestPlatform(db, ids['admin@demo.gallerist.dev'], {
+    name: 'Events agent',
+    webhookUrl: receiver.url,
   });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/acp/events`;
-  const adminId = ids['admin@demo.gallerist.dev'];
-  const created = await withUser(db, { sub: adminId }, (tx) =>
-    registerAgentPlatform(tx, { kind: 'user', userId: adminId }, { name: 'Events agent', webhookUrl }),
-  );
   token = created.token;
+  acp = acpClient(app.url, () => token, 'events');
   artist = httpClient(app.url);
   await artist.signIn('artist@demo.gallerist.dev');
   admin = httpClient(app.url);
@@ -63,57 +58,29 @@ afterAll(async () => {
   await app?.stop();
 });
 
-let keys = 0;
-async function acp(path: string, body: unknown) {
-  const res = await fetch(`${app.url}${path}`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${token}`,
-      'API-Version': '2026-04-17',
-      'Idempotency-Key': `events-${++keys}`,
-      'Content-Type': 'application/json',
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
-
 /** An agent buys the artwork over ACP with a Shared Payment Token; returns the order id. */
 async function agentBuys(artworkId: string): Promise<string> {
-  const created = await acp('/acp/checkout_sessions', {
+  const created = await acp('POST', '/acp/checkout_sessions', {
     line_items: [{ id: `artwork_${artworkId}` }],
     currency: 'eur',
     capabilities: {},
     buyer: { email: 'events.buyer@example.com', first_name: 'Ada', last_name: 'Buyer' },
   });
   expect(created.status).toBe(201);
-  const address = {
-    name: 'Ada Buyer',
-    line_one: 'Torstr. 1',
-    city: 'Berlin',
-    state: 'BE',
-    country: 'DE',
-    postal_code: '10119',
-  };
-  await acp(`/acp/checkout_sessions/${created.body.id}`, {
-    fulfillment_details: { name: 'Ada Buyer', email: 'events.buyer@example.com', address },
+  await acp('POST', `/acp/checkout_sessions/${created.body.id}`, {
+    fulfillment_details: { name: 'Ada Buyer', email: 'events.buyer@example.com', address: acpAddress },
   });
-  const now = Math.floor(Date.now() / 1000);
-  const spt = (await stripe.rawRequest('post', '/v1/test_helpers/shared_payment/granted_tokens', {
-    payment_method: 'pm_card_visa',
-    usage_limits: { currency: 'eur', max_amount: 1_000_000, expires_at: now + 3600 },
-  })) as unknown as { id: string };
-  const done = await acp(`/acp/checkout_sessions/${created.body.id}/complete`, {
-    payment_data: {
-      handler_id: 'card_tokenized',
-      instrument: { type: 'card', credential: { type: 'spt', token: spt.id } },
-    },
+  const done = await acp('POST', `/acp/checkout_sessions/${created.body.id}/complete`, {
+    payment_data: sptPayment(await grantedToken(stripe)),
   });
   expect(done.status, JSON.stringify(done.body)).toBe(200);
   return done.body.order.id;
 }
 
-const eventsFor = (orderId: string) => received.filter((e) => e.data?.id === orderId);
+const eventsFor = (orderId: string) =>
+  receiver.received
+    .map((r) => JSON.parse(r.body) as { type: string; data: Record<string, any> })
+    .filter((e) => e.data?.id === orderId);
 const deliveries = (orderId: string) =>
   withService(db, (tx) =>
     tx

@@ -4,7 +4,6 @@ import type { AppEnv } from '../../http/context.ts';
 import { type AgentPlatformEnv, agentPlatformAuth } from './auth.ts';
 import { ACP_BASE_PATH, buildDiscoveryDocument } from './discovery.ts';
 import { acpError, acpErrorHandler, acpHeaders, acpIdempotency, parseAcpBody } from './http.ts';
-import { acpSessionDeps } from './mcp-binding.ts';
 import {
   CancelSessionRequest,
   CheckoutSessionCompleteRequest,
@@ -12,6 +11,7 @@ import {
   CheckoutSessionUpdateRequest,
 } from './schema.ts';
 import {
+  acpSessionDeps,
   cancelSession,
   completeSession,
   createSession,

@@ -5,6 +5,8 @@ import { findOrder, type Order, payOrderWithSharedToken, type TokenShipping } fr
 import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { AppError, isAppError } from '../../errors.ts';
+import type { Deps } from '../../http/context.ts';
+import { stripeMode } from '../../http/platform-routes.ts';
 import type { CommerceHooks } from '../../modules.ts';
 import { acpPaymentHandlers, STRIPE_SPT_CARD_HANDLER_ID } from './discovery.ts';
 import { acpError } from './http.ts';
@@ -57,6 +59,20 @@ export interface SessionDeps {
   clock: Clock;
   publicUrl: string;
   stripeMode: 'test' | 'production';
+}
+
+/** The session functions' deps from the HTTP layer's, built the same for the REST routes and the MCP binding. */
+export function acpSessionDeps(
+  deps: Pick<Deps, 'db' | 'stripe' | 'commerce' | 'clock' | 'config' | 'emulatorUrl'>,
+): SessionDeps {
+  return {
+    db: deps.db,
+    stripe: deps.stripe,
+    hooks: deps.commerce,
+    clock: deps.clock,
+    publicUrl: deps.config.publicUrl,
+    stripeMode: stripeMode(deps) === 'live' ? 'production' : 'test',
+  };
 }
 
 const newId = () =>

@@ -23,6 +23,7 @@ import {
   media,
   priceBreakdown,
   publicArtwork,
+  similarArtworks,
   startArtworkCheckout,
   transactionsQuery,
   upstream,
@@ -437,6 +438,31 @@ export function createMcpServer(deps: McpDeps, principal: ApiKeyPrincipal): McpS
         const { rejectionReason: _hidden, ...shown } = artwork;
         return { artwork: shown, price: await priceBreakdown(tx, artwork) };
       }),
+  );
+
+  tool(
+    'recommend_artworks',
+    'Find buyable artworks like a given one (same medium, palette, subject, price and size), at most two per artist, each with a one-line reason it matched.',
+    {
+      like_artwork_id: z.uuid().describe('The artwork to match, from search_artworks'),
+      limit: z.number().int().min(1).max(48).default(12).describe('How many to return (at most 48)'),
+    },
+    async ({ like_artwork_id, limit }) => {
+      // The key's own accounts' works are left out, as they are for a signed-in patron.
+      const recs = await similarArtworks(db, like_artwork_id, { viewerId: principal.userId, limit });
+      return {
+        artworks: recs.map((r) => ({
+          id: r.artwork.id,
+          title: r.artwork.title,
+          artist: r.artwork.artist,
+          medium: r.artwork.medium,
+          price: r.artwork.priceAmount,
+          currency: r.artwork.currency,
+          score: r.score,
+          reason: r.reason,
+        })),
+      };
+    },
   );
 
   tool(

@@ -5,6 +5,7 @@ import type { Clock } from '../../clock.ts';
 import { iso } from '../../db/sql.ts';
 import type { DB } from '../../db/types.ts';
 import { AppError, forbidden, notFound } from '../../errors.ts';
+import { queueFeatures } from '../recommendations/queue.ts';
 import type { ArtworkInputT, ArtworkOutT, ArtworkPatchT } from '../schema.ts';
 import type { ArtworkStatus, Medium } from '../tables.ts';
 
@@ -249,6 +250,8 @@ async function transition(
     before: { status: cur.status },
     after: { status: to, ...extra },
   });
+  // A newly public work needs its recommendation features.
+  if (to === 'published') await queueFeatures(db);
   return cur;
 }
 

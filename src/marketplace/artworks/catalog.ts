@@ -56,6 +56,18 @@ export async function publicArtwork(db: DB, id: string): Promise<ArtworkOutT | n
   return row ? (await withImages(db, [row]))[0] : null;
 }
 
+/** Public artworks with images, in the order of `ids` (missing or hidden ones left out). Run as anon or a user. */
+export async function publicArtworksByIds(db: DB, ids: string[]): Promise<ArtworkOutT[]> {
+  if (!ids.length) return [];
+  const rows = await publicColumns(db)
+    .where('w.id', 'in', ids)
+    .where('w.status', 'in', publicStatuses)
+    .where('acc.suspended_at', 'is', null)
+    .execute();
+  const byId = new Map((await withImages(db, rows)).map((a) => [a.id, a]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 /** Whether an artwork is in the public catalog. Run as service role or anon. */
 export async function isPublicArtwork(db: DB, id: string): Promise<boolean> {
   const row = await publicArtworks(db).select('w.id').where('w.id', '=', id).executeTakeFirst();

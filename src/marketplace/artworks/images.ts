@@ -10,6 +10,7 @@ import {
   type StorageSettings as StorageConfig,
   storageFor,
 } from '../../storage/index.ts';
+import { queueFeatures } from '../recommendations/queue.ts';
 import { publicStatuses } from './artworks.ts';
 
 export const MAX_IMAGE_BYTES = 15 * 1024 * 1024;
@@ -109,6 +110,7 @@ export async function addArtworkImage(
         entityId: artworkId,
         after: { imageId: id },
       });
+      if (slot.count === 0) await queueFeatures(db);
     });
   } catch (err) {
     await deleteImageFiles(storage, key);
@@ -134,6 +136,7 @@ export async function setPrimaryImage(db: DB, artworkId: string, imageId: string
   // Clear first: the partial unique index allows one primary per artwork at any moment.
   await db.updateTable('artwork_images').set({ is_primary: false }).where('artwork_id', '=', artworkId).execute();
   await db.updateTable('artwork_images').set({ is_primary: true }).where('id', '=', imageId).execute();
+  await queueFeatures(db); // The colours come from the primary image.
 }
 
 /** Reorders images; `ids` must list every image of the artwork exactly once. */
@@ -163,6 +166,7 @@ export async function deleteImage(db: DB, artworkId: string, imageId: string): P
       .orderBy('position')
       .executeTakeFirst();
     if (next) await db.updateTable('artwork_images').set({ is_primary: true }).where('id', '=', next.id).execute();
+    await queueFeatures(db);
   }
   return img.storage_key;
 }

@@ -257,3 +257,87 @@ export const fulfilmentApi = {
   certificateUrl: (saleId: string) => `/api/marketplace/sales/${saleId}/certificate.pdf`,
   runPayouts: () => api.post<PayoutRun>('/api/admin/marketplace/payouts/run'),
 };
+
+// --- Recommendations and saves (decision 027) ---
+
+export type Recommendation = Schemas['Recommendation'];
+type RecommendationList = ApiResponse<'/marketplace/recommendations', 'get'>;
+type SavedPage = ApiResponse<'/marketplace/saved', 'get'>;
+type SavedIds = ApiResponse<'/marketplace/saved/ids', 'get'>;
+type SaveState = ApiResponse<'/marketplace/artworks/{id}/save', 'put'>;
+
+const recKeys = {
+  similar: (id: string) => ['marketplace', 'public', 'similar', id] as const,
+  forYou: ['marketplace', 'for-you'] as const,
+  saved: ['marketplace', 'saved'] as const,
+  savedIds: ['marketplace', 'saved', 'ids'] as const,
+};
+
+/** Works like this one, each with its reason; only asked for published works. */
+export function useSimilarArtworks(id: string, enabled = true) {
+  return useQuery({
+    queryKey: recKeys.similar(id),
+    queryFn: ({ signal }) =>
+      api.get<RecommendationList>(`/api/marketplace/artworks/${id}/similar`, { limit: 6 }, signal),
+    select: (r) => r.data,
+    enabled,
+  });
+}
+
+export function useRecommendations(enabled: boolean) {
+  return useQuery({
+    queryKey: recKeys.forYou,
+    queryFn: ({ signal }) => api.get<RecommendationList>('/api/marketplace/recommendations', { limit: 24 }, signal),
+    select: (r) => r.data,
+    enabled,
+  });
+}
+
+export function useSavedArtworks(page: number) {
+  return useQuery({
+    queryKey: [...recKeys.saved, page],
+    queryFn: ({ signal }) => api.get<SavedPage>('/api/marketplace/saved', { page }, signal),
+  });
+}
+
+/** The signed-in patron's saved ids, to show each save button's state (none asked for while signed out). */
+export function useSavedIds(enabled: boolean) {
+  return useQuery({
+    queryKey: recKeys.savedIds,
+    queryFn: ({ signal }) => api.get<SavedIds>('/api/marketplace/saved/ids', undefined, signal),
+    select: (r) => new Set(r.ids),
+    enabled,
+  });
+}
+
+/** Saves or forgets a work, showing the new state at once and putting it back if the request fails. */
+export function useToggleSave() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, save }: { id: string; save: boolean }) =>
+      save
+        ? apiRequest<SaveState>(`/api/marketplace/artworks/${id}/save`, { method: 'PUT' })
+        : api.delete<SaveState>(`/api/marketplace/artworks/${id}/save`),
+    onMutate: async ({ id, save }) => {
+      await qc.cancelQueries({ queryKey: recKeys.savedIds });
+      const before = qc.getQueryData<SavedIds>(recKeys.savedIds);
+      if (before) {
+        const ids = before.ids.filter((x) => x !== id);
+        qc.setQueryData<SavedIds>(recKeys.savedIds, { ids: save ? [id, ...ids] : ids });
+      }
+      return { before };
+    },
+    onError: (_err, _vars, ctx) => {
+      if (ctx?.before) qc.setQueryData(recKeys.savedIds, ctx.before);
+    },
+    onSettled: () => {
+      void qc.invalidateQueries({ queryKey: recKeys.saved });
+      void qc.invalidateQueries({ queryKey: recKeys.forYou });
+    },
+  });
+}
+
+/** Tells the server a signed-in patron opened a work (it shapes their recommendations); failures are not shown. */
+export function recordArtworkView(id: string): Promise<unknown> {
+  return api.post(`/api/marketplace/artworks/${id}/view`).catch(() => undefined);
+}

@@ -10,14 +10,17 @@ import {
   Select,
   TableSkeleton,
 } from '../../components/ui/index.ts';
+import { useSession } from '../../lib/session.tsx';
 import { MEDIA, usePublicArtworks } from './api.ts';
-import { formatMoney, formatSize, mediumLabel } from './format.ts';
+import { ArtworkCard, ArtworkGrid } from './artwork-card.tsx';
+import { mediumLabel } from './format.ts';
 
 const ALL = 'all';
 
 /** Public browse of published artworks; filters live in the URL so results can be shared. */
 export function BrowsePage() {
   const [params, setParams] = useSearchParams();
+  const { user } = useSession();
   const medium = params.get('medium') ?? ALL;
   const page = Number(params.get('page') ?? '1') || 1;
   const toMinor = (s: string | null) => (s && Number(s) >= 0 ? Math.round(Number(s) * 100) : undefined);
@@ -38,7 +41,22 @@ export function BrowsePage() {
 
   return (
     <PageContainer>
-      <PageHeader title="Art" description="Original work and editions, straight from the artists." />
+      <PageHeader
+        title="Art"
+        description="Original work and editions, straight from the artists."
+        actions={
+          user ? (
+            <nav aria-label="Your art" className="flex gap-4 text-sm">
+              <Link to="/art/for-you" className="underline">
+                For you
+              </Link>
+              <Link to="/art/saved" className="underline">
+                Saved
+              </Link>
+            </nav>
+          ) : null
+        }
+      />
       <div className="mb-6 grid gap-4 sm:grid-cols-3">
         <Field label="Medium">
           <Select
@@ -70,37 +88,13 @@ export function BrowsePage() {
         <EmptyState title="No artworks match" description="Try a different medium or price range." />
       ) : (
         <>
-          <ul className="grid gap-6 sm:grid-cols-2 lg:grid-cols-3">
-            {q.data.data.map((w) => {
-              const img = w.images.find((i) => i.isPrimary) ?? w.images[0];
-              return (
-                <li key={w.id}>
-                  <Link to={`/art/${w.id}`} className="group grid gap-2">
-                    <div className="aspect-square overflow-hidden rounded-card bg-stone-100">
-                      {img ? (
-                        <img
-                          src={img.thumbUrl}
-                          alt={w.title}
-                          width={img.width}
-                          height={img.height}
-                          loading="lazy"
-                          className="size-full object-cover transition group-hover:scale-105"
-                        />
-                      ) : null}
-                    </div>
-                    <div>
-                      <div className="font-medium">{w.title}</div>
-                      <div className="text-sm text-muted">
-                        {w.artist.name} · {mediumLabel(w.medium)}
-                        {formatSize(w) ? ` · ${formatSize(w)}` : ''}
-                      </div>
-                      <div className="text-sm font-medium">{formatMoney(w.priceAmount, w.currency)}</div>
-                    </div>
-                  </Link>
-                </li>
-              );
-            })}
-          </ul>
+          <ArtworkGrid>
+            {q.data.data.map((w) => (
+              <li key={w.id}>
+                <ArtworkCard artwork={w} />
+              </li>
+            ))}
+          </ArtworkGrid>
           <Pagination
             page={page}
             pageSize={q.data.pageSize}

@@ -19,16 +19,24 @@ import { formErrorsFrom, isApiError } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
 import { fieldError } from '../../lib/validation.ts';
 import { formatMoney as formatMinor } from '../orders/money.ts';
-import { type PriceBreakdown, purchaseApi, useArtwork, useArtworkPrice } from './api.ts';
+import { type PriceBreakdown, purchaseApi, recordArtworkView, useArtwork, useArtworkPrice } from './api.ts';
 import { statusTone } from './artist-page.tsx';
 import { formatSize, mediumLabel } from './format.ts';
 import { ImageBox } from './image-box.tsx';
+import { SaveButton } from './save-button.tsx';
+import { SimilarWorks } from './similar-works.tsx';
 
 /** One artwork: images, details and how the price is shared between artist and platform. */
 export function ArtworkDetailPage() {
   const { id = '' } = useParams();
   const q = useArtwork(id);
+  const { user } = useSession();
   const [shown, setShown] = useState<string | null>(null);
+  const buyable = q.data && ['published', 'reserved', 'sold'].includes(q.data.artwork.status);
+  // A signed-in patron's visit shapes their recommendations (once per page view; artists' own drafts never count).
+  useEffect(() => {
+    if (user && buyable) void recordArtworkView(id);
+  }, [user, buyable, id]);
   if (q.isPending) return <PageSpinner label="Loading artwork" />;
   if (q.isError) return <ErrorAlert error={q.error} onRetry={q.refetch} title="Could not load this artwork" />;
   const { artwork: w, price } = q.data;
@@ -89,9 +97,11 @@ export function ArtworkDetailPage() {
             {w.editionType === 'edition' ? ` · Edition of ${w.editionSize}` : ' · Original'}
           </p>
           {w.description ? <p className="whitespace-pre-line">{w.description}</p> : null}
+          {buyable ? <SaveButton artworkId={w.id} title={w.title} /> : null}
           <BuyPanel artworkId={w.id} fallback={price} />
         </div>
       </div>
+      {buyable ? <SimilarWorks artworkId={w.id} /> : null}
     </PageContainer>
   );
 }

@@ -8,6 +8,7 @@ import { ApplyPage } from './apply-page.tsx';
 import { ArtistPage } from './artist-page.tsx';
 import { BrowsePage } from './browse-page.tsx';
 import { ArtworkDetailPage } from './detail-page.tsx';
+import { ForYouPage, SavedPage } from './for-you-page.tsx';
 import { ArtworkPurchasedPage } from './purchased-page.tsx';
 import { SalePage } from './sale-page.tsx';
 
@@ -18,6 +19,8 @@ export const routes: RouteObject[] = [
   {
     element: <RequireAuth />,
     children: [
+      { path: 'art/for-you', element: <ForYouPage /> },
+      { path: 'art/saved', element: <SavedPage /> },
       { path: 'artists/apply', element: <ApplyPage /> },
       { path: 'artist', element: <ArtistPage /> },
       { path: 'marketplace/sales/:id', element: <SalePage /> },
