@@ -71,6 +71,26 @@ const envSchema = z.object({
   DEV_MAILBOX: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
   // How many reverse proxies in front of the app append to X-Forwarded-For; 0 trusts only the socket address.
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(0)),
+  // An OpenAI-compatible API (OpenAI, Gemini's compatible endpoint, Ollama, llama.cpp, vLLM) for the assistants.
+  LLM_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  LLM_API_KEY: optionalString,
+  LLM_MODEL: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
+  LLM_VISION_MODEL: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
+  EMBEDDINGS_MODEL: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
+  // Assistant limits per user (and, for signed-in users, per account): requests and model tokens.
+  ASSISTANT_REQUESTS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(10)),
+  ASSISTANT_REQUESTS_PER_DAY: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(1_000_000).default(200),
+  ),
+  ASSISTANT_TOKENS_PER_MINUTE: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(100).max(100_000_000).default(40_000),
+  ),
+  ASSISTANT_TOKENS_PER_DAY: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(100).max(1_000_000_000).default(400_000),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -95,6 +115,17 @@ export interface Config extends Env {
   webhookSecrets: string[];
   /** Set exactly when STORAGE=s3. */
   s3: S3Config | null;
+  /** Set exactly when LLM_BASE_URL is: the model API the assistants and embeddings use. */
+  llm: LlmConfig | null;
+}
+
+/** The OpenAI-compatible model API; each model is optional (no chat model: assistants explain how to set one). */
+export interface LlmConfig {
+  baseUrl: string;
+  apiKey: string | null;
+  model: string | null;
+  visionModel: string | null;
+  embeddingsModel: string | null;
 }
 
 /** A configuration problem, printed as a clear message instead of a stack trace. */
@@ -116,6 +147,14 @@ export function parseEnv(env: Record<string, string | undefined> = process.env):
     const needed = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
     const missing = needed.filter((k) => !parsed.data[k]);
     if (missing.length) throw new ConfigError(missing.map((k) => `${k}: required when STORAGE=s3`));
+  }
+  // A model name without an API to ask is a mistake to report now, not at the first chat.
+  if (!parsed.data.LLM_BASE_URL) {
+    const orphans = (['LLM_MODEL', 'LLM_VISION_MODEL', 'EMBEDDINGS_MODEL', 'LLM_API_KEY'] as const).filter(
+      (k) => parsed.data[k],
+    );
+    if (orphans.length)
+      throw new ConfigError(orphans.map((k) => `${k}: needs LLM_BASE_URL (the OpenAI-compatible API's URL)`));
   }
   return parsed.data;
 }
@@ -146,6 +185,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((s) => s.trim())
       .filter(Boolean),
     s3: s3Config(parsed),
+    llm: parsed.LLM_BASE_URL
+      ? {
+          baseUrl: parsed.LLM_BASE_URL.replace(/\/$/, ''),
+          apiKey: parsed.LLM_API_KEY ?? null,
+          model: parsed.LLM_MODEL ?? null,
+          visionModel: parsed.LLM_VISION_MODEL ?? parsed.LLM_MODEL ?? null,
+          embeddingsModel: parsed.EMBEDDINGS_MODEL ?? null,
+        }
+      : null,
   };
 }
 

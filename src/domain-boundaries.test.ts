@@ -13,6 +13,7 @@ const DOMAINS = [
   'commerce',
   'credits',
   'jobs',
+  'llm',
   'mail',
   'marketplace',
   'shop',

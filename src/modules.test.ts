@@ -39,7 +39,7 @@ describe('the assembly', () => {
     // The agents module tells agent platforms of their orders' changes.
     expect(a.commerce.orderListeners).toHaveLength(1);
     expect(a.seeders.length).toBe(4);
-    expect(a.doctorChecks.length).toBe(3);
+    expect(a.doctorChecks.length).toBe(4);
     expect(a.routes.length).toBeGreaterThan(5);
     expect(a.rootRoutes.length).toBe(3);
     // The agents module (API keys; the MCP server builds on the same assembly) comes last.

@@ -27,12 +27,15 @@ export function testDeps(
     modules?: readonly DomainModule[];
     /** The config's data dir (uploads live under it); a fresh temp dir by default. */
     dataDir?: string;
+    /** More environment variables (e.g. LLM_BASE_URL for a scripted model). */
+    env?: Record<string, string>;
   } = {},
 ): Deps {
   const config = loadConfig({
     DATA_DIR: opts.dataDir ?? newDataDir(),
     LOG_LEVEL: 'silent',
     PORT: '3000',
+    ...opts.env,
   });
   const base = {
     config,

@@ -2,6 +2,6 @@
 export { type CheckedAccount, checkAccount, type Role } from './access.ts';
 export { Email } from './fields.ts';
 export { hashPassword, targetScryptN, verifyPassword } from './password.ts';
-export { consumeRateLimit, hitRateLimit, rateLimited } from './rate-limit.ts';
+export { checkRateLimit, consumeRateLimit, hitRateLimit, rateLimited } from './rate-limit.ts';
 export { createAccount, getSessionUser, requireRole, roleIn } from './service.ts';
 export type { EmailLinkPurpose } from './tables.ts';

@@ -14,20 +14,24 @@ export interface RateLimitHit {
 const secondsLeft = (windowStart: Date, windowSeconds: number, now: Date) =>
   Math.max(1, Math.ceil((new Date(windowStart).getTime() + windowSeconds * 1000 - now.getTime()) / 1000));
 
-/** Counts a hit against `key` in a fixed window stored in Postgres (shared by all instances), without throwing. */
+/**
+ * Counts a hit (or `amount` of them: model tokens) against `key` in a fixed window stored in Postgres (shared by
+ * all instances), without throwing.
+ */
 export async function hitRateLimit(
   db: DB,
   key: string,
   limit: number,
   windowSeconds: number,
   clock: Clock,
+  amount = 1,
 ): Promise<RateLimitHit> {
   const now = clock.now();
   const windowFloor = new Date(now.getTime() - windowSeconds * 1000);
   const { rows } = await sql<{ hits: number; window_start: Date }>`
-    insert into rate_limits (key, window_start, hits) values (${key}, ${now}, 1)
+    insert into rate_limits (key, window_start, hits) values (${key}, ${now}, ${amount})
     on conflict (key) do update set
-      hits = case when rate_limits.window_start < ${windowFloor} then 1 else rate_limits.hits + 1 end,
+      hits = case when rate_limits.window_start < ${windowFloor} then ${amount} else rate_limits.hits + ${amount} end,
       window_start = case when rate_limits.window_start < ${windowFloor} then ${now} else rate_limits.window_start end
     returning hits, window_start`.execute(db);
   const row = rows[0];

@@ -1,3 +1,4 @@
+import { checkLlm } from '../llm/index.ts';
 import type { DomainModule } from '../modules.ts';
 import { agentPlatformAdminRoutes } from './acp/admin-routes.ts';
 import { acpFeedRoutes } from './acp/feed-routes.ts';
@@ -7,17 +8,21 @@ import { acpOrderListener } from './acp/order-events.ts';
 import { acpRoutes } from './acp/routes.ts';
 import { acpWebhookJobs } from './acp/webhooks.ts';
 import { apiKeyRoutes } from './api-key-routes.ts';
+import { assistantRoutes } from './assistant/routes.ts';
 import { mcpHttpRoutes } from './mcp/http-route.ts';
 
 /**
  * Agents: per-account API keys and the MCP server over HTTP (`/api/mcp`); `gallerist mcp` serves it over stdio.
+ * The in-app assistants (`/api/assistant`, decision 028) on the same services and rights.
  * Agent platforms (ACP, decision 025): admin routes to register them, the order listener that queues their order
  * events, and the job that sends them.
  */
 export const agentsModule: DomainModule = {
   name: 'agents',
+  // The model API behind the assistants: one real call, timed (decision 028).
+  doctorChecks: [(config) => checkLlm(config)],
   build: ({ config }) => ({
-    routes: [apiKeyRoutes, mcpHttpRoutes, agentPlatformAdminRoutes],
+    routes: [apiKeyRoutes, mcpHttpRoutes, agentPlatformAdminRoutes, assistantRoutes],
     // The feed and the MCP binding first: the REST app's headers check and catch-all match all of /acp.
     rootRoutes: [acpFeedRoutes, acpMcpRoutes, acpRoutes],
     // Later changes to an agent platform's orders (refund, shipment, delivery…) become `order_update` webhooks.

@@ -186,6 +186,38 @@ export interface ArtworkViews {
   views: Generated<number>;
 }
 
+export interface AssistantConversations {
+  account_id: string | null;
+  assistant: string;
+  created_at: Generated<Timestamp>;
+  guest_key: string | null;
+  id: Generated<string>;
+  title: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  user_id: string | null;
+}
+
+export interface AssistantMessages {
+  conversation_id: string;
+  created_at: Generated<Timestamp>;
+  id: string;
+  parts: unknown;
+  position: number;
+  role: string;
+}
+
+export interface AssistantUsage {
+  account_id: string | null;
+  assistant: string;
+  created_at: Generated<Timestamp>;
+  guest: Generated<boolean>;
+  id: Generated<Int8>;
+  input_tokens: Generated<number>;
+  model: string;
+  output_tokens: Generated<number>;
+  user_id: string | null;
+}
+
 export interface AuditEvents {
   account_id: string | null;
   action: string;
@@ -756,6 +788,9 @@ export interface DB {
   artwork_saves: ArtworkSaves;
   artwork_views: ArtworkViews;
   artworks: Artworks;
+  assistant_conversations: AssistantConversations;
+  assistant_messages: AssistantMessages;
+  assistant_usage: AssistantUsage;
   audit_events: AuditEvents;
   commerce_checkpoints: CommerceCheckpoints;
   credit_bundles: CreditBundles;

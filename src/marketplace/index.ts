@@ -2,7 +2,7 @@
 export { transactionsQuery } from './admin/analytics.ts';
 export { imageUrls } from './artworks/artworks.ts';
 export { listPublicArtworks, priceBreakdown, publicArtwork, publicArtworks } from './artworks/catalog.ts';
-export { type Recommendation, recommendedFor, similarArtworks } from './recommendations/rank.ts';
+export { type Recommendation, recommendedFor, searchArtworks, similarArtworks } from './recommendations/rank.ts';
 export {
   availability,
   releaseArtworkOrder,

@@ -1,3 +1,4 @@
+import { textEmbedder } from '../llm/index.ts';
 import type { DomainModule } from '../modules.ts';
 import { marketplaceStripeEvents } from './events.ts';
 import { payoutJob, runPayouts } from './payouts/payouts.ts';
@@ -25,10 +26,11 @@ export const marketplaceModule: DomainModule = {
         ctx.logger.info(r, 'marketplace payouts');
       },
       [featuresJob]: async (_payload, ctx) => {
+        const embedder = textEmbedder(config);
         // At most 5,000 works a run so one run never holds the worker for long; the schedule brings the rest.
         let written = 0;
         for (let batch = 0; batch < 25; batch++) {
-          const n = await refreshFeatures(ctx.db, config, ctx.clock, { limit: 200 });
+          const n = await refreshFeatures(ctx.db, config, ctx.clock, { embedder, limit: 200 });
           written += n;
           if (n < 200) break;
         }

@@ -75,3 +75,6 @@ export async function onboard(env: MarketplaceTestEnv, stripeAccountId: string) 
   const res = await fetch(`${env.emulator.url}/_emulator/accounts/${stripeAccountId}/onboard`, { method: 'POST' });
   if (!res.ok) throw new Error(`onboard failed: ${res.status} ${await res.text()}`);
 }
+
+/** Computes every public artwork's recommendation features now (tests that rank need them before the job runs). */
+export { refreshAllFeatures } from './recommendations/store.ts';

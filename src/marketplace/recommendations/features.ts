@@ -220,6 +220,32 @@ export function featureVector(p: FeatureParts): number[] {
   return l2(v);
 }
 
+/**
+ * The vector of a search ("blue abstract paintings"): its words in the text block, the colours it names in the
+ * colour block and the medium, if given, in the medium block; the price and size blocks stay empty, as a search
+ * filters by price rather than resembling one.
+ */
+export function queryVector(query: string, medium: Medium | null, embeddedText?: number[]): number[] {
+  const words = new Set(tokens(query));
+  const histogram = new Array<number>(COLOUR_DIMS).fill(0);
+  HUE_NAMES.forEach((name, hue) => {
+    if (words.has(name)) for (let l = 0; l < 3; l++) histogram[hue * 3 + l] = 1;
+  });
+  GREYS.forEach((name, i) => {
+    if (words.has(name)) histogram[36 + i] = 1;
+  });
+  const named = histogram.some((x) => x > 0);
+  // "paintings" in the words says the medium as well as a filter would.
+  const m = medium ?? media.find((x) => words.has(x.replace('_', ' '))) ?? null;
+  const v = [
+    ...scale(l2(embeddedText ?? hashedTextEmbedding(query)), BLOCK_WEIGHTS.text),
+    ...scale(named ? l2(histogram) : histogram, BLOCK_WEIGHTS.colour),
+    ...scale(oneHot(media.length, m ? media.indexOf(m) : null), BLOCK_WEIGHTS.medium),
+    ...new Array<number>(10).fill(0),
+  ];
+  return l2(v);
+}
+
 /** Cosine similarity of two vectors of the same length. */
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let dot = 0;

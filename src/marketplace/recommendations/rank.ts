@@ -5,8 +5,9 @@ import type { DB } from '../../db/types.ts';
 import { notFound } from '../../errors.ts';
 import { publicArtworksByIds } from '../artworks/catalog.ts';
 import type { ArtworkOutT } from '../schema.ts';
+import type { Medium } from '../tables.ts';
 import type { PaletteColour } from './features.ts';
-import { BLOCK_WEIGHTS, COLOUR_DIMS, cosine, TEXT_DIMS, VECTOR_DIMS } from './features.ts';
+import { BLOCK_WEIGHTS, COLOUR_DIMS, cosine, keywordsOf, queryVector, TEXT_DIMS, VECTOR_DIMS } from './features.ts';
 import { vectorSearchAvailable } from './store.ts';
 
 /*
@@ -56,6 +57,8 @@ interface Anchor {
 
 const MAX_PER_ARTIST = 2;
 const DEFAULT_LIMIT = 12;
+/** Below this a search result shares nothing in particular with the words (a medium alone scores about .25). */
+const MIN_SEARCH_SCORE = 0.15;
 
 function featuresQuery(db: DB) {
   return db
@@ -103,11 +106,21 @@ interface Exclusions {
   accountIds: string[];
 }
 
+/** What a search narrows to (prices in minor units). */
+export interface SearchFilters {
+  medium?: Medium | null;
+  minPrice?: number | null;
+  maxPrice?: number | null;
+}
+
 /**
  * The `k` buyable artworks nearest to `query`, with their features, nearest first. pgvector where available (the
  * search widens ef_search to k so filters after the index scan still leave enough), else an exact scan.
  */
-async function nearest(db: DB, query: number[], k: number, ex: Exclusions): Promise<Features[]> {
+async function nearest(db: DB, query: number[], k: number, ex: Exclusions, f: SearchFilters = {}): Promise<Features[]> {
+  const medium = f.medium ?? null;
+  const minPrice = f.minPrice ?? null;
+  const maxPrice = f.maxPrice ?? null;
   if (await vectorSearchAvailable(db)) {
     await sql`select set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(40, k * 2)))}, true)`.execute(db);
     const literal = `[${query.join(',')}]`;
@@ -119,6 +132,9 @@ async function nearest(db: DB, query: number[], k: number, ex: Exclusions): Prom
       where w.status = 'published' and acc.suspended_at is null
         and not (v.artwork_id = any(${ex.ids}::uuid[]))
         and not (w.account_id = any(${ex.accountIds}::uuid[]))
+        and (${medium}::text is null or w.medium::text = ${medium}::text)
+        and (${minPrice}::bigint is null or w.price_amount >= ${minPrice}::bigint)
+        and (${maxPrice}::bigint is null or w.price_amount <= ${maxPrice}::bigint)
       order by v.embedding <=> ${literal}::vector
       limit ${k}`.execute(db);
     const byId = await loadFeatures(
@@ -134,6 +150,9 @@ async function nearest(db: DB, query: number[], k: number, ex: Exclusions): Prom
     .where('acc.suspended_at', 'is', null);
   if (ex.ids.length) q = q.where('f.artwork_id', 'not in', ex.ids);
   if (ex.accountIds.length) q = q.where('w.account_id', 'not in', ex.accountIds);
+  if (medium) q = q.where('w.medium', '=', medium);
+  if (minPrice !== null) q = q.where('w.price_amount', '>=', String(minPrice));
+  if (maxPrice !== null) q = q.where('w.price_amount', '<=', String(maxPrice));
   const all = (await q.execute()).map(toFeatures);
   return all
     .map((f) => ({ f, s: cosine(query, f.vec) }))
@@ -377,4 +396,48 @@ async function rankForTaste(
     reasons: explain(r.f, { features: r.anchor.f, verb: verbs[r.anchor.s.kind] }, range),
   }));
   return present(db, page);
+}
+
+/**
+ * Buyable works matching a search in words ("blue abstract paintings"), most relevant first, each saying what
+ * matched; filters are exact. The patron assistant's `search_artworks`. Takes the root connection.
+ */
+export async function searchArtworks(
+  db: DB,
+  query: string,
+  opts: SearchFilters & { viewerId?: string | null; limit?: number } = {},
+): Promise<Recommendation[]> {
+  const limit = opts.limit ?? DEFAULT_LIMIT;
+  const viewerId = opts.viewerId ?? null;
+  const own = viewerId ? await withUser(db, { sub: viewerId }, (tx) => ownAccounts(tx, viewerId)) : [];
+  const vec = queryVector(query, opts.medium ?? null);
+  const words = keywordsOf(query, 20);
+  return withAnon(db, async (tx) => {
+    const candidates = await nearest(tx, vec, limit * 4, { ids: [], accountIds: own }, opts);
+    const ranked = candidates
+      .map((f) => ({ f, accountId: f.accountId, score: cosine(vec, f.vec) }))
+      .sort((a, b) => b.score - a.score || a.f.id.localeCompare(b.f.id));
+    // A search ranks by relevance (no per-artist cap: all of the matching works are wanted) and drops what only
+    // shares nothing in particular with it.
+    const floor = Math.max(MIN_SEARCH_SCORE, (ranked[0]?.score ?? 0) * 0.4);
+    const page = ranked
+      .filter((r) => r.score >= floor)
+      .slice(0, limit)
+      .map((r) => ({ ...r, reasons: explainSearch(r.f, words, vec) }));
+    return present(tx, page);
+  });
+}
+
+/** Why a work matched a search: the words it shares, the colour named, the medium asked for. */
+function explainSearch(f: Features, words: string[], query: number[]): Reason[] {
+  const out: Reason[] = [];
+  const shared = f.keywords.filter((w) => words.includes(w)).slice(0, 3);
+  if (shared.length) out.push({ kind: 'keywords', text: `about ${shared.map(quoted).join(', ')}` });
+  const colour = f.palette.slice(0, 3).find((c) => words.includes(c.name));
+  if (colour) out.push({ kind: 'palette', text: `mostly ${colour.name}` });
+  const mediumBlock = query.slice(TEXT_DIMS + COLOUR_DIMS, TEXT_DIMS + COLOUR_DIMS + 9);
+  if (mediumBlock.some((x) => x > 0) && words.some((w) => f.medium.startsWith(w))) {
+    out.push({ kind: 'medium', text: `${/^[aeiou]/.test(f.medium) ? 'an' : 'a'} ${mediumLabel(f.medium)}` });
+  }
+  return out.length ? out : [{ kind: 'overall', text: 'close to your search overall' }];
 }

@@ -2,6 +2,7 @@ import { type Insertable, sql } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { Database, DB } from '../../db/types.ts';
+import type { TextEmbedder } from '../../llm/index.ts';
 import type { StorageSettings } from '../../storage/index.ts';
 import { publicStatuses } from '../artworks/artworks.ts';
 import { readImageFile, variantKey } from '../artworks/images.ts';
@@ -19,12 +20,6 @@ import {
   sizeBand,
   textHash,
 } from './features.ts';
-
-/** Embeds texts with the configured model (EMBEDDINGS_MODEL); absent, the built-in embedding is used. */
-export interface TextEmbedder {
-  model: string;
-  embed(texts: string[]): Promise<number[][]>;
-}
 
 /** Whether the pgvector table exists here (PGlite, Supabase) or ranking runs from the real[] column. */
 export async function vectorSearchAvailable(db: DB): Promise<boolean> {
