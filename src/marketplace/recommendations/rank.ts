@@ -5,7 +5,7 @@ import type { DB } from '../../db/types.ts';
 import { notFound } from '../../errors.ts';
 import { publicArtworksByIds } from '../artworks/catalog.ts';
 import type { ArtworkOutT } from '../schema.ts';
-import type { Medium } from '../tables.ts';
+import { type Medium, media } from '../tables.ts';
 import type { PaletteColour } from './features.ts';
 import { BLOCK_WEIGHTS, COLOUR_DIMS, cosine, keywordsOf, queryVector, TEXT_DIMS, VECTOR_DIMS } from './features.ts';
 import { vectorSearchAvailable } from './store.ts';
@@ -59,6 +59,8 @@ const MAX_PER_ARTIST = 2;
 const DEFAULT_LIMIT = 12;
 /** Below this a search result shares nothing in particular with the words (a medium alone scores about .25). */
 const MIN_SEARCH_SCORE = 0.15;
+/** Below this a similar or "for you" pick is not alike in any way a reason could name. */
+const MIN_SCORE = 0.2;
 
 function featuresQuery(db: DB) {
   return db
@@ -161,6 +163,15 @@ async function nearest(db: DB, query: number[], k: number, ex: Exclusions, f: Se
     .map((x) => x.f);
 }
 
+/**
+ * Drops candidates too far from the best to be worth showing (a small catalog would otherwise fill a page with works
+ * that share nothing in particular): below a fixed floor, or under 45 % of the best score.
+ */
+export function relevant<T extends { score: number }>(ranked: T[]): T[] {
+  const floor = Math.max(MIN_SCORE, (ranked[0]?.score ?? 0) * 0.45);
+  return ranked.filter((r) => r.score >= floor);
+}
+
 /** Picks by score, at most two works per artist while others remain, so no page is one artist's. */
 export function diversify<T extends { accountId: string; score: number }>(ranked: T[], limit: number): T[] {
   const picked: T[] = [];
@@ -188,6 +199,7 @@ const blocks = {
 const slice = (v: number[], [a, b]: readonly [number, number]) => v.slice(a, b);
 
 const mediumLabel = (m: string) => m.replace('_', ' ');
+const isMediumWord = (w: string) => media.some((m) => m === w || m.replace('_', ' ') === w);
 const quoted = (title: string) => `“${title}”`;
 
 /** The reasons a candidate matches an anchor, strongest first, at most three; always at least one. */
@@ -209,7 +221,8 @@ export function explain(candidate: Features, anchor: Anchor, priceRange?: [numbe
   if (shared && colourSim > 0.6) {
     found.push({ kind: 'palette', text: `similar ${shared} palette`, weight: BLOCK_WEIGHTS.colour * colourSim });
   }
-  const words = candidate.keywords.filter((w) => a.keywords.includes(w)).slice(0, 2);
+  // The medium has its own reason: "painting" as a shared keyword would say it twice.
+  const words = candidate.keywords.filter((w) => a.keywords.includes(w) && !isMediumWord(w)).slice(0, 2);
   if (words.length) {
     found.push({
       kind: 'keywords',
@@ -287,7 +300,7 @@ export async function similarArtworks(
     const ranked = candidates
       .map((f) => ({ f, accountId: f.accountId, score: cosine(anchor.vec, f.vec) }))
       .sort((a, b) => b.score - a.score || a.f.id.localeCompare(b.f.id));
-    const page = diversify(ranked, limit).map((r) => ({ ...r, reasons: explain(r.f, { features: anchor }) }));
+    const page = diversify(relevant(ranked), limit).map((r) => ({ ...r, reasons: explain(r.f, { features: anchor }) }));
     return present(tx, page);
   });
 }
@@ -391,7 +404,7 @@ async function rankForTaste(
       return { f, accountId: f.accountId, score: cosine(taste, f.vec), anchor: best };
     })
     .sort((a, b) => b.score - a.score || a.f.id.localeCompare(b.f.id));
-  const page = diversify(ranked, limit).map((r) => ({
+  const page = diversify(relevant(ranked), limit).map((r) => ({
     ...r,
     reasons: explain(r.f, { features: r.anchor.f, verb: verbs[r.anchor.s.kind] }, range),
   }));

@@ -75,7 +75,8 @@ function staleArtworks(db: DB, limit: number) {
       .where((eb) =>
         eb.or([
           eb('f.artwork_id', 'is', null),
-          eb('f.computed_at', '<', eb.ref('w.updated_at')),
+          // At millisecond precision: computed_at comes from a JS Date, updated_at may carry microseconds.
+        sql<boolean>`f.computed_at < date_trunc('milliseconds', w.updated_at)`,
           eb('f.image_id', 'is distinct from', eb.ref('i.id')),
         ]),
       )
