@@ -38,7 +38,7 @@ export function SaveButton({ artworkId, title, compact }: { artworkId: string; t
       title={compact ? label : undefined}
       disabled={saved.isPending || toggle.isPending}
       onClick={(e) => {
-        // On a card the button sits inside the link to the work.
+        // On a card the button sits over the link to the work: the click must not reach it.
         e.preventDefault();
         e.stopPropagation();
         toggle.mutate({ id: artworkId, save: !isSaved });
