@@ -26,6 +26,8 @@ export async function checkLlm(config: Config, fetchImpl?: Fetch): Promise<Check
     let firstTokenMs: number | null = null;
     let deltas = 0;
     let toolCalled = false;
+    // A streamed call reports failures here, not by throwing.
+    let failure: unknown = null;
     try {
       const result = streamText({
         model: chat.model,
@@ -44,6 +46,9 @@ export async function checkLlm(config: Config, fetchImpl?: Fetch): Promise<Check
         stopWhen: stepCountIs(3),
         maxRetries: 0,
         abortSignal: AbortSignal.timeout(30_000),
+        onError: ({ error }) => {
+          failure = error;
+        },
       });
       for await (const part of result.textStream) {
         if (part) {
@@ -51,6 +56,7 @@ export async function checkLlm(config: Config, fetchImpl?: Fetch): Promise<Check
           firstTokenMs ??= performance.now() - started;
         }
       }
+      if (failure) throw failure;
       const total = Math.round(performance.now() - started);
       const streaming = deltas > 1;
       checks.push({

@@ -61,6 +61,9 @@ export async function assistantChat(deps: ChatDeps, input: ChatInput): Promise<R
     stopWhen: stepCountIs(MAX_STEPS),
     maxRetries: 1,
     abortSignal: input.signal,
+    // Reported to the browser by the UI stream's onError below; logged here instead of the SDK's console output.
+    onError: ({ error }) =>
+      deps.logger.warn({ err: error, conversationId: conversation.id }, 'assistant model call failed'),
   });
   const stream = toUIMessageStream({
     stream: result.stream,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoVectors, recommendationMetrics } from '../../../test/fixtures/recommendation-pairs.ts';
+import { startScriptedLlm } from '../../../test/fixtures/scripted-llm.ts';
 import { newDataDir, testClient, testDeps } from '../../../test/http.ts';
 import { fixedClock } from '../../clock.ts';
 import { loadConfig } from '../../config.ts';
@@ -8,6 +9,7 @@ import type { Database } from '../../db/connect.ts';
 import { withAnon, withService, withUser } from '../../db/tenancy.ts';
 import { createDemoTestDatabase } from '../../db/testing.ts';
 import { createApp } from '../../http/app.ts';
+import { textEmbedder } from '../../llm/index.ts';
 import { publicStatuses } from '../artworks/artworks.ts';
 import { demoCatalog } from '../seed-catalog.ts';
 import { cosine } from './features.ts';
@@ -95,6 +97,47 @@ describe('artwork features', () => {
     const logger = { info: (o: unknown) => logged.push(o) } as never;
     await run?.({}, { db: db(), clock, attempt: 1, maxAttempts: 5, jobId: 'test', logger });
     expect(logged).toEqual([{ written: 1 }]);
+  });
+
+  it('embed text with EMBEDDINGS_MODEL when set (all of it when the model changes), each text once', async () => {
+    const llm = await startScriptedLlm();
+    const publicWorks = (
+      await withService(db(), (tx) => tx.selectFrom('artwork_features').select('artwork_id').execute())
+    ).length;
+    try {
+      const embedder = textEmbedder(
+        loadConfig({ DATA_DIR: config.dataDir, LLM_BASE_URL: llm.url, EMBEDDINGS_MODEL: 'embed-1' }),
+      );
+      // A new embedder makes every text block stale.
+      expect(await refreshFeatures(db(), config, clock, { embedder })).toBe(publicWorks);
+      expect(llm.embeddingRequests.flatMap((r) => r.input)).toHaveLength(publicWorks);
+      const cached = await withService(db(), (tx) =>
+        tx.selectFrom('embedding_cache').select('model').where('model', '=', 'embed-1').execute(),
+      );
+      expect(cached).toHaveLength(publicWorks);
+      const row = await withService(db(), (tx) =>
+        tx
+          .selectFrom('artwork_features')
+          .select('text_model')
+          .where('artwork_id', '=', id.Monstera)
+          .executeTakeFirstOrThrow(),
+      );
+      expect(row.text_model).toBe('embed-1');
+      // Changed artworks with the same text are rewritten from the cache: the model is not asked again.
+      await withService(db(), (tx) =>
+        tx
+          .updateTable('artworks')
+          .set({ updated_at: new Date(Date.now() + 3000) })
+          .where('id', 'in', [id.Monstera, id['Kente Echo']])
+          .execute(),
+      );
+      expect(await refreshFeatures(db(), config, clock, { embedder })).toBe(2);
+      expect(llm.embeddingRequests.flatMap((r) => r.input)).toHaveLength(publicWorks);
+    } finally {
+      await llm.stop();
+      // Back to the built-in embedder, so every later test ranks as before.
+      expect(await refreshAllFeatures(db(), config, clock)).toBe(publicWorks);
+    }
   });
 
   it('are recomputed when the text or the primary image changes', async () => {

@@ -44,8 +44,8 @@ interface Stale {
   old_image_id: string | null;
 }
 
-/** Artworks whose features are missing or older than the artwork or its primary image. Run as service role. */
-function staleArtworks(db: DB, limit: number) {
+/** Artworks whose features are missing, older than the artwork or its primary image, or from another embedder. Service role. */
+function staleArtworks(db: DB, limit: number, model: string) {
   return (
     db
       .selectFrom('artworks as w')
@@ -76,8 +76,10 @@ function staleArtworks(db: DB, limit: number) {
         eb.or([
           eb('f.artwork_id', 'is', null),
           // At millisecond precision: computed_at comes from a JS Date, updated_at may carry microseconds.
-        sql<boolean>`f.computed_at < date_trunc('milliseconds', w.updated_at)`,
+          sql<boolean>`f.computed_at < date_trunc('milliseconds', w.updated_at)`,
           eb('f.image_id', 'is distinct from', eb.ref('i.id')),
+          // EMBEDDINGS_MODEL was set, changed or unset since: the text block must come from the current embedder.
+          eb('f.text_model', '!=', model),
         ]),
       )
       .orderBy('w.id')
@@ -98,9 +100,9 @@ export async function refreshFeatures(
   opts: { embedder?: TextEmbedder | null; limit?: number } = {},
 ): Promise<number> {
   if (db.isTransaction) throw new Error('refreshFeatures reads storage and may call a model: run it outside any tx');
-  const rows = await withService(db, (tx) => staleArtworks(tx, opts.limit ?? 200));
-  if (!rows.length) return 0;
   const model = opts.embedder?.model ?? BUILTIN_TEXT_MODEL;
+  const rows = await withService(db, (tx) => staleArtworks(tx, opts.limit ?? 200, model));
+  if (!rows.length) return 0;
   const texts = rows.map((r) => artworkText(r));
   const embedded = new Map<number, number[]>();
   if (opts.embedder) {
