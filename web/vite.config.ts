@@ -9,6 +9,10 @@ const server = 'http://127.0.0.1:3000';
 const charts =
   /node_modules[\\/](recharts|victory-vendor|d3-[a-z-]+|internmap|decimal\.js-light|es-toolkit|@reduxjs|redux|react-redux|reselect|immer|eventemitter3|tiny-invariant)[\\/]/;
 
+// react-markdown and its unified/remark/micromark parts: only the lazily loaded assistant panel imports these.
+const markdown =
+  /node_modules[\\/](react-markdown|remark-[a-z-]+|rehype-[a-z-]+|mdast-util-[a-z-]+|micromark[a-z-]*|unified|bail|trough|is-plain-obj|vfile[a-z-]*|unist-util-[a-z-]+|hast-util-[a-z-]+|hastscript|property-information|space-separated-tokens|comma-separated-tokens|html-url-attributes|decode-named-character-reference|character-entities[a-z-]*|zwitch|longest-streak|devlop|ccount|markdown-table|estree-util-[a-z-]+|style-to-[a-z-]+|inline-style-parser|trim-lines|@ungap)[\\/]/;
+
 export default defineConfig({
   root,
   publicDir: fileURLToPath(new URL('./public', import.meta.url)),
@@ -28,7 +32,12 @@ export default defineConfig({
             },
             // The admin charts' libraries: only the lazily loaded analytics page imports this chunk.
             { name: 'charts', test: charts, priority: 15 },
-            { name: 'vendor', test: (id: string) => /node_modules[\\/]/.test(id) && !charts.test(id), priority: 10 },
+            { name: 'markdown', test: markdown, priority: 15 },
+            {
+              name: 'vendor',
+              test: (id: string) => /node_modules[\\/]/.test(id) && !charts.test(id) && !markdown.test(id),
+              priority: 10,
+            },
           ],
         },
       },

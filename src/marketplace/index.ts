@@ -1,7 +1,8 @@
 // The marketplace module's public surface: other domains import from here, never from its files.
 export { transactionsQuery } from './admin/analytics.ts';
-export { imageUrls } from './artworks/artworks.ts';
+export { getArtwork, imageUrls, listAccountArtworks } from './artworks/artworks.ts';
 export { listPublicArtworks, priceBreakdown, publicArtwork, publicArtworks } from './artworks/catalog.ts';
+export { readImageFile, variantKey } from './artworks/images.ts';
 export { type Recommendation, recommendedFor, searchArtworks, similarArtworks } from './recommendations/rank.ts';
 export {
   availability,

@@ -10,8 +10,8 @@ export {
   ratesFor,
   startPrintCheckout,
 } from './checkout.ts';
-export { createGallery, galleryByToken, getGallery } from './galleries.ts';
+export { createGallery, galleryByToken, getGallery, listGalleries } from './galleries.ts';
 export { mediaFile, processUploads, removeObjects } from './photos.ts';
 export { studioSummary } from './reports.ts';
-export { getSettings } from './studio.ts';
+export { getSettings, listClients } from './studio.ts';
 export type { CouponKind, Crop, FulfilmentStatus, GalleryStatus, ShippingRate } from './tables.ts';

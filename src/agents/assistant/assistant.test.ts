@@ -77,7 +77,10 @@ describe('patron assistant', () => {
   it('says in one sentence how to turn it on when no model is configured, and answers 503', async () => {
     const c = testClient(noModel);
     const status = await c.get('/api/assistant');
-    expect(status.body).toEqual({ model: null, assistants: [{ name: 'patron', available: false, message: NO_MODEL }] });
+    expect(status.body).toEqual({
+      model: null,
+      assistants: ['patron', 'artist', 'studio'].map((name) => ({ name, available: false, message: NO_MODEL })),
+    });
     const r = await c.post('/api/assistant/patron/chat', { message: 'hello' });
     expect(r.status).toBe(503);
     expect(r.body.error).toMatchObject({ code: 'unavailable', message: NO_MODEL });

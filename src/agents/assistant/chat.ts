@@ -4,15 +4,21 @@ import {
   createUIMessageStreamResponse,
   stepCountIs,
   streamText,
+  type ToolSet,
   toUIMessageStream,
   type UIMessage,
 } from 'ai';
 import type { Logger } from 'pino';
+import { checkAccount } from '../../accounts/index.ts';
+import { withUser } from '../../db/tenancy.ts';
 import { AppError } from '../../errors.ts';
 import { chatModel, type Fetch } from '../../llm/index.ts';
+import type { McpPrincipal } from '../mcp/server.ts';
+import { artistDraftTools } from './artist-tools.ts';
 import { type Assistant, appendMessages, type Owner, openConversation } from './conversations.ts';
 import { admitRequest, recordUsage } from './limits.ts';
-import { PATRON_PROMPT } from './prompts.ts';
+import { ARTIST_PROMPT, PATRON_PROMPT, STUDIO_PROMPT } from './prompts.ts';
+import { ARTIST_TOOLS, STUDIO_TOOLS, sellerTools } from './seller-tools.ts';
 import { patronTools, type ToolDeps, type Viewer } from './tools.ts';
 
 export interface ChatInput {
@@ -22,12 +28,54 @@ export interface ChatInput {
   /** What the request counts against (user or guest, and IP for guests). */
   subjects: string[];
   conversationId?: string;
+  /** The artist or studio account a seller assistant works for (its member's rights; counted in its limits). */
+  accountId?: string;
   text: string;
   /** Aborted when the browser goes away or presses stop: the model call stops too. */
   signal?: AbortSignal;
 }
 
 export type ChatDeps = ToolDeps & { logger: Logger; fetch?: Fetch };
+
+interface Setup {
+  system: string;
+  tools: ToolSet;
+  accountId: string | null;
+  close(): Promise<void>;
+}
+
+/**
+ * The assistant's fixed prompt and tools for this caller: the patron's marketplace tools as themselves, or a seller
+ * assistant's MCP tools as the signed-in member of the account (404 for an account they are not a member of or of
+ * another kind, as the API answers).
+ */
+async function setup(deps: ChatDeps, input: ChatInput): Promise<Setup> {
+  if (input.assistant === 'patron') {
+    return { system: PATRON_PROMPT, tools: patronTools(deps, input.viewer), accountId: null, close: async () => {} };
+  }
+  const userId = input.viewer.userId;
+  if (!userId) throw new AppError('unauthenticated', 'Sign in to continue');
+  const kind = input.assistant;
+  const account = await withUser(deps.db, { sub: userId }, (tx) =>
+    checkAccount(tx, input.accountId, { id: userId, isPlatformAdmin: false }, { kind: [kind], min: 'member' }),
+  );
+  const principal: McpPrincipal = {
+    keyId: null,
+    userId,
+    accountId: account.id,
+    accountKind: kind,
+    // The member's own role, as an API key's: owners and admins act as admins.
+    role: account.role === 'member' ? 'member' : 'admin',
+  };
+  const seller = await sellerTools(deps, principal, kind === 'studio' ? STUDIO_TOOLS : ARTIST_TOOLS);
+  const tools = kind === 'artist' ? { ...seller.tools, ...artistDraftTools(deps, principal) } : seller.tools;
+  return {
+    system: kind === 'studio' ? STUDIO_PROMPT : ARTIST_PROMPT,
+    tools,
+    accountId: account.id,
+    close: seller.close,
+  };
+}
 
 /** One line on why there is no assistant, for the API and the panel. */
 export const NO_MODEL =
@@ -45,17 +93,31 @@ const MAX_STEPS = 5;
 export async function assistantChat(deps: ChatDeps, input: ChatInput): Promise<Response> {
   const chat = chatModel(deps.config, deps.fetch);
   if (!chat) throw new AppError('unavailable', NO_MODEL);
-  if (input.assistant !== 'patron') throw new AppError('not_found', 'Assistant not found');
-  await admitRequest(deps.db, deps.config, deps.clock, input.subjects);
-  const conversation = await openConversation(deps.db, input.owner, input.assistant, input.conversationId, input.text);
+  const ready = await setup(deps, input);
+  let conversation: Awaited<ReturnType<typeof openConversation>>;
+  const subjects = ready.accountId ? [...input.subjects, `account:${ready.accountId}`] : input.subjects;
+  try {
+    await admitRequest(deps.db, deps.config, deps.clock, subjects);
+    conversation = await openConversation(
+      deps.db,
+      input.owner,
+      input.assistant,
+      input.conversationId,
+      input.text,
+      ready.accountId,
+    );
+  } catch (err) {
+    await ready.close();
+    throw err;
+  }
   const userMessage: UIMessage = { id: randomUUID(), role: 'user', parts: [{ type: 'text', text: input.text }] };
   await appendMessages(deps.db, input.owner, conversation.id, [userMessage], deps.clock);
 
-  const tools = patronTools(deps, input.viewer);
+  const tools = ready.tools;
   const history = [...conversation.history, userMessage];
   const result = streamText({
     model: chat.model,
-    system: PATRON_PROMPT,
+    system: ready.system,
     messages: await convertToModelMessages(history, { tools, ignoreIncompleteToolCalls: true }),
     tools,
     stopWhen: stepCountIs(MAX_STEPS),
@@ -80,9 +142,9 @@ export async function assistantChat(deps: ChatDeps, input: ChatInput): Promise<R
           await appendMessages(deps.db, input.owner, conversation.id, [responseMessage], deps.clock);
         }
         await recordUsage(deps.db, deps.clock, {
-          subjects: input.subjects,
+          subjects,
           userId: input.viewer.userId,
-          accountId: null,
+          accountId: ready.accountId,
           guest: input.owner.kind === 'guest',
           assistant: input.assistant,
           model: chat.id,
@@ -90,6 +152,8 @@ export async function assistantChat(deps: ChatDeps, input: ChatInput): Promise<R
         });
       } catch (err) {
         deps.logger.error({ err, conversationId: conversation.id }, 'could not store the assistant reply');
+      } finally {
+        await ready.close();
       }
     },
   });

@@ -43,10 +43,12 @@ export async function openConversation(
 ): Promise<{ id: string; history: UIMessage[] }> {
   return asOwner(db, owner, async (tx) => {
     if (id) {
+      // The same assistant and the same account: a studio's conversation never continues in another studio.
       const found = await ownedBy(tx, owner)
         .select('c.id')
         .where('c.id', '=', id)
         .where('c.assistant', '=', assistant)
+        .where('c.account_id', 'is not distinct from', accountId)
         .executeTakeFirst();
       if (!found) throw notFound('Conversation');
       return { id, history: await recentMessages(tx, id) };

@@ -19,10 +19,14 @@ import { usageSummary } from './limits.ts';
 
 /** The browser's key to its guest conversations (httpOnly; only its hash is stored). */
 const GUEST_COOKIE = 'gallerist_assistant';
-const ASSISTANTS = ['patron'] as const;
+const ASSISTANTS = ['patron', 'artist', 'studio'] as const;
 
 const ChatInput = z.strictObject({
   conversationId: z.uuid('Unknown conversation').optional(),
+  accountId: z
+    .uuid('Unknown account')
+    .optional()
+    .describe('The artist or studio account (artist and studio assistants)'),
   message: z.string().trim().min(1, 'Write a message').max(4000, 'Keep a message under 4,000 characters'),
 });
 const ConversationOut = z
@@ -102,7 +106,7 @@ export const assistantRoutes = createRouter()
     }),
     async (c) => {
       const { assistant } = c.req.valid('param');
-      const { conversationId, message } = c.req.valid('json');
+      const { conversationId, accountId, message } = c.req.valid('json');
       const deps = c.get('deps');
       const user = c.get('user');
       const owner = ownerOf(c, true) as Owner;
@@ -114,6 +118,7 @@ export const assistantRoutes = createRouter()
         viewer: { userId: user?.id ?? null, email: user?.email ?? null },
         subjects,
         conversationId,
+        accountId,
         text: message,
         signal: c.req.raw.signal,
       });

@@ -19,6 +19,7 @@ import { withAnon, withService, withUser } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { AppError, forbidden, isAppError, notFound } from '../../errors.ts';
 import {
+  listAccountArtworks,
   listPublicArtworks,
   media,
   priceBreakdown,
@@ -35,6 +36,8 @@ import {
   galleryProducts,
   getGallery,
   getSettings,
+  listClients,
+  listGalleries,
   type Product,
   startPrintCheckout,
   studioSummary,
@@ -68,44 +71,61 @@ function toolError(err: AppError): CallToolResult {
 }
 
 /**
- * An MCP server whose tools act as one API key: the creator's identity under RLS (`withUser`), the key's account
- * only, and never more than the key's role. Stripe is called only outside transactions, through the same
+ * Who the tools act as: an API key (its creator, its account, at most its role), or, for the in-app assistants
+ * (decision 028), the signed-in user in one of their accounts with their own role (`keyId` null).
+ */
+export type McpPrincipal = Omit<ApiKeyPrincipal, 'keyId'> & { keyId: string | null };
+
+/**
+ * An MCP server whose tools act as one principal: the user's identity under RLS (`withUser`), the principal's
+ * account only, and never more than its role. Stripe is called only outside transactions, through the same
  * functions the web checkout and success page use.
  */
-export function createMcpServer(deps: McpDeps, principal: ApiKeyPrincipal): McpServer {
+export function createMcpServer(deps: McpDeps, principal: McpPrincipal): McpServer {
   const { db, logger } = deps;
   const server = new McpServer({ name: 'gallerist', version: '0.1.0' });
-  const actor: Actor = { kind: 'mcp', userId: principal.userId };
+  const actor: Actor = { kind: principal.keyId ? 'mcp' : 'assistant', userId: principal.userId };
   const asKeyUser = <T>(fn: (tx: DB) => Promise<T>) => withUser(db, { sub: principal.userId }, fn);
 
   // One short service transaction per call: the key must still be live (not revoked, creator still a member) and
   // the call is audited. Cheap: one update and one insert.
   async function admit(tool: string): Promise<void> {
     await withService(db, async (tx) => {
-      const live = await tx
-        .updateTable('api_keys as k')
-        .set({ last_used_at: deps.clock.now() })
-        .where('k.id', '=', principal.keyId)
-        .where('k.revoked_at', 'is', null)
-        .where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom('memberships as m')
-              .innerJoin('users as u', 'u.id', 'm.user_id')
-              .select('m.user_id')
-              .whereRef('m.account_id', '=', 'k.account_id')
-              .whereRef('m.user_id', '=', 'k.created_by')
-              .where('u.suspended_at', 'is', null),
-          ),
-        )
+      const keyId = principal.keyId;
+      // The user must still be an unsuspended member of the account, and a key must not be revoked.
+      const member = await tx
+        .selectFrom('memberships as m')
+        .innerJoin('users as u', 'u.id', 'm.user_id')
+        .select('m.user_id')
+        .where('m.account_id', '=', principal.accountId)
+        .where('m.user_id', '=', principal.userId)
+        .where('u.suspended_at', 'is', null)
         .executeTakeFirst();
-      if (!Number(live.numUpdatedRows)) {
-        throw new AppError('unauthenticated', 'The API key is invalid or has been revoked');
+      const keyLive =
+        !keyId ||
+        Number(
+          (
+            await tx
+              .updateTable('api_keys')
+              .set({ last_used_at: deps.clock.now() })
+              .where('id', '=', keyId)
+              .where('account_id', '=', principal.accountId)
+              .where('created_by', '=', principal.userId)
+              .where('revoked_at', 'is', null)
+              .executeTakeFirst()
+          ).numUpdatedRows,
+        ) > 0;
+      if (!member || !keyLive) {
+        throw new AppError(
+          'unauthenticated',
+          keyId ? 'The API key is invalid or has been revoked' : 'You are no longer a member of this account',
+        );
       }
       await recordAudit(tx, actor, {
         accountId: principal.accountId,
-        action: 'mcp.tool_called',
-        entityType: 'api_key',
-        entityId: principal.keyId,
+        action: keyId ? 'mcp.tool_called' : 'assistant.tool_called',
+        entityType: keyId ? 'api_key' : 'account',
+        entityId: keyId ?? principal.accountId,
         after: { tool },
       });
     });
@@ -170,6 +190,76 @@ export function createMcpServer(deps: McpDeps, principal: ApiKeyPrincipal): McpS
   function requireKeyAdmin(): void {
     if (principal.role !== 'admin') throw forbidden('This needs an API key with the admin role');
   }
+
+  tool(
+    'list_galleries',
+    "List your studio's galleries, newest first (title, client, status, photo count, share link); filter by title.",
+    {
+      query: z.string().max(100).optional().describe('Part of a gallery title'),
+      page: z.number().int().min(1).max(1000).default(1).describe('Page number, from 1 (25 per page)'),
+    },
+    async ({ query, page }) =>
+      asKeyUser(async (tx) => {
+        await requireKeyAccount(tx, 'studio', 'member');
+        const rows = await listGalleries(tx, principal.accountId, { q: query, limit: 25, offset: (page - 1) * 25 });
+        const base = deps.config.publicUrl.replace(/\/$/, '');
+        return {
+          page,
+          galleries: rows.map((g) => ({
+            gallery_id: g.id,
+            title: g.title,
+            client_id: g.clientId,
+            status: g.status,
+            photo_count: g.photoCount,
+            store_enabled: g.storeEnabled,
+            share_url: g.status === 'published' ? `${base}/g/${g.token}` : null,
+          })),
+        };
+      }),
+  );
+
+  tool(
+    'list_clients',
+    "List your studio's clients by name (name, email, id); filter by part of a name or email.",
+    {
+      query: z.string().max(100).optional().describe('Part of a name or email'),
+      page: z.number().int().min(1).max(1000).default(1).describe('Page number, from 1 (25 per page)'),
+    },
+    async ({ query, page }) =>
+      asKeyUser(async (tx) => {
+        await requireKeyAccount(tx, 'studio', 'member');
+        const r = await listClients(tx, principal.accountId, { q: query, limit: 25, offset: (page - 1) * 25 });
+        return {
+          page,
+          total: r.total,
+          clients: r.data.map((c) => ({ client_id: c.id, name: c.name, email: c.email })),
+        };
+      }),
+  );
+
+  tool(
+    'list_artworks',
+    "List your artist account's artworks, drafts included, newest first (status, medium, price, description).",
+    {},
+    async () =>
+      asKeyUser(async (tx) => {
+        await requireKeyAccount(tx, 'artist', 'member');
+        const rows = await listAccountArtworks(tx, principal.accountId);
+        return {
+          artworks: rows.map((w) => ({
+            artwork_id: w.id,
+            title: w.title,
+            status: w.status,
+            medium: w.medium,
+            year: w.year,
+            price: w.priceAmount,
+            currency: w.currency,
+            description: w.description,
+            images: w.images.length,
+          })),
+        };
+      }),
+  );
 
   tool(
     'list_gallery_products',

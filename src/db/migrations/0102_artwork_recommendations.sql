@@ -51,9 +51,23 @@ alter table artwork_views enable row level security;
 alter table embedding_cache enable row level security;
 revoke all on embedding_cache from anon, authenticated;
 
--- Features are readable exactly where the artwork is (the subquery runs under artworks' own policies).
-create policy artwork_features_read on artwork_features for select to anon, authenticated
-  using (exists (select 1 from artworks w where w.id = artwork_id));
+-- Whether an artwork is in the public catalog (the rule of artworks_anon_select, migration 0090), checked per row by
+-- primary key: a policy subquery over artworks would make the planner scan every artwork before a vector search.
+create or replace function app.is_public_artwork(artwork uuid) returns boolean
+language sql stable security definer set search_path = public, pg_temp as $$
+  select exists (
+    select 1 from artworks w join accounts a on a.id = w.account_id
+    where w.id = artwork and w.status in ('published', 'reserved', 'sold') and a.kind = 'artist' and a.suspended_at is null
+  )
+$$;
+revoke execute on function app.is_public_artwork(uuid) from public;
+grant execute on function app.is_public_artwork(uuid) to anon, authenticated, service_role;
+
+-- Features are readable where the artwork is: the public's for anon; members also see their own works'.
+create policy artwork_features_anon_read on artwork_features for select to anon
+  using (app.is_public_artwork(artwork_id));
+create policy artwork_features_read on artwork_features for select to authenticated
+  using (app.is_public_artwork(artwork_id) or exists (select 1 from artworks w where w.id = artwork_id));
 revoke insert, update, delete on artwork_features from anon, authenticated;
 
 -- Saves and views are the patron's own: nobody else, not even the artist, reads who saved what.
@@ -80,7 +94,7 @@ begin
     execute 'create index artwork_vectors_hnsw on recs.artwork_vectors using hnsw (embedding vector_cosine_ops)';
     execute 'alter table recs.artwork_vectors enable row level security';
     execute 'create policy artwork_vectors_read on recs.artwork_vectors for select to anon, authenticated
-      using (exists (select 1 from public.artworks w where w.id = artwork_id))';
+      using (app.is_public_artwork(artwork_id))';
     execute 'grant select on recs.artwork_vectors to anon, authenticated';
     execute 'grant all on recs.artwork_vectors to service_role';
   end if;

@@ -145,7 +145,7 @@ async function nearest(db: DB, query: number[], k: number, ex: Exclusions, f: Se
     );
     return ids.rows.flatMap((r) => byId.get(r.id) ?? []);
   }
-  // No pgvector: the same cosine over every buyable artwork's stored vector.
+  // No pgvector: the same ranking by an exact scan of every buyable artwork's stored vector.
   let q = featuresQuery(db)
     .innerJoin('accounts as acc', 'acc.id', 'w.account_id')
     .where('w.status', '=', 'published')
@@ -155,12 +155,14 @@ async function nearest(db: DB, query: number[], k: number, ex: Exclusions, f: Se
   if (medium) q = q.where('w.medium', '=', medium);
   if (minPrice !== null) q = q.where('w.price_amount', '>=', String(minPrice));
   if (maxPrice !== null) q = q.where('w.price_amount', '<=', String(maxPrice));
-  const all = (await q.execute()).map(toFeatures);
-  return all
-    .map((f) => ({ f, s: cosine(query, f.vec) }))
-    .sort((a, b) => b.s - a.s || a.f.id.localeCompare(b.f.id))
-    .slice(0, k)
-    .map((x) => x.f);
+  // Stored vectors are unit length, so the dot product orders as the cosine does; computed in the database, only the
+  // k nearest rows travel (doubles, so near-ties order as the exact re-scoring after this does).
+  const rows = await q
+    .orderBy(sql`(select sum(x::float8 * y) from unnest(f.vec, ${query}::float8[]) as t(x, y))`, 'desc')
+    .orderBy('f.artwork_id')
+    .limit(k)
+    .execute();
+  return rows.map(toFeatures);
 }
 
 /**

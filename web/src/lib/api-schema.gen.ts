@@ -3373,7 +3373,7 @@ export interface paths {
                                 available: boolean;
                                 message: string | null;
                                 /** @enum {string} */
-                                name: "patron";
+                                name: "patron" | "artist" | "studio";
                             }[];
                             model: string | null;
                         };
@@ -3449,13 +3449,18 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    assistant: "patron";
+                    assistant: "patron" | "artist" | "studio";
                 };
                 cookie?: never;
             };
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description The artist or studio account (artist and studio assistants)
+                         */
+                        accountId?: string;
                         /** Format: uuid */
                         conversationId?: string;
                         message: string;
@@ -3536,7 +3541,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    assistant?: "patron";
+                    assistant?: "patron" | "artist" | "studio";
                 };
                 header?: never;
                 path?: never;

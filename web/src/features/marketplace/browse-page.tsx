@@ -11,6 +11,7 @@ import {
   TableSkeleton,
 } from '../../components/ui/index.ts';
 import { useSession } from '../../lib/session.tsx';
+import { AssistantButton } from '../assistant/assistant-button.tsx';
 import { MEDIA, usePublicArtworks } from './api.ts';
 import { ArtworkCard, ArtworkGrid } from './artwork-card.tsx';
 import { mediumLabel } from './format.ts';
@@ -45,16 +46,19 @@ export function BrowsePage() {
         title="Art"
         description="Original work and editions, straight from the artists."
         actions={
-          user ? (
-            <nav aria-label="Your art" className="flex gap-4 text-sm">
-              <Link to="/art/for-you" className="underline">
-                For you
-              </Link>
-              <Link to="/art/saved" className="underline">
-                Saved
-              </Link>
-            </nav>
-          ) : null
+          <div className="flex flex-wrap items-center gap-4">
+            {user ? (
+              <nav aria-label="Your art" className="flex gap-4 text-sm">
+                <Link to="/art/for-you" className="underline">
+                  For you
+                </Link>
+                <Link to="/art/saved" className="underline">
+                  Saved
+                </Link>
+              </nav>
+            ) : null}
+            <AssistantButton />
+          </div>
         }
       />
       <div className="mb-6 grid gap-4 sm:grid-cols-3">

@@ -18,6 +18,7 @@ import {
 import { formErrorsFrom, isApiError } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
 import { fieldError } from '../../lib/validation.ts';
+import { AssistantButton } from '../assistant/assistant-button.tsx';
 import { formatMoney as formatMinor } from '../orders/money.ts';
 import { type PriceBreakdown, purchaseApi, recordArtworkView, useArtwork, useArtworkPrice } from './api.ts';
 import { statusTone } from './artist-page.tsx';
@@ -99,6 +100,7 @@ export function ArtworkDetailPage() {
           {w.description ? <p className="whitespace-pre-line">{w.description}</p> : null}
           {buyable ? <SaveButton artworkId={w.id} title={w.title} /> : null}
           <BuyPanel artworkId={w.id} fallback={price} />
+          {buyable ? <AssistantButton variant="ghost" className="w-fit" /> : null}
         </div>
       </div>
       {buyable ? <SimilarWorks artworkId={w.id} /> : null}

@@ -1,0 +1,284 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { ConfirmDelete } from '../../components/confirm-delete.tsx';
+import { Alert, Button, ErrorAlert, Input, Spinner, Textarea } from '../../components/ui/index.ts';
+import { errorMessage } from '../../lib/api.ts';
+import { useSession } from '../../lib/session.tsx';
+import { keys, useAssistantStatus, useConversations, useDeleteConversation, useRenameConversation } from './api.ts';
+import { chat, useChat } from './chat-store.ts';
+import { MessageView, NavigateContext } from './message-view.tsx';
+
+const MAX = 4000;
+const SUGGESTIONS = [
+  'Blue abstract paintings under €500',
+  'Something like a calm seascape for a small room',
+  'What makes an edition different from an original?',
+];
+
+/** The patron assistant's conversation, loaded lazily when the dialog first opens (Markdown and all). */
+export default function AssistantPanel({ onNavigate }: { onNavigate: () => void }) {
+  const status = useAssistantStatus();
+  const patron = status.data?.assistants.find((a) => a.name === 'patron');
+
+  if (status.isPending) return <Spinner label="Loading the assistant" className="justify-center py-8" />;
+  if (status.isError)
+    return <ErrorAlert error={status.error} onRetry={status.refetch} title="Could not load the assistant" />;
+  if (!patron?.available) {
+    return (
+      <Alert variant="info" title="The assistant is off">
+        {patron?.message ?? 'The assistant is not available on this server.'}
+      </Alert>
+    );
+  }
+  return (
+    <NavigateContext.Provider value={onNavigate}>
+      <Conversation />
+    </NavigateContext.Provider>
+  );
+}
+
+function Conversation() {
+  const { user } = useSession();
+  const state = useChat(user?.id ?? 'guest');
+  const qc = useQueryClient();
+  const [text, setText] = useState('');
+  const [showPast, setShowPast] = useState(false);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const log = useRef<HTMLDivElement>(null);
+  const streaming = state.status === 'streaming';
+  const last = state.messages.at(-1);
+
+  useEffect(() => {
+    input.current?.focus();
+  }, []);
+  // Keep the newest words in view while they arrive.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every new word by design
+  useEffect(() => {
+    const el = log.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [state.messages]);
+
+  // A question refused before it reached the model (over the limit, invalid) goes back in the box for later.
+  const refused = state.error && !state.error.retryable ? state.error.resend : null;
+  useEffect(() => {
+    if (refused) setText((current) => current || refused);
+  }, [refused]);
+
+  const send = (message: string) => {
+    const trimmed = message.trim();
+    if (!trimmed || streaming || trimmed.length > MAX) return;
+    setText('');
+    void chat.send(trimmed, () => qc.invalidateQueries({ queryKey: keys.conversations }));
+    input.current?.focus();
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    send(text);
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      send(text);
+    }
+  };
+
+  return (
+    <div className="flex min-h-0 min-w-0 flex-1 flex-col gap-3">
+      <div className="flex flex-wrap gap-2">
+        <Button
+          size="sm"
+          variant="secondary"
+          onClick={() => {
+            chat.reset();
+            setShowPast(false);
+            input.current?.focus();
+          }}
+          disabled={state.messages.length === 0 && !state.conversationId}
+        >
+          New conversation
+        </Button>
+        <Button size="sm" variant="ghost" aria-expanded={showPast} onClick={() => setShowPast((v) => !v)}>
+          Past conversations
+        </Button>
+      </div>
+      {showPast ? (
+        <PastConversations
+          current={state.conversationId}
+          onOpen={(id) => {
+            setShowPast(false);
+            void chat.open(id);
+          }}
+        />
+      ) : null}
+
+      <div
+        ref={log}
+        role="log"
+        aria-live="polite"
+        aria-label="Conversation"
+        aria-busy={streaming || state.status === 'loading'}
+        className="grid min-h-0 min-w-0 flex-1 content-start gap-4 overflow-y-auto overflow-x-hidden pr-1"
+      >
+        {state.status === 'loading' ? (
+          <Spinner label="Loading the conversation" className="justify-center py-6" />
+        ) : null}
+        {state.status !== 'loading' && state.messages.length === 0 ? (
+          <div className="grid gap-3 py-2">
+            <p className="text-sm text-muted">
+              Ask about the works on sale: what to look for, what fits a room or a budget, what a work is about.
+            </p>
+            <ul className="flex flex-wrap gap-2" aria-label="Suggestions">
+              {SUGGESTIONS.map((s) => (
+                <li key={s}>
+                  <button
+                    type="button"
+                    onClick={() => send(s)}
+                    className="focus-ring rounded-full border border-border-strong px-3 py-1 text-left text-sm hover:bg-stone-50"
+                  >
+                    {s}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        {state.messages.map((m) => (
+          <MessageView key={m.id} message={m} streaming={streaming && m === last} />
+        ))}
+      </div>
+
+      {state.error ? (
+        <Alert
+          variant="error"
+          title="The assistant could not answer"
+          action={
+            state.error.retryable && state.error.resend ? (
+              <Button size="sm" variant="secondary" onClick={() => send(state.error?.resend ?? '')}>
+                Try again
+              </Button>
+            ) : null
+          }
+        >
+          {state.error.message}
+        </Alert>
+      ) : null}
+
+      <form onSubmit={submit} className="grid gap-1.5">
+        <label htmlFor="assistant-message" className="sr-only">
+          Message the art assistant
+        </label>
+        <Textarea
+          id="assistant-message"
+          ref={input}
+          rows={2}
+          value={text}
+          maxLength={MAX}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKeyDown}
+          placeholder="Ask about art on sale…"
+          aria-describedby={text.length > MAX - 500 ? 'assistant-count' : undefined}
+          className="max-h-40 resize-none"
+        />
+        <div className="flex items-center justify-between gap-2">
+          <span id="assistant-count" className="text-xs text-muted" aria-live="polite">
+            {text.length > MAX - 500 ? `${text.length.toLocaleString()} / ${MAX.toLocaleString()} characters` : ''}
+          </span>
+          {streaming ? (
+            <Button size="sm" variant="secondary" onClick={() => chat.stop()}>
+              Stop
+            </Button>
+          ) : (
+            <Button size="sm" type="submit" disabled={!text.trim() || state.status !== 'idle'}>
+              Send
+            </Button>
+          )}
+        </div>
+      </form>
+    </div>
+  );
+}
+
+function PastConversations({ current, onOpen }: { current: string | null; onOpen: (id: string) => void }) {
+  const q = useConversations();
+  const rename = useRenameConversation();
+  const remove = useDeleteConversation();
+  const [editing, setEditing] = useState<string | null>(null);
+  const [title, setTitle] = useState('');
+  const [renameError, setRenameError] = useState<string | null>(null);
+
+  if (q.isPending) return <Spinner label="Loading conversations" />;
+  if (q.isError) return <ErrorAlert error={q.error} onRetry={q.refetch} title="Could not load conversations" />;
+  if (q.data.data.length === 0) return <p className="text-sm text-muted">No past conversations yet.</p>;
+
+  const saveTitle = (e: FormEvent, id: string) => {
+    e.preventDefault();
+    setRenameError(null);
+    rename.mutate(
+      { id, title },
+      { onSuccess: () => setEditing(null), onError: (err) => setRenameError(errorMessage(err)) },
+    );
+  };
+
+  return (
+    <ul
+      aria-label="Past conversations"
+      className="grid max-h-56 gap-1 overflow-y-auto rounded-control border border-border p-2"
+    >
+      {q.data.data.map((c) => (
+        <li key={c.id} className="flex min-w-0 flex-wrap items-center gap-1">
+          {editing === c.id ? (
+            <form onSubmit={(e) => saveTitle(e, c.id)} className="flex min-w-0 flex-1 flex-wrap items-center gap-1">
+              <Input
+                aria-label="Conversation title"
+                value={title}
+                maxLength={120}
+                onChange={(e) => setTitle(e.target.value)}
+                className="h-8 min-w-0 flex-1"
+                autoFocus
+              />
+              <Button size="sm" type="submit" loading={rename.isPending}>
+                Save
+              </Button>
+              <Button size="sm" variant="ghost" onClick={() => setEditing(null)}>
+                Cancel
+              </Button>
+              {renameError ? <p className="w-full text-xs text-red-700">{renameError}</p> : null}
+            </form>
+          ) : (
+            <>
+              <button
+                type="button"
+                onClick={() => onOpen(c.id)}
+                aria-current={c.id === current ? 'true' : undefined}
+                className="focus-ring min-w-0 flex-1 truncate rounded-md px-2 py-1 text-left text-sm hover:bg-stone-100 aria-[current]:font-semibold"
+              >
+                {c.title}
+              </button>
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-label={`Rename ${c.title}`}
+                onClick={() => {
+                  setEditing(c.id);
+                  setTitle(c.title);
+                  setRenameError(null);
+                }}
+              >
+                Rename
+              </Button>
+              <ConfirmDelete
+                name={`“${c.title}”`}
+                description="The conversation and its messages are deleted for good."
+                confirmLabel="Delete conversation"
+                onDelete={async () => {
+                  await remove.mutateAsync(c.id);
+                  if (c.id === current) chat.reset();
+                }}
+              />
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}

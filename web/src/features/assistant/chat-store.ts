@@ -1,0 +1,150 @@
+import { useSyncExternalStore } from 'react';
+import { errorMessage, isApiError } from '../../lib/api.ts';
+import { applyChunk, type ChatMessage, fetchConversation, streamChat, toParts } from './api.ts';
+
+export interface ChatError {
+  message: string;
+  /** Rate limits say when to try again themselves: no retry button then. */
+  retryable: boolean;
+  /** The question to send again on retry (when it never reached the model). */
+  resend: string | null;
+}
+
+export interface ChatState {
+  /** Whose conversation this is (user id or "guest"): a different user starts afresh. */
+  owner: string | null;
+  conversationId: string | null;
+  messages: ChatMessage[];
+  status: 'idle' | 'loading' | 'streaming';
+  error: ChatError | null;
+}
+
+const initial: ChatState = { owner: null, conversationId: null, messages: [], status: 'idle', error: null };
+let state: ChatState = initial;
+let controller: AbortController | null = null;
+let seq = 0;
+const listeners = new Set<() => void>();
+const nextId = () => `local-${++seq}`;
+
+function set(patch: Partial<ChatState>) {
+  state = { ...state, ...patch };
+  for (const l of listeners) l();
+}
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/**
+ * The conversation lives for the page session (module state), not with the dialog: closing the panel or moving
+ * between /art and a work keeps it, and a reply keeps streaming in the background.
+ */
+export function useChat(owner: string) {
+  if (state.owner !== owner) {
+    // Another user (or signed out): nothing of the previous conversation shows.
+    controller?.abort();
+    controller = null;
+    state = { ...initial, owner };
+  }
+  return useSyncExternalStore(subscribe, () => state);
+}
+
+export const chat = {
+  stop() {
+    controller?.abort();
+  },
+
+  reset() {
+    controller?.abort();
+    set({ conversationId: null, messages: [], status: 'idle', error: null });
+  },
+
+  async open(id: string) {
+    controller?.abort();
+    const ctrl = new AbortController();
+    controller = ctrl;
+    set({ conversationId: id, messages: [], status: 'loading', error: null });
+    try {
+      const stored = await fetchConversation(id, ctrl.signal);
+      if (controller !== ctrl) return;
+      set({
+        messages: stored.messages.map((m) => ({ id: m.id, role: m.role, parts: toParts(m.parts) })),
+        status: 'idle',
+      });
+    } catch (e) {
+      if (controller !== ctrl) return;
+      set({ status: 'idle', error: { message: errorMessage(e), retryable: false, resend: null } });
+    }
+  },
+
+  /** Sends a question and streams the reply into the conversation; `onDone` runs once it has ended. */
+  async send(text: string, onDone?: () => void) {
+    if (state.status !== 'idle') return;
+    const ctrl = new AbortController();
+    controller = ctrl;
+    const user: ChatMessage = { id: nextId(), role: 'user', parts: [{ type: 'text', text }] };
+    let reply: ChatMessage = { id: nextId(), role: 'assistant', parts: [] };
+    let started = false;
+    set({ messages: [...state.messages, user], status: 'streaming', error: null });
+    const update = () => {
+      if (controller !== ctrl) return;
+      const messages = state.messages.filter((m) => m.id !== reply.id);
+      set({ messages: [...messages, reply] });
+    };
+    try {
+      await streamChat(
+        { message: text, ...(state.conversationId ? { conversationId: state.conversationId } : {}) },
+        (conversationId) => {
+          started = true;
+          if (conversationId && controller === ctrl) set({ conversationId });
+          update();
+        },
+        (chunk) => {
+          if (chunk.type === 'error') {
+            if (controller === ctrl) {
+              set({
+                error: {
+                  message: chunk.errorText ?? 'The assistant could not answer just now.',
+                  retryable: true,
+                  resend: text,
+                },
+              });
+            }
+            return;
+          }
+          const next = applyChunk(reply, chunk);
+          if (next !== reply) {
+            reply = next;
+            update();
+          }
+        },
+        ctrl.signal,
+      );
+    } catch (e) {
+      if (controller !== ctrl) return;
+      if (ctrl.signal.aborted) {
+        // Stopped: the partial reply stays.
+      } else if (!started) {
+        // The question never reached the model: take it back out, so a retry does not show it twice.
+        set({
+          messages: state.messages.filter((m) => m.id !== user.id),
+          error: {
+            message: errorMessage(e),
+            retryable: !(isApiError(e) && (e.code === 'rate_limited' || e.status === 429 || e.status === 400)),
+            resend: text,
+          },
+        });
+      } else {
+        set({ error: { message: errorMessage(e), retryable: true, resend: text } });
+      }
+    } finally {
+      if (controller === ctrl) {
+        controller = null;
+        // An empty reply (stopped before a word) leaves no empty bubble.
+        set({ status: 'idle', messages: state.messages.filter((m) => m.id !== reply.id || m.parts.length > 0) });
+        onDone?.();
+      }
+    }
+  },
+};
