@@ -144,4 +144,41 @@ describe.skipIf(!hasChromium)('web: platform admin', () => {
     await page.getByRole('alertdialog').getByRole('button', { name: 'Unsuspend account' }).click();
     await expect.poll(visitorCount).toBeGreaterThan(0);
   });
+  it('shows assistant usage per user and model, with an empty state for a quiet period', async () => {
+    const db = app.platform.deps.db;
+    const member = await userRow(MEMBER);
+    await withService(db, (tx) =>
+      tx
+        .insertInto('assistant_usage')
+        .values([
+          { user_id: member.id, assistant: 'patron', model: 'test-model', input_tokens: 1200, output_tokens: 340 },
+          { user_id: member.id, assistant: 'patron', model: 'test-model', input_tokens: 800, output_tokens: 160 },
+          { guest: true, assistant: 'patron', model: 'test-model', input_tokens: 50, output_tokens: 10 },
+        ])
+        .execute(),
+    );
+    const page = await newPage();
+    await signIn(page, ADMIN);
+    await page.waitForURL((u) => u.pathname === '/app');
+    await page.goto('/admin/assistant-usage');
+    const table = page.getByRole('table', { name: 'Assistant usage' });
+    const row = table.getByRole('row').filter({ hasText: MEMBER });
+    await row.waitFor();
+    expect(await row.getByRole('cell').allTextContents()).toEqual([
+      MEMBER,
+      '—',
+      'Patron',
+      'test-model',
+      '2',
+      '2,000',
+      '500',
+    ]);
+    await table.getByRole('row').filter({ hasText: 'guests' }).waitFor();
+    await page.getByRole('heading', { name: 'Assistant usage', level: 1 }).waitFor();
+    await page.getByText('3 model calls, 2,560 tokens in the period.').waitFor();
+
+    // A stranger and a patron get no usage.
+    const res = await fetch(`${app.url}/api/admin/assistant/usage`);
+    expect(res.status).toBe(401);
+  });
 });

@@ -245,6 +245,22 @@ describe('patron assistant', () => {
     expect((await patron.get(`/api/assistant/conversations/${conv.id}`)).status).toBe(404);
   });
 
+  it('answers a retried question once the model is back, storing the question once', async () => {
+    llm.setScript(() => ({ fail: true }));
+    const guest = testClient(app);
+    const failed = await ask(guest, 'Anything green?');
+    expect(failed.status).toBe(200);
+    expect(failed.chunks.find((c) => c.type === 'error')?.errorText).toBe(
+      'The assistant could not answer just now. Please try again.',
+    );
+    const conversationId = failed.headers.get('x-conversation-id') as string;
+    llm.setScript(() => ({ text: 'Moss Garden and Monstera are green.' }));
+    const again = await ask(guest, 'Anything green?', conversationId);
+    expect(again.chunks.filter((c) => c.type === 'text-delta').length).toBeGreaterThan(0);
+    const stored = await guest.get(`/api/assistant/conversations/${conversationId}`);
+    expect(stored.body.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
+  });
+
   it('records token usage per user and model for platform admins only', async () => {
     const rows = await withService(db(), (tx) => tx.selectFrom('assistant_usage').selectAll().execute());
     expect(rows.length).toBeGreaterThan(3);

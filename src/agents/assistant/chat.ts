@@ -110,8 +110,17 @@ export async function assistantChat(deps: ChatDeps, input: ChatInput): Promise<R
     await ready.close();
     throw err;
   }
-  const userMessage: UIMessage = { id: randomUUID(), role: 'user', parts: [{ type: 'text', text: input.text }] };
-  await appendMessages(deps.db, input.owner, conversation.id, [userMessage], deps.clock);
+  // "Try again" after a failed reply resends the same question: answer the stored one instead of storing it twice.
+  const last = conversation.history.at(-1);
+  const retry =
+    last?.role === 'user' &&
+    last.parts.length === 1 &&
+    last.parts[0].type === 'text' &&
+    last.parts[0].text === input.text;
+  const userMessage: UIMessage = retry
+    ? (conversation.history.pop() as UIMessage)
+    : { id: randomUUID(), role: 'user', parts: [{ type: 'text', text: input.text }] };
+  if (!retry) await appendMessages(deps.db, input.owner, conversation.id, [userMessage], deps.clock);
 
   const tools = ready.tools;
   const history = [...conversation.history, userMessage];

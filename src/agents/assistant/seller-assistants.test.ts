@@ -62,7 +62,7 @@ afterAll(async () => {
 describe('studio assistant', () => {
   it('creates a checkout link for a client through the MCP tool, which opens the emulator’s payment page', async () => {
     const items = [{ product_sku: 'PRINT-A3', variant: ['Matte', 'Oak frame'], qty: 1, photo_id: gallery.photoId }];
-    llm.setScript((req, n) =>
+    llm.setScript((_req, n) =>
       n === 0
         ? { toolCall: { name: 'create_gallery_checkout', arguments: { gallery_id: gallery.id, items } } }
         : { text: 'Here is the checkout link for Jamie.' },

@@ -3,6 +3,7 @@ import { RequireAuth, RequirePlatformAdmin } from '../../app/guards.tsx';
 import type { NavItem } from '../../app/nav.ts';
 import { AdminPage } from './admin-page.tsx';
 import { AgentPlatformsPage } from './agent-platforms-page.tsx';
+import { AssistantUsagePage } from './assistant-usage-page.tsx';
 import { UserDetailPage } from './user-detail-page.tsx';
 
 export const routes: RouteObject[] = [
@@ -16,6 +17,7 @@ export const routes: RouteObject[] = [
           { index: true, element: <AdminPage /> },
           { path: 'users/:id', element: <UserDetailPage /> },
           { path: 'agent-platforms', element: <AgentPlatformsPage /> },
+          { path: 'assistant-usage', element: <AssistantUsagePage /> },
         ],
       },
     ],
@@ -25,4 +27,5 @@ export const routes: RouteObject[] = [
 export const nav: NavItem[] = [
   { to: '/admin', label: 'Admin', audience: 'platform-admin', order: 90 },
   { to: '/admin/agent-platforms', label: 'Agent platforms', audience: 'platform-admin', order: 92 },
+  { to: '/admin/assistant-usage', label: 'Assistant usage', audience: 'platform-admin', order: 93 },
 ];
