@@ -89,6 +89,28 @@ async function run(
 // Total over elapsed time: autocannon's per-second average is skewed for short, amount-bounded runs.
 export const rate = (r: CannonResult) => r.requests.total / Math.max(r.duration, 0.001);
 
+/** One decimal, for milliseconds in results. */
+export const round1 = (n: number) => Number(n.toFixed(1));
+
+/** A result from a timed loop (count calls in `seconds`, errors, p99), as a rate relative to a same-run baseline. */
+export function loopResult(
+  suite: string,
+  name: string,
+  r: { count: number; errors: number; seconds: number; p99: number },
+  baseRps: number | null,
+): Result {
+  const rps = r.count / Math.max(r.seconds, 0.001);
+  return {
+    suite,
+    name,
+    requests: r.count,
+    rps: Math.round(rps),
+    p99_ms: round1(r.p99),
+    errors: r.errors,
+    ratio: baseRps ? Number((rps / baseRps).toFixed(3)) : 1,
+  };
+}
+
 function toResult(name: string, r: CannonResult, baselineRps: number | null): Result {
   return {
     suite: 'emulator',

@@ -22,7 +22,7 @@ import { recommendedFor, similarArtworks } from '../src/marketplace/recommendati
 import { refreshAllFeatures, vectorSearchAvailable } from '../src/marketplace/recommendations/store.ts';
 import { media } from '../src/marketplace/tables.ts';
 import { demoVectors, recommendationMetrics } from '../test/fixtures/recommendation-pairs.ts';
-import { printResults, type Result } from './emulator.ts';
+import { loopResult, printResults, type Result, round1 as round } from './emulator.ts';
 
 /** Knobs for quick runs (the smoke test uses a tiny catalog and a handful of samples). */
 export interface RecommendationBenchOptions {
@@ -246,7 +246,6 @@ async function patrons(db: DB, ids: string[]): Promise<string[]> {
 
 const quantile = (sorted: number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : 0;
-const round = (n: number) => Number(n.toFixed(1));
 
 interface Timed {
   count: number;
@@ -288,18 +287,7 @@ async function sequential(anchors: string[], budgetMs: number, job: (id: string)
   return { count, errors, seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) } satisfies Timed;
 }
 
-function timedResult(name: string, r: Timed, baseRps: number | null): Result {
-  const rps = r.count / Math.max(r.seconds, 0.001);
-  return {
-    suite: SUITE,
-    name,
-    requests: r.count,
-    rps: Math.round(rps),
-    p99_ms: round(r.p99),
-    errors: r.errors,
-    ratio: baseRps ? Number((rps / baseRps).toFixed(3)) : 1,
-  };
-}
+const timedResult = (name: string, r: Timed, baseRps: number | null): Result => loopResult(SUITE, name, r, baseRps);
 
 /**
  * A figure that is not a timing (Result has no column for it): the value is in the name, `requests` counts what it

@@ -5,7 +5,15 @@ import { withUser } from '../src/db/tenancy.ts';
 import { startTestApp, type TestApp } from '../test/app.ts';
 import { grantedToken } from '../test/fixtures/acp.ts';
 import { demoIds, onboardedArtist, publishedArtwork } from '../test/fixtures/marketplace-buy.ts';
-import { autocannon, type BenchOptions, printResults, type Result, rate } from './emulator.ts';
+import {
+  autocannon,
+  type BenchOptions,
+  loopResult,
+  printResults,
+  type Result,
+  rate,
+  round1 as round,
+} from './emulator.ts';
 
 /** Knobs for the agent benches: `flows` bounds the ACP measurement (the smoke test uses a handful). */
 export interface AgentBenchOptions extends BenchOptions {
@@ -24,7 +32,6 @@ const address = {
 
 const quantile = (sorted: number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : 0;
-const round = (n: number) => Number(n.toFixed(1));
 
 /** Runs `count` jobs on `connections` workers; each job's latency in ms, or null when it failed. */
 async function closedLoop(count: number, connections: number, job: (i: number) => Promise<boolean>) {
@@ -49,18 +56,7 @@ async function closedLoop(count: number, connections: number, job: (i: number) =
 
 type Loop = Awaited<ReturnType<typeof closedLoop>>;
 
-function loopResult(name: string, r: Loop, baseRps: number | null): Result {
-  const rps = r.count / Math.max(r.seconds, 0.001);
-  return {
-    suite: 'agents',
-    name,
-    requests: r.count,
-    rps: Math.round(rps),
-    p99_ms: round(r.p99),
-    errors: r.errors,
-    ratio: baseRps ? Number((rps / baseRps).toFixed(3)) : 1,
-  };
-}
+const agentsResult = (name: string, r: Loop, baseRps: number | null): Result => loopResult('agents', name, r, baseRps);
 
 async function bodySize(url: string, init?: RequestInit): Promise<number> {
   const res = await fetch(url, init);
@@ -148,8 +144,8 @@ async function benchAcp(app: TestApp, ids: Record<string, string>, flows: number
       `(baseline 3× GET p50 ${round(base.p50)} ms, p99 ${round(base.p99)} ms)`,
   );
   return [
-    loopResult('3× GET /acp/checkout_sessions/:id (baseline, per flow)', base, null),
-    loopResult('ACP create → update → complete (per flow)', acp, baseRps),
+    agentsResult('3× GET /acp/checkout_sessions/:id (baseline, per flow)', base, null),
+    agentsResult('ACP create → update → complete (per flow)', acp, baseRps),
   ];
 }
 

@@ -58,7 +58,7 @@ export function artistDraftTools(deps: ToolDeps, principal: McpPrincipal) {
                 role: 'user',
                 content: [
                   { type: 'text', text: `The artwork's data (JSON): ${JSON.stringify(facts)}` },
-                  { type: 'image', image, mediaType: 'image/webp' },
+                  { type: 'file', data: image, mediaType: 'image/webp' },
                 ],
               },
             ],

@@ -116,12 +116,13 @@ export async function appendMessages(
   });
 }
 
-/** The owner's conversations with one assistant, most recent first. */
-export function listConversations(db: DB, owner: Owner, assistant: Assistant) {
+/** The owner's conversations with one assistant (for one account: a seller assistant's), most recent first. */
+export function listConversations(db: DB, owner: Owner, assistant: Assistant, accountId: string | null = null) {
   return asOwner(db, owner, async (tx) => {
     const rows = await ownedBy(tx, owner)
       .select(['c.id', 'c.title', 'c.assistant', 'c.created_at', 'c.updated_at'])
       .where('c.assistant', '=', assistant)
+      .where('c.account_id', 'is not distinct from', accountId)
       .orderBy('c.updated_at', 'desc')
       .limit(100)
       .execute();

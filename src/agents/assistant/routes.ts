@@ -133,13 +133,19 @@ export const assistantRoutes = createRouter()
       path: '/assistant/conversations',
       tags: ['Assistant'],
       summary: "The caller's conversations with an assistant, most recent first (a guest's are this browser's)",
-      request: { query: z.object({ assistant: z.enum(ASSISTANTS).default('patron') }) },
+      request: {
+        query: z.object({
+          assistant: z.enum(ASSISTANTS).default('patron'),
+          accountId: z.uuid('Unknown account').optional().describe("A seller assistant's account"),
+        }),
+      },
       responses: { 200: jsonResponse(z.object({ data: z.array(ConversationOut) })) },
     }),
     async (c) => {
       const owner = ownerOf(c, false);
-      const { assistant } = c.req.valid('query');
-      return c.json({ data: owner ? await listConversations(c.get('deps').db, owner, assistant) : [] }, 200);
+      const { assistant, accountId } = c.req.valid('query');
+      const data = owner ? await listConversations(c.get('deps').db, owner, assistant, accountId ?? null) : [];
+      return c.json({ data }, 200);
     },
   )
   .openapi(

@@ -93,6 +93,13 @@ describe('studio assistant', () => {
         'sales_summary',
       ].sort(),
     );
+    // Listed under the studio, not under another account.
+    const mine = await studio.get(
+      `/api/assistant/conversations?assistant=studio&accountId=${ids['lumen-photography']}`,
+    );
+    expect(mine.body.data.map((c: { id: string }) => c.id)).toEqual([r.headers.get('x-conversation-id')]);
+    const elsewhere = await studio.get(`/api/assistant/conversations?assistant=studio&accountId=${ids['mira-okafor']}`);
+    expect(elsewhere.body.data).toEqual([]);
     const audit = await withService(db, (tx) =>
       tx
         .selectFrom('audit_events')

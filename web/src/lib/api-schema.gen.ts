@@ -3541,6 +3541,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description A seller assistant's account */
+                    accountId?: string;
                     assistant?: "patron" | "artist" | "studio";
                 };
                 header?: never;

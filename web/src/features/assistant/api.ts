@@ -8,6 +8,8 @@ export type ConversationList = ApiResponse<'/assistant/conversations', 'get'>;
 export type StoredConversation = ApiResponse<'/assistant/conversations/{id}', 'get'>;
 export type ChatBody = ApiBody<'/assistant/{assistant}/chat', 'post'>;
 export type Role = StoredConversation['messages'][number]['role'];
+/** Which assistant: the patron's (anyone), or a seller's (a member of an artist or studio account). */
+export type AssistantName = AssistantStatus['assistants'][number]['name'];
 
 /** A text part of a message (AI SDK UIMessage part). */
 export interface TextPart {
@@ -43,10 +45,12 @@ export function useAssistantStatus() {
   });
 }
 
-export function useConversations() {
+/** The user's conversations with an assistant; a seller assistant's for one account only. */
+export function useConversations(assistant: AssistantName = 'patron', accountId?: string) {
   return useQuery({
-    queryKey: keys.conversations,
-    queryFn: ({ signal }) => api.get<ConversationList>('/api/assistant/conversations', { assistant: 'patron' }, signal),
+    queryKey: [...keys.conversations, assistant, accountId ?? null],
+    queryFn: ({ signal }) =>
+      api.get<ConversationList>('/api/assistant/conversations', { assistant, accountId }, signal),
   });
 }
 
@@ -152,11 +156,12 @@ async function csrfToken(): Promise<string> {
 }
 
 /**
- * Asks the patron assistant and streams the reply: calls `onChunk` for every UI-message-stream chunk (SSE `data:`
+ * Asks an assistant and streams the reply: calls `onChunk` for every UI-message-stream chunk (SSE `data:`
  * lines) and resolves with the conversation id once the stream ends. Errors before the stream are ApiErrors;
  * aborting `signal` stops the stream (and the model call on the server).
  */
 export async function streamChat(
+  assistant: AssistantName,
   body: ChatBody,
   onStart: (conversationId: string | null) => void,
   onChunk: (chunk: StreamChunk) => void,
@@ -165,7 +170,7 @@ export async function streamChat(
 ): Promise<void> {
   let res: Response;
   try {
-    res = await fetch('/api/assistant/patron/chat', {
+    res = await fetch(`/api/assistant/${assistant}/chat`, {
       method: 'POST',
       credentials: 'same-origin',
       headers: {
@@ -185,7 +190,7 @@ export async function streamChat(
     const error = parseApiError(res.status, json);
     if (error.code === 'csrf_failed' && !retried) {
       await api.get('/api/auth/session').catch(() => null);
-      return streamChat(body, onStart, onChunk, signal, true);
+      return streamChat(assistant, body, onStart, onChunk, signal, true);
     }
     throw error;
   }

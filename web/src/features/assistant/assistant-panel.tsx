@@ -4,42 +4,53 @@ import { ConfirmDelete } from '../../components/confirm-delete.tsx';
 import { Alert, Button, ErrorAlert, Input, Spinner, Textarea } from '../../components/ui/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
-import { keys, useAssistantStatus, useConversations, useDeleteConversation, useRenameConversation } from './api.ts';
-import { chat, useChat } from './chat-store.ts';
+import {
+  type AssistantName,
+  keys,
+  useAssistantStatus,
+  useConversations,
+  useDeleteConversation,
+  useRenameConversation,
+} from './api.ts';
+import { assistantCopy } from './assistant-copy.ts';
+import { type Chat, useChat } from './chat-store.ts';
 import { MessageView, NavigateContext } from './message-view.tsx';
 
 const MAX = 4000;
-const SUGGESTIONS = [
-  'Blue abstract paintings under €500',
-  'Something like a calm seascape for a small room',
-  'What makes an edition different from an original?',
-];
 
-/** The patron assistant's conversation, loaded lazily when the dialog first opens (Markdown and all). */
-export default function AssistantPanel({ onNavigate }: { onNavigate: () => void }) {
+export interface AssistantPanelProps {
+  assistant?: AssistantName;
+  /** The artist or studio account the seller assistants work in. */
+  accountId?: string;
+  onNavigate: () => void;
+}
+
+/** An assistant's conversation, loaded lazily when the dialog first opens (Markdown and all). */
+export default function AssistantPanel({ assistant = 'patron', accountId, onNavigate }: AssistantPanelProps) {
   const status = useAssistantStatus();
-  const patron = status.data?.assistants.find((a) => a.name === 'patron');
+  const entry = status.data?.assistants.find((a) => a.name === assistant);
 
   if (status.isPending) return <Spinner label="Loading the assistant" className="justify-center py-8" />;
   if (status.isError)
     return <ErrorAlert error={status.error} onRetry={status.refetch} title="Could not load the assistant" />;
-  if (!patron?.available) {
+  if (!entry?.available) {
     return (
       <Alert variant="info" title="The assistant is off">
-        {patron?.message ?? 'The assistant is not available on this server.'}
+        {entry?.message ?? 'The assistant is not available on this server.'}
       </Alert>
     );
   }
   return (
     <NavigateContext.Provider value={onNavigate}>
-      <Conversation />
+      <Conversation assistant={assistant} accountId={accountId} />
     </NavigateContext.Provider>
   );
 }
 
-function Conversation() {
+function Conversation({ assistant, accountId }: { assistant: AssistantName; accountId?: string }) {
   const { user } = useSession();
-  const state = useChat(user?.id ?? 'guest');
+  const [state, chat] = useChat(user?.id ?? 'guest', assistant, accountId);
+  const copy = assistantCopy[assistant];
   const qc = useQueryClient();
   const [text, setText] = useState('');
   const [showPast, setShowPast] = useState(false);
@@ -103,6 +114,9 @@ function Conversation() {
       </div>
       {showPast ? (
         <PastConversations
+          assistant={assistant}
+          accountId={accountId}
+          chat={chat}
           current={state.conversationId}
           onOpen={(id) => {
             setShowPast(false);
@@ -124,11 +138,9 @@ function Conversation() {
         ) : null}
         {state.status !== 'loading' && state.messages.length === 0 ? (
           <div className="grid gap-3 py-2">
-            <p className="text-sm text-muted">
-              Ask about the works on sale: what to look for, what fits a room or a budget, what a work is about.
-            </p>
+            <p className="text-sm text-muted">{copy.intro}</p>
             <ul className="flex flex-wrap gap-2" aria-label="Suggestions">
-              {SUGGESTIONS.map((s) => (
+              {copy.suggestions.map((s) => (
                 <li key={s}>
                   <button
                     type="button"
@@ -165,7 +177,7 @@ function Conversation() {
 
       <form onSubmit={submit} className="grid gap-1.5">
         <label htmlFor="assistant-message" className="sr-only">
-          Message the art assistant
+          {copy.messageLabel}
         </label>
         <Textarea
           id="assistant-message"
@@ -175,7 +187,7 @@ function Conversation() {
           maxLength={MAX}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={onKeyDown}
-          placeholder="Ask about art on sale…"
+          placeholder={copy.placeholder}
           aria-describedby={text.length > MAX - 500 ? 'assistant-count' : undefined}
           className="max-h-40 resize-none"
         />
@@ -198,8 +210,20 @@ function Conversation() {
   );
 }
 
-function PastConversations({ current, onOpen }: { current: string | null; onOpen: (id: string) => void }) {
-  const q = useConversations();
+function PastConversations({
+  assistant,
+  chat,
+  current,
+  onOpen,
+  accountId,
+}: {
+  assistant: AssistantName;
+  accountId?: string;
+  chat: Chat;
+  current: string | null;
+  onOpen: (id: string) => void;
+}) {
+  const q = useConversations(assistant, accountId);
   const rename = useRenameConversation();
   const remove = useDeleteConversation();
   const [editing, setEditing] = useState<string | null>(null);

@@ -2,9 +2,9 @@ import { type ComponentPropsWithoutRef, createContext, useContext } from 'react'
 import Markdown, { type Components } from 'react-markdown';
 import { Link } from 'react-router';
 import { Spinner } from '../../components/ui/index.ts';
-import { cn } from '../../lib/cn.ts';
 import { formatMoney, mediumLabel } from '../marketplace/format.ts';
 import type { ChatMessage, Part, ToolPart } from './api.ts';
+import { asRecord, MutedCard, sellerPendingLabels, sellerToolCard } from './seller-cards.tsx';
 
 /** Called when an in-app link in the conversation is followed (the panel closes so the page shows). */
 export const NavigateContext = createContext<() => void>(() => {});
@@ -68,21 +68,10 @@ interface OrderRow {
   created_at: string;
 }
 
-const asRecord = (v: unknown): Record<string, unknown> =>
-  v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
-
 /** A tool's own refusal (`{error:{message}}`), or null. */
 function refusal(output: unknown): string | null {
   const error = asRecord(asRecord(output).error);
   return typeof error.message === 'string' ? error.message : null;
-}
-
-function MutedCard({ children, className }: { children: React.ReactNode; className?: string }) {
-  return (
-    <div className={cn('rounded-control border border-border bg-stone-50 px-3 py-2 text-sm text-muted', className)}>
-      {children}
-    </div>
-  );
 }
 
 function ArtworkList({ hits, label }: { hits: ArtworkHit[]; label: string }) {
@@ -117,6 +106,7 @@ const pendingLabels: Record<string, string> = {
   explain_artwork: 'Looking up the artwork…',
   start_artwork_checkout: 'Preparing checkout…',
   my_orders: 'Looking up your orders…',
+  ...sellerPendingLabels,
 };
 
 /** A tool call as a compact card with its result. */
@@ -198,7 +188,7 @@ export function ToolCard({ part }: { part: ToolPart }) {
       );
     }
     default:
-      return <MutedCard>Used {name.replace(/_/g, ' ')}</MutedCard>;
+      return sellerToolCard(name, out) ?? <MutedCard>Used {name.replace(/_/g, ' ')}</MutedCard>;
   }
 }
 

@@ -22,6 +22,7 @@ import {
 } from '../../components/ui/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
+import { AssistantButton } from '../assistant/assistant-button.tsx';
 import {
   type ArtistStatus,
   type Artwork,
@@ -86,7 +87,7 @@ function OnboardingCard({ status, accountId }: { status: ArtistStatus; accountId
 }
 
 export function ArtistPage({ sync = false }: { sync?: boolean }) {
-  const { memberships } = useSession();
+  const { memberships, currentAccount } = useSession();
   const artist = memberships.find((m) => m.kind === 'artist');
   const status = useArtistStatus(artist?.accountId, sync);
   const works = useArtistArtworks(artist?.accountId);
@@ -126,7 +127,15 @@ export function ArtistPage({ sync = false }: { sync?: boolean }) {
       <PageHeader
         eyebrow={artist.name}
         title="Artist dashboard"
-        actions={<Button onClick={() => setEditing('new')}>New artwork</Button>}
+        actions={
+          <div className="flex flex-wrap gap-2">
+            {/* The artist assistant works in the selected account: only when an artist account is selected. */}
+            {currentAccount?.kind === 'artist' ? (
+              <AssistantButton assistant="artist" accountId={currentAccount.accountId} />
+            ) : null}
+            <Button onClick={() => setEditing('new')}>New artwork</Button>
+          </div>
+        }
       />
       <div className="grid gap-6">
         <OnboardingCard status={status.data} accountId={artist.accountId} />

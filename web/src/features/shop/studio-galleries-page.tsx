@@ -16,6 +16,7 @@ import {
 } from '../../components/ui/index.ts';
 import { formatDate } from '../../lib/format.ts';
 import { useSession } from '../../lib/session.tsx';
+import { AssistantButton } from '../assistant/assistant-button.tsx';
 import { serverErrors, useClients, useCreateGallery, useGalleries } from './api.ts';
 import { GalleryStatusBadge, galleryStatusInfo } from './studio-gallery-page.tsx';
 
@@ -81,7 +82,8 @@ function GalleriesList({ accountId, name }: { accountId: string; name: string })
         title="Galleries"
         description="Private client galleries with print sales."
         actions={
-          <div className="flex gap-2">
+          <div className="flex flex-wrap gap-2">
+            <AssistantButton assistant="studio" accountId={accountId} />
             <Button asChild variant="secondary">
               <Link to="/studio/catalog">Print catalog</Link>
             </Button>
