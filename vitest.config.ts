@@ -10,7 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    maxWorkers: 2,
+    // Three on two cores: much of a test's time is spent waiting (the emulator, Postgres, the browser).
+    maxWorkers: 3,
     // Production hashes passwords at scrypt N=2^17; suites that sign in hundreds of times opt into 2^14 (honoured
     // only under VITEST/NODE_ENV=test, see src/accounts/password.ts).
     env: { GALLERIST_TEST_SCRYPT_N: '16384' },
