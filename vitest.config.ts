@@ -10,8 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Three on two cores: much of a test's time is spent waiting (the emulator, Postgres, the browser).
-    maxWorkers: 3,
+    maxWorkers: 2,
     // Production hashes passwords at scrypt N=2^17; suites that sign in hundreds of times opt into 2^14 (honoured
     // only under VITEST/NODE_ENV=test, see src/accounts/password.ts).
     env: { GALLERIST_TEST_SCRYPT_N: '16384' },
