@@ -279,6 +279,11 @@ async function ownAccounts(db: DB, userId: string): Promise<string[]> {
   return rows.map((r) => r.account_id);
 }
 
+/** The signed-in viewer's accounts (read as them), whose works are never shown to them; none for a guest. */
+function viewerAccounts(db: DB, viewerId: string | null): Promise<string[]> {
+  return viewerId ? withUser(db, { sub: viewerId }, (tx) => ownAccounts(tx, viewerId)) : Promise.resolve([]);
+}
+
 /**
  * Works like this public one, buyable now, not the viewer's own (`viewerId`, when signed in), each with why. Takes
  * the root connection (see the top of this file).
@@ -290,7 +295,7 @@ export async function similarArtworks(
 ): Promise<Recommendation[]> {
   const limit = opts.limit ?? DEFAULT_LIMIT;
   const viewerId = opts.viewerId ?? null;
-  const own = viewerId ? await withUser(db, { sub: viewerId }, (tx) => ownAccounts(tx, viewerId)) : [];
+  const own = await viewerAccounts(db, viewerId);
   return withAnon(db, async (tx) => {
     const anchor = (await loadFeatures(tx, [artworkId])).get(artworkId);
     if (!anchor) {
@@ -424,7 +429,7 @@ export async function searchArtworks(
 ): Promise<Recommendation[]> {
   const limit = opts.limit ?? DEFAULT_LIMIT;
   const viewerId = opts.viewerId ?? null;
-  const own = viewerId ? await withUser(db, { sub: viewerId }, (tx) => ownAccounts(tx, viewerId)) : [];
+  const own = await viewerAccounts(db, viewerId);
   const vec = queryVector(query, opts.medium ?? null);
   const words = keywordsOf(query, 20);
   return withAnon(db, async (tx) => {
