@@ -205,6 +205,61 @@ describe.skipIf(!hasChromium)('web: the studio and artist assistants', () => {
     expect(await field.inputValue()).toBe(DRAFT);
   });
 
+  it('d. the artist has a bio drafted from their profile and works: the card copies it and saves nothing', async () => {
+    const db = app.platform.deps.db;
+    const BIO = 'Mira Okafor is a painter and printmaker who works between Lagos and Berlin, in layered oil and ink.';
+    const publicBio = async () =>
+      ((await (await fetch(`${app.url}/api/marketplace/artists/mira-okafor`)).json()) as { bio: string }).bio;
+    const before = await publicBio();
+    const stored = () =>
+      withService(db, (tx) =>
+        tx
+          .selectFrom('artist_profiles')
+          .select('bio')
+          .where('account_id', '=', ids['mira-okafor'])
+          .executeTakeFirstOrThrow(),
+      );
+
+    const page = await signedIn(ARTIST);
+    // Headless chromium's real clipboard can stall without window focus: record what the page copies instead.
+    await page.addInitScript(() => {
+      Object.defineProperty(navigator, 'clipboard', {
+        configurable: true,
+        value: {
+          writeText: async (text: string) => {
+            (window as unknown as { copied?: string }).copied = text;
+          },
+        },
+      });
+    });
+    await page.goto('/artist');
+    await page.getByRole('heading', { name: 'Artist dashboard', level: 1 }).waitFor();
+    const panel = await open(page, 'Ask the artist assistant', 'Artist assistant');
+
+    // The writer's own model call is the one request that does not stream.
+    llm.setScript((req, n) =>
+      !req.stream
+        ? { text: BIO }
+        : n === 0
+          ? { toolCall: { name: 'draft_artist_text', arguments: { kind: 'bio' } } }
+          : { text: 'Here is a bio draft.' },
+    );
+    const sent = llm.requests.length;
+    await ask(panel, 'Message the artist assistant', 'Write a short artist bio');
+    const writer = llm.requests.slice(sent).find((q) => !q.stream);
+    expect(String(writer?.messages.find((m) => m.role === 'user')?.content)).toContain(before);
+
+    const card = panel.getByRole('log', { name: 'Conversation' }).locator('[aria-label="Bio draft"]');
+    await card.getByText(BIO).waitFor();
+    // No profile field takes the draft yet: the card offers Copy only, and nothing is saved.
+    expect(await card.getByRole('button').allTextContents()).toEqual(['Copy text']);
+    await card.getByRole('button', { name: 'Copy text' }).click();
+    await card.getByText('Copied').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { copied?: string }).copied)).toBe(BIO);
+    expect((await stored()).bio).toBe(before);
+    expect(await publicBio()).toBe(before);
+  });
+
   it('c. a member of a studio only (no artist account) never sees the artist assistant', async () => {
     const page = await signedIn(STUDIO);
     await page.goto('/artist');

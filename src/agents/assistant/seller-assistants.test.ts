@@ -4,6 +4,7 @@ import { type ScriptedLlm, startScriptedLlm } from '../../../test/fixtures/scrip
 import { testClient } from '../../../test/http.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
+import { artistTextPrompt } from './prompts.ts';
 
 // The studio and artist assistants: the MCP server's own tools as the signed-in member (decision 028), against a
 // scripted OpenAI-compatible model, on a running platform with the Stripe emulator.
@@ -231,5 +232,79 @@ describe('artist assistant', () => {
       error: { code: 'not_found', message: 'Artwork not found' },
     });
     expect(llm.requests.filter((q) => q.model === 'scripted-vision')).toHaveLength(visionCalls);
+  });
+  it('drafts a bio from the artist’s own profile and works; nothing is saved, another artist’s work is not found', async () => {
+    const mira = ids['mira-okafor'];
+    const profile = await withService(db, (tx) =>
+      tx
+        .selectFrom('accounts as a')
+        .innerJoin('artist_profiles as p', 'p.account_id', 'a.id')
+        .select(['a.name', 'p.bio'])
+        .where('a.id', '=', mira)
+        .executeTakeFirstOrThrow(),
+    );
+    const work = await withService(db, (tx) =>
+      tx.selectFrom('artworks').select('title').where('account_id', '=', mira).executeTakeFirstOrThrow(),
+    );
+    const BIO = 'Mira Okafor is a painter and printmaker who divides her time between Lagos and Berlin.';
+    // The tool's own model call is the one non-streamed request; the chat itself streams.
+    llm.setScript((req, n) =>
+      !req.stream
+        ? { text: ` ${BIO}\n` }
+        : n === 0
+          ? { toolCall: { name: 'draft_artist_text', arguments: { kind: 'bio', notes: 'Keep it short' } } }
+          : { text: 'Here is a bio draft; copy it from the card.' },
+    );
+    const artist = http();
+    await artist.signIn('artist@demo.gallerist.dev');
+    const before = llm.requests.length;
+    const r = await artist.post('/api/assistant/artist/chat', { accountId: mira, message: 'Write a short artist bio' });
+    expect(r.status).toBe(200);
+    expect(outputOf(chunks(r.body), 'draft_artist_text')).toEqual({
+      kind: 'bio',
+      field: null,
+      draft: BIO,
+      artwork_id: null,
+      title: null,
+    });
+    // The writer got the fixed prompt as system text and the artist's data only in the user message.
+    const writer = llm.requests.slice(before).find((q) => !q.stream);
+    expect(writer?.tools).toBeUndefined();
+    const system = writer?.messages.find((m) => m.role === 'system')?.content;
+    expect(system).toBe(artistTextPrompt('bio'));
+    const user = String(writer?.messages.find((m) => m.role === 'user')?.content ?? '');
+    expect(user).toContain(profile.name);
+    expect(user).toContain(profile.bio);
+    expect(user).toContain(work.title);
+    expect(user).toContain('Keep it short');
+    expect(String(system)).not.toContain(profile.name);
+    // A draft changes nothing: the stored bio and the public profile are as they were.
+    const stored = await withService(db, (tx) =>
+      tx.selectFrom('artist_profiles').select('bio').where('account_id', '=', mira).executeTakeFirstOrThrow(),
+    );
+    expect(stored.bio).toBe(profile.bio);
+    const page = await http().get('/api/marketplace/artists/mira-okafor');
+    expect(page.status).toBe(200);
+    expect(page.body.bio).toBe(profile.bio);
+
+    // A press release centred on another artist's work: "not found", and the writer is never asked.
+    const jonasWork = await withService(db, (tx) =>
+      tx.selectFrom('artworks').select('id').where('account_id', '=', ids['jonas-berg']).executeTakeFirstOrThrow(),
+    );
+    llm.setScript((req, n) =>
+      !req.stream
+        ? { text: 'should not be asked' }
+        : n === 0
+          ? {
+              toolCall: { name: 'draft_artist_text', arguments: { kind: 'press_release', artwork_id: jonasWork.id } },
+            }
+          : { text: 'Not yours.' },
+    );
+    const writes = llm.requests.filter((q) => !q.stream).length;
+    const foreign = await artist.post('/api/assistant/artist/chat', { accountId: mira, message: 'press release' });
+    expect(outputOf(chunks(foreign.body), 'draft_artist_text')).toEqual({
+      error: { code: 'not_found', message: 'Artwork not found' },
+    });
+    expect(llm.requests.filter((q) => !q.stream)).toHaveLength(writes);
   });
 });

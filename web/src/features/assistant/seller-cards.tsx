@@ -272,6 +272,48 @@ function DescriptionDraftCard({ out }: { out: Record<string, unknown> }) {
   );
 }
 
+const TEXT_KINDS: Record<string, string> = {
+  bio: 'Bio',
+  statement: 'Artist statement',
+  press_release: 'Press release',
+  social_post: 'Social post',
+};
+
+/**
+ * draft_artist_text: a bio, statement, press release or social post, to copy. The tool names no field to save into
+ * (field null): the profile bio has no update API yet, so the card never writes anything.
+ */
+function ArtistTextCard({ out }: { out: Record<string, unknown> }) {
+  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+  const kind = TEXT_KINDS[str(out.kind)] ?? 'Draft';
+  const title = str(out.title);
+  const draft = str(out.draft);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(draft);
+      setCopied('yes');
+    } catch {
+      setCopied('failed');
+    }
+  };
+  return (
+    <Card aria-label={`${kind} draft`}>
+      <p className="text-xs font-medium uppercase tracking-wide text-muted">
+        {kind} draft{title ? ` · ${title}` : ''}
+      </p>
+      <p className="whitespace-pre-wrap break-words">{draft}</p>
+      <div className="flex flex-wrap items-center gap-2">
+        <Button size="sm" variant="secondary" disabled={!draft} onClick={() => void copy()}>
+          Copy text
+        </Button>
+        <span className="text-xs text-muted" aria-live="polite">
+          {copied === 'yes' ? 'Copied' : copied === 'failed' ? 'Could not copy: select the text and copy it' : ''}
+        </span>
+      </div>
+    </Card>
+  );
+}
+
 const dateOf = (v: unknown) => {
   const d = new Date(str(v));
   return Number.isNaN(d.getTime()) ? '' : d.toLocaleDateString();
@@ -286,6 +328,8 @@ export function sellerToolCard(name: string, out: Record<string, unknown>): Reac
       return <SalesSummaryCard out={out} />;
     case 'draft_artwork_description':
       return <DescriptionDraftCard out={out} />;
+    case 'draft_artist_text':
+      return <ArtistTextCard out={out} />;
     case 'list_galleries':
       return (
         <ShortList
@@ -380,4 +424,5 @@ export const sellerPendingLabels: Record<string, string> = {
   list_orders: 'Looking up orders…',
   get_order_status: 'Checking the order…',
   draft_artwork_description: 'Looking at the picture and drafting…',
+  draft_artist_text: 'Drafting from your profile and works…',
 };
