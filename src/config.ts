@@ -91,6 +91,10 @@ const envSchema = z.object({
     emptyToUndefined,
     z.coerce.number().int().min(100).max(1_000_000_000).default(400_000),
   ),
+  // Live assistant sessions (WebSocket): how many a user may hold open at once, and how long one lasts before it
+  // renews (history carried over), mirroring the session caps of providers' live APIs.
+  ASSISTANT_LIVE_SESSIONS_PER_USER: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(3)),
+  ASSISTANT_LIVE_SESSION_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(240).default(15)),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import { LIVE_MAX_FRAME } from './agents/index.ts';
 import { assemblePlatform, platformModules } from './assembly.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { ensureWebhookEndpoints, type StripeSetup, setupStripe } from './commerce/stripe.ts';
@@ -63,7 +65,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     ? await withService(database.db, (tx) => seedDemo(tx, { storage: config }, assembly.seeders))
     : [];
   const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
+  // WebSocket upgrades (the live assistant sessions) are routed through the same app and its middleware.
+  const websocket = { server: new WebSocketServer({ noServer: true, maxPayload: LIVE_MAX_FRAME }) };
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, websocket });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve());
     server.once('error', reject);
@@ -94,12 +98,14 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       if (stopped) return;
       stopped = true;
       await runner?.stop();
-      await new Promise<void>((r) => {
+      const closed = new Promise<void>((r) => {
         server.close(() => r());
         // Keep-alive sockets would otherwise hold close() open.
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      // Modules close their own long-lived sockets (live assistant sessions) while the server stops accepting.
       await assembly.close();
+      await closed;
       await stripeSetup.emulator?.stop();
       if (!opts.database) await database.close();
     },

@@ -11,5 +11,6 @@ export {
   verifyMerchantSignature,
 } from './acp/webhooks.ts';
 export { type ApiKeyPrincipal, authenticateApiKey } from './api-keys.ts';
+export { LIVE_MAX_FRAME } from './assistant/live.ts';
 export { createMcpServer } from './mcp/server.ts';
 export type { AgentWebhookEvent, AgentWebhookStatus } from './tables.ts';

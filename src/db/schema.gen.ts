@@ -197,6 +197,20 @@ export interface AssistantConversations {
   user_id: string | null;
 }
 
+export interface AssistantLiveSessions {
+  account_id: string | null;
+  assistant: string;
+  conversation_id: string | null;
+  end_reason: string | null;
+  ended_at: Timestamp | null;
+  expires_at: Timestamp;
+  id: Generated<string>;
+  renewed_from: string | null;
+  seen_at: Timestamp;
+  started_at: Timestamp;
+  user_id: string;
+}
+
 export interface AssistantMessages {
   conversation_id: string;
   created_at: Generated<Timestamp>;
@@ -789,6 +803,7 @@ export interface DB {
   artwork_views: ArtworkViews;
   artworks: Artworks;
   assistant_conversations: AssistantConversations;
+  assistant_live_sessions: AssistantLiveSessions;
   assistant_messages: AssistantMessages;
   assistant_usage: AssistantUsage;
   audit_events: AuditEvents;

@@ -161,14 +161,27 @@ export function csrfProtection(exempt: (path: string) => boolean): MiddlewareHan
     const cookie = getCookie(c, CSRF_COOKIE);
     const token = ensureCsrfToken(c);
     if (SAFE_METHODS.has(c.req.method) || exempt(c.req.path)) return next();
-    const a = Buffer.from(c.req.header(CSRF_HEADER) ?? '');
-    const b = Buffer.from(token);
-    if (!cookie || cookie !== token || a.length !== b.length || !timingSafeEqual(a, b)) {
-      throw new AppError('csrf_failed', 'Missing or invalid CSRF token. Reload the page and try again.');
-    }
-    if (!fromOurPages(c)) throw new AppError('csrf_failed', 'This request did not come from Gallerist’s own pages.');
+    assertCsrf(c, cookie, token, c.req.header(CSRF_HEADER));
     return next();
   };
+}
+
+/**
+ * The same two checks for a request that changes state without the header: a WebSocket upgrade is a GET the
+ * browser sends cross-site with cookies, so its token comes in the query and its Origin must be ours.
+ */
+export function assertCsrfPresented(c: Context<AppEnv>, presented: string | undefined): void {
+  const cookie = getCookie(c, CSRF_COOKIE);
+  assertCsrf(c, cookie, ensureCsrfToken(c), presented);
+}
+
+function assertCsrf(c: Context<AppEnv>, cookie: string | undefined, token: string, presented: string | undefined) {
+  const a = Buffer.from(presented ?? '');
+  const b = Buffer.from(token);
+  if (!cookie || cookie !== token || a.length !== b.length || !timingSafeEqual(a, b)) {
+    throw new AppError('csrf_failed', 'Missing or invalid CSRF token. Reload the page and try again.');
+  }
+  if (!fromOurPages(c)) throw new AppError('csrf_failed', 'This request did not come from Gallerist’s own pages.');
 }
 
 /** Sets the session cookie with the platform's cookie policy. */
