@@ -25,7 +25,17 @@ export interface ToolPart {
   output?: unknown;
   errorText?: string;
 }
-export type Part = TextPart | ToolPart;
+/** A picture the user showed the assistant, stored by reference (a gallery photo or an artwork). */
+export interface PictureRef {
+  kind: 'photo' | 'artwork';
+  id: string;
+  title: string;
+}
+export interface ImagePart {
+  type: 'data-image';
+  data: PictureRef;
+}
+export type Part = TextPart | ToolPart | ImagePart;
 export interface ChatMessage {
   id: string;
   role: Role;
@@ -84,7 +94,12 @@ export function toParts(parts: unknown[]): Part[] {
   for (const p of parts) {
     if (!p || typeof p !== 'object' || !('type' in p) || typeof p.type !== 'string') continue;
     if (p.type === 'text' && 'text' in p && typeof p.text === 'string') out.push({ type: 'text', text: p.text });
-    else if (p.type.startsWith('tool-') && 'toolCallId' in p) out.push(p as ToolPart);
+    else if (p.type === 'data-image' && 'data' in p && p.data && typeof p.data === 'object') {
+      const d = p.data as Partial<PictureRef>;
+      if ((d.kind === 'photo' || d.kind === 'artwork') && typeof d.id === 'string' && typeof d.title === 'string') {
+        out.push({ type: 'data-image', data: { kind: d.kind, id: d.id, title: d.title } });
+      }
+    } else if (p.type.startsWith('tool-') && 'toolCallId' in p) out.push(p as ToolPart);
   }
   return out;
 }
@@ -104,7 +119,8 @@ export interface StreamChunk {
 /** Applies one stream chunk to the assistant message being built (a new object, so React sees the change). */
 export function applyChunk(message: ChatMessage, chunk: StreamChunk): ChatMessage {
   const parts = [...message.parts];
-  const tool = (id: string | undefined) => parts.findIndex((p) => p.type !== 'text' && p.toolCallId === id);
+  const tool = (id: string | undefined) =>
+    parts.findIndex((p) => p.type !== 'text' && p.type !== 'data-image' && p.toolCallId === id);
   switch (chunk.type) {
     case 'text-start':
       parts.push({ type: 'text', text: '' });
@@ -216,4 +232,12 @@ export async function streamChat(
       }
     }
   }
+}
+
+/** The live session's socket address for the studio assistant (the CSRF token travels in the query). */
+export function liveSocketUrl(assistant: AssistantName, accountId: string, conversationId: string | null): string {
+  const q = new URLSearchParams({ csrf: readCookie(CSRF_COOKIE) ?? '', accountId });
+  if (conversationId) q.set('conversationId', conversationId);
+  const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${window.location.host}/api/assistant/${assistant}/live?${q}`;
 }

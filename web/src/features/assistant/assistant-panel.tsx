@@ -7,6 +7,7 @@ import { useSession } from '../../lib/session.tsx';
 import {
   type AssistantName,
   keys,
+  type PictureRef,
   useAssistantStatus,
   useConversations,
   useDeleteConversation,
@@ -14,7 +15,9 @@ import {
 } from './api.ts';
 import { assistantCopy } from './assistant-copy.ts';
 import { type Chat, useChat } from './chat-store.ts';
+import type { LiveStatus } from './live-client.ts';
 import { MessageView, NavigateContext } from './message-view.tsx';
+import { PhotoPicker } from './photo-picker.tsx';
 
 const MAX = 4000;
 
@@ -58,10 +61,16 @@ function Conversation({ assistant, accountId }: { assistant: AssistantName; acco
   const log = useRef<HTMLDivElement>(null);
   const streaming = state.status === 'streaming';
   const last = state.messages.at(-1);
+  const [picture, setPicture] = useState<PictureRef | null>(null);
+  const [picking, setPicking] = useState(false);
+  // Pictures go over the live session, which the studio assistant uses.
+  const canShowPhotos = Boolean(chat.activate && accountId);
 
   useEffect(() => {
     input.current?.focus();
   }, []);
+  // A live session is open while the panel shows it (and a little longer, for a reply still coming in).
+  useEffect(() => chat.activate?.(), [chat]);
   // Keep the newest words in view while they arrive.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every new word by design
   useEffect(() => {
@@ -79,7 +88,9 @@ function Conversation({ assistant, accountId }: { assistant: AssistantName; acco
     const trimmed = message.trim();
     if (!trimmed || streaming || trimmed.length > MAX) return;
     setText('');
-    void chat.send(trimmed, () => qc.invalidateQueries({ queryKey: keys.conversations }));
+    void chat.send(trimmed, () => qc.invalidateQueries({ queryKey: keys.conversations }), picture ?? undefined);
+    setPicture(null);
+    setPicking(false);
     input.current?.focus();
   };
   const submit = (e: FormEvent) => {
@@ -175,6 +186,28 @@ function Conversation({ assistant, accountId }: { assistant: AssistantName; acco
         </Alert>
       ) : null}
 
+      {state.live ? <LiveLine status={state.live} onReconnect={() => chat.activate?.()?.()} /> : null}
+      {canShowPhotos && picking && accountId ? (
+        <PhotoPicker
+          accountId={accountId}
+          onPick={(p) => {
+            setPicture(p);
+            setPicking(false);
+            input.current?.focus();
+          }}
+        />
+      ) : null}
+      {picture ? (
+        <p className="flex min-w-0 items-center gap-2 text-sm">
+          <span className="min-w-0 truncate">
+            Showing the photo <strong>{picture.title}</strong> with your next message
+          </span>
+          <Button size="sm" variant="ghost" onClick={() => setPicture(null)} aria-label={`Remove ${picture.title}`}>
+            Remove
+          </Button>
+        </p>
+      ) : null}
+
       <form onSubmit={submit} className="grid gap-1.5">
         <label htmlFor="assistant-message" className="sr-only">
           {copy.messageLabel}
@@ -195,6 +228,17 @@ function Conversation({ assistant, accountId }: { assistant: AssistantName; acco
           <span id="assistant-count" className="text-xs text-muted" aria-live="polite">
             {text.length > MAX - 500 ? `${text.length.toLocaleString()} / ${MAX.toLocaleString()} characters` : ''}
           </span>
+          {canShowPhotos ? (
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-expanded={picking}
+              onClick={() => setPicking((v) => !v)}
+              className="ml-auto"
+            >
+              {picture ? 'Change photo' : 'Show a photo'}
+            </Button>
+          ) : null}
           {streaming ? (
             <Button size="sm" variant="secondary" onClick={() => chat.stop()}>
               Stop
@@ -207,6 +251,40 @@ function Conversation({ assistant, accountId }: { assistant: AssistantName; acco
         </div>
       </form>
     </div>
+  );
+}
+
+/** The live session's state in words: connected, reconnecting (and when), or closed with the server's reason. */
+function LiveLine({ status, onReconnect }: { status: LiveStatus; onReconnect: () => void }) {
+  if (status.state === 'closed') {
+    return (
+      <Alert
+        variant="info"
+        title="Live session closed"
+        action={
+          <Button size="sm" variant="secondary" onClick={onReconnect}>
+            Reconnect
+          </Button>
+        }
+      >
+        {status.reason || 'The live session has ended.'}
+      </Alert>
+    );
+  }
+  const words =
+    status.state === 'open'
+      ? 'Live session connected'
+      : status.state === 'connecting'
+        ? 'Connecting the live session…'
+        : `Connection lost: reconnecting in ${Math.max(1, Math.round(status.inMs / 1000))} s…`;
+  return (
+    <p role="status" className="flex items-center gap-2 text-xs text-muted" data-live={status.state}>
+      <span
+        aria-hidden="true"
+        className={`h-2 w-2 rounded-full ${status.state === 'open' ? 'bg-emerald-600' : 'bg-amber-500'}`}
+      />
+      {words}
+    </p>
   );
 }
 

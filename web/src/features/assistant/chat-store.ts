@@ -1,6 +1,16 @@
 import { useSyncExternalStore } from 'react';
 import { errorMessage, isApiError } from '../../lib/api.ts';
-import { type AssistantName, applyChunk, type ChatMessage, fetchConversation, streamChat, toParts } from './api.ts';
+import {
+  type AssistantName,
+  applyChunk,
+  type ChatMessage,
+  fetchConversation,
+  type PictureRef,
+  streamChat,
+  toParts,
+} from './api.ts';
+import type { LiveStatus } from './live-client.ts';
+import { createLiveStore } from './live-store.ts';
 
 export interface ChatError {
   message: string;
@@ -17,22 +27,33 @@ export interface ChatState {
   messages: ChatMessage[];
   status: 'idle' | 'loading' | 'streaming';
   error: ChatError | null;
+  /** The live session's connection, for assistants that talk over one (null otherwise). */
+  live: LiveStatus | null;
 }
 
-const initial: ChatState = { owner: null, conversationId: null, messages: [], status: 'idle', error: null };
+export const initial: ChatState = {
+  owner: null,
+  conversationId: null,
+  messages: [],
+  status: 'idle',
+  error: null,
+  live: null,
+};
 let seq = 0;
-const nextId = () => `local-${++seq}`;
+export const nextId = () => `local-${++seq}`;
 
 /** One assistant's conversation (per account for the seller assistants), with its actions. */
 export interface Chat {
   stop(): void;
   reset(): void;
   open(id: string): Promise<void>;
-  /** Sends a question and streams the reply into the conversation; `onDone` runs once it has ended. */
-  send(text: string, onDone?: () => void): Promise<void>;
+  /** Sends a question (with a picture, over a live session) and streams the reply; `onDone` runs once it has ended. */
+  send(text: string, onDone?: () => void, image?: PictureRef): Promise<void>;
+  /** Live sessions: connects while a panel shows the conversation; the returned function lets go of it. */
+  activate?(): () => void;
 }
 
-interface Store extends Chat {
+export interface Store extends Chat {
   subscribe(listener: () => void): () => void;
   get(): ChatState;
   /** A different user (or signed out): nothing of the previous conversation shows. */
@@ -172,7 +193,9 @@ function storeFor(assistant: AssistantName, accountId: string | undefined): Stor
   const key = `${assistant}:${accountId ?? ''}`;
   let store = stores.get(key);
   if (!store) {
-    store = createStore(assistant, accountId);
+    // The studio (gallery) assistant talks over a live session; the others stream each answer over HTTP.
+    store =
+      assistant === 'studio' && accountId ? createLiveStore(assistant, accountId) : createStore(assistant, accountId);
     stores.set(key, store);
   }
   return store;

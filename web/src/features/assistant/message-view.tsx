@@ -194,6 +194,7 @@ export function ToolCard({ part }: { part: ToolPart }) {
 
 function PartView({ part }: { part: Part }) {
   if (part.type === 'text') return part.text ? <AssistantMarkdown text={part.text} /> : null;
+  if (part.type === 'data-image') return null;
   return <ToolCard part={part} />;
 }
 
@@ -201,11 +202,17 @@ function PartView({ part }: { part: Part }) {
 export function MessageView({ message, streaming }: { message: ChatMessage; streaming?: boolean }) {
   if (message.role === 'user') {
     const text = message.parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
+    const pictures = message.parts.flatMap((p) => (p.type === 'data-image' ? [p.data] : []));
     return (
       <div className="flex justify-end" data-role="user">
         <div className="max-w-[85%] whitespace-pre-wrap break-words rounded-card bg-stone-900 px-3 py-2 text-sm text-white">
           <span className="sr-only">You: </span>
           {text}
+          {pictures.map((p) => (
+            <span key={p.id} className="mt-1 block text-xs text-stone-300">
+              {p.kind === 'photo' ? 'Photo' : 'Artwork'}: {p.title}
+            </span>
+          ))}
         </div>
       </div>
     );
@@ -214,7 +221,7 @@ export function MessageView({ message, streaming }: { message: ChatMessage; stre
     <div className="grid min-w-0 gap-2" data-role="assistant">
       <span className="sr-only">Assistant:</span>
       {message.parts.map((p, i) => (
-        <PartView key={p.type === 'text' ? `t${i}` : p.toolCallId} part={p} />
+        <PartView key={p.type === 'text' || p.type === 'data-image' ? `t${i}` : p.toolCallId} part={p} />
       ))}
       {streaming && message.parts.length === 0 ? (
         <span className="flex items-center gap-2 text-sm text-muted">
