@@ -7,7 +7,6 @@ import {
   streamText,
   type TextPart,
   type ToolSet,
-  toUIMessageStream,
   type UIMessage,
   type UIMessageChunk,
 } from 'ai';
@@ -205,9 +204,7 @@ export async function replyStream(
     // Reported to the browser by the UI stream's onError below; logged here instead of the SDK's console output.
     onError: ({ error }) => deps.logger.warn({ err: error, ...log }, 'assistant model call failed'),
   });
-  return toUIMessageStream({
-    stream: result.stream,
-    tools: setup.tools,
+  return result.toUIMessageStream({
     originalMessages: turn.history,
     generateMessageId: randomUUID,
     onError: (err) => {
