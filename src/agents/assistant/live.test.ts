@@ -306,34 +306,24 @@ describe('live session', () => {
 
 describe('live client', () => {
   it('reconnects after the server drops the socket and resumes the conversation on another instance', async () => {
-    // A second instance on the same database, as behind a load balancer.
-    const second: Platform = await startPlatform({
-      config: loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'gallerist-live-')),
-        LOG_LEVEL: 'silent',
-        STRIPE_EMULATOR_PORT: '0',
-        SESSION_SECRET: app.platform.deps.config.sessionSecret,
-        ...env(llm.url),
-      }),
-      database: app.platform.database,
-      clock,
-    });
-    // The first instance the client meets is a third one that goes away mid-conversation.
-    const third: Platform = await startPlatform({
-      config: loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'gallerist-live-')),
-        LOG_LEVEL: 'silent',
-        STRIPE_EMULATOR_PORT: '0',
-        SESSION_SECRET: app.platform.deps.config.sessionSecret,
-        ...env(llm.url),
-      }),
-      database: app.platform.database,
-      clock,
-    });
+    // Two more instances on the same database, as behind a load balancer: the client meets the third first, and
+    // the third goes away mid-conversation.
+    const instance = () =>
+      startPlatform({
+        config: loadConfig({
+          PORT: '0',
+          HOST: '127.0.0.1',
+          DATA_DIR: mkdtempSync(join(tmpdir(), 'gallerist-live-')),
+          LOG_LEVEL: 'silent',
+          STRIPE_EMULATOR_PORT: '0',
+          SESSION_SECRET: app.platform.deps.config.sessionSecret,
+          ...env(llm.url),
+        }),
+        database: app.platform.database,
+        clock,
+      });
+    const second: Platform = await instance();
+    const third: Platform = await instance();
     try {
       const studio = await signedIn();
       let target = third.url;
