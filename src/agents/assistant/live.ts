@@ -307,7 +307,7 @@ export function createLiveHub(deps: ChatDeps): LiveHub {
         deps.logger.warn({ err, sessionId: live.sessionId }, 'could not end a live session'),
       );
     }
-    await live.setup?.close();
+    await live.setup?.close().catch((err) => deps.logger.warn({ err }, 'could not close a live session’s tools'));
     live.setup = null;
   }
 
@@ -380,7 +380,10 @@ export function createLiveHub(deps: ChatDeps): LiveHub {
       return {
         onOpen: (_evt, ws) => {
           live.ws = ws;
-          opening = open(live, q.conversationId);
+          // Never rejects: a failure to open has been told to the client and logged.
+          opening = open(live, q.conversationId).catch((err) =>
+            deps.logger.error({ err }, 'could not open a live assistant session'),
+          );
         },
         onMessage: (evt, _ws) => {
           void opening.then(() => {
@@ -388,7 +391,9 @@ export function createLiveHub(deps: ChatDeps): LiveHub {
           });
         },
         onClose: () => {
-          void opening.then(() => closed(live, stopping ? 'server_stopped' : 'closed'));
+          void opening
+            .then(() => closed(live, stopping ? 'server_stopped' : 'closed'))
+            .catch((err) => deps.logger.warn({ err, sessionId: live.sessionId }, 'could not close a live session'));
         },
         onError: (evt) => deps.logger.warn({ err: evt }, 'live assistant socket error'),
       };
