@@ -20,7 +20,7 @@ export {
 } from './orders.ts';
 export { payOrderWithSharedToken, type TokenPayment, type TokenShipping } from './pay-with-token.ts';
 export { type PaymentFacts, paymentFromIntent, paymentFromSession } from './payment-facts.ts';
-export { renderTextPdf } from './pdf.ts';
+export { A4, createPdfCanvas, type PdfCanvas, type TextStyle } from './pdf.ts';
 export {
   agentPlatformNames,
   getOrderDetail,

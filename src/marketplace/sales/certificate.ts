@@ -1,5 +1,6 @@
+import { rgb } from 'pdf-lib';
 import { roleIn } from '../../accounts/index.ts';
-import { renderTextPdf } from '../../commerce/index.ts';
+import { A4, createPdfCanvas, type PdfCanvas, type TextStyle } from '../../commerce/index.ts';
 import type { DB } from '../../db/types.ts';
 import { AppError, notFound } from '../../errors.ts';
 
@@ -9,7 +10,7 @@ function formatSize(w: number | null, h: number | null, d: number | null): strin
   return `${[w, h, d]
     .filter((v): v is number => Boolean(v))
     .map((mm) => String(Math.round(mm / 10)))
-    .join(' x ')} cm`;
+    .join(' × ')} cm`;
 }
 
 /** Everything printed on a certificate of authenticity. */
@@ -110,28 +111,117 @@ export async function issueCertificate(db: DB, saleId: string): Promise<Certific
   };
 }
 
-/** Renders the certificate as a one-page PDF with a signature line. */
-export function renderCertificatePdf(c: Certificate): Buffer {
-  const date = c.saleDate.toISOString().slice(0, 10);
-  return renderTextPdf([
-    { text: 'Certificate of Authenticity', size: 22, bold: true },
-    { text: `Certificate no. ${c.number}`, size: 10 },
-    { text: '' },
-    { text: 'This certifies that the work described below is an original by the artist named.' },
-    { text: '' },
-    { text: `Title: ${c.title}`, bold: true },
-    { text: `Artist: ${c.artist}` },
-    { text: `Medium: ${c.medium}` },
-    { text: `Dimensions: ${c.dimensions ?? 'not recorded'}` },
-    { text: `Year: ${c.year ?? 'not recorded'}` },
-    { text: '' },
-    { text: `Acquired by: ${c.buyer}` },
-    { text: `Date of sale: ${date}` },
-    { text: '' },
-    { text: '' },
-    { text: 'Signature: ______________________________' },
-    { text: `${c.artist}`, size: 10 },
-    { text: '' },
-    { text: 'Issued through the Gallerist marketplace.', size: 9 },
-  ]);
+const M = 56; // page margin
+const LABEL_X = M + 36;
+const VALUE_X = M + 170;
+const VALUE_WIDTH = A4.width - M - 36 - VALUE_X;
+const MARKETPLACE = 'Gallerist';
+// Same convention as invoices: English labels, so dates in en-GB ("5 December 2026"), in UTC.
+const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+
+const body: TextStyle = { size: 11 };
+const label: TextStyle = { size: 9, muted: true };
+const small: TextStyle = { size: 8.5, muted: true };
+
+function centred(c: PdfCanvas, text: string, y: number, style: TextStyle): void {
+  c.text(text, (A4.width - c.width(text, style)) / 2, y, style);
+}
+
+// A label and its wrapped value; returns the y below it.
+function row(c: PdfCanvas, name: string, value: string, y: number, style: TextStyle = body): number {
+  c.text(name, LABEL_X, y, label);
+  const lines = c.wrap(value, VALUE_WIDTH, style);
+  lines.forEach((l, i) => {
+    c.text(l, VALUE_X, y - i * (style.size + 4), style);
+  });
+  return y - lines.length * (style.size + 4) - 10;
+}
+
+/** The certificate's rows as printed (label, value), in order. */
+function details(c: Certificate): { work: Array<[string, string]>; sale: Array<[string, string]> } {
+  return {
+    work: [
+      ['Artist', c.artist],
+      ['Medium', c.medium.charAt(0).toUpperCase() + c.medium.slice(1)],
+      ['Dimensions', c.dimensions ?? 'Not recorded'],
+      ['Year', c.year ? String(c.year) : 'Not recorded'],
+      // Certificates are only issued for originals (issueCertificate refuses editions).
+      ['Edition', 'Unique original'],
+    ],
+    sale: [
+      ['Certificate no.', c.number],
+      ['Date of sale', DATE_FORMAT.format(c.saleDate)],
+      ['Acquired by', c.buyer],
+      ['Sold by', `${c.artist}, through the ${MARKETPLACE} marketplace`],
+    ],
+  };
+}
+
+/**
+ * Renders the certificate as a framed A4 page with embedded Noto fonts, so any Latin, Greek, Cyrillic or CJK name
+ * prints as written: title, the work, the sale, an authenticity statement and a signature line.
+ */
+export async function renderCertificatePdf(cert: Certificate): Promise<Uint8Array> {
+  const rows = details(cert);
+  const statement =
+    `This certifies that the work described below is an original, unique work created by ${cert.artist}, ` +
+    `and that it was acquired by ${cert.buyer} through the ${MARKETPLACE} marketplace. ` +
+    'It is not a reproduction, and no other certificate has been issued for it.';
+  const c = await createPdfCanvas({ title: `Certificate of Authenticity ${cert.number}`, author: cert.artist });
+  await c.prepare([cert.title, statement, ...[...rows.work, ...rows.sale].flat()]);
+  const page = c.doc.getPage(0);
+
+  // A double frame, as on a printed certificate.
+  const frame = rgb(0.55, 0.47, 0.33);
+  page.drawRectangle({
+    x: M - 20,
+    y: M - 20,
+    width: A4.width - 2 * (M - 20),
+    height: A4.height - 2 * (M - 20),
+    borderColor: frame,
+    borderWidth: 1.5,
+  });
+  page.drawRectangle({
+    x: M - 14,
+    y: M - 14,
+    width: A4.width - 2 * (M - 14),
+    height: A4.height - 2 * (M - 14),
+    borderColor: frame,
+    borderWidth: 0.5,
+  });
+
+  let y = A4.height - M - 40;
+  centred(c, MARKETPLACE.toUpperCase(), y, { size: 10, muted: true, bold: true });
+  y -= 44;
+  centred(c, 'Certificate of Authenticity', y, { size: 28, bold: true });
+  y -= 24;
+  centred(c, `No. ${cert.number}`, y, { size: 10, muted: true });
+  y -= 36;
+
+  for (const l of c.wrap(statement, A4.width - 2 * (M + 36), body)) {
+    centred(c, l, y, body);
+    y -= 16;
+  }
+  y -= 18;
+  c.rule(M + 36, A4.width - M - 36, y + 8);
+  y -= 20;
+
+  y = row(c, 'Title', cert.title, y, { size: 15, bold: true });
+  for (const [name, value] of rows.work) y = row(c, name, value, y);
+  y -= 6;
+  c.rule(M + 36, A4.width - M - 36, y + 8);
+  y -= 20;
+  for (const [name, value] of rows.sale) y = row(c, name, value, y);
+
+  // Signature and date lines near the bottom, whatever the length of the rows above.
+  const sy = Math.min(y - 40, M + 130);
+  const ink = { thickness: 0.75, color: rgb(0.3, 0.3, 0.32) }; // darker than c.rule: these are written on
+  page.drawLine({ start: { x: LABEL_X, y: sy }, end: { x: LABEL_X + 200, y: sy }, ...ink });
+  c.text('Signature of the artist', LABEL_X, sy - 14, label);
+  for (const [i, l] of c.wrap(cert.artist, 200, body).entries()) c.text(l, LABEL_X, sy - 30 - i * 15, body);
+  page.drawLine({ start: { x: A4.width - LABEL_X - 150, y: sy }, end: { x: A4.width - LABEL_X, y: sy }, ...ink });
+  c.text('Date', A4.width - LABEL_X - 150, sy - 14, label);
+
+  centred(c, `Issued through the ${MARKETPLACE} marketplace · ${cert.number}`, M, small);
+  return c.save();
 }

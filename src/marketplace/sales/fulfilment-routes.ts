@@ -95,7 +95,7 @@ export const fulfilmentRoutes = createRouter()
       });
       c.header('content-type', 'application/pdf');
       c.header('content-disposition', `inline; filename="${cert.number}.pdf"`);
-      return c.body(new Uint8Array(renderCertificatePdf(cert)), 200);
+      return c.body(new Uint8Array(await renderCertificatePdf(cert)), 200);
     },
   )
   .openapi(
