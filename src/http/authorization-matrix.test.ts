@@ -61,6 +61,7 @@ const policy: Record<string, Rule> = {
   '/shop/studios/{accountId}/reports/summary': studio,
   '/shop/studios/{accountId}/logo': { kinds: ['studio'], min: 'member', public: true },
   '/marketplace/artists/{accountId}/artworks': artist,
+  '/marketplace/artists/{accountId}/profile': artist,
   '/marketplace/artists/{ref}': artist,
   '/marketplace/accounts/{accountId}/sales': artistSales,
   '/marketplace/accounts/{accountId}/sales.csv': artistSales,

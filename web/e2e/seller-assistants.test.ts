@@ -79,6 +79,7 @@ describe.skipIf(!hasChromium)('web: the studio and artist assistants', () => {
     await page.getByRole('heading', { name: 'Galleries', level: 1 }).waitFor();
     // The studio has no artist account: no artist assistant anywhere on its pages.
     expect(await page.getByRole('button', { name: 'Ask the artist assistant' }).count()).toBe(0);
+    const socket = page.waitForEvent('websocket');
     const panel = await open(page, 'Ask the studio assistant', 'Studio assistant');
     const suggestions = panel.getByRole('list', { name: 'Suggestions' });
     await suggestions.getByRole('button', { name: 'Sales this month' }).waitFor();
@@ -90,10 +91,10 @@ describe.skipIf(!hasChromium)('web: the studio and artist assistants', () => {
         ? { toolCall: { name: 'create_gallery_checkout', arguments: { gallery_id: gallery.id, items } } }
         : { text: 'Here is the checkout link for **Jamie**.' },
     );
-    const posted = page.waitForRequest((r) => r.url().endsWith('/api/assistant/studio/chat') && r.method() === 'POST');
+    // The studio assistant talks over its live session, opened for the selected studio.
+    await panel.getByText('Live session connected').waitFor();
+    expect(new URL((await socket).url()).searchParams.get('accountId')).toBe(ids['lumen-photography']);
     await ask(panel, 'Message the studio assistant', 'Sell Jamie an A3 matte print with an oak frame');
-    const body = (await posted).postDataJSON() as { accountId?: string };
-    expect(body.accountId).toBe(ids['lumen-photography']);
 
     const card = panel.getByRole('log', { name: 'Conversation' }).locator('[aria-label="Checkout link"]');
     await card.waitFor();
@@ -205,7 +206,7 @@ describe.skipIf(!hasChromium)('web: the studio and artist assistants', () => {
     expect(await field.inputValue()).toBe(DRAFT);
   });
 
-  it('d. the artist has a bio drafted from their profile and works: the card copies it and saves nothing', async () => {
+  it('d. the artist has a bio drafted from their profile and works: the card copies it, and saves it as the bio only on a click', async () => {
     const db = app.platform.deps.db;
     const BIO = 'Mira Okafor is a painter and printmaker who works between Lagos and Berlin, in layered oil and ink.';
     const publicBio = async () =>
@@ -251,13 +252,54 @@ describe.skipIf(!hasChromium)('web: the studio and artist assistants', () => {
 
     const card = panel.getByRole('log', { name: 'Conversation' }).locator('[aria-label="Bio draft"]');
     await card.getByText(BIO).waitFor();
-    // No profile field takes the draft yet: the card offers Copy only, and nothing is saved.
-    expect(await card.getByRole('button').allTextContents()).toEqual(['Copy text']);
+    // A bio draft saves into the bio, but only on the artist's click: copying saves nothing.
+    expect(await card.getByRole('button').allTextContents()).toEqual(['Save as bio', 'Copy text']);
     await card.getByRole('button', { name: 'Copy text' }).click();
     await card.getByText('Copied').waitFor();
     expect(await page.evaluate(() => (window as unknown as { copied?: string }).copied)).toBe(BIO);
     expect((await stored()).bio).toBe(before);
     expect(await publicBio()).toBe(before);
+
+    await card.getByRole('button', { name: 'Save as bio' }).click();
+    await card.getByText('Saved as your bio').waitFor();
+    expect((await stored()).bio).toBe(BIO);
+    expect(await publicBio()).toBe(BIO);
+
+    // The dashboard's profile editor behind the sheet was refreshed with the saved bio.
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    const bio = page.getByRole('textbox', { name: 'Bio' });
+    await expect.poll(() => bio.inputValue(), { timeout: 10_000 }).toBe(BIO);
+    await page.getByTestId('bio-counter').getByText(`${BIO.length} / 5000`).waitFor();
+
+    // And the public artist page shows it.
+    await page.getByRole('link', { name: 'View public page' }).click();
+    await page.waitForURL((u) => u.pathname === '/artists/mira-okafor');
+    await page.getByRole('heading', { name: 'Mira Okafor', level: 1 }).waitFor();
+    await page.getByTestId('artist-bio').getByText(BIO).waitFor();
+  });
+
+  it('e. the artist edits the bio on the dashboard (on a phone): the counter, a refused save, then a saved one', async () => {
+    const page = await signedIn(ARTIST, { width: 390, height: 844 });
+    await page.goto('/artist');
+    await page.getByRole('heading', { name: 'Public profile', level: 2 }).waitFor();
+    const bio = page.getByRole('textbox', { name: 'Bio' });
+    const save = page.getByRole('button', { name: 'Save bio' });
+    // Over the limit the counter warns and Save stays off.
+    await bio.fill('x'.repeat(5001));
+    await page.getByTestId('bio-counter').getByText('5001 / 5000').waitFor();
+    expect(await save.isDisabled()).toBe(true);
+    const text = 'Mira Okafor paints in layered oil and ink.\n\nShe lives between Lagos and Berlin.';
+    await bio.fill(text);
+    await save.click();
+    await page.getByText('Bio saved').waitFor();
+    expect(await bio.inputValue()).toBe(text);
+    // The editor fits the phone's width, and so does the page.
+    const box = await page.locator('#public-profile').boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const res = await fetch(`${app.url}/api/marketplace/artists/mira-okafor`);
+    expect(((await res.json()) as { bio: string }).bio).toBe(text);
   });
 
   it('c. a member of a studio only (no artist account) never sees the artist assistant', async () => {

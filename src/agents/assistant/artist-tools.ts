@@ -9,12 +9,12 @@ import { type ArtistTextKind, artistTextPrompt, DESCRIBER_PROMPT } from './promp
 import type { ToolDeps } from './tools.ts';
 
 /**
- * Which profile field a kind of text saves into. None yet: no API lets an artist update artist_profiles.bio (the
- * authenticated role has no update grant on it), so every draft is copy-only until such an endpoint exists.
+ * Which profile field a kind of text saves into: a bio or statement becomes the public bio (PATCH
+ * /marketplace/artists/{accountId}/profile), only when the artist presses "Save as bio" on the card.
  */
 const SAVES_INTO: Record<ArtistTextKind, 'bio' | null> = {
-  bio: null,
-  statement: null,
+  bio: 'bio',
+  statement: 'bio',
   press_release: null,
   social_post: null,
 };

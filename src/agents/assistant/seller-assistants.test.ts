@@ -262,7 +262,8 @@ describe('artist assistant', () => {
     expect(r.status).toBe(200);
     expect(outputOf(chunks(r.body), 'draft_artist_text')).toEqual({
       kind: 'bio',
-      field: null,
+      // Saved into the bio only when the artist presses "Save as bio" on the card (issue 13).
+      field: 'bio',
       draft: BIO,
       artwork_id: null,
       title: null,

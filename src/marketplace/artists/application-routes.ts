@@ -5,6 +5,7 @@ import { createRouter, jsonBody, jsonResponse, route, z } from '../../http/opena
 import * as S from '../schema.ts';
 import * as apps from './applications.ts';
 import * as connect from './connect.ts';
+import * as profile from './profile.ts';
 
 const IdParam = z.object({ id: z.uuid('Unknown application') });
 const AccountParam = z.object({ accountId: z.uuid('Unknown artist') });
@@ -17,6 +18,8 @@ const ApplicationPage = z.object({
 });
 
 const artistAdmins = accountRole({ kind: 'artist', min: 'admin' });
+const artistMembers = accountRole({ kind: 'artist', min: 'member' });
+const ProfileRes = z.object({ profile: profile.ArtistProfileOut });
 
 /** Artist applications (applicant + admin review) and Stripe Connect onboarding for approved artists. */
 export const applicationRoutes = createRouter()
@@ -189,5 +192,45 @@ export const applicationRoutes = createRouter()
         throw new AppError('invalid_state', 'Finish payouts onboarding first; the Stripe dashboard opens after that');
       }
       return c.json({ url: await connect.createDashboardLink(stripe, status.stripeAccountId) }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/marketplace/artists/{accountId}/profile',
+      tags: ['Marketplace'],
+      summary: "The artist's editable public profile (members)",
+      middleware: artistMembers,
+      request: { params: AccountParam },
+      responses: { 200: jsonResponse(ProfileRes) },
+    }),
+    async (c) => {
+      const { accountId } = c.req.valid('param');
+      const p = await c.var.access.tx((tx) => profile.getArtistProfile(tx, accountId));
+      return c.json({ profile: p }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'patch',
+      path: '/marketplace/artists/{accountId}/profile',
+      tags: ['Marketplace'],
+      summary: "Edit the artist's public profile: the bio on the public artist page (account admins)",
+      middleware: accountRole({
+        kind: 'artist',
+        min: 'admin',
+        forbidden: 'Only admins of the artist edit its profile',
+      }),
+      request: { params: AccountParam, body: jsonBody(profile.ArtistProfilePatch) },
+      responses: { 200: jsonResponse(ProfileRes) },
+    }),
+    async (c) => {
+      const { accountId } = c.req.valid('param');
+      const patch = c.req.valid('json');
+      const { clock } = c.get('deps');
+      const p = await c.var.access.tx((tx) =>
+        profile.updateArtistProfile(tx, c.var.access.actor, accountId, patch, clock),
+      );
+      return c.json({ profile: p }, 200);
     },
   );

@@ -38,7 +38,7 @@ export const assistantCopy: Record<AssistantName, AssistantCopy> = {
     button: 'Ask the artist assistant',
     title: 'Artist assistant',
     intro:
-      'Get help writing about your work (descriptions, a bio, a statement) or ask about your sales. A drafted description is saved only when you press “Use as description”.',
+      'Get help writing about your work (descriptions, a bio, a statement) or ask about your sales. A draft is saved only when you press “Use as description” or “Save as bio”.',
     suggestions: ['Draft a description of my latest work', 'Write a short artist bio'],
     messageLabel: 'Message the artist assistant',
     placeholder: 'Ask about your works and sales…',

@@ -1,10 +1,13 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
+import { Link } from 'react-router';
 import { Alert, Button, ConfirmDialog, Spinner } from '../../components/ui/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { cn } from '../../lib/cn.ts';
+import { useSession } from '../../lib/session.tsx';
 import { artworkApi, useArtwork } from '../marketplace/api.ts';
 import { formatMoney } from '../marketplace/format.ts';
+import { profileApi, profileKeys } from '../marketplace/profile-api.ts';
 
 /*
  * The seller assistants' tool cards (studio and artist): the MCP tools' structured outputs as compact cards. Money
@@ -280,20 +283,42 @@ const TEXT_KINDS: Record<string, string> = {
 };
 
 /**
- * draft_artist_text: a bio, statement, press release or social post, to copy. The tool names no field to save into
- * (field null): the profile bio has no update API yet, so the card never writes anything.
+ * draft_artist_text: a bio, statement, press release or social post, to copy. A draft the tool says saves into the
+ * bio (field 'bio') also offers "Save as bio", which writes it to the artist's public profile only on that click.
  */
 function ArtistTextCard({ out }: { out: Record<string, unknown> }) {
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
   const kind = TEXT_KINDS[str(out.kind)] ?? 'Draft';
   const title = str(out.title);
   const draft = str(out.draft);
+  const qc = useQueryClient();
+  // The artist assistant works in the selected artist account, so that is the profile the draft belongs to.
+  const { currentAccount } = useSession();
+  const accountId = currentAccount?.kind === 'artist' ? currentAccount.accountId : null;
+  const [pending, setPending] = useState(false);
+  const [saved, setSaved] = useState<{ slug: string } | { error: string } | null>(null);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(draft);
       setCopied('yes');
     } catch {
       setCopied('failed');
+    }
+  };
+  const saveAsBio = async () => {
+    if (!accountId) return;
+    setPending(true);
+    setSaved(null);
+    try {
+      const r = await profileApi.save(accountId, { bio: draft });
+      setSaved({ slug: r.profile.slug });
+    } catch (e) {
+      setSaved({ error: errorMessage(e) });
+    } finally {
+      setPending(false);
+      // The dashboard's profile editor and the public artist page read these.
+      void qc.invalidateQueries({ queryKey: profileKeys.profile(accountId) });
+      void qc.invalidateQueries({ queryKey: ['marketplace'] });
     }
   };
   return (
@@ -303,6 +328,11 @@ function ArtistTextCard({ out }: { out: Record<string, unknown> }) {
       </p>
       <p className="whitespace-pre-wrap break-words">{draft}</p>
       <div className="flex flex-wrap items-center gap-2">
+        {out.field === 'bio' && accountId ? (
+          <Button size="sm" loading={pending} disabled={!draft} onClick={() => void saveAsBio()}>
+            Save as bio
+          </Button>
+        ) : null}
         <Button size="sm" variant="secondary" disabled={!draft} onClick={() => void copy()}>
           Copy text
         </Button>
@@ -310,6 +340,20 @@ function ArtistTextCard({ out }: { out: Record<string, unknown> }) {
           {copied === 'yes' ? 'Copied' : copied === 'failed' ? 'Could not copy: select the text and copy it' : ''}
         </span>
       </div>
+      {saved && 'slug' in saved ? (
+        <Alert variant="success" title="Saved as your bio">
+          Your{' '}
+          <Link to={`/artists/${saved.slug}`} className="underline underline-offset-2">
+            public artist page
+          </Link>{' '}
+          shows it now.
+        </Alert>
+      ) : null}
+      {saved && 'error' in saved ? (
+        <Alert variant="error" title="Could not save the bio">
+          {saved.error}
+        </Alert>
+      ) : null}
     </Card>
   );
 }

@@ -21,7 +21,7 @@ import {
   useToast,
 } from '../../components/ui/index.ts';
 import { errorMessage } from '../../lib/api.ts';
-import { useSession } from '../../lib/session.tsx';
+import { canManageMembers, useSession } from '../../lib/session.tsx';
 import { AssistantButton } from '../assistant/assistant-button.tsx';
 import {
   type ArtistStatus,
@@ -32,6 +32,7 @@ import {
   useMarketplaceMutation,
 } from './api.ts';
 import { ArtistBalanceCards, ArtistPayouts } from './artist-payouts.tsx';
+import { ArtistProfileEditor } from './artist-profile-editor.tsx';
 import { ArtistSales } from './artist-sales.tsx';
 import { ArtworkForm } from './artwork-form.tsx';
 import { formatMoney, mediumLabel } from './format.ts';
@@ -133,11 +134,15 @@ export function ArtistPage({ sync = false }: { sync?: boolean }) {
             {currentAccount?.kind === 'artist' ? (
               <AssistantButton assistant="artist" accountId={currentAccount.accountId} />
             ) : null}
+            <Button asChild variant="secondary">
+              <a href="#public-profile">Public profile</a>
+            </Button>
             <Button onClick={() => setEditing('new')}>New artwork</Button>
           </div>
         }
       />
-      <div className="grid gap-6">
+      {/* minmax(0, 1fr) columns: a wide table scrolls in its own box instead of widening the page on a phone. */}
+      <div className="grid grid-cols-1 gap-6">
         <OnboardingCard status={status.data} accountId={artist.accountId} />
         {status.data.stripeAccountId ? <ArtistBalanceCards accountId={artist.accountId} /> : null}
         {editing ? (
@@ -207,6 +212,7 @@ export function ArtistPage({ sync = false }: { sync?: boolean }) {
           <SalesExportLink accountId={artist.accountId} />
         </div>
         {status.data.stripeAccountId ? <ArtistPayouts accountId={artist.accountId} /> : null}
+        <ArtistProfileEditor accountId={artist.accountId} canEdit={canManageMembers(artist.role)} />
       </div>
     </PageContainer>
   );

@@ -9,6 +9,7 @@ import { ArtistPage } from './artist-page.tsx';
 import { BrowsePage } from './browse-page.tsx';
 import { ArtworkDetailPage } from './detail-page.tsx';
 import { ForYouPage, SavedPage } from './for-you-page.tsx';
+import { PublicArtistPage } from './public-artist-page.tsx';
 import { ArtworkPurchasedPage } from './purchased-page.tsx';
 import { SalePage } from './sale-page.tsx';
 
@@ -16,6 +17,8 @@ export const routes: RouteObject[] = [
   { path: 'art', element: <BrowsePage /> },
   { path: 'art/:id', element: <ArtworkDetailPage /> },
   { path: 'art/:id/purchased', element: <ArtworkPurchasedPage /> },
+  // 'artists/apply' (below) is a static segment, so the router ranks it above this one.
+  { path: 'artists/:slug', element: <PublicArtistPage /> },
   {
     element: <RequireAuth />,
     children: [
