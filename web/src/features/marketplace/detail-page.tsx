@@ -88,9 +88,14 @@ export function ArtworkDetailPage() {
             </Badge>
           ) : null}
           <h1 className="font-display text-3xl font-semibold">{w.title}</h1>
-          <Link to={`/art?artist=${encodeURIComponent(w.artist.slug)}`} className="text-muted underline">
-            {w.artist.name}
-          </Link>
+          <p className="flex flex-wrap gap-x-3 text-muted">
+            <Link to={`/artists/${encodeURIComponent(w.artist.slug)}`} className="underline">
+              {w.artist.name}
+            </Link>
+            <Link to={`/art?artist=${encodeURIComponent(w.artist.slug)}`} className="text-sm underline">
+              More works by this artist
+            </Link>
+          </p>
           <p className="text-sm text-muted">
             {mediumLabel(w.medium)}
             {w.year ? ` · ${w.year}` : ''}
