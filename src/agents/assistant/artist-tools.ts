@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { withUser } from '../../db/tenancy.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { chatModel, type Fetch, visionModel } from '../../llm/index.ts';
-import { getArtwork, listAccountArtworks, readImageFile, variantKey } from '../../marketplace/index.ts';
+import { getArtwork, listAccountArtworks } from '../../marketplace/index.ts';
 import type { McpPrincipal } from '../mcp/server.ts';
+import { artworkPicture } from './pictures.ts';
 import { type ArtistTextKind, artistTextPrompt, DESCRIBER_PROMPT } from './prompts.ts';
 import type { ToolDeps } from './tools.ts';
 
@@ -42,18 +43,12 @@ export function artistDraftTools(deps: ToolDeps & { fetch?: Fetch }, principal: 
           const vision = visionModel(deps.config);
           if (!vision) throw new AppError('unavailable', 'No vision model is configured (LLM_VISION_MODEL)');
           // Read as the artist: a work of another account is "not found", as in the API.
-          const w = await withUser(deps.db, { sub: principal.userId }, async (tx) => {
-            const artwork = await getArtwork(tx, artwork_id).catch(() => null);
-            if (!artwork || artwork.accountId !== principal.accountId) throw notFound('Artwork');
-            return artwork;
-          });
-          const primary = w.images.find((i) => i.isPrimary) ?? w.images[0];
-          const key = primary
-            ? await withUser(deps.db, { sub: principal.userId }, (tx) =>
-                tx.selectFrom('artwork_images').select('storage_key').where('id', '=', primary.id).executeTakeFirst(),
-              )
-            : undefined;
-          const image = key ? await readImageFile(deps.config, variantKey(key.storage_key, 'web')) : null;
+          const { artwork: w, data: image } = await artworkPicture(
+            deps,
+            principal.userId,
+            artwork_id,
+            principal.accountId,
+          );
           if (!image)
             throw new AppError('invalid_state', 'Upload a picture of the work first: the draft is written from it');
           const facts = {

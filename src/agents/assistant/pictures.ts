@@ -32,18 +32,31 @@ export async function pictureFor(
     if (!data) throw new AppError('invalid_state', 'This photo’s file is missing');
     return { kind: 'photo', id: ref.id, title: photo.filename, data, mediaType: 'image/jpeg' };
   }
+  // An artist assistant works on its own account's works; other assistants look at what the user can see.
+  const { artwork, data } = await artworkPicture(deps, userId, ref.id, assistant === 'artist' ? accountId : null);
+  if (!data) throw new AppError('invalid_state', 'This artwork has no picture yet');
+  return { kind: 'artwork', id: ref.id, title: artwork.title, data, mediaType: 'image/webp' };
+}
+
+/**
+ * An artwork the user may see (of `accountId` only, when given; otherwise "not found", as in the API) and the bytes
+ * of its primary picture's web size, or null when it has none.
+ */
+export async function artworkPicture(
+  deps: Pick<ChatDeps, 'db' | 'config'>,
+  userId: string,
+  artworkId: string,
+  accountId: string | null,
+) {
   const found = await withUser(deps.db, { sub: userId }, async (tx) => {
-    const artwork = await getArtwork(tx, ref.id).catch(() => null);
-    if (!artwork) throw notFound('Artwork');
-    // An artist assistant works on its own account's works; other assistants look at what the user can see.
-    if (assistant === 'artist' && artwork.accountId !== accountId) throw notFound('Artwork');
+    const artwork = await getArtwork(tx, artworkId).catch(() => null);
+    if (!artwork || (accountId && artwork.accountId !== accountId)) throw notFound('Artwork');
     const primary = artwork.images.find((i) => i.isPrimary) ?? artwork.images[0];
     const key = primary
       ? await tx.selectFrom('artwork_images').select('storage_key').where('id', '=', primary.id).executeTakeFirst()
       : undefined;
-    return { title: artwork.title, key: key?.storage_key ?? null };
+    return { artwork, key: key?.storage_key ?? null };
   });
   const data = found.key ? await readImageFile(deps.config, variantKey(found.key, 'web')) : null;
-  if (!data) throw new AppError('invalid_state', 'This artwork has no picture yet');
-  return { kind: 'artwork', id: ref.id, title: found.title, data, mediaType: 'image/webp' };
+  return { artwork: found.artwork, data };
 }

@@ -173,22 +173,20 @@ export async function renderCertificatePdf(cert: Certificate): Promise<Uint8Arra
 
   // A double frame, as on a printed certificate.
   const frame = rgb(0.55, 0.47, 0.33);
-  page.drawRectangle({
-    x: M - 20,
-    y: M - 20,
-    width: A4.width - 2 * (M - 20),
-    height: A4.height - 2 * (M - 20),
-    borderColor: frame,
-    borderWidth: 1.5,
-  });
-  page.drawRectangle({
-    x: M - 14,
-    y: M - 14,
-    width: A4.width - 2 * (M - 14),
-    height: A4.height - 2 * (M - 14),
-    borderColor: frame,
-    borderWidth: 0.5,
-  });
+  for (const [inset, borderWidth] of [
+    [20, 1.5],
+    [14, 0.5],
+  ]) {
+    const m = M - inset;
+    page.drawRectangle({
+      x: m,
+      y: m,
+      width: A4.width - 2 * m,
+      height: A4.height - 2 * m,
+      borderColor: frame,
+      borderWidth,
+    });
+  }
 
   let y = A4.height - M - 40;
   centred(c, MARKETPLACE.toUpperCase(), y, { size: 10, muted: true, bold: true });
