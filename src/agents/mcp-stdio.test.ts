@@ -11,7 +11,7 @@ import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
 import { withService, withUser } from '../db/tenancy.ts';
-import { testDbKind } from '../db/testing.ts';
+import { migratedDataDir, testDbKind } from '../db/testing.ts';
 import { createGallery, createProduct } from '../shop/index.ts';
 import { createApiKey } from './api-keys.ts';
 
@@ -31,7 +31,7 @@ const childEnv = (key: string) => ({
 
 describe.skipIf(testDbKind() === 'postgres')('gallerist mcp (stdio)', () => {
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'gallerist-mcp-'));
+    dataDir = await migratedDataDir(mkdtempSync(join(tmpdir(), 'gallerist-mcp-')));
     const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0' });
     const d = await openDatabase(config);
     try {

@@ -5,20 +5,22 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatabaseInUseError, openPglite } from './connect.ts';
+import { migratedDataDir, testDbKind } from './testing.ts';
 
 const dirs: string[] = [];
-const freshDir = () => {
+// A folder holding a migrated embedded database: the lock is what is tested here, not initdb (5–7 s each).
+const freshDir = async () => {
   const d = mkdtempSync(join(tmpdir(), 'gallerist-lock-'));
   dirs.push(d);
-  return d;
+  return migratedDataDir(d);
 };
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe('the embedded database lock', () => {
+describe.skipIf(testDbKind() === 'postgres')('the embedded database lock', () => {
   it('lets one holder at a time open a data folder, and frees it on close', async () => {
-    const dataDir = join(freshDir(), 'db');
+    const dataDir = join(await freshDir(), 'db');
     const first = await openPglite(dataDir);
     expect(existsSync(`${dataDir}.lock`)).toBe(true);
     await expect(openPglite(dataDir)).rejects.toBeInstanceOf(DatabaseInUseError);
@@ -29,7 +31,7 @@ describe('the embedded database lock', () => {
   });
 
   it('takes over a lock left by a process that no longer runs', async () => {
-    const dataDir = join(freshDir(), 'db');
+    const dataDir = join(await freshDir(), 'db');
     // A pid far above any real one on this machine stands for a crashed process.
     writeFileSync(`${dataDir}.lock`, '2147480000');
     const d = await openPglite(dataDir);
@@ -37,7 +39,7 @@ describe('the embedded database lock', () => {
   });
 
   it('makes a second CLI process refuse, with a clear message, while the server holds the folder', async () => {
-    const dataDir = freshDir();
+    const dataDir = await freshDir();
     const held = await openPglite(join(dataDir, 'db'));
     try {
       const run = promisify(execFile)(process.execPath, ['bin/gallerist.js', 'migrate'], {

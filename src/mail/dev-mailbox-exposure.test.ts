@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../emulator/index.ts';
 import { startTestApp, type TestApp } from '../../test/app.ts';
-import { testDbKind } from '../db/testing.ts';
+import { migratedDataDir, testDbKind } from '../db/testing.ts';
 import { collectChecks } from '../doctor.ts';
 
 // Which database serves does not matter here: the postgres project skips this file.
@@ -90,7 +90,7 @@ describe.skipIf(!onPglite)('dev mailbox in a production start (serve, SMTP, real
   let dataDir = '';
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'gallerist-prod-'));
+    dataDir = await migratedDataDir(mkdtempSync(join(tmpdir(), 'gallerist-prod-')));
     smtp = await startSmtp();
     stripe = await startEmulator({ port: 0 });
     const port = await freePort();
@@ -197,7 +197,7 @@ describe.skipIf(!onPglite)('DEV_MAILBOX', () => {
   });
 
   it('on in production is flagged by doctor', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'gallerist-doctor-'));
+    const dataDir = await migratedDataDir(mkdtempSync(join(tmpdir(), 'gallerist-doctor-')));
     try {
       const checks = await collectChecks({
         DATA_DIR: dataDir,
