@@ -55,3 +55,38 @@ export const Slug = z
   .min(SLUG_MIN, `Use at least ${SLUG_MIN} characters.`)
   .max(SLUG_MAX, `Keep it to ${SLUG_MAX} characters or fewer.`)
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Use lowercase letters, numbers and single hyphens.');
+
+export const TAX_ID_MAX = 30;
+
+/**
+ * A seller's tax id as invoices print it (VAT number, EIN, ABN, …): trimmed, uppercased, runs of spaces collapsed;
+ * letters, digits and single separators (space . - /). The database checks the same rule (migration 0106).
+ */
+export const TaxId = z
+  .string()
+  .transform((v) => v.trim().replace(/\s+/g, ' ').toUpperCase())
+  .pipe(
+    z
+      .string()
+      .min(2, 'Enter at least 2 characters, like DE123456789.')
+      .max(TAX_ID_MAX, `Keep the tax id to ${TAX_ID_MAX} characters or fewer.`)
+      .regex(/^[A-Z0-9]+([ ./-][A-Z0-9]+)*$/, 'Use letters, digits and single spaces, dots, hyphens or slashes.'),
+  )
+  .meta({ example: 'DE123456789' });
+
+const addressText = (max: number, label: string) =>
+  z.string().trim().max(max, `Keep the ${label} to ${max} characters or fewer.`);
+
+/** The postal address a seller's invoices print (camelCase keys, as invoices store addresses). */
+export const BillingAddress = z.strictObject({
+  line1: addressText(200, 'street address').min(1, 'Enter a street address.'),
+  line2: addressText(200, 'second line').default(''),
+  postalCode: addressText(20, 'postal code').default(''),
+  city: addressText(100, 'city').min(1, 'Enter a city.'),
+  state: addressText(100, 'region').default(''),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, 'Use a two-letter country code like DE.'),
+});

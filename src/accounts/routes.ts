@@ -9,6 +9,7 @@ import { clearSessionCookie, clientIp, ensureCsrfToken, SESSION_COOKIE, setSessi
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
 import { consumeEmailLink, resendConfirmation } from './email-links.ts';
 import { KNOWN_DEVICE_DAYS, knownDeviceCookieName, signKnownDevice, verifyKnownDevice } from './known-device.ts';
+import { readLegalDetails, updateLegalDetails } from './legal-details.ts';
 import { consumeRateLimit, rateLimited } from './rate-limit.ts';
 import * as S from './schema.ts';
 import * as svc from './service.ts';
@@ -250,6 +251,36 @@ export const accountRoutes = createRouter()
     async (c) => {
       const data = await c.var.access.tx((tx, account) => svc.listMembers(tx, account.id));
       return c.json({ data }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/accounts/{accountId}/legal-details',
+      tags: ['Accounts'],
+      summary: 'The tax id and billing address invoices print for this seller (members; owners and admins edit)',
+      middleware: accountRole({ min: 'member' }),
+      request: { params: AccountIdParam },
+      responses: { 200: jsonResponse(S.LegalDetails) },
+    }),
+    async (c) => c.json(await c.var.access.tx((tx, account) => readLegalDetails(tx, account)), 200),
+  )
+  .openapi(
+    route({
+      method: 'patch',
+      path: '/accounts/{accountId}/legal-details',
+      tags: ['Accounts'],
+      summary:
+        'Change the tax id and/or billing address on future invoices (owners and admins; issued ones keep theirs)',
+      middleware: accountRole({ min: 'admin', forbidden: 'Only account owners and admins can change invoice details' }),
+      request: { params: AccountIdParam, body: jsonBody(S.LegalDetailsInput) },
+      responses: { 200: jsonResponse(S.LegalDetails) },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const { access } = c.var;
+      const out = await access.tx((tx, account) => updateLegalDetails(tx, access.actor, account, input));
+      return c.json(out, 200);
     },
   )
   .openapi(

@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { Email, Name, Password, SignInPassword, Slug } from './fields.ts';
+import { BillingAddress, Email, Name, Password, SignInPassword, Slug, TaxId } from './fields.ts';
 
 // The field rules live in fields.ts (plain zod) so the web app validates its forms with these same schemas.
-export { Email, Name, Password, SignInPassword, Slug };
+export { BillingAddress, Email, Name, Password, SignInPassword, Slug, TaxId };
 
 export const AccountKind = z.enum(['studio', 'artist', 'provider', 'organization']);
 export const Role = z.enum(['owner', 'admin', 'member']);
@@ -74,3 +74,26 @@ export const AdminAccount = z
 
 export type MembershipT = z.infer<typeof Membership>;
 export type UserT = z.infer<typeof User>;
+
+/** What an admin may change of the seller details invoices print; `null` clears a field, an absent one is kept. */
+export const LegalDetailsInput = z
+  .strictObject({
+    taxId: TaxId.nullable().optional(),
+    billingAddress: BillingAddress.nullable().optional(),
+  })
+  .openapi('AccountLegalDetailsInput');
+export type LegalDetailsInputT = z.infer<typeof LegalDetailsInput>;
+
+export const LegalDetails = z
+  .object({
+    accountId: z.uuid(),
+    name: z.string(),
+    taxId: z.string().nullable(),
+    billingAddress: z.record(z.string(), z.string()).nullable(),
+    /** The address invoices fall back to when no billing address is set (a studio's return address), else null. */
+    fallbackAddress: z.record(z.string(), z.string()).nullable(),
+    /** Whether the caller may change them (owners and admins). */
+    canEdit: z.boolean(),
+  })
+  .openapi('AccountLegalDetails');
+export type LegalDetailsT = z.infer<typeof LegalDetails>;

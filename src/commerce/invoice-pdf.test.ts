@@ -172,6 +172,20 @@ describe('invoice HTML page', () => {
   });
 });
 
+describe('seller tax id line', () => {
+  it('says "Tax ID" for ids without a country prefix and prints no tax line when there is none', async () => {
+    const ein = invoice({ seller: { name: 'Skyline LLC', taxId: '12-3456789' } });
+    const html = renderInvoiceHtml(ein, paid, '/invoices/x.pdf');
+    expect(html).toContain('Tax ID: 12-3456789');
+    expect(html).not.toContain('VAT ID');
+    expect((await text(ein)).join('\n')).toContain('Tax ID: 12-3456789');
+
+    const none = invoice({ seller: { name: 'Skyline LLC' } });
+    expect(renderInvoiceHtml(none, paid, '/invoices/x.pdf')).not.toMatch(/VAT ID|Tax ID/);
+    expect((await text(none)).join('\n')).not.toMatch(/VAT ID|Tax ID/);
+  });
+});
+
 describe('padGlyphs', () => {
   it('leaves fonts without TrueType outlines alone', () => {
     const notTtf = new Uint8Array(12);

@@ -1,4 +1,4 @@
-import type { InvoiceParty, InvoiceView } from './invoice-view.ts';
+import { type InvoiceParty, type InvoiceView, taxIdLine } from './invoice-view.ts';
 import { A4, createPdfCanvas, type PdfCanvas, type TextStyle } from './pdf.ts';
 
 const M = 50; // page margin
@@ -13,7 +13,7 @@ const small: TextStyle = { size: 8.5, muted: true };
 const bold: TextStyle = { size: 10, bold: true };
 
 function partyLines(p: InvoiceParty): string[] {
-  return [...p.address, ...(p.email ? [p.email] : []), ...(p.taxId ? [`VAT ID: ${p.taxId}`] : [])];
+  return [...p.address, ...(p.email ? [p.email] : []), ...[taxIdLine(p)].filter((l) => l !== null)];
 }
 
 function allText(v: InvoiceView): string[] {

@@ -106,6 +106,15 @@ export function addressLines(address: unknown, partyName: string, locale: string
   return out;
 }
 
+/**
+ * The tax id line of a party block: "VAT ID" for ids with a country prefix (EU, UK and Swiss VAT numbers start with
+ * two letters), "Tax ID" for the rest (a US EIN, an Australian ABN); null when there is none.
+ */
+export function taxIdLine(p: Pick<InvoiceParty, 'taxId'>): string | null {
+  if (!p.taxId) return null;
+  return `${/^[A-Za-z]{2}/.test(p.taxId) ? 'VAT ID' : 'Tax ID'}: ${p.taxId}`;
+}
+
 function party(raw: Record<string, unknown>, fallbackName: string, locale: string): InvoiceParty {
   const organization = text(raw.organizationName);
   const name = organization ?? text(raw.name) ?? text(raw.email) ?? fallbackName;

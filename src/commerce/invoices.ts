@@ -90,7 +90,14 @@ async function invoiceParties(db: DB, order: Order, details: InvoiceBuyerDetails
   const seller = await db
     .selectFrom('accounts')
     .leftJoin('studio_settings', 'studio_settings.account_id', 'accounts.id')
-    .select(['accounts.id', 'accounts.name', 'accounts.slug', 'studio_settings.return_address'])
+    .select([
+      'accounts.id',
+      'accounts.name',
+      'accounts.slug',
+      'accounts.tax_id',
+      'accounts.billing_address',
+      'studio_settings.return_address',
+    ])
     .where('accounts.id', '=', order.accountId)
     .executeTakeFirstOrThrow();
   // Orders placed for an organization (credit bundles) carry it in metadata: that account is the legal buyer.
@@ -103,8 +110,15 @@ async function invoiceParties(db: DB, order: Order, details: InvoiceBuyerDetails
     ? await db.selectFrom('users').select('name').where('id', '=', order.buyerUserId).executeTakeFirst()
     : undefined;
   return {
-    // A studio's return address is the only postal address an account keeps today.
-    seller: strip({ id: seller.id, name: seller.name, slug: seller.slug, address: seller.return_address }),
+    // The seller's billing address and tax id (migration 0106), copied so later edits leave this invoice as issued;
+    // a studio without a billing address shows its return address.
+    seller: strip({
+      id: seller.id,
+      name: seller.name,
+      slug: seller.slug,
+      address: seller.billing_address ?? seller.return_address,
+      taxId: seller.tax_id,
+    }),
     buyer: strip({
       email: order.buyerEmail,
       userId: order.buyerUserId,

@@ -1,6 +1,12 @@
 import { escapeHtml } from '../mail/index.ts';
 import { renderInvoicePdfDocument } from './invoice-pdf.ts';
-import { buildInvoiceView, type InvoiceFacts, type InvoiceParty, type InvoiceViewOptions } from './invoice-view.ts';
+import {
+  buildInvoiceView,
+  type InvoiceFacts,
+  type InvoiceParty,
+  type InvoiceViewOptions,
+  taxIdLine,
+} from './invoice-view.ts';
 import type { Invoice } from './invoices.ts';
 
 const CSS = `
@@ -30,7 +36,7 @@ td.item{overflow-wrap:anywhere}.num{text-align:right;white-space:nowrap;padding-
 `;
 
 function partyHtml(heading: string, p: InvoiceParty): string {
-  const rows = [...p.address, ...(p.email ? [p.email] : []), ...(p.taxId ? [`VAT ID: ${p.taxId}`] : [])];
+  const rows = [...p.address, ...(p.email ? [p.email] : []), ...[taxIdLine(p)].filter((l) => l !== null)];
   return `<section class="party"><h2>${escapeHtml(heading)}</h2><strong>${escapeHtml(p.name)}</strong>${rows
     .map((r) => `<span>${escapeHtml(r)}</span>`)
     .join('')}</section>`;

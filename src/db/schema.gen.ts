@@ -12,12 +12,14 @@ export type Int8 = ColumnType<string, bigint | number | string, bigint | number 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface Accounts {
+  billing_address: unknown | null;
   created_at: Generated<Timestamp>;
   id: Generated<string>;
   kind: string;
   name: string;
   slug: string;
   suspended_at: Timestamp | null;
+  tax_id: string | null;
   updated_at: Generated<Timestamp>;
 }
 

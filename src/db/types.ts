@@ -25,7 +25,7 @@ type Address = Json<Record<string, string | null>> | null;
  * (declared once, in the domain's tables.ts) and jsonb as its shape. Everything else is schema.gen.ts as is.
  */
 interface Narrowings {
-  accounts: { kind: AccountKind };
+  accounts: { kind: AccountKind; billing_address: Json<Record<string, string>> | null };
   memberships: { role: 'owner' | 'admin' | 'member' };
   invitations: { role: 'admin' | 'member' };
   mail_outbox: { status: Generated<'queued' | 'sent' | 'failed' | 'captured'> };

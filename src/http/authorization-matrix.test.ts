@@ -48,6 +48,7 @@ const sales: Rule = {
 const policy: Record<string, Rule> = {
   '/accounts/{accountId}/api-keys': { kinds: 'any', min: 'admin' },
   '/accounts/{accountId}/members': { kinds: 'any', min: 'member' },
+  '/accounts/{accountId}/legal-details': { kinds: 'any', min: 'member' },
   '/accounts/{accountId}/invitations': { kinds: 'any', min: 'admin' },
   '/accounts/{accountId}/orders': sales,
   '/shop/studios/{accountId}/settings': studio,

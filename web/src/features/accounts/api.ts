@@ -9,10 +9,13 @@ export type Invitation = Schemas['Invitation'];
 export type CreatedAccount = ApiResponse<'/accounts', 'post', 201>;
 type MemberList = ApiResponse<'/accounts/{accountId}/members', 'get'>;
 type InvitationList = ApiResponse<'/accounts/{accountId}/invitations', 'get'>;
+export type LegalDetails = Schemas['AccountLegalDetails'];
+export type LegalDetailsInput = ApiBody<'/accounts/{accountId}/legal-details', 'patch'>;
 
 export const accountKeys = {
   members: (accountId: string) => ['accounts', accountId, 'members'] as const,
   invitations: (accountId: string) => ['accounts', accountId, 'invitations'] as const,
+  legalDetails: (accountId: string) => ['accounts', accountId, 'legal-details'] as const,
 };
 
 export function useMembers(accountId: string) {
@@ -58,5 +61,23 @@ export function useRemoveMember(accountId: string) {
     mutationFn: (userId: string) =>
       api.delete(`/api/accounts/${encodeURIComponent(accountId)}/members/${encodeURIComponent(userId)}`),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: accountKeys.members(accountId) }),
+  });
+}
+
+/** The tax id and billing address the account's invoices print (members read; owners and admins edit). */
+export function useLegalDetails(accountId: string) {
+  return useQuery({
+    queryKey: accountKeys.legalDetails(accountId),
+    queryFn: ({ signal }) =>
+      api.get<LegalDetails>(`/api/accounts/${encodeURIComponent(accountId)}/legal-details`, undefined, signal),
+  });
+}
+
+export function useSaveLegalDetails(accountId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: LegalDetailsInput) =>
+      api.patch<LegalDetails>(`/api/accounts/${encodeURIComponent(accountId)}/legal-details`, input),
+    onSuccess: (saved) => queryClient.setQueryData(accountKeys.legalDetails(accountId), saved),
   });
 }

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { CoinsIcon } from '../../components/icons.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
 import { PagedResults } from '../../components/paged-results.tsx';
@@ -129,6 +130,11 @@ export function OrdersPage() {
             eyebrow={currentAccount.name}
             title="Orders"
             description="Payments, refunds and invoices for everything this account sells."
+            actions={
+              <Button asChild variant="secondary">
+                <Link to="/app/invoice-details">Invoice details</Link>
+              </Button>
+            }
           />
           <OrdersTable key={currentAccount.accountId} account={currentAccount} />
         </PageContainer>
