@@ -1,6 +1,14 @@
 import { useEffect, useId, useState } from 'react';
 import { Link, NavLink, Outlet, ScrollRestoration, useLocation, useNavigate } from 'react-router';
-import { CloseIcon, LogOutIcon, MenuIcon, ShieldIcon, UserIcon } from '../components/icons.tsx';
+import {
+  ChevronDownIcon,
+  CloseIcon,
+  LogOutIcon,
+  MenuIcon,
+  PaletteIcon,
+  ShieldIcon,
+  UserIcon,
+} from '../components/icons.tsx';
 import { Logo, LogoMark } from '../components/logo.tsx';
 import {
   Button,
@@ -14,11 +22,12 @@ import {
   useToast,
 } from '../components/ui/index.ts';
 import { AccountSwitcher } from '../features/accounts/account-switcher.tsx';
+import { kindLabel } from '../features/accounts/kinds.ts';
 import { errorMessage } from '../lib/api.ts';
 import { cn } from '../lib/cn.ts';
 import { usePlatformInfo } from '../lib/platform.ts';
-import { type User, useSession, useSignOut } from '../lib/session.tsx';
-import { type NavItem, visibleNavItems } from './nav.ts';
+import { type Membership, type User, useSession, useSignOut } from '../lib/session.tsx';
+import { type NavItem, type NavSection, navSections } from './nav.ts';
 
 function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
@@ -58,7 +67,7 @@ function useSignOutAndLeave() {
   };
 }
 
-function UserMenu({ user }: { user: User }) {
+function UserMenu({ user, canApplyAsArtist }: { user: User; canApplyAsArtist: boolean }) {
   const navigate = useNavigate();
   const signOut = useSignOutAndLeave();
   return (
@@ -68,7 +77,9 @@ function UserMenu({ user }: { user: User }) {
         className="focus-ring flex items-center gap-2 rounded-full py-0.5 pr-2 pl-0.5 text-sm font-medium hover:bg-stone-100"
       >
         <Avatar name={user.name} />
-        <span className="max-w-32 truncate">{user.name}</span>
+        {/* The name is in the menu; the header's room goes to the links and the account's name. */}
+        <span className="sr-only">{user.name}</span>
+        <ChevronDownIcon size={14} className="text-stone-500" />
       </DropdownMenuTrigger>
       <DropdownMenuContent>
         <DropdownMenuLabel className="grid gap-0.5">
@@ -80,6 +91,12 @@ function UserMenu({ user }: { user: User }) {
           <UserIcon size={16} className="text-stone-500" />
           Dashboard
         </DropdownMenuItem>
+        {canApplyAsArtist ? (
+          <DropdownMenuItem onSelect={() => navigate('/artists/apply')}>
+            <PaletteIcon size={16} className="text-stone-500" />
+            Sell your art
+          </DropdownMenuItem>
+        ) : null}
         {user.isPlatformAdmin ? (
           <DropdownMenuItem onSelect={() => navigate('/admin')}>
             <ShieldIcon size={16} className="text-stone-500" />
@@ -98,20 +115,128 @@ function UserMenu({ user }: { user: User }) {
 
 const navLinkClasses = ({ isActive }: { isActive: boolean }) =>
   cn(
-    'focus-ring whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium transition-colors',
+    'focus-ring whitespace-nowrap rounded-md px-2.5 py-2 text-sm font-medium transition-colors',
     isActive ? 'bg-stone-200/60 text-foreground' : 'text-stone-600 hover:bg-stone-100 hover:text-foreground',
   );
 
-function MobileMenu({ id, items, user }: { id: string; items: NavItem[]; user: User | null }) {
+/** A section's heading: the selected account's kind (its links act on that account), or the platform's. */
+function sectionLabel(section: NavSection, account: Membership | null): string | null {
+  if (section.id === 'account' && account) return kindLabel(account.kind);
+  if (section.id === 'platform') return 'Platform';
+  return null;
+}
+
+function NavLinks({ items }: { items: NavItem[] }) {
+  return items.map((item) => (
+    <NavLink key={item.to} to={item.to} end={item.end} className={navLinkClasses}>
+      {item.label}
+    </NavLink>
+  ));
+}
+
+/** Platform staff's links folded into one menu, when the selected account's links already fill the header. */
+function PlatformMenu({ items }: { items: NavItem[] }) {
+  const navigate = useNavigate();
+  const location = useLocation();
+  const active = items.some((item) => location.pathname.startsWith(item.to));
+  return (
+    <DropdownMenu>
+      <DropdownMenuTrigger className={cn(navLinkClasses({ isActive: active }), 'flex items-center gap-1')}>
+        Platform
+        <ChevronDownIcon size={14} className="text-stone-500" />
+      </DropdownMenuTrigger>
+      <DropdownMenuContent align="start">
+        {items.map((item) => (
+          <DropdownMenuItem key={item.to} onSelect={() => navigate(item.to)}>
+            {item.label}
+          </DropdownMenuItem>
+        ))}
+      </DropdownMenuContent>
+    </DropdownMenu>
+  );
+}
+
+/** The desktop links: anyone's first, then the selected account's under its kind, then the platform's. */
+function DesktopNav({ sections, account }: { sections: NavSection[]; account: Membership | null }) {
+  const hasAccountLinks = sections.some((s) => s.id === 'account');
+  return (
+    <nav aria-label="Main" className="ml-2 hidden shrink-0 items-center gap-1 xl:flex">
+      {sections.map((section) => {
+        const label = sectionLabel(section, account);
+        if (!label) return <NavLinks key={section.id} items={section.items} />;
+        if (section.id === 'platform' && hasAccountLinks) {
+          return (
+            <div key={section.id} className="ml-1 border-l border-border pl-2">
+              <PlatformMenu items={section.items} />
+            </div>
+          );
+        }
+        return (
+          // biome-ignore lint/a11y/useSemanticElements: a labelled group of links in the nav; fieldset is for form controls
+          <div
+            key={section.id}
+            role="group"
+            aria-label={section.id === 'account' ? `${label} account` : label}
+            data-testid={`nav-section-${section.id}`}
+            className="ml-1 flex items-center gap-1 border-l border-border pl-3"
+          >
+            <span aria-hidden="true" className="mr-0.5 text-xs font-medium tracking-wide text-muted uppercase">
+              {label}
+            </span>
+            <NavLinks items={section.items} />
+          </div>
+        );
+      })}
+    </nav>
+  );
+}
+
+function MobileMenu({
+  id,
+  sections,
+  account,
+  user,
+}: {
+  id: string;
+  sections: NavSection[];
+  account: Membership | null;
+  user: User | null;
+}) {
   const signOut = useSignOutAndLeave();
   return (
-    <div id={id} className="border-t border-border bg-surface md:hidden">
-      <nav aria-label="Main" className="mx-auto grid max-w-6xl gap-1 px-4 py-3">
-        {items.map((item) => (
-          <NavLink key={item.to} to={item.to} end={item.end} className={navLinkClasses}>
-            {item.label}
-          </NavLink>
-        ))}
+    <div id={id} className="max-h-[calc(100dvh-4rem)] overflow-y-auto border-t border-border bg-surface xl:hidden">
+      <nav aria-label="Main" className="mx-auto grid max-w-6xl gap-3 px-4 py-3">
+        {sections.map((section) => {
+          const label = sectionLabel(section, account);
+          if (!label) {
+            return (
+              <div key={section.id} className="grid gap-1">
+                <NavLinks items={section.items} />
+              </div>
+            );
+          }
+          const headingId = `${id}-${section.id}`;
+          return (
+            // biome-ignore lint/a11y/useSemanticElements: a labelled group of links in the nav; fieldset is for form controls
+            <div
+              key={section.id}
+              role="group"
+              aria-labelledby={headingId}
+              data-testid={`nav-section-${section.id}`}
+              className="grid gap-1 border-t border-border pt-3"
+            >
+              <p id={headingId} className="flex min-w-0 items-baseline gap-2 px-2.5 pb-1 text-xs text-muted">
+                <span className="shrink-0 font-medium tracking-wide uppercase">{label}</span>
+                {section.id === 'account' && account ? (
+                  <span className="min-w-0 truncate" title={account.name}>
+                    {account.name}
+                  </span>
+                ) : null}
+              </p>
+              <NavLinks items={section.items} />
+            </div>
+          );
+        })}
       </nav>
       <div className="mx-auto max-w-6xl border-t border-border px-4 py-3">
         {user ? (
@@ -141,11 +266,16 @@ function MobileMenu({ id, items, user }: { id: string; items: NavItem[]; user: U
 }
 
 function Header({ navItems }: { navItems: NavItem[] }) {
-  const { user, status, currentAccount } = useSession();
+  const { user, status, memberships, currentAccount } = useSession();
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   const menuId = useId();
-  const items = visibleNavItems(navItems, user, currentAccount?.kind ?? null, currentAccount?.role ?? null);
+  const sections = navSections(navItems, {
+    user,
+    account: currentAccount,
+    membershipCount: memberships.length,
+  });
+  const canApplyAsArtist = Boolean(user) && !memberships.some((m) => m.kind === 'artist');
 
   // Navigating from the mobile menu should close it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on location changes by design
@@ -155,21 +285,15 @@ function Header({ navItems }: { navItems: NavItem[] }) {
     <header className="sticky top-0 z-40 border-b border-border bg-background/90 backdrop-blur supports-[backdrop-filter]:bg-background/75">
       <div className="mx-auto flex h-16 max-w-6xl items-center gap-3 px-4 sm:px-6">
         <Logo to={user ? '/app' : '/'} />
-        <nav aria-label="Main" className="ml-4 hidden items-center gap-1 md:flex">
-          {items.map((item) => (
-            <NavLink key={item.to} to={item.to} end={item.end} className={navLinkClasses}>
-              {item.label}
-            </NavLink>
-          ))}
-        </nav>
+        <DesktopNav sections={sections} account={currentAccount} />
         <div className="ml-auto flex min-w-0 items-center gap-2">
           {status === 'pending' ? (
             <Skeleton className="h-8 w-28" />
           ) : user ? (
             <>
               <AccountSwitcher />
-              <div className="hidden md:block">
-                <UserMenu user={user} />
+              <div className="hidden xl:block">
+                <UserMenu user={user} canApplyAsArtist={canApplyAsArtist} />
               </div>
             </>
           ) : (
@@ -177,7 +301,7 @@ function Header({ navItems }: { navItems: NavItem[] }) {
               <Button asChild variant="ghost" size="sm">
                 <Link to="/sign-in">Sign in</Link>
               </Button>
-              <div className="hidden md:block">
+              <div className="hidden xl:block">
                 <Button asChild size="sm">
                   <Link to="/sign-up">Get started</Link>
                 </Button>
@@ -187,7 +311,7 @@ function Header({ navItems }: { navItems: NavItem[] }) {
           <Button
             variant="ghost"
             size="icon"
-            className="md:hidden"
+            className="shrink-0 xl:hidden"
             aria-expanded={menuOpen}
             aria-controls={menuId}
             aria-label={menuOpen ? 'Close menu' : 'Open menu'}
@@ -197,7 +321,7 @@ function Header({ navItems }: { navItems: NavItem[] }) {
           </Button>
         </div>
       </div>
-      {menuOpen ? <MobileMenu id={menuId} items={items} user={user} /> : null}
+      {menuOpen ? <MobileMenu id={menuId} sections={sections} account={currentAccount} user={user} /> : null}
     </header>
   );
 }

@@ -10,7 +10,10 @@ export type Role = Membership['role'];
 export type SessionPayload = Schemas['Session'];
 
 export const SESSION_KEY = ['session'] as const;
+/** The account selected in this browser right now (shared by its tabs, forgotten on sign-out). */
 export const ACCOUNT_STORAGE_KEY = 'gallerist.accountId';
+/** The account each user last worked in, kept across sign-outs so signing in again returns there. */
+export const lastAccountStorageKey = (userId: string) => `gallerist.lastAccount.${userId}`;
 
 export async function fetchSession(): Promise<SessionPayload> {
   const session = await api.get<SessionPayload>('/api/auth/session');
@@ -18,26 +21,41 @@ export async function fetchSession(): Promise<SessionPayload> {
   return { ...session, memberships: session.memberships ?? [] };
 }
 
-function readStoredAccountId(): string | null {
+function readStored(key: string): string | null {
   try {
-    return localStorage.getItem(ACCOUNT_STORAGE_KEY);
+    return localStorage.getItem(key);
   } catch {
     return null; // Storage can be disabled (private modes, sandboxed iframes); selection then lasts the tab.
   }
 }
 
-function writeStoredAccountId(id: string | null): void {
+function writeStored(key: string, id: string | null): void {
   try {
-    if (id) localStorage.setItem(ACCOUNT_STORAGE_KEY, id);
-    else localStorage.removeItem(ACCOUNT_STORAGE_KEY);
+    if (id) localStorage.setItem(key, id);
+    else localStorage.removeItem(key);
   } catch {
-    // See readStoredAccountId.
+    // See readStored.
   }
 }
 
-/** Picks the active membership: the stored choice if still valid, else the only one the user has. */
-export function resolveCurrentAccount(memberships: Membership[], storedId: string | null): Membership | null {
-  return memberships.find((m) => m.accountId === storedId) ?? (memberships.length === 1 ? memberships[0] : null);
+const readStoredAccountId = () => readStored(ACCOUNT_STORAGE_KEY);
+const writeStoredAccountId = (id: string | null) => writeStored(ACCOUNT_STORAGE_KEY, id);
+
+/**
+ * Picks the active membership: the browser's current choice if the user still belongs to it, else the account they
+ * last used, else their first. Someone with accounts always has one selected.
+ */
+export function resolveCurrentAccount(
+  memberships: Membership[],
+  storedId: string | null,
+  lastUsedId: string | null = null,
+): Membership | null {
+  return (
+    memberships.find((m) => m.accountId === storedId) ??
+    memberships.find((m) => m.accountId === lastUsedId) ??
+    memberships[0] ??
+    null
+  );
 }
 
 type SessionContextValue = {
@@ -69,7 +87,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const memberships = query.data?.memberships ?? NO_MEMBERSHIPS;
-  const currentAccount = resolveCurrentAccount(memberships, storedId);
+  const userId = query.data?.user?.id ?? null;
+  // Read once per user (and again when the selection changes), not on every render.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: storedId changes mean the stored values may have too
+  const lastUsedId = useMemo(() => (userId ? readStored(lastAccountStorageKey(userId)) : null), [userId, storedId]);
+  const currentAccount = resolveCurrentAccount(memberships, storedId, lastUsedId);
 
   // Signing out (here or in another tab) forgets the selection, so a shared browser does not leak it.
   const signedOut = query.status === 'success' && !query.data.user;
@@ -80,22 +102,25 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, [signedOut, storedId]);
 
-  // Persist an auto-selected sole account so the choice is explicit from then on.
+  // Persist an automatic choice so it is explicit from then on, and remember it as this user's last account.
   useEffect(() => {
-    if (currentAccount && currentAccount.accountId !== storedId) {
+    if (!currentAccount) return;
+    if (userId) writeStored(lastAccountStorageKey(userId), currentAccount.accountId);
+    if (currentAccount.accountId !== storedId) {
       writeStoredAccountId(currentAccount.accountId);
       setStoredId(currentAccount.accountId);
     }
-  }, [currentAccount, storedId]);
+  }, [currentAccount, storedId, userId]);
 
   const selectAccount = useCallback(
     (accountId: string) => {
       writeStoredAccountId(accountId);
+      if (userId) writeStored(lastAccountStorageKey(userId), accountId);
       setStoredId(accountId);
       // Everything but the session is account-scoped, so refetch it for the new account.
       void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] });
     },
-    [queryClient],
+    [queryClient, userId],
   );
 
   const value = useMemo<SessionContextValue>(
@@ -120,7 +145,7 @@ export function useSession(): SessionContextValue {
   return value;
 }
 
-/** The active account membership, or null when the user has none or has not chosen between several. */
+/** The active account membership, or null when the user belongs to none. */
 export function useCurrentAccount(): Membership | null {
   return useSession().currentAccount;
 }

@@ -8,5 +8,5 @@ export const routes: RouteObject[] = [
 ];
 
 export const nav: NavItem[] = [
-  { to: '/app/api-keys', label: 'API keys', audience: 'signed-in', order: 25, minRole: 'admin' },
+  { to: '/app/api-keys', label: 'API keys', audience: 'signed-in', order: 65, accountKinds: 'any', minRole: 'admin' },
 ];

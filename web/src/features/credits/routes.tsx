@@ -16,4 +16,23 @@ export const routes: RouteObject[] = [
   },
 ];
 
-export const nav: NavItem[] = [{ to: '/expert-services', label: 'Expert services', audience: 'signed-in', order: 30 }];
+export const nav: NavItem[] = [
+  // The catalog: organizations buy hours there (admins), providers see what they offer.
+  {
+    to: '/expert-services',
+    label: 'Expert services',
+    audience: 'signed-in',
+    order: 30,
+    accountKinds: ['organization', 'provider'],
+  },
+  // Every member of an organization may see its hours; a provider's customers are for its admins.
+  { to: '/org/:slug', label: 'Hours', audience: 'signed-in', order: 31, accountKinds: ['organization'] },
+  {
+    to: '/provider/:slug/customers',
+    label: 'Customers',
+    audience: 'signed-in',
+    order: 31,
+    accountKinds: ['provider'],
+    minRole: 'admin',
+  },
+];

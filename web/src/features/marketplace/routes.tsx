@@ -49,6 +49,8 @@ export const routes: RouteObject[] = [
 
 export const nav: NavItem[] = [
   { to: '/art', label: 'Art', audience: 'everyone', order: 15 },
-  { to: '/artist', label: 'Artist', audience: 'signed-in', order: 35 },
+  { to: '/artist', label: 'Artworks', audience: 'signed-in', order: 35, accountKinds: ['artist'] },
+  // Someone new, with no account yet, may be here to sell their art.
+  { to: '/artists/apply', label: 'Sell your art', audience: 'no-account', order: 50 },
   { to: '/admin/marketplace', label: 'Marketplace', audience: 'platform-admin', order: 90 },
 ];

@@ -21,14 +21,15 @@ export const routes: RouteObject[] = [
   { path: 'checkout/cancel', element: <CheckoutCancelledPage /> },
 ];
 
-// The nav has no "has an account" audience; the page itself explains what to do without one.
 export const nav: NavItem[] = [
-  // Organizations buy, they don't sell: their purchases are on their credits page.
+  // Organizations buy, they don't sell: their purchases are on their hours page. A provider's sales are for its
+  // admins (the server refuses its members).
   {
     to: '/app/orders',
     label: 'Orders',
     audience: 'signed-in',
     order: 15,
     accountKinds: ['studio', 'artist', 'provider'],
+    minRoleFor: { provider: 'admin' },
   },
 ];
