@@ -20,11 +20,11 @@ const CSS = `
 body{margin:0;font:15px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1a1f36;background:#f6f8fa}
 .wrap{max-width:980px;margin:0 auto;padding:32px 20px;display:flex;gap:48px;flex-wrap:wrap}
 .col{flex:1 1 380px;min-width:300px}
-.badge{display:inline-block;font-size:11px;font-weight:600;letter-spacing:.04em;text-transform:uppercase;color:#b35c00;background:#fff4e5;border-radius:4px;padding:2px 6px;margin-left:8px}
+.badge{display:inline-block;font-size:11px;font-weight:600;letter-spacing:.04em;text-transform:uppercase;color:#8a4600;background:#fff4e5;border-radius:4px;padding:2px 6px;margin-left:8px}
 h1{font-size:20px;margin:0 0 4px}
 h2{font-size:16px;margin:24px 0 8px}
 .total{font-size:34px;font-weight:600;margin:8px 0 24px}
-.muted{color:#697386}
+.muted{color:#596273}
 .items{list-style:none;padding:0;margin:0}
 .items li{display:flex;justify-content:space-between;gap:12px;padding:10px 0;border-bottom:1px solid #e3e8ee}
 .items li>span:first-child{flex:1;min-width:0}
@@ -45,11 +45,11 @@ button{width:100%;margin-top:22px;padding:12px;border:0;border-radius:6px;backgr
 button.secondary{background:#fff;color:#1a1f36;border:1px solid #d5dbe1}
 .error{background:#fdecea;color:#b3261e;border-radius:6px;padding:10px 12px;margin:12px 0}
 .ok{color:#0a7d3e}
-a{color:#635bff;text-decoration:none}
-.foot{margin-top:18px;font-size:12px;color:#8792a2;text-align:center}
+a{color:#4b44d6;text-decoration:none}
+.foot{margin:18px 0;font-size:12px;color:#596273;text-align:center}
 `;
 
 /** Full HTML document with the shared stylesheet. */
 export function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,"><title>${esc(title)}</title><style>${CSS}</style></head><body>${body}<p class="foot">Stripe emulator · test mode · no real money moves</p></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,"><title>${esc(title)}</title><style>${CSS}</style></head><body><main>${body}</main><footer class="foot">Stripe emulator · test mode · no real money moves</footer></body></html>`;
 }

@@ -10,6 +10,7 @@ import { startTestApp } from '../../test/app.ts';
 import { minorToDecimalString } from '../src/features/orders/money.ts';
 import {
   closeAll,
+  expectNoAxeViolations,
   hasChromium,
   launchBrowser,
   openPage,
@@ -89,6 +90,8 @@ describe.skipIf(!hasChromium)('web: checkout, orders and refunds', () => {
     const { order, checkoutUrl } = await pendingOrder('e2e-buyer@example.com');
     paidOrder = order;
     const page = await newPage();
+    await page.goto(checkoutUrl);
+    await expectNoAxeViolations(page, 'hosted Checkout at 1280 px');
     await payOnHostedPage(page, checkoutUrl, '4242 4242 4242 4242');
 
     await page.waitForURL(pathIs('/checkout/success'));
@@ -99,6 +102,9 @@ describe.skipIf(!hasChromium)('web: checkout, orders and refunds', () => {
     expect(await summary.getByTestId('order-total').textContent()).toContain(minorToDecimalString(order.total, 'eur'));
     expect(await summary.textContent()).toMatch(/Invoice \S+/);
     await shot(page, 'checkout-success');
+    await expectNoAxeViolations(page, 'checkout success at 1280 px');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectNoAxeViolations(page, 'checkout success at 390 px');
     expect(await statusOf(order.id)).toBe('paid');
   });
 
@@ -113,6 +119,22 @@ describe.skipIf(!hasChromium)('web: checkout, orders and refunds', () => {
     await expect.poll(() => row.getByTestId('order-status').textContent()).toBe('Paid');
     expect(await row.textContent()).toContain('e2e-buyer@example.com');
     await shot(page, 'orders-list');
+
+    // On a phone each order is a card that still shows its status and total.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [label, text] of [
+      ['Status', 'Paid'],
+      ['Total', minorToDecimalString(paidOrder.total, 'eur')],
+    ] as const) {
+      const cell = row.locator(`td[data-label="${label}"]`);
+      await cell.scrollIntoViewIfNeeded();
+      expect(await cell.isVisible(), label).toBe(true);
+      expect(await cell.textContent(), label).toContain(text);
+      const box = await cell.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 390, `${label} inside the viewport`).toBe(true);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     await row.getByRole('link').click();
     await page.waitForURL(pathIs(`/app/orders/${paidOrder.id}`));

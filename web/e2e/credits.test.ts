@@ -4,6 +4,7 @@ import { withService } from '../../src/db/tenancy.ts';
 import { startTestApp } from '../../test/app.ts';
 import {
   closeAll,
+  expectNoAxeViolations,
   hasChromium,
   launchBrowser,
   onHostedCheckout,
@@ -108,6 +109,7 @@ describe.skipIf(!hasChromium)('web: expert-service credits', () => {
     // The emulator's hosted Checkout page (another origin).
     await page.waitForURL(onHostedCheckout);
     expect(await page.locator('#email').inputValue()).toBe(ORG_ADMIN);
+    await expectNoAxeViolations(page, 'hosted Checkout at 1280 px');
     await payOnHostedCheckout(page, '4242 4242 4242 4242', 'Olivia Admin');
 
     await page.waitForURL(pathIs('/org/acme-corp'));
@@ -163,6 +165,22 @@ describe.skipIf(!hasChromium)('web: expert-service credits', () => {
     const invoice = await page.request.get(invoiceHref ?? '');
     expect(invoice.ok()).toBe(true);
     expect(await invoice.text()).toContain('Team · 10 hours');
+
+    await expectNoAxeViolations(page, 'org credits at 1280 px');
+    // On a phone the lots and purchases are cards, every value beside its column's name.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [cell, label] of [
+      [lotRow.getByTestId('lot-expires'), 'Expires'],
+      [row.getByRole('link', { name: 'Receipt' }), 'Documents'],
+      [row.locator('td[data-label="Amount"]'), 'Amount'],
+    ] as const) {
+      await cell.scrollIntoViewIfNeeded();
+      const box = await cell.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 390, `${label} inside the viewport`).toBe(true);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await expectNoAxeViolations(page, 'org credits at 390 px');
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('the provider sees Acme Corp with 10 hours and logs 90 minutes', async () => {

@@ -4,6 +4,7 @@ import { withService } from '../../src/db/tenancy.ts';
 import { startTestApp } from '../../test/app.ts';
 import {
   closeAll,
+  expectNoAxeViolations,
   hasChromium,
   launchBrowser,
   mailsTo,
@@ -146,11 +147,15 @@ describe.skipIf(!hasChromium)('web: the marketplace from application to refund',
 
   it('3. a guest buyer sees the breakdown and pays on hosted Checkout (on a phone)', async () => {
     const buyer = await newPage(390);
+    await buyer.goto('/art');
+    await buyer.getByText(title).first().waitFor();
+    await expectNoAxeViolations(buyer, 'browse at 390 px');
     await buyer.goto(`/art/${artworkId}`);
     await buyer.getByRole('heading', { name: title }).waitFor();
     const breakdown = buyer.getByRole('definition');
     await buyer.getByText('Artist receives').waitFor();
     expect(await breakdown.allTextContents()).toEqual(['€1,000.00', 'Free', '€1,000.00', '€500.00', '€500.00']);
+    await expectNoAxeViolations(buyer, 'artwork detail at 390 px');
 
     await buyer.getByRole('button', { name: 'Buy now' }).click();
     await buyer.getByText('Enter your email address').waitFor();
@@ -159,6 +164,7 @@ describe.skipIf(!hasChromium)('web: the marketplace from application to refund',
 
     await buyer.waitForURL(onHostedCheckout);
     expect(await buyer.locator('#email').inputValue()).toBe('collector@example.com');
+    await expectNoAxeViolations(buyer, 'hosted Checkout at 390 px');
     await payOnHostedCheckout(buyer, '4242 4242 4242 4242', 'Cora Collector', {
       name: 'Cora Collector',
       line1: 'Hafenstr. 5',
@@ -170,6 +176,9 @@ describe.skipIf(!hasChromium)('web: the marketplace from application to refund',
     await buyer.waitForURL(pathIs(`/art/${artworkId}/purchased`));
     await buyer.getByRole('heading', { name: 'Thank you — the artwork is yours' }).waitFor();
     await buyer.getByTestId('purchase-receipt').getByText(title).first().waitFor();
+    await expectNoAxeViolations(buyer, 'artwork purchased at 390 px');
+    await buyer.setViewportSize({ width: 1280, height: 900 });
+    await expectNoAxeViolations(buyer, 'artwork purchased at 1280 px');
   });
 
   it('4. the artist’s balance shows the 50% share, the sale shows both shares, the artwork is sold', async () => {
@@ -238,5 +247,22 @@ describe.skipIf(!hasChromium)('web: the marketplace from application to refund',
       tx.selectFrom('artworks').select('status').where('id', '=', artworkId).executeTakeFirstOrThrow(),
     );
     expect(w.status).toBe('published');
+  });
+
+  it('6. the storefront pages pass axe on a desktop (and the artist page on a phone)', async () => {
+    // Browse, detail and the purchase page were checked on a phone in step 3.
+    const page = await newPage(1280);
+    await page.goto('/art');
+    await page.getByText(title).first().waitFor();
+    await expectNoAxeViolations(page, 'browse at 1280 px');
+    await page.goto(`/art/${artworkId}`);
+    await page.getByRole('button', { name: 'Buy now' }).waitFor();
+    await expectNoAxeViolations(page, 'artwork detail at 1280 px');
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto('/artists/mira-okafor');
+      await page.getByRole('heading', { name: 'Mira Okafor', level: 1 }).waitFor();
+      await expectNoAxeViolations(page, `artist page at ${width} px`);
+    }
   });
 });

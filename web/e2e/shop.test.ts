@@ -5,6 +5,7 @@ import { withService } from '../../src/db/tenancy.ts';
 import { startTestApp } from '../../test/app.ts';
 import {
   closeAll,
+  expectNoAxeViolations,
   hasChromium,
   launchBrowser,
   mailsTo,
@@ -122,6 +123,7 @@ describe.skipIf(!hasChromium)('web: print shop from gallery to shipped order', (
       expect(await link.count(), platformLink).toBe(0);
     }
     expect(await client.getByRole('navigation', { includeHidden: true }).count()).toBe(0);
+    await expectNoAxeViolations(client, 'client gallery at 390 px');
 
     const buy = async (photo: string, product: RegExp, options: Array<[string, RegExp]>) => {
       await client.getByRole('button', { name: `Open ${photo}` }).click();
@@ -143,6 +145,7 @@ describe.skipIf(!hasChromium)('web: print shop from gallery to shipped order', (
     await cart.getByLabel('Coupon').fill(COUPON);
     await cart.getByRole('button', { name: 'Apply' }).click();
     await cart.getByText(`Discount ${COUPON}`).waitFor();
+    await expectNoAxeViolations(client, 'cart dialog at 390 px');
 
     // On a phone every part of a line, the coupon's Apply and the totals are on screen inside the dialog.
     const frame = await cart.boundingBox();
@@ -187,6 +190,7 @@ describe.skipIf(!hasChromium)('web: print shop from gallery to shipped order', (
 
     // The emulator's hosted Checkout page.
     await client.waitForURL(onHostedCheckout);
+    await expectNoAxeViolations(client, 'hosted Checkout at 390 px');
     await payOnHostedCheckout(client, '4242 4242 4242 4242', 'Ada Okafor', {
       name: 'Ada Okafor',
       line1: 'Torstraße 1',
@@ -205,6 +209,19 @@ describe.skipIf(!hasChromium)('web: print shop from gallery to shipped order', (
     expect(text).toContain('Canvas 40×60');
     expect(text).toContain('Torstraße 1');
     expect(text).toContain('Discount');
+    await expectNoAxeViolations(client, 'gallery checkout success at 390 px');
+
+    // The same pages on a desktop.
+    await client.setViewportSize({ width: 1280, height: 900 });
+    await expectNoAxeViolations(client, 'gallery checkout success at 1280 px');
+    await client.goto(new URL(galleryLink).pathname);
+    await client.getByText('Showing 2 of 2 photos').waitFor();
+    await expectNoAxeViolations(client, 'client gallery at 1280 px');
+    await client.getByRole('button', { name: 'Cart', exact: true }).click();
+    await client.getByRole('dialog', { name: /cart/i }).waitFor();
+    await expectNoAxeViolations(client, 'cart dialog at 1280 px');
+    await client.keyboard.press('Escape');
+    await client.setViewportSize({ width: 390, height: 844 });
   });
 
   it('the order shows paid in the studio admin, and the confirmation email lists the photos and options', async () => {
@@ -216,6 +233,7 @@ describe.skipIf(!hasChromium)('web: print shop from gallery to shipped order', (
     orderId = (await row.getAttribute('data-order-id')) ?? '';
     expect(await studio.getByTestId('revenue-this-month').textContent()).toMatch(/€/);
     expect(await studio.getByRole('list', { name: 'Best sellers' }).textContent()).toContain('Canvas 40×60');
+    await expectNoAxeViolations(studio, 'studio orders at 1280 px');
 
     const mails = await mailsTo(app, BUYER, 'shop.order_confirmation');
     expect(mails).toHaveLength(1);
@@ -272,6 +290,39 @@ describe.skipIf(!hasChromium)('web: print shop from gallery to shipped order', (
     const row = studio.getByTestId('print-order-row').filter({ hasText: BUYER });
     await row.waitFor();
     expect(await row.textContent()).toContain('Shipped');
+  });
+
+  it('on a phone the print orders are cards showing every status and total, and no tab label is cut off', async () => {
+    await studio.setViewportSize({ width: 390, height: 844 });
+    await studio.goto('/studio/orders');
+    const rows = studio.getByTestId('print-order-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBeGreaterThan(0);
+    for (const row of await rows.all()) {
+      for (const [label, text] of [
+        ['Status', /Shipped/],
+        ['Total', /€\d/],
+      ] as const) {
+        const cell = row.locator(`td[data-label="${label}"]`);
+        await cell.scrollIntoViewIfNeeded();
+        expect(await cell.isVisible(), label).toBe(true);
+        expect(await cell.textContent(), label).toMatch(text);
+        const box = await cell.boundingBox();
+        expect(box && box.x >= 0 && box.x + box.width <= 390, `${label} inside the viewport`).toBe(true);
+      }
+    }
+    // The page never scrolls sideways, and each tab sits whole inside the viewport.
+    expect(await studio.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const tabs = studio.getByRole('tablist', { name: 'Order status' }).getByRole('tab');
+    expect(await tabs.count()).toBe(6);
+    for (const tab of await tabs.all()) {
+      const box = await tab.boundingBox();
+      const name = await tab.textContent();
+      expect(box && box.x >= 0 && box.x + box.width <= 390, `tab ${name} inside the viewport`).toBe(true);
+      expect(await tab.evaluate((el) => el.scrollWidth <= el.clientWidth), `tab ${name} not clipped`).toBe(true);
+    }
+    await expectNoAxeViolations(studio, 'studio orders at 390 px');
+    await studio.setViewportSize({ width: 1280, height: 900 });
   });
   it('pages a large gallery: count, lightbox across pages, scrolling, and cart thumbnails from later pages', async () => {
     const path = new URL(galleryLink).pathname;

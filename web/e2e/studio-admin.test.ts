@@ -4,6 +4,7 @@ import { withService } from '../../src/db/tenancy.ts';
 import { startTestApp } from '../../test/app.ts';
 import {
   closeAll,
+  expectNoAxeViolations,
   hasChromium,
   launchBrowser,
   openPage,
@@ -293,6 +294,24 @@ describe.skipIf(!hasChromium)('web: studio admin (branding, clients, coupons, up
         .executeTakeFirstOrThrow(),
     );
     expect(g.name).toBe('Canvas only');
+  });
+
+  it('shows the print orders page on a phone with every status tab whole and no axe violations', async () => {
+    await studio.goto('/studio/orders');
+    const tabs = studio.getByRole('tablist', { name: 'Order status' }).getByRole('tab');
+    await tabs.first().waitFor();
+    await studio.getByRole('tabpanel').waitFor();
+    expect(await tabs.count()).toBe(6);
+    for (const tab of await tabs.all()) {
+      const name = await tab.textContent();
+      const box = await tab.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 390, `tab ${name} inside the viewport`).toBe(true);
+      expect(await tab.evaluate((el) => el.scrollWidth <= el.clientWidth), `tab ${name} not clipped`).toBe(true);
+    }
+    // The active tab's aria-controls names the panel on the page.
+    const controls = await studio.getByRole('tab', { selected: true }).getAttribute('aria-controls');
+    expect(await studio.locator(`[id="${controls}"]`).getAttribute('role')).toBe('tabpanel');
+    await expectNoAxeViolations(studio, 'studio orders at 390 px');
   });
 
   it('deletes a gallery after confirmation', async () => {

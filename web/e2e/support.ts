@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { TestApp, TestMail } from '../../test/app.ts';
@@ -113,4 +114,42 @@ export function solidImage(opts: {
     create: { width: opts.width, height: opts.height, channels: opts.channels ?? 3, background: opts.background },
   });
   return (opts.format === 'jpeg' ? image.jpeg({ quality: opts.quality }) : image.png()).toBuffer();
+}
+
+/** axe-core's browser bundle, evaluated in pages by expectNoAxeViolations (a script tag would break the CSP). */
+let axeSource: string | undefined;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/**
+ * Runs axe-core on the page (WCAG 2 A/AA and best practices) and fails with one line per violation (rule, impact,
+ * the offending elements' selectors) if there is any. `label` names the page in the failure message.
+ */
+export async function expectNoAxeViolations(page: Page, label: string) {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    await page.evaluate(axeSource);
+  }
+  const violations = await page.evaluate(async () => {
+    // axe-core's script defines it as a global.
+    const { axe } = window as unknown as {
+      axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> };
+    };
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return result.violations;
+  });
+  if (violations.length === 0) return;
+  const lines = violations.map(
+    (v) =>
+      `- ${v.id} (${v.impact ?? 'n/a'}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.map(String).join(' >>> ')}`).join('\n')}`,
+  );
+  throw new Error(`axe found ${violations.length} violation(s) on ${label} (${page.url()}):\n${lines.join('\n')}`);
 }

@@ -6,7 +6,8 @@ export const Tabs = TabsPrimitive.Root;
 
 export function TabsList({ className, ...props }: ComponentPropsWithoutRef<typeof TabsPrimitive.List>) {
   return (
-    <TabsPrimitive.List className={cn('flex gap-1 overflow-x-auto border-b border-border', className)} {...props} />
+    // Tabs wrap onto another row rather than scroll out of sight, so no label is cut off on a phone.
+    <TabsPrimitive.List className={cn('flex flex-wrap gap-x-1 border-b border-border', className)} {...props} />
   );
 }
 

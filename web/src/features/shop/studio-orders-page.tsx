@@ -22,6 +22,7 @@ import {
   TableHeader,
   TableRow,
   Tabs,
+  TabsContent,
   TabsList,
   TabsTrigger,
 } from '../../components/ui/index.ts';
@@ -161,102 +162,105 @@ function OrdersList({ accountId }: { accountId: string }) {
             </TabsTrigger>
           ))}
         </TabsList>
+        {/* The active tab's panel holds the filters and results, so its aria-controls names a panel that exists. */}
+        <TabsContent value={status || 'all'} className="grid grid-cols-1 gap-4 pt-4">
+          <form onSubmit={submit} className="flex flex-col gap-2 sm:flex-row sm:items-end">
+            <Field label="Payment" className="sm:w-52">
+              <Select
+                value={money || 'all'}
+                onValueChange={(v) => update({ payment: v === 'all' ? '' : (v as MoneyFilter), page: 1 })}
+                options={[
+                  { value: 'all', label: 'All payments' },
+                  ...MONEY_FILTERS.map((m) => ({ value: m, label: moneyFilterLabels[m] })),
+                ]}
+              />
+            </Field>
+            <Field label="Search orders" className="flex-1">
+              <Input
+                type="search"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+                placeholder="Email, name or order number"
+              />
+            </Field>
+            <Button type="submit" variant="secondary">
+              Search
+            </Button>
+          </form>
+          <PagedResults
+            query={orders}
+            loading={{ label: 'Loading orders', columns: 7 }}
+            errorTitle="Could not load orders"
+            empty={
+              <EmptyState
+                icon={CoinsIcon}
+                title={filtered ? 'No matching orders' : 'No print orders yet'}
+                description={
+                  filtered
+                    ? 'Try another status, payment filter or search.'
+                    : 'When clients buy prints from a gallery, their orders appear here.'
+                }
+                action={
+                  filtered ? (
+                    <Button
+                      variant="secondary"
+                      onClick={() => {
+                        setSearch('');
+                        update({ status: '', payment: '', q: '', page: 1 });
+                      }}
+                    >
+                      Show all orders
+                    </Button>
+                  ) : null
+                }
+              />
+            }
+            pagesLabel="Print order pages"
+            onPageChange={(p) => update({ page: p })}
+            className="grid grid-cols-1"
+            busy={orders.isFetching}
+          >
+            {(rows) => (
+              <Table label="Print orders" aria-busy={orders.isFetching}>
+                <TableHeader>
+                  <TableRow>
+                    <TableHead>Order</TableHead>
+                    <TableHead>Date</TableHead>
+                    <TableHead>Client</TableHead>
+                    <TableHead>Prints</TableHead>
+                    <TableHead>Channel</TableHead>
+                    <TableHead>Status</TableHead>
+                    <TableHead className="text-right">Total</TableHead>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {rows.map((o) => (
+                    <TableRow key={o.id} data-testid="print-order-row" data-order-id={o.id}>
+                      <OrderRefCells
+                        to={`/studio/orders/${o.id}`}
+                        reference={orderRef(o.id)}
+                        date={o.paidAt ?? o.createdAt}
+                      />
+                      <TableCell className="max-w-56 truncate text-stone-600">
+                        {o.buyerName ? <span className="block text-foreground">{o.buyerName}</span> : null}
+                        {o.buyerEmail}
+                      </TableCell>
+                      <TableCell className="tabular-nums text-stone-600">{o.itemCount}</TableCell>
+                      <TableCell className="max-w-48">
+                        <ChannelBadge channel={o.channel} agentPlatformName={o.agentPlatformName} />
+                      </TableCell>
+                      <TableCell>
+                        <FulfilmentBadge status={o.status} />
+                      </TableCell>
+                      <OrderTotalCell order={o} />
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </PagedResults>
+        </TabsContent>
       </Tabs>
-      <form onSubmit={submit} className="flex flex-col gap-2 sm:flex-row sm:items-end">
-        <Field label="Payment" className="sm:w-52">
-          <Select
-            value={money || 'all'}
-            onValueChange={(v) => update({ payment: v === 'all' ? '' : (v as MoneyFilter), page: 1 })}
-            options={[
-              { value: 'all', label: 'All payments' },
-              ...MONEY_FILTERS.map((m) => ({ value: m, label: moneyFilterLabels[m] })),
-            ]}
-          />
-        </Field>
-        <Field label="Search orders" className="flex-1">
-          <Input
-            type="search"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-            placeholder="Email, name or order number"
-          />
-        </Field>
-        <Button type="submit" variant="secondary">
-          Search
-        </Button>
-      </form>
-      <PagedResults
-        query={orders}
-        loading={{ label: 'Loading orders', columns: 7 }}
-        errorTitle="Could not load orders"
-        empty={
-          <EmptyState
-            icon={CoinsIcon}
-            title={filtered ? 'No matching orders' : 'No print orders yet'}
-            description={
-              filtered
-                ? 'Try another status, payment filter or search.'
-                : 'When clients buy prints from a gallery, their orders appear here.'
-            }
-            action={
-              filtered ? (
-                <Button
-                  variant="secondary"
-                  onClick={() => {
-                    setSearch('');
-                    update({ status: '', payment: '', q: '', page: 1 });
-                  }}
-                >
-                  Show all orders
-                </Button>
-              ) : null
-            }
-          />
-        }
-        pagesLabel="Print order pages"
-        onPageChange={(p) => update({ page: p })}
-        className="grid grid-cols-1"
-        busy={orders.isFetching}
-      >
-        {(rows) => (
-          <Table label="Print orders" aria-busy={orders.isFetching}>
-            <TableHeader>
-              <TableRow>
-                <TableHead>Order</TableHead>
-                <TableHead>Date</TableHead>
-                <TableHead>Client</TableHead>
-                <TableHead>Prints</TableHead>
-                <TableHead>Channel</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead className="text-right">Total</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {rows.map((o) => (
-                <TableRow key={o.id} data-testid="print-order-row" data-order-id={o.id}>
-                  <OrderRefCells
-                    to={`/studio/orders/${o.id}`}
-                    reference={orderRef(o.id)}
-                    date={o.paidAt ?? o.createdAt}
-                  />
-                  <TableCell className="max-w-56 truncate text-stone-600">
-                    {o.buyerName ? <span className="block text-foreground">{o.buyerName}</span> : null}
-                    {o.buyerEmail}
-                  </TableCell>
-                  <TableCell className="tabular-nums text-stone-600">{o.itemCount}</TableCell>
-                  <TableCell className="max-w-48">
-                    <ChannelBadge channel={o.channel} agentPlatformName={o.agentPlatformName} />
-                  </TableCell>
-                  <TableCell>
-                    <FulfilmentBadge status={o.status} />
-                  </TableCell>
-                  <OrderTotalCell order={o} />
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-      </PagedResults>
     </div>
   );
 }
