@@ -152,7 +152,7 @@ export function MarketplaceAdminPage() {
       <PageHeader title="Marketplace" description="Review artist applications and moderate submitted artworks." />
       <AdminNav current="review" />
       <Tabs defaultValue="applications">
-        <TabsList>
+        <TabsList aria-label="Marketplace review">
           <TabsTrigger value="applications">Applications</TabsTrigger>
           <TabsTrigger value="artworks">Artworks</TabsTrigger>
         </TabsList>

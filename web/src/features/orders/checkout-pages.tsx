@@ -62,7 +62,10 @@ export function CheckoutReceiptCard({
     <Card data-testid={testId}>
       <CardHeader>
         <CardTitle className="flex flex-wrap items-center gap-3">
-          Order <span className="font-mono">{orderRef(summary.orderId)}</span>
+          Order{' '}
+          <span className="font-mono" data-screenshot="mask">
+            {orderRef(summary.orderId)}
+          </span>
           <OrderStatusBadge status={summary.status} />
         </CardTitle>
       </CardHeader>

@@ -61,8 +61,11 @@ function OrderSummary({ token, sessionId }: { token: string; sessionId: string }
       </CardHeader>
       <CardContent className="flex flex-col gap-4 text-sm">
         <p>
-          Order {orderRef(s.orderId)}.{' '}
-          {paid ? `A confirmation was sent to ${s.email}.` : `We will email ${s.email} once it is confirmed.`}
+          Order{' '}
+          <span className="font-mono" data-screenshot="mask">
+            {orderRef(s.orderId)}
+          </span>
+          . {paid ? `A confirmation was sent to ${s.email}.` : `We will email ${s.email} once it is confirmed.`}
         </p>
         <ul className="flex flex-col gap-2" aria-label="Your prints">
           {s.items.map((i) => (
