@@ -126,8 +126,27 @@ export async function main(argv: string[]): Promise<void> {
       console.error(`${err.message}\n\n${HELP}`);
       process.exit(2);
     }
+    const stripe = stripeStartFailure(err);
+    if (stripe) {
+      console.error(stripe);
+      process.exit(2);
+    }
     throw err;
   }
+}
+
+/** Stripe unreachable or refusing the key while starting: a sentence to act on rather than the SDK's stack. */
+function stripeStartFailure(err: unknown): string | null {
+  const { type, message } = (err ?? {}) as { type?: string; message?: string };
+  const next = 'See README.md, "Configuration". Run `gallerist doctor` for a full check.';
+  if (type === 'StripeConnectionError') {
+    const at = process.env.STRIPE_API_URL ? ` at ${process.env.STRIPE_API_URL}` : '';
+    return `Could not reach the Stripe API${at}: ${message}\n\nCheck STRIPE_API_URL and the network. ${next}`;
+  }
+  if (type === 'StripeAuthenticationError' || type === 'StripePermissionError') {
+    return `Stripe refused the key in STRIPE_SECRET_KEY: ${message}\n\nUse a secret key of the right account and mode. ${next}`;
+  }
+  return null;
 }
 
 class UsageError extends Error {}

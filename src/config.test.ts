@@ -1,10 +1,12 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { addMonths } from './clock.ts';
 import { ConfigError, loadConfig, parseEnv } from './config.ts';
+import { migratedDataDir, testDbKind } from './db/testing.ts';
 
 describe('configuration', () => {
   it('applies defaults', () => {
@@ -78,6 +80,34 @@ describe('configuration', () => {
     expect(out).toContain('PORT');
     expect(out).not.toMatch(/\bat .*\.ts:\d+/);
   });
+
+  // The child always starts on its own embedded PGlite, so the Postgres project skips it.
+  it.skipIf(testDbKind() === 'postgres')(
+    'makes serve exit with a clear message when the Stripe API cannot be reached',
+    async () => {
+      const dataDir = await migratedDataDir(mkdtempSync(join(tmpdir(), 'gallerist-cli-')));
+      const run = promisify(execFile)(process.execPath, ['bin/gallerist.js', 'serve'], {
+        env: {
+          PATH: process.env.PATH,
+          PORT: '0',
+          DATA_DIR: dataDir,
+          LOG_LEVEL: 'silent',
+          STRIPE_SECRET_KEY: 'sk_test_unreachable',
+          STRIPE_API_URL: 'http://127.0.0.1:1',
+          STRIPE_WEBHOOK_SECRET: 'whsec_unreachable',
+        },
+      });
+      const err = await run.then(
+        () => null,
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(err?.code).toBe(2);
+      expect(err?.stderr).toContain('Could not reach the Stripe API at http://127.0.0.1:1');
+      expect(err?.stderr).toContain('STRIPE_API_URL');
+      expect(err?.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    },
+    30_000,
+  );
 });
 
 describe('clock helpers', () => {
