@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Actor } from '../audit/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { DB } from '../db/types.ts';
@@ -45,6 +44,7 @@ export async function updateLegalDetails(
   actor: Actor,
   account: CheckedAccount,
   input: LegalDetailsInputT,
+  now: Date,
 ): Promise<LegalDetailsT> {
   if (!canEdit(account.role)) throw forbidden('Only account owners and admins can change invoice details');
   const before = await readLegalDetails(db, account);
@@ -59,13 +59,13 @@ export async function updateLegalDetails(
   if (Object.keys(set).length === 0) return before;
   const updated = await db
     .updateTable('accounts')
-    .set({ ...set, updated_at: sql`now()` })
+    .set({ ...set, updated_at: now })
     .where('id', '=', account.id)
-    .returning('id')
+    .returning(['tax_id', 'billing_address'])
     .executeTakeFirst();
   // RLS refused the row (not an admin by the database's own rule): the same answer as the role check.
   if (!updated) throw forbidden('Only account owners and admins can change invoice details');
-  const after = await readLegalDetails(db, account);
+  const after = { ...before, taxId: updated.tax_id, billingAddress: updated.billing_address };
   await recordAudit(db, actor, {
     accountId: account.id,
     action: 'account.legal_details.update',

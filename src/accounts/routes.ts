@@ -279,7 +279,8 @@ export const accountRoutes = createRouter()
     async (c) => {
       const input = c.req.valid('json');
       const { access } = c.var;
-      const out = await access.tx((tx, account) => updateLegalDetails(tx, access.actor, account, input));
+      const { clock } = c.get('deps');
+      const out = await access.tx((tx, account) => updateLegalDetails(tx, access.actor, account, input, clock.now()));
       return c.json(out, 200);
     },
   )
