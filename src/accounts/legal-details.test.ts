@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/app.ts';
+import { demoIds } from '../../test/fixtures/marketplace-buy.ts';
 import { pdfPages } from '../../test/fixtures/pdf-text.ts';
 import { testClient } from '../../test/http.ts';
 import { createTestOrder, modulesWithTestOffering } from '../commerce/testing.ts';
@@ -82,10 +83,7 @@ beforeAll(async () => {
   app = await startTestApp({ modules: modulesWithTestOffering() });
   db = app.platform.deps.db;
   stripe = app.platform.deps.stripe;
-  for (const u of await withService(db, (tx) => tx.selectFrom('users').select(['id', 'email']).execute()))
-    ids[u.email] = u.id;
-  for (const a of await withService(db, (tx) => tx.selectFrom('accounts').select(['id', 'slug']).execute()))
-    ids[a.slug] = a.id;
+  Object.assign(ids, await demoIds(db));
   owner = client();
   await owner.signIn('provider@demo.gallerist.dev');
   member = client();

@@ -1,4 +1,4 @@
-import { type InvoiceParty, type InvoiceView, taxIdLine } from './invoice-view.ts';
+import { type InvoiceParty, type InvoiceView, partyLines } from './invoice-view.ts';
 import { A4, createPdfCanvas, type PdfCanvas, type TextStyle } from './pdf.ts';
 
 const M = 50; // page margin
@@ -11,10 +11,6 @@ const ITEM_WIDTH = 250;
 const body: TextStyle = { size: 10 };
 const small: TextStyle = { size: 8.5, muted: true };
 const bold: TextStyle = { size: 10, bold: true };
-
-function partyLines(p: InvoiceParty): string[] {
-  return [...p.address, ...(p.email ? [p.email] : []), ...[taxIdLine(p)].filter((l) => l !== null)];
-}
 
 function allText(v: InvoiceView): string[] {
   return [

@@ -115,6 +115,12 @@ export function taxIdLine(p: Pick<InvoiceParty, 'taxId'>): string | null {
   return `${/^[A-Za-z]{2}/.test(p.taxId) ? 'VAT ID' : 'Tax ID'}: ${p.taxId}`;
 }
 
+/** The lines under a party's name, as the HTML page and the PDF both print them: address, email, tax id. */
+export function partyLines(p: InvoiceParty): string[] {
+  const tax = taxIdLine(p);
+  return [...p.address, ...(p.email ? [p.email] : []), ...(tax ? [tax] : [])];
+}
+
 function party(raw: Record<string, unknown>, fallbackName: string, locale: string): InvoiceParty {
   const organization = text(raw.organizationName);
   const name = organization ?? text(raw.name) ?? text(raw.email) ?? fallbackName;

@@ -5,7 +5,7 @@ import {
   type InvoiceFacts,
   type InvoiceParty,
   type InvoiceViewOptions,
-  taxIdLine,
+  partyLines,
 } from './invoice-view.ts';
 import type { Invoice } from './invoices.ts';
 
@@ -36,8 +36,7 @@ td.item{overflow-wrap:anywhere}.num{text-align:right;white-space:nowrap;padding-
 `;
 
 function partyHtml(heading: string, p: InvoiceParty): string {
-  const rows = [...p.address, ...(p.email ? [p.email] : []), ...[taxIdLine(p)].filter((l) => l !== null)];
-  return `<section class="party"><h2>${escapeHtml(heading)}</h2><strong>${escapeHtml(p.name)}</strong>${rows
+  return `<section class="party"><h2>${escapeHtml(heading)}</h2><strong>${escapeHtml(p.name)}</strong>${partyLines(p)
     .map((r) => `<span>${escapeHtml(r)}</span>`)
     .join('')}</section>`;
 }
