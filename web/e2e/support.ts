@@ -135,6 +135,19 @@ export async function expectNoAxeViolations(page: Page, label: string) {
     axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     await page.evaluate(axeSource);
   }
+  // A dialog still fading in has text at partial opacity, which axe reports as low contrast: let finite
+  // animations (open/close transitions, not spinners) end first.
+  await page.evaluate(() =>
+    Promise.race([
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((a) => Number.isFinite(Number(a.effect?.getComputedTiming().endTime)))
+          .map((a) => a.finished.catch(() => undefined)),
+      ),
+      new Promise((r) => setTimeout(r, 2000)),
+    ]),
+  );
   const violations = await page.evaluate(async () => {
     // axe-core's script defines it as a global.
     const { axe } = window as unknown as {
