@@ -26,6 +26,7 @@ describe('the assembly', () => {
       'agents.acp_idempotency_prune',
       'agents.acp_webhook',
       'commerce.reconcile',
+      'commerce.stripe_event',
       'credits.expire',
       'jobs.prune',
       'mail.send',
@@ -39,7 +40,7 @@ describe('the assembly', () => {
     // The agents module tells agent platforms of their orders' changes.
     expect(a.commerce.orderListeners).toHaveLength(1);
     expect(a.seeders.length).toBe(4);
-    expect(a.doctorChecks.length).toBe(4);
+    expect(a.doctorChecks.length).toBe(5);
     expect(a.routes.length).toBeGreaterThan(5);
     expect(a.rootRoutes.length).toBe(3);
     // The agents module (API keys; the MCP server builds on the same assembly) comes last.

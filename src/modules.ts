@@ -10,6 +10,7 @@ import type { DB } from './db/types.ts';
 import type { DoctorCheck } from './doctor.ts';
 import type { AppRouter } from './http/openapi.ts';
 import type { JobHandler } from './jobs/queue.ts';
+import { createJobSignal, type JobSignal } from './jobs/signal.ts';
 import type { Seeder } from './seed.ts';
 
 /** What every domain module is built from: the app's own connections and settings, nothing global. */
@@ -79,6 +80,8 @@ export interface Assembly {
   schedules: readonly Schedule[];
   seeders: readonly Seeder[];
   doctorChecks: readonly DoctorCheck[];
+  /** Wakes this process's job runner when a request queued work for it (the webhook inbox). */
+  jobSignal: JobSignal;
   /** Runs every module's `close`, in reverse module order. */
   close(): Promise<void>;
 }
@@ -127,6 +130,7 @@ export function assemble(modules: readonly DomainModule[], base: Omit<ModuleDeps
     schedules: [...schedules.values()],
     seeders: modules.flatMap((m) => m.seeders ?? []),
     doctorChecks: modules.flatMap((m) => m.doctorChecks ?? []),
+    jobSignal: createJobSignal(),
     async close() {
       for (const m of [...built].reverse()) await m.close?.();
     },

@@ -12,7 +12,7 @@ import { migrate } from './db/migrate.ts';
 import { withService } from './db/tenancy.ts';
 import { createApp } from './http/app.ts';
 import type { Deps } from './http/context.ts';
-import { ensureSchedules, startJobRunner } from './jobs/runner.ts';
+import { ensureSchedules, type JobRunner, startJobRunner } from './jobs/runner.ts';
 import type { DomainModule } from './modules.ts';
 import { type DemoLogin, seedDemo } from './seed.ts';
 
@@ -34,6 +34,8 @@ export interface Platform {
   database: Database;
   stripeSetup: StripeSetup;
   demoLogins: DemoLogin[];
+  /** This instance's job runner; absent when JOBS=off. */
+  jobs?: JobRunner;
   stop(): Promise<void>;
 }
 
@@ -84,7 +86,13 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   await ensureSchedules(database.db, assembly.schedules, clock);
   const runner =
     config.JOBS === 'on'
-      ? startJobRunner(database.db, { clock, logger, jobs: assembly.jobs, schedules: assembly.schedules })
+      ? startJobRunner(database.db, {
+          clock,
+          logger,
+          jobs: assembly.jobs,
+          schedules: assembly.schedules,
+          signal: assembly.jobSignal,
+        })
       : undefined;
 
   let stopped = false;
@@ -94,6 +102,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     database,
     stripeSetup,
     demoLogins,
+    jobs: runner,
     async stop() {
       if (stopped) return;
       stopped = true;

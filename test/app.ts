@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { platformModules, platformSeeders } from '../src/assembly.ts';
 import { type Clock, systemClock } from '../src/clock.ts';
+import { STRIPE_EVENT_JOB } from '../src/commerce/handle-webhook.ts';
 import { loadConfig } from '../src/config.ts';
+import { withService } from '../src/db/tenancy.ts';
 import { createDemoTestDatabase, createTestDatabase } from '../src/db/testing.ts';
+import { runDueJobs } from '../src/jobs/index.ts';
 import type { DomainModule } from '../src/modules.ts';
 import { type Platform, startPlatform } from '../src/server.ts';
 
@@ -24,6 +27,11 @@ export interface TestApp {
   platform: Platform;
   emulatorUrl: string;
   mailbox(to?: string): Promise<TestMail[]>;
+  /**
+   * Waits until every webhook the inbox accepted has been applied (or failed and is waiting out its backoff):
+   * the route answers before the job runs, so a test that delivered events settles before it asserts.
+   */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,6 +68,31 @@ export async function startTestApp(
       const res = await fetch(`${platform.url}/dev/mailbox.json${to ? `?to=${encodeURIComponent(to)}` : ''}`);
       const body = (await res.json()) as { data: TestMail[] };
       return body.data;
+    },
+    async settle() {
+      const { db } = platform.deps;
+      for (let i = 0; ; i++) {
+        if (platform.jobs) await platform.jobs.tick();
+        else
+          await runDueJobs(db, {
+            handlers: platform.deps.assembly.jobs,
+            workerId: 'test-settle',
+            clock: platform.deps.clock,
+          });
+        const pending = await withService(db, (tx) =>
+          tx
+            .selectFrom('jobs')
+            .select('id')
+            .where('name', '=', STRIPE_EVENT_JOB)
+            .where((eb) =>
+              eb.or([eb('status', '=', 'running'), eb.and([eb('status', '=', 'queued'), eb('attempts', '=', 0)])]),
+            )
+            .executeTakeFirst(),
+        );
+        if (!pending) return;
+        if (i > 600) throw new Error('webhook jobs did not settle within 30 s');
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
     async stop() {
       await platform.stop();

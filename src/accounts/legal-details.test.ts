@@ -43,6 +43,7 @@ async function issueInvoice(buyerEmail: string): Promise<string> {
   });
   await emu(`/_emulator/checkout/sessions/${sessionId}/complete`, { card_number: '4242424242424242', name: 'Zoë' });
   await emu('/_emulator/webhooks/flush');
+  await app.settle();
   const inv = await withService(db, (tx) =>
     tx.selectFrom('invoices').select('id').where('order_id', '=', order.id).executeTakeFirstOrThrow(),
   );

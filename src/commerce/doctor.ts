@@ -3,6 +3,7 @@ import pino from 'pino';
 import { systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { openDatabase } from '../db/connect.ts';
+import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import type { Check } from '../doctor.ts';
 import { createApp } from '../http/app.ts';
@@ -77,6 +78,66 @@ export async function checkWebhookRoute(config: Config, opts: { db?: DB } = {}):
     ];
   } catch (err) {
     return [{ name, ok: false, detail: `could not test the route: ${(err as Error).message}` }];
+  } finally {
+    await database?.close();
+  }
+}
+
+// An event the runner has not applied after this long means no runner is working the queue.
+const BACKLOG_MINUTES = 10;
+
+/**
+ * Reads the webhook inbox: events still waiting long after they arrived (no job runner, or one stuck) and events
+ * whose last attempt failed, with the newest error, so an operator sees a stalled or failing queue before buyers do.
+ */
+export async function checkWebhookInbox(config: Config, opts: { db?: DB; now?: Date } = {}): Promise<Check[]> {
+  const name = 'stripe webhook inbox';
+  let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  try {
+    if (!opts.db) database = await openDatabase(config);
+    const db = opts.db ?? database!.db;
+    const cutoff = new Date((opts.now ?? new Date()).getTime() - BACKLOG_MINUTES * 60_000);
+    const [waiting, failed] = await withService(db, (tx) =>
+      Promise.all([
+        tx
+          .selectFrom('stripe_events')
+          .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('received_at').as('oldest')])
+          .where('status', '=', 'received')
+          .where('received_at', '<', cutoff)
+          .executeTakeFirstOrThrow(),
+        tx
+          .selectFrom('stripe_events')
+          .select(['id', 'type', 'error'])
+          .where('status', '=', 'failed')
+          .orderBy('received_at', 'desc')
+          .limit(100)
+          .execute(),
+      ]),
+    );
+    const checks: Check[] = [];
+    const late = Number(waiting.n);
+    if (late > 0) {
+      checks.push({
+        name,
+        ok: false,
+        detail: `${late} event(s) stored but not applied for over ${BACKLOG_MINUTES} minutes (oldest received ${new Date(waiting.oldest as Date).toISOString()})`,
+        fix: 'Run at least one instance with JOBS=on (the default); its job runner applies stored events.',
+      });
+    }
+    if (failed.length > 0) {
+      const [newest] = failed;
+      checks.push({
+        name,
+        ok: false,
+        detail: `${failed.length === 100 ? '100 or more' : failed.length} event(s) failed to apply; newest ${newest.id} (${newest.type}): ${newest.error ?? 'no message'}`,
+        fix: 'Read the log for the event id; once the cause is fixed, the job runner retries it, or run `gallerist reconcile`, or resend it from the Stripe dashboard.',
+      });
+    }
+    if (!checks.length) checks.push({ name, ok: true, detail: 'no event waiting or failed' });
+    return checks;
+  } catch (err) {
+    // The database check reports an unreachable database; the inbox says nothing more then.
+    return [{ name, ok: true, detail: `not read: ${(err as Error).message}` }];
   } finally {
     await database?.close();
   }

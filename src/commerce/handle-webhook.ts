@@ -4,6 +4,7 @@ import type { Actor } from '../audit/index.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
+import { enqueueJob } from '../jobs/index.ts';
 import type { CommerceHooks } from '../modules.ts';
 import {
   type FetchedIntent,
@@ -18,6 +19,10 @@ import { isPaidStatus } from './order-status.ts';
 import { findOrder } from './orders.ts';
 import { applyOrderRefunds, type ChargeRefunds, fetchChargeRefunds, StaleStripeRead } from './sync-refunds.ts';
 import type { StripeEventStatus } from './tables.ts';
+
+// An inbox row in these states still has to be applied: stored by the webhook route, or its last attempt failed.
+const pendingStatuses: StripeEventStatus[] = ['received', 'failed'];
+const isPending = (status: StripeEventStatus) => pendingStatuses.includes(status);
 
 /** What happened to one delivered event. */
 export type EventOutcome = 'duplicate' | Exclude<StripeEventStatus, 'received' | 'failed'>;
@@ -289,7 +294,7 @@ export async function applyStripeEvent(
       const seen = await withService(db, (tx) =>
         tx.selectFrom('stripe_events').select('status').where('id', '=', event.id).executeTakeFirst(),
       );
-      if (seen && seen.status !== 'failed') return { outcome: 'duplicate', reason: null };
+      if (seen && !isPending(seen.status)) return { outcome: 'duplicate', reason: null };
       const pre = await prefetch(db, stripe, event);
       try {
         return await withService(db, async (tx) => {
@@ -300,7 +305,8 @@ export async function applyStripeEvent(
               oc
                 .column('id')
                 .doUpdateSet({ status: 'received', error: null, reason: null })
-                .where('stripe_events.status', '=', 'failed'),
+                // Locks the row, so of two workers applying one event the second sees it applied and stops.
+                .where('stripe_events.status', 'in', pendingStatuses),
             )
             .returning('id')
             .executeTakeFirst();
@@ -331,7 +337,12 @@ export async function applyStripeEvent(
           status: 'failed',
           error: String((err as Error)?.message ?? err).slice(0, 1000),
         })
-        .onConflict((oc) => oc.column('id').doNothing())
+        .onConflict((oc) =>
+          oc
+            .column('id')
+            .doUpdateSet((eb) => ({ status: 'failed', error: eb.ref('excluded.error') }))
+            .where('stripe_events.status', 'in', pendingStatuses),
+        )
         .execute(),
     ).catch(() => {});
     throw err;
@@ -347,4 +358,71 @@ export async function processStripeEvent(
   ctx: { actor?: Actor; publicUrl?: string } = {},
 ): Promise<EventOutcome> {
   return (await applyStripeEvent(db, stripe, hooks, event, ctx)).outcome;
+}
+
+/** The job that applies one stored event; its payload is `{ eventId }`. */
+export const STRIPE_EVENT_JOB = 'commerce.stripe_event';
+// With the runner's backoff (10 s doubling to 1 h) twelve attempts span about four hours; reconcile and a
+// redelivery from Stripe's dashboard retry after that.
+const EVENT_JOB_ATTEMPTS = 12;
+
+/**
+ * Stores a verified event in the inbox and queues the job that applies it, in one short transaction and without
+ * calling Stripe, so the webhook is acknowledged in milliseconds. A redelivered id is a duplicate, unless its
+ * earlier processing failed for good: then it is queued again (a live job for it is made due now).
+ */
+export async function receiveStripeEvent(db: DB, event: Stripe.Event, now: Date): Promise<'queued' | 'duplicate'> {
+  return withService(db, async (tx) => {
+    const inserted = await tx
+      .insertInto('stripe_events')
+      .values({ id: event.id, type: event.type, account: event.account ?? null, payload: JSON.stringify(event) })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) {
+      const row = await tx
+        .selectFrom('stripe_events')
+        .select('status')
+        .where('id', '=', event.id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!row || !isPending(row.status)) return 'duplicate';
+    }
+    const uniqueKey = `stripe-event:${event.id}`;
+    const job = await enqueueJob(
+      tx,
+      STRIPE_EVENT_JOB,
+      { eventId: event.id },
+      { uniqueKey, maxAttempts: EVENT_JOB_ATTEMPTS },
+    );
+    if (inserted) return 'queued';
+    // Stripe (or an operator) sent it again: a job waiting out its backoff runs now rather than later.
+    await tx
+      .updateTable('jobs')
+      .set({ run_at: now })
+      .where('id', '=', job.id)
+      .where('status', '=', 'queued')
+      .where('run_at', '>', now)
+      .execute();
+    return job.created ? 'queued' : 'duplicate';
+  });
+}
+
+/**
+ * The job behind `receiveStripeEvent`: applies the stored event unless something else (the success page's
+ * settle, reconcile, another worker) already did. A failure throws, so the runner retries with backoff.
+ */
+export async function applyInboxEvent(
+  db: DB,
+  stripe: Stripe,
+  hooks: CommerceHooks,
+  eventId: string,
+  ctx: { actor?: Actor; publicUrl?: string } = {},
+): Promise<EventResult | null> {
+  const row = await withService(db, (tx) =>
+    tx.selectFrom('stripe_events').select(['status', 'payload']).where('id', '=', eventId).executeTakeFirst(),
+  );
+  if (!row || !isPending(row.status)) return null;
+  const event = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Stripe.Event;
+  return applyStripeEvent(db, stripe, hooks, event, ctx);
 }

@@ -62,6 +62,7 @@ describe('invoices issued through checkout', () => {
       name: 'Olive Org',
     });
     await emu('/_emulator/webhooks/flush');
+    await app.settle();
 
     const buyer = client();
     await buyer.signIn('org@demo.gallerist.dev');
@@ -100,6 +101,7 @@ describe('invoices issued through checkout', () => {
       name: 'Zoë Łukasiewicz 山田',
     });
     await emu('/_emulator/webhooks/flush');
+    await app.settle();
     const mail = (await app.mailbox('zoe@example.com')).find((m) => m.template === 'orders.confirmation');
     const [, invoiceId, token] = /\/invoices\/([0-9a-f-]{36})\?token=([\w-]+)/.exec(mail?.text ?? '') ?? [];
     expect(token).toBeTruthy();

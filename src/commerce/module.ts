@@ -1,5 +1,6 @@
 import type { DomainModule } from '../modules.ts';
-import { checkWebhookRoute } from './doctor.ts';
+import { checkWebhookInbox, checkWebhookRoute } from './doctor.ts';
+import { applyInboxEvent, STRIPE_EVENT_JOB } from './handle-webhook.ts';
 import { reconcile, reconcileJob } from './reconcile.ts';
 import { commerceRoutes } from './routes.ts';
 import { webhookRoutes } from './webhook-route.ts';
@@ -10,10 +11,14 @@ import { webhookRoutes } from './webhook-route.ts';
  */
 export const commerceModule: DomainModule = {
   name: 'commerce',
-  doctorChecks: [checkWebhookRoute],
+  doctorChecks: [checkWebhookRoute, checkWebhookInbox],
   build: ({ stripe, commerce, config }) => ({
     routes: [commerceRoutes, webhookRoutes],
     jobs: {
+      // Applies one event the webhook route stored; a throw leaves the row `failed` and the runner retries.
+      [STRIPE_EVENT_JOB]: async (payload: { eventId: string }, ctx) => {
+        await applyInboxEvent(ctx.db, stripe, commerce, payload.eventId, { publicUrl: config.publicUrl });
+      },
       [reconcileJob]: async (_payload, ctx) => {
         const r = await reconcile(ctx.db, stripe, commerce, ctx.clock, { publicUrl: config.publicUrl });
         ctx.logger.info(r, 'commerce reconcile');

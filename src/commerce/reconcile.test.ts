@@ -9,7 +9,7 @@ import { loadConfig } from '../config.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import type { CommerceHooks } from '../modules.ts';
-import { checkWebhookRoute } from './doctor.ts';
+import { checkWebhookInbox, checkWebhookRoute } from './doctor.ts';
 import { getOrder } from './orders.ts';
 import { reconcile } from './reconcile.ts';
 import { countAudit, createTestOrder, modulesWithTestOffering } from './testing.ts';
@@ -63,6 +63,7 @@ describe('reconciliation and out-of-order events', () => {
     const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
     await pay(sessionId);
     await emu('/_emulator/webhooks/flush');
+    await app.settle();
     expect((await getOrder(db, order.id)).status).toBe('pending');
     await emu('/_emulator/chaos', { failure_rate: '0' });
 
@@ -96,6 +97,13 @@ describe('reconciliation and out-of-order events', () => {
     expect((await getOrder(db, order.id)).status).toBe('paid');
   });
 
+  const inboxStatus = async (id: string) =>
+    (
+      await withService(db, (tx) =>
+        tx.selectFrom('stripe_events').select('status').where('id', '=', id).executeTakeFirst(),
+      )
+    )?.status;
+
   it('parks a refund that arrives before the payment, and applies it once the order is paid', async () => {
     await emu('/_emulator/chaos', { failure_rate: '1' });
     const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
@@ -108,11 +116,14 @@ describe('reconciliation and out-of-order events', () => {
     const refunded = await findEvent('charge.refunded', (o) => o.payment_intent === pi);
     const res = await postEvent(refunded);
     expect(res.status).toBe(200);
-    expect((await res.json()).status).toBe('parked');
+    expect((await res.json()).status).toBe('queued');
+    await app.settle();
+    expect(await inboxStatus(refunded.id)).toBe('parked');
     expect((await getOrder(db, order.id)).status).toBe('pending');
 
     const completed = await findEvent('checkout.session.completed', (o) => o.id === sessionId);
     expect((await postEvent(completed)).status).toBe(200);
+    await app.settle();
     const after = await getOrder(db, order.id);
     expect(after).toMatchObject({ status: 'partially_refunded', amountRefunded: 700 });
     const parked = await withService(db, (tx) =>
@@ -130,10 +141,12 @@ describe('reconciliation and out-of-order events', () => {
     await emu(`/_emulator/checkout/sessions/${ok.sessionId}/complete`, { async_outcome: 'succeeded' });
     await emu(`/_emulator/checkout/sessions/${bad.sessionId}/complete`, { async_outcome: 'failed' });
     await emu('/_emulator/webhooks/flush');
+    await app.settle();
     expect((await getOrder(db, ok.order.id)).status).toBe('pending');
     expect((await getOrder(db, bad.order.id)).status).toBe('pending');
     await emu('/_emulator/clock/advance', { seconds: '61' });
     await emu('/_emulator/webhooks/flush');
+    await app.settle();
     expect((await getOrder(db, ok.order.id)).status).toBe('paid');
     expect((await getOrder(db, bad.order.id)).status).toBe('payment_failed');
     expect(await countAudit(db, ok.order.id, 'test.on_paid')).toBe(1);
@@ -144,6 +157,7 @@ describe('reconciliation and out-of-order events', () => {
     const { order } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
     await emu('/_emulator/clock/advance', { seconds: String(25 * 3600) });
     await emu('/_emulator/webhooks/flush');
+    await app.settle();
     expect((await getOrder(db, order.id)).status).toBe('expired');
     expect(await countAudit(db, order.id, 'test.on_expired')).toBe(1);
     const paidOrders = await withService(db, (tx) =>
@@ -161,6 +175,37 @@ describe('reconciliation and out-of-order events', () => {
       { db },
     );
     expect(missing).toMatchObject({ ok: false });
+  });
+
+  it('doctor: the inbox check names events left waiting and events that failed', async () => {
+    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'gallerist-doctor-')), LOG_LEVEL: 'silent' });
+    const clean = await checkWebhookInbox(config, { db });
+    expect(clean).toEqual([expect.objectContaining({ ok: true })]);
+    const old = new Date(Date.now() - 3_600_000);
+    const row = (id: string, status: 'received' | 'failed') => ({
+      id,
+      type: 'checkout.session.completed',
+      payload: JSON.stringify({ id }),
+      status,
+      received_at: old,
+      ...(status === 'failed' ? { error: 'boom while applying' } : {}),
+    });
+    await withService(db, (tx) =>
+      tx
+        .insertInto('stripe_events')
+        .values([row('evt_doctor_waiting', 'received'), row('evt_doctor_failed', 'failed')])
+        .execute(),
+    );
+    try {
+      const checks = await checkWebhookInbox(config, { db });
+      expect(checks.map((c) => c.ok)).toEqual([false, false]);
+      expect(checks[0].detail).toMatch(/1 event\(s\) stored but not applied/);
+      expect(checks[1].detail).toMatch(/evt_doctor_failed .*boom while applying/);
+    } finally {
+      await withService(db, (tx) =>
+        tx.deleteFrom('stripe_events').where('id', 'in', ['evt_doctor_waiting', 'evt_doctor_failed']).execute(),
+      );
+    }
   });
 
   it('runs one reconcile at a time across instances', async () => {

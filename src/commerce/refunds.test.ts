@@ -30,6 +30,7 @@ async function paidOrder(opts: { buyerUserId?: string | null } = {}) {
   const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url, ...opts });
   await emu(`/_emulator/checkout/sessions/${sessionId}/complete`, { card_number: '4242424242424242' });
   await emu('/_emulator/webhooks/flush');
+  await app.settle();
   return getOrder(db, order.id);
 }
 
@@ -73,11 +74,13 @@ describe('refunds', () => {
     expect(first.body.refund).toMatchObject({ seq: 1, amount: 1000 });
     expect(first.body.order).toMatchObject({ status: 'partially_refunded', amountRefunded: 1000 });
     await emu('/_emulator/webhooks/flush');
+    await app.settle();
     expect((await getOrder(db, order.id)).amountRefunded).toBe(1000);
 
     // A refund made outside Gallerist (the Dashboard) arrives only by webhook.
     await stripe.refunds.create({ payment_intent: order.stripePaymentIntentId!, amount: 2000 });
     await emu('/_emulator/webhooks/flush');
+    await app.settle();
     const mid = await getOrder(db, order.id);
     expect(mid).toMatchObject({ status: 'partially_refunded', amountRefunded: 3000 });
 
@@ -88,6 +91,7 @@ describe('refunds', () => {
     expect(rest.status).toBe(201);
     expect(rest.body.refund).toMatchObject({ seq: 3, amount: order.total - 3000 });
     await emu('/_emulator/webhooks/flush');
+    await app.settle();
     const done = await getOrder(db, order.id);
     expect(done).toMatchObject({ status: 'refunded', amountRefunded: order.total });
     expect(await refundedAmounts(order.id)).toEqual([1000, 2000, order.total - 3000]);
@@ -224,6 +228,7 @@ describe('refunds', () => {
     expect(r.status).toBe(201);
     expect(r.body.refund).toMatchObject({ seq: 1, amount: 500 });
     await emu('/_emulator/webhooks/flush');
+    await app.settle();
     expect((await getOrder(db, o.id)).amountRefunded).toBe(500);
     const refunds = await stripe.refunds.list({ payment_intent: o.stripePaymentIntentId! });
     expect(refunds.data).toHaveLength(1);
@@ -243,6 +248,7 @@ describe('refunds', () => {
     });
     await emu(`/_emulator/checkout/sessions/${sessionId}/complete`, { card_number: '4242424242424242' });
     await emu('/_emulator/webhooks/flush');
+    await app.settle();
     const paid = await getOrder(db, o.id);
     expect(paid).toMatchObject({ status: 'paid', destinationAccount: acct.id });
     const pi = await stripe.paymentIntents.retrieve(paid.stripePaymentIntentId!);
@@ -253,6 +259,7 @@ describe('refunds', () => {
     await admin.signIn('admin@demo.gallerist.dev');
     expect((await admin.post(`/api/orders/${o.id}/refunds`, {})).status).toBe(201);
     await emu('/_emulator/webhooks/flush');
+    await app.settle();
     expect(await getOrder(db, o.id)).toMatchObject({ status: 'refunded', amountRefunded: o.total });
     // The fee is taken from the seller's copy of the payment, so find it through the platform charge.
     const charge = await stripe.charges.retrieve(paid.stripeChargeId!, { expand: ['application_fee'] });

@@ -5,6 +5,7 @@ import { withService } from '../db/tenancy.ts';
 import { testDbKind } from '../db/testing.ts';
 import type { DB } from '../db/types.ts';
 import type { CommerceHooks } from '../modules.ts';
+import { applyInboxEvent, processStripeEvent, receiveStripeEvent } from './handle-webhook.ts';
 import { getOrder } from './orders.ts';
 import { countAudit, createTestOrder, modulesWithTestOffering } from './testing.ts';
 
@@ -24,7 +25,10 @@ async function pay(sessionId: string) {
   await emu(`/_emulator/checkout/sessions/${sessionId}/complete`, { card_number: '4242424242424242' });
 }
 
-const flush = () => emu('/_emulator/webhooks/flush');
+async function flush() {
+  await emu('/_emulator/webhooks/flush');
+  await app.settle();
+}
 
 function postEvent(payload: string, signature?: string) {
   const secret = app.platform.deps.config.webhookSecrets[0];
@@ -45,6 +49,17 @@ async function sessionEvent(sessionId: string, type: string): Promise<Stripe.Eve
 
 async function inbox(id: string) {
   return withService(db, (tx) => tx.selectFrom('stripe_events').selectAll().where('id', '=', id).executeTakeFirst());
+}
+
+async function eventJob(eventId: string) {
+  return withService(db, (tx) =>
+    tx
+      .selectFrom('jobs')
+      .select(['status', 'attempts', 'last_error', 'run_at'])
+      .where('unique_key', '=', `stripe-event:${eventId}`)
+      .orderBy('id', 'desc')
+      .executeTakeFirst(),
+  );
 }
 
 async function invoiceCount(orderId: string) {
@@ -98,25 +113,72 @@ describe('Stripe webhooks', () => {
     expect(session.shipping_address_collection?.allowed_countries).toEqual(['DE', 'GB']);
   });
 
-  it('answers 500 and keeps nothing when a handler fails, so the retry applies the event once', async () => {
+  it('acknowledges at once and retries in the job runner when a handler fails, applying the event once', async () => {
     await emu('/_emulator/chaos', { failure_rate: '1' });
     const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
     await pay(sessionId);
     await emu('/_emulator/chaos', { failure_rate: '0' });
-    const payload = JSON.stringify(await sessionEvent(sessionId, 'checkout.session.completed'));
+    const event = await sessionEvent(sessionId, 'checkout.session.completed');
+    const payload = JSON.stringify(event);
     failOnPaid = true;
     try {
       const res = await postEvent(payload);
-      expect(res.status).toBe(500);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ received: true, status: 'queued' });
+      await app.settle();
     } finally {
       failOnPaid = false;
     }
+    // The failed attempt rolled back: nothing paid, the row says why, and the job waits out its backoff.
     expect((await getOrder(db, order.id)).status).toBe('pending');
     expect(await invoiceCount(order.id)).toBe(0);
+    const failed = await inbox(event.id);
+    expect(failed?.status).toBe('failed');
+    expect(failed?.error).toBeTruthy();
+    const job = await eventJob(event.id);
+    expect(job).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(job!.last_error).toBeTruthy();
+    expect(job!.run_at.getTime()).toBeGreaterThan(Date.now());
+
+    // Stripe redelivers: the waiting job runs now, and applies the event once.
     const retry = await postEvent(payload);
     expect(retry.status).toBe(200);
-    expect((await retry.json()).status).toBe('processed');
+    expect((await retry.json()).status).toBe('duplicate');
+    await app.settle();
     expect((await getOrder(db, order.id)).status).toBe('paid');
+    expect((await inbox(event.id))?.status).toBe('processed');
+    expect(await eventJob(event.id)).toMatchObject({ status: 'done', attempts: 2 });
+    expect(await countAudit(db, order.id, 'test.on_paid')).toBe(1);
+    expect(await invoiceCount(order.id)).toBe(1);
+  });
+
+  it('queues an event whose retries were used up again when Stripe redelivers it', async () => {
+    await emu('/_emulator/chaos', { failure_rate: '1' });
+    const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
+    await pay(sessionId);
+    await emu('/_emulator/chaos', { failure_rate: '0' });
+    const event = await sessionEvent(sessionId, 'checkout.session.completed');
+    const payload = JSON.stringify(event);
+    failOnPaid = true;
+    try {
+      expect((await (await postEvent(payload)).json()).status).toBe('queued');
+      await app.settle();
+      // As if every attempt had failed: the job is finished for good, the row stays failed.
+      await withService(db, (tx) =>
+        tx
+          .updateTable('jobs')
+          .set({ status: 'failed', finished_at: new Date() })
+          .where('unique_key', '=', `stripe-event:${event.id}`)
+          .execute(),
+      );
+    } finally {
+      failOnPaid = false;
+    }
+    const again = await postEvent(payload);
+    expect((await again.json()).status).toBe('queued');
+    await app.settle();
+    expect((await getOrder(db, order.id)).status).toBe('paid');
+    expect((await inbox(event.id))?.status).toBe('processed');
     expect(await countAudit(db, order.id, 'test.on_paid')).toBe(1);
   });
 
@@ -127,8 +189,29 @@ describe('Stripe webhooks', () => {
     await emu('/_emulator/chaos', { failure_rate: '0' });
     const payload = JSON.stringify(await sessionEvent(sessionId, 'checkout.session.completed'));
     const results = await Promise.all(Array.from({ length: 20 }, () => postEvent(payload).then((r) => r.json())));
-    expect(results.filter((r) => r.status === 'processed')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'queued')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(19);
+    await app.settle();
+    expect((await getOrder(db, order.id)).status).toBe('paid');
+    expect(await countAudit(db, order.id, 'test.on_paid')).toBe(1);
+    expect(await invoiceCount(order.id)).toBe(1);
+  });
+
+  it('applies an event once when the webhook job, reconcile and a second worker race for it', async () => {
+    await emu('/_emulator/chaos', { failure_rate: '1' });
+    const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
+    await pay(sessionId);
+    await emu('/_emulator/chaos', { failure_rate: '0' });
+    const event = await sessionEvent(sessionId, 'checkout.session.completed');
+    expect(await receiveStripeEvent(db, event, new Date())).toBe('queued');
+    const outcomes = await Promise.all([
+      applyInboxEvent(db, stripe, hooks, event.id),
+      applyInboxEvent(db, stripe, hooks, event.id),
+      processStripeEvent(db, stripe, hooks, event),
+    ]);
+    const applied = outcomes.map((o) => (typeof o === 'string' ? o : (o?.outcome ?? 'skipped')));
+    expect(applied.filter((o) => o === 'processed')).toHaveLength(1);
+    await app.settle();
     expect((await getOrder(db, order.id)).status).toBe('paid');
     expect(await countAudit(db, order.id, 'test.on_paid')).toBe(1);
     expect(await invoiceCount(order.id)).toBe(1);
@@ -146,6 +229,7 @@ describe('Stripe webhooks', () => {
     ]);
     expect(hook.status).toBe(200);
     expect(page.status).toBe(200);
+    await app.settle();
     expect(await page.json()).toEqual({ orderId: order.id, status: 'paid' });
     expect((await getOrder(db, order.id)).status).toBe('paid');
     expect(await countAudit(db, order.id, 'test.on_paid')).toBe(1);
@@ -188,6 +272,7 @@ describe('Stripe webhooks', () => {
     });
     const res = await postEvent(unknown);
     expect(res.status).toBe(200);
+    await app.settle();
     expect((await inbox('evt_unknown_type_1'))?.status).toBe('ignored');
 
     const foreign = await stripe.checkout.sessions.create({

@@ -59,6 +59,7 @@ describe('buying a credit bundle through commerce', () => {
     });
     await emu('/_emulator/webhooks/flush');
     await emu('/_emulator/webhooks/flush');
+    await app.settle();
     const lots = await withService(db, (tx) => listLots(tx, { organizationId: ids['acme-corp'] }));
     expect(lots).toMatchObject([{ orderId, minutesGranted: 300, balanceMinutes: 300 }]);
 
@@ -77,6 +78,7 @@ describe('buying a credit bundle through commerce', () => {
       });
       expect(res.status).toBe(200);
     }
+    await app.settle();
     expect(await withService(db, (tx) => listLots(tx, { organizationId: ids['acme-corp'] }))).toHaveLength(1);
 
     await consumeMinutes(
@@ -100,6 +102,7 @@ describe('buying a credit bundle through commerce', () => {
       { kind: 'user', userId: ids['provider@demo.gallerist.dev'] },
     );
     await emu('/_emulator/webhooks/flush');
+    await app.settle();
     const after = await withService(db, (tx) => listLots(tx, { organizationId: ids['acme-corp'] }));
     expect(after).toMatchObject([{ orderId, minutesGranted: 300, balanceMinutes: 0 }]);
     const revocations = await withService(db, (tx) =>

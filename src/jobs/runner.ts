@@ -6,6 +6,7 @@ import type { DB } from '../db/types.ts';
 import type { Schedule } from '../modules.ts';
 import { defaultJobLogger, type JobHandler, runDueJobs } from './queue.ts';
 import { enqueueDueSchedules } from './schedules.ts';
+import type { JobSignal } from './signal.ts';
 
 export {
   backoffMs,
@@ -30,6 +31,8 @@ export interface JobRunnerOptions {
   /** Jobs claimed per batch. */
   batchSize?: number;
   lockSeconds?: number;
+  /** Runs a tick as soon as work is signalled instead of at the next poll. */
+  signal?: JobSignal;
 }
 
 export interface JobRunner {
@@ -37,6 +40,8 @@ export interface JobRunner {
   stop(): Promise<void>;
   /** Runs one tick now (or joins the one in flight): due schedules, then jobs until none are due. */
   tick(): Promise<void>;
+  /** Asks for a tick now; when one is in flight, another follows it so work queued meanwhile is not left waiting. */
+  wake(): void;
 }
 
 // Bounds one tick so a flood of jobs can't starve the stop() call or the next schedule check.
@@ -55,6 +60,7 @@ export function startJobRunner(db: DB, options: JobRunnerOptions): JobRunner {
   let inFlight: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
+  let wokenDuringTick = false;
 
   async function work(): Promise<void> {
     try {
@@ -78,12 +84,26 @@ export function startJobRunner(db: DB, options: JobRunnerOptions): JobRunner {
   function tick(): Promise<void> {
     // Never overlap: a second caller joins the tick that is already running.
     if (!inFlight) {
-      inFlight = work().finally(() => {
+      inFlight = (async () => {
+        do {
+          wokenDuringTick = false;
+          await work();
+        } while (wokenDuringTick && !stopped);
+      })().finally(() => {
         inFlight = null;
       });
     }
     return inFlight;
   }
+
+  function wake(): void {
+    if (stopped) return;
+    // A tick past its claim would miss the new job: make it loop once more.
+    if (inFlight) wokenDuringTick = true;
+    else void tick();
+  }
+
+  const unsubscribe = options.signal?.subscribe(wake);
 
   function schedule(): void {
     if (stopped) return;
@@ -99,8 +119,10 @@ export function startJobRunner(db: DB, options: JobRunnerOptions): JobRunner {
   logger.debug({ intervalMs }, 'job runner started');
   return {
     tick,
+    wake,
     async stop() {
       stopped = true;
+      unsubscribe?.();
       if (timer) clearTimeout(timer);
       timer = null;
       if (inFlight) await inFlight;

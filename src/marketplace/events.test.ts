@@ -35,6 +35,7 @@ describe('Connect events through the webhook inbox', () => {
     });
     expect(res.status).toBe(200);
     await fetch(`${app.emulatorUrl}/_emulator/webhooks/flush`, { method: 'POST' });
+    await app.settle();
     await expect
       .poll(
         async () =>

@@ -65,6 +65,7 @@ describe('print checkout', () => {
     });
     await emu('/_emulator/webhooks/flush');
     await emu('/_emulator/webhooks/flush');
+    await app.settle();
     expect((await withService(db, (tx) => getOrder(tx, order.id))).status).toBe('paid');
     const coupon = await withService(db, (tx) =>
       tx.selectFrom('shop_coupons').select('redemptions').where('code', '=', 'WELCOME10').executeTakeFirstOrThrow(),

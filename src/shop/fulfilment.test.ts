@@ -66,6 +66,7 @@ async function buy(email: string, picks: Pick[], coupon?: string) {
   });
   await emu('/_emulator/webhooks/flush');
   await emu('/_emulator/webhooks/flush');
+  await app.settle();
   return { orderId: order.id, sessionId, visitor: v };
 }
 
@@ -127,6 +128,7 @@ describe('print fulfilment', () => {
       const summary = await first.visitor.get(`/api/shop/g/${token}/orders/${first.sessionId}`);
       expect(summary.status).toBe(200);
     }
+    await app.settle();
     await completeCheckoutSession(db, stripe, app.platform.deps.commerce, first.sessionId, { kind: 'test' });
 
     const rows = await withService(db, (tx) =>

@@ -89,7 +89,10 @@ const payoutIdOf = async (saleId: string) =>
 const stripePayouts = async (acct: string) => (await stripe.payouts.list({ limit: 100 }, { stripeAccount: acct })).data;
 const chaos = (body: Record<string, string>) =>
   fetch(`${app.emulatorUrl}/_emulator/chaos`, { method: 'POST', body: new URLSearchParams(body) });
-const flush = () => fetch(`${app.emulatorUrl}/_emulator/webhooks/flush`, { method: 'POST' });
+async function flush() {
+  await fetch(`${app.emulatorUrl}/_emulator/webhooks/flush`, { method: 'POST' });
+  await app.settle();
+}
 async function advanceEmulator(seconds: number) {
   const r = await fetch(`${app.emulatorUrl}/_emulator/clock/advance`, {
     method: 'POST',

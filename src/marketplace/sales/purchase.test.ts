@@ -327,6 +327,7 @@ describe('buying an original', () => {
     expect((await artworkRow(artworkId)).status).toBe('reserved');
     await advance(32 * 60);
     await emu(app.emulatorUrl, '/_emulator/webhooks/flush');
+    await app.settle();
     await waitFor(async () => (await getOrder(db, r.body.orderId)).status === 'expired', 'the expiry');
     expect(await artworkRow(artworkId)).toMatchObject({ status: 'published', reserved_order_id: null });
     expect(await saleOf(r.body.orderId)).toBeUndefined();
