@@ -33,7 +33,7 @@ interface CannonRequest {
 export interface CannonResult {
   duration: number;
   requests: { average: number; total: number };
-  latency: { p99: number; mean: number };
+  latency: { p50: number; p99: number; mean: number };
   non2xx: number;
   errors: number;
   timeouts: number;

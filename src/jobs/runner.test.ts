@@ -17,6 +17,7 @@ import {
   scheduleRecurring,
   startJobRunner,
 } from './runner.ts';
+import { createJobSignal } from './signal.ts';
 
 const logger = pino({ level: 'silent' });
 
@@ -230,6 +231,35 @@ describe('jobs', () => {
     await runner.stop();
     const n = await db.selectFrom('jobs').select('id').where('status', '=', 'done').execute();
     expect(n).toHaveLength(25);
+  });
+
+  it('startJobRunner runs signalled work at once, and again when the signal comes during a tick', async () => {
+    const clock = fixedClock();
+    const signal = createJobSignal();
+    let runs = 0;
+    defineJob('test.woken', async () => {
+      runs++;
+    });
+    // A poll interval far beyond the test: only the signal can make these run.
+    const runner = startJobRunner(db, { clock, intervalMs: 3_600_000, logger, jobs: handlers, schedules: [], signal });
+    try {
+      await enqueueJob(db, 'test.woken', {});
+      signal.notify();
+      await expect.poll(() => runs, { timeout: 5000 }).toBe(1);
+      // Queued while a tick is in flight: the tick loops once more instead of leaving it for the next poll.
+      const inFlight = runner.tick();
+      await enqueueJob(db, 'test.woken', {});
+      signal.notify();
+      await inFlight;
+      await expect.poll(() => runs, { timeout: 5000 }).toBe(2);
+    } finally {
+      await runner.stop();
+    }
+    // After stop the signal is ignored.
+    await enqueueJob(db, 'test.woken', {});
+    signal.notify();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(runs).toBe(2);
   });
 
   it('startJobRunner survives a database error', async () => {

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { sql } from 'kysely';
+import { STRIPE_EVENT_JOB } from '../src/commerce/handle-webhook.ts';
+import { withService } from '../src/db/tenancy.ts';
+import { startTestApp } from '../test/app.ts';
+import { autocannon, printResults, type Result } from './emulator.ts';
+
+/** Webhook acknowledgement must stay under this p99 at 32 concurrent deliveries (issue 16). */
+export const WEBHOOK_ACK_P99_TARGET_MS = 50;
+
+export interface WebhookBenchOptions {
+  /** Deliveries in flight at once. */
+  connections?: number;
+  /** Distinct events delivered in all. */
+  events?: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+// Runs `total` calls with `connections` in flight and times each one.
+async function load(total: number, connections: number, call: (i: number) => Promise<boolean>) {
+  const times: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      for (let i = next++; i < total; i = next++) {
+        const t = performance.now();
+        const ok = await call(i).catch(() => false);
+        times.push(performance.now() - t);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  return { times, errors, seconds, p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+/**
+ * Delivers signed Stripe events to the webhook route with 32 in flight and reports the acknowledgement's p50/p99,
+ * against a hand-written SQL transaction doing the same writes (the inbox row and its job) at the same
+ * concurrency; then how fast the job runner applies the backlog end to end. Runs on PGlite, or on Postgres when
+ * TEST_DATABASE_URL is set.
+ */
+export async function benchWebhooks(opts: WebhookBenchOptions = {}): Promise<Result[]> {
+  const connections = opts.connections ?? 32;
+  const total = opts.events ?? 640;
+  const app = await startTestApp({ demo: false, env: process.env.BENCH_JOBS_OFF ? { JOBS: 'off' } : {} });
+  try {
+    const { db, stripe, config } = app.platform.deps;
+    const secret = config.webhookSecrets[0];
+    const run = randomUUID().slice(0, 8);
+    // An event the platform doesn't own: applying it is a read and an `ignored` row, so the runner's work is small
+    // and the figure is the acknowledgement's own.
+    const payloads = Array.from({ length: total }, (_, i) =>
+      JSON.stringify({
+        id: `evt_bench_${run}_${i}`,
+        object: 'event',
+        api_version: '2025-09-30.clover',
+        created: Math.floor(Date.now() / 1000),
+        type: 'customer.created',
+        data: { object: { id: `cus_bench_${i}`, object: 'customer' } },
+      }),
+    );
+    // Signed up front, and sent by autocannon's light client, so the figure is the server's and not the load's.
+    const signed = payloads.map((body) => ({
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload: body, secret }),
+      },
+    }));
+    let sent = 0;
+    const cannon = await autocannon({
+      url: app.url,
+      connections,
+      amount: total,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/webhooks/stripe',
+          setupRequest: (req: object) => ({ ...req, ...signed[sent++ % total] }),
+        },
+      ],
+    });
+    const stored = await withService(db, (tx) =>
+      tx
+        .selectFrom('stripe_events')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('id', 'like', `evt_bench_${run}_%`)
+        .executeTakeFirstOrThrow(),
+    );
+    const acks = {
+      p50: cannon.latency.p50,
+      p99: cannon.latency.p99,
+      seconds: cannon.duration,
+      errors: cannon.non2xx + cannon.errors + cannon.timeouts + (total - Number(stored.n)),
+    };
+    // The same two rows written by hand, one transaction each, at the same concurrency.
+    const baseline = await load(total, connections, async (i) => {
+      await withService(db, async (tx) => {
+        const id = `evt_bench_sql_${run}_${i}`;
+        await sql`insert into stripe_events (id, type, payload) values (${id}, 'customer.created', ${payloads[i]}::jsonb)`.execute(
+          tx,
+        );
+        await sql`insert into jobs (name, payload, unique_key) values ('bench.noop', ${JSON.stringify({ eventId: id })}::jsonb, ${`bench:${id}`})`.execute(
+          tx,
+        );
+      });
+      return true;
+    });
+    const settleStart = performance.now();
+    await app.settle();
+    const applySeconds = (performance.now() - settleStart) / 1000;
+    const applied = await withService(db, (tx) =>
+      tx
+        .selectFrom('stripe_events')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('id', 'like', `evt_bench_${run}_%`)
+        .where('status', '=', 'ignored')
+        .executeTakeFirstOrThrow(),
+    );
+    const failedJobs = await withService(db, (tx) =>
+      tx
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('name', '=', STRIPE_EVENT_JOB)
+        .where('status', '!=', 'done')
+        .executeTakeFirstOrThrow(),
+    );
+    await withService(db, (tx) => tx.deleteFrom('jobs').where('name', '=', 'bench.noop').execute());
+    const fmt = (n: number) => `${n.toFixed(1)} ms`;
+    const kind = app.platform.database.kind;
+    console.log(
+      `webhooks (${kind}, ${connections} in flight, ${total} events): ack p50 ${fmt(acks.p50)}, p99 ${fmt(acks.p99)}; ` +
+        `hand-written SQL of the same writes p50 ${fmt(baseline.p50)}, p99 ${fmt(baseline.p99)}; ` +
+        `${applied.n}/${total} applied by the job runner, ${Math.round(total / (acks.seconds + applySeconds))} events/s end to end`,
+    );
+    console.log(
+      `target webhook ack p99 < ${WEBHOOK_ACK_P99_TARGET_MS} ms at ${connections} concurrent: ${acks.p99 < WEBHOOK_ACK_P99_TARGET_MS && acks.errors === 0 ? 'met' : 'MISSED'}`,
+    );
+    const rpsBase = total / baseline.seconds;
+    return [
+      {
+        suite: 'webhooks',
+        name: 'SQL insert event + job (baseline)',
+        requests: total,
+        rps: Math.round(rpsBase),
+        p99_ms: Number(baseline.p99.toFixed(1)),
+        errors: baseline.errors,
+        ratio: 1,
+      },
+      {
+        suite: 'webhooks',
+        name: 'POST /api/webhooks/stripe (ack)',
+        requests: total,
+        rps: Math.round(total / acks.seconds),
+        p99_ms: Number(acks.p99.toFixed(1)),
+        errors: acks.errors,
+        ratio: Number((total / acks.seconds / rpsBase).toFixed(3)),
+      },
+      {
+        suite: 'webhooks',
+        name: 'ack + apply by the job runner (end to end)',
+        requests: total,
+        rps: Math.round(total / (acks.seconds + applySeconds)),
+        p99_ms: Number(acks.p99.toFixed(1)),
+        errors: total - Number(applied.n) + Number(failedJobs.n),
+        ratio: Number((total / (acks.seconds + applySeconds) / rpsBase).toFixed(3)),
+      },
+    ];
+  } finally {
+    await app.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  printResults(await benchWebhooks());
+}
