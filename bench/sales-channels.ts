@@ -8,6 +8,7 @@ import { demoIds, onboardedArtist, publishedArtwork } from '../test/fixtures/mar
 import {
   autocannon,
   type BenchOptions,
+  closedLoop,
   loopResult,
   printResults,
   type Result,
@@ -29,30 +30,6 @@ const address = {
   country: 'DE',
   postal_code: '10119',
 };
-
-const quantile = (sorted: number[], q: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : 0;
-
-/** Runs `count` jobs on `connections` workers; each job's latency in ms, or null when it failed. */
-async function closedLoop(count: number, connections: number, job: (i: number) => Promise<boolean>) {
-  const latencies: number[] = [];
-  let errors = 0;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(connections, count) }, async () => {
-      for (let i = next++; i < count; i = next++) {
-        const t = performance.now();
-        const ok = await job(i).catch(() => false);
-        if (ok) latencies.push(performance.now() - t);
-        else errors++;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { count, errors, seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
-}
 
 type Loop = Awaited<ReturnType<typeof closedLoop>>;
 

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { STRIPE_EVENT_JOB } from '../src/commerce/handle-webhook.ts';
 import { withService } from '../src/db/tenancy.ts';
 import { startTestApp } from '../test/app.ts';
-import { autocannon, printResults, type Result } from './emulator.ts';
+import { autocannon, closedLoop, printResults, type Result } from './emulator.ts';
 
 /** Webhook acknowledgement must stay under this p99 at 32 concurrent deliveries (issue 16). */
 export const WEBHOOK_ACK_P99_TARGET_MS = 50;
@@ -14,32 +14,6 @@ export interface WebhookBenchOptions {
   connections?: number;
   /** Distinct events delivered in all. */
   events?: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-// Runs `total` calls with `connections` in flight and times each one.
-async function load(total: number, connections: number, call: (i: number) => Promise<boolean>) {
-  const times: number[] = [];
-  let errors = 0;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      for (let i = next++; i < total; i = next++) {
-        const t = performance.now();
-        const ok = await call(i).catch(() => false);
-        times.push(performance.now() - t);
-        if (!ok) errors++;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  times.sort((a, b) => a - b);
-  return { times, errors, seconds, p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
 /**
@@ -103,7 +77,7 @@ export async function benchWebhooks(opts: WebhookBenchOptions = {}): Promise<Res
       errors: cannon.non2xx + cannon.errors + cannon.timeouts + (total - Number(stored.n)),
     };
     // The same two rows written by hand, one transaction each, at the same concurrency.
-    const baseline = await load(total, connections, async (i) => {
+    const baseline = await closedLoop(total, connections, async (i) => {
       await withService(db, async (tx) => {
         const id = `evt_bench_sql_${run}_${i}`;
         await sql`insert into stripe_events (id, type, payload) values (${id}, 'customer.created', ${payloads[i]}::jsonb)`.execute(

@@ -51,6 +51,18 @@ async function inbox(id: string) {
   return withService(db, (tx) => tx.selectFrom('stripe_events').selectAll().where('id', '=', id).executeTakeFirst());
 }
 
+/** An order paid on Stripe whose webhooks all failed to arrive: the test delivers them itself. */
+async function paidUndelivered() {
+  await emu('/_emulator/chaos', { failure_rate: '1' });
+  try {
+    const created = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
+    await pay(created.sessionId);
+    return created;
+  } finally {
+    await emu('/_emulator/chaos', { failure_rate: '0' });
+  }
+}
+
 async function eventJob(eventId: string) {
   return withService(db, (tx) =>
     tx
@@ -114,10 +126,7 @@ describe('Stripe webhooks', () => {
   });
 
   it('acknowledges at once and retries in the job runner when a handler fails, applying the event once', async () => {
-    await emu('/_emulator/chaos', { failure_rate: '1' });
-    const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
-    await pay(sessionId);
-    await emu('/_emulator/chaos', { failure_rate: '0' });
+    const { order, sessionId } = await paidUndelivered();
     const event = await sessionEvent(sessionId, 'checkout.session.completed');
     const payload = JSON.stringify(event);
     failOnPaid = true;
@@ -153,10 +162,7 @@ describe('Stripe webhooks', () => {
   });
 
   it('queues an event whose retries were used up again when Stripe redelivers it', async () => {
-    await emu('/_emulator/chaos', { failure_rate: '1' });
-    const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
-    await pay(sessionId);
-    await emu('/_emulator/chaos', { failure_rate: '0' });
+    const { order, sessionId } = await paidUndelivered();
     const event = await sessionEvent(sessionId, 'checkout.session.completed');
     const payload = JSON.stringify(event);
     failOnPaid = true;
@@ -183,10 +189,7 @@ describe('Stripe webhooks', () => {
   });
 
   it.runIf(testDbKind() === 'postgres')('fulfils once when the same event arrives 20 times concurrently', async () => {
-    await emu('/_emulator/chaos', { failure_rate: '1' });
-    const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
-    await pay(sessionId);
-    await emu('/_emulator/chaos', { failure_rate: '0' });
+    const { order, sessionId } = await paidUndelivered();
     const payload = JSON.stringify(await sessionEvent(sessionId, 'checkout.session.completed'));
     const results = await Promise.all(Array.from({ length: 20 }, () => postEvent(payload).then((r) => r.json())));
     expect(results.filter((r) => r.status === 'queued')).toHaveLength(1);
@@ -198,10 +201,7 @@ describe('Stripe webhooks', () => {
   });
 
   it('applies an event once when the webhook job, reconcile and a second worker race for it', async () => {
-    await emu('/_emulator/chaos', { failure_rate: '1' });
-    const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
-    await pay(sessionId);
-    await emu('/_emulator/chaos', { failure_rate: '0' });
+    const { order, sessionId } = await paidUndelivered();
     const event = await sessionEvent(sessionId, 'checkout.session.completed');
     expect(await receiveStripeEvent(db, event, new Date())).toBe('queued');
     const outcomes = await Promise.all([
@@ -218,10 +218,7 @@ describe('Stripe webhooks', () => {
   });
 
   it('webhook and success page racing give one paid order and one invoice', async () => {
-    await emu('/_emulator/chaos', { failure_rate: '1' });
-    const { order, sessionId } = await createTestOrder(db, stripe, hooks, { baseUrl: app.url });
-    await pay(sessionId);
-    await emu('/_emulator/chaos', { failure_rate: '0' });
+    const { order, sessionId } = await paidUndelivered();
     const payload = JSON.stringify(await sessionEvent(sessionId, 'checkout.session.completed'));
     const [hook, page] = await Promise.all([
       postEvent(payload),
