@@ -25,7 +25,7 @@ export interface WebhookBenchOptions {
 export async function benchWebhooks(opts: WebhookBenchOptions = {}): Promise<Result[]> {
   const connections = opts.connections ?? 32;
   const total = opts.events ?? 640;
-  const app = await startTestApp({ demo: false, env: process.env.BENCH_JOBS_OFF ? { JOBS: 'off' } : {} });
+  const app = await startTestApp({ demo: false });
   try {
     const { db, stripe, config } = app.platform.deps;
     const secret = config.webhookSecrets[0];

@@ -7,7 +7,6 @@ import { STRIPE_EVENT_JOB } from '../src/commerce/handle-webhook.ts';
 import { loadConfig } from '../src/config.ts';
 import { withService } from '../src/db/tenancy.ts';
 import { createDemoTestDatabase, createTestDatabase } from '../src/db/testing.ts';
-import { runDueJobs } from '../src/jobs/index.ts';
 import type { DomainModule } from '../src/modules.ts';
 import { type Platform, startPlatform } from '../src/server.ts';
 
@@ -72,13 +71,8 @@ export async function startTestApp(
     async settle() {
       const { db } = platform.deps;
       for (let i = 0; ; i++) {
-        if (platform.jobs) await platform.jobs.tick();
-        else
-          await runDueJobs(db, {
-            handlers: platform.deps.assembly.jobs,
-            workerId: 'test-settle',
-            clock: platform.deps.clock,
-          });
+        if (!platform.jobs) throw new Error('settle() needs the job runner (JOBS=on)');
+        await platform.jobs.tick();
         const pending = await withService(db, (tx) =>
           tx
             .selectFrom('jobs')

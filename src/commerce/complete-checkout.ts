@@ -10,6 +10,7 @@ import { notifyOrderChanged } from './order-listeners.ts';
 import { isPaidStatus, transitionOrder } from './order-status.ts';
 import { findOrder, getOrder, listOrderItems, type Order } from './orders.ts';
 import { type PaymentFacts, paymentFromIntent, paymentFromSession } from './payment-facts.ts';
+import { storedEvent } from './stored-event.ts';
 import { applyOrderRefunds, type ChargeRefunds, fetchChargeRefunds, StaleStripeRead } from './sync-refunds.ts';
 import type { OrderStatus } from './tables.ts';
 
@@ -261,7 +262,7 @@ export async function failOrderPayment(
 
 // Whether a parked refund event tells of more than `fetched` saw (it arrived after the read): then read again.
 function newerThan(payload: unknown, fetched: ChargeRefunds | null): boolean {
-  const event = (typeof payload === 'string' ? JSON.parse(payload) : payload) as Stripe.Event | null;
+  const event = storedEvent(payload);
   const obj = event?.data?.object as { object?: string; id?: string; amount_refunded?: number } | undefined;
   if (!obj) return false;
   if (obj.object === 'charge') return (obj.amount_refunded ?? 0) > (fetched?.amountRefunded ?? 0);

@@ -17,6 +17,7 @@ import {
 } from './complete-checkout.ts';
 import { isPaidStatus } from './order-status.ts';
 import { findOrder } from './orders.ts';
+import { storedEvent } from './stored-event.ts';
 import { applyOrderRefunds, type ChargeRefunds, fetchChargeRefunds, StaleStripeRead } from './sync-refunds.ts';
 import type { StripeEventStatus } from './tables.ts';
 
@@ -285,15 +286,19 @@ export async function applyStripeEvent(
   stripe: Stripe,
   hooks: CommerceHooks,
   event: Stripe.Event,
-  ctx: { actor?: Actor; publicUrl?: string } = {},
+  // `pending`: the caller has just read the inbox row as still to apply, so the first pre-check is skipped.
+  ctx: { actor?: Actor; publicUrl?: string; pending?: boolean } = {},
 ): Promise<EventResult> {
   const actor = ctx.actor ?? { kind: 'webhook' };
   try {
     for (let attempt = 1; ; attempt++) {
       // A delivery already applied costs no Stripe call; the insert below stays the exactly-once guard.
-      const seen = await withService(db, (tx) =>
-        tx.selectFrom('stripe_events').select('status').where('id', '=', event.id).executeTakeFirst(),
-      );
+      const seen =
+        attempt === 1 && ctx.pending
+          ? undefined
+          : await withService(db, (tx) =>
+              tx.selectFrom('stripe_events').select('status').where('id', '=', event.id).executeTakeFirst(),
+            );
       if (seen && !isPending(seen.status)) return { outcome: 'duplicate', reason: null };
       const pre = await prefetch(db, stripe, event);
       try {
@@ -422,7 +427,7 @@ export async function applyInboxEvent(
   const row = await withService(db, (tx) =>
     tx.selectFrom('stripe_events').select(['status', 'payload']).where('id', '=', eventId).executeTakeFirst(),
   );
-  if (!row || !isPending(row.status)) return null;
-  const event = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Stripe.Event;
-  return applyStripeEvent(db, stripe, hooks, event, ctx);
+  const event = row && isPending(row.status) ? storedEvent(row.payload) : null;
+  if (!event) return null;
+  return applyStripeEvent(db, stripe, hooks, event, { ...ctx, pending: true });
 }

@@ -63,6 +63,13 @@ async function paidUndelivered() {
   }
 }
 
+/** Paid, with the offering told once and one invoice, however often the payment was delivered. */
+async function expectPaidOnce(orderId: string) {
+  expect((await getOrder(db, orderId)).status).toBe('paid');
+  expect(await countAudit(db, orderId, 'test.on_paid')).toBe(1);
+  expect(await invoiceCount(orderId)).toBe(1);
+}
+
 async function eventJob(eventId: string) {
   return withService(db, (tx) =>
     tx
@@ -195,9 +202,7 @@ describe('Stripe webhooks', () => {
     expect(results.filter((r) => r.status === 'queued')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(19);
     await app.settle();
-    expect((await getOrder(db, order.id)).status).toBe('paid');
-    expect(await countAudit(db, order.id, 'test.on_paid')).toBe(1);
-    expect(await invoiceCount(order.id)).toBe(1);
+    await expectPaidOnce(order.id);
   });
 
   it('applies an event once when the webhook job, reconcile and a second worker race for it', async () => {
@@ -212,9 +217,7 @@ describe('Stripe webhooks', () => {
     const applied = outcomes.map((o) => (typeof o === 'string' ? o : (o?.outcome ?? 'skipped')));
     expect(applied.filter((o) => o === 'processed')).toHaveLength(1);
     await app.settle();
-    expect((await getOrder(db, order.id)).status).toBe('paid');
-    expect(await countAudit(db, order.id, 'test.on_paid')).toBe(1);
-    expect(await invoiceCount(order.id)).toBe(1);
+    await expectPaidOnce(order.id);
   });
 
   it('webhook and success page racing give one paid order and one invoice', async () => {
@@ -228,9 +231,7 @@ describe('Stripe webhooks', () => {
     expect(page.status).toBe(200);
     await app.settle();
     expect(await page.json()).toEqual({ orderId: order.id, status: 'paid' });
-    expect((await getOrder(db, order.id)).status).toBe('paid');
-    expect(await countAudit(db, order.id, 'test.on_paid')).toBe(1);
-    expect(await invoiceCount(order.id)).toBe(1);
+    await expectPaidOnce(order.id);
     const again = await fetch(`${app.url}/api/checkout/sessions/${sessionId}/complete`);
     expect((await again.json()).status).toBe('paid');
     expect(await countAudit(db, order.id, 'order.paid')).toBe(1);
