@@ -12,6 +12,7 @@ import { migrate } from './db/migrate.ts';
 import { withService } from './db/tenancy.ts';
 import { createApp } from './http/app.ts';
 import type { Deps } from './http/context.ts';
+import { listenForJobs } from './jobs/listen.ts';
 import { ensureSchedules, type JobRunner, startJobRunner } from './jobs/runner.ts';
 import type { DomainModule } from './modules.ts';
 import { type DemoLogin, seedDemo } from './seed.ts';
@@ -94,6 +95,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
           signal: assembly.jobSignal,
         })
       : undefined;
+  const listener = runner && listenForJobs(database, runner.wake, logger);
 
   let stopped = false;
   return {
@@ -106,6 +108,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      await listener?.stop();
       await runner?.stop();
       const closed = new Promise<void>((r) => {
         server.close(() => r());

@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { Clock } from '../clock.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
+import { JOBS_CHANNEL } from './listen.ts';
 
 /** What a handler gets besides its payload. */
 export interface JobContext {
@@ -74,7 +75,11 @@ export async function enqueueJob(
         )
         .returning('id')
         .executeTakeFirst();
-      if (inserted) return { id: String(inserted.id), created: true };
+      if (inserted) {
+        // Delivered at commit, so a woken runner finds the row; other instances wake without waiting for their poll.
+        await sql`select pg_notify(${JOBS_CHANNEL}, ${name})`.execute(tx);
+        return { id: String(inserted.id), created: true };
+      }
       const live = await tx
         .selectFrom('jobs')
         .select('id')

@@ -2,11 +2,12 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '../clock.ts';
-import type { Database } from '../db/connect.ts';
+import { fixedClock, systemClock } from '../clock.ts';
+import { type Database, openPostgres } from '../db/connect.ts';
 import { withService } from '../db/tenancy.ts';
 import { createTestDatabase, testDbKind } from '../db/testing.ts';
 import type { DB } from '../db/types.ts';
+import { JOBS_CHANNEL, listenForJobs } from './listen.ts';
 import {
   backoffMs,
   enqueueDueSchedules,
@@ -318,6 +319,51 @@ describe('jobs', () => {
         expect(rows[0].n).toBe(50);
       } finally {
         await db2.destroy();
+      }
+    },
+  );
+  it.skipIf(testDbKind() !== 'postgres')(
+    'wakes another instance by LISTEN/NOTIFY at commit, and again after its listening connection is killed',
+    async () => {
+      const other = await openPostgres((d.pool as pg.Pool).options.connectionString!, 2);
+      const ran: string[] = [];
+      defineJob('test.woken', async (_p, ctx) => {
+        ran.push(ctx.jobId);
+      });
+      // A poll interval no test waits out: only the notification can make this runner claim the job in time.
+      const runner = startJobRunner(other.db, {
+        clock: systemClock,
+        logger,
+        jobs: handlers,
+        schedules: [],
+        intervalMs: 3_600_000,
+      });
+      const listener = listenForJobs(other, runner.wake, logger)!;
+      const until = async (what: () => boolean) => {
+        for (let i = 0; i < 400 && !what(); i++) await new Promise((r) => setTimeout(r, 25));
+        expect(what()).toBe(true);
+      };
+      try {
+        await until(listener.connected);
+        // Queued in a transaction: the notification leaves at commit, never before the row is visible.
+        let first = '';
+        await withService(db, async (tx) => {
+          first = (await enqueueJob(tx, 'test.woken', {})).id;
+          await new Promise((r) => setTimeout(r, 100));
+          expect(ran).toEqual([]);
+        });
+        await until(() => ran.includes(first));
+        await sql`select pg_terminate_backend(pid) from pg_stat_activity
+                  where query = ${`listen ${JOBS_CHANNEL}`} and pid <> pg_backend_pid()`.execute(db);
+        await until(() => !listener.connected());
+        await until(listener.connected);
+        const second = (await enqueueJob(db, 'test.woken', {})).id;
+        await until(() => ran.includes(second));
+        expect(ran).toEqual([first, second]);
+      } finally {
+        await listener.stop();
+        await runner.stop();
+        await other.close();
       }
     },
   );

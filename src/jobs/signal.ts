@@ -1,6 +1,6 @@
 /**
  * Wakes this process's job runner when work was just queued (a webhook stored in the inbox), so it runs now rather
- * than at the next poll. Other instances still find the job by polling; the signal only shortens the wait here.
+ * than at the next poll. Other instances are woken by the database (LISTEN/NOTIFY on Postgres, see listen.ts).
  */
 export interface JobSignal {
   notify(): void;
