@@ -4,7 +4,7 @@ import type { Actor } from '../audit/index.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
-import { enqueueJob } from '../jobs/index.ts';
+import { insertJob } from '../jobs/index.ts';
 import type { CommerceHooks } from '../modules.ts';
 import {
   type FetchedIntent,
@@ -394,7 +394,7 @@ export async function receiveStripeEvent(db: DB, event: Stripe.Event, now: Date)
       if (!row || !isPending(row.status)) return 'duplicate';
     }
     const uniqueKey = `stripe-event:${event.id}`;
-    const job = await enqueueJob(
+    const job = await insertJob(
       tx,
       STRIPE_EVENT_JOB,
       { eventId: event.id },

@@ -54,42 +54,47 @@ export async function enqueueJob(
   payload: unknown = {},
   options: EnqueueOptions = {},
 ): Promise<{ id: string; created: boolean }> {
-  return withService(db, async (tx) => {
-    // Retry: the conflicting live job may finish between our insert and the lookup.
-    for (let i = 0; i < 3; i++) {
-      const inserted = await tx
-        .insertInto('jobs')
-        .values({
-          name,
-          payload: JSON.stringify(payload ?? {}),
-          unique_key: options.uniqueKey ?? null,
-          ...(options.runAt ? { run_at: options.runAt } : {}),
-          ...(options.maxAttempts ? { max_attempts: options.maxAttempts } : {}),
-        })
-        // The predicate must match jobs_unique_live literally for Postgres to infer the partial index.
-        .onConflict((oc) =>
-          oc
-            .column('unique_key')
-            .where(sql<boolean>`unique_key is not null and status in ('queued', 'running')`)
-            .doNothing(),
-        )
-        .returning('id')
-        .executeTakeFirst();
-      if (inserted) {
-        // Delivered at commit, so a woken runner finds the row; other instances wake without waiting for their poll.
-        await sql`select pg_notify(${JOBS_CHANNEL}, ${name})`.execute(tx);
-        return { id: String(inserted.id), created: true };
-      }
-      const live = await tx
-        .selectFrom('jobs')
-        .select('id')
-        .where('unique_key', '=', options.uniqueKey!)
-        .where('status', 'in', ['queued', 'running'])
-        .executeTakeFirst();
-      if (live) return { id: String(live.id), created: false };
-    }
-    throw new Error(`could not enqueue job ${name} with unique key ${options.uniqueKey}`);
-  });
+  return withService(db, (tx) => insertJob(tx, name, payload, options));
+}
+
+/** `enqueueJob` for a caller already in a service transaction (the webhook inbox): one round trip fewer. */
+export async function insertJob(
+  tx: DB,
+  name: string,
+  payload: unknown = {},
+  options: EnqueueOptions = {},
+): Promise<{ id: string; created: boolean }> {
+  // Retry: the conflicting live job may finish between our insert and the lookup.
+  for (let i = 0; i < 3; i++) {
+    const inserted = await tx
+      .insertInto('jobs')
+      .values({
+        name,
+        payload: JSON.stringify(payload ?? {}),
+        unique_key: options.uniqueKey ?? null,
+        ...(options.runAt ? { run_at: options.runAt } : {}),
+        ...(options.maxAttempts ? { max_attempts: options.maxAttempts } : {}),
+      })
+      // The predicate must match jobs_unique_live literally for Postgres to infer the partial index.
+      .onConflict((oc) =>
+        oc
+          .column('unique_key')
+          .where(sql<boolean>`unique_key is not null and status in ('queued', 'running')`)
+          .doNothing(),
+      )
+      // Notified in the same statement and delivered at commit, so a woken runner (any instance) finds the row.
+      .returning(['id', sql<void>`pg_notify(${JOBS_CHANNEL}, ${name})`.as('notified')])
+      .executeTakeFirst();
+    if (inserted) return { id: String(inserted.id), created: true };
+    const live = await tx
+      .selectFrom('jobs')
+      .select('id')
+      .where('unique_key', '=', options.uniqueKey!)
+      .where('status', 'in', ['queued', 'running'])
+      .executeTakeFirst();
+    if (live) return { id: String(live.id), created: false };
+  }
+  throw new Error(`could not enqueue job ${name} with unique key ${options.uniqueKey}`);
 }
 
 interface ClaimedJob {

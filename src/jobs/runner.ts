@@ -12,6 +12,7 @@ export {
   backoffMs,
   type EnqueueOptions,
   enqueueJob,
+  insertJob,
   type JobContext,
   type JobHandler,
   pruneFinishedJobs,
