@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_KEYS } from './testing/fixture-keys.ts';
+import { FIXTURE_KEYS as BASE_FIXTURE_KEYS } from './testing/fixture-keys.ts';
+import { SETUP_DISPUTE_FIXTURE_KEYS } from './testing/fixture-keys-disputes.ts';
 import type { TestEmulator } from './testing/helpers.ts';
 import { createSession, setupEmulator } from './testing/helpers.ts';
 
 const FIXTURES = process.env.STRIPE_FIXTURES ?? '/work/shared/stripe/fixtures3.json';
+const FIXTURE_KEYS = { ...BASE_FIXTURE_KEYS, ...SETUP_DISPUTE_FIXTURE_KEYS };
 
 let t: TestEmulator;
 const objects: Record<string, any> = {};
@@ -47,7 +49,25 @@ beforeAll(async () => {
     promotion: { type: 'coupon', coupon: objects.coupon.id },
   });
   await connectSamples(stripe);
+  await savedCardAndDisputeSamples(stripe);
 });
+
+// A SetupIntent with its attempt, a dispute and an early fraud warning from the test cards.
+async function savedCardAndDisputeSamples(stripe: Stripe): Promise<void> {
+  const cards = { allowed_payment_method_types: ['card'], confirm: true };
+  const si = await stripe.setupIntents.create({
+    customer: objects.customer.id,
+    payment_method: 'pm_card_visa',
+    ...cards,
+  });
+  objects.setup_intent = si;
+  objects.setup_attempt = (await stripe.setupAttempts.list({ setup_intent: si.id })).data[0];
+  const pay = (pm: string) =>
+    stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: pm, ...cards });
+  objects.dispute = (await stripe.disputes.list({ payment_intent: (await pay('pm_card_createDispute')).id })).data[0];
+  await pay('pm_card_createIssuerFraudRecord');
+  objects['radar.early_fraud_warning'] = (await stripe.radar.earlyFraudWarnings.list()).data[0];
+}
 
 // Connect objects: an onboarded Express account, a destination charge with a fee, reversals, a payout.
 async function connectSamples(stripe: Stripe): Promise<void> {
@@ -82,6 +102,12 @@ async function connectSamples(stripe: Stripe): Promise<void> {
   objects.payout = await stripe.payouts.create({ amount: 100, currency: 'usd' }, { stripeAccount: acct.id });
   objects.balance = await stripe.balance.retrieve();
 }
+// A Checkout Session with `invoice_creation` gives the invoice sample.
+beforeAll(async () => {
+  const session = await createSession(t.stripe, { invoice_creation: { enabled: true } });
+  const done = await t.post(`/_emulator/checkout/sessions/${session.id}/complete`);
+  objects.invoice = await t.stripe.invoices.retrieve(done.body.invoice);
+});
 afterAll(() => t.emu.stop());
 
 // Fields Stripe returns today that fixtures3.json lacks: newer API fields, and ones only some objects carry.
@@ -92,6 +118,9 @@ const NEWER_THAN_FIXTURES: Record<string, string[]> = {
   charge: ['transfer', 'radar_options'], // transfer: destination charges; radar_options: on every charge since 2024
   webhook_endpoint: ['secret'], // only in the create response
   bank_account: ['account', 'available_payout_methods', 'default_for_currency'], // a connected account's payout account
+  setup_intent: ['allowed_payment_method_types', 'customer_account'], // API 2026 / Accounts v2 (stripe-node types have them)
+  dispute: ['intended_submission_method'], // newer than fixtures3 (stripe-node types have it)
+  'radar.early_fraud_warning': ['payment_intent'], // newer than fixtures3 (stripe-node types have it)
 };
 
 describe('object shapes match Stripe fixtures', () => {
@@ -104,6 +133,16 @@ describe('object shapes match Stripe fixtures', () => {
     const allowed = new Set([...FIXTURE_KEYS[type], ...(NEWER_THAN_FIXTURES[type] ?? []), 'lastResponse']);
     expect(Object.keys(obj).filter((k) => !allowed.has(k))).toEqual([]);
     expect(obj.object).toBe(type);
+  });
+
+  it.skipIf(!existsSync(FIXTURES))('invoice and its line items have exactly the fixture keys', () => {
+    const resources = JSON.parse(readFileSync(FIXTURES, 'utf8')).resources;
+    const keys = (o: object) =>
+      Object.keys(o)
+        .filter((k) => k !== 'lastResponse')
+        .sort();
+    expect(keys(objects.invoice)).toEqual(Object.keys(resources.invoice).sort());
+    expect(keys(objects.invoice.lines.data[0])).toEqual(Object.keys(resources.invoice.lines.data[0]).sort());
   });
 
   it.skipIf(!existsSync(FIXTURES))('the embedded key lists match fixtures3.json', () => {

@@ -12,6 +12,10 @@ export interface TestCard {
   decline?: { code: string; decline_code: string; message: string };
   /** Requires a 3-D Secure approve/deny step. */
   threeDS?: boolean;
+  /** Off-session payments with a 3DS card: succeed once set up, always succeed, or (default) fail. */
+  offSession?: 'after_setup' | 'succeeds';
+  /** A successful payment is followed by this dispute (or an early fraud warning). */
+  dispute?: 'fraudulent' | 'product_not_received' | 'inquiry' | 'early_fraud_warning';
 }
 
 const DECLINED = { code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' };
@@ -85,8 +89,45 @@ const CARDS: TestCard[] = [
       message: 'An error occurred while processing your card. Try again in a little bit.',
     },
   },
-  { number: '4000002500003155', brand: 'visa', funding: 'credit', country: 'US', threeDS: true },
+  // Authenticates on-session; off-session works only after a SetupIntent (or setup_future_usage) set it up.
+  {
+    number: '4000002500003155',
+    brand: 'visa',
+    funding: 'credit',
+    country: 'US',
+    threeDS: true,
+    offSession: 'after_setup',
+  },
   { number: '4000000000003220', brand: 'visa', funding: 'credit', country: 'US', threeDS: true },
+  // Always authenticates: off-session payments fail with authentication_required even after setup.
+  { number: '4000002760003184', brand: 'visa', funding: 'credit', country: 'DE', threeDS: true },
+  // Already set up for off-session use: only on-session payments authenticate.
+  {
+    number: '4000003800000446',
+    brand: 'visa',
+    funding: 'credit',
+    country: 'US',
+    threeDS: true,
+    offSession: 'succeeds',
+  },
+  // Authenticates like 3155, then every payment is declined for insufficient funds.
+  {
+    number: '4000008260003178',
+    brand: 'visa',
+    funding: 'credit',
+    country: 'GB',
+    threeDS: true,
+    offSession: 'after_setup',
+    decline: {
+      code: 'card_declined',
+      decline_code: 'insufficient_funds',
+      message: 'Your card has insufficient funds.',
+    },
+  },
+  { number: '4000000000000259', brand: 'visa', funding: 'credit', country: 'US', dispute: 'fraudulent' },
+  { number: '4000000000002685', brand: 'visa', funding: 'credit', country: 'US', dispute: 'product_not_received' },
+  { number: '4000000000001976', brand: 'visa', funding: 'credit', country: 'US', dispute: 'inquiry' },
+  { number: '4000000000005423', brand: 'visa', funding: 'credit', country: 'US', dispute: 'early_fraud_warning' },
 ];
 
 /** `pm_card_*` test PaymentMethod tokens mapped to their card numbers. */
@@ -104,7 +145,15 @@ export const PAYMENT_METHOD_TOKENS: Record<string, string> = {
   pm_card_chargeDeclinedExpiredCard: '4000000000000069',
   pm_card_chargeDeclinedIncorrectCvc: '4000000000000127',
   pm_card_chargeDeclinedProcessingError: '4000000000000119',
-  pm_card_authenticationRequired: '4000002500003155',
+  // Stripe's names: "RequiredOnSetup" is the 3155 card, plain "Required" the always-authenticate 3184 card.
+  pm_card_authenticationRequired: '4000002760003184',
+  pm_card_authenticationRequiredOnSetup: '4000002500003155',
+  pm_card_authenticationRequiredSetupForOffSession: '4000003800000446',
+  pm_card_authenticationRequiredChargeDeclinedInsufficientFunds: '4000008260003178',
+  pm_card_createDispute: '4000000000000259',
+  pm_card_createDisputeProductNotReceived: '4000000000002685',
+  pm_card_createDisputeInquiry: '4000000000001976',
+  pm_card_createIssuerFraudRecord: '4000000000005423',
   pm_card_threeDSecure2Required: '4000000000003220',
   pm_card_threeDSecureRequired: '4000000000003220',
   pm_card_bypassPending: '4000000000000077',

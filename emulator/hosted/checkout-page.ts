@@ -12,6 +12,7 @@ import {
   payCheckoutSession,
   resolveCheckout3DS,
 } from '../payments/checkout.ts';
+import { CHECKOUT_LOCALES } from '../resources/checkout-sessions-create.ts';
 import { esc, formatMoney, page } from './layout.ts';
 
 type Form = Record<string, string>;
@@ -89,6 +90,47 @@ function promotionCodeField(rec: Rec, form: Form): string {
   return `<div class="promo"><label for="promotionCode">Promotion code</label><div class="row"><div><input id="promotionCode" name="promotionCode" value="${esc(form.promotionCode ?? '')}" autocomplete="off"></div><div><button id="applyCode" type="submit" name="action" value="apply_code" class="secondary" formnovalidate>Apply</button></div></div></div>`;
 }
 
+// `custom_fields` as Stripe's page shows them; browsers enforce `required`/lengths, the server checks again.
+function customFieldsSection(rec: Rec, form: Form): string {
+  const fields: Obj[] = rec.obj.custom_fields ?? [];
+  return fields
+    .map((f) => {
+      const id = `custom_${f.key}`;
+      const label = `${f.label.custom}${f.optional ? ' (optional)' : ''}`;
+      const required = f.optional ? '' : ' required';
+      if (f.type === 'dropdown') {
+        const chosen = form[id] ?? f.dropdown.default_value ?? '';
+        const options = (f.dropdown.options as Obj[])
+          .map(
+            (o) => `<option value="${esc(o.value)}"${o.value === chosen ? ' selected' : ''}>${esc(o.label)}</option>`,
+          )
+          .join('');
+        return `<label for="${id}">${esc(label)}</label><select id="${id}" name="${id}"${required}><option value=""${chosen ? '' : ' selected'}>Select an option</option>${options}</select>`;
+      }
+      const c = f[f.type];
+      const attrs = [
+        required.trim(),
+        c.minimum_length ? `minlength="${c.minimum_length}"` : '',
+        `maxlength="${c.maximum_length ?? 255}"`,
+        f.type === 'numeric' ? 'inputmode="numeric" pattern="[0-9]*"' : '',
+      ].join(' ');
+      return input(id, label, form[id] ?? c.default_value ?? '', attrs);
+    })
+    .join('');
+}
+
+// Stripe's consent checkboxes: promotions (opt-in) and the terms of service the buyer must accept.
+function consentSection(rec: Rec, form: Form): string {
+  const cc = rec.obj.consent_collection;
+  if (!cc) return '';
+  const box = (id: string, text: string, required: boolean) =>
+    `<label class="option" for="${id}"><input type="checkbox" id="${id}" name="${id}" value="on"${form[id] === 'on' ? ' checked' : ''}${required ? ' required' : ''}> ${esc(text)}</label>`;
+  const promo =
+    cc.promotions === 'auto' ? box('consentPromotions', 'Keep me updated with news and offers.', false) : '';
+  const tos = cc.terms_of_service === 'required' ? box('consentTerms', 'I agree to the Terms of Service.', true) : '';
+  return promo || tos ? `<div id="consent">${promo}${tos}</div>` : '';
+}
+
 function checkoutForm(state: EmulatorState, rec: Rec, form: Form, error: string | null): string {
   const s = rec.obj;
   const countries: string[] = s.shipping_address_collection?.allowed_countries ?? [];
@@ -112,9 +154,13 @@ ${input('billingName', 'Name on card', form.billingName ?? '', 'autocomplete="cc
     : '';
   const email = form.email ?? s.customer_email ?? '';
   const err = error ? `<div class="error" id="error" role="alert">${esc(error)}</div>` : '';
+  const phone = s.phone_number_collection?.enabled
+    ? input('phone', 'Phone number', form.phone ?? '', 'type="tel" autocomplete="tel" required')
+    : '';
+  const custom = customFieldsSection(rec, form);
   return `<div class="wrap">${summary(rec)}<div class="col card"><form method="post" action="/c/pay/${esc(s.id)}" id="checkoutForm">
-${err}${promotionCodeField(rec, form)}<h2 style="margin-top:0">Contact information</h2>${input('email', 'Email', email, 'type="email" autocomplete="email"')}
-${shipping}${shippingChoice}${card}<button id="submit" type="submit">${needsCard ? `Pay ${esc(formatMoney(s.amount_total, s.currency))}` : 'Complete order'}</button></form></div></div>`;
+${err}${promotionCodeField(rec, form)}<h2 style="margin-top:0">Contact information</h2>${input('email', 'Email', email, 'type="email" autocomplete="email"')}${phone}
+${shipping}${shippingChoice}${custom ? `<div id="customFields">${custom}</div>` : ''}${card}${consentSection(rec, form)}<button id="submit" type="submit">${needsCard ? `Pay ${esc(formatMoney(s.amount_total, s.currency))}` : 'Complete order'}</button></form></div></div>`;
 }
 
 function statusPage(rec: Rec): string {
@@ -144,7 +190,8 @@ function threeDSPage(rec: Rec): string {
   );
 }
 
-function toPayment(form: Form, needsShipping: boolean): CheckoutPayment {
+function toPayment(form: Form, session: Obj): CheckoutPayment {
+  const needsShipping = !!session.shipping_address_collection;
   const exp = /^\s*(\d{1,2})\s*\/?\s*(\d{2}|\d{4})\s*$/.exec(form.cardExpiry ?? '');
   if (form.cardNumber !== undefined && !exp)
     throw new StripeError(402, 'card_error', "Your card's expiration date is incomplete.", {
@@ -158,6 +205,11 @@ function toPayment(form: Form, needsShipping: boolean): CheckoutPayment {
     cvc: form.cardNumber !== undefined ? (form.cardCvc ?? '').trim() : undefined,
     name: form.billingName?.trim() || null,
     shippingRate: form.shippingRate || undefined,
+    phone: form.phone ?? '',
+    customFields: Object.fromEntries(
+      (session.custom_fields as Obj[]).map((f) => [f.key, form[`custom_${f.key}`] ?? '']),
+    ),
+    consent: { promotions: form.consentPromotions === 'on', termsOfService: form.consentTerms === 'on' },
     shipping: needsShipping
       ? {
           name: form.shippingName?.trim(),
@@ -174,9 +226,14 @@ function toPayment(form: Form, needsShipping: boolean): CheckoutPayment {
 function formFromPending(rec: Rec): Form {
   const pending = rec.internal.pendingForm ?? {};
   const ship = pending.shipping;
+  const custom = ((pending.customFields ?? []) as Obj[]).map((f) => [`custom_${f.key}`, f[f.type].value ?? '']);
   return {
     email: pending.email ?? '',
     billingName: pending.name ?? '',
+    phone: pending.phone ?? '',
+    ...Object.fromEntries(custom),
+    ...(pending.consent?.promotions === 'opt_in' ? { consentPromotions: 'on' } : {}),
+    ...(pending.consent?.terms_of_service === 'accepted' ? { consentTerms: 'on' } : {}),
     ...(ship
       ? {
           shippingName: ship.name ?? '',
@@ -189,9 +246,25 @@ function formFromPending(rec: Rec): Form {
   };
 }
 
-function afterPayment(c: Context, rec: Rec): Response {
+// Stripe renders the page in `locale` (unset or `auto`: the browser's language); only `<html lang>` follows here.
+function pageLang(c: Context, session: Obj): string {
+  if (session.locale && session.locale !== 'auto') return session.locale;
+  const locales = CHECKOUT_LOCALES.filter((l) => l !== 'auto');
+  for (const part of (c.req.header('accept-language') ?? '').split(',')) {
+    const tag = part.split(';')[0].trim().toLowerCase();
+    const match = locales.find((l) => l.toLowerCase() === tag) ?? locales.find((l) => l === tag.split('-')[0]);
+    if (match) return match;
+  }
+  return 'en';
+}
+
+function html(c: Context, rec: Rec, markup: string) {
+  return c.html(markup.replace('<html lang="en">', `<html lang="${esc(pageLang(c, rec.obj))}">`));
+}
+
+function afterPayment(c: Context, rec: Rec) {
   const next = successRedirect(rec.obj);
-  return next ? c.redirect(next, 303) : c.html(statusPage(rec));
+  return next ? c.redirect(next, 303) : html(c, rec, statusPage(rec));
 }
 
 /** Hosted Checkout: GET shows the page, POST pays, POST …/3ds approves or denies 3-D Secure. */
@@ -203,62 +276,57 @@ export const checkoutPage = (app: Hono, state: EmulatorState): void => {
     if (rec.obj.status === 'open' && rec.obj.expires_at <= nowSec(state)) {
       expireSession(state, systemOrigin(rec.account), rec);
     }
-    if (rec.obj.status === 'open') return c.html(page('Checkout', checkoutForm(state, rec, {}, null)));
-    return c.html(statusPage(rec));
+    if (rec.obj.status === 'open') return html(c, rec, page('Checkout', checkoutForm(state, rec, {}, null)));
+    return html(c, rec, statusPage(rec));
   });
 
   app.post('/c/pay/:id', async (c) => {
     const rec = findSessionAnyScope(state, c.req.param('id'));
     if (!rec) return c.html(page('Not found', '<div class="wrap"><h1>Checkout session not found</h1></div>'), 404);
-    if (rec.obj.status !== 'open') return c.html(statusPage(rec));
+    if (rec.obj.status !== 'open') return html(c, rec, statusPage(rec));
     const form = (await c.req.parseBody()) as Form;
     if (form.action === 'update_shipping') {
       try {
         chooseShippingOption(state, rec, form.shippingRate ?? '');
-        return c.html(page('Checkout', checkoutForm(state, rec, form, null)));
+        return html(c, rec, page('Checkout', checkoutForm(state, rec, form, null)));
       } catch (err) {
         if (!(err instanceof StripeError)) throw err;
-        return c.html(page('Checkout', checkoutForm(state, rec, form, err.message)));
+        return html(c, rec, page('Checkout', checkoutForm(state, rec, form, err.message)));
       }
     }
     if (form.action === 'apply_code') {
       try {
         applyPromotionCode(state, rec, form.promotionCode ?? '');
         rec.internal.promotionCodeLabel = (form.promotionCode ?? '').trim().toUpperCase();
-        return c.html(page('Checkout', checkoutForm(state, rec, form, null)));
+        return html(c, rec, page('Checkout', checkoutForm(state, rec, form, null)));
       } catch (err) {
         if (!(err instanceof StripeError)) throw err;
-        return c.html(page('Checkout', checkoutForm(state, rec, form, err.message)));
+        return html(c, rec, page('Checkout', checkoutForm(state, rec, form, err.message)));
       }
     }
     try {
-      const result = payCheckoutSession(
-        state,
-        systemOrigin(rec.account),
-        rec,
-        toPayment(form, !!rec.obj.shipping_address_collection),
-      );
-      if (result === 'requires_action') return c.html(threeDSPage(rec));
+      const result = payCheckoutSession(state, systemOrigin(rec.account), rec, toPayment(form, rec.obj));
+      if (result === 'requires_action') return html(c, rec, threeDSPage(rec));
       return afterPayment(c, rec);
     } catch (err) {
       if (!(err instanceof StripeError)) throw err;
-      if (rec.obj.status !== 'open') return c.html(statusPage(rec));
-      return c.html(page('Checkout', checkoutForm(state, rec, form, err.message)));
+      if (rec.obj.status !== 'open') return html(c, rec, statusPage(rec));
+      return html(c, rec, page('Checkout', checkoutForm(state, rec, form, err.message)));
     }
   });
 
   app.post('/c/pay/:id/3ds', async (c) => {
     const rec = findSessionAnyScope(state, c.req.param('id'));
     if (!rec) return c.html(page('Not found', '<div class="wrap"><h1>Checkout session not found</h1></div>'), 404);
-    if (rec.obj.status !== 'open') return c.html(statusPage(rec));
+    if (rec.obj.status !== 'open') return html(c, rec, statusPage(rec));
     const form = (await c.req.parseBody()) as Form;
     try {
       resolveCheckout3DS(state, systemOrigin(rec.account), rec, form.decision === 'approve' ? 'approve' : 'deny');
       return afterPayment(c, rec);
     } catch (err) {
       if (!(err instanceof StripeError)) throw err;
-      if (rec.obj.status !== 'open') return c.html(statusPage(rec));
-      return c.html(page('Checkout', checkoutForm(state, rec, formFromPending(rec), err.message)));
+      if (rec.obj.status !== 'open') return html(c, rec, statusPage(rec));
+      return html(c, rec, page('Checkout', checkoutForm(state, rec, formFromPending(rec), err.message)));
     }
   });
 };

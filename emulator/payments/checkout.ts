@@ -6,6 +6,7 @@ import type { EmulatorState, Obj, Origin, Rec } from '../core/state.ts';
 import { allScopes, clone, find, insert, nowSec } from '../core/state.ts';
 import { applySessionDiscount, redeemablePromotionCode, redeemDiscounts } from '../resources/coupons.ts';
 import { buildCustomer } from '../resources/customers.ts';
+import { createSessionInvoice } from '../resources/invoices.ts';
 import { chooseShippingRate } from '../resources/shipping-rates.ts';
 import { cancelPaymentIntent, confirmWithCard, createPaymentMethod } from './engine.ts';
 import type { CardInput } from './objects.ts';
@@ -34,7 +35,15 @@ export interface CheckoutPayment {
   shippingRate?: string;
   /** Simulate a delayed payment method: session completes unpaid, then settles one emulator minute later. */
   asyncOutcome?: 'succeeded' | 'failed';
+  /** Phone number (`phone_number_collection`); undefined (control API) fills a test number. */
+  phone?: string;
+  /** Raw values of the session's `custom_fields` by key; undefined (control API) fills test values. */
+  customFields?: Record<string, string>;
+  /** Checked consent boxes; undefined (control API) accepts the terms and declines promotions. */
+  consent?: { promotions: boolean; termsOfService: boolean };
 }
+
+const TEST_PHONE = '+15555550100';
 
 const ASYNC_SETTLE_SECONDS = 60;
 
@@ -71,6 +80,67 @@ function shippingDetails(session: Obj, shipping: CheckoutPayment['shipping']): O
   return { address: fullAddress({ ...addr, country }), name };
 }
 
+// Stripe's hosted page takes the number as typed; separators are dropped so the stored value is E.164-like.
+function collectPhone(session: Obj, phone: string | undefined): string | null {
+  if (!session.phone_number_collection?.enabled) return null;
+  const raw = phone === undefined ? TEST_PHONE : phone.trim();
+  if (!raw) throw invalid('Please enter your phone number.', 'phone');
+  const normalized = raw.replace(/[\s().-]/g, '');
+  if (!/^\+?\d{5,15}$/.test(normalized)) throw invalid('Your phone number is invalid.', 'phone');
+  return normalized;
+}
+
+// A value a test buyer would type into a required field, so control-API completions pass validation.
+function testValue(field: Obj): string {
+  if (field.type === 'dropdown') return field.dropdown.default_value ?? field.dropdown.options[0].value;
+  const c = field[field.type];
+  if (c.default_value) return c.default_value;
+  const filler = field.type === 'numeric' ? '1234' : 'test';
+  return filler.padEnd(c.minimum_length ?? 0, filler[0]).slice(0, c.maximum_length ?? 255);
+}
+
+/** Checks the buyer's custom field values (required, lengths, digits, options) and returns the filled fields. */
+function collectCustomFields(session: Obj, values: Record<string, string> | undefined): Obj[] {
+  return (session.custom_fields as Obj[]).map((field) => {
+    const label = field.label.custom;
+    const param = `custom_fields[${field.key}]`;
+    let value: string | null;
+    if (values === undefined) value = field.optional ? (field[field.type].default_value ?? null) : testValue(field);
+    else value = (values[field.key] ?? '').trim() || null;
+    if (value === null) {
+      if (!field.optional) throw invalid(`Please fill in “${label}”.`, param);
+    } else if (field.type === 'dropdown') {
+      if (!field.dropdown.options.some((o: Obj) => o.value === value)) {
+        throw invalid(`Please choose one of the options for “${label}”.`, param);
+      }
+    } else {
+      const c = field[field.type];
+      if (field.type === 'numeric' && !/^\d+$/.test(value)) throw invalid(`“${label}” may only contain digits.`, param);
+      if (value.length > (c.maximum_length ?? 255)) {
+        throw invalid(`“${label}” must be at most ${c.maximum_length ?? 255} characters.`, param);
+      }
+      if (c.minimum_length && value.length < c.minimum_length) {
+        throw invalid(`“${label}” must be at least ${c.minimum_length} characters.`, param);
+      }
+    }
+    return { ...clone(field), [field.type]: { ...field[field.type], value } };
+  });
+}
+
+/** The session's `consent` result; a required terms-of-service box that is unchecked blocks payment. */
+function collectConsent(session: Obj, consent: CheckoutPayment['consent']): Obj | null {
+  const cc = session.consent_collection;
+  if (!cc) return null;
+  const given = consent ?? { promotions: false, termsOfService: true };
+  if (cc.terms_of_service === 'required' && !given.termsOfService) {
+    throw invalid('Please accept the terms of service.', 'consent[terms_of_service]');
+  }
+  return {
+    promotions: cc.promotions === 'auto' ? (given.promotions ? 'opt_in' : 'opt_out') : null,
+    terms_of_service: cc.terms_of_service === 'required' ? 'accepted' : null,
+  };
+}
+
 /** Pays an open session: creates/reuses its PaymentIntent, charges the card, completes the session. */
 export function payCheckoutSession(
   state: EmulatorState,
@@ -85,9 +155,23 @@ export function payCheckoutSession(
   const email = pay.email || session.customer_email || customer?.obj.email || null;
   if (!email) throw invalid('Please enter your email address.', 'email');
   const shipping = shippingDetails(session, pay.shipping);
+  const customFields = collectCustomFields(session, pay.customFields);
+  const phone = collectPhone(session, pay.phone);
+  const consent = collectConsent(session, pay.consent);
   if (pay.shippingRate) chooseShippingOption(state, rec, pay.shippingRate);
-  rec.internal.pendingForm = { email, name: pay.name ?? null, shipping, asyncOutcome: pay.asyncOutcome };
-  if (session.payment_status === 'no_payment_required') return finish(state, origin, rec);
+  rec.internal.pendingForm = {
+    email,
+    name: pay.name ?? null,
+    shipping,
+    asyncOutcome: pay.asyncOutcome,
+    phone,
+    customFields,
+    consent,
+  };
+  if (session.payment_status === 'no_payment_required') {
+    ensureCustomer(state, origin, rec, email, pay.name ?? shipping?.name ?? null, phone);
+    return finish(state, origin, rec);
+  }
 
   const card = lookupCard(pay.cardNumber ?? '4242424242424242');
   if ('invalid' in card) throw cardError(card.invalid.code, card.invalid.message, 'number');
@@ -100,16 +184,7 @@ export function payCheckoutSession(
   if (pay.cvc !== undefined && !/^\d{3,4}$/.test(pay.cvc))
     throw cardError('incomplete_cvc', "Your card's security code is incomplete.", 'cvc');
 
-  if (session.customer_creation === 'always' && !session.customer) {
-    const created = insert(
-      state,
-      'customer',
-      buildCustomer(state, { email, name: pay.name ?? shipping?.name }),
-      account,
-    );
-    emitEvent(state, origin, 'customer.created', created.obj);
-    session.customer = created.id;
-  }
+  ensureCustomer(state, origin, rec, email, pay.name ?? shipping?.name ?? null, phone);
   const piRec = ensurePaymentIntent(state, origin, rec, shipping);
   const input: CardInput = {
     card,
@@ -141,6 +216,22 @@ export function payCheckoutSession(
   const result = confirmWithCard(state, origin, piRec, pmRec, input, pay.threeDS);
   if (result === 'requires_action') return 'requires_action';
   return finish(state, origin, rec);
+}
+
+// Stripe creates a Customer for `always`, and for `if_required` when one is needed: post-payment invoices need one.
+function ensureCustomer(
+  state: EmulatorState,
+  origin: Origin,
+  rec: Rec,
+  email: string,
+  name: string | null,
+  phone: string | null,
+): void {
+  const session = rec.obj;
+  if (session.customer || (session.customer_creation !== 'always' && !session.invoice_creation?.enabled)) return;
+  const created = insert(state, 'customer', buildCustomer(state, { email, name, phone }), rec.account);
+  emitEvent(state, origin, 'customer.created', created.obj);
+  session.customer = created.id;
 }
 
 /** Finishes a session waiting on 3-D Secure with the buyer's decision (throws a 402 on deny). */
@@ -258,18 +349,28 @@ function finish(state: EmulatorState, origin: Origin, rec: Rec): 'complete' {
       email: form.email,
       individual_name: null,
       name: form.name ?? form.shipping?.name ?? customer?.name ?? null,
-      phone: null,
+      phone: form.phone ?? null,
       tax_exempt: 'none',
       tax_ids: [],
     },
     collected_information: form.shipping
       ? { business_name: null, individual_name: null, shipping_details: clone(form.shipping) }
       : null,
+    custom_fields: form.customFields ?? session.custom_fields,
+    consent: form.consent ?? null,
   });
   delete rec.internal.pendingForm;
   state.onChange();
+  if (session.payment_status !== 'unpaid') invoiceIfEnabled(state, origin, rec);
   emitEvent(state, origin, 'checkout.session.completed', session);
   return 'complete';
+}
+
+// `invoice_creation`: the paid invoice exists (and `session.invoice` is set) before the session's completion event.
+function invoiceIfEnabled(state: EmulatorState, origin: Origin, rec: Rec): void {
+  if (!rec.obj.invoice_creation?.enabled || rec.obj.invoice) return;
+  rec.obj.invoice = createSessionInvoice(state, origin, rec).id;
+  state.onChange();
 }
 
 /** Expires an open session (cancelling its PaymentIntent) and emits checkout.session.expired. */
@@ -309,6 +410,7 @@ function settleAsync(state: EmulatorState, rec: Rec, pending: Obj): void {
     confirmWithCard(state, origin, piRec, pmRec, input, 'approve');
     rec.obj.payment_status = 'paid';
     state.onChange();
+    invoiceIfEnabled(state, origin, rec);
     emitEvent(state, origin, 'checkout.session.async_payment_succeeded', rec.obj);
   } catch (err) {
     if (!(err instanceof StripeError)) throw err;

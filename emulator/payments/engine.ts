@@ -2,6 +2,7 @@ import { invalid, StripeError } from '../core/errors.ts';
 import { emitEvent, updateWithEvent } from '../core/events.ts';
 import type { EmulatorState, Obj, Origin, Rec } from '../core/state.ts';
 import { clone, find, insert, nowSec } from '../core/state.ts';
+import { disputeTestCharge } from './disputes.ts';
 import type { CardInput } from './objects.ts';
 import { buildBalanceTransaction, buildCharge, buildPaymentMethod } from './objects.ts';
 
@@ -133,6 +134,7 @@ export function confirmWithCard(
   settleCapture(state, origin, piRec, chRec, pi.amount);
   emitEvent(state, origin, 'charge.succeeded', chRec.obj);
   emitEvent(state, origin, 'payment_intent.succeeded', pi);
+  disputeTestCharge(state, origin, chRec);
   return 'succeeded';
 }
 
@@ -166,6 +168,7 @@ export function capturePaymentIntent(state: EmulatorState, origin: Origin, piRec
   settleCapture(state, origin, piRec, chRec, amount);
   emitEvent(state, origin, 'charge.captured', chRec.obj);
   emitEvent(state, origin, 'payment_intent.succeeded', pi);
+  disputeTestCharge(state, origin, chRec);
 }
 
 const CANCELABLE = [

@@ -43,6 +43,41 @@ const lineItem: V = obj({
   dynamic_tax_rates: arr(str),
 });
 
+/** Checkout's `locale` values in the SDK's pinned API version (`hi-IN` included). */
+export const CHECKOUT_LOCALES = (
+  'auto bg cs da de el en en-GB es es-419 et fi fil fr fr-CA hi-IN hr hu id it ja ko lt lv ms mt nb nl pl pt ' +
+  'pt-BR ro ru sk sl sv th tr vi zh zh-HK zh-TW'
+).split(' ');
+
+const fieldLengths = { default_value: str, minimum_length: int(1, 255), maximum_length: int(1, 255) };
+
+const customField: V = obj({
+  key: req(str),
+  label: req(obj({ type: req(oneOf('custom')), custom: req(str) })),
+  type: req(oneOf('dropdown', 'numeric', 'text')),
+  optional: bool,
+  dropdown: obj({ options: req(arr(obj({ label: req(str), value: req(str) }))), default_value: str }),
+  numeric: obj(fieldLengths),
+  text: obj(fieldLengths),
+});
+
+const invoiceCreation: V = obj({
+  enabled: req(bool),
+  invoice_data: obj({
+    account_tax_ids: arr(str),
+    custom_fields: arr(obj({ name: req(str), value: req(str) })),
+    description: str,
+    footer: str,
+    issuer: obj({ type: req(oneOf('account', 'self')), account: str }),
+    metadata,
+    rendering_options: obj({
+      amount_tax_display: oneOf('exclude_tax', 'include_inclusive_tax'),
+      template: str,
+      template_version: int(1),
+    }),
+  }),
+});
+
 export const createShape: Record<string, V> = {
   mode: req(oneOf('payment', 'setup', 'subscription')),
   line_items: arr(lineItem),
@@ -56,7 +91,14 @@ export const createShape: Record<string, V> = {
   client_reference_id: str,
   currency,
   expires_at: int(),
-  locale: str,
+  locale: oneOf(...CHECKOUT_LOCALES),
+  custom_fields: arr(customField),
+  consent_collection: obj({
+    payment_method_reuse_agreement: obj({ position: req(oneOf('auto', 'hidden')) }),
+    promotions: oneOf('auto', 'none'),
+    terms_of_service: oneOf('none', 'required'),
+  }),
+  invoice_creation: invoiceCreation,
   ui_mode: oneOf('hosted', 'embedded', 'custom'),
   submit_type: oneOf('auto', 'book', 'donate', 'pay', 'subscribe'),
   billing_address_collection: oneOf('auto', 'required'),
@@ -147,6 +189,109 @@ function buildLineItems(ctx: ReqCtx, items: Obj[]): Obj[] {
   });
 }
 
+const ALNUM = /^[a-zA-Z0-9]+$/;
+
+/** Validates `custom_fields` as Stripe does and returns them in the session's shape (values filled at payment). */
+function buildCustomFields(fields: Obj[]): Obj[] {
+  if (fields.length > 3) throw invalid('You can only specify up to 3 custom fields.', 'custom_fields');
+  const keys = new Set<string>();
+  return fields.map((f, i) => {
+    const param = `custom_fields[${i}]`;
+    if (!ALNUM.test(f.key) || f.key.length > 200) {
+      throw invalid('The `key` must be alphanumeric and at most 200 characters.', `${param}[key]`);
+    }
+    if (keys.has(f.key)) throw invalid(`The key \`${f.key}\` is used by more than one custom field.`, `${param}[key]`);
+    keys.add(f.key);
+    if (f.label.custom.length > 100) {
+      throw invalid('The label may be at most 100 characters.', `${param}[label][custom]`);
+    }
+    for (const other of ['dropdown', 'numeric', 'text']) {
+      if (other !== f.type && f[other]) {
+        throw invalid(`\`${other}\` can only be set when \`type\` is \`${other}\`.`, `${param}[${other}]`);
+      }
+    }
+    const base = { key: f.key, label: { custom: f.label.custom, type: 'custom' }, optional: f.optional ?? false };
+    if (f.type === 'dropdown') {
+      const d = f.dropdown;
+      if (!d) throw invalid(`Missing required param: ${param}[dropdown].`, `${param}[dropdown]`, 'parameter_missing');
+      if (!d.options.length || d.options.length > 200) {
+        throw invalid('A dropdown needs between 1 and 200 options.', `${param}[dropdown][options]`);
+      }
+      const values = new Set<string>();
+      d.options.forEach((o: Obj, j: number) => {
+        const op = `${param}[dropdown][options][${j}]`;
+        if (!ALNUM.test(o.value) || o.value.length > 100 || values.has(o.value)) {
+          throw invalid('Option values must be unique, alphanumeric and at most 100 characters.', `${op}[value]`);
+        }
+        if (o.label.length > 100) throw invalid('Option labels may be at most 100 characters.', `${op}[label]`);
+        values.add(o.value);
+      });
+      if (d.default_value != null && !values.has(d.default_value)) {
+        throw invalid(
+          '`default_value` must match the `value` of one of the options.',
+          `${param}[dropdown][default_value]`,
+        );
+      }
+      const options = d.options.map((o: Obj) => ({ label: o.label, value: o.value }));
+      return { ...base, dropdown: { default_value: d.default_value ?? null, options, value: null }, type: 'dropdown' };
+    }
+    const c = f[f.type] ?? {};
+    const min = c.minimum_length ?? null;
+    const max = c.maximum_length ?? null;
+    if (min !== null && max !== null && min > max) {
+      throw invalid(
+        '`minimum_length` must be less than or equal to `maximum_length`.',
+        `${param}[${f.type}][minimum_length]`,
+      );
+    }
+    if (f.type === 'numeric' && c.default_value != null && !/^\d+$/.test(c.default_value)) {
+      throw invalid('`default_value` may only contain digits.', `${param}[numeric][default_value]`);
+    }
+    const config = { default_value: c.default_value ?? null, maximum_length: max, minimum_length: min, value: null };
+    return { ...base, [f.type]: config, type: f.type };
+  });
+}
+
+/** `invoice_creation` in the session's shape; `invoice_data` limits follow Stripe's invoice custom fields. */
+function buildInvoiceCreation(p: Obj | undefined): Obj {
+  const d = p?.invoice_data ?? {};
+  const fields: Obj[] | undefined = d.custom_fields;
+  const param = 'invoice_creation[invoice_data]';
+  if (fields && fields.length > 4)
+    throw invalid('You can only specify up to 4 custom fields.', `${param}[custom_fields]`);
+  fields?.forEach((f, i) => {
+    if (f.name.length > 40)
+      throw invalid('The name may be at most 40 characters.', `${param}[custom_fields][${i}][name]`);
+    if (f.value.length > 140) {
+      throw invalid('The value may be at most 140 characters.', `${param}[custom_fields][${i}][value]`);
+    }
+  });
+  if (d.issuer?.type === 'account' && !d.issuer.account) {
+    throw invalid(
+      `Missing required param: ${param}[issuer][account].`,
+      `${param}[issuer][account]`,
+      'parameter_missing',
+    );
+  }
+  const ro = d.rendering_options;
+  return {
+    enabled: p?.enabled ?? false,
+    invoice_data: {
+      account_tax_ids: d.account_tax_ids?.length ? d.account_tax_ids : null,
+      custom_fields: fields?.length ? fields.map((f) => ({ name: f.name, value: f.value })) : null,
+      description: d.description ?? null,
+      footer: d.footer ?? null,
+      issuer: d.issuer
+        ? { ...(d.issuer.type === 'account' ? { account: d.issuer.account } : {}), type: d.issuer.type }
+        : null,
+      metadata: mergeMetadata({}, d.metadata),
+      rendering_options: ro
+        ? { amount_tax_display: ro.amount_tax_display ?? null, template: ro.template ?? null }
+        : null,
+    },
+  };
+}
+
 /** Builds and validates a payment-mode Checkout Session. */
 export function createSession(ctx: ReqCtx, p: Obj): Obj {
   const { state } = ctx;
@@ -170,6 +315,17 @@ export function createSession(ctx: ReqCtx, p: Obj): Obj {
       'expires_at',
     );
   }
+  // Checked before line items, whose inline products and prices are stored as they are built.
+  const customFields = buildCustomFields(p.custom_fields ?? []);
+  const invoiceCreationShape = buildInvoiceCreation(p.invoice_creation ?? undefined);
+  const cc = p.consent_collection;
+  const consentCollection = cc
+    ? {
+        payment_method_reuse_agreement: cc.payment_method_reuse_agreement ?? null,
+        promotions: cc.promotions ?? null,
+        terms_of_service: cc.terms_of_service ?? null,
+      }
+    : null;
   const items = buildLineItems(ctx, p.line_items);
   const cur = items[0].currency;
   if (items.some((li) => li.currency !== cur) || (p.currency && p.currency !== cur)) {
@@ -214,11 +370,11 @@ export function createSession(ctx: ReqCtx, p: Obj): Obj {
     client_secret: null,
     collected_information: null,
     consent: null,
-    consent_collection: null,
+    consent_collection: consentCollection,
     created: now,
     currency: cur,
     currency_conversion: null,
-    custom_fields: [],
+    custom_fields: customFields,
     custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
     customer: customer?.id ?? null,
     customer_account: null,
@@ -229,18 +385,7 @@ export function createSession(ctx: ReqCtx, p: Obj): Obj {
     expires_at: expiresAt,
     integration_identifier: null,
     invoice: null,
-    invoice_creation: {
-      enabled: false,
-      invoice_data: {
-        account_tax_ids: null,
-        custom_fields: null,
-        description: null,
-        footer: null,
-        issuer: null,
-        metadata: {},
-        rendering_options: null,
-      },
-    },
+    invoice_creation: invoiceCreationShape,
     livemode: false,
     locale: p.locale ?? null,
     managed_payments: null,

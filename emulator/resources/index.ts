@@ -6,11 +6,15 @@ import { charges } from './charges.ts';
 import { checkoutSessions } from './checkout-sessions.ts';
 import { coupons } from './coupons.ts';
 import { customers } from './customers.ts';
+import { disputes } from './disputes.ts';
 import { events } from './events.ts';
+import { invoices } from './invoices.ts';
 import { paymentIntents } from './payment-intents.ts';
+import { paymentMethods } from './payment-methods.ts';
 import { prices } from './prices.ts';
 import { products } from './products.ts';
 import { refunds } from './refunds.ts';
+import { setupIntents } from './setup-intents.ts';
 import { sharedPayment } from './shared-payment.ts';
 import { shippingRates } from './shipping-rates.ts';
 import { taxRates } from './tax-rates.ts';
@@ -43,9 +47,13 @@ export const resourceModules: ResourceModule[] = [
   shippingRates,
   taxRates,
   checkoutSessions,
+  invoices,
   paymentIntents,
+  paymentMethods,
+  setupIntents,
   charges,
   refunds,
+  disputes,
   sharedPayment,
   events,
   webhookEndpoints,

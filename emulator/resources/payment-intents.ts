@@ -28,6 +28,7 @@ import { all, find, insert, mustFind } from '../core/state.ts';
 import { cancelPaymentIntent, capturePaymentIntent, confirmWithCard, createPaymentMethod } from '../payments/engine.ts';
 import type { CardInput } from '../payments/objects.ts';
 import { buildPaymentIntent } from '../payments/objects.ts';
+import { savedCardInput } from '../payments/setup.ts';
 import { assertTokenUsable, findGrantedToken, linkedToken, paymentMethodFromToken } from '../payments/shared-tokens.ts';
 
 const shipping: V = obj({ address: req(address), name: req(str), carrier: str, phone: str, tracking_number: str });
@@ -95,7 +96,7 @@ export function resolvePaymentMethod(
 const TYPE_KEYS = ['payment_method_types', 'allowed_payment_method_types'];
 
 /** Stripe refuses to confirm without `return_url` when automatic payment methods may redirect. */
-function assertReturnUrl(apm: Obj | null, returnUrl: unknown): void {
+export function assertReturnUrl(apm: Obj | null, returnUrl: unknown): void {
   if (!apm?.enabled || apm.allow_redirects === 'never' || returnUrl) return;
   throw invalid(
     'A `return_url` must be specified because this Payment Intent is configured to automatically accept the payment methods enabled in the Dashboard, some of which may require a full page redirect to succeed. If you do not want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.',
@@ -138,7 +139,7 @@ export function confirm(ctx: ReqCtx, rec: Rec, p: Obj): void {
   const token = linkedToken(ctx.state, rec, pmId);
   if (token) assertTokenUsable(ctx.state, token, pi.amount, pi.currency, 'payment_method', pi.id);
   const { rec: pmRec, input } = resolvePaymentMethod(ctx, pmId);
-  confirmWithCard(ctx.state, ctx, rec, pmRec, input);
+  confirmWithCard(ctx.state, ctx, rec, pmRec, savedCardInput(rec, pmRec, input, p.off_session));
 }
 
 /** PaymentIntents: create, retrieve, update, confirm, capture, cancel, list. */
@@ -303,10 +304,5 @@ export const paymentIntents = (app: Hono): void => {
       (r) => !p.customer || r.obj.customer === p.customer,
     );
     return listResponse('/v1/payment_intents', recs, p);
-  });
-
-  api(app, 'get', '/v1/payment_methods/:id', (ctx) => {
-    validate(ctx.params, {});
-    return mustFind(ctx.state, ctx.path.id, 'payment_method', ctx.account).obj;
   });
 };
