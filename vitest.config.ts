@@ -37,6 +37,16 @@ export default defineConfig({
                 env: { GALLERIST_TEST_DB: 'postgres' },
               },
             },
+            {
+              extends: true as const,
+              test: {
+                // Several app processes on one Postgres database (test/reliability; npm run test:reliability
+                // runs them at full size).
+                name: 'reliability',
+                include: ['test/reliability/**/*.test.ts'],
+                env: { GALLERIST_TEST_DB: 'postgres' },
+              },
+            },
           ]
         : []),
       {

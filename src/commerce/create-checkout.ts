@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
+import { crashPoint } from '../crash-points.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
@@ -113,6 +114,7 @@ export async function createCheckout(
   const { existing, plan } = planned;
   if (existing !== null || !plan) return openSession(stripe, existing ?? '');
   const session = await stripe.checkout.sessions.create(plan.params, { idempotencyKey: plan.key });
+  crashPoint('checkout.after_stripe_call');
   const recorded = await withService(db, async (tx) => {
     const order = await getOrder(tx, orderId, { lock: true });
     if (order.stripeCheckoutSessionId) return order.stripeCheckoutSessionId;

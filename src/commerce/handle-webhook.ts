@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import Stripe from 'stripe';
 import type { Actor } from '../audit/index.ts';
+import { crashPoint } from '../crash-points.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
@@ -317,6 +318,7 @@ export async function applyStripeEvent(
             .executeTakeFirst();
           if (!inserted) return { outcome: 'duplicate' as const, reason: null };
           const r = await dispatch(tx, hooks, event, pre, actor, ctx.publicUrl ?? '');
+          crashPoint('webhook.before_fulfilment_commit');
           const reason = r.reason?.slice(0, 1000) ?? null;
           await tx
             .updateTable('stripe_events')

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import Stripe from 'stripe';
 import { type Actor, recordAudit } from '../audit/index.ts';
+import { crashPoint } from '../crash-points.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, forbidden } from '../errors.ts';
@@ -141,6 +142,7 @@ export async function refundOrder(
     // Unknown outcome: the row stays pending and a retry with the same key replays the same refund.
     throw new AppError('upstream_error', 'Could not reach Stripe; try again');
   }
+  crashPoint('refund.after_stripe_call');
   // Read the charge now, with no transaction open; the short transaction below applies it under the order lock.
   const fetched = await fetchChargeRefunds(stripe, order);
   const synced = await withService(db, async (tx) => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -97,8 +98,11 @@ export async function ensureWebhookEndpoints(stripe: Stripe, url: string, dataDi
     }
     const created = await stripe.webhookEndpoints.create(
       { url, enabled_events: ['*'], connect: kind === 'connect', description: `Gallerist ${kind} events` },
-      // Keyed on the endpoint it replaces, so a crash before saving replays instead of duplicating.
-      { idempotencyKey: `gallerist-webhook:${kind}:${known?.id ?? 'initial'}` },
+      // Keyed on the URL and the endpoint it replaces, so a crash before saving replays instead of duplicating,
+      // and several instances sharing one emulator each get their own endpoint.
+      {
+        idempotencyKey: `gallerist-webhook:${kind}:${createHash('sha256').update(url).digest('hex').slice(0, 16)}:${known?.id ?? 'initial'}`,
+      },
     );
     saved[kind] = { id: created.id, secret: created.secret! };
     secrets.push(created.secret!);

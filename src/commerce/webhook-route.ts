@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { crashPoint } from '../crash-points.ts';
 import type { AppEnv } from '../http/context.ts';
 import { receiveStripeEvent, verifyStripeEvent } from './handle-webhook.ts';
 
@@ -17,6 +18,7 @@ export const webhookRoutes = new Hono<AppEnv>().post('/webhooks/stripe', async (
   const event = verifyStripeEvent(stripe, raw, c.req.header('stripe-signature'), config.webhookSecrets);
   if ((event.type as string) === DOCTOR_PING_TYPE) return c.json({ received: true, status: 'ignored' }, 200);
   const status = await receiveStripeEvent(db, event, clock.now());
+  crashPoint('webhook.after_inbox_commit');
   if (status === 'queued') assembly.jobSignal.notify();
   return c.json({ received: true, status }, 200);
 });

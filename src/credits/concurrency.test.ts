@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordTrial } from '../../test/reliability/trials.ts';
 import { fixedClock } from '../clock.ts';
 import type { Database } from '../db/connect.ts';
 import { createTestDatabase, testDbKind } from '../db/testing.ts';
@@ -50,6 +51,22 @@ describe('concurrent consumption', () => {
     );
     const ok = results.filter((r) => r.status === 'fulfilled');
     const failed = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+    const rest0 = await d.db
+      .selectFrom('credit_lots')
+      .select((eb) => eb.fn.sum<string>('balance_minutes').as('m'))
+      .where('organization_account_id', '=', orgId)
+      .executeTakeFirstOrThrow();
+    const problems = await ledgerProblems(d.db);
+    recordTrial({
+      test: '64 concurrent consumptions of one balance across three lots',
+      database: 'postgres',
+      seed: 0,
+      tried: { consumptions: 64, succeeded: ok.length, refused: failed.length },
+      // Minutes consumed beyond the balance would be money created; minutes gone without a usage row, lost.
+      lost: Math.max(0, balance - ok.length * size - Number(rest0.m)) + problems.unbalanced + problems.mismatched,
+      duplicated: Math.max(0, ok.length * size + Number(rest0.m) - balance) + problems.negative,
+      leaked: 0,
+    });
     expect(ok).toHaveLength(Math.floor(balance / size));
     expect(failed.every((e) => isAppError(e) && e.code === 'insufficient_balance')).toBe(true);
     const rest = await d.db

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordTrial } from '../../test/reliability/trials.ts';
 import { hashPassword } from '../accounts/index.ts';
 // Every module's demo seeders run, so their tables all take part.
 import { systemClock } from '../clock.ts';
@@ -7,7 +8,7 @@ import { createOrder } from '../commerce/index.ts';
 import { consumeMinutes, grantLot } from '../credits/index.ts';
 import type { Database } from './connect.ts';
 import { withAnon, withService, withUser } from './tenancy.ts';
-import { createDemoTestDatabase } from './testing.ts';
+import { createDemoTestDatabase, testDbKind } from './testing.ts';
 
 let d: Database;
 // Tables whose rows are public by design when the predicate holds; every other cross-tenant row must be invisible.
@@ -204,6 +205,8 @@ describe('row-level security', () => {
   it('shows each role of an account exactly the rows of that account its role may read, on every tenant table', async () => {
     const mismatches: string[] = [];
     const shown: Record<string, number> = {};
+    let checks = 0;
+    let leaked = 0;
     for (const { table, column } of ownerColumns) {
       const { rows: grant } = await sql<{ can: boolean }>`
         select has_table_privilege('authenticated', ${table}, 'select') as can`.execute(d.db);
@@ -221,11 +224,23 @@ describe('row-level security', () => {
         for (const role of roles) {
           const seen = await withUser(d.db, { sub: ids[roleUser(kind, role)] }, count);
           const want = rank[role] >= rank[min] ? total : 0;
+          checks++;
+          if (seen > want) leaked += seen - want;
           if (seen !== want)
             mismatches.push(`${role} of the ${kind} sees ${seen}/${total} of ${table}.${column}, want ${want}`);
         }
       }
     }
+    recordTrial({
+      test: 'every tenant table × every role of every kind of account, directly in SQL under RLS',
+      database: testDbKind(),
+      seed: 0,
+      tried: { tables: new Set(ownerColumns.map((c) => c.table)).size, checks },
+      lost: 0,
+      duplicated: 0,
+      leaked,
+      notes: mismatches.length ? [`${mismatches.length} role checks off the documented rules`] : [],
+    });
     expect(mismatches).toEqual([]);
     // The sweep has rows to hide: a provider's sales and credits, and every account's audit trail.
     for (const key of [

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/app.ts';
 import { testClient } from '../../test/http.ts';
+import { recordTrial } from '../../test/reliability/trials.ts';
 import { hashPassword } from '../accounts/index.ts';
 import { createOrder } from '../commerce/index.ts';
 import { withService } from '../db/tenancy.ts';
+import { testDbKind } from '../db/testing.ts';
 import type { DB } from '../db/types.ts';
 import { DEMO_PASSWORD } from '../seed.ts';
 
@@ -186,6 +188,21 @@ describe('authorization matrix (every account-scoped GET route × role × kind o
     expect(scoped).toEqual(Object.keys(policy).sort());
   });
 
+  // Totals over every route's test, for docs/RELIABILITY.md.
+  const totals = { routes: 0, calls: 0, allowedWrongly: 0, refusedWrongly: 0 };
+  afterAll(() =>
+    recordTrial({
+      test: 'every account-scoped GET route × every role of every kind of account, a stranger and anonymous',
+      database: testDbKind(),
+      seed: 0,
+      tried: { routes: totals.routes, calls: totals.calls },
+      lost: 0,
+      duplicated: 0,
+      leaked: totals.allowedWrongly,
+      notes: totals.refusedWrongly ? [`${totals.refusedWrongly} callers refused where the policy allows them`] : [],
+    }),
+  );
+
   // One test per route (every kind of account × every caller), so no single test makes all ~1300 calls.
   it.each(Object.entries(policy))(
     'answers each caller of %s as the policy says, with the error shape',
@@ -204,11 +221,14 @@ describe('authorization matrix (every account-scoped GET route × role × kind o
           calls++;
           const got = res.status >= 200 && res.status < 300 ? 200 : res.status;
           const shaped = got === 200 || got !== want || res.body?.error?.code === errorCode[want];
+          totals.calls++;
+          if (got !== want) totals[got === 200 ? 'allowedWrongly' : 'refusedWrongly']++;
           if (got !== want || !shaped) {
             mismatches.push(`${caller.name} GET ${template} on the ${target}: ${res.status}, want ${want}`);
           }
         }
       }
+      totals.routes++;
       expect(calls).toBe(kinds.length * callers.length);
       expect(mismatches).toEqual([]);
     },

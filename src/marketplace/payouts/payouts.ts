@@ -3,6 +3,7 @@ import { type Selectable, sql } from 'kysely';
 import type Stripe from 'stripe';
 import { type Actor, recordAudit } from '../../audit/index.ts';
 import type { Clock } from '../../clock.ts';
+import { crashPoint } from '../../crash-points.ts';
 import { iso } from '../../db/sql.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { Database, DB } from '../../db/types.ts';
@@ -168,6 +169,7 @@ async function submit(
     await markSubmitFailed(db, row, err as Error & { code?: string }, actor, clock);
     return false;
   }
+  crashPoint('payout.after_stripe_call');
   await withService(db, async (tx) => {
     await tx
       .updateTable('marketplace_payouts')

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoIds, emu, onboardedArtist, publishedArtwork } from '../../../test/fixtures/marketplace-buy.ts';
+import { fullReliability, recordTrial } from '../../../test/reliability/trials.ts';
 import { systemClock } from '../../clock.ts';
 import { completeCheckoutSession } from '../../commerce/index.ts';
 import { withService } from '../../db/tenancy.ts';
@@ -10,7 +11,8 @@ import { runDueJobs } from '../../jobs/index.ts';
 import { type MarketplaceTestEnv, startMarketplaceEnv } from '../testing.ts';
 import { startArtworkCheckout } from './purchase.ts';
 
-const BUYERS = 32;
+// 64 under npm run test:reliability, 32 in npm test.
+const BUYERS = fullReliability ? 64 : 32;
 let env: MarketplaceTestEnv;
 let ids: Record<string, string>;
 
@@ -56,6 +58,15 @@ describe.skipIf(testDbKind() !== 'postgres')('32 buyers racing for one original 
     );
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    recordTrial({
+      test: `${BUYERS} buyers start checkout for one original at once`,
+      database: 'postgres',
+      seed: 0,
+      tried: { buyers: BUYERS, checkouts_opened: won.length, refused: lost.length },
+      lost: 0,
+      duplicated: Math.max(0, won.length - 1),
+      leaked: 0,
+    });
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(BUYERS - 1);
     for (const l of lost) {
@@ -147,6 +158,17 @@ describe.skipIf(testDbKind() !== 'postgres')('32 buyers racing for one original 
     // Stripe agrees: 31 charges refunded once each, the winner's untouched.
     const charges = await env.stripe.charges.list({ limit: 100 });
     const ours = charges.data.filter((c) => c.amount === 50_001);
+    recordTrial({
+      test: `${BUYERS} payments for one original settle at once`,
+      database: 'postgres',
+      seed: 0,
+      tried: { payments: ours.length, refunded_at_stripe: ours.filter((c) => c.refunded).length },
+      lost: ours.filter((c) => c.amount_refunded === 0).length === 1 ? 0 : 1,
+      duplicated:
+        ours.filter((c) => c.amount_refunded > 50_001).length +
+        Math.max(0, rows.filter((r) => r.status === 'paid').length - 1),
+      leaked: 0,
+    });
     expect(ours).toHaveLength(BUYERS);
     expect(ours.filter((c) => c.refunded && c.amount_refunded === 50_001)).toHaveLength(BUYERS - 1);
     expect(ours.filter((c) => c.amount_refunded === 0)).toHaveLength(1);

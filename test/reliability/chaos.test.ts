@@ -1,0 +1,430 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { createStripeClient } from '../../src/commerce/stripe.ts';
+import type { Database } from '../../src/db/connect.ts';
+import { withService } from '../../src/db/tenancy.ts';
+import { createDemoTestDatabase, testDbKind } from '../../src/db/testing.ts';
+import type { DB } from '../../src/db/types.ts';
+import { demoIds, onboardedArtist, publishedArtwork } from '../fixtures/marketplace-buy.ts';
+import { testClient } from '../http.ts';
+import { fullReliability, prng, recordTrial, reliabilitySeed } from './trials.ts';
+
+// Four app processes on one Postgres database and one Stripe emulator: checkouts of all three offerings through
+// random instances, payments, expiries and dashboard refunds at Stripe, then every event delivered 1–5 times,
+// shuffled, 24 at a time to random instances while instances are killed (SIGKILL) and restarted. At the end the
+// database must agree with Stripe: nothing lost, nothing doubled.
+
+const INSTANCES = 4;
+const CHECKOUTS = Number(process.env.CHAOS_CHECKOUTS ?? (fullReliability ? 300 : 36));
+const IN_FLIGHT = 24;
+const WEBHOOK_SECRET = 'whsec_chaos_shared_secret';
+const seed = reliabilitySeed();
+
+interface Instance {
+  port: number;
+  url: string;
+  dataDir: string;
+  proc: ChildProcess | null;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+describe.skipIf(testDbKind() !== 'postgres')(
+  'chaos: four instances, one database, duplicated shuffled webhooks',
+  () => {
+    let database: Database;
+    let db: DB;
+    let emulator: RunningEmulator;
+    let stripe: Stripe;
+    let env: Record<string, string>;
+    const instances: Instance[] = [];
+
+    const start = async (inst: Instance) => {
+      inst.proc = spawn(process.execPath, ['bin/gallerist.js', 'serve'], {
+        env: { ...env, PORT: String(inst.port), DATA_DIR: inst.dataDir },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      for (let i = 0; i < 600; i++) {
+        const ok = await fetch(`${inst.url}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) return;
+        if (inst.proc.exitCode !== null) throw new Error(`instance on ${inst.port} exited with ${inst.proc.exitCode}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`instance on ${inst.port} did not start`);
+    };
+    const killedPids: number[] = [];
+    const kill = (inst: Instance) => {
+      const p = inst.proc;
+      inst.proc = null;
+      if (p?.pid) killedPids.push(p.pid);
+      p?.kill('SIGKILL');
+      return p ? new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r))) : Promise.resolve();
+    };
+    const live = () => instances.filter((i) => i.proc);
+
+    beforeAll(async () => {
+      database = await createDemoTestDatabase();
+      db = database.db;
+      emulator = await startEmulator({ port: 0 });
+      stripe = createStripeClient('sk_test_chaos', emulator.url);
+      // Each instance registers its own endpoint; the emulator's own deliveries are switched off so the test's
+      // shuffled, duplicated ones (replayable from the seed) are the only ones.
+      await fetch(`${emulator.url}/_emulator/chaos`, {
+        method: 'POST',
+        body: new URLSearchParams({ failure_rate: '1' }),
+      });
+      env = {
+        PATH: process.env.PATH ?? '',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: (database.pool as { options: { connectionString?: string } }).options.connectionString ?? '',
+        DATABASE_POOL_SIZE: '6',
+        STRIPE_SECRET_KEY: 'sk_test_chaos',
+        STRIPE_API_URL: emulator.url,
+        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        SESSION_SECRET: 'chaos-session-secret-shared-by-every-instance',
+        GALLERIST_TEST_SCRYPT_N: '16384',
+        NODE_ENV: 'test',
+      };
+      for (let i = 0; i < INSTANCES; i++) {
+        const port = await freePort();
+        instances.push({
+          port,
+          url: `http://127.0.0.1:${port}`,
+          dataDir: mkdtempSync(join(tmpdir(), 'chaos-')),
+          proc: null,
+        });
+      }
+      await Promise.all(instances.map(start));
+    }, 180_000);
+
+    afterAll(async () => {
+      await Promise.all(instances.map(kill));
+      for (const i of instances) rmSync(i.dataDir, { recursive: true, force: true });
+      await emulator?.stop();
+      await database?.close();
+    });
+
+    it(`converges with Stripe: ${CHECKOUTS} checkouts, every event 1–5 times to random instances, two killed`, async () => {
+      console.log(`chaos seed ${seed} (GALLERIST_SEED=${seed} replays it)`);
+      const rnd = prng(seed);
+      const ids = await demoIds(db);
+      const at = () => rnd.pick(live()).url;
+      // One client whose every request goes to a random instance: sessions and carts live in the shared database.
+      const roaming = () => testClient({ request: (path, init) => fetch(`${at()}${path}`, init) });
+
+      // Artists with onboarded Connect accounts and originals to sell; buyers race for some of them.
+      const artists = ['mira-okafor', 'jonas-berg'];
+      const artworks: string[] = [];
+      for (const slug of artists) {
+        await onboardedArtist(db, stripe, emulator.url, ids[slug]);
+        for (let i = 0; i < Math.ceil(CHECKOUTS / 6); i++)
+          artworks.push(
+            await publishedArtwork(db, ids[slug], { price: 20_000 + i * 100, title: `Chaos ${slug} ${i}` }),
+          );
+      }
+      const gallery = await withService(db, (tx) =>
+        tx
+          .selectFrom('galleries as g')
+          .innerJoin('gallery_photos as p', 'p.gallery_id', 'g.id')
+          .select(['g.token', 'p.id as photoId'])
+          .where('g.status', '=', 'published')
+          .where('g.pin_hash', 'is', null)
+          .executeTakeFirstOrThrow(),
+      );
+      const org = roaming();
+      await org.signIn('org@demo.gallerist.dev');
+      const bundles = (await org.get(`/api/credits/bundles?providerId=${ids['skywalker-digital']}`)).body
+        .data as Array<{
+        id: string;
+      }>;
+      const catalog = (await roaming().get(`/api/shop/g/${gallery.token}/catalog?photoId=${gallery.photoId}`)).body
+        .data as Array<{ id: string; groups: Array<{ values: Array<{ id: string }> }> }>;
+
+      // Checkouts, 8 at a time: each a print cart, a credit bundle, or one of several buyers racing for an original.
+      let refused = 0;
+      const orderIds: string[] = [];
+      const tasks = Array.from({ length: CHECKOUTS }, (_, n) => async () => {
+        const kind = rnd.pick(['print', 'credits', 'artwork'] as const);
+        let r: { status: number; body: any };
+        if (kind === 'credits') {
+          r = await org.post('/api/credits/checkout', {
+            bundleId: rnd.pick(bundles).id,
+            organizationId: ids['acme-corp'],
+          });
+        } else if (kind === 'print') {
+          const buyer = roaming();
+          const product = rnd.pick(catalog);
+          await buyer.post(`/api/shop/g/${gallery.token}/cart/items`, {
+            photoId: gallery.photoId,
+            productId: product.id,
+            optionValueIds: product.groups.map((g) => rnd.pick(g.values).id),
+            quantity: rnd.int(1, 3),
+          });
+          r = await buyer.post(`/api/shop/g/${gallery.token}/checkout`, { email: `print-${seed}-${n}@example.com` });
+        } else {
+          r = await roaming().post(`/api/marketplace/artworks/${rnd.pick(artworks)}/checkout`, {
+            email: `art-${seed}-${n}@example.com`,
+          });
+        }
+        if (r.status === 201) orderIds.push(r.body.orderId);
+        else if (r.status === 409) refused++;
+        else throw new Error(`${kind} checkout: ${r.status} ${JSON.stringify(r.body)}`);
+      });
+      await pool(tasks, 8);
+
+      // Stripe's side: most sessions paid, some expired, some left open; then dashboard refunds, full and partial.
+      const orders = await withService(db, (tx) =>
+        tx
+          .selectFrom('orders')
+          .select(['id', 'offering_type', 'stripe_checkout_session_id', 'total'])
+          .where('id', 'in', orderIds)
+          .execute(),
+      );
+      let paid = 0;
+      let expired = 0;
+      let refunds = 0;
+      const paidIntents: string[] = [];
+      await pool(
+        orders.map((o) => async () => {
+          const fate = rnd.next();
+          const session = o.stripe_checkout_session_id!;
+          if (fate < 0.75) {
+            const res = await fetch(`${emulator.url}/_emulator/checkout/sessions/${session}/complete`, {
+              method: 'POST',
+              body: new URLSearchParams({ card_number: '4242424242424242' }),
+            });
+            if (!res.ok) throw new Error(`pay ${session}: ${res.status} ${await res.text()}`);
+            paid++;
+            const s = await stripe.checkout.sessions.retrieve(session);
+            paidIntents.push(s.payment_intent as string);
+          } else if (fate < 0.85) {
+            await stripe.checkout.sessions.expire(session);
+            expired++;
+          }
+        }),
+        8,
+      );
+      for (const pi of paidIntents) {
+        const f = rnd.next();
+        if (f < 0.1) {
+          await stripe.refunds.create({ payment_intent: pi });
+          refunds++;
+        } else if (f < 0.2) {
+          const intent = await stripe.paymentIntents.retrieve(pi);
+          await stripe.refunds.create({ payment_intent: pi, amount: Math.max(1, Math.floor(intent.amount / 3)) });
+          refunds++;
+        }
+      }
+
+      // Every event Stripe has, 1–5 copies each, shuffled, 24 in flight to random live instances; a delivery that
+      // finds its instance dead is retried elsewhere, as Stripe retries.
+      const events = await stripe.events.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 });
+      const deliveries = rnd.shuffle(events.flatMap((e) => Array.from({ length: rnd.int(1, 5) }, () => e)));
+      const total = deliveries.length;
+      let sent = 0;
+      let retried = 0;
+      let kills = 0;
+      const plan = [
+        { at: Math.floor(total * 0.25), kill: 1 },
+        { at: Math.floor(total * 0.45), restart: 1 },
+        { at: Math.floor(total * 0.55), kill: 2 },
+        { at: Math.floor(total * 0.8), restart: 2 },
+      ];
+      const restarts: Promise<void>[] = [];
+      const deliver = async (event: Stripe.Event) => {
+        const payload = JSON.stringify(event);
+        for (;;) {
+          const inst = rnd.pick(live());
+          const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+          const ok = await fetch(`${inst.url}/api/webhooks/stripe`, {
+            method: 'POST',
+            body: payload,
+            headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+          }).then(
+            (r) => r.ok,
+            () => false,
+          );
+          if (ok) return;
+          retried++;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      await pool(
+        deliveries.map((event) => async () => {
+          const n = sent++;
+          for (const step of plan) {
+            if (step.at !== n) continue;
+            if (step.kill !== undefined) {
+              kills++;
+              await kill(instances[step.kill]);
+            } else restarts.push(start(instances[step.restart!]));
+          }
+          await deliver(event);
+        }),
+        IN_FLIGHT,
+      );
+      await Promise.all(restarts);
+
+      // A killed worker's job waits out its lease; the operator's catch-up applies what it held.
+      await settle(db, 60_000, killedPids, false);
+      await promisify(execFile)(process.execPath, ['bin/gallerist.js', 'reconcile'], {
+        env: { ...env, DATA_DIR: instances[0].dataDir },
+      });
+      await settle(db, 60_000, killedPids, true);
+
+      const result = await invariants(db, stripe, orderIds);
+      const trial = {
+        test: 'chaos: 4 instances, shuffled duplicated webhooks, SIGKILL and restart',
+        database: 'postgres',
+        seed,
+        tried: {
+          checkouts: orderIds.length,
+          refused_checkouts: refused,
+          paid,
+          expired,
+          dashboard_refunds: refunds,
+          events: events.length,
+          deliveries: total,
+          redelivered_after_failure: retried,
+          instances_killed: kills,
+        },
+        lost: result.lost.length,
+        duplicated: result.duplicated.length,
+        leaked: 0,
+        notes: [...result.lost.map((l) => `lost: ${l}`), ...result.duplicated.map((d) => `duplicated: ${d}`)],
+      };
+      recordTrial(trial);
+      console.log(JSON.stringify(trial.tried));
+      expect(result.lost).toEqual([]);
+      expect(result.duplicated).toEqual([]);
+      expect(paid).toBeGreaterThan(0);
+    }, 600_000);
+  },
+);
+
+/** Runs the tasks with at most `n` at once, in order of start. */
+async function pool(tasks: Array<() => Promise<void>>, n: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < tasks.length) await tasks[next++]();
+    }),
+  );
+}
+
+/**
+ * Waits until no job is due or running, leaving out jobs whose worker was killed (their lease runs for minutes;
+ * reconcile applies their events meanwhile); with `events`, also until no webhook is stored unapplied, or throws.
+ */
+async function settle(db: DB, timeoutMs: number, deadPids: number[], events: boolean): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  const dead = deadPids.length ? deadPids.map((p) => `%:${p}:%`) : ['-'];
+  for (;;) {
+    const { rows } = await sql<{ events: number; jobs: number }>`
+      select (select count(*)::int from stripe_events where status in ('received', 'failed')) as events,
+             (select count(*)::int from jobs where status = 'queued' and run_at <= now()
+                 or status = 'running' and not (locked_by like any (${dead}))) as jobs`.execute(db);
+    if ((!events || rows[0].events === 0) && rows[0].jobs === 0) return;
+    if (Date.now() > end) throw new Error(`not settled: ${JSON.stringify(rows[0])}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Compares the database with Stripe, order by order; returns what was lost and what was doubled. */
+async function invariants(db: DB, stripe: Stripe, orderIds: string[]) {
+  const lost: string[] = [];
+  const duplicated: string[] = [];
+  const rows = await withService(db, (tx) =>
+    tx
+      .selectFrom('orders as o')
+      .select([
+        'o.id',
+        'o.status',
+        'o.offering_type',
+        'o.stripe_checkout_session_id as session',
+        (eb) =>
+          eb
+            .selectFrom('invoices')
+            .select(eb.fn.countAll<number>().as('n'))
+            .whereRef('order_id', '=', 'o.id')
+            .as('invoices'),
+        (eb) =>
+          eb
+            .selectFrom('credit_lots')
+            .select(eb.fn.countAll<number>().as('n'))
+            .whereRef('order_id', '=', 'o.id')
+            .as('lots'),
+        (eb) =>
+          eb
+            .selectFrom('marketplace_sales')
+            .select(eb.fn.countAll<number>().as('n'))
+            .whereRef('order_id', '=', 'o.id')
+            .as('sales'),
+        (eb) =>
+          eb
+            .selectFrom('refunds')
+            .select(sql<string>`coalesce(sum(amount), 0)`.as('n'))
+            .whereRef('order_id', '=', 'o.id')
+            .where('status', '=', 'succeeded')
+            .as('refunded'),
+      ])
+      .where('o.id', 'in', orderIds)
+      .execute(),
+  );
+  const paidStatuses = new Set(['paid', 'fulfilled', 'partially_refunded', 'refunded']);
+  for (const o of rows) {
+    const session = await stripe.checkout.sessions.retrieve(o.session!, { expand: ['payment_intent.latest_charge'] });
+    const paidAtStripe = session.payment_status === 'paid';
+    const paidHere = paidStatuses.has(o.status);
+    if (paidAtStripe && !paidHere) lost.push(`order ${o.id} paid at Stripe, ${o.status} here`);
+    if (!paidAtStripe && paidHere)
+      duplicated.push(`order ${o.id} ${o.status} here, ${session.payment_status} at Stripe`);
+    if (!paidAtStripe) continue;
+    const n = (v: unknown) => Number(v ?? 0);
+    if (n(o.invoices) !== 1) (n(o.invoices) > 1 ? duplicated : lost).push(`order ${o.id}: ${o.invoices} invoices`);
+    if (o.offering_type === 'credit_bundle' && n(o.lots) !== 1)
+      (n(o.lots) > 1 ? duplicated : lost).push(`order ${o.id}: ${o.lots} credit lots`);
+    if (o.offering_type === 'artwork' && n(o.sales) !== 1)
+      (n(o.sales) > 1 ? duplicated : lost).push(`order ${o.id}: ${o.sales} sales`);
+    const charge = (session.payment_intent as Stripe.PaymentIntent).latest_charge as Stripe.Charge;
+    if (n(o.refunded) !== charge.amount_refunded)
+      (n(o.refunded) > charge.amount_refunded ? duplicated : lost).push(
+        `order ${o.id}: refunded ${o.refunded} here, ${charge.amount_refunded} at Stripe`,
+      );
+  }
+  const once = await withService(db, async (tx) => {
+    const soldTwice = await sql<{ artwork_id: string; n: number }>`
+      select artwork_id, count(*)::int as n from marketplace_sales group by artwork_id having count(*) > 1`.execute(tx);
+    const mails = await sql<{ to_address: string; subject: string; n: number }>`
+      select to_address, subject, count(*)::int as n from mail_outbox
+      group by to_address, template, subject, text having count(*) > 1`.execute(tx);
+    const unbalanced = await sql<{ id: string; n: string }>`
+      select posting_id as id, sum(amount_minutes) as n from ledger_entries group by posting_id
+      having sum(amount_minutes) <> 0`.execute(tx);
+    return { soldTwice: soldTwice.rows, mails: mails.rows, unbalanced: unbalanced.rows };
+  });
+  for (const s of once.soldTwice) duplicated.push(`artwork ${s.artwork_id} sold ${s.n} times`);
+  for (const m of once.mails) duplicated.push(`mail "${m.subject}" to ${m.to_address} ${m.n} times`);
+  for (const u of once.unbalanced) lost.push(`ledger posting ${u.id} sums to ${u.n}`);
+  return { lost, duplicated };
+}
