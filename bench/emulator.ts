@@ -227,3 +227,60 @@ export function printResults(results: Result[]): void {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   printResults(await benchEmulator());
 }
+
+/** PaymentIntent create+confirm on an in-memory emulator, then on one persisting to a journal (ratio = cost of it). */
+export async function benchEmulatorJournal(opts: BenchOptions = {}): Promise<Result[]> {
+  const duration = opts.durationSec ?? 3;
+  const connections = opts.connections ?? 16;
+  // Imported here because this section was appended to a file whose header is shared with other benches.
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const body = new URLSearchParams({
+    amount: '2000',
+    currency: 'usd',
+    confirm: 'true',
+    payment_method: 'pm_card_visa',
+    'allowed_payment_method_types[]': 'card',
+  }).toString();
+  const measure = async (seconds: number, dataFile?: string) => {
+    const emu = await startEmulator({ port: 0, autoAdvance: false, dataFile });
+    try {
+      return await run(emu, connections, { duration: seconds }, [
+        { method: 'POST', path: '/v1/payment_intents', body },
+      ]);
+    } finally {
+      await emu.stop();
+    }
+  };
+  // Sums alternating halves, so load that drifts during the run (a shared CI box) hits both sides alike.
+  const total = (runs: CannonResult[]): CannonResult => ({
+    ...runs[runs.length - 1],
+    duration: runs.reduce((a, r) => a + r.duration, 0),
+    requests: { ...runs[0].requests, total: runs.reduce((a, r) => a + r.requests.total, 0) },
+    latency: { ...runs[0].latency, p99: Math.max(...runs.map((r) => r.latency.p99)) },
+    non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+    errors: runs.reduce((a, r) => a + r.errors, 0),
+    timeouts: runs.reduce((a, r) => a + r.timeouts, 0),
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
+  try {
+    // autocannon runs at least ~1 s, so short (smoke) runs skip the warm-up and the second round.
+    const rounds = duration >= 1 ? 2 : 1;
+    // Warm-up, so the first measured run doesn't pay for JIT compilation.
+    if (rounds > 1) await measure(1);
+    const memory: CannonResult[] = [];
+    const journal: CannonResult[] = [];
+    for (let round = 0; round < rounds; round++) {
+      memory.push(await measure(duration / rounds));
+      journal.push(await measure(duration / rounds, join(dir, `state-${round}.json`)));
+    }
+    const name = 'POST /v1/payment_intents confirm=true';
+    return [
+      { ...toResult(`${name} (in-memory)`, total(memory), null), suite: 'emulator-journal' },
+      { ...toResult(`${name} (journal)`, total(journal), rate(total(memory))), suite: 'emulator-journal' },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

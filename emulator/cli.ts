@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import type { RunningEmulator } from './index.ts';
 import { startEmulator } from './index.ts';
 
@@ -30,4 +31,9 @@ export async function runEmulatorCli(argv: string[]): Promise<RunningEmulator> {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
   return emulator;
+}
+
+// Runnable on its own (`node --import tsx emulator/cli.ts …`), which the kill -9 test uses to avoid loading the app.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runEmulatorCli(process.argv.slice(2));
 }

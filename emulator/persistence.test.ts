@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runEmulatorCli } from './cli.ts';
+import { journalFiles } from './core/journal.ts';
 import { startEmulator } from './index.ts';
 import { client } from './testing/helpers.ts';
 
@@ -42,13 +43,14 @@ describe('persistence', () => {
     await second.stop();
   });
 
-  it('writes changes without stop (debounced) atomically', async () => {
-    const dataFile = join(dir, 'debounced.json');
+  it('journals an acknowledged write before the response, without stop', async () => {
+    const dataFile = join(dir, 'journaled.json');
     const emu = await startEmulator({ port: 0, dataFile, autoAdvance: false });
     await client(emu.port).products.create({ name: 'Saved' });
-    // Polls rather than sleeping a fixed time, so a loaded machine only makes it slower.
-    await vi.waitFor(() => expect(readFileSync(dataFile, 'utf8')).toContain('Saved'), { timeout: 10_000 });
+    // No waiting: the line is in the journal by the time the response arrives.
+    expect(readFileSync(journalFiles(dataFile).at(-1)!.path, 'utf8')).toContain('Saved');
     await emu.stop();
+    expect(readFileSync(dataFile, 'utf8')).toContain('Saved');
   });
 
   it('keeps the platform account id across restarts of the same data, and a fresh state gets its own', async () => {

@@ -87,7 +87,7 @@ export interface EmulatorState {
   baseNow: () => number;
   /** Counts changes (every `onChange`); lets idempotency tell whether a request began executing. */
   changes: number;
-  /** Called after every change (the persister's debounced write). */
+  /** Called after every change (schedules a journal commit when persisting). */
   persist: () => void;
   /** Marks a change: call after mutating state. */
   onChange: () => void;
