@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import type { Actor } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
@@ -75,6 +76,7 @@ export async function createPrintOrder(
   },
 ): Promise<Order> {
   const { rate, couponId, cartId } = input;
+  if (couponId) await holdCoupon(tx, couponId);
   return createOrder(
     tx,
     {
@@ -104,6 +106,36 @@ export async function createPrintOrder(
     },
     input.actor ?? { kind: 'gallery_visitor' },
   );
+}
+
+/** How long an unpaid checkout holds a use of a limited code (Stripe Checkout's own default lifetime). */
+const COUPON_HOLD = '24 hours';
+
+/**
+ * A limited code counts its open checkouts as uses, under a lock on the coupon row, so buyers checking out at once
+ * can't redeem it past its limit; an expired or abandoned checkout gives its use back.
+ */
+async function holdCoupon(tx: DB, couponId: string): Promise<void> {
+  const coupon = await tx
+    .selectFrom('shop_coupons')
+    .select(['max_redemptions', 'redemptions'])
+    .where('id', '=', couponId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!coupon || coupon.max_redemptions === null) return;
+  const open = await tx
+    .selectFrom('orders')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', '=', 'pending')
+    .where('offering_type', '=', 'print')
+    .where(sql<string>`metadata->>'coupon_id'`, '=', couponId)
+    .where('created_at', '>', sql<Date>`now() - ${COUPON_HOLD}::interval`)
+    .executeTakeFirstOrThrow();
+  if (coupon.redemptions + Number(open.n) >= coupon.max_redemptions) {
+    throw new AppError('conflict', 'This code has been used up; remove it to check out at the full price', {
+      reason: 'coupon_used_up',
+    });
+  }
 }
 
 /** A print an agent picks by ids (photo, product, one option value per group), as a cart line would hold it. */

@@ -11,6 +11,7 @@ const files = [
   'src/marketplace/sales/purchase-race.test.ts',
   'src/credits/concurrency.test.ts',
   'src/commerce/crash-points.test.ts',
+  'src/shop/coupon-limit.test.ts',
   'src/db/rls.test.ts',
   'src/http/authorization-matrix.test.ts',
   'src/http/fuzz.test.ts',
