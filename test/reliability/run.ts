@@ -14,6 +14,7 @@ const files = [
   'src/shop/coupon-limit.test.ts',
   'src/db/rls.test.ts',
   'src/http/authorization-matrix.test.ts',
+  'src/http/stranger-writes.test.ts',
   'src/http/fuzz.test.ts',
 ];
 
