@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/app.ts';
+import { emu as emuAt } from '../../test/fixtures/marketplace-buy.ts';
 import { createPaidSale, onboardedArtist } from '../../test/fixtures/marketplace-sales.ts';
 import { recordTrial } from '../../test/reliability/trials.ts';
 import { systemClock } from '../clock.ts';
@@ -8,8 +9,7 @@ import { type CrashPoint, SimulatedCrash } from '../crash-points.ts';
 import { withService } from '../db/tenancy.ts';
 import { testDbKind } from '../db/testing.ts';
 import type { DB } from '../db/types.ts';
-import { runPayouts } from '../marketplace/payouts/payouts.ts';
-import { markDelivered, markShipped } from '../marketplace/sales/shipments.ts';
+import { markDelivered, markShipped, runPayouts } from '../marketplace/index.ts';
 import type { CommerceHooks } from '../modules.ts';
 import { createCheckout } from './create-checkout.ts';
 import { getOrder } from './orders.ts';
@@ -34,11 +34,7 @@ afterEach(() => {
   delete process.env.GALLERIST_CRASH_POINT;
 });
 
-async function emu(path: string, form: Record<string, string> = {}) {
-  const res = await fetch(`${app.emulatorUrl}${path}`, { method: 'POST', body: new URLSearchParams(form) });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+const emu = (path: string, form: Record<string, string> = {}) => emuAt(app.emulatorUrl, path, form);
 const pay = (sessionId: string) =>
   emu(`/_emulator/checkout/sessions/${sessionId}/complete`, { card_number: '4242424242424242' });
 

@@ -125,9 +125,11 @@ beforeAll(async () => {
     platformId: (await first('agent_platforms')) ?? randomUUID(),
   });
   for (const [k, v] of Object.entries(ids)) if (!v) delete ids[k];
-  // The fixture sale's webhooks land before the sweep starts, so they don't count as its writes.
+  // The fixture sale's webhooks land before the sweep starts, so they don't count as its writes,
   await fetch(`${app.emulatorUrl}/_emulator/webhooks/flush`, { method: 'POST' });
   await app.settle();
+  // And the jobs the fixtures queued (artwork features of the new work) have run.
+  await app.platform.jobs!.tick();
   await withService(db, async (tx) => {
     await tx
       .insertInto('users')

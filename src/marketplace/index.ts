@@ -3,6 +3,7 @@ export { transactionsQuery } from './admin/analytics.ts';
 export { getArtwork, imageUrls, listAccountArtworks } from './artworks/artworks.ts';
 export { listPublicArtworks, priceBreakdown, publicArtwork, publicArtworks } from './artworks/catalog.ts';
 export { readImageFile, variantKey } from './artworks/images.ts';
+export { runPayouts } from './payouts/payouts.ts';
 export { type Recommendation, recommendedFor, searchArtworks, similarArtworks } from './recommendations/rank.ts';
 export {
   availability,
@@ -11,6 +12,7 @@ export {
   startArtworkCheckout,
   upstream,
 } from './sales/purchase.ts';
+export { markDelivered, markShipped } from './sales/shipments.ts';
 export { demoCatalog } from './seed-catalog.ts';
 export {
   type ApplicationStatus,

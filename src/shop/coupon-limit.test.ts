@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/app.ts';
+import { emu as emuAt } from '../../test/fixtures/marketplace-buy.ts';
 import { testClient } from '../../test/http.ts';
 import { recordTrial } from '../../test/reliability/trials.ts';
 import { getOrder } from '../commerce/index.ts';
@@ -17,11 +18,7 @@ let photoId: string;
 let studioId: string;
 
 const buyer = () => testClient({ request: (path, init) => fetch(`${app.url}${path}`, init) });
-async function emu(path: string, form: Record<string, string> = {}) {
-  const res = await fetch(`${app.emulatorUrl}${path}`, { method: 'POST', body: new URLSearchParams(form) });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+const emu = (path: string, form: Record<string, string> = {}) => emuAt(app.emulatorUrl, path, form);
 
 async function coupon(code: string, maxRedemptions: number) {
   await withService(db, (tx) =>
