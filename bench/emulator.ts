@@ -135,9 +135,10 @@ export function loopResult(
   };
 }
 
-function toResult(name: string, r: CannonResult, baselineRps: number | null): Result {
+/** One autocannon run as a result row; `ratio` is its rate over the baseline's. */
+export function toResult(name: string, r: CannonResult, baselineRps: number | null, suite = 'emulator'): Result {
   return {
-    suite: 'emulator',
+    suite,
     name,
     requests: r.requests.total,
     rps: Math.round(rate(r)),

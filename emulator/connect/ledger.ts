@@ -1,7 +1,7 @@
 import { StripeError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { EmulatorState, Obj, Rec } from '../core/state.ts';
-import { insert, nowSec } from '../core/state.ts';
+import { insert, nowSec, scopeKey } from '../core/state.ts';
 
 /** Application id the emulated platform uses on application fees and deauthorization events. */
 export const PLATFORM_APPLICATION = 'ca_EmulatorPlatform0000000000000';
@@ -69,8 +69,8 @@ export function balanceTotals(
 ): { available: Map<string, number>; pending: Map<string, number> } {
   const available = new Map<string, number>();
   const pending = new Map<string, number>();
-  for (const rec of state.byType.get('balance_transaction')?.values() ?? []) {
-    if (rec.account !== account) continue;
+  // Only this account's transactions (scope index), not every account's.
+  for (const rec of state.byScope.get(scopeKey('balance_transaction', account))?.values() ?? []) {
     const bucket = rec.obj.status === 'available' ? available : pending;
     bucket.set(rec.obj.currency, (bucket.get(rec.obj.currency) ?? 0) + rec.obj.net);
   }

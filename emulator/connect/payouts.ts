@@ -18,7 +18,7 @@ import {
   validate,
 } from '../core/params.ts';
 import type { EmulatorState, Obj, Rec } from '../core/state.ts';
-import { all, allScopes, find, insert, mustFind, nowSec } from '../core/state.ts';
+import { activeRecs, all, find, insert, mustFind, nowSec, retire, watchType } from '../core/state.ts';
 import { FAILING_ACCOUNT_NUMBER } from './accounts-model.ts';
 import { addTxn, availableBalance, balanceObject, insufficientFunds } from './ledger.ts';
 
@@ -83,9 +83,13 @@ function setStatus(state: EmulatorState, rec: Rec, status: string, extra: (o: Ob
 /** Tick hook: pending → in_transit after an hour, then paid (or failed) at arrival_date. */
 export function payoutTick(state: EmulatorState): void {
   const now = nowSec(state);
-  const recs = allScopes(state, 'payout').sort((a, b) => a.seq - b.seq);
-  for (const rec of recs) {
+  for (const rec of activeRecs(state, 'payout')) {
     const po = rec.obj;
+    // Paid, failed and canceled payouts never move again.
+    if (po.status !== 'pending' && po.status !== 'in_transit') {
+      retire(state, rec);
+      continue;
+    }
     if (po.status === 'pending' && now >= rec.internal.inTransitAt) setStatus(state, rec, 'in_transit');
     if (po.status !== 'in_transit' || now < po.arrival_date) continue;
     if (!rec.internal.fail) {
@@ -113,6 +117,7 @@ export function payoutTick(state: EmulatorState): void {
 
 /** Balance and payouts (platform, or a connected account via Stripe-Account). */
 export const payouts = (app: Hono, state: EmulatorState): void => {
+  watchType(state, 'payout');
   state.hooks.tick.push(payoutTick);
 
   api(app, 'get', '/v1/balance', (ctx) => {

@@ -15,6 +15,8 @@ export interface ReqCtx extends Origin {
   executed?: boolean;
   path: Record<string, string>;
   c: Context;
+  /** The handler's response and its JSON text, so idempotency can store the body without re-reading it. */
+  sent?: { res: Response; body: string };
 }
 
 const contexts = new WeakMap<Request, ReqCtx>();
@@ -46,13 +48,22 @@ export function api(app: Hono, method: 'get' | 'post' | 'delete', path: string, 
       // Measured synchronously, so other requests' changes can't be counted as this one's.
       if (ctx.state.changes !== before) ctx.executed = true;
     }
-    const result = clone(await out);
+    const value = await out;
     const paths = ctx.params.expand;
-    if (paths !== undefined) {
-      const list = Array.isArray(paths) ? paths : typeof paths === 'object' ? Object.values(paths) : [paths];
-      if (list.some((p) => typeof p !== 'string')) throw invalid('Invalid expand', 'expand');
-      expand(ctx.state, ctx.account, result, list as string[]);
-    }
-    return c.json(result);
+    // Without expand nothing mutates the result and c.json serializes it right here, so no copy is needed.
+    if (paths === undefined) return send(c, ctx, value);
+    const result = clone(value);
+    const list = Array.isArray(paths) ? paths : typeof paths === 'object' ? Object.values(paths) : [paths];
+    if (list.some((p) => typeof p !== 'string')) throw invalid('Invalid expand', 'expand');
+    expand(ctx.state, ctx.account, result, list as string[]);
+    return send(c, ctx, result);
   });
+}
+
+/** What `c.json` does (same body, status and headers), keeping the JSON text on the request context. */
+function send(c: Context, ctx: ReqCtx, value: Obj): Response {
+  const body = JSON.stringify(value);
+  const res = c.body(body, undefined, { 'Content-Type': 'application/json' });
+  ctx.sent = { res, body };
+  return res;
 }

@@ -17,9 +17,10 @@ function isStored(status: number, executed: boolean, errorType: string | null): 
 
 /** Honours `Idempotency-Key` on POSTs: replays the stored response, rejects reuse with different params. */
 export const idempotency: MiddlewareHandler = async (c, next) => {
-  const key = c.req.header('idempotency-key');
-  if (c.req.method !== 'POST' || !key) return next();
   const ctx = getCtx(c);
+  // Read once by the context middleware already.
+  const key = ctx.idempotencyKey;
+  if (c.req.method !== 'POST' || !key) return next();
   const { state } = ctx;
   const scoped = `${ctx.account ?? ''}:${key}`;
   const fingerprint = `${c.req.method} ${new URL(c.req.url).pathname}?${ctx.rawPairs
@@ -73,7 +74,8 @@ export const idempotency: MiddlewareHandler = async (c, next) => {
       state.idempotency.delete(scoped);
     } else {
       record.status = res.status;
-      record.body = await res.clone().text();
+      // The handler's own JSON when this is its response: cloning and reading the body back costs a stream copy.
+      record.body = ctx.sent?.res === res ? ctx.sent.body : await res.clone().text();
       record.inFlight = false;
       state.onChange();
     }

@@ -22,7 +22,7 @@ import { basename, dirname, join } from 'node:path';
 import type { SnapshotSource } from './persistence.ts';
 import { captureSnapshot, loadSnapshot, snapshotPieces, writePieces, writeSnapshotSync } from './persistence.ts';
 import type { Chaos, DeliveryAttempt, EmulatorState, IdempotencyRecord, QueuedDelivery, Rec } from './state.ts';
-import { addRec, nowSec } from './state.ts';
+import { addRec, nowSec, unindex } from './state.ts';
 
 /** Tuning knobs; the defaults suit normal use, tests shrink them. */
 export interface JournalOptions {
@@ -94,6 +94,8 @@ interface Tracker {
 /** Instruments the state's maps in place (other code keeps using them as plain Maps). */
 function track(state: EmulatorState): Tracker {
   const t: Tracker = { touched: new Set(), deleted: new Set(), scanned: new Set(), idem: new Set(), reset: false };
+  // `all` reads the scope index, not the instrumented type buckets, so it reports its scans here.
+  state.onScan = (type) => t.scanned.add(type);
   const records = state.records;
   records.get = (id: string) => {
     const rec = rawGet.call(records, id) as Rec | undefined;
@@ -167,7 +169,7 @@ function removeRec(state: EmulatorState, id: string): void {
   const rec = state.records.get(id);
   if (!rec) return;
   state.records.delete(id);
-  state.byType.get(rec.type)?.delete(id);
+  unindex(state, rec);
 }
 
 /** Replays one journal file; a line cut short by a kill (no newline, or unparsable) ends the replay of that file. */
@@ -207,6 +209,8 @@ function applyEntry(
   if (e.x) {
     state.records.clear();
     state.byType.clear();
+    state.byScope.clear();
+    for (const ids of state.active.values()) ids.clear();
     state.idempotency.clear();
     state.deliveries = [];
     deliveryIds.clear();
@@ -286,16 +290,16 @@ export function pruneOldEvents(state: EmulatorState): void {
   const bucket = state.byType.get('event');
   if (!bucket) return;
   const cutoff = nowSec(state) - EVENT_RETENTION_SEC;
-  const old: string[] = [];
+  const old: Rec[] = [];
   // Raw iteration: going through the journal's instrumented `values()` would mark every event for comparison.
   for (const rec of rawValues.call(bucket) as Iterable<Rec>) {
     if (rec.obj.created >= cutoff) break;
-    old.push(rec.id);
+    old.push(rec);
   }
   if (!old.length) return;
-  for (const id of old) {
-    bucket.delete(id);
-    state.records.delete(id);
+  for (const rec of old) {
+    unindex(state, rec);
+    state.records.delete(rec.id);
   }
   state.onChange();
 }

@@ -76,6 +76,12 @@ export interface Hooks {
 export interface EmulatorState {
   records: Map<string, Rec>;
   byType: Map<string, Map<string, Rec>>;
+  /** Records per type and account scope (key from `scopeKey`), so `all` never filters a whole type. */
+  byScope: Map<string, Map<string, Rec>>;
+  /** Ids of records a tick hook still has to look at, per registered type (see `watchType`). */
+  active: Map<string, Set<string>>;
+  /** Called when `all` reads a whole type in a scope (the journal then re-checks that type's records). */
+  onScan: (type: string) => void;
   seq: number;
   clockOffsetMs: number;
   idempotency: Map<string, IdempotencyRecord>;
@@ -100,6 +106,9 @@ export function createState(baseNow: () => number, publicUrl: string): EmulatorS
   const state: EmulatorState = {
     records: new Map(),
     byType: new Map(),
+    byScope: new Map(),
+    active: new Map(),
+    onScan: () => {},
     seq: 0,
     clockOffsetMs: 0,
     idempotency: new Map(),
@@ -123,6 +132,8 @@ export function createState(baseNow: () => number, publicUrl: string): EmulatorS
 export function clearState(state: EmulatorState): void {
   state.records.clear();
   state.byType.clear();
+  state.byScope.clear();
+  for (const ids of state.active.values()) ids.clear();
   state.seq = 0;
   state.clockOffsetMs = 0;
   state.idempotency.clear();
@@ -157,8 +168,14 @@ export function insert(state: EmulatorState, type: string, obj: Obj, account: st
   return rec;
 }
 
-/** Adds a record to the indexes (also used when loading snapshots). */
+/** Index key of one type in one account scope. */
+export const scopeKey = (type: string, account: string | null) => `${type}\n${account ?? ''}`;
+
+/** Adds a record to the indexes (also used when loading snapshots and replacing a record on replay). */
 export function addRec(state: EmulatorState, rec: Rec): void {
+  // Read untracked: a replay that replaces a record must not count as a lookup.
+  const old = Map.prototype.get.call(state.records, rec.id) as Rec | undefined;
+  if (old) unindex(state, old);
   state.records.set(rec.id, rec);
   let bucket = state.byType.get(rec.type);
   if (!bucket) {
@@ -166,6 +183,48 @@ export function addRec(state: EmulatorState, rec: Rec): void {
     state.byType.set(rec.type, bucket);
   }
   bucket.set(rec.id, rec);
+  const key = scopeKey(rec.type, rec.account);
+  let scope = state.byScope.get(key);
+  if (!scope) {
+    scope = new Map();
+    state.byScope.set(key, scope);
+  }
+  scope.set(rec.id, rec);
+  state.active.get(rec.type)?.add(rec.id);
+}
+
+/** Drops a record from the type, scope and tick indexes (the caller removes it from `records`). */
+export function unindex(state: EmulatorState, rec: Rec): void {
+  state.byType.get(rec.type)?.delete(rec.id);
+  state.byScope.get(scopeKey(rec.type, rec.account))?.delete(rec.id);
+  state.active.get(rec.type)?.delete(rec.id);
+}
+
+/** Registers `type` for tick hooks: its records are listed by `activeRecs` until `retire`d. Call at setup. */
+export function watchType(state: EmulatorState, type: string): void {
+  if (!state.active.has(type)) state.active.set(type, new Set());
+}
+
+/**
+ * Records of a watched type not yet retired, oldest first: what a tick hook checks instead of every record of the
+ * type. Looked up through `state.records`, so the journal sees each one the hook may change.
+ */
+export function activeRecs(state: EmulatorState, type: string): Rec[] {
+  const ids = state.active.get(type);
+  // A state built without the module's setup (a bare test state) still works, by scanning the type.
+  if (!ids) return allScopes(state, type).sort((a, b) => a.seq - b.seq);
+  const out: Rec[] = [];
+  for (const id of ids) {
+    const rec = state.records.get(id);
+    if (rec && rec.type === type && !rec.deleted) out.push(rec);
+    else ids.delete(id);
+  }
+  return out.sort((a, b) => a.seq - b.seq);
+}
+
+/** Takes a record off its type's tick list (it reached a state no timer changes again). */
+export function retire(state: EmulatorState, rec: Rec): void {
+  state.active.get(rec.type)?.delete(rec.id);
 }
 
 /** Looks up a record visible from `account`; deleted records only when asked. */
@@ -200,10 +259,12 @@ export function mustFind(
 
 /** All live records of a type in one account scope, newest first. */
 export function all(state: EmulatorState, type: string, account: string | null): Rec[] {
-  const bucket = state.byType.get(type);
+  const bucket = state.byScope.get(scopeKey(type, account));
   if (!bucket) return [];
+  state.onScan(type);
   const out: Rec[] = [];
-  for (const rec of bucket.values()) if (rec.account === account && !rec.deleted) out.push(rec);
+  for (const rec of bucket.values()) if (!rec.deleted) out.push(rec);
+  // Insertion order is seq order, so this reversed run sorts in linear time; the sort covers replayed states.
   return out.sort((a, b) => b.seq - a.seq);
 }
 
@@ -214,5 +275,27 @@ export function allScopes(state: EmulatorState, type: string): Rec[] {
 
 /** Deep copy, so responses and event snapshots never alias stored objects. */
 export function clone<T>(value: T): T {
-  return structuredClone(value);
+  return copy(value) as T;
+}
+
+// A plain-data walk is several times faster than structuredClone for JSON-shaped objects (the event-snapshot hot
+// path); anything else (Date, Map, class instances) still goes through structuredClone.
+function copy(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = copy(value[i]);
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
+  const out: Obj = {};
+  for (const key of Object.keys(value)) {
+    const v = copy((value as Obj)[key]);
+    // An own `__proto__` key (JSON input) must stay a plain property, as structuredClone keeps it.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[key] = v;
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import { invalid, StripeError } from '../core/errors.ts';
 import { emitEvent, systemOrigin, updateWithEvent } from '../core/events.ts';
 import { fullAddress } from '../core/params.ts';
 import type { EmulatorState, Obj, Origin, Rec } from '../core/state.ts';
-import { allScopes, clone, find, insert, nowSec } from '../core/state.ts';
+import { activeRecs, clone, find, insert, nowSec, retire } from '../core/state.ts';
 import { applySessionDiscount, redeemablePromotionCode, redeemDiscounts } from '../resources/coupons.ts';
 import { buildCustomer } from '../resources/customers.ts';
 import { createSessionInvoice } from '../resources/invoices.ts';
@@ -388,11 +388,12 @@ export function expireSession(state: EmulatorState, origin: Origin, rec: Rec): v
 /** Tick hook: expires sessions past expires_at and settles simulated async payments. */
 export function checkoutTick(state: EmulatorState): void {
   const now = nowSec(state);
-  const sessions = allScopes(state, 'checkout.session').sort((a, b) => a.seq - b.seq);
-  for (const rec of sessions) {
+  for (const rec of activeRecs(state, 'checkout.session')) {
     if (rec.obj.status === 'open' && rec.obj.expires_at <= now) expireSession(state, systemOrigin(rec.account), rec);
     const pending = rec.internal.asyncPayment;
     if (pending && pending.dueAt <= now) settleAsync(state, rec, pending);
+    // Closed with no payment left to settle: no timer changes this session again.
+    if (rec.obj.status !== 'open' && !rec.internal.asyncPayment) retire(state, rec);
   }
 }
 

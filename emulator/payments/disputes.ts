@@ -3,7 +3,7 @@ import type { TestCard } from '../core/cards.ts';
 import { emitEvent, systemOrigin, updateWithEvent } from '../core/events.ts';
 import { newId } from '../core/ids.ts';
 import type { EmulatorState, Obj, Origin, Rec } from '../core/state.ts';
-import { allScopes, clone, find, insert, nowSec } from '../core/state.ts';
+import { activeRecs, clone, find, insert, nowSec, retire } from '../core/state.ts';
 
 type DisputeKind = NonNullable<TestCard['dispute']>;
 
@@ -201,8 +201,9 @@ export function updateDispute(
 /** Tick hook: a dispute left unanswered past `due_by` is lost, as on Stripe. */
 export function disputeDeadlines(state: EmulatorState): void {
   const now = nowSec(state);
-  for (const rec of allScopes(state, 'dispute')) {
+  for (const rec of activeRecs(state, 'dispute')) {
     const d = rec.obj;
+    if (CLOSED.includes(d.status)) retire(state, rec);
     if (!OPEN.includes(d.status) || d.evidence_details.due_by >= now) continue;
     d.evidence_details.past_due = true;
     closeDispute(state, systemOrigin(rec.account), rec, 'lost');

@@ -2,7 +2,7 @@ import { invalid, missing, StripeError } from '../core/errors.ts';
 import { emitEvent, registerEventTypes } from '../core/events.ts';
 import { base62, newId } from '../core/ids.ts';
 import type { EmulatorState, Obj, Origin, Rec } from '../core/state.ts';
-import { allScopes, find, insert, nowSec } from '../core/state.ts';
+import { activeRecs, allScopes, find, insert, nowSec, retire } from '../core/state.ts';
 import { createPaymentMethod } from './engine.ts';
 import type { CardInput } from './objects.ts';
 
@@ -71,7 +71,11 @@ export function refreshExpiry(state: EmulatorState, rec: Rec): void {
 
 /** Deactivates every token whose expiry has passed (runs on each clock tick/advance). */
 export function expireGrantedTokens(state: EmulatorState): void {
-  for (const rec of allScopes(state, GRANTED_TOKEN)) refreshExpiry(state, rec);
+  for (const rec of activeRecs(state, GRANTED_TOKEN)) {
+    refreshExpiry(state, rec);
+    // Deactivated, or never expiring: the timer has nothing left to do for it.
+    if (rec.obj.deactivated_reason || rec.obj.usage_limits.expires_at === null) retire(state, rec);
+  }
 }
 
 /** Revokes a token (test helper); an already deactivated token keeps its first reason. */

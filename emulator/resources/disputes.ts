@@ -6,7 +6,7 @@ import { listResponse } from '../core/list.ts';
 import type { V } from '../core/params.ts';
 import { bool, listParams, mergeMetadata, metadata, obj, oneOf, str, validate } from '../core/params.ts';
 import type { EmulatorState, Obj } from '../core/state.ts';
-import { all, clone, mustFind } from '../core/state.ts';
+import { all, clone, mustFind, watchType } from '../core/state.ts';
 import {
   CLOSED,
   closeDispute,
@@ -42,6 +42,7 @@ function alreadyClosed(d: Obj): StripeError {
 
 /** Disputes (retrieve, list, update evidence, close), early fraud warnings, and the due-date timer. */
 export const disputes = (app: Hono, state: EmulatorState): void => {
+  watchType(state, 'dispute');
   state.hooks.tick.push(disputeDeadlines);
 
   api(app, 'get', '/v1/disputes/:id', (ctx) => {

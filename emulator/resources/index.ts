@@ -1,6 +1,6 @@
 import { connectModules } from '../connect/index.ts';
 import type { ResourceModule } from '../core/state.ts';
-import { allScopes, nowSec } from '../core/state.ts';
+import { activeRecs, nowSec, retire, watchType } from '../core/state.ts';
 import { checkoutTick } from '../payments/checkout.ts';
 import { charges } from './charges.ts';
 import { checkoutSessions } from './checkout-sessions.ts';
@@ -22,19 +22,22 @@ import { webhookEndpoints } from './webhook-endpoints.ts';
 
 /** Balance transactions become `available` once their `available_on` passes on the emulator clock. */
 const balanceTransactionMaturity: ResourceModule = (_app, state) => {
+  watchType(state, 'balance_transaction');
   state.hooks.tick.push((s) => {
     const now = nowSec(s);
-    for (const rec of allScopes(s, 'balance_transaction')) {
+    for (const rec of activeRecs(s, 'balance_transaction')) {
       if (rec.obj.status === 'pending' && rec.obj.available_on <= now) {
         rec.obj.status = 'available';
         s.onChange();
       }
+      if (rec.obj.status !== 'pending') retire(s, rec);
     }
   });
 };
 
 /** Checkout expiry and simulated async settlement run on every tick. */
 const checkoutTimers: ResourceModule = (_app, state) => {
+  watchType(state, 'checkout.session');
   state.hooks.tick.push(checkoutTick);
 };
 

@@ -3,11 +3,12 @@ import { api } from '../core/context.ts';
 import { invalid, missing } from '../core/errors.ts';
 import { currency, int, mergeMetadata, metadata, obj, req, str, validate } from '../core/params.ts';
 import type { ResourceModule } from '../core/state.ts';
-import { find, nowSec } from '../core/state.ts';
+import { find, nowSec, watchType } from '../core/state.ts';
 import {
   buildGrantedToken,
   expireGrantedTokens,
   findGrantedToken,
+  GRANTED_TOKEN,
   insertGrantedToken,
   recordTokenUsage,
   revokeGrantedToken,
@@ -20,6 +21,7 @@ import { resolvePaymentMethod } from './payment-intents.ts';
  */
 export const sharedPayment: ResourceModule = (app: Hono, state) => {
   state.hooks.chargeSucceeded.push(recordTokenUsage);
+  watchType(state, GRANTED_TOKEN);
   state.hooks.tick.push(expireGrantedTokens);
 
   api(app, 'post', '/v1/test_helpers/shared_payment/granted_tokens', (ctx) => {

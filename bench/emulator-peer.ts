@@ -1,0 +1,261 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { CannonResult, Result } from './emulator.ts';
+import { autocannon, printResults, rate, round1, toResult } from './emulator.ts';
+
+/** Knobs for quick runs: the smoke test bounds every run by request count instead of time. */
+export interface PeerBenchOptions {
+  durationSec?: number;
+  /** When set, each measured run sends this many requests instead of running for `durationSec`. */
+  amount?: number;
+  /** Customers seeded before the list run. */
+  seed?: number;
+  /** Alternating emulator/peer rounds, summed per side (load drifting on a shared box hits both alike). */
+  rounds?: number;
+}
+
+interface Server {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  /** Spawn until the first 200 from `GET /v1/balance` (emulator) or `GET /v1/customers` (peer), in ms. */
+  startMs: number;
+  /** Resident set after start, before any load, in MB. */
+  idleRssMb: number;
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const HEADERS = { authorization: 'Bearer sk_test_bench', 'content-type': 'application/x-www-form-urlencoded' };
+const CREATE_BODY = new URLSearchParams({
+  email: 'buyer@example.com',
+  name: 'Ada Buyer',
+  'metadata[ref]': 'b1',
+}).toString();
+
+// The peer logs its port but accepts no port 0, so a free port is picked here first.
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// VmRSS from /proc (Linux); null elsewhere, so the figure is omitted rather than guessed.
+function rssMb(pid: number | undefined): number | null {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? round1(Number(kb) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { headers: HEADERS });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Spawns a server and polls it until it answers; the URL comes from its stdout (emulator) or is given (peer). */
+async function spawnServer(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  probePath: string,
+  urlFrom: (stdout: string) => string | null,
+): Promise<Server> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: 'pipe' });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    err += d;
+  });
+  const deadline = started + 30_000;
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited: ${err || out}`);
+    const url = urlFrom(out);
+    if (url && (await answers(`${url}${probePath}`))) {
+      const startMs = round1(performance.now() - started);
+      // A short idle pause so the figure is the settled footprint, not a mid-startup peak.
+      await new Promise((r) => setTimeout(r, 300));
+      return { name, url, child, startMs, idleRssMb: rssMb(child.pid) ?? -1 };
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${name} did not answer within 30 s: ${err || out}`);
+}
+
+async function startOurs(): Promise<Server> {
+  return spawnServer(
+    'emulator',
+    ['--import', 'tsx', 'emulator/cli.ts', '--port', '0'],
+    {},
+    '/v1/balance',
+    (out) => /listening on (http:\/\/\S+)/.exec(out)?.[1] ?? null,
+  );
+}
+
+async function startPeer(): Promise<Server> {
+  const port = await freePort();
+  const cli = createRequire(import.meta.url).resolve('stripe-stateful-mock/dist/cli.js');
+  // Its default level logs nothing per request either; `warn` only drops the start banner.
+  return spawnServer(
+    'stripe-stateful-mock',
+    [cli],
+    { PORT: String(port), LOG_LEVEL: 'warn' },
+    '/v1/customers',
+    () => `http://127.0.0.1:${port}`,
+  );
+}
+
+async function stopServer(s: Server): Promise<void> {
+  if (s.child.exitCode !== null) return;
+  const exited = new Promise((r) => s.child.once('exit', r));
+  s.child.kill('SIGKILL');
+  await exited;
+}
+
+async function seed(s: Server, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 50) {
+    await Promise.all(
+      Array.from({ length: Math.min(50, count - i) }, async () => {
+        const res = await fetch(`${s.url}/v1/customers`, { method: 'POST', headers: HEADERS, body: CREATE_BODY });
+        if (!res.ok) throw new Error(`${s.name} seed failed: ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+      }),
+    );
+  }
+}
+
+interface Route {
+  name: string;
+  connections: number;
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+}
+
+const ROUTES: Route[] = [
+  { name: 'GET /v1/customers?limit=100 c=16', connections: 16, method: 'GET', path: '/v1/customers?limit=100' },
+  { name: 'POST /v1/customers c=16', connections: 16, method: 'POST', path: '/v1/customers', body: CREATE_BODY },
+  { name: 'POST /v1/customers c=64', connections: 64, method: 'POST', path: '/v1/customers', body: CREATE_BODY },
+];
+
+// `sampleInt` is when autocannon notices a run is over: short amount-bound runs lower it so they end promptly.
+function measure(
+  s: Server,
+  route: Route,
+  limit: { duration?: number; amount?: number; sampleInt?: number },
+): Promise<CannonResult> {
+  return autocannon({
+    url: s.url,
+    connections: route.connections,
+    headers: HEADERS,
+    requests: [{ method: route.method, path: route.path, ...(route.body ? { body: route.body } : {}) }],
+    ...limit,
+  });
+}
+
+// Sums several runs of one route into one (rate over total time, worst p99).
+function total(runs: CannonResult[]): CannonResult {
+  return {
+    ...runs[0],
+    duration: runs.reduce((a, r) => a + r.duration, 0),
+    requests: { ...runs[0].requests, total: runs.reduce((a, r) => a + r.requests.total, 0) },
+    latency: { ...runs[0].latency, p99: Math.max(...runs.map((r) => r.latency.p99)) },
+    non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+    errors: runs.reduce((a, r) => a + r.errors, 0),
+    timeouts: runs.reduce((a, r) => a + r.timeouts, 0),
+  };
+}
+
+const row = (name: string, r: CannonResult, peerRps: number | null) => toResult(name, r, peerRps, 'emulator-peer');
+
+/**
+ * The emulator (in-memory, own process via its CLI) against stripe-stateful-mock (own process), through identical
+ * requests: customers.create at 16 and 64 connections and a 100-item customer list over seeded customers. Ratios are
+ * emulator ÷ peer (target ≥ 2 for create). Also the emulator's CLI start time and idle RSS (targets < 1 s, < 100 MB).
+ */
+export async function benchEmulatorPeer(opts: PeerBenchOptions = {}): Promise<Result[]> {
+  const duration = opts.durationSec ?? 4;
+  const seedCount = opts.seed ?? 500;
+  const rounds = opts.rounds ?? 2;
+  const limit = (share: number) =>
+    opts.amount ? { amount: opts.amount, sampleInt: 50 } : { duration: Math.max(1, duration * share) };
+  const ours = await startOurs();
+  let peer: Server | null = null;
+  try {
+    peer = await startPeer();
+    const servers = [ours, peer];
+    for (const s of servers) await seed(s, seedCount);
+    const byRoute = new Map<string, { ours: CannonResult[]; peer: CannonResult[] }>();
+    // The list route comes first in ROUTES, so it sees exactly the seeded customers before creates add more.
+    for (const r of ROUTES) {
+      const slot = { ours: [] as CannonResult[], peer: [] as CannonResult[] };
+      byRoute.set(r.name, slot);
+      // Warm-up per route, so neither side is measured while its JIT is still compiling that path.
+      if (!opts.amount) for (const s of servers) await measure(s, r, { duration: 1 });
+      for (let round = 0; round < rounds; round++) {
+        // Alternates which side goes first, so neither always runs on the hotter (or quieter) half.
+        for (const s of round % 2 ? [peer, ours] : [ours, peer]) {
+          (s === ours ? slot.ours : slot.peer).push(await measure(s, r, limit(1 / rounds)));
+        }
+      }
+    }
+    const results: Result[] = [];
+    for (const r of ROUTES) {
+      const slot = byRoute.get(r.name);
+      if (!slot) continue;
+      const p = total(slot.peer);
+      results.push(row(`${r.name} (stripe-stateful-mock)`, p, null));
+      results.push(row(`${r.name} (emulator)`, total(slot.ours), rate(p)));
+    }
+    // Start figures as rows: `rps` holds the measured value (ms or MB), `ratio` the emulator ÷ peer.
+    results.push(
+      startRow('CLI start to first answer, ms (target < 1000)', ours.startMs, peer.startMs),
+      startRow('idle RSS after start, MB (target < 100)', ours.idleRssMb, peer.idleRssMb),
+    );
+    console.log(
+      `emulator CLI: start ${ours.startMs} ms, idle RSS ${ours.idleRssMb} MB; stripe-stateful-mock: start ${peer.startMs} ms, idle RSS ${peer.idleRssMb} MB`,
+    );
+    return results;
+  } finally {
+    await stopServer(ours);
+    if (peer) await stopServer(peer);
+  }
+}
+
+function startRow(name: string, ours: number, peer: number): Result {
+  return {
+    suite: 'emulator-peer',
+    name: `${name} [peer ${peer}]`,
+    requests: 1,
+    rps: ours,
+    p99_ms: 0,
+    errors: ours < 0 ? 1 : 0,
+    ratio: peer > 0 ? Number((ours / peer).toFixed(3)) : 1,
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  printResults(await benchEmulatorPeer());
+}
