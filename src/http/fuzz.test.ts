@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/app.ts';
+import { changedTables, fingerprint } from '../../test/fingerprint.ts';
 import { recordTrial } from '../../test/reliability/trials.ts';
 import { testDbKind } from '../db/testing.ts';
 
@@ -113,6 +114,10 @@ describe.skipIf(testDbKind() === 'postgres' && !FULL)('fuzzing every operation',
       expect(ops.length).toBeGreaterThan(100);
       // Callers start the rotation at different points, so together they cover more pairs of input and operation.
       let turn = ['anonymous', 'platform admin', 'studio owner'].indexOf(who);
+      // A rejected request writes nothing: the tables are compared before and after, unless some write succeeded.
+      await app.settle();
+      const before = await fingerprint(app.platform.deps.db);
+      let acceptedWrites = 0;
       for (const { path, method, op } of ops) {
         // Webhooks are signature-checked; signing out would end the clients' sessions halfway through.
         if (path.startsWith('/webhooks/') || path === '/auth/sign-out') continue;
@@ -150,20 +155,29 @@ describe.skipIf(testDbKind() === 'postgres' && !FULL)('fuzzing every operation',
           } else if (res.status >= 400) {
             const body = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
             if (!body?.error?.code) failures.push(`${client.name} ${method} ${r.url.slice(0, 80)}: no error shape`);
-          } else await res.body?.cancel();
+          } else {
+            if (method !== 'GET' && method !== 'HEAD') acceptedWrites++;
+            await res.body?.cancel();
+          }
         }
       }
+      await app.settle();
+      const changed = acceptedWrites ? [] : changedTables(before, await fingerprint(app.platform.deps.db));
       recordTrial({
         test: `fuzzing every OpenAPI operation as ${who}`,
         database: testDbKind(),
         seed: 0,
-        tried: { operations: ops.length, requests: sent },
+        tried: { operations: ops.length, requests: sent, accepted_writes: acceptedWrites },
         lost: 0,
         duplicated: 0,
         leaked: 0,
-        notes: failures.length ? [`${failures.length} responses outside the contract`, ...failures.slice(0, 5)] : [],
+        notes: [
+          ...(failures.length ? [`${failures.length} responses outside the contract`, ...failures.slice(0, 5)] : []),
+          ...changed.map((t) => `table ${t} changed by rejected requests`),
+        ],
       });
       expect(failures).toEqual([]);
+      expect(changed).toEqual([]);
       expect(sent).toBeGreaterThan(FULL ? 2000 : 1000);
     },
     FULL ? 300_000 : undefined,
