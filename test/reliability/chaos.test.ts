@@ -203,20 +203,25 @@ describe.skipIf(testDbKind() !== 'postgres')(
       let paid = 0;
       let expired = 0;
       let refunds = 0;
+      let disputed = 0;
       const paidIntents: string[] = [];
       await pool(
         orders.map((o) => async () => {
           const fate = rnd.next();
           const session = o.stripe_checkout_session_id!;
           if (fate < 0.75) {
+            // A few pay with Stripe's fraudulent-dispute test card: the dispute opens right after the payment.
+            const dispute = fate < 0.05;
             const res = await fetch(`${emulator.url}/_emulator/checkout/sessions/${session}/complete`, {
               method: 'POST',
-              body: new URLSearchParams({ card_number: '4242424242424242' }),
+              body: new URLSearchParams({ card_number: dispute ? '4000000000000259' : '4242424242424242' }),
             });
             if (!res.ok) throw new Error(`pay ${session}: ${res.status} ${await res.text()}`);
             paid++;
             const s = await stripe.checkout.sessions.retrieve(session);
-            paidIntents.push(s.payment_intent as string);
+            // Stripe refuses refunds of a disputed charge, so those stay out of the refund draw.
+            if (dispute) disputed++;
+            else paidIntents.push(s.payment_intent as string);
           } else if (fate < 0.85) {
             await stripe.checkout.sessions.expire(session);
             expired++;
@@ -303,6 +308,7 @@ describe.skipIf(testDbKind() !== 'postgres')(
           paid,
           expired,
           dashboard_refunds: refunds,
+          disputes: disputed,
           events: events.length,
           deliveries: total,
           redelivered_after_failure: retried,
