@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CannonResult, Result } from './emulator.ts';
-import { autocannon, printResults, rate, round1, toResult } from './emulator.ts';
+import { autocannon, printResults, rate, round1, sumRuns, toResult } from './emulator.ts';
 
 /** Knobs for quick runs: the smoke test bounds every run by request count instead of time. */
 export interface PeerBenchOptions {
@@ -175,18 +175,7 @@ function measure(
   });
 }
 
-// Sums several runs of one route into one (rate over total time, worst p99).
-function total(runs: CannonResult[]): CannonResult {
-  return {
-    ...runs[0],
-    duration: runs.reduce((a, r) => a + r.duration, 0),
-    requests: { ...runs[0].requests, total: runs.reduce((a, r) => a + r.requests.total, 0) },
-    latency: { ...runs[0].latency, p99: Math.max(...runs.map((r) => r.latency.p99)) },
-    non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
-    errors: runs.reduce((a, r) => a + r.errors, 0),
-    timeouts: runs.reduce((a, r) => a + r.timeouts, 0),
-  };
-}
+const total = sumRuns;
 
 const row = (name: string, r: CannonResult, peerRps: number | null) => toResult(name, r, peerRps, 'emulator-peer');
 

@@ -135,6 +135,19 @@ export function loopResult(
   };
 }
 
+/** Several runs of one route as one: rate over the total time, the worst p99, all errors. */
+export function sumRuns(runs: CannonResult[]): CannonResult {
+  return {
+    ...runs[0],
+    duration: runs.reduce((a, r) => a + r.duration, 0),
+    requests: { ...runs[0].requests, total: runs.reduce((a, r) => a + r.requests.total, 0) },
+    latency: { ...runs[0].latency, p99: Math.max(...runs.map((r) => r.latency.p99)) },
+    non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+    errors: runs.reduce((a, r) => a + r.errors, 0),
+    timeouts: runs.reduce((a, r) => a + r.timeouts, 0),
+  };
+}
+
 /** One autocannon run as a result row; `ratio` is its rate over the baseline's. */
 export function toResult(name: string, r: CannonResult, baselineRps: number | null, suite = 'emulator'): Result {
   return {
@@ -255,15 +268,7 @@ export async function benchEmulatorJournal(opts: BenchOptions = {}): Promise<Res
     }
   };
   // Sums alternating halves, so load that drifts during the run (a shared CI box) hits both sides alike.
-  const total = (runs: CannonResult[]): CannonResult => ({
-    ...runs[runs.length - 1],
-    duration: runs.reduce((a, r) => a + r.duration, 0),
-    requests: { ...runs[0].requests, total: runs.reduce((a, r) => a + r.requests.total, 0) },
-    latency: { ...runs[0].latency, p99: Math.max(...runs.map((r) => r.latency.p99)) },
-    non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
-    errors: runs.reduce((a, r) => a + r.errors, 0),
-    timeouts: runs.reduce((a, r) => a + r.timeouts, 0),
-  });
+  const total = sumRuns;
   const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
   try {
     // autocannon runs at least ~1 s, so short (smoke) runs skip the warm-up and the second round.
