@@ -1,9 +1,11 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite/vector';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import pg from 'pg';
+import { postgresDialect } from './pg-dialect.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
 import type { DB } from './types.ts';
 
@@ -62,13 +64,13 @@ function lockDataDir(dataDir: string): () => void {
   throw new Error(`could not lock ${dataDir}`);
 }
 
-/** Opens embedded PGlite at `dataDir` (or in memory when undefined), with pgvector loaded. */
+/** Opens embedded PGlite at `dataDir` (or in memory when undefined), with pgvector and pg_trgm (searches) loaded. */
 export async function openPglite(dataDir?: string, loadDataDir?: Blob | File): Promise<Database> {
   if (dataDir) mkdirSync(dirname(dataDir), { recursive: true });
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   let client: PGlite;
   try {
-    client = await PGlite.create({ dataDir, loadDataDir, extensions: { vector } });
+    client = await PGlite.create({ dataDir, loadDataDir, extensions: { vector, pg_trgm } });
   } catch (err) {
     unlock();
     throw err;
@@ -98,7 +100,7 @@ export async function openPostgres(url: string, max = 10, logger: DbErrorLogger 
   // An idle client dropped by the server (restart, failover) must not crash the process; the pool reconnects,
   // but the error is still logged so a flapping database shows up in the logs.
   pool.on('error', (err) => logger.error({ err }, 'postgres pool: idle client error'));
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) }) as DB;
+  const db = new Kysely<any>({ dialect: postgresDialect(pool) }) as DB;
   return {
     db,
     kind: 'postgres',

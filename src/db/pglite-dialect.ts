@@ -11,12 +11,13 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { deferBegin } from './deferred-begin.ts';
 
 /** Kysely dialect for embedded PGlite; its single connection is handed out one holder at a time. */
 export function pgliteDialect(client: PGlite): Dialect {
   return {
     createAdapter: () => new PostgresAdapter(),
-    createDriver: () => pgliteDriver(client),
+    createDriver: () => deferBegin(pgliteDriver(client)),
     createQueryCompiler: () => new PostgresQueryCompiler(),
     createIntrospector: (db: Kysely<any>) => new PostgresIntrospector(db),
   };

@@ -10,9 +10,14 @@ export interface Claims {
 }
 
 // Claims and role in one round trip (set_config('role', …, true) is SET LOCAL ROLE, as PostgREST does it): every
-// request pays this, and on PGlite's single connection round trips are the cost.
+// request pays this, and on PGlite's single connection round trips are the cost. Literals, not parameters, so the
+// statement can carry the transaction's `begin` with it (db/deferred-begin.ts): the claims travel as base64, whose
+// alphabet can't close a string literal whatever the server's string settings, and the role is one of three names.
 async function enter(tx: Tx, role: 'authenticated' | 'anon' | 'service_role', claims: string): Promise<void> {
-  await sql`select set_config('request.jwt.claims', ${claims}, true), set_config('role', ${role}, true)`.execute(tx);
+  const encoded = sql.lit(Buffer.from(claims).toString('base64'));
+  await sql`select set_config('request.jwt.claims', convert_from(decode(${encoded}, 'base64'), 'utf8'), true), set_config('role', ${sql.lit(role)}, true)`.execute(
+    tx,
+  );
 }
 
 /** Runs `fn` in a transaction as role `authenticated` with `request.jwt.claims`, so RLS applies. */

@@ -95,6 +95,8 @@ export async function createTestDatabase(): Promise<Database> {
     if (!existsSync(pgliteTemplatePath())) await prepareTemplates();
     return clonePglite(pgliteTemplatePath());
   }
+  // Scripts outside Vitest (benches) have no global setup; building checks for the template first.
+  await prepareTemplates();
   return clonePostgres(pgTemplateName());
 }
 

@@ -1,0 +1,83 @@
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely';
+
+/**
+ * A connection that can run several parameterless statements in one simple-protocol round trip, answering with
+ * the last one's result (what both our drivers do).
+ */
+export interface MultiStatementConnection extends DatabaseConnection {
+  executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>>;
+}
+
+/**
+ * Wraps a driver so `begin` is not a round trip of its own: it travels with the transaction's first statement when
+ * that statement has no parameters (our tenancy `enter`, which every transaction starts with), and a transaction
+ * that ran nothing commits without touching the database. Round trips are most of a short transaction's cost
+ * (issue 16's webhook acknowledgement is five), so this takes one off every request.
+ */
+export function deferBegin(inner: Driver): Driver {
+  const outer = new WeakMap<DatabaseConnection, DatabaseConnection>();
+  const innerOf = new WeakMap<DatabaseConnection, DatabaseConnection>();
+  const pending = new WeakSet<DatabaseConnection>();
+
+  const wrap = (conn: DatabaseConnection): DatabaseConnection => {
+    const known = outer.get(conn);
+    if (known) return known;
+    const w: DatabaseConnection = {
+      executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+        if (!pending.delete(w)) return conn.executeQuery<R>(q);
+        if (q.parameters.length === 0) return conn.executeQuery<R>(CompiledQuery.raw(`begin; ${q.sql}`));
+        return conn.executeQuery(CompiledQuery.raw('begin')).then(() => conn.executeQuery<R>(q));
+      },
+      async *streamQuery<R>(q: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+        if (pending.delete(w)) await conn.executeQuery(CompiledQuery.raw('begin'));
+        yield* conn.streamQuery<R>(q, chunkSize);
+      },
+    };
+    outer.set(conn, w);
+    innerOf.set(w, conn);
+    return w;
+  };
+  const unwrap = (w: DatabaseConnection) => innerOf.get(w) ?? w;
+  // Savepoints and explicit settings need the transaction open first.
+  const flush = async (w: DatabaseConnection) => {
+    if (pending.delete(w)) await unwrap(w).executeQuery(CompiledQuery.raw('begin'));
+  };
+
+  return {
+    init: () => inner.init(),
+    acquireConnection: async () => wrap(await inner.acquireConnection()),
+    async beginTransaction(w: DatabaseConnection, settings: TransactionSettings) {
+      if (settings.isolationLevel || settings.accessMode) return inner.beginTransaction(unwrap(w), settings);
+      pending.add(w);
+    },
+    async commitTransaction(w: DatabaseConnection) {
+      if (pending.delete(w)) return;
+      return inner.commitTransaction(unwrap(w));
+    },
+    async rollbackTransaction(w: DatabaseConnection) {
+      if (pending.delete(w)) return;
+      return inner.rollbackTransaction(unwrap(w));
+    },
+    ...(inner.savepoint
+      ? {
+          async savepoint(w, name, compile) {
+            await flush(w);
+            return inner.savepoint!(unwrap(w), name, compile);
+          },
+          rollbackToSavepoint: (w, name, compile) => inner.rollbackToSavepoint!(unwrap(w), name, compile),
+          releaseSavepoint: (w, name, compile) => inner.releaseSavepoint!(unwrap(w), name, compile),
+        }
+      : {}),
+    async releaseConnection(w: DatabaseConnection) {
+      pending.delete(w);
+      return inner.releaseConnection(unwrap(w));
+    },
+    destroy: () => inner.destroy(),
+  } satisfies Driver;
+}
