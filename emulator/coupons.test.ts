@@ -65,6 +65,12 @@ describe('coupons and promotion codes', () => {
     const paid = await stripe.checkout.sessions.retrieve(s.id);
     expect((await stripe.paymentIntents.retrieve(paid.payment_intent as string)).amount).toBe(3683);
     expect((await stripe.coupons.retrieve(coupon.id)).times_redeemed).toBe(1);
+    // A discount without a promotion code still expands (to null), as on Stripe; so do its coupon and a null cost.
+    const expanded = await stripe.checkout.sessions.retrieve(s.id, {
+      expand: ['discounts.promotion_code', 'discounts.coupon', 'shipping_cost.shipping_rate'],
+    });
+    expect(expanded.discounts).toMatchObject([{ promotion_code: null, coupon: { id: coupon.id, percent_off: 15 } }]);
+    expect(expanded.shipping_cost).toBeNull();
   });
 
   it('refuses discounts with allow_promotion_codes, two discounts, an unknown coupon and a foreign currency', async () => {
@@ -123,6 +129,8 @@ describe('coupons and promotion codes', () => {
       discounts: [{ coupon: coupon.id, promotion_code: promo.id }],
       total_details: { amount_discount: 433 },
     });
+    const withCode = await stripe.checkout.sessions.retrieve(s.id, { expand: ['discounts.promotion_code'] });
+    expect(withCode.discounts?.[0].promotion_code).toMatchObject({ id: promo.id, code: 'WELCOME10' });
     expect((await postHostedForm(s, card)).status).toBe(303);
     const paid = await stripe.checkout.sessions.retrieve(s.id);
     expect((await stripe.paymentIntents.retrieve(paid.payment_intent as string)).amount).toBe(3900);

@@ -72,6 +72,41 @@ describe('tax rates in Checkout', () => {
     });
   });
 
+  it('shows one tax line per rate on the hosted page, summed over the lines, after a discount', async () => {
+    const vat = await stripe.taxRates.create({ display_name: 'VAT', percentage: 19, inclusive: false });
+    const incl = await stripe.taxRates.create({ display_name: 'GST', percentage: 10, inclusive: true });
+    const coupon = await stripe.coupons.create({ amount_off: 1000, currency: 'usd' });
+    const s = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      success_url: 'https://shop.example/ok',
+      line_items: [
+        { price: await createPrice(stripe, 1500), quantity: 2, tax_rates: [vat.id] },
+        { price: await createPrice(stripe, 1000), quantity: 1, tax_rates: [vat.id] },
+        { price: await createPrice(stripe, 1100), quantity: 1, tax_rates: [incl.id] },
+      ],
+      discounts: [{ coupon: coupon.id }],
+    });
+    const html = await fetch(s.url!).then((r) => r.text());
+    const lines = [...html.matchAll(/class="sum tax-line"[^>]*><span>([^<]+)<\/span><span>([^<]+)<\/span>/g)].map(
+      (m) => [m[1], m[2]],
+    );
+    const items = (await stripe.checkout.sessions.listLineItems(s.id)).data;
+    // VAT is the sum of the first two lines' tax, GST the third's (carved out of its price); together the session's.
+    expect(lines.map(([label]) => label)).toEqual(['VAT (19%)', 'Includes GST (10%)']);
+    const cents = (v: string) => Math.round(Number(v.replace(/[^0-9.]/g, '')) * 100);
+    expect(cents(lines[0][1])).toBe(items[0].amount_tax + items[1].amount_tax);
+    expect(cents(lines[1][1])).toBe(items[2].amount_tax);
+    expect(cents(lines[0][1]) + cents(lines[1][1])).toBe(s.total_details?.amount_tax);
+    expect(html).toContain('id="taxLines"');
+    // Without tax rates there are no tax lines.
+    const plain = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      success_url: 'https://shop.example/ok',
+      line_items: [{ price: await createPrice(stripe, 1000), quantity: 1 }],
+    });
+    expect(await fetch(plain.url!).then((r) => r.text())).not.toContain('id="taxLines"');
+  });
+
   it('refuses an unknown or inactive rate and two inclusive rates on a line', async () => {
     const price = await createPrice(stripe, 1000);
     const create = (tax_rates: string[]) =>

@@ -37,8 +37,9 @@ describe('the assembly', () => {
     ]);
     for (const s of a.schedules) expect(a.jobs.has(s.name)).toBe(true);
     expect(a.commerce.stripeEvents.get('account.updated')).toHaveLength(1);
-    // The agents module tells agent platforms of their orders' changes.
-    expect(a.commerce.orderListeners).toHaveLength(1);
+    // Commerce adopts disputes that came before their payment; the agents module tells agent platforms of changes.
+    expect(a.commerce.orderListeners).toHaveLength(2);
+    expect(a.commerce.stripeEvents.get('charge.dispute.closed')).toHaveLength(1);
     expect(a.seeders.length).toBe(4);
     expect(a.doctorChecks.length).toBe(5);
     expect(a.routes.length).toBeGreaterThan(5);

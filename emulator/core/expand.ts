@@ -14,6 +14,7 @@ const referenceFields = new Set([
   'application_fee',
   'balance_transaction',
   'charge',
+  'coupon',
   'customer',
   'customer_account',
   'default_price',
@@ -30,8 +31,10 @@ const referenceFields = new Set([
   'payout',
   'price',
   'product',
+  'promotion_code',
   'review',
   'setup_intent',
+  'shipping_rate',
   'source',
   'source_transfer',
   'source_transfer_reversal',
@@ -85,7 +88,8 @@ function walk(state: EmulatorState, account: string | null, target: unknown, seg
     const rec = find(state, node[head], null, account, true);
     if (!rec) throw invalid(`This property cannot be expanded (${full}).`, 'expand');
     node[head] = clone(rec.deleted ? { id: rec.id, object: rec.type, deleted: true } : rec.obj);
-  } else if (node[head] === null ? !referenceFields.has(head) : typeof node[head] !== 'object') {
+  } else if (node[head] === null ? !referenceFields.has(head) && !rest.length : typeof node[head] !== 'object') {
+    // A null leaf expands only when it is a reference; a null object on the way (shipping_cost) just stays null.
     throw invalid(`This property cannot be expanded (${head}).`, 'expand');
   }
   if (rest.length) walk(state, account, node[head], rest, full);

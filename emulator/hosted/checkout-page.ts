@@ -13,6 +13,7 @@ import {
   resolveCheckout3DS,
 } from '../payments/checkout.ts';
 import { CHECKOUT_LOCALES } from '../resources/checkout-sessions-create.ts';
+import { sessionTaxLines } from '../resources/tax-rates.ts';
 import { esc, formatMoney, page } from './layout.ts';
 
 type Form = Record<string, string>;
@@ -43,7 +44,7 @@ function summary(rec: Rec): string {
 <div class="total" id="total">${esc(formatMoney(s.amount_total, s.currency))}</div>
 <ul class="items" id="lineItems">${items}</ul>
 <div class="sum"><span>Subtotal</span><span id="subtotal">${esc(formatMoney(s.amount_subtotal, s.currency))}</span></div>
-${discountLine(rec)}${shippingLine(rec)}<div class="sum"><span>Total due</span><span>${esc(formatMoney(s.amount_total, s.currency))}</span></div></div>`;
+${discountLine(rec)}${shippingLine(rec)}${taxLines(rec)}<div class="sum"><span>Total due</span><span>${esc(formatMoney(s.amount_total, s.currency))}</span></div></div>`;
 }
 
 // The applied discount as Stripe's page shows it: the code (or coupon name) and the amount off.
@@ -54,6 +55,20 @@ function discountLine(rec: Rec): string {
   const promo = d.promotion_code ? rec.internal.promotionCodeLabel : null;
   const label = promo ?? d.coupon;
   return `<div class="sum" id="discount"><span>Discount <span class="muted">(${esc(label)})</span></span><span>−${esc(formatMoney(s.total_details.amount_discount, s.currency))}</span></div>`;
+}
+
+// Stripe's tax lines under the subtotal: one per rate, "VAT (19%)" added, or "Includes VAT (20%)" for inclusive.
+function taxLines(rec: Rec): string {
+  const s = rec.obj;
+  const lines = sessionTaxLines(rec.internal.lineItems as Obj[], rec.internal.lineTaxRates as Obj[][] | undefined);
+  if (!lines.length) return '';
+  const rows = lines
+    .map(({ rate, amount }) => {
+      const label = `${rate.inclusive ? 'Includes ' : ''}${rate.display_name} (${rate.percentage}%)`;
+      return `<div class="sum tax-line" data-tax-rate="${esc(rate.id)}"><span>${esc(label)}</span><span>${esc(formatMoney(amount, s.currency))}</span></div>`;
+    })
+    .join('');
+  return `<div id="taxLines">${rows}</div>`;
 }
 
 // The chosen shipping rate's line in the summary.

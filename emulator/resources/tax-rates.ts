@@ -76,6 +76,29 @@ export function lineTaxRates(state: EmulatorState, account: string | null, ids: 
   return rates;
 }
 
+/** Each rate's tax on a line's discounted amount: exclusive rates rounded one by one, an inclusive one carved out. */
+export function lineTaxes(base: number, rates: Obj[]): Array<{ rate: Obj; amount: number }> {
+  return rates.map((rate) => ({
+    rate,
+    amount: rate.inclusive
+      ? base - Math.round(base / (1 + rate.percentage / 100))
+      : Math.round((base * rate.percentage) / 100),
+  }));
+}
+
+/** A session's tax per rate, in the order the rates first appear on its lines (the hosted page's tax lines). */
+export function sessionTaxLines(items: Obj[], lineRates: Obj[][] = []): Array<{ rate: Obj; amount: number }> {
+  const byRate = new Map<string, { rate: Obj; amount: number }>();
+  items.forEach((li, i) => {
+    for (const t of lineTaxes(li.amount_subtotal - (li.amount_discount ?? 0), lineRates[i] ?? [])) {
+      const seen = byRate.get(t.rate.id);
+      if (seen) seen.amount += t.amount;
+      else byRate.set(t.rate.id, { ...t });
+    }
+  });
+  return [...byRate.values()];
+}
+
 /**
  * Recomputes a session from its lines as Stripe reports it: each line's tax on what is left after its discount
  * (exclusive rates add to it; an inclusive rate is the part of it that is tax), then `total_details` and
@@ -86,12 +109,9 @@ export function recomputeSessionTotals(session: Obj, items: Obj[], lineRates: Ob
   let lines = 0;
   items.forEach((li, i) => {
     const base = li.amount_subtotal - (li.amount_discount ?? 0);
-    const rates = lineRates[i] ?? [];
-    const exclusive = rates
-      .filter((r) => !r.inclusive)
-      .reduce((sum, r) => sum + Math.round((base * r.percentage) / 100), 0);
-    const incl = rates.find((r) => r.inclusive);
-    const inclusive = incl ? base - Math.round(base / (1 + incl.percentage / 100)) : 0;
+    const taxes = lineTaxes(base, lineRates[i] ?? []);
+    const exclusive = taxes.filter((t) => !t.rate.inclusive).reduce((sum, t) => sum + t.amount, 0);
+    const inclusive = taxes.filter((t) => t.rate.inclusive).reduce((sum, t) => sum + t.amount, 0);
     li.amount_tax = exclusive + inclusive;
     li.amount_total = base + exclusive;
     tax += li.amount_tax;

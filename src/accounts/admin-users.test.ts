@@ -71,6 +71,20 @@ describe('platform admin: user management', () => {
     expect((await userRow(id)).is_platform_admin).toBe(false);
   });
 
+  it('searches users and accounts by a fragment from the middle, in any case (pg_trgm)', async () => {
+    await signUp('Quentin.Marlowe-Search@Example.com');
+    const admin = await signedIn(ADMIN);
+    const users = await admin.get('/api/admin/users?q=N.MARLOWE-S');
+    expect(users.status).toBe(200);
+    expect(users.body.data.map((u: { email: string }) => u.email.toLowerCase())).toEqual([
+      'quentin.marlowe-search@example.com',
+    ]);
+    expect(users.body.total).toBe(1);
+    const accounts = await admin.get('/api/admin/accounts?q=MEN%20PHOTO');
+    expect(accounts.body.data.map((a: { slug: string }) => a.slug)).toEqual(['lumen-photography']);
+    expect((await admin.get('/api/admin/users?q=%25')).body.data).toEqual([]);
+  });
+
   it('filters users by admin and suspended, and pages', async () => {
     const admin = await signedIn(ADMIN);
     const admins = await admin.get('/api/admin/users?admin=true');

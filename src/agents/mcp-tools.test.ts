@@ -101,7 +101,12 @@ describe('MCP tools: orders and sales', () => {
 
     const pending = await call(studio, 'list_orders', { status: 'pending' });
     expect(pending.isError, JSON.stringify(pending.content)).toBeFalsy();
-    expect(pending.structuredContent).toMatchObject({ page: 1, page_size: 20, total: 1 });
+    expect(pending.structuredContent).toMatchObject({
+      next_cursor: null,
+      page_size: 20,
+      total: 1,
+      total_capped: false,
+    });
     expect(pending.structuredContent.orders[0]).toMatchObject({
       order_id: orderId,
       status: 'pending',

@@ -4,6 +4,7 @@ import { type Actor, recordAudit } from '../audit/index.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { type CommerceHooks, offeringOf } from '../modules.ts';
+import { type SettledAmounts, settleCheckoutAmounts } from './checkout-pricing.ts';
 import { buyerDetailsOf, issueInvoice, setInvoiceReceiptUrl } from './invoices.ts';
 import { queueOrderPaidMails } from './notify.ts';
 import { notifyOrderChanged } from './order-listeners.ts';
@@ -55,7 +56,8 @@ function refundsOf(stripe: Stripe, pi: Stripe.PaymentIntent, charge: Stripe.Char
 /** Reads a session (and, if its charge was already refunded, the refunds) for settleCheckoutSession. */
 export async function fetchCheckoutSession(stripe: Stripe, sessionId: string): Promise<FetchedSession> {
   const session = await stripe.checkout.sessions.retrieve(sessionId, {
-    expand: ['payment_intent.latest_charge.balance_transaction'],
+    // The promotion code's own text, so the order can name the code the buyer entered (decision 030).
+    expand: ['payment_intent.latest_charge.balance_transaction', 'discounts.promotion_code'],
   });
   const pi = typeof session.payment_intent === 'object' ? session.payment_intent : null;
   const charge = pi && typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
@@ -176,6 +178,9 @@ async function settleOrder(
 ): Promise<SettleResult> {
   const receiptUrl = payment.charge?.receipt_url ?? null;
   if (state.paid && order.status === 'pending') {
+    // What Checkout charged must fit the order; an order priced at Checkout takes Stripe's amounts as its own.
+    const items = await listOrderItems(tx, order.id);
+    const settled = payment.checkout ? settleCheckoutAmounts(order, items.length, payment.checkout) : null;
     await tx
       .updateTable('orders')
       .set({
@@ -185,12 +190,12 @@ async function settleOrder(
         receipt_url: receiptUrl,
         paid_at: sql<Date>`now()`,
         updated_at: sql<Date>`now()`,
+        ...(settled ? settledColumns(order, settled) : {}),
       })
       .where('id', '=', order.id)
       .execute();
     await transitionOrder(tx, order.id, 'paid', actor, 'payment succeeded', { stripeEventId: opts.stripeEventId });
     const paidOrder = await getOrder(tx, order.id);
-    const items = await listOrderItems(tx, order.id);
     await offeringOf(hooks, order.offeringType).onPaid(tx, paidOrder, { actor, payment, items });
     const { invoice, accessToken } = await issueInvoice(tx, paidOrder, items, buyerDetailsOf(payment));
     await queueOrderPaidMails(tx, hooks, paidOrder, items, invoice, { publicUrl: opts.publicUrl ?? '', accessToken });
@@ -199,8 +204,13 @@ async function settleOrder(
       action: 'order.paid',
       entityType: 'order',
       entityId: order.id,
-      before: { status: order.status },
-      after: { status: 'paid', paymentIntent: paidOrder.stripePaymentIntentId, invoice: invoice.number },
+      before: { status: order.status, ...(settled ? amountsOf(order) : {}) },
+      after: {
+        status: 'paid',
+        paymentIntent: paidOrder.stripePaymentIntentId,
+        invoice: invoice.number,
+        ...(settled ? { ...amountsOf(paidOrder), promotionCode: settled.promotionCode } : {}),
+      },
     });
     await notifyOrderChanged(tx, hooks, paidOrder, { kind: 'paid' });
     await applyParkedEvents(tx, hooks, order.id, refunds, actor);
@@ -219,6 +229,25 @@ async function settleOrder(
     return { orderId: order.id, status: 'expired', changed };
   }
   return { orderId: order.id, status: order.status, changed: false };
+}
+
+const amountsOf = (o: Order) => ({ discount: o.discount, shipping: o.shipping, tax: o.tax, total: o.total });
+
+// The columns an order priced at Checkout takes from Stripe, and the names behind them for every view of it.
+function settledColumns(order: Order, s: SettledAmounts) {
+  const metadata = {
+    ...order.metadata,
+    settled_at_checkout: true,
+    ...(s.promotionCode ? { promotion_code: s.promotionCode } : {}),
+    ...(s.shippingRate ? { shipping_rate_id: s.shippingRate.id, shipping_rate_name: s.shippingRate.name } : {}),
+  };
+  return {
+    discount: s.discount,
+    shipping: s.shipping,
+    tax: s.tax,
+    total: s.total,
+    metadata: JSON.stringify(metadata),
+  };
 }
 
 /** Expires a pending order and releases what the offering held. */

@@ -5,6 +5,7 @@ import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
 import { type CommerceHooks, offeringOf } from '../modules.ts';
+import { type CheckoutPricing, checkoutPricingOf, goodsAmount, pricingParams } from './checkout-pricing.ts';
 import type { CheckoutLine } from './offerings.ts';
 import { orderRef } from './order-ref.ts';
 import { getOrder, listOrderItems, type Order } from './orders.ts';
@@ -15,26 +16,33 @@ export interface CheckoutUrls {
   cancelUrl: string;
 }
 
-// Checkout has no discount or tax objects we can rely on, so the lines shown must add up to the stored total by
-// themselves: items, then shipping and exclusive tax lines, or one summary line when a discount applies.
-function buildLines(order: Order, lines: CheckoutLine[]): CheckoutLine[] {
+/** A line as sent to Checkout: the offering's line, with the Stripe tax rates of a pricing plan. */
+type StripeLine = CheckoutLine & { taxRateIds?: string[] };
+
+// One line standing for the whole order (or its goods), naming what it holds.
+const summaryLine = (order: Order, lines: CheckoutLine[], unitAmount: number): CheckoutLine => ({
+  name: `Order ${orderRef(order.id)}`,
+  description: lines
+    .map((l) => `${l.quantity} × ${l.name}`)
+    .join(', ')
+    .slice(0, 500),
+  unitAmount,
+  quantity: 1,
+});
+
+// Without a pricing plan Checkout gets no discount or tax objects, so the lines shown must add up to the stored total
+// by themselves: items, then shipping and exclusive tax lines, or one summary line when a discount applies. With a
+// plan (decision 030) they are the goods only, each carrying the Stripe tax rate; shipping and codes are Checkout's.
+function buildLines(order: Order, lines: CheckoutLine[], pricing: CheckoutPricing | null): StripeLine[] {
   const sum = lines.reduce((a, l) => a + l.unitAmount * l.quantity, 0);
   if (sum !== order.subtotal) {
     throw new AppError('internal', 'Offering line items do not add up to the order subtotal', { orderId: order.id });
   }
-  if (order.discount > 0) {
-    return [
-      {
-        name: `Order ${orderRef(order.id)}`,
-        description: lines
-          .map((l) => `${l.quantity} × ${l.name}`)
-          .join(', ')
-          .slice(0, 500),
-        unitAmount: order.total,
-        quantity: 1,
-      },
-    ];
+  if (pricing) {
+    if (order.discount > 0) return [summaryLine(order, lines, goodsAmount(order))];
+    return pricing.taxRateId ? lines.map((l) => ({ ...l, taxRateIds: [pricing.taxRateId as string] })) : lines;
   }
+  if (order.discount > 0) return [summaryLine(order, lines, order.total)];
   const out = [...lines];
   if (order.shipping > 0) out.push({ name: 'Shipping', unitAmount: order.shipping, quantity: 1 });
   if (order.tax > 0 && !order.taxInclusive) out.push({ name: 'Tax', unitAmount: order.tax, quantity: 1 });
@@ -67,7 +75,8 @@ export async function createCheckout(
     const raw = offering.lineItems
       ? await offering.lineItems(tx, order, items)
       : items.map((i) => ({ name: i.name, unitAmount: i.unitAmount, quantity: i.quantity }));
-    const lines = buildLines(order, raw);
+    const pricing = checkoutPricingOf(order);
+    const lines = buildLines(order, raw, pricing);
     const connect = offering.connect ? await offering.connect(tx, order) : null;
     const countries = offering.shippingCountries?.(order) ?? null;
     const expiresAt = offering.expiresAt?.(order);
@@ -83,7 +92,9 @@ export async function createCheckout(
           unit_amount: l.unitAmount,
           product_data: { name: l.name, ...(l.description ? { description: l.description } : {}) },
         },
+        ...(l.taxRateIds?.length ? { tax_rates: l.taxRateIds } : {}),
       })),
+      ...(pricing ? pricingParams(order, pricing) : {}),
       customer_email: order.buyerEmail,
       client_reference_id: order.id,
       success_url: urls.successUrl,

@@ -1,4 +1,5 @@
 // The commerce module's public surface: other domains import from here, never from its files.
+export { type CheckoutPricing, MAX_SHIPPING_OPTIONS, type OfferedShipping } from './checkout-pricing.ts';
 export { completeCheckoutSession, completePaymentIntent, type SettleResult } from './complete-checkout.ts';
 export { type CheckoutUrls, createCheckout } from './create-checkout.ts';
 export { processStripeEvent, type StripeEventHandler } from './handle-webhook.ts';
@@ -26,6 +27,7 @@ export {
   getOrderDetail,
   listOrders,
   type OrderRow,
+  ordersPageQuery,
   requireSalesReader,
   withAgentPlatformNames,
 } from './read-orders.ts';

@@ -1,4 +1,7 @@
 import type { DomainModule } from '../modules.ts';
+import { applyDisputeEvent, DISPUTE_EVENT_TYPES } from './disputes.ts';
+import { adoptEarlyDisputes } from './disputes-adopt.ts';
+import { disputeRoutes } from './disputes-routes.ts';
 import { checkWebhookInbox, checkWebhookRoute } from './doctor.ts';
 import { applyInboxEvent, STRIPE_EVENT_JOB } from './handle-webhook.ts';
 import { reconcile, reconcileJob } from './reconcile.ts';
@@ -13,7 +16,14 @@ export const commerceModule: DomainModule = {
   name: 'commerce',
   doctorChecks: [checkWebhookRoute, checkWebhookInbox],
   build: ({ stripe, commerce, config }) => ({
-    routes: [commerceRoutes, webhookRoutes],
+    routes: [commerceRoutes, webhookRoutes, disputeRoutes],
+    // Disputes mirror Stripe's state onto our orders; a dispute that came before its payment is adopted on payment.
+    stripeEvents: DISPUTE_EVENT_TYPES.map((type) => ({
+      type,
+      handle: async (tx, event, actor) =>
+        (await applyDisputeEvent(tx, event, actor, { publicUrl: config.publicUrl })) ? 'processed' : 'ignored',
+    })),
+    orderListeners: [adoptEarlyDisputes({ publicUrl: config.publicUrl })],
     jobs: {
       // Applies one event the webhook route stored; a throw leaves the row `failed` and the runner retries.
       [STRIPE_EVENT_JOB]: async (payload: { eventId: string }, ctx) => {

@@ -58,6 +58,9 @@ export function orderTotals(o: Order) {
     tax: o.tax,
     taxInclusive: o.taxInclusive,
     total: o.total,
+    // What Stripe Checkout settled (decision 030): the promotion code and the shipping rate the buyer chose.
+    discountLabel: typeof o.metadata.promotion_code === 'string' ? o.metadata.promotion_code : null,
+    shippingLabel: typeof o.metadata.shipping_rate_name === 'string' ? o.metadata.shipping_rate_name : null,
   };
 }
 

@@ -19,7 +19,45 @@ export interface PaymentFacts {
     taxId: string | null;
   };
   shipping: { name: string | null; address: Stripe.Address | null } | null;
+  /** What Checkout charged and how it got there; null for a PaymentIntent paid without Checkout. */
+  checkout: CheckoutAmounts | null;
 }
+
+/** A Checkout Session's money as Stripe settled it (minor units of `currency`). */
+export interface CheckoutAmounts {
+  currency: string;
+  /** The lines before discount and tax. */
+  amountSubtotal: number;
+  amountDiscount: number;
+  amountShipping: number;
+  amountTax: number;
+  amountTotal: number;
+  /** The shipping rate the buyer ended with, and the session's options in the order they were offered. */
+  shippingRateId: string | null;
+  shippingOptionRates: string[];
+  /** The code the buyer entered, when `discounts.promotion_code` was expanded. */
+  promotionCode: string | null;
+}
+
+/** The amounts of a Checkout Session (null while Stripe has no total, which a paid session always has). */
+export function checkoutAmounts(session: Stripe.Checkout.Session): CheckoutAmounts | null {
+  if (session.amount_total === null || session.currency === null) return null;
+  const td = session.total_details;
+  const promo = session.discounts?.find((d) => d.promotion_code)?.promotion_code ?? null;
+  return {
+    currency: session.currency,
+    amountSubtotal: session.amount_subtotal ?? session.amount_total,
+    amountDiscount: td?.amount_discount ?? 0,
+    amountShipping: td?.amount_shipping ?? 0,
+    amountTax: td?.amount_tax ?? 0,
+    amountTotal: session.amount_total,
+    shippingRateId: idOf(session.shipping_cost?.shipping_rate),
+    shippingOptionRates: (session.shipping_options ?? []).map((o) => idOf(o.shipping_rate) ?? ''),
+    promotionCode: promo && typeof promo === 'object' ? promo.code : null,
+  };
+}
+
+const idOf = (v: string | { id: string } | null | undefined) => (typeof v === 'string' ? v : (v?.id ?? null));
 
 function expanded<T extends { id: string }>(v: string | T | null | undefined): T | null {
   return v && typeof v === 'object' ? v : null;
@@ -43,6 +81,7 @@ export function paymentFromSession(session: Stripe.Checkout.Session): PaymentFac
       taxId: cd?.tax_ids?.[0]?.value ?? null,
     },
     shipping: ship ? { name: ship.name ?? null, address: ship.address ?? null } : null,
+    checkout: checkoutAmounts(session),
   };
 }
 
@@ -63,5 +102,6 @@ export function paymentFromIntent(pi: Stripe.PaymentIntent): PaymentFacts {
       taxId: null,
     },
     shipping: pi.shipping ? { name: pi.shipping.name ?? null, address: pi.shipping.address ?? null } : null,
+    checkout: null,
   };
 }

@@ -6,6 +6,7 @@ import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, forbidden } from '../errors.ts';
 import type { CommerceHooks } from '../modules.ts';
+import { isOpenDispute } from './disputes.ts';
 import { isPaidStatus } from './order-status.ts';
 import { getOrder, type Order } from './orders.ts';
 import { applyOrderRefunds, fetchChargeRefunds } from './sync-refunds.ts';
@@ -34,6 +35,31 @@ async function assertCanRefund(db: DB, order: Order, actor: RefundActor): Promis
   throw m ? forbidden('Only the seller’s admins can refund orders') : new AppError('not_found', 'Order not found');
 }
 
+// Stripe refuses to refund a charge under a chargeback (`is_charge_refundable` false) and one lost to a dispute
+// (the money went back already); refusing here writes no refund row that could only fail.
+async function assertNotDisputed(db: DB, orderId: string): Promise<void> {
+  const rows = await db
+    .selectFrom('disputes')
+    .select(['stripe_dispute_id', 'status', 'reason', 'is_charge_refundable'])
+    .where('order_id', '=', orderId)
+    .execute();
+  const blocking = rows.find((d) => d.status === 'lost' || (isOpenDispute(d.status) && !d.is_charge_refundable));
+  if (!blocking) return;
+  const details = { dispute: blocking.stripe_dispute_id, disputeStatus: blocking.status };
+  if (blocking.status === 'lost') {
+    throw new AppError(
+      'conflict',
+      'This payment was lost to a dispute: the money has already gone back to the cardholder',
+      details,
+    );
+  }
+  throw new AppError(
+    'conflict',
+    `This payment is disputed (${blocking.reason.replaceAll('_', ' ')}) and cannot be refunded while the dispute is open; respond to the dispute in Stripe instead`,
+    details,
+  );
+}
+
 /**
  * Refunds part or all of a paid order. The `refunds` row (with our own sequence number) is written first, so the
  * Stripe idempotency key `refund:{order}:{seq}` is stable across retries; the amounts on the order are then synced
@@ -53,6 +79,7 @@ export async function refundOrder(
     if (!isPaidStatus(order.status) || order.status === 'refunded' || !order.stripePaymentIntentId) {
       throw new AppError('invalid_state', `A ${order.status} order cannot be refunded`, { status: order.status });
     }
+    await assertNotDisputed(tx, order.id);
     // A refund whose Stripe call had an unknown outcome is retried under its own key, never re-issued as new.
     const unsent = await tx
       .selectFrom('refunds')

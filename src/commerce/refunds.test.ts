@@ -139,7 +139,7 @@ describe('refunds', () => {
     });
     const seller = client();
     await seller.signIn('studio@demo.gallerist.dev');
-    const list = await seller.get(`/api/accounts/${o.accountId}/orders?pageSize=100`);
+    const list = await seller.get(`/api/accounts/${o.accountId}/orders?limit=100`);
     expect(list.status).toBe(200);
     const rows = list.body.data as Array<{ id: string; channel: string; agentPlatformName: string | null }>;
     expect(rows.find((r) => r.id === o.id)).toMatchObject({ channel: 'acp', agentPlatformName: 'Shopping Agent' });

@@ -1,8 +1,11 @@
+import { pageQuery } from '../db/keyset.ts';
 import { withService } from '../db/tenancy.ts';
 import { notFound } from '../errors.ts';
 import { signedIn } from '../http/access.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
 import { completeCheckoutSession } from './complete-checkout.ts';
+import { withDisputes } from './disputes-read.ts';
+import { dashboardLinks } from './disputes-routes.ts';
 import { getInvoice } from './invoices.ts';
 import { listOrderItems, orderTotals, toOrder } from './orders.ts';
 import { getOrderDetail, listOrderAudit, listOrders } from './read-orders.ts';
@@ -126,14 +129,13 @@ export const commerceRoutes = createRouter()
       method: 'get',
       path: '/accounts/{accountId}/orders',
       tags: ['Commerce'],
-      summary: 'A seller’s orders (members; a provider’s admins only)',
+      summary: 'A seller’s orders, newest first, a cursor page at a time (members; a provider’s admins only)',
       middleware: signedIn(),
       request: {
         params: z.object({ accountId: z.uuid('Unknown account') }),
         query: z.object({
           status: S.OrderStatus.optional(),
-          page: z.coerce.number().int().min(1).default(1),
-          pageSize: z.coerce.number().int().min(1).max(100).default(20),
+          ...pageQuery,
         }),
       },
       responses: { 200: jsonResponse(S.OrderPage) },
@@ -142,7 +144,11 @@ export const commerceRoutes = createRouter()
       const { accountId } = c.req.valid('param');
       const q = c.req.valid('query');
       // listOrders checks the role: 404 for non-members, 403 for a provider's plain members.
-      const page = await c.var.access.tx((tx) => listOrders(tx, accountId, q));
+      const links = dashboardLinks(c.get('deps'));
+      const page = await c.var.access.tx(async (tx) => {
+        const p = await listOrders(tx, accountId, q);
+        return { ...p, data: await withDisputes(tx, p.data, links) };
+      });
       return c.json(page, 200);
     },
   )
@@ -158,7 +164,11 @@ export const commerceRoutes = createRouter()
     }),
     async (c) => {
       // RLS decides who sees the order (its rows are invisible to everyone else: 404).
-      const detail = await c.var.access.tx((tx) => getOrderDetail(tx, c.req.valid('param').orderId));
+      const links = dashboardLinks(c.get('deps'));
+      const detail = await c.var.access.tx(async (tx) => {
+        const [d] = await withDisputes(tx, [await getOrderDetail(tx, c.req.valid('param').orderId)], links);
+        return d;
+      });
       return c.json(detail, 200);
     },
   )

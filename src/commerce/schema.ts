@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { countMeta, pageMeta } from '../db/keyset.ts';
 import { OFFERING_TYPES, ORDER_STATUSES, REFUND_STATUSES } from './tables.ts';
 
 // Response shapes of the commerce routes. The handlers return domain objects (Order, OrderDetail, Invoice); the
@@ -74,16 +75,45 @@ export const InvoiceOut = z
   })
   .openapi('Invoice');
 
+export const DisputeOut = z
+  .object({
+    id: z.uuid(),
+    stripeDisputeId: z.string(),
+    status: z
+      .string()
+      .openapi({ description: 'Stripe’s dispute status (needs_response, under_review, won, lost, warning_…)' }),
+    outcome: z.enum(['open', 'won', 'lost']).openapi({ description: 'open while Stripe is deciding it' }),
+    reason: z.string().openapi({ description: 'Stripe’s reason code, e.g. fraudulent, product_not_received' }),
+    amount: Money,
+    currency: z.string(),
+    amountReturned: Money.openapi({
+      description: 'What a lost dispute returned to the cardholder beyond refunds already made; 0 unless lost',
+    }),
+    evidenceDueBy: DateTime.nullable(),
+    isChargeRefundable: z.boolean(),
+    platformLiable: z
+      .boolean()
+      .openapi({ description: 'A marketplace destination charge: the platform bears the loss' }),
+    dashboardUrl: z.string().openapi({ description: 'Where to respond (the Stripe Dashboard, or the emulator)' }),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  })
+  .openapi('Dispute');
+
+// The order's payment dispute, if any; null too for callers who may not read it (the buyer).
+const dispute = DisputeOut.nullable();
+
 const agentPlatformName = z
   .string()
   .nullable()
   .openapi({ description: 'Name of the ACP agent platform that placed the order; null for web and MCP orders' });
 
 /** An order as seller lists show it. */
-export const OrderRowOut = OrderOut.extend({ agentPlatformName }).openapi('OrderRow');
+export const OrderRowOut = OrderOut.extend({ agentPlatformName, dispute }).openapi('OrderRow');
 
 export const OrderDetailOut = OrderOut.extend({
   agentPlatformName,
+  dispute,
   items: z.array(OrderItemOut),
   history: z.array(
     z.object({
@@ -107,12 +137,7 @@ export const OrderDetailOut = OrderOut.extend({
   invoice: InvoiceOut.nullable(),
 }).openapi('OrderDetail');
 
-export const OrderPage = z.object({
-  data: z.array(OrderRowOut),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+export const OrderPage = z.object({ data: z.array(OrderRowOut), ...pageMeta, ...countMeta });
 
 export const AuditEventOut = z
   .object({
@@ -143,6 +168,8 @@ export const CheckoutOrderSummary = z
     tax: Money,
     taxInclusive: z.boolean(),
     total: Money,
+    discountLabel: z.string().nullable().openapi({ description: 'The Stripe promotion code the buyer entered' }),
+    shippingLabel: z.string().nullable().openapi({ description: 'The shipping rate the buyer chose at Checkout' }),
     amountRefunded: Money,
     items: z.array(OrderItemOut.omit({ id: true, position: true })),
     invoice: z.object({ id: z.uuid(), number: z.string() }).nullable(),

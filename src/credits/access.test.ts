@@ -8,6 +8,7 @@ import { withService, withUser } from '../db/tenancy.ts';
 import { createDemoTestDatabase } from '../db/testing.ts';
 import { createApp } from '../http/app.ts';
 import { DEMO_PASSWORD } from '../seed.ts';
+import { consumeMinutes } from './consume-minutes.ts';
 import { grantLot } from './grant-lot.ts';
 import { seedCreditBundles } from './seed.ts';
 import { createPair } from './testing.ts';
@@ -159,9 +160,13 @@ describe('credits API', () => {
     expect(
       r.body.balances.find((b: { providerId: string }) => b.providerId === ids['skywalker-digital']).providerName,
     ).toBe('Skywalker Digital');
-    expect(r.body.lots).toHaveLength(2);
+    const lots = await (await as('member@demo.gallerist.dev')).get(`${path}/lots`);
+    expect(lots.status).toBe(200);
+    expect(lots.body).toMatchObject({ nextCursor: null, limit: 20 });
+    expect(lots.body.data).toHaveLength(2);
     for (const email of [PROVIDER_MEMBER, 'studio@demo.gallerist.dev', 'provider@demo.gallerist.dev']) {
-      expect((await (await as(email)).get(path)).status).toBe(404);
+      for (const p of [path, `${path}/lots`, `${path}/usage`])
+        expect((await (await as(email)).get(p)).status).toBe(404);
     }
   });
 
@@ -173,8 +178,13 @@ describe('credits API', () => {
       ['Acme Corp', 600],
       ['Org access', 300],
     ]);
-    expect((await (await as(PROVIDER_MEMBER)).get(path)).status).toBe(403);
-    expect((await (await as('member@demo.gallerist.dev')).get(path)).status).toBe(404);
+    const base = `/api/providers/${ids['skywalker-digital']}/credits`;
+    const lots = await (await as('provider@demo.gallerist.dev')).get(`${base}/lots`);
+    expect(lots.body.data.map((l: { organizationId: string }) => l.organizationId)).toContain(ids['acme-corp']);
+    for (const p of [path, `${base}/lots`, `${base}/usage`]) {
+      expect((await (await as(PROVIDER_MEMBER)).get(p)).status).toBe(403);
+      expect((await (await as('member@demo.gallerist.dev')).get(p)).status).toBe(404);
+    }
   });
 
   it('lets provider members log time against a balance, 409 when short, 404 for non-members and non-customers', async () => {
@@ -195,8 +205,10 @@ describe('credits API', () => {
     const bad = await helper.post(path, { ...body, minutes: 0, extra: true });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.details.fieldErrors).sort()).toEqual(['extra', 'minutes']);
-    const usage = await (await as('member@demo.gallerist.dev')).get(`/api/organizations/${ids['acme-corp']}/credits`);
-    expect(usage.body.usage).toMatchObject([{ minutes: 90, note: 'Kick-off workshop', workedOn: '2026-11-20' }]);
+    const usage = await (await as('member@demo.gallerist.dev')).get(
+      `/api/organizations/${ids['acme-corp']}/credits/usage`,
+    );
+    expect(usage.body.data).toMatchObject([{ minutes: 90, note: 'Kick-off workshop', workedOn: '2026-11-20' }]);
   });
 
   it('only lets org admins start a bundle checkout', async () => {
@@ -204,5 +216,55 @@ describe('credits API', () => {
     const body = { bundleId: bundles[0].id, organizationId: ids['acme-corp'] };
     expect((await (await as('member@demo.gallerist.dev')).post('/api/credits/checkout', body)).status).toBe(403);
     expect((await (await as('studio@demo.gallerist.dev')).post('/api/credits/checkout', body)).status).toBe(404);
+  });
+
+  it('pages an organization’s lots and usage by cursor while more arrive; balances stay SQL totals', async () => {
+    const org = ids['acme-corp'];
+    const sky = ids['skywalker-digital'];
+    const grant = () =>
+      grantLot(
+        d.db,
+        { organizationId: org, providerId: sky, orderId: null, minutes: 10, paidAt: new Date() },
+        systemClock,
+      );
+    const log = (note: string) =>
+      consumeMinutes(
+        d.db,
+        { providerId: sky, organizationId: org, minutes: 1, note, workedOn: '2026-11-21', actorUserId: null },
+        systemClock,
+      );
+    for (let i = 0; i < 20; i++) await grant();
+    for (let i = 0; i < 15; i++) await log(`task ${i}`);
+    const before = await withService(d.db, (tx) =>
+      tx.selectFrom('credit_lots').select('id').where('organization_account_id', '=', org).execute(),
+    );
+    const member = await as('member@demo.gallerist.dev');
+    async function walk(path: string, between: () => Promise<unknown>) {
+      const rows: Array<{ id: string; organizationId: string; balanceMinutes?: number; providerId: string }> = [];
+      let cursor: string | null = null;
+      do {
+        const r = await member.get(`${path}?limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        expect(r.status).toBe(200);
+        expect(r.body.data.length).toBeLessThanOrEqual(7);
+        rows.push(...r.body.data);
+        cursor = r.body.nextCursor;
+        await between();
+      } while (cursor);
+      return rows;
+    }
+    const lots = await walk(`/api/organizations/${org}/credits/lots`, grant);
+    expect(new Set(lots.map((l) => l.id)).size).toBe(lots.length);
+    expect(lots.map((l) => l.id)).toEqual(expect.arrayContaining(before.map((l) => l.id)));
+    expect(lots.every((l) => l.organizationId === org)).toBe(true);
+
+    const usage = await walk(`/api/organizations/${org}/credits/usage`, () => log('meanwhile'));
+    expect(usage).toHaveLength(16);
+    expect(new Set(usage.map((u) => u.id)).size).toBe(16);
+    expect(usage.every((u) => u.organizationId === org)).toBe(true);
+
+    const { balances } = (await member.get(`/api/organizations/${org}/credits`)).body;
+    const all = await walk(`/api/organizations/${org}/credits/lots`, async () => {});
+    const left = all.filter((l) => l.providerId === sky).reduce((n, l) => n + (l.balanceMinutes ?? 0), 0);
+    expect(balances.find((b: { providerId: string }) => b.providerId === sky).minutes).toBe(left);
   });
 });

@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Clock } from '../clock.ts';
+import { afterCursor, cursorAt, decodeCursor, keysetPage } from '../db/keyset.ts';
 import { iso } from '../db/sql.ts';
 import { asService } from '../db/tenancy.ts';
-import type { DB } from '../db/types.ts';
+import type { Database, DB } from '../db/types.ts';
 
 /** Spendable minutes an organization holds with one provider. */
 export interface Balance {
@@ -97,33 +98,74 @@ export async function getBalances(db: DB, orgId: string, clock: Clock): Promise<
   }));
 }
 
-/** Lots of an organization (optionally with one provider), first-expiring first. */
-export async function listLots(db: DB, filter: { organizationId?: string; providerId?: string }): Promise<Lot[]> {
-  let q = db.selectFrom('credit_lots').selectAll().orderBy('expires_at').orderBy('id');
-  if (filter.organizationId) q = q.where('organization_account_id', '=', filter.organizationId);
-  if (filter.providerId) q = q.where('provider_account_id', '=', filter.providerId);
-  const rows = await q.execute();
-  return rows.map((r) => ({
-    id: r.id,
-    providerId: r.provider_account_id,
-    organizationId: r.organization_account_id,
-    orderId: r.order_id,
-    minutesGranted: Number(r.minutes_granted),
-    balanceMinutes: Number(r.balance_minutes),
-    expiresAt: iso(r.expires_at),
-    expiredAt: iso(r.expired_at),
-    createdAt: iso(r.created_at),
-  }));
+/** Which lots or usage a list shows: an organization's, a provider's, or one pair's. */
+export interface CreditFilter {
+  organizationId?: string;
+  providerId?: string;
 }
 
-/** Logged work, newest first. */
-export async function listUsage(
+/** A keyset page request: the previous page's cursor and a page size. */
+export interface PageRequest {
+  cursor?: string;
+  limit: number;
+}
+
+const toLot = (r: Selectable<Database['credit_lots']>): Lot => ({
+  id: r.id,
+  providerId: r.provider_account_id,
+  organizationId: r.organization_account_id,
+  orderId: r.order_id,
+  minutesGranted: Number(r.minutes_granted),
+  balanceMinutes: Number(r.balance_minutes),
+  expiresAt: iso(r.expires_at),
+  expiredAt: iso(r.expired_at),
+  createdAt: iso(r.created_at),
+});
+
+function lotsOf(db: DB, filter: CreditFilter) {
+  let q = db.selectFrom('credit_lots');
+  if (filter.organizationId) q = q.where('organization_account_id', '=', filter.organizationId);
+  if (filter.providerId) q = q.where('provider_account_id', '=', filter.providerId);
+  return q;
+}
+
+/** Every lot of an organization (optionally with one provider), first-expiring first: for jobs and tools. */
+export async function listLots(db: DB, filter: CreditFilter): Promise<Lot[]> {
+  const rows = await lotsOf(db, filter).selectAll().orderBy('expires_at').orderBy('id').execute();
+  return rows.map(toLot);
+}
+
+/** One page of lots, first-expiring first (the pages walk the (account, expires_at, id) indexes of 0109). */
+export async function pageLots(
   db: DB,
-  filter: { organizationId?: string; providerId?: string },
-  limit = 200,
-): Promise<Usage[]> {
-  let q = db
-    .selectFrom('credit_usage')
+  filter: CreditFilter,
+  page: PageRequest,
+): Promise<{ data: Lot[]; nextCursor: string | null; limit: number }> {
+  const cursor = decodeCursor(page.cursor);
+  const base = lotsOf(db, filter);
+  const rows = await (cursor ? base.where(afterCursor('expires_at', 'id', cursor, 'asc')) : base)
+    .selectAll()
+    .select(cursorAt('expires_at').as('cursor_at'))
+    .orderBy('expires_at')
+    .orderBy('id')
+    .limit(page.limit + 1)
+    .execute();
+  const { rows: lots, nextCursor } = keysetPage(rows, page.limit);
+  return { data: lots.map(toLot), nextCursor, limit: page.limit };
+}
+
+/** One page of logged work, most recently logged first. */
+export async function pageUsage(
+  db: DB,
+  filter: CreditFilter,
+  page: PageRequest,
+): Promise<{ data: Usage[]; nextCursor: string | null; limit: number }> {
+  const cursor = decodeCursor(page.cursor);
+  let q = db.selectFrom('credit_usage');
+  if (filter.organizationId) q = q.where('organization_account_id', '=', filter.organizationId);
+  if (filter.providerId) q = q.where('provider_account_id', '=', filter.providerId);
+  if (cursor) q = q.where(afterCursor('created_at', 'id', cursor, 'desc'));
+  const rows = await q
     .select([
       'id',
       'provider_account_id',
@@ -134,22 +176,26 @@ export async function listUsage(
       'logged_by',
       'created_at',
     ])
-    .orderBy('worked_on', 'desc')
+    .select(cursorAt('created_at').as('cursor_at'))
     .orderBy('created_at', 'desc')
-    .limit(limit);
-  if (filter.organizationId) q = q.where('organization_account_id', '=', filter.organizationId);
-  if (filter.providerId) q = q.where('provider_account_id', '=', filter.providerId);
-  const rows = await q.execute();
-  return rows.map((r) => ({
-    id: r.id,
-    providerId: r.provider_account_id,
-    organizationId: r.organization_account_id,
-    minutes: Number(r.minutes),
-    note: r.note,
-    workedOn: r.worked_on,
-    loggedBy: r.logged_by,
-    createdAt: iso(r.created_at),
-  }));
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  const { rows: usage, nextCursor } = keysetPage(rows, page.limit);
+  return {
+    data: usage.map((r) => ({
+      id: r.id,
+      providerId: r.provider_account_id,
+      organizationId: r.organization_account_id,
+      minutes: Number(r.minutes),
+      note: r.note,
+      workedOn: r.worked_on,
+      loggedBy: r.logged_by,
+      createdAt: iso(r.created_at),
+    })),
+    nextCursor,
+    limit: page.limit,
+  };
 }
 
 /** A provider's customers with their current balances, by name. */

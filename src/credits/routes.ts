@@ -5,7 +5,7 @@ import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.
 import { listBundles } from './bundles.ts';
 import { consumeMinutes } from './consume-minutes.ts';
 import { startBundleCheckout } from './offering.ts';
-import { getBalances, listCustomers, listLots, listPurchases, listUsage } from './read-credits.ts';
+import { getBalances, listCustomers, listPurchases, pageLots, pageUsage } from './read-credits.ts';
 import * as S from './schema.ts';
 
 const OrgParam = z.object({ orgId: z.uuid('Unknown organization') });
@@ -40,7 +40,7 @@ export const creditRoutes = createRouter()
       method: 'get',
       path: '/organizations/{orgId}/credits',
       tags: ['Credits'],
-      summary: "An organization's balances per provider, lots and usage (org members)",
+      summary: "An organization's balances per provider, summed in SQL (org members)",
       middleware: orgMembers,
       request: { params: OrgParam },
       responses: { 200: jsonResponse(S.OrgCreditsOut) },
@@ -48,15 +48,42 @@ export const creditRoutes = createRouter()
     async (c) => {
       const { orgId } = c.req.valid('param');
       const { clock } = c.get('deps');
+      const balances = await c.var.access.tx((tx) => getBalances(tx, orgId, clock));
+      return c.json({ balances }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/organizations/{orgId}/credits/lots',
+      tags: ['Credits'],
+      summary: "An organization's lots, first-expiring first, with the purchases behind them (org members)",
+      middleware: orgMembers,
+      request: { params: OrgParam, query: S.PageQuery },
+      responses: { 200: jsonResponse(S.OrgLotPage) },
+    }),
+    async (c) => {
+      const { orgId } = c.req.valid('param');
       const out = await c.var.access.tx(async (tx) => {
-        const lots = await listLots(tx, { organizationId: orgId });
-        return {
-          balances: await getBalances(tx, orgId, clock),
-          lots,
-          usage: await listUsage(tx, { organizationId: orgId }),
-          purchases: await listPurchases(tx, lots),
-        };
+        const page = await pageLots(tx, { organizationId: orgId }, c.req.valid('query'));
+        return { ...page, purchases: await listPurchases(tx, page.data) };
       });
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/organizations/{orgId}/credits/usage',
+      tags: ['Credits'],
+      summary: "An organization's logged work, most recently logged first (org members)",
+      middleware: orgMembers,
+      request: { params: OrgParam, query: S.PageQuery },
+      responses: { 200: jsonResponse(S.UsagePage) },
+    }),
+    async (c) => {
+      const { orgId } = c.req.valid('param');
+      const out = await c.var.access.tx((tx) => pageUsage(tx, { organizationId: orgId }, c.req.valid('query')));
       return c.json(out, 200);
     },
   )
@@ -65,23 +92,47 @@ export const creditRoutes = createRouter()
       method: 'get',
       path: '/providers/{providerId}/customers',
       tags: ['Credits'],
-      summary: "A provider's customers with balances, lots and usage (provider admins)",
+      summary: "A provider's customers with their balances (provider admins)",
       middleware: providerAdmins,
       request: { params: ProviderParam },
-      responses: {
-        200: jsonResponse(
-          z.object({ data: z.array(S.CustomerOut), lots: z.array(S.LotOut), usage: z.array(S.UsageOut) }),
-        ),
-      },
+      responses: { 200: jsonResponse(z.object({ data: z.array(S.CustomerOut) })) },
     }),
     async (c) => {
       const { providerId } = c.req.valid('param');
       const { clock } = c.get('deps');
-      const out = await c.var.access.tx(async (tx) => ({
-        data: await listCustomers(tx, providerId, clock),
-        lots: await listLots(tx, { providerId }),
-        usage: await listUsage(tx, { providerId }),
-      }));
+      const data = await c.var.access.tx((tx) => listCustomers(tx, providerId, clock));
+      return c.json({ data }, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/providers/{providerId}/credits/lots',
+      tags: ['Credits'],
+      summary: 'Lots customers bought from a provider, first-expiring first (provider admins)',
+      middleware: providerAdmins,
+      request: { params: ProviderParam, query: S.PageQuery },
+      responses: { 200: jsonResponse(S.LotPage) },
+    }),
+    async (c) => {
+      const { providerId } = c.req.valid('param');
+      const out = await c.var.access.tx((tx) => pageLots(tx, { providerId }, c.req.valid('query')));
+      return c.json(out, 200);
+    },
+  )
+  .openapi(
+    route({
+      method: 'get',
+      path: '/providers/{providerId}/credits/usage',
+      tags: ['Credits'],
+      summary: 'Work a provider logged for its customers, most recently logged first (provider admins)',
+      middleware: providerAdmins,
+      request: { params: ProviderParam, query: S.PageQuery },
+      responses: { 200: jsonResponse(S.UsagePage) },
+    }),
+    async (c) => {
+      const { providerId } = c.req.valid('param');
+      const out = await c.var.access.tx((tx) => pageUsage(tx, { providerId }, c.req.valid('query')));
       return c.json(out, 200);
     },
   )

@@ -1,3 +1,4 @@
+import { pageMeta, pageQuery } from '../db/keyset.ts';
 import { z } from '../http/openapi.ts';
 
 export const BundleOut = z
@@ -66,12 +67,16 @@ export const PurchaseOut = z
   })
   .openapi('CreditPurchase');
 
-export const OrgCreditsOut = z.object({
-  balances: z.array(BalanceOut),
-  lots: z.array(LotOut),
-  usage: z.array(UsageOut),
-  purchases: z.array(PurchaseOut),
-});
+// Balances are totals summed in SQL; lots and usage come a keyset page at a time from their own routes.
+export const OrgCreditsOut = z.object({ balances: z.array(BalanceOut) });
+
+/** A page of lots; the organization's page also carries the purchases behind those lots. */
+export const LotPage = z.object({ data: z.array(LotOut), ...pageMeta }).openapi('CreditLotPage');
+export const OrgLotPage = z
+  .object({ data: z.array(LotOut), purchases: z.array(PurchaseOut), ...pageMeta })
+  .openapi('OrgCreditLotPage');
+export const UsagePage = z.object({ data: z.array(UsageOut), ...pageMeta }).openapi('CreditUsagePage');
+export const PageQuery = z.object(pageQuery);
 
 export const CustomerOut = z
   .object({

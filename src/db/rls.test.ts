@@ -57,6 +57,7 @@ const readers: Record<string, Partial<Record<Kind, Role>>> = {
   'order_events.account_id': providerAdmins,
   'refunds.account_id': providerAdmins,
   'invoices.account_id': providerAdmins,
+  'disputes.account_id': providerAdmins,
   'credit_lots.provider_account_id': providerAdmins,
   'credit_usage.provider_account_id': providerAdmins,
   'provider_customers.provider_account_id': providerAdmins,
@@ -137,6 +138,22 @@ beforeAll(async () => {
           total: 1000,
           currency: 'eur',
           access_token_hash: `token-${slug}`,
+        })
+        .execute();
+      await tx
+        .insertInto('disputes')
+        .values({
+          stripe_dispute_id: `du_rls_${slug}`,
+          order_id: order.id,
+          account_id: ids[slug],
+          stripe_charge_id: `ch_rls_${slug}`,
+          amount: 1000,
+          currency: 'eur',
+          reason: 'fraudulent',
+          status: 'needs_response',
+          stripe_created_at: new Date(),
+          last_event_created: new Date(),
+          last_event_rank: 0,
         })
         .execute();
     }
@@ -249,6 +266,7 @@ describe('row-level security', () => {
       'order_events.account_id:provider',
       'refunds.account_id:provider',
       'invoices.account_id:provider',
+      'disputes.account_id:provider',
       'credit_bundles.account_id:provider',
       'credit_lots.provider_account_id:provider',
       'credit_usage.provider_account_id:provider',

@@ -292,6 +292,27 @@ export interface CreditUsage {
   worked_on: Timestamp;
 }
 
+export interface Disputes {
+  account_id: string;
+  amount: Int8;
+  created_at: Generated<Timestamp>;
+  currency: string;
+  evidence_due_by: Timestamp | null;
+  id: Generated<string>;
+  is_charge_refundable: Generated<boolean>;
+  last_event_created: Timestamp;
+  last_event_rank: number;
+  order_id: string;
+  platform_liable: Generated<boolean>;
+  reason: string;
+  status: string;
+  stripe_charge_id: string;
+  stripe_created_at: Timestamp;
+  stripe_dispute_id: string;
+  stripe_payment_intent_id: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface EmailLinks {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
@@ -740,6 +761,14 @@ export interface ShopCoupons {
   value: Generated<Int8>;
 }
 
+export interface ShopStripeTaxRates {
+  account_id: string;
+  created_at: Generated<Timestamp>;
+  inclusive: boolean;
+  rate_bps: number;
+  stripe_tax_rate_id: string;
+}
+
 export interface StripeEvents {
   account: string | null;
   error: string | null;
@@ -769,6 +798,8 @@ export interface StudioSettings {
   logo_key: string | null;
   return_address: unknown | null;
   shipping_rates: Generated<unknown>;
+  stripe_promotion_codes: Generated<boolean>;
+  stripe_shipping_choice: Generated<boolean>;
   tax_inclusive: Generated<boolean>;
   tax_rate_bps: Generated<number>;
   updated_at: Generated<Timestamp>;
@@ -813,6 +844,7 @@ export interface DB {
   credit_bundles: CreditBundles;
   credit_lots: CreditLots;
   credit_usage: CreditUsage;
+  disputes: Disputes;
   email_links: EmailLinks;
   embedding_cache: EmbeddingCache;
   galleries: Galleries;
@@ -850,6 +882,7 @@ export interface DB {
   shop_cart_items: ShopCartItems;
   shop_carts: ShopCarts;
   shop_coupons: ShopCoupons;
+  shop_stripe_tax_rates: ShopStripeTaxRates;
   stripe_events: StripeEvents;
   studio_clients: StudioClients;
   studio_settings: StudioSettings;

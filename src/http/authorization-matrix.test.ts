@@ -71,7 +71,11 @@ const policy: Record<string, Rule> = {
   '/marketplace/accounts/{accountId}/payouts': artistSales,
   '/marketplace/accounts/{accountId}/balance': artistSales,
   '/organizations/{orgId}/credits': { kinds: ['organization'], min: 'member' },
+  '/organizations/{orgId}/credits/lots': { kinds: ['organization'], min: 'member' },
+  '/organizations/{orgId}/credits/usage': { kinds: ['organization'], min: 'member' },
   '/providers/{providerId}/customers': { kinds: ['provider'], min: 'admin' },
+  '/providers/{providerId}/credits/lots': { kinds: ['provider'], min: 'admin' },
+  '/providers/{providerId}/credits/usage': { kinds: ['provider'], min: 'admin' },
 };
 // Path parameters that name the account; `ref` is an artist's id or slug.
 const accountParams = new Set(['accountId', 'providerId', 'orgId', 'ref']);

@@ -1,4 +1,5 @@
 import { Email } from '../accounts/index.ts';
+import { countMeta, pageMeta } from '../db/keyset.ts';
 import { z } from '../http/openapi.ts';
 import { media } from './tables.ts';
 
@@ -241,12 +242,7 @@ export const SaleOut = z.object(saleFields).openapi('Sale');
 export const SaleDetailOut = z
   .object({ ...saleFields, refunds: z.array(SaleRefundOut), amountOwed: z.number().int() })
   .openapi('SaleDetail');
-export const SalePage = z.object({
-  data: z.array(SaleOut),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  total: z.number().int(),
-});
+export const SalePage = z.object({ data: z.array(SaleOut), ...pageMeta, ...countMeta });
 
 /** A refund of a sale: omit `amount` to refund everything not yet refunded. */
 export const SaleRefundInput = z.strictObject({

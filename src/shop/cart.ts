@@ -5,6 +5,7 @@ import { AppError, notFound } from '../errors.ts';
 import { fitCatalogToPhoto, galleryProducts, type Product, pricedProduct } from './catalog.ts';
 import { couponById, couponRule, findCoupon } from './coupons.ts';
 import type { PublicGallery } from './galleries.ts';
+import { paymentPageRates } from './payment-page.ts';
 import { photoUrls } from './photos.ts';
 import { type PricedLine, priceCart, priceCartItem, validateCoupon } from './pricing.ts';
 import type { CartItemInputT } from './schema.ts';
@@ -180,7 +181,11 @@ export async function cartView(db: DB, g: PublicGallery, cart: Cart, settings: S
       available: line !== null,
     });
   }
-  const rate = settings.shippingRates.find((r) => r.id === cart.shipping_rate_id) ?? settings.shippingRates[0];
+  // Buyers choosing on the Stripe payment page pay shipping there: the cart holds no rate and adds none.
+  const onPaymentPage = paymentPageRates(settings) !== null;
+  const rate = onPaymentPage
+    ? undefined
+    : (settings.shippingRates.find((r) => r.id === cart.shipping_rate_id) ?? settings.shippingRates[0]);
   const subtotal = lines.reduce((s, l) => s + l.lineTotal, 0);
   const couponRow = cart.coupon_id ? await couponById(db, g.account_id, cart.coupon_id) : undefined;
   let coupon = null;
@@ -208,6 +213,10 @@ export async function cartView(db: DB, g: PublicGallery, cart: Cart, settings: S
     couponCode: coupon && couponRow ? couponRow.code : null,
     shippingRateId: rate?.id ?? null,
     shippingRates: settings.shippingRates,
+    shippingOnPaymentPage: onPaymentPage,
+    // A studio coupon and a Stripe promotion code never stack: with a coupon applied, the payment page takes none.
+    promotionCodesOnPaymentPage: settings.stripePromotionCodes && !coupon,
+    promotionCodesEnabled: settings.stripePromotionCodes,
     totals,
   };
 }

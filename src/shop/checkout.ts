@@ -2,17 +2,20 @@ import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import type { Actor } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
-import type { OfferingHooks, Order, OrderChannel } from '../commerce/index.ts';
+import type { CheckoutPricing, OfferingHooks, Order, OrderChannel } from '../commerce/index.ts';
 import { createCheckout, createOrder, DEFAULT_SHIPPING_COUNTRIES } from '../commerce/index.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { CommerceHooks } from '../modules.ts';
 import * as cart from './cart.ts';
+import { couponById } from './coupons.ts';
 import { openFulfilment, queuePrintOrderConfirmation } from './fulfilment.ts';
 import { galleryByToken, type PublicGallery } from './galleries.ts';
 import type { Labs } from './labs.ts';
+import { paymentPageRates } from './payment-page.ts';
 import { type CartTotals, type PricedLine, priceCart } from './pricing.ts';
+import { ensureStripeTaxRate, rememberedTaxRate, usesStripeTaxLines } from './stripe-tax-rate.ts';
 import { getSettings, type StudioSettings } from './studio.ts';
 import type { Crop, ShippingRate } from './tables.ts';
 
@@ -71,11 +74,15 @@ export async function createPrintOrder(
     cartId?: string;
     couponId?: string | null;
     metadata?: Record<string, string>;
+    /** How Stripe Checkout prices the order (decision 030); omitted: the order's lines alone. */
+    checkoutPricing?: CheckoutPricing | null;
+    /** Where the address form accepts when the buyer picks the rate at Checkout (no `rate`). */
+    shippingCountries?: string[];
     channel?: { kind: OrderChannel; agentPlatformId: string | null };
     actor?: Actor;
   },
 ): Promise<Order> {
-  const { rate, couponId, cartId } = input;
+  const { rate, couponId, cartId, checkoutPricing } = input;
   if (couponId) await holdCoupon(tx, couponId);
   return createOrder(
     tx,
@@ -100,6 +107,8 @@ export async function createPrintOrder(
         ...(cartId ? { cart_id: cartId } : {}),
         ...(couponId ? { coupon_id: couponId } : {}),
         ...(rate ? { shipping_rate_id: rate.id, shipping_countries: rate.countries ?? [] } : {}),
+        ...(!rate && input.shippingCountries ? { shipping_countries: input.shippingCountries } : {}),
+        ...(checkoutPricing ? { checkout_pricing: checkoutPricing } : {}),
       },
       channel: input.channel?.kind,
       agentPlatformId: input.channel?.agentPlatformId,
@@ -189,6 +198,47 @@ export function printTotals(lines: PricedLine[], settings: StudioSettings, rate:
   });
 }
 
+/**
+ * How Stripe Checkout prices a cart's order (decision 030), or null when the studio uses none of it: exclusive tax as
+ * Stripe tax lines (the TaxRate must be remembered already), shipping as Checkout's options (the buyer's choice among
+ * the studio's rates, or the cart's one rate), and promotion codes unless a studio coupon is applied.
+ */
+async function printCheckoutPricing(
+  tx: DB,
+  settings: StudioSettings,
+  opts: { rate: ShippingRate | undefined; shipping: number; couponId: string | null },
+): Promise<CheckoutPricing | null> {
+  let taxRateId: string | null = null;
+  if (usesStripeTaxLines(settings)) {
+    taxRateId = await rememberedTaxRate(tx, settings.accountId, settings.taxRateBps, false);
+    // Settings changed between preparing the TaxRate and now: the buyer simply tries again.
+    if (!taxRateId) throw new AppError('conflict', 'The studio just changed its prices; please check out again');
+  }
+  const pageRates = paymentPageRates(settings);
+  const allowPromotionCodes = settings.stripePromotionCodes && !opts.couponId;
+  if (!taxRateId && !pageRates && !allowPromotionCodes) return null;
+  const coupon = opts.couponId ? await couponById(tx, settings.accountId, opts.couponId) : undefined;
+  const freeShipping = coupon?.kind === 'free_shipping';
+  const offer = (r: ShippingRate, amount: number) => ({
+    id: r.id,
+    name: r.name,
+    amount,
+    deliveryDays: r.deliveryDays ?? null,
+  });
+  const shippingOptions = pageRates
+    ? pageRates.map((r) => offer(r, freeShipping ? 0 : r.amount))
+    : opts.rate
+      ? [offer(opts.rate, opts.shipping)]
+      : [];
+  return {
+    taxRateId,
+    taxRateBps: settings.taxRateBps,
+    shippingOptions,
+    shippingChoice: pageRates !== null,
+    allowPromotionCodes,
+  };
+}
+
 /** Turns the visitor's server-priced cart into a pending print order and opens Stripe Checkout for it. */
 export async function startPrintCheckout(
   db: DB,
@@ -205,6 +255,9 @@ export async function startPrintCheckout(
   },
   urls: { successUrl: string; cancelUrl: string },
 ): Promise<{ checkoutUrl: string; orderId: string }> {
+  // The studio's Stripe TaxRate is made (once) before the order's transaction opens: no Stripe call inside it.
+  const accountId = await withService(db, async (tx) => (await galleryByToken(tx, input.token, clock)).account_id);
+  await ensureStripeTaxRate(db, stripe, accountId);
   const order = await withService(db, async (tx) => {
     const g = await galleryByToken(tx, input.token, clock);
     if (!input.hasAccess(g))
@@ -216,7 +269,15 @@ export async function startPrintCheckout(
     if (view.items.some((i) => !i.available)) {
       throw new AppError('invalid_state', 'Some prints in your cart are no longer available; remove them first');
     }
+    // On the payment page the buyer picks the rate: the order is created without one (view.shippingRateId is null).
     const rate = settings.shippingRates.find((r) => r.id === view.shippingRateId);
+    const couponId = view.couponCode ? row.coupon_id : null;
+    const checkoutPricing = await printCheckoutPricing(tx, settings, {
+      rate,
+      shipping: view.totals.shipping,
+      couponId,
+    });
+    const pageRates = view.shippingOnPaymentPage ? paymentPageRates(settings) : null;
     return createPrintOrder(tx, g, settings, {
       email: input.email,
       lines: view.items.map((i) => ({
@@ -231,7 +292,9 @@ export async function startPrintCheckout(
       totals: view.totals,
       rate,
       cartId: row.id,
-      couponId: view.couponCode ? row.coupon_id : null,
+      couponId,
+      checkoutPricing,
+      shippingCountries: pageRates?.[0]?.countries ?? [],
       channel: input.channel,
     });
   });

@@ -31,8 +31,11 @@ export async function queuePrintConfirmation(
     money(l.lineTotal),
   ]);
   rows.push(['Subtotal', money(order.subtotal)]);
-  if (order.discount) rows.push(['Discount', `−${money(order.discount)}`]);
-  rows.push(['Shipping', money(order.shipping)]);
+  // Names of what Stripe Checkout settled (decision 030): the buyer's promotion code and chosen shipping rate.
+  const label = (base: string, key: string) =>
+    typeof order.metadata[key] === 'string' ? `${base} (${order.metadata[key]})` : base;
+  if (order.discount) rows.push([label('Discount', 'promotion_code'), `−${money(order.discount)}`]);
+  rows.push([label('Shipping', 'shipping_rate_name'), money(order.shipping)]);
   if (order.tax) rows.push([order.taxInclusive ? 'Included tax' : 'Tax', money(order.tax)]);
   rows.push(['Total', money(order.total)]);
   const details = lines.map((l) => {

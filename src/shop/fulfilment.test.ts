@@ -293,11 +293,13 @@ describe('print fulfilment', () => {
     expect((await list('moneyStatus=partially_refunded')).body.data[0].id).toBe(partial.orderId);
     expect((await list('q=SECOND@')).body.data.map((o: { id: string }) => o.id)).toEqual([cancelled.orderId]);
     expect((await list(`q=${first.orderId.slice(0, 8)}`)).body.data[0].id).toBe(first.orderId);
-    const page2 = await list('pageSize=1&page=2');
-    expect(page2.body).toMatchObject({ total: 3, page: 2, pageSize: 1 });
+    const page1 = await list('limit=1');
+    const page2 = await list(`limit=1&cursor=${page1.body.nextCursor}`);
+    expect(page2.body).toMatchObject({ total: 3, totalCapped: false, limit: 1 });
     expect(page2.body.data).toHaveLength(1);
+    expect(page2.body.data[0].id).not.toBe(page1.body.data[0].id);
     expect((await list('status=lost')).status).toBe(400);
-    expect((await list('pageSize=1000')).status).toBe(400);
+    expect((await list('limit=1000')).status).toBe(400);
   });
 
   it('lets a plain studio member move orders but leaves refunds and cancelling to admins', async () => {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { Email } from '../accounts/index.ts';
+import { countMeta, pageMeta, pageQuery } from '../db/keyset.ts';
 
 const Money = z.number().int().min(0).max(100_000_000);
 const SignedMoney = z.number().int().min(-100_000_000).max(100_000_000);
@@ -24,6 +25,10 @@ export const ShippingRateInput = z.strictObject({
   countries: z
     .array(z.string().regex(/^[A-Z]{2}$/, 'Use ISO country codes'))
     .max(250)
+    .optional(),
+  deliveryDays: z
+    .strictObject({ min: z.number().int().min(1).max(365), max: z.number().int().min(1).max(365) })
+    .refine((d) => d.max >= d.min, { message: 'The longest delivery time must not be shorter than the shortest' })
     .optional(),
 });
 
@@ -57,6 +62,9 @@ export const SettingsInput = z
       .string()
       .regex(/^#[0-9a-f]{6}$/, 'Use a colour like #1a2b3c')
       .nullable(),
+    /** Omitted keeps the saved value, so older clients that don't know the switch never turn it off. */
+    stripePromotionCodes: z.boolean().optional(),
+    stripeShippingChoice: z.boolean().optional(),
   })
   .openapi('StudioSettingsInput');
 export type SettingsInputT = z.infer<typeof SettingsInput>;
@@ -72,6 +80,8 @@ export const SettingsOut = z
     logoKey: z.string().nullable(),
     logoUrl: z.string().nullable(),
     accentColor: z.string().nullable(),
+    stripePromotionCodes: z.boolean(),
+    stripeShippingChoice: z.boolean(),
   })
   .openapi('StudioSettings');
 
@@ -305,6 +315,13 @@ const cartFields = {
   couponCode: z.string().nullable(),
   shippingRateId: z.string().nullable(),
   shippingRates: z.array(ShippingRateInput),
+  shippingOnPaymentPage: z
+    .boolean()
+    .openapi({ description: 'The buyer chooses shipping on the Stripe payment page; the totals hold none yet' }),
+  promotionCodesOnPaymentPage: z.boolean().openapi({
+    description: 'The Stripe payment page takes a promotion code (the studio allows them, no coupon here)',
+  }),
+  promotionCodesEnabled: z.boolean().openapi({ description: 'The studio accepts Stripe promotion codes' }),
   totals: z.object({
     subtotal: z.number().int(),
     discount: z.number().int(),
@@ -341,8 +358,7 @@ export const PrintOrderQuery = z.object({
   status: FulfilmentStatusEnum.optional(),
   moneyStatus: MoneyStatusEnum.optional(),
   q: z.string().trim().max(100).optional(),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  ...pageQuery,
 });
 export const ShipInput = z
   .strictObject({
@@ -369,6 +385,8 @@ const OrderMoney = {
   tax: z.number().int(),
   taxInclusive: z.boolean(),
   total: z.number().int(),
+  discountLabel: z.string().nullable().openapi({ description: 'The Stripe promotion code the buyer entered' }),
+  shippingLabel: z.string().nullable().openapi({ description: 'The shipping rate the buyer chose at Checkout' }),
 };
 const PrintLineOut = z
   .object({
@@ -417,9 +435,8 @@ export const PrintOrderRow = z
 export const PrintOrderList = z
   .object({
     data: z.array(PrintOrderRow),
-    total: z.number().int(),
-    page: z.number().int(),
-    pageSize: z.number().int(),
+    ...pageMeta,
+    ...countMeta,
   })
   .openapi('PrintOrderList');
 export const PrintOrderOut = z

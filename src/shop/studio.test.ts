@@ -76,6 +76,13 @@ describe('clients', () => {
     expect(page.body.data).toHaveLength(2);
     const search = await f.other.get(`${base}?q=bob`);
     expect(search.body.data.map((c: { name: string }) => c.name)).toEqual(['Bob Client']);
+    // A fragment from the middle of the email or name, in any case.
+    expect((await f.other.get(`${base}?q=B%40EXAMP`)).body.data.map((c: { name: string }) => c.name)).toEqual([
+      'Bob Client',
+    ]);
+    expect((await f.other.get(`${base}?q=NN%20CLI`)).body.total).toBe(1);
+    // Another studio's member searching this studio's clients gets the usual 404.
+    expect((await f.studio.get(`${base}?q=bob`)).status).toBe(404);
     const id = search.body.data[0].id;
     expect((await f.other.patch(`${base}/${id}`, { notes: 'VIP' })).body.notes).toBe('VIP');
     expect((await f.other.del(`${base}/${id}`)).status).toBe(204);

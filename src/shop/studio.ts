@@ -7,6 +7,8 @@ import { likePattern } from '../db/sql.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
 import { inspectUpload, LOGO_MAX_PIXELS, renderUpload } from '../storage/index.ts';
+import { paymentPageShippingProblem } from './payment-page.ts';
+import { asStudioSearch } from './read-print-orders.ts';
 import type { ClientInputT, SettingsInputT } from './schema.ts';
 import type { ShippingRate } from './tables.ts';
 
@@ -22,6 +24,10 @@ export interface StudioSettings {
   /** Public URL of the logo; the key's unique part busts caches when the logo changes. */
   logoUrl: string | null;
   accentColor: string | null;
+  /** Buyers may enter a Stripe promotion code on the payment page (never together with a studio coupon). */
+  stripePromotionCodes: boolean;
+  /** Buyers choose among the shipping rates on the Stripe payment page instead of in the cart (decision 030). */
+  stripeShippingChoice: boolean;
 }
 
 /** The public URL a studio logo is served at. */
@@ -54,6 +60,8 @@ const defaults = (accountId: string): StudioSettings => ({
   logoKey: null,
   logoUrl: null,
   accentColor: null,
+  stripePromotionCodes: false,
+  stripeShippingChoice: false,
 });
 
 /** A studio's settings, or the defaults when it never saved any. */
@@ -70,6 +78,8 @@ export async function getSettings(db: DB, accountId: string): Promise<StudioSett
     logoKey: r.logo_key,
     logoUrl: logoUrl(accountId, r.logo_key),
     accentColor: r.accent_color,
+    stripePromotionCodes: r.stripe_promotion_codes,
+    stripeShippingChoice: r.stripe_shipping_choice,
   };
 }
 
@@ -98,6 +108,16 @@ export async function setLogo(db: DB, accountId: string, key: string | null, act
 /** Saves a studio's settings (upsert) and audits the change. */
 export async function saveSettings(db: DB, accountId: string, input: SettingsInputT, actor: Actor) {
   const before = await getSettings(db, accountId);
+  const stripeShippingChoice = input.stripeShippingChoice ?? before.stripeShippingChoice;
+  // A saved switch counts too: edited rates must still be offerable to every buyer on the payment page.
+  const problem = stripeShippingChoice ? paymentPageShippingProblem(input.shippingRates) : null;
+  if (problem) {
+    const message = `To let buyers choose shipping on the payment page: ${problem.charAt(0).toLowerCase()}${problem.slice(1)}`;
+    throw new AppError('validation_failed', message, {
+      fieldErrors: { stripeShippingChoice: [message] },
+      formErrors: [],
+    });
+  }
   const values = {
     currency: input.currency,
     tax_rate_bps: input.taxRateBps,
@@ -105,6 +125,8 @@ export async function saveSettings(db: DB, accountId: string, input: SettingsInp
     shipping_rates: JSON.stringify(input.shippingRates),
     return_address: input.returnAddress === null ? null : JSON.stringify(input.returnAddress),
     accent_color: input.accentColor,
+    stripe_promotion_codes: input.stripePromotionCodes ?? before.stripePromotionCodes,
+    stripe_shipping_choice: stripeShippingChoice,
   };
   await db
     .insertInto('studio_settings')
@@ -130,8 +152,14 @@ const clientOut = (r: { id: string; name: string; email: string; notes: string; 
   createdAt: new Date(r.created_at).toISOString(),
 });
 
-/** A page of a studio's clients, optionally filtered by name or email. */
+/** A page of a studio's clients, optionally filtered by a fragment of the name or email (pg_trgm indexes). */
 export async function listClients(db: DB, accountId: string, opts: { q?: string; limit: number; offset: number }) {
+  return opts.q
+    ? asStudioSearch(db, accountId, (tx) => findClients(tx, accountId, opts))
+    : findClients(db, accountId, opts);
+}
+
+async function findClients(db: DB, accountId: string, opts: { q?: string; limit: number; offset: number }) {
   let q = db.selectFrom('studio_clients').where('account_id', '=', accountId);
   if (opts.q) {
     const p = likePattern(opts.q);

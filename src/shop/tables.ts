@@ -7,6 +7,8 @@ export interface ShippingRate {
   name: string;
   amount: number;
   countries?: string[];
+  /** Business days from dispatch to delivery, shown as Stripe's delivery estimate when buyers choose at payment. */
+  deliveryDays?: { min: number; max: number };
 }
 
 /** A crop rectangle in 0..1 fractions of the photo. */

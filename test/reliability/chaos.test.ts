@@ -205,13 +205,15 @@ describe.skipIf(testDbKind() !== 'postgres')(
       let refunds = 0;
       let disputed = 0;
       const paidIntents: string[] = [];
+      const disputedIntents: string[] = [];
       await pool(
-        orders.map((o) => async () => {
+        orders.map((o, i) => async () => {
           const fate = rnd.next();
           const session = o.stripe_checkout_session_id!;
           if (fate < 0.75) {
-            // A few pay with Stripe's fraudulent-dispute test card: the dispute opens right after the payment.
-            const dispute = fate < 0.05;
+            // A few pay with Stripe's fraudulent-dispute test card: the dispute opens right after the payment. The
+            // first orders always do, so even a small run checks disputes.
+            const dispute = fate < 0.05 || i < 3;
             const res = await fetch(`${emulator.url}/_emulator/checkout/sessions/${session}/complete`, {
               method: 'POST',
               body: new URLSearchParams({ card_number: dispute ? '4000000000000259' : '4242424242424242' }),
@@ -220,8 +222,10 @@ describe.skipIf(testDbKind() !== 'postgres')(
             paid++;
             const s = await stripe.checkout.sessions.retrieve(session);
             // Stripe refuses refunds of a disputed charge, so those stay out of the refund draw.
-            if (dispute) disputed++;
-            else paidIntents.push(s.payment_intent as string);
+            if (dispute) {
+              disputed++;
+              disputedIntents.push(s.payment_intent as string);
+            } else paidIntents.push(s.payment_intent as string);
           } else if (fate < 0.85) {
             await stripe.checkout.sessions.expire(session);
             expired++;
@@ -239,6 +243,18 @@ describe.skipIf(testDbKind() !== 'postgres')(
           await stripe.refunds.create({ payment_intent: pi, amount: Math.max(1, Math.floor(intent.amount / 3)) });
           refunds++;
         }
+      }
+
+      // Disputes end at Stripe before any event is delivered: a third lost (the seller accepts), a third won by
+      // evidence, the rest left open, so their created, updated and closed events all arrive shuffled.
+      let disputesClosed = 0;
+      for (const pi of disputedIntents) {
+        const f = rnd.next();
+        const [d] = (await stripe.disputes.list({ payment_intent: pi })).data;
+        if (!d || f >= 2 / 3) continue;
+        if (f < 1 / 3) await stripe.disputes.close(d.id);
+        else await stripe.disputes.update(d.id, { evidence: { uncategorized_text: 'winning_evidence' } });
+        disputesClosed++;
       }
 
       // Every event Stripe has, 1–5 copies each, shuffled, 24 in flight to random live instances; a delivery that
@@ -309,6 +325,7 @@ describe.skipIf(testDbKind() !== 'postgres')(
           expired,
           dashboard_refunds: refunds,
           disputes: disputed,
+          disputes_closed: disputesClosed,
           events: events.length,
           deliveries: total,
           redelivered_after_failure: retried,
@@ -393,6 +410,16 @@ async function invariants(db: DB, stripe: Stripe, orderIds: string[]) {
             .whereRef('order_id', '=', 'o.id')
             .where('status', '=', 'succeeded')
             .as('refunded'),
+        sql<Array<{ id: string; status: string }>>`(select coalesce(jsonb_agg(jsonb_build_object(
+            'id', d.stripe_dispute_id, 'status', d.status)), '[]'::jsonb) from disputes d where d.order_id = o.id)`.as(
+          'disputes',
+        ),
+        sql<
+          Array<{ to: string; n: number }>
+        >`(select coalesce(jsonb_agg(jsonb_build_object('to', m.to_address, 'n', m.n)),
+            '[]'::jsonb) from (select to_address, count(*)::int as n from mail_outbox
+            where template = 'orders.dispute_opened' and position(upper(substr(o.id::text, 1, 8)) in subject) > 0
+            group by to_address) m)`.as('opened_mails'),
       ])
       .where('o.id', 'in', orderIds)
       .execute(),
@@ -413,6 +440,23 @@ async function invariants(db: DB, stripe: Stripe, orderIds: string[]) {
     if (o.offering_type === 'artwork' && n(o.sales) !== 1)
       (n(o.sales) > 1 ? duplicated : lost).push(`order ${o.id}: ${o.sales} sales`);
     const charge = (session.payment_intent as Stripe.PaymentIntent).latest_charge as Stripe.Charge;
+    // Every disputed charge has exactly one dispute row with Stripe's status, and its seller one "opened" mail each.
+    const atStripe = charge.disputed ? (await stripe.disputes.list({ charge: charge.id })).data : [];
+    const here = o.disputes as Array<{ id: string; status: string }>;
+    for (const d of atStripe) {
+      const mine = here.filter((h) => h.id === d.id);
+      if (mine.length !== 1)
+        (mine.length > 1 ? duplicated : lost).push(`order ${o.id}: ${mine.length} rows of ${d.id}`);
+      else if (mine[0].status !== d.status)
+        lost.push(`order ${o.id}: dispute ${d.id} ${mine[0].status} here, ${d.status} at Stripe`);
+    }
+    for (const h of here)
+      if (!atStripe.some((d) => d.id === h.id)) duplicated.push(`order ${o.id}: dispute ${h.id} unknown to Stripe`);
+    const opened = o.opened_mails as Array<{ to: string; n: number }>;
+    if (atStripe.length && !opened.length) lost.push(`order ${o.id}: disputed, no "dispute opened" mail`);
+    if (!atStripe.length && opened.length) duplicated.push(`order ${o.id}: "dispute opened" mail, no dispute`);
+    for (const m of opened)
+      if (m.n !== atStripe.length) duplicated.push(`order ${o.id}: ${m.n} "dispute opened" mails to ${m.to}`);
     if (n(o.refunded) !== charge.amount_refunded)
       (n(o.refunded) > charge.amount_refunded ? duplicated : lost).push(
         `order ${o.id}: refunded ${o.refunded} here, ${charge.amount_refunded} at Stripe`,

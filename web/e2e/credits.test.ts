@@ -203,7 +203,8 @@ describe.skipIf(!hasChromium)('web: expert-service credits', () => {
     await expect.poll(() => minutesOf(customer.getByTestId('customer-balance'))).toBe(510);
     expect(await customer.getByTestId('customer-balance').textContent()).toBe('8 h 30 min');
     const logged = page.getByRole('table', { name: 'Usage history' }).getByTestId('usage-row');
-    expect(await logged.count()).toBe(1);
+    // Logged time is its own paged list, refetched beside the balances.
+    await expect.poll(() => logged.count()).toBe(1);
     expect(await logged.textContent()).toContain('Kickoff workshop');
   });
 

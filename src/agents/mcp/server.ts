@@ -557,20 +557,21 @@ export function createMcpServer(deps: McpDeps, principal: McpPrincipal): McpServ
 
   tool(
     'list_orders',
-    "List your account's orders as a seller, newest first and paged; filter by status to find what is unpaid, paid or refunded.",
+    "List your account's orders as a seller, newest first and paged (pass next_cursor for the next page; total stops at 1000 with total_capped); filter by status to find what is unpaid, paid or refunded.",
     {
       status: z.enum(ORDER_STATUSES).optional().describe('Only orders in this status'),
-      page: z.number().int().min(1).max(1000).default(1).describe('Page number, from 1'),
+      cursor: z.string().max(300).optional().describe('next_cursor of the previous page; omit for the first page'),
       page_size: z.number().int().min(1).max(100).default(20).describe('Orders per page (at most 100)'),
     },
-    async ({ status, page, page_size }) =>
+    async ({ status, cursor, page_size }) =>
       asKeyUser(async (tx) => {
         await requireSales(tx);
-        const r = await listOrders(tx, principal.accountId, { status, page, pageSize: page_size });
+        const r = await listOrders(tx, principal.accountId, { status, cursor, limit: page_size });
         return {
-          page: r.page,
-          page_size: r.pageSize,
+          next_cursor: r.nextCursor,
+          page_size: r.limit,
           total: r.total,
+          total_capped: r.totalCapped,
           orders: r.data.map((o) => ({
             order_id: o.id,
             status: o.status,

@@ -44,6 +44,8 @@ const UNSUBMITTED = 'unsubmitted:';
 const LEASE_NAME = 'marketplace_payouts';
 const LEASE_MINUTES = 10;
 const closedSale = ['refunded', 'duplicate_refunded'] as const;
+// Dispute statuses that leave a sale payable: won (or an inquiry closed) gave the money back to the platform.
+const settledDispute = ['won', 'warning_closed', 'prevented'];
 
 /** Maps a payouts row for the API; placeholders show no Stripe id. */
 export function toPayout(r: PayoutRow & { sales_count?: number | string | null }): Payout {
@@ -202,6 +204,18 @@ async function lockEligibleSales(tx: DB, accountId: string, currency: string, no
     .where('payout_id', 'is', null)
     .where('status', 'not in', closedSale)
     .where('return_window_ends_at', '<=', now)
+    // A disputed sale waits for the outcome, and a lost one is never paid out: the chargeback took its money.
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('disputes as d')
+            .select('d.id')
+            .whereRef('d.order_id', '=', 'marketplace_sales.order_id')
+            .where('d.status', 'not in', settledDispute),
+        ),
+      ),
+    )
     .orderBy('return_window_ends_at')
     .forUpdate()
     .execute();
@@ -273,6 +287,17 @@ export async function runPayouts(
         .where('s.payout_id', 'is', null)
         .where('s.status', 'not in', closedSale)
         .where('s.return_window_ends_at', '<=', now)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('disputes as d')
+                .select('d.id')
+                .whereRef('d.order_id', '=', 's.order_id')
+                .where('d.status', 'not in', settledDispute),
+            ),
+          ),
+        )
         .execute(),
     );
     for (const d of due) {
@@ -500,6 +525,18 @@ export async function getArtistBalance(
       .where('s.account_id', '=', accountId)
       .where('s.payout_id', 'is', null)
       .where('s.status', 'not in', closedSale)
+      // A sale lost to a dispute will not be paid out, so it is not awaiting payout either.
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('disputes as d')
+              .select('d.id')
+              .whereRef('d.order_id', '=', 's.order_id')
+              .where('d.status', '=', 'lost'),
+          ),
+        ),
+      )
       .execute(),
     settings: await tx.selectFrom('marketplace_settings').select('return_window_days').executeTakeFirst(),
   }));

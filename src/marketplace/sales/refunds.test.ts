@@ -216,7 +216,7 @@ describe('who can see sales', () => {
     // The artist and platform admins do.
     const artist = httpClient(app.url);
     await artist.signIn('artist@demo.gallerist.dev');
-    const mine = await artist.get(`/api/marketplace/accounts/${ids['mira-okafor']}/sales?page=1`);
+    const mine = await artist.get(`/api/marketplace/accounts/${ids['mira-okafor']}/sales?limit=100`);
     expect(mine.status).toBe(200);
     expect(mine.body.data.map((s: { id: string }) => s.id)).toContain(sale.id);
     expect(mine.body.data.find((s: { id: string }) => s.id === sale.id)).toMatchObject({
@@ -224,6 +224,9 @@ describe('who can see sales', () => {
       agentPlatformName: null,
     });
     expect((await admin.get(`/api/marketplace/sales/${sale.id}`)).body.sale.refunds).toHaveLength(1);
-    expect((await artist.get(`/api/marketplace/accounts/${ids['mira-okafor']}/sales?page=0`)).status).toBe(400);
+    expect((await artist.get(`/api/marketplace/accounts/${ids['mira-okafor']}/sales?limit=0`)).status).toBe(400);
+    const bad = await artist.get(`/api/marketplace/accounts/${ids['mira-okafor']}/sales?cursor=bm9wZQ`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('bad_request');
   });
 });

@@ -1,3 +1,4 @@
+import { pageQuery } from '../../db/keyset.ts';
 import { accountRole, signedIn } from '../../http/access.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../../http/openapi.ts';
 import * as S from '../schema.ts';
@@ -32,13 +33,13 @@ export const salesRoutes = createRouter()
       tags: ['Marketplace'],
       summary: 'An artist’s sales, newest first (members, platform admins)',
       middleware: accountRole({ kind: 'artist', min: 'member', platformAdmins: true }),
-      request: { params: z.object({ accountId: z.uuid('Unknown artist') }), query: S.PageQuery },
+      request: { params: z.object({ accountId: z.uuid('Unknown artist') }), query: z.object(pageQuery) },
       responses: { 200: jsonResponse(S.SalePage) },
     }),
     async (c) => {
       const { accountId } = c.req.valid('param');
-      const { page } = c.req.valid('query');
-      const out = await c.var.access.tx((tx) => listAccountSales(tx, accountId, page));
+      const q = c.req.valid('query');
+      const out = await c.var.access.tx((tx) => listAccountSales(tx, accountId, q));
       return c.json(out, 200);
     },
   )

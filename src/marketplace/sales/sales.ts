@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type Stripe from 'stripe';
 import { type Actor, recordAudit } from '../../audit/index.ts';
 import { agentPlatformNames, type Order, type OrderChannel, type PaymentFacts } from '../../commerce/index.ts';
+import { afterCursor, cappedCount, cursorAt, decodeCursor, keysetPage } from '../../db/keyset.ts';
 import { iso } from '../../db/sql.ts';
 import type { Database, DB } from '../../db/types.ts';
 import { notFound } from '../../errors.ts';
@@ -237,25 +238,22 @@ export async function getSale(
   return { ...toSale(row, names), refunds: list, amountOwed: list.reduce((a, f) => a + f.amountOwed, 0) };
 }
 
-const PAGE_SIZE = 25;
-
-/** An artist account's sales, newest first, one page at a time (RLS limits rows to members and admins). */
-export async function listAccountSales(db: DB, accountId: string, page: number) {
-  const rows = await saleQuery(db)
-    .where('s.account_id', '=', accountId)
+/** An artist account's sales, newest first, a keyset page at a time (RLS limits rows to members and admins). */
+export async function listAccountSales(db: DB, accountId: string, q: { cursor?: string; limit: number }) {
+  const cursor = decodeCursor(q.cursor);
+  let page = saleQuery(db).where('s.account_id', '=', accountId);
+  if (cursor) page = page.where(afterCursor('s.created_at', 's.id', cursor, 'desc'));
+  const found = await page
+    .select(cursorAt('s.created_at').as('cursor_at'))
     .orderBy('s.created_at', 'desc')
-    .orderBy('s.id')
-    .limit(PAGE_SIZE)
-    .offset((page - 1) * PAGE_SIZE)
+    .orderBy('s.id', 'desc')
+    .limit(q.limit + 1)
     .execute();
-  const { n } = await db
-    .selectFrom('marketplace_sales')
-    .where('account_id', '=', accountId)
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
+  const { rows, nextCursor } = keysetPage(found, q.limit);
+  const count = await cappedCount(db, db.selectFrom('marketplace_sales').where('account_id', '=', accountId));
   const names = await agentPlatformNames(
     db,
     rows.map((r) => r.agent_platform_id),
   );
-  return { data: rows.map((r) => toSale(r, names)), page, pageSize: PAGE_SIZE, total: Number(n) };
+  return { data: rows.map((r) => toSale(r, names)), nextCursor, limit: q.limit, ...count };
 }

@@ -875,12 +875,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A seller’s orders (members; a provider’s admins only) */
+        /** A seller’s orders, newest first, a cursor page at a time (members; a provider’s admins only) */
         get: {
             parameters: {
                 query?: {
-                    page?: number;
-                    pageSize?: number;
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
+                    limit?: number;
                     status?: "pending" | "paid" | "fulfilled" | "cancelled" | "expired" | "payment_failed" | "partially_refunded" | "refunded";
                 };
                 header?: never;
@@ -899,9 +900,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["OrderRow"][];
-                            page: number;
-                            pageSize: number;
+                            limit: number;
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                             total: number;
+                            /** @description True when there are more than `total` rows (shown as "1,000+") */
+                            totalCapped: boolean;
                         };
                     };
                 };
@@ -1597,6 +1601,96 @@ export interface paths {
                                 who: string;
                             }[];
                             since: string;
+                        };
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden or CSRF token missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every payment dispute, newest first (platform admins) */
+        get: {
+            parameters: {
+                query?: {
+                    outcome?: "open" | "won" | "lost";
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["AdminDispute"][];
+                            page: number;
+                            pageSize: number;
+                            total: number;
                         };
                     };
                 };
@@ -5284,7 +5378,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    page?: number;
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -5302,9 +5398,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["Sale"][];
-                            page: number;
-                            pageSize: number;
+                            limit: number;
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                             total: number;
+                            /** @description True when there are more than `total` rows (shown as "1,000+") */
+                            totalCapped: boolean;
                         };
                     };
                 };
@@ -8660,7 +8759,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An organization's balances per provider, lots and usage (org members) */
+        /** An organization's balances per provider, summed in SQL (org members) */
         get: {
             parameters: {
                 query?: never;
@@ -8680,10 +8779,181 @@ export interface paths {
                     content: {
                         "application/json": {
                             balances: components["schemas"]["CreditBalance"][];
-                            lots: components["schemas"]["CreditLot"][];
-                            purchases: components["schemas"]["CreditPurchase"][];
-                            usage: components["schemas"]["CreditUsage"][];
                         };
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden or CSRF token missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/credits/lots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An organization's lots, first-expiring first, with the purchases behind them (org members) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrgCreditLotPage"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden or CSRF token missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/credits/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An organization's logged work, most recently logged first (org members) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreditUsagePage"];
                     };
                 };
                 /** @description Invalid input */
@@ -8822,6 +9092,180 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/providers/{providerId}/credits/lots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lots customers bought from a provider, first-expiring first (provider admins) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    providerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreditLotPage"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden or CSRF token missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/providers/{providerId}/credits/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Work a provider logged for its customers, most recently logged first (provider admins) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    providerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreditUsagePage"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden or CSRF token missing */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict with current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/providers/{providerId}/customers": {
         parameters: {
             query?: never;
@@ -8829,7 +9273,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A provider's customers with balances, lots and usage (provider admins) */
+        /** A provider's customers with their balances (provider admins) */
         get: {
             parameters: {
                 query?: never;
@@ -8849,8 +9293,6 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["CreditCustomer"][];
-                            lots: components["schemas"]["CreditLot"][];
-                            usage: components["schemas"]["CreditUsage"][];
                         };
                     };
                 };
@@ -12302,9 +12744,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
+                    limit?: number;
                     moneyStatus?: "pending" | "paid" | "fulfilled" | "cancelled" | "expired" | "payment_failed" | "partially_refunded" | "refunded";
-                    page?: number;
-                    pageSize?: number;
                     q?: string;
                     status?: "paid" | "in_production" | "shipped" | "delivered" | "cancelled";
                 };
@@ -13645,6 +14088,15 @@ export interface components {
             slug: string;
             suspendedAt: string | null;
         };
+        AdminDispute: components["schemas"]["Dispute"] & {
+            /** Format: uuid */
+            accountId: string;
+            accountName: string;
+            buyerEmail: string;
+            /** Format: uuid */
+            orderId: string;
+            orderRef: string;
+        };
         AdminUser: {
             createdAt: string;
             email: string;
@@ -13896,6 +14348,8 @@ export interface components {
             amountRefunded: number;
             currency: string;
             discount: number;
+            /** @description The Stripe promotion code the buyer entered */
+            discountLabel: string | null;
             invoice: {
                 /** Format: uuid */
                 id: string;
@@ -13914,6 +14368,8 @@ export interface components {
             orderId: string;
             sellerName: string | null;
             shipping: number;
+            /** @description The shipping rate the buyer chose at Checkout */
+            shippingLabel: string | null;
             /** @enum {string} */
             status: "pending" | "paid" | "fulfilled" | "cancelled" | "expired" | "payment_failed" | "partially_refunded" | "refunded";
             subtotal: number;
@@ -13943,10 +14399,20 @@ export interface components {
                 thumbUrl: string;
                 unitPrice: number;
             }[];
+            /** @description The studio accepts Stripe promotion codes */
+            promotionCodesEnabled: boolean;
+            /** @description The Stripe payment page takes a promotion code (the studio allows them, no coupon here) */
+            promotionCodesOnPaymentPage: boolean;
+            /** @description The buyer chooses shipping on the Stripe payment page; the totals hold none yet */
+            shippingOnPaymentPage: boolean;
             shippingRateId: string | null;
             shippingRates: {
                 amount: number;
                 countries?: string[];
+                deliveryDays?: {
+                    max: number;
+                    min: number;
+                };
                 id: string;
                 name: string;
             }[];
@@ -14051,6 +14517,12 @@ export interface components {
             organizationId: string;
             providerId: string;
         };
+        CreditLotPage: {
+            data: components["schemas"]["CreditLot"][];
+            limit: number;
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         CreditPurchase: {
             currency: string;
             description: string;
@@ -14074,6 +14546,41 @@ export interface components {
             providerId: string;
             workedOn: string;
         };
+        CreditUsagePage: {
+            data: components["schemas"]["CreditUsage"][];
+            limit: number;
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        Dispute: {
+            amount: number;
+            /** @description What a lost dispute returned to the cardholder beyond refunds already made; 0 unless lost */
+            amountReturned: number;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /** @description Where to respond (the Stripe Dashboard, or the emulator) */
+            dashboardUrl: string;
+            /** Format: date-time */
+            evidenceDueBy: string | null;
+            /** Format: uuid */
+            id: string;
+            isChargeRefundable: boolean;
+            /**
+             * @description open while Stripe is deciding it
+             * @enum {string}
+             */
+            outcome: "open" | "won" | "lost";
+            /** @description A marketplace destination charge: the platform bears the loss */
+            platformLiable: boolean;
+            /** @description Stripe’s reason code, e.g. fraudulent, product_not_received */
+            reason: string;
+            /** @description Stripe’s dispute status (needs_response, under_review, won, lost, warning_…) */
+            status: string;
+            stripeDisputeId: string;
+            /** Format: date-time */
+            updatedAt: string;
+        } | null;
         EmailLinkInput: {
             token: string;
         };
@@ -14410,6 +14917,7 @@ export interface components {
         OrderDetail: components["schemas"]["Order"] & {
             /** @description Name of the ACP agent platform that placed the order; null for web and MCP orders */
             agentPlatformName: string | null;
+            dispute: components["schemas"]["Dispute"];
             history: {
                 actor: string;
                 /** Format: date-time */
@@ -14446,6 +14954,14 @@ export interface components {
         OrderRow: components["schemas"]["Order"] & {
             /** @description Name of the ACP agent platform that placed the order; null for web and MCP orders */
             agentPlatformName: string | null;
+            dispute: components["schemas"]["Dispute"];
+        };
+        OrgCreditLotPage: {
+            data: components["schemas"]["CreditLot"][];
+            limit: number;
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+            purchases: components["schemas"]["CreditPurchase"][];
         };
         PasswordResetConfirm: {
             /** @example correct horse battery */
@@ -14578,6 +15094,8 @@ export interface components {
             createdAt: string;
             currency: string;
             discount: number;
+            /** @description The Stripe promotion code the buyer entered */
+            discountLabel: string | null;
             fulfilment: {
                 buyerName: string | null;
                 cancelledAt: string | null;
@@ -14625,6 +15143,8 @@ export interface components {
                 status: string;
             }[];
             shipping: number;
+            /** @description The shipping rate the buyer chose at Checkout */
+            shippingLabel: string | null;
             subtotal: number;
             tax: number;
             taxInclusive: boolean;
@@ -14632,9 +15152,12 @@ export interface components {
         };
         PrintOrderList: {
             data: components["schemas"]["PrintOrderRow"][];
-            page: number;
-            pageSize: number;
+            limit: number;
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
             total: number;
+            /** @description True when there are more than `total` rows (shown as "1,000+") */
+            totalCapped: boolean;
         };
         PrintOrderRow: {
             /** @description Name of the ACP agent platform that placed the order; null for web and MCP orders */
@@ -14665,6 +15188,8 @@ export interface components {
             buyerName: string | null;
             currency: string;
             discount: number;
+            /** @description The Stripe promotion code the buyer entered */
+            discountLabel: string | null;
             email: string;
             /** @enum {string|null} */
             fulfilmentStatus: "paid" | "in_production" | "shipped" | "delivered" | "cancelled" | null;
@@ -14683,6 +15208,8 @@ export interface components {
             shippingAddress: {
                 [key: string]: string | null;
             } | null;
+            /** @description The shipping rate the buyer chose at Checkout */
+            shippingLabel: string | null;
             /** @enum {string} */
             status: "pending" | "paid" | "fulfilled" | "cancelled" | "expired" | "payment_failed" | "partially_refunded" | "refunded";
             subtotal: number;
@@ -14968,9 +15495,15 @@ export interface components {
             shippingRates: {
                 amount: number;
                 countries?: string[];
+                deliveryDays?: {
+                    max: number;
+                    min: number;
+                };
                 id: string;
                 name: string;
             }[];
+            stripePromotionCodes: boolean;
+            stripeShippingChoice: boolean;
             taxInclusive: boolean;
             taxRateBps: number;
         };
@@ -14981,9 +15514,15 @@ export interface components {
             shippingRates: {
                 amount: number;
                 countries?: string[];
+                deliveryDays?: {
+                    max: number;
+                    min: number;
+                };
                 id: string;
                 name: string;
             }[];
+            stripePromotionCodes?: boolean;
+            stripeShippingChoice?: boolean;
             taxInclusive: boolean;
             taxRateBps: number;
         };

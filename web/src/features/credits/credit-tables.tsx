@@ -1,5 +1,17 @@
+import type { InfiniteData, UseInfiniteQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { Badge, Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/index.ts';
+import {
+  Badge,
+  Button,
+  ErrorAlert,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+  TableSkeleton,
+} from '../../components/ui/index.ts';
 import { formatDate, formatRelative } from '../../lib/format.ts';
 import type { Lot, Usage } from './api.ts';
 import { formatMinutes } from './format.ts';
@@ -13,6 +25,13 @@ function lotState(lot: Lot): { label: string; tone: 'success' | 'neutral' | 'war
 
 /** Purchased lots with what is left and when it expires (used first-expiring first). */
 export function LotsTable({ lots, names }: { lots: Lot[]; names: (lot: Lot) => string }) {
+  if (lots.length === 0) {
+    return (
+      <p className="rounded-card border border-dashed border-border-strong bg-surface px-4 py-6 text-center text-sm text-muted">
+        No hours bought yet.
+      </p>
+    );
+  }
   return (
     <Table label="Purchased hours">
       <TableHeader>
@@ -52,7 +71,7 @@ export function LotsTable({ lots, names }: { lots: Lot[]; names: (lot: Lot) => s
   );
 }
 
-/** Logged work, newest first. */
+/** Logged work, most recently logged first. */
 export function UsageTable({ usage, names }: { usage: Usage[]; names: (u: Usage) => string }) {
   if (usage.length === 0) {
     return (
@@ -94,5 +113,54 @@ export function CreditSection({ title, children }: { title: string; children: Re
       <h2 className="text-lg font-semibold">{title}</h2>
       {children}
     </section>
+  );
+}
+
+/** A list loaded a cursor page at a time. */
+export type PagedList<P extends { data: unknown[]; nextCursor: string | null }> = UseInfiniteQueryResult<
+  InfiniteData<P>
+>;
+
+/** The loaded pages' rows of a paged list. */
+export function loadedRows<T>(query: PagedList<{ data: T[]; nextCursor: string | null }>): T[] {
+  return query.data?.pages.flatMap((p) => p.data) ?? [];
+}
+
+/** A paged list's states: skeleton, error with retry, or its rows with "Show more" while more pages exist. */
+export function PagedRows<T>({
+  query,
+  label,
+  children,
+}: {
+  query: PagedList<{ data: T[]; nextCursor: string | null }>;
+  /** What the list is, for the skeleton's and the button's accessible names ("lots", "logged time"). */
+  label: string;
+  children: (rows: T[]) => ReactNode;
+}) {
+  if (query.isPending) return <TableSkeleton rows={3} columns={4} label={`Loading ${label}`} />;
+  // A failed "Show more" keeps the rows already loaded; only a failed first page replaces them.
+  if (query.isError && !query.data) {
+    return <ErrorAlert error={query.error} onRetry={() => query.refetch()} title={`Could not load ${label}`} />;
+  }
+  return (
+    <div className="grid gap-3">
+      {children(loadedRows(query))}
+      {query.isFetchNextPageError ? (
+        <ErrorAlert error={query.error} onRetry={() => query.fetchNextPage()} title={`Could not load more ${label}`} />
+      ) : null}
+      {query.hasNextPage ? (
+        <div>
+          <Button
+            variant="secondary"
+            size="sm"
+            onClick={() => query.fetchNextPage()}
+            loading={query.isFetchingNextPage}
+            aria-label={`Show more ${label}`}
+          >
+            Show more
+          </Button>
+        </div>
+      ) : null}
+    </div>
   );
 }

@@ -24,8 +24,8 @@ import {
 } from '../../components/ui/index.ts';
 import { formatDate } from '../../lib/format.ts';
 import { useSession } from '../../lib/session.tsx';
-import { type Purchase, useOrgCredits } from './api.ts';
-import { CreditSection, LotsTable, UsageTable } from './credit-tables.tsx';
+import { type Purchase, useOrgCredits, useOrgLots, useOrgUsage } from './api.ts';
+import { CreditSection, LotsTable, PagedRows, UsageTable } from './credit-tables.tsx';
 import { formatMinutes, formatMoney } from './format.ts';
 
 const link = 'text-accent-800 underline-offset-2 hover:underline';
@@ -75,13 +75,21 @@ function PurchasesTable({ purchases, names }: { purchases: Purchase[]; names: (p
 
 function OrgCredits({ orgId, orgName, awaitingPayment }: { orgId: string; orgName: string; awaitingPayment: boolean }) {
   const credits = useOrgCredits(orgId, awaitingPayment);
-  if (credits.isPending) return <TableSkeleton rows={3} columns={4} label="Loading credits" />;
+  const lots = useOrgLots(orgId, awaitingPayment);
+  const usage = useOrgUsage(orgId);
+  // The page appears whole, as one answer did before lots and usage were paged.
+  if (credits.isPending || lots.isPending || usage.isPending) {
+    return <TableSkeleton rows={3} columns={4} label="Loading credits" />;
+  }
   if (credits.isError) {
     return <ErrorAlert error={credits.error} onRetry={() => credits.refetch()} title="Could not load credits" />;
   }
-  const { balances, lots, usage, purchases } = credits.data;
+  const { balances } = credits.data;
+  // The purchases behind the lots loaded so far; each lots page brings its own.
+  const purchases = lots.data?.pages.flatMap((p) => p.purchases) ?? [];
   const provider = (id: string) => balances.find((b) => b.providerId === id)?.providerName ?? 'Provider';
-  if (lots.length === 0) {
+  // Every lot has a balance row (zero once used up or expired), so no balances means no hours bought.
+  if (balances.length === 0) {
     return (
       <EmptyState
         as="h2"
@@ -116,7 +124,9 @@ function OrgCredits({ orgId, orgName, awaitingPayment }: { orgId: string; orgNam
         ))}
       </section>
       <CreditSection title="Purchased hours">
-        <LotsTable lots={lots} names={(l) => provider(l.providerId)} />
+        <PagedRows query={lots} label="purchased hours">
+          {(rows) => <LotsTable lots={rows} names={(l) => provider(l.providerId)} />}
+        </PagedRows>
       </CreditSection>
       {purchases.length > 0 ? (
         <CreditSection title="Purchases">
@@ -124,7 +134,9 @@ function OrgCredits({ orgId, orgName, awaitingPayment }: { orgId: string; orgNam
         </CreditSection>
       ) : null}
       <CreditSection title="Usage history">
-        <UsageTable usage={usage} names={(u) => provider(u.providerId)} />
+        <PagedRows query={usage} label="usage history">
+          {(rows) => <UsageTable usage={rows} names={(u) => provider(u.providerId)} />}
+        </PagedRows>
       </CreditSection>
     </div>
   );

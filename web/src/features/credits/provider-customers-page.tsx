@@ -29,8 +29,8 @@ import {
 import { useForm } from '../../lib/form.ts';
 import { formatDate } from '../../lib/format.ts';
 import { canManageMembers, type Membership, useSession } from '../../lib/session.tsx';
-import { type Customer, useCustomers, useLogUsage } from './api.ts';
-import { CreditSection, LotsTable, UsageTable } from './credit-tables.tsx';
+import { type Customer, useCustomers, useLogUsage, useProviderLots, useProviderUsage } from './api.ts';
+import { CreditSection, LotsTable, PagedRows, UsageTable } from './credit-tables.tsx';
 import { formatMinutes, parseDuration } from './format.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -105,11 +105,16 @@ function LogTimeForm({ provider, customers }: { provider: Membership; customers:
 
 function Customers({ provider }: { provider: Membership }) {
   const customers = useCustomers(provider.accountId);
-  if (customers.isPending) return <TableSkeleton rows={3} columns={3} label="Loading customers" />;
+  const lots = useProviderLots(provider.accountId);
+  const usage = useProviderUsage(provider.accountId);
+  // The page appears whole, as one answer did before lots and usage were paged.
+  if (customers.isPending || lots.isPending || usage.isPending) {
+    return <TableSkeleton rows={3} columns={3} label="Loading customers" />;
+  }
   if (customers.isError) {
     return <ErrorAlert error={customers.error} onRetry={() => customers.refetch()} title="Could not load customers" />;
   }
-  const { data, lots, usage } = customers.data;
+  const { data } = customers.data;
   if (data.length === 0) {
     return (
       <EmptyState
@@ -145,10 +150,14 @@ function Customers({ provider }: { provider: Membership }) {
         </TableBody>
       </Table>
       <CreditSection title="Lots">
-        <LotsTable lots={lots} names={(l) => name(l.organizationId)} />
+        <PagedRows query={lots} label="lots">
+          {(rows) => <LotsTable lots={rows} names={(l) => name(l.organizationId)} />}
+        </PagedRows>
       </CreditSection>
       <CreditSection title="Logged time">
-        <UsageTable usage={usage} names={(u) => name(u.organizationId)} />
+        <PagedRows query={usage} label="logged time">
+          {(rows) => <UsageTable usage={rows} names={(u) => name(u.organizationId)} />}
+        </PagedRows>
       </CreditSection>
     </div>
   );

@@ -215,10 +215,12 @@ export function useSale(id: string) {
   });
 }
 
-export function useAccountSales(accountId: string | undefined, page: number) {
+/** One cursor page of an artist's sales (`cursor` undefined for the first). */
+export function useAccountSales(accountId: string | undefined, cursor: string | undefined) {
   return useQuery({
-    queryKey: ['marketplace', 'sales', accountId ?? '', page],
-    queryFn: ({ signal }) => api.get<SalePage>(`/api/marketplace/accounts/${accountId}/sales`, { page }, signal),
+    queryKey: ['marketplace', 'sales', accountId ?? '', cursor ?? ''],
+    queryFn: ({ signal }) =>
+      api.get<SalePage>(`/api/marketplace/accounts/${accountId}/sales`, { cursor, limit: 25 }, signal),
     enabled: Boolean(accountId),
   });
 }

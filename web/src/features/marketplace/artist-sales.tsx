@@ -1,6 +1,6 @@
 import { type ChangeEvent, useState } from 'react';
 import { Link } from 'react-router';
-import { PagedResults } from '../../components/paged-results.tsx';
+import { CursorResults, useCursorPages } from '../../components/cursor-results.tsx';
 import {
   Badge,
   type BadgeTone,
@@ -180,23 +180,23 @@ function shippingNote(s: Sale): string | null {
 
 /** Sales history with earnings and the shipping actions; `originals` marks artworks that get a certificate. */
 export function ArtistSales({ accountId, originals }: { accountId: string; originals: Set<string> }) {
-  const [page, setPage] = useState(1);
-  const sales = useAccountSales(accountId, page);
+  const pages = useCursorPages(accountId);
+  const sales = useAccountSales(accountId, pages.cursor);
   return (
     <section aria-labelledby="sales-heading" className="grid gap-3">
       <h2 id="sales-heading" className="text-lg font-semibold">
         Sales
       </h2>
-      <PagedResults
+      <CursorResults
         query={sales}
+        pages={pages}
         loading={{ label: 'Loading sales', columns: 7 }}
         errorTitle="Could not load sales"
         empty={
           <EmptyState title="No sales yet" description="When a collector buys your work, it shows up here to ship." />
         }
         pagesLabel="Sales pages"
-        onPageChange={setPage}
-        inline
+        className="grid gap-3"
       >
         {(rows) => (
           <Table label="Sales">
@@ -250,7 +250,7 @@ export function ArtistSales({ accountId, originals }: { accountId: string; origi
             </TableBody>
           </Table>
         )}
-      </PagedResults>
+      </CursorResults>
     </section>
   );
 }

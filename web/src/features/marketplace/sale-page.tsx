@@ -23,6 +23,8 @@ import {
 } from '../../components/ui/index.ts';
 import { isApiError } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
+import { useOrder } from '../orders/api.ts';
+import { DisputeBadge, DisputePanel } from '../orders/dispute.tsx';
 import { formatMoney } from '../orders/money.ts';
 import { RefundAmountDialog } from '../orders/refund-dialog.tsx';
 import { purchaseApi, type SaleDetail, type SaleStatus, useSale } from './api.ts';
@@ -53,6 +55,21 @@ function Row({ label, value, testId }: { label: string; value: string; testId?: 
       <dd className="text-right font-medium" data-testid={testId}>
         {value}
       </dd>
+    </div>
+  );
+}
+
+/** The sale's payment dispute, if any, read from its order (artists and platform admins may read it). */
+function SaleDispute({ orderId }: { orderId: string }) {
+  const order = useOrder(orderId);
+  const dispute = order.data?.dispute;
+  if (!dispute) return null;
+  return (
+    <div className="grid gap-2">
+      <div>
+        <DisputeBadge dispute={dispute} />
+      </div>
+      <DisputePanel dispute={dispute} />
     </div>
   );
 }
@@ -110,6 +127,8 @@ export function SalePage() {
           {canRefund ? <RefundSaleDialog sale={s} /> : null}
         </div>
       </div>
+
+      <SaleDispute orderId={s.orderId} />
 
       {s.amountOwed > 0 ? (
         <Alert variant="warning" title="Amount owed by the artist">

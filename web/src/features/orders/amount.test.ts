@@ -49,4 +49,15 @@ describe('order totals', () => {
       ['Net', '€270.00'],
     ]);
   });
+
+  it('counts what a lost dispute returned once, beside the refunds, in the net', () => {
+    const r = totalsRows({ ...base, taxInclusive: true, amountRefunded: 800, lostToDispute: 27000 });
+    expect(r.after.map((l) => [l.label, l.amount])).toEqual([
+      ['Refunded', '−€8.00'],
+      ['Lost to dispute', '−€270.00'],
+      ['Net', '€0.00'],
+    ]);
+    const lostOnly = totalsRows({ ...base, taxInclusive: true, lostToDispute: 27800 });
+    expect(lostOnly.after.map((l) => l.label)).toEqual(['Lost to dispute', 'Net']);
+  });
 });

@@ -4,13 +4,26 @@ import { cn } from '../../lib/cn.ts';
 import { formatDate } from '../../lib/format.ts';
 import { formatMoney } from './money.ts';
 
-/** An order total for list tables, with what has been refunded of it underneath when anything has. */
-export function TotalWithRefund({ total, refunded, currency }: { total: number; refunded: number; currency: string }) {
+/** An order total for list tables, with what was refunded (or lost to a dispute) of it underneath. */
+export function TotalWithRefund({
+  total,
+  refunded,
+  currency,
+  lostToDispute = 0,
+}: {
+  total: number;
+  refunded: number;
+  currency: string;
+  lostToDispute?: number;
+}) {
   return (
     <>
       {formatMoney(total, currency)}
       {refunded > 0 ? (
         <span className="block text-xs text-muted">−{formatMoney(refunded, currency)} refunded</span>
+      ) : null}
+      {lostToDispute > 0 ? (
+        <span className="block text-xs text-muted">−{formatMoney(lostToDispute, currency)} lost to dispute</span>
       ) : null}
     </>
   );
@@ -33,10 +46,19 @@ export function OrderRefCells({ to, reference, date }: { to: string; reference: 
 }
 
 /** The right-aligned total cell that closes an order row. */
-export function OrderTotalCell({ order }: { order: { total: number; amountRefunded: number; currency: string } }) {
+export function OrderTotalCell({
+  order,
+}: {
+  order: { total: number; amountRefunded: number; currency: string; dispute?: { amountReturned: number } | null };
+}) {
   return (
     <TableCell className="whitespace-nowrap text-right tabular-nums">
-      <TotalWithRefund total={order.total} refunded={order.amountRefunded} currency={order.currency} />
+      <TotalWithRefund
+        total={order.total}
+        refunded={order.amountRefunded}
+        currency={order.currency}
+        lostToDispute={order.dispute?.amountReturned ?? 0}
+      />
     </TableCell>
   );
 }
@@ -51,6 +73,11 @@ export type OrderMoney = {
   taxInclusive: boolean;
   total: number;
   amountRefunded?: number;
+  /** What a lost dispute returned to the cardholder beyond the refunds (the server never counts it twice). */
+  lostToDispute?: number;
+  /** The Stripe promotion code and the shipping rate the buyer chose at Checkout, when it priced the order. */
+  discountLabel?: string | null;
+  shippingLabel?: string | null;
 };
 
 type MoneyRow = { label: string; amount: string; testId?: string };
@@ -59,20 +86,29 @@ type MoneyRow = { label: string; amount: string; testId?: string };
  * The rows of a totals block. Inclusive tax is already in the prices, so it is a note under the total
  * ("incl. tax"), never a line that looks added; exclusive tax is a line that adds up to the total.
  */
-export function totalsRows(t: OrderMoney, opts: { discountLabel?: string; totalLabel?: string } = {}) {
+export function totalsRows(
+  t: OrderMoney,
+  opts: { discountLabel?: string; totalLabel?: string; shippingAtPayment?: boolean } = {},
+) {
   const m = (v: number) => formatMoney(v, t.currency);
   const lines: MoneyRow[] = [{ label: 'Subtotal', amount: m(t.subtotal) }];
-  if (t.discount > 0) lines.push({ label: opts.discountLabel ?? 'Discount', amount: `−${m(t.discount)}` });
-  lines.push({ label: 'Shipping', amount: m(t.shipping) });
+  const named = (base: string, name: string | null | undefined) => (name ? `${base} (${name})` : base);
+  if (t.discount > 0) {
+    const label = opts.discountLabel ?? named('Discount', t.discountLabel);
+    lines.push({ label, amount: `−${m(t.discount)}`, testId: 'order-discount' });
+  }
+  // Chosen on the Stripe payment page: nothing to add yet, and €0.00 would read as free shipping.
+  if (opts.shippingAtPayment) lines.push({ label: 'Shipping', amount: 'Chosen at payment', testId: 'order-shipping' });
+  else lines.push({ label: named('Shipping', t.shippingLabel), amount: m(t.shipping), testId: 'order-shipping' });
   if (!t.taxInclusive && t.tax > 0) lines.push({ label: 'Tax', amount: m(t.tax), testId: 'order-tax' });
   const total: MoneyRow = { label: opts.totalLabel ?? 'Total', amount: m(t.total), testId: 'order-total' };
   const includedTax = t.taxInclusive && t.tax > 0 ? `incl. tax ${m(t.tax)}` : null;
   const after: MoneyRow[] = [];
-  if ((t.amountRefunded ?? 0) > 0) {
-    const refunded = t.amountRefunded ?? 0;
-    after.push({ label: 'Refunded', amount: `−${m(refunded)}`, testId: 'order-refunded' });
-    after.push({ label: 'Net', amount: m(t.total - refunded) });
-  }
+  const refunded = t.amountRefunded ?? 0;
+  const lost = t.lostToDispute ?? 0;
+  if (refunded > 0) after.push({ label: 'Refunded', amount: `−${m(refunded)}`, testId: 'order-refunded' });
+  if (lost > 0) after.push({ label: 'Lost to dispute', amount: `−${m(lost)}`, testId: 'order-dispute-lost' });
+  if (refunded > 0 || lost > 0) after.push({ label: 'Net', amount: m(t.total - refunded - lost), testId: 'order-net' });
   return { lines, total, includedTax, after };
 }
 
@@ -81,14 +117,17 @@ export function OrderTotals({
   totals,
   discountLabel,
   totalLabel,
+  shippingAtPayment,
   className,
 }: {
   totals: OrderMoney;
   discountLabel?: string;
   totalLabel?: string;
+  /** The buyer picks shipping on the Stripe payment page: the row says so instead of an amount. */
+  shippingAtPayment?: boolean;
   className?: string;
 }) {
-  const r = totalsRows(totals, { discountLabel, totalLabel });
+  const r = totalsRows(totals, { discountLabel, totalLabel, shippingAtPayment });
   // Each name/value pair in its own div (valid <dl>); `contents` keeps the pairs on the shared grid.
   const row = (x: MoneyRow, tone = '') => (
     <div key={x.label} className="contents">

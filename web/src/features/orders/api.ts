@@ -39,19 +39,20 @@ type SettleAnswer = ApiResponse<'/checkout/sessions/{sessionId}/complete', 'get'
 
 export const orderKeys = {
   all: ['orders'] as const,
-  list: (accountId: string, status: string, page: number, pageSize: number) =>
-    ['orders', 'list', accountId, { status, page, pageSize }] as const,
+  list: (accountId: string, status: string, cursor: string | undefined, limit: number) =>
+    ['orders', 'list', accountId, { status, cursor, limit }] as const,
   detail: (orderId: string) => ['orders', 'detail', orderId] as const,
   checkout: (sessionId: string) => ['orders', 'checkout', sessionId] as const,
 };
 
-export function useOrders(accountId: string, q: { status: OrderStatus | ''; page: number; pageSize: number }) {
+/** One cursor page of a seller's orders (`cursor` undefined for the first). */
+export function useOrders(accountId: string, q: { status: OrderStatus | ''; cursor?: string; limit: number }) {
   return useQuery({
-    queryKey: orderKeys.list(accountId, q.status, q.page, q.pageSize),
+    queryKey: orderKeys.list(accountId, q.status, q.cursor, q.limit),
     queryFn: ({ signal }) =>
       api.get<OrderPage>(
         `/api/accounts/${encodeURIComponent(accountId)}/orders`,
-        { status: q.status || undefined, page: q.page, pageSize: q.pageSize },
+        { status: q.status || undefined, cursor: q.cursor, limit: q.limit },
         signal,
       ),
     placeholderData: keepPreviousData,

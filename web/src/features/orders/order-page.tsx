@@ -23,6 +23,7 @@ import { useSession } from '../../lib/session.tsx';
 import { OrderTotals } from './amount.tsx';
 import { type OrderDetail, type OrderLine, useOrder } from './api.ts';
 import { ChannelBadge } from './channel.tsx';
+import { DisputeBadge, DisputePanel } from './dispute.tsx';
 import { formatMoney } from './money.ts';
 import { RefundDialog } from './refund-dialog.tsx';
 import { actorLabel, formatDateTime, OrderStatusBadge, offeringLabel, orderRef, statusLabel } from './status.tsx';
@@ -188,8 +189,13 @@ export function OrderPage() {
 
   const o = order.data;
   const role = memberships.find((m) => m.accountId === o.accountId)?.role;
+  // Stripe refuses refunds of a charge under a chargeback, and of one lost to a dispute.
+  const disputeBlocksRefund =
+    o.dispute?.outcome === 'lost' || (o.dispute?.outcome === 'open' && !o.dispute.isChargeRefundable);
   const canRefund =
-    (role === 'owner' || role === 'admin' || Boolean(user?.isPlatformAdmin)) && REFUNDABLE.has(o.status);
+    (role === 'owner' || role === 'admin' || Boolean(user?.isPlatformAdmin)) &&
+    REFUNDABLE.has(o.status) &&
+    !disputeBlocksRefund;
 
   return (
     <PageContainer>
@@ -201,6 +207,7 @@ export function OrderPage() {
           <span className="flex flex-wrap items-center gap-3">
             Order <span className="font-mono">{orderRef(o.id)}</span>
             <OrderStatusBadge status={o.status} className="font-sans tracking-normal" />
+            {o.dispute ? <DisputeBadge dispute={o.dispute} className="font-sans tracking-normal" /> : null}
           </span>
         }
         description={
@@ -211,14 +218,14 @@ export function OrderPage() {
         }
         actions={canRefund ? <RefundDialog order={o} /> : null}
       />
+      {o.dispute ? <DisputePanel dispute={o.dispute} /> : null}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[1fr_20rem]">
         <div className="grid min-w-0 content-start gap-6">
-          <section aria-labelledby="items-title" className="grid grid-cols-1 gap-3">
-            <h2 id="items-title" className="text-lg font-semibold">
-              Items
-            </h2>
+          {/* Not a labelled section: the items table is already the "Items" region (axe: landmark-unique). */}
+          <div className="grid grid-cols-1 gap-3">
+            <h2 className="text-lg font-semibold">Items</h2>
             <OrderItemsTable items={o.items} currency={o.currency} />
-          </section>
+          </div>
           <Card>
             <CardHeader>
               <CardTitle>History</CardTitle>
@@ -234,7 +241,7 @@ export function OrderPage() {
               <CardTitle>Totals</CardTitle>
             </CardHeader>
             <CardContent>
-              <OrderTotals totals={o} />
+              <OrderTotals totals={{ ...o, lostToDispute: o.dispute?.amountReturned ?? 0 }} />
             </CardContent>
           </Card>
           <Card>

@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
+import { CursorResults, useCursorPages } from '../../components/cursor-results.tsx';
 import { CoinsIcon } from '../../components/icons.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
-import { PagedResults } from '../../components/paged-results.tsx';
 import {
   Button,
   EmptyState,
@@ -21,6 +21,7 @@ import { AccountGate } from '../accounts/account-gate.tsx';
 import { OrderRefCells, OrderTotalCell } from './amount.tsx';
 import { ORDER_STATUSES, type OrderStatus, useOrders } from './api.ts';
 import { ChannelBadge } from './channel.tsx';
+import { DisputeBadge, DisputeSummary } from './dispute.tsx';
 import { OrderStatusBadge, offeringLabel, orderRef, statusLabel } from './status.tsx';
 
 const PAGE_SIZE = 20;
@@ -36,10 +37,10 @@ function parseStatus(value: string | null): OrderStatus | '' {
 function OrdersTable({ account }: { account: Membership }) {
   const {
     filters: { status },
-    page,
     update,
   } = useListParams({ status: parseStatus });
-  const orders = useOrders(account.accountId, { status, page, pageSize: PAGE_SIZE });
+  const pages = useCursorPages(status);
+  const orders = useOrders(account.accountId, { status, cursor: pages.cursor, limit: PAGE_SIZE });
 
   return (
     <div className="grid grid-cols-1 gap-4">
@@ -53,8 +54,9 @@ function OrdersTable({ account }: { account: Membership }) {
           />
         </Field>
       </div>
-      <PagedResults
+      <CursorResults
         query={orders}
+        pages={pages}
         loading={{ label: 'Loading orders', columns: 7 }}
         errorTitle="Could not load orders"
         empty={
@@ -77,7 +79,6 @@ function OrdersTable({ account }: { account: Membership }) {
           />
         }
         pagesLabel="Orders pages"
-        onPageChange={(p) => update({ page: p })}
         className="grid grid-cols-1"
         busy={orders.isFetching}
       >
@@ -104,7 +105,11 @@ function OrdersTable({ account }: { account: Membership }) {
                     <ChannelBadge channel={order.channel} agentPlatformName={order.agentPlatformName} />
                   </TableCell>
                   <TableCell>
-                    <OrderStatusBadge status={order.status} />
+                    <span className="flex flex-wrap gap-1">
+                      <OrderStatusBadge status={order.status} />
+                      {order.dispute ? <DisputeBadge dispute={order.dispute} /> : null}
+                    </span>
+                    {order.dispute ? <DisputeSummary dispute={order.dispute} /> : null}
                   </TableCell>
                   <OrderTotalCell order={order} />
                 </TableRow>
@@ -112,7 +117,7 @@ function OrdersTable({ account }: { account: Membership }) {
             </TableBody>
           </Table>
         )}
-      </PagedResults>
+      </CursorResults>
     </div>
   );
 }

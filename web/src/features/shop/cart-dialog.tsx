@@ -67,7 +67,12 @@ export function CartDialog({
                   />
                 ))}
               </ul>
-              {c.shippingRates.length > 0 ? (
+              {c.shippingOnPaymentPage ? (
+                <p className="text-sm text-muted" data-testid="shipping-at-payment">
+                  You choose shipping on the payment page:{' '}
+                  {c.shippingRates.map((r) => `${r.name} ${money(r.amount, c.currency)}`).join(', ')}.
+                </p>
+              ) : c.shippingRates.length > 0 ? (
                 <Field label="Shipping">
                   <Select
                     value={c.shippingRateId ?? ''}
@@ -98,11 +103,20 @@ export function CartDialog({
                   Apply
                 </Button>
               </form>
+              {c.promotionCodesEnabled ? (
+                <p className="text-sm text-muted" data-testid="promotion-code-note">
+                  {c.promotionCodesOnPaymentPage
+                    ? 'Have a promotion code? Enter it on the payment page. It replaces a coupon here; the two don’t combine.'
+                    : 'Promotion codes can’t be combined with a coupon, so the payment page won’t ask for one.'}
+                </p>
+              ) : null}
             </div>
             <div className="flex flex-col gap-3 border-t border-border pt-4">
               <OrderTotals
                 totals={{ ...c.totals, currency: c.currency }}
                 discountLabel={`Discount ${c.couponCode ?? ''}`.trim()}
+                shippingAtPayment={c.shippingOnPaymentPage}
+                totalLabel={c.shippingOnPaymentPage ? 'Total before shipping' : undefined}
               />
               <form onSubmit={checkout} className="flex flex-col gap-2">
                 <Field label="Email for your receipt">

@@ -37,4 +37,16 @@ describe('parseRates', () => {
     expect(parseRates(formatRates(rates as never, 'EUR'), 'EUR')).toEqual(rates);
     expect(typeof parseRates('Bad Id | x | 1', 'EUR')).toBe('string');
   });
+
+  it('reads an optional delivery time in business days and round-trips it', async () => {
+    const { formatRates, parseRates } = await import('./options.ts');
+    const rates = parseRates('express | Express | 15 | | 1-2\nstd | Standard | 5 | de | 3', 'EUR');
+    expect(rates).toEqual([
+      { id: 'express', name: 'Express', amount: 1500, deliveryDays: { min: 1, max: 2 } },
+      { id: 'std', name: 'Standard', amount: 500, countries: ['DE'], deliveryDays: { min: 3, max: 3 } },
+    ]);
+    expect(parseRates(formatRates(rates as never, 'EUR'), 'EUR')).toEqual(rates);
+    expect(parseRates('x | X | 1 | | soon', 'EUR')).toMatch(/delivery days/);
+    expect(parseRates('x | X | 1 | | 5-2', 'EUR')).toMatch(/not end before/);
+  });
 });

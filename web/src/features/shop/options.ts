@@ -26,12 +26,14 @@ export function parseGroups(text: string): ProductInput['groups'] | string {
   return groups;
 }
 
-/** Shipping rates as editable lines: `id | name | price | countries`. */
+/** Shipping rates as editable lines: `id | name | price | countries | delivery days`. */
 export function formatRates(rates: ShippingRate[], currency: string): string {
   return rates
-    .map((r) =>
-      [r.id, r.name, minorToDecimalString(r.amount, currency), (r.countries ?? []).join(' ')].join(' | ').trim(),
-    )
+    .map((r) => {
+      const parts = [r.id, r.name, minorToDecimalString(r.amount, currency), (r.countries ?? []).join(' ')];
+      if (r.deliveryDays) parts.push(`${r.deliveryDays.min}-${r.deliveryDays.max}`);
+      return parts.join(' | ').trim();
+    })
     .join('\n');
 }
 
@@ -42,7 +44,7 @@ export function parseRates(text: string, currency: string): ShippingRate[] | str
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean)) {
-    const [id = '', name = '', price = '', countries = ''] = line.split('|').map((s) => s.trim());
+    const [id = '', name = '', price = '', countries = '', days = ''] = line.split('|').map((s) => s.trim());
     if (!/^[a-z0-9-]{1,40}$/.test(id) || !name) return `Check "${line}": id (lowercase) | name | price`;
     const amount = /^0*([.,]0*)?$/.test(price) ? { ok: true as const, minor: 0 } : parseMajorAmount(price, currency);
     if (!amount.ok) return `Check the price in "${line}"`;
@@ -50,7 +52,20 @@ export function parseRates(text: string, currency: string): ShippingRate[] | str
       .split(/[\s,]+/)
       .filter(Boolean)
       .map((c) => c.toUpperCase());
-    rates.push({ id, name, amount: amount.minor, ...(list.length ? { countries: list } : {}) });
+    // Delivery time in business days: "3-5", or "2" for exactly two.
+    const span = /^(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?$/.exec(days);
+    if (days && !span) return `Check the delivery days in "${line}": use a range like 3-5`;
+    const deliveryDays = span ? { min: Number(span[1]), max: Number(span[2] ?? span[1]) } : null;
+    if (deliveryDays && (deliveryDays.min < 1 || deliveryDays.max < deliveryDays.min)) {
+      return `Check the delivery days in "${line}": the range must start at 1 or more and not end before it starts`;
+    }
+    rates.push({
+      id,
+      name,
+      amount: amount.minor,
+      ...(list.length ? { countries: list } : {}),
+      ...(deliveryDays ? { deliveryDays } : {}),
+    });
   }
   return rates;
 }

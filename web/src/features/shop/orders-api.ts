@@ -45,10 +45,10 @@ const orderKeys = {
   summary: (accountId: string) => ['shop', 'orders', accountId, 'summary'] as const,
 };
 
-/** One page of a studio's print orders. */
+/** One cursor page of a studio's print orders (`cursor` undefined for the first). */
 export function useStudioOrders(
   accountId: string,
-  q: { status: FulfilmentStatus | ''; moneyStatus?: MoneyFilter | ''; q: string; page: number; pageSize: number },
+  q: { status: FulfilmentStatus | ''; moneyStatus?: MoneyFilter | ''; q: string; cursor?: string; limit: number },
 ) {
   return useQuery({
     queryKey: [...orderKeys.all(accountId), 'list', q],
@@ -59,8 +59,8 @@ export function useStudioOrders(
           status: q.status || undefined,
           moneyStatus: q.moneyStatus || undefined,
           q: q.q || undefined,
-          page: q.page,
-          pageSize: q.pageSize,
+          cursor: q.cursor,
+          limit: q.limit,
         },
         signal,
       ),

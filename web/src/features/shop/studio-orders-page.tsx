@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
+import { CursorResults, useCursorPages } from '../../components/cursor-results.tsx';
 import { CoinsIcon } from '../../components/icons.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
-import { PagedResults } from '../../components/paged-results.tsx';
 import {
   Button,
   Card,
@@ -136,11 +136,17 @@ function parseStatus(v: string | null): FulfilmentStatus | '' {
 function OrdersList({ accountId }: { accountId: string }) {
   const {
     filters: { status, payment: money, q },
-    page,
     update,
   } = useListParams({ status: parseStatus, payment: parseMoney, q: (v) => v ?? '' });
   const [search, setSearch] = useState(q);
-  const orders = useStudioOrders(accountId, { status, moneyStatus: money, q, page, pageSize: PAGE_SIZE });
+  const pages = useCursorPages(JSON.stringify([status, money, q]));
+  const orders = useStudioOrders(accountId, {
+    status,
+    moneyStatus: money,
+    q,
+    cursor: pages.cursor,
+    limit: PAGE_SIZE,
+  });
   const filtered = Boolean(status || money || q);
 
   const submit = (e: FormEvent) => {
@@ -187,8 +193,9 @@ function OrdersList({ accountId }: { accountId: string }) {
               Search
             </Button>
           </form>
-          <PagedResults
+          <CursorResults
             query={orders}
+            pages={pages}
             loading={{ label: 'Loading orders', columns: 7 }}
             errorTitle="Could not load orders"
             empty={
@@ -216,7 +223,6 @@ function OrdersList({ accountId }: { accountId: string }) {
               />
             }
             pagesLabel="Print order pages"
-            onPageChange={(p) => update({ page: p })}
             className="grid grid-cols-1"
             busy={orders.isFetching}
           >
@@ -258,7 +264,7 @@ function OrdersList({ accountId }: { accountId: string }) {
                 </TableBody>
               </Table>
             )}
-          </PagedResults>
+          </CursorResults>
         </TabsContent>
       </Tabs>
     </div>

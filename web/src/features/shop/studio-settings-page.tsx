@@ -144,6 +144,8 @@ const settingsFields = [
   'taxRateBps',
   'shippingRates',
   'accentColor',
+  'stripePromotionCodes',
+  'stripeShippingChoice',
   ...addressFields.map(([k]) => `returnAddress.${k}` as const),
 ] as const;
 
@@ -157,6 +159,8 @@ function SettingsForm({ accountId, initial }: { accountId: string; initial: Sett
   const [useAccent, setUseAccent] = useState(initial.accentColor !== null);
   const [accent, setAccent] = useState(initial.accentColor ?? DEFAULT_ACCENT);
   const [address, setAddress] = useState<ReturnAddress>({ ...emptyAddress, ...(initial.returnAddress ?? {}) });
+  const [promotionCodes, setPromotionCodes] = useState(initial.stripePromotionCodes);
+  const [shippingChoice, setShippingChoice] = useState(initial.stripeShippingChoice);
   const [error, setError] = useState<string | null>(null);
   const server = serverErrors(save.error, settingsFields);
   const submit = (e: FormEvent) => {
@@ -175,6 +179,8 @@ function SettingsForm({ accountId, initial }: { accountId: string; initial: Sett
         shippingRates,
         returnAddress: blank ? null : { ...address, country: address.country.toUpperCase() },
         accentColor: useAccent ? accent.toLowerCase() : null,
+        stripePromotionCodes: promotionCodes,
+        stripeShippingChoice: shippingChoice,
       },
       { onSuccess: () => toast.toast({ title: 'Settings saved', variant: 'success' }) },
     );
@@ -200,11 +206,33 @@ function SettingsForm({ accountId, initial }: { accountId: string; initial: Sett
           </label>
           <Field
             label="Shipping rates"
-            hint="One per line: id | name | price | countries (optional, e.g. DE FR)"
+            hint="One per line: id | name | price | countries (optional, e.g. DE FR) | delivery days (optional, e.g. 3-5)"
             error={server.fieldErrors.shippingRates}
           >
             <Textarea rows={4} value={rates} onChange={(e) => setRates(e.target.value)} />
           </Field>
+          <fieldset className="flex flex-col gap-3" aria-describedby="stripe-checkout-note">
+            <legend className="mb-1 text-sm font-medium">Stripe payment page</legend>
+            <p id="stripe-checkout-note" className="text-sm text-muted">
+              Tax on top of prices always shows as Stripe's tax lines. Orders record what Stripe finally charged.
+            </p>
+            <CheckboxField
+              id="stripe-promotion-codes"
+              label="Accept Stripe promotion codes at checkout"
+              hint="Buyers can enter a Gallerist promotion code on the payment page; its discount comes off your order. Codes don't stack with your coupons: a cart with one of your coupons applied can't take a promotion code too."
+              checked={promotionCodes}
+              onChange={setPromotionCodes}
+              error={server.fieldErrors.stripePromotionCodes}
+            />
+            <CheckboxField
+              id="stripe-shipping-choice"
+              label="Let buyers choose shipping on the Stripe payment page"
+              hint="Otherwise buyers choose a rate in the cart. Stripe can't hide a rate by country, so every rate must ship to the same countries (or all worldwide), five rates at most."
+              checked={shippingChoice}
+              onChange={setShippingChoice}
+              error={server.fieldErrors.stripeShippingChoice}
+            />
+          </fieldset>
           <fieldset className="flex flex-col gap-2">
             <legend className="mb-1 text-sm font-medium">Gallery accent colour</legend>
             <label className="flex items-center gap-2 text-sm">
@@ -251,6 +279,48 @@ function SettingsForm({ accountId, initial }: { accountId: string; initial: Sett
         </form>
       </CardContent>
     </Card>
+  );
+}
+
+/** A checkbox with its label, an explanation under it and the server's error, all tied to the input. */
+function CheckboxField({
+  id,
+  label,
+  hint,
+  checked,
+  onChange,
+  error,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  error?: string;
+}) {
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="flex items-start gap-2 text-sm font-medium">
+        <input
+          id={id}
+          type="checkbox"
+          className="mt-0.5"
+          checked={checked}
+          onChange={(e) => onChange(e.target.checked)}
+          aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+          aria-invalid={error ? true : undefined}
+        />
+        {label}
+      </label>
+      <p id={`${id}-hint`} className="pl-6 text-sm text-muted">
+        {hint}
+      </p>
+      {error ? (
+        <p id={`${id}-error`} className="pl-6 text-sm font-medium text-danger">
+          {error}
+        </p>
+      ) : null}
+    </div>
   );
 }
 
