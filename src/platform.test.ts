@@ -62,9 +62,11 @@ describe('demo seed', () => {
 
 describe.skipIf(embeddedOnly)('the platform on embedded PGlite', () => {
   // The one test that starts on an empty DATA_DIR (initdb, every migration), as a first `npm start` does.
-  it('serves health and the SPA, and keeps data across restarts in DATA_DIR', async () => {
-    const dataDir = tempDir();
-    const first = await startPlatform({ config: loadConfig(env(dataDir)), demo: false });
+  // Two steps on one data folder, in order: a fresh start, then a restart that must find what the first left.
+  const keptDir = tempDir();
+
+  it('serves health and the SPA from a fresh DATA_DIR', async () => {
+    const first = await startPlatform({ config: loadConfig(env(keptDir)), demo: false });
     try {
       const health = await fetch(`${first.url}/healthz`);
       expect(health.status).toBe(200);
@@ -80,7 +82,10 @@ describe.skipIf(embeddedOnly)('the platform on embedded PGlite', () => {
     } finally {
       await first.stop();
     }
-    const second = await startPlatform({ config: loadConfig(env(dataDir)), demo: false });
+  });
+
+  it('keeps its data and the emulator state across a restart in the same DATA_DIR', async () => {
+    const second = await startPlatform({ config: loadConfig(env(keptDir)), demo: false });
     try {
       const c = testClient({ request: (p, init) => fetch(`${second.url}${p}`, init) });
       const s = await c.signIn('keep@x.co', 'long enough pw');
