@@ -5,7 +5,7 @@ import { crashPoint } from '../crash-points.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
-import { insertJob } from '../jobs/index.ts';
+import { insertJob, jobInsertAfter } from '../jobs/index.ts';
 import type { CommerceHooks } from '../modules.ts';
 import {
   type FetchedIntent,
@@ -379,13 +379,22 @@ const EVENT_JOB_ATTEMPTS = 12;
  * earlier processing failed for good: then it is queued again (a live job for it is made due now).
  */
 export async function receiveStripeEvent(db: DB, event: Stripe.Event, now: Date): Promise<'queued' | 'duplicate'> {
+  const uniqueKey = `stripe-event:${event.id}`;
+  const jobOptions = { uniqueKey, maxAttempts: EVENT_JOB_ATTEMPTS };
   return withService(db, async (tx) => {
-    const inserted = await tx
-      .insertInto('stripe_events')
-      .values({ id: event.id, type: event.type, account: event.account ?? null, payload: JSON.stringify(event) })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    // The event and its job in one statement: a new event, the common case, costs one round trip.
+    const {
+      rows: [first],
+    } = await sql<{ inserted: boolean; job: string | null }>`
+      with inserted as (
+        insert into stripe_events (id, type, account, payload)
+        values (${event.id}, ${event.type}, ${event.account ?? null}, ${JSON.stringify(event)}::jsonb)
+        on conflict (id) do nothing
+        returning id),
+      job as (${jobInsertAfter('inserted', STRIPE_EVENT_JOB, { eventId: event.id }, jobOptions)})
+      select exists (select from inserted) as inserted, (select id from job) as job`.execute(tx);
+    const inserted = first?.inserted;
+    if (inserted && first.job) return 'queued';
     if (!inserted) {
       const row = await tx
         .selectFrom('stripe_events')
@@ -395,13 +404,7 @@ export async function receiveStripeEvent(db: DB, event: Stripe.Event, now: Date)
         .executeTakeFirst();
       if (!row || !isPending(row.status)) return 'duplicate';
     }
-    const uniqueKey = `stripe-event:${event.id}`;
-    const job = await insertJob(
-      tx,
-      STRIPE_EVENT_JOB,
-      { eventId: event.id },
-      { uniqueKey, maxAttempts: EVENT_JOB_ATTEMPTS },
-    );
+    const job = await insertJob(tx, STRIPE_EVENT_JOB, { eventId: event.id }, jobOptions);
     if (inserted) return 'queued';
     // Stripe (or an operator) sent it again: a job waiting out its backoff runs now rather than later.
     await tx

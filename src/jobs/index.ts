@@ -1,2 +1,10 @@
 // The jobs module's public surface: other domains import from here, never from its files.
-export { enqueueDueSchedules, enqueueJob, ensureSchedules, insertJob, type JobHandler, runDueJobs } from './runner.ts';
+export {
+  enqueueDueSchedules,
+  enqueueJob,
+  ensureSchedules,
+  insertJob,
+  type JobHandler,
+  jobInsertAfter,
+  runDueJobs,
+} from './runner.ts';

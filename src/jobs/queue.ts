@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import pino from 'pino';
 import type { Clock } from '../clock.ts';
 import { withService } from '../db/tenancy.ts';
@@ -57,6 +57,36 @@ export async function enqueueJob(
   return withService(db, (tx) => insertJob(tx, name, payload, options));
 }
 
+// The arbiter of jobs_unique_live: it must match the index predicate literally for Postgres to infer it.
+const LIVE_UNIQUE = sql<boolean>`unique_key is not null and status in ('queued', 'running')`;
+
+/**
+ * `insertJob`'s insert as a data-modifying CTE body that adds the job only when the `after` CTE returned a row: a
+ * caller that writes a row and its job in one statement (the webhook inbox) saves a round trip. It returns the
+ * job's id, or nothing when a live job already holds the unique key.
+ */
+export function jobInsertAfter(
+  after: string,
+  name: string,
+  payload: unknown,
+  options: EnqueueOptions = {},
+): RawBuilder<{ id: string }> {
+  // Typed: a parameter in a select list is text to Postgres, not the column's type.
+  const columns: Array<[string, RawBuilder<unknown>]> = [
+    ['name', sql`${name}::text`],
+    ['payload', sql`${JSON.stringify(payload ?? {})}::jsonb`],
+    ['unique_key', sql`${options.uniqueKey ?? null}::text`],
+    ...(options.runAt ? [['run_at', sql`${options.runAt}::timestamptz`] as [string, RawBuilder<unknown>]] : []),
+    ...(options.maxAttempts
+      ? [['max_attempts', sql`${options.maxAttempts}::int`] as [string, RawBuilder<unknown>]]
+      : []),
+  ];
+  return sql<{ id: string }>`insert into jobs (${sql.join(columns.map(([c]) => sql.ref(c)))})
+    select ${sql.join(columns.map(([, v]) => v))} from ${sql.table(after)}
+    on conflict (unique_key) where ${LIVE_UNIQUE} do nothing
+    returning id, pg_notify(${JOBS_CHANNEL}, ${name})`;
+}
+
 /** `enqueueJob` for a caller already in a service transaction (the webhook inbox): one round trip fewer. */
 export async function insertJob(
   tx: DB,
@@ -75,13 +105,7 @@ export async function insertJob(
         ...(options.runAt ? { run_at: options.runAt } : {}),
         ...(options.maxAttempts ? { max_attempts: options.maxAttempts } : {}),
       })
-      // The predicate must match jobs_unique_live literally for Postgres to infer the partial index.
-      .onConflict((oc) =>
-        oc
-          .column('unique_key')
-          .where(sql<boolean>`unique_key is not null and status in ('queued', 'running')`)
-          .doNothing(),
-      )
+      .onConflict((oc) => oc.column('unique_key').where(LIVE_UNIQUE).doNothing())
       // Notified in the same statement and delivered at commit, so a woken runner (any instance) finds the row.
       .returning(['id', sql<void>`pg_notify(${JOBS_CHANNEL}, ${name})`.as('notified')])
       .executeTakeFirst();

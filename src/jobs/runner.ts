@@ -15,6 +15,7 @@ export {
   insertJob,
   type JobContext,
   type JobHandler,
+  jobInsertAfter,
   pruneFinishedJobs,
   type RunOptions,
   runDueJobs,
@@ -34,6 +35,8 @@ export interface JobRunnerOptions {
   lockSeconds?: number;
   /** Runs a tick as soon as work is signalled instead of at the next poll. */
   signal?: JobSignal;
+  /** How long a wake-up waits for others to join it (default 20 ms). */
+  wakeDelayMs?: number;
 }
 
 export interface JobRunner {
@@ -63,9 +66,15 @@ export function startJobRunner(db: DB, options: JobRunnerOptions): JobRunner {
   let stopped = false;
   let wokenDuringTick = false;
 
+  // Schedules are checked by the poll; a wake-up (a job just queued) goes straight to the queue.
+  let schedulesDue = true;
+
   async function work(): Promise<void> {
     try {
-      await enqueueDueSchedules(db, clock, options.schedules);
+      if (schedulesDue) {
+        schedulesDue = false;
+        await enqueueDueSchedules(db, clock, options.schedules);
+      }
       for (let i = 0; i < maxBatchesPerTick && !stopped; i++) {
         const n = await runDueJobs(db, {
           handlers: options.jobs,
@@ -82,7 +91,7 @@ export function startJobRunner(db: DB, options: JobRunnerOptions): JobRunner {
     }
   }
 
-  function tick(): Promise<void> {
+  function run(): Promise<void> {
     // Never overlap: a second caller joins the tick that is already running.
     if (!inFlight) {
       inFlight = (async () => {
@@ -97,11 +106,26 @@ export function startJobRunner(db: DB, options: JobRunnerOptions): JobRunner {
     return inFlight;
   }
 
+  function tick(): Promise<void> {
+    schedulesDue = true;
+    // A run in flight past its schedule check goes round once more for them.
+    if (inFlight) wokenDuringTick = true;
+    return run();
+  }
+
+  // Wake-ups within this window share one claim: under a burst of webhooks the runner takes jobs in batches
+  // instead of one claim per acknowledgement, and leaves the event loop to the acknowledgements meanwhile.
+  const wakeDelayMs = options.wakeDelayMs ?? 20;
+  let wakeTimer: NodeJS.Timeout | null = null;
   function wake(): void {
     if (stopped) return;
     // A tick past its claim would miss the new job: make it loop once more.
     if (inFlight) wokenDuringTick = true;
-    else void tick();
+    else if (!wakeTimer)
+      wakeTimer = setTimeout(() => {
+        wakeTimer = null;
+        void run();
+      }, wakeDelayMs);
   }
 
   const unsubscribe = options.signal?.subscribe(wake);
@@ -125,7 +149,8 @@ export function startJobRunner(db: DB, options: JobRunnerOptions): JobRunner {
       stopped = true;
       unsubscribe?.();
       if (timer) clearTimeout(timer);
-      timer = null;
+      if (wakeTimer) clearTimeout(wakeTimer);
+      timer = wakeTimer = null;
       if (inFlight) await inFlight;
     },
   };
