@@ -2,6 +2,8 @@
 export { type CheckoutPricing, MAX_SHIPPING_OPTIONS, type OfferedShipping } from './checkout-pricing.ts';
 export { completeCheckoutSession, completePaymentIntent, type SettleResult } from './complete-checkout.ts';
 export { type CheckoutUrls, createCheckout } from './create-checkout.ts';
+export { type DashboardLinks, withDisputes } from './disputes-read.ts';
+export { dashboardLinks } from './disputes-routes.ts';
 export { processStripeEvent, type StripeEventHandler } from './handle-webhook.ts';
 export { invoicePages } from './invoice-pages.ts';
 export type { BuyerConfirmationContext, OfferingHooks, PaidContext } from './offerings.ts';
@@ -32,6 +34,7 @@ export {
   withAgentPlatformNames,
 } from './read-orders.ts';
 export { type RefundActor, refundOrder } from './refund-order.ts';
+export { DisputeOut } from './schema.ts';
 export { DEFAULT_SHIPPING_COUNTRIES } from './shipping-countries.ts';
 export { createStripeClient } from './stripe.ts';
 export { applyOrderRefunds, fetchChargeRefunds } from './sync-refunds.ts';

@@ -33,7 +33,7 @@ async function emu(path: string, form: Record<string, string> = {}) {
 type Pick = { product: string; values: string[]; quantity: number; crop?: Record<string, number> };
 
 /** A visitor buys prints of the demo photo and pays through the emulator with a Berlin shipping address. */
-async function buy(email: string, picks: Pick[], coupon?: string) {
+async function buy(email: string, picks: Pick[], coupon?: string, card = '4242424242424242') {
   const v = client();
   const catalog = await v.get(`/api/shop/g/${token}/catalog?photoId=${photo.id}`);
   for (const p of picks) {
@@ -57,7 +57,7 @@ async function buy(email: string, picks: Pick[], coupon?: string) {
   const order = await withService(db, (tx) => getOrder(tx, out.body.orderId));
   const sessionId = order.stripeCheckoutSessionId ?? '';
   await emu(`/_emulator/checkout/sessions/${sessionId}/complete`, {
-    card_number: '4242424242424242',
+    card_number: card,
     shipping_name: 'Jamie Rivera',
     shipping_line1: '1 Gallery Way',
     shipping_city: 'Berlin',
@@ -395,5 +395,27 @@ describe('print fulfilment', () => {
     } finally {
       labSubmit = studioLab.submit;
     }
+  });
+  it('shows a disputed print order as disputed on the studio list and order page, and refuses its refund', async () => {
+    // Stripe's fraudulent-dispute test card: the charge succeeds, then its dispute opens.
+    const disputed = await buy(
+      'disputed@example.com',
+      [{ product: 'A3 print', values: [], quantity: 1 }],
+      undefined,
+      '4000000000000259',
+    );
+    await fetch(`${app.emulatorUrl}/_emulator/webhooks/flush`, { method: 'POST' });
+    await app.settle();
+    const detail = await studio.get(orderUrl(disputed.orderId));
+    expect(detail.status).toBe(200);
+    expect(detail.body.dispute).toMatchObject({ outcome: 'open', reason: 'fraudulent', amount: detail.body.total });
+    expect(detail.body.dispute.dashboardUrl).toContain(detail.body.dispute.stripeDisputeId);
+    const list = await studio.get(`/api/shop/studios/${lumenId}/orders?limit=100`);
+    const rows = list.body.data as Array<{ id: string; dispute: { outcome: string } | null }>;
+    expect(rows.find((o) => o.id === disputed.orderId)?.dispute).toMatchObject({ outcome: 'open' });
+    expect(rows.find((o) => o.id === first.orderId)?.dispute).toBeNull();
+    const refund = await studio.post(`${orderUrl(disputed.orderId)}/refunds`, { amount: 100, reason: 'goodwill' });
+    expect(refund.status).toBe(409);
+    expect((await studio.get(orderUrl(disputed.orderId))).body.refunds).toEqual([]);
   });
 });

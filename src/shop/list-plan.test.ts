@@ -160,7 +160,7 @@ describe('list plans (migration 0109)', () => {
     await timed(`common term, ${expected.length} matches walked`, async () => {
       do {
         const page = await withUser(d.db, { sub: member }, (tx) =>
-          listPrintOrders(tx, bigStudio, { q: '@MAIL3', limit: 100, cursor }),
+          listPrintOrders(tx, bigStudio, { q: '@MAIL3', limit: 100, cursor }, {}),
         );
         first ??= page;
         seen.push(...page.data.map((o) => o.id));

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { completeCheckoutSession } from '../commerce/index.ts';
+import { completeCheckoutSession, dashboardLinks } from '../commerce/index.ts';
 import { withService } from '../db/tenancy.ts';
 import { notFound } from '../errors.ts';
 import type { AccountAccess } from '../http/access.ts';
@@ -41,7 +41,7 @@ export function shopOrderRoutes(labs: Labs) {
     const { access } = c.var;
     return access.tx(async (tx, { id: accountId }) => {
       await moveFulfilment(tx, labs, commerce, clock, accountId, orderId, m, access.actor);
-      return getPrintOrder(tx, accountId, orderId);
+      return getPrintOrder(tx, accountId, orderId, dashboardLinks(c.get('deps')));
     });
   }
   return createRouter()
@@ -58,7 +58,10 @@ export function shopOrderRoutes(labs: Labs) {
       async (c) => {
         const { accountId } = c.req.valid('param');
         const q = c.req.valid('query');
-        return c.json(await c.var.access.tx((tx) => listPrintOrders(tx, accountId, q)), 200);
+        return c.json(
+          await c.var.access.tx((tx) => listPrintOrders(tx, accountId, q, dashboardLinks(c.get('deps')))),
+          200,
+        );
       },
     )
     .openapi(
@@ -73,7 +76,10 @@ export function shopOrderRoutes(labs: Labs) {
       }),
       async (c) => {
         const { accountId, orderId } = c.req.valid('param');
-        return c.json(await c.var.access.tx((tx) => getPrintOrder(tx, accountId, orderId)), 200);
+        return c.json(
+          await c.var.access.tx((tx) => getPrintOrder(tx, accountId, orderId, dashboardLinks(c.get('deps')))),
+          200,
+        );
       },
     )
     .openapi(moveRoute('in-production', 'Mark a print order in production'), async (c) => {
@@ -133,7 +139,10 @@ export function shopOrderRoutes(labs: Labs) {
           c.req.valid('json').reason ?? null,
           access.actor,
         );
-        return c.json(await access.tx((tx) => getPrintOrder(tx, accountId, orderId)), 200);
+        return c.json(
+          await access.tx((tx) => getPrintOrder(tx, accountId, orderId, dashboardLinks(c.get('deps')))),
+          200,
+        );
       },
     )
     .openapi(
@@ -152,7 +161,10 @@ export function shopOrderRoutes(labs: Labs) {
         const { access } = c.var;
         // The refund service checks the order is the studio's and the caller an admin, outside any transaction of ours.
         await refundPrintOrder(db, stripe, commerce, accountId, orderId, c.req.valid('json'), access.actor);
-        return c.json(await access.tx((tx) => getPrintOrder(tx, accountId, orderId)), 201);
+        return c.json(
+          await access.tx((tx) => getPrintOrder(tx, accountId, orderId, dashboardLinks(c.get('deps')))),
+          201,
+        );
       },
     )
     .openapi(

@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
 import type { OrderChannel, OrderStatus } from '../commerce/index.ts';
-import { agentPlatformNames, listOrderItems, orderTotals, toOrder } from '../commerce/index.ts';
+import {
+  agentPlatformNames,
+  type DashboardLinks,
+  listOrderItems,
+  orderTotals,
+  toOrder,
+  withDisputes,
+} from '../commerce/index.ts';
 import { afterCursor, COUNT_CAP, type Cursor, cappedCount, cursorAt, decodeCursor, keysetPage } from '../db/keyset.ts';
 import { iso, likePattern } from '../db/sql.ts';
 import { asService } from '../db/tenancy.ts';
@@ -192,7 +199,7 @@ export function printOrdersPageQuery(
  * A studio's paid print orders, newest first, a keyset page at a time, with fulfilment and money state (RLS limits
  * rows to members). A search matches a fragment of the buyer's email or name, or the start of an order ref.
  */
-export async function listPrintOrders(db: DB, accountId: string, q: PrintOrderQuery) {
+export async function listPrintOrders(db: DB, accountId: string, q: PrintOrderQuery, links: DashboardLinks) {
   const cursor = decodeCursor(q.cursor);
   const { count, rows } = searchTerm(q.q)
     ? await asStudioSearch(db, accountId, (tx) => searchPage(tx, accountId, q, cursor))
@@ -205,25 +212,26 @@ export async function listPrintOrders(db: DB, accountId: string, q: PrintOrderQu
     db,
     pageRows.map((r) => r.agent_platform_id),
   );
+  const data = pageRows.map((r) => ({
+    id: r.id,
+    buyerEmail: r.buyer_email,
+    buyerName: r.buyer_name,
+    channel: r.channel as OrderChannel,
+    agentPlatformName: r.agent_platform_id ? (names.get(r.agent_platform_id) ?? null) : null,
+    currency: r.currency.trim(),
+    total: Number(r.total),
+    amountRefunded: Number(r.amount_refunded),
+    moneyStatus: r.money_status,
+    status: r.status,
+    itemCount: Number(r.item_count ?? 0),
+    carrier: r.carrier,
+    trackingNumber: r.tracking_number,
+    paidAt: iso(r.paid_at),
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  }));
   return {
-    data: pageRows.map((r) => ({
-      id: r.id,
-      buyerEmail: r.buyer_email,
-      buyerName: r.buyer_name,
-      channel: r.channel as OrderChannel,
-      agentPlatformName: r.agent_platform_id ? (names.get(r.agent_platform_id) ?? null) : null,
-      currency: r.currency.trim(),
-      total: Number(r.total),
-      amountRefunded: Number(r.amount_refunded),
-      moneyStatus: r.money_status,
-      status: r.status,
-      itemCount: Number(r.item_count ?? 0),
-      carrier: r.carrier,
-      trackingNumber: r.tracking_number,
-      paidAt: iso(r.paid_at),
-      createdAt: r.created_at.toISOString(),
-      updatedAt: r.updated_at.toISOString(),
-    })),
+    data: await withDisputes(db, data, links),
     nextCursor,
     limit: q.limit,
     ...count,
@@ -231,7 +239,7 @@ export async function listPrintOrders(db: DB, accountId: string, q: PrintOrderQu
 }
 
 /** One print order with lines (photo, product, options, crop), fulfilment, timeline and refunds; 404 for others. */
-export async function getPrintOrder(db: DB, accountId: string, orderId: string) {
+export async function getPrintOrder(db: DB, accountId: string, orderId: string, links: DashboardLinks) {
   const f = await db
     .selectFrom('print_fulfilments')
     .selectAll()
@@ -260,8 +268,10 @@ export async function getPrintOrder(db: DB, accountId: string, orderId: string) 
     db.selectFrom('refunds').selectAll().where('order_id', '=', orderId).orderBy('seq').execute(),
   ]);
   const names = await agentPlatformNames(db, [order.agentPlatformId]);
+  const [{ dispute }] = await withDisputes(db, [order], links);
   return {
     id: order.id,
+    dispute,
     buyerEmail: order.buyerEmail,
     channel: order.channel,
     agentPlatformName: order.agentPlatformId ? (names.get(order.agentPlatformId) ?? null) : null,

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { Email } from '../accounts/index.ts';
+import { DisputeOut } from '../commerce/index.ts';
 import { countMeta, pageMeta, pageQuery } from '../db/keyset.ts';
 
 const Money = z.number().int().min(0).max(100_000_000);
@@ -430,6 +431,8 @@ export const PrintOrderRow = z
     paidAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    // The payment's dispute, if any (null too for members who may not read sales).
+    dispute: DisputeOut.nullable(),
   })
   .openapi('PrintOrderRow');
 export const PrintOrderList = z
@@ -451,6 +454,7 @@ export const PrintOrderOut = z
     receiptUrl: z.string().nullable(),
     paidAt: z.string().nullable(),
     createdAt: z.string(),
+    dispute: DisputeOut.nullable(),
     gallery: z.object({ id: z.string(), title: z.string() }).nullable(),
     items: z.array(PrintLineOut),
     fulfilment: z.object({

@@ -122,3 +122,82 @@ describe.skipIf(!hasChromium)('web: disputed orders', () => {
     await expect.poll(() => admin.getByRole('heading', { name: 'No won disputes' }).count()).toBe(1);
   });
 });
+
+// The real print shop (the suite above replaces its offering with a test one): a print order's dispute on the studio's
+// own print order pages.
+describe.skipIf(!hasChromium)('web: a disputed print order', () => {
+  let app: TestApp;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    browser = await launchBrowser();
+  });
+
+  afterAll(() => closeAll(contexts, browser, app));
+
+  it('a studio sees a disputed print order on its print orders list and order page, without refund or cancel', async () => {
+    const { db } = app.platform.deps;
+    const g = await withService(db, (tx) =>
+      tx
+        .selectFrom('galleries as g')
+        .innerJoin('gallery_photos as p', 'p.gallery_id', 'g.id')
+        .innerJoin('accounts as a', 'a.id', 'g.account_id')
+        .select(['g.token', 'p.id'])
+        .where('a.slug', '=', 'lumen-photography')
+        .where('g.status', '=', 'published')
+        .where('g.pin_hash', 'is', null)
+        .orderBy('p.position')
+        .executeTakeFirstOrThrow(),
+    );
+    const visitor = httpClient(app.url);
+    const catalog = await visitor.get(`/api/shop/g/${g.token}/catalog?photoId=${g.id}`);
+    const product = catalog.body.data[0];
+    const added = await visitor.post(`/api/shop/g/${g.token}/cart/items`, {
+      photoId: g.id,
+      productId: product.id,
+      optionValueIds: product.groups.map((x: { values: Array<{ id: string }> }) => x.values[0].id),
+      quantity: 1,
+    });
+    expect(added.status).toBe(201);
+    const out = await visitor.post(`/api/shop/g/${g.token}/checkout`, { email: 'print-dispute@example.com' });
+    expect(out.status).toBe(201);
+    const session = await withService(db, (tx) =>
+      tx
+        .selectFrom('orders')
+        .select('stripe_checkout_session_id')
+        .where('id', '=', out.body.orderId)
+        .executeTakeFirstOrThrow(),
+    );
+    await emu(app.emulatorUrl, `/_emulator/checkout/sessions/${session.stripe_checkout_session_id}/complete`, {
+      card_number: '4000000000000259',
+      shipping_name: 'Dana Disputer',
+      shipping_line1: '1 Gallery Way',
+      shipping_city: 'Berlin',
+      shipping_postal_code: '10115',
+      shipping_country: 'DE',
+    });
+    await emu(app.emulatorUrl, '/_emulator/webhooks/flush');
+    await app.settle();
+
+    const studio = await openPage(browser, contexts, { baseURL: app.url, viewport: { width: 390, height: 844 } });
+    await signIn(studio, 'studio@demo.gallerist.dev');
+    await studio.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    await studio.goto(`/studio/orders/${out.body.orderId}`);
+    await expect.poll(() => studio.getByTestId('dispute-badge').textContent()).toBe('Disputed');
+    expect(await studio.getByTestId('dispute-details').textContent()).toContain('Fraudulent');
+    expect(await studio.getByRole('link', { name: /Respond in Stripe/ }).count()).toBe(1);
+    // Stripe would refuse the refund, and cancelling refunds in full: neither is offered.
+    expect(await studio.getByRole('button', { name: /^Refund$/ }).count()).toBe(0);
+    expect(await studio.getByRole('button', { name: /Cancel order/ }).count()).toBe(0);
+    expect(await studio.getByRole('button', { name: /Mark in production/ }).count()).toBe(1);
+    expect(await studio.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
+    await expectNoAxeViolations(studio, 'a disputed print order');
+
+    await studio.goto('/studio/orders');
+    const row = studio.locator(`[data-testid="print-order-row"][data-order-id="${out.body.orderId}"]`);
+    await expect.poll(() => row.getByTestId('dispute-badge').textContent()).toBe('Disputed');
+    expect(await row.textContent()).toContain('Fraudulent');
+  });
+});

@@ -15096,6 +15096,7 @@ export interface components {
             discount: number;
             /** @description The Stripe promotion code the buyer entered */
             discountLabel: string | null;
+            dispute: components["schemas"]["Dispute"];
             fulfilment: {
                 buyerName: string | null;
                 cancelledAt: string | null;
@@ -15173,6 +15174,7 @@ export interface components {
             channel: "web" | "mcp" | "acp";
             createdAt: string;
             currency: string;
+            dispute: components["schemas"]["Dispute"];
             id: string;
             itemCount: number;
             /** @enum {string} */

@@ -17,6 +17,11 @@ const reasons: Record<string, string> = {
   general: 'General inquiry',
 };
 
+/** Stripe refuses refunds of a charge under a chargeback, and of one lost to a dispute. */
+export function disputeBlocksRefund(dispute: Dispute | null | undefined): boolean {
+  return dispute?.outcome === 'lost' || (dispute?.outcome === 'open' && !dispute.isChargeRefundable);
+}
+
 /** Stripe's reason code as a seller reads it. */
 export function disputeReasonLabel(reason: string): string {
   return reasons[reason] ?? reason.replaceAll('_', ' ');

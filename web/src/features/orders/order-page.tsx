@@ -23,7 +23,7 @@ import { useSession } from '../../lib/session.tsx';
 import { OrderTotals } from './amount.tsx';
 import { type OrderDetail, type OrderLine, useOrder } from './api.ts';
 import { ChannelBadge } from './channel.tsx';
-import { DisputeBadge, DisputePanel } from './dispute.tsx';
+import { DisputeBadge, DisputePanel, disputeBlocksRefund } from './dispute.tsx';
 import { formatMoney } from './money.ts';
 import { RefundDialog } from './refund-dialog.tsx';
 import { actorLabel, formatDateTime, OrderStatusBadge, offeringLabel, orderRef, statusLabel } from './status.tsx';
@@ -189,13 +189,10 @@ export function OrderPage() {
 
   const o = order.data;
   const role = memberships.find((m) => m.accountId === o.accountId)?.role;
-  // Stripe refuses refunds of a charge under a chargeback, and of one lost to a dispute.
-  const disputeBlocksRefund =
-    o.dispute?.outcome === 'lost' || (o.dispute?.outcome === 'open' && !o.dispute.isChargeRefundable);
   const canRefund =
     (role === 'owner' || role === 'admin' || Boolean(user?.isPlatformAdmin)) &&
     REFUNDABLE.has(o.status) &&
-    !disputeBlocksRefund;
+    !disputeBlocksRefund(o.dispute);
 
   return (
     <PageContainer>

@@ -15,6 +15,7 @@ import {
   useToast,
 } from '../../components/ui/index.ts';
 import { errorMessage } from '../../lib/api.ts';
+import { disputeBlocksRefund } from '../orders/dispute.tsx';
 import { formatMoney, parseMajorAmount } from '../orders/money.ts';
 import { fulfilmentLabels } from './order-status.tsx';
 import { type OrderAction, type PrintOrder, useOrderAction } from './orders-api.ts';
@@ -32,8 +33,12 @@ export function Actions({ accountId, order }: { accountId: string; order: PrintO
         toast.toast({ title: done, variant: 'success' });
       },
     });
+  // A dispute Stripe is deciding (or has lost) blocks refunds, and so cancelling, which refunds in full.
+  const blocked = disputeBlocksRefund(order.dispute);
   const refundable =
-    ['paid', 'fulfilled', 'partially_refunded'].includes(order.moneyStatus) && order.total > order.amountRefunded;
+    !blocked &&
+    ['paid', 'fulfilled', 'partially_refunded'].includes(order.moneyStatus) &&
+    order.total > order.amountRefunded;
   return (
     <Card>
       <CardHeader>
@@ -56,7 +61,7 @@ export function Actions({ accountId, order }: { accountId: string; order: PrintO
             Refund
           </Button>
         ) : null}
-        {next.includes('cancelled') ? (
+        {next.includes('cancelled') && !blocked ? (
           <Button variant="destructive-ghost" onClick={() => setDialog('cancel')}>
             Cancel order
           </Button>

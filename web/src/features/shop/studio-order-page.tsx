@@ -13,6 +13,7 @@ import {
 import { formatDate } from '../../lib/format.ts';
 import { OrderTotals } from '../orders/amount.tsx';
 import { ChannelBadge } from '../orders/channel.tsx';
+import { DisputeBadge, DisputePanel } from '../orders/dispute.tsx';
 import { formatMoney } from '../orders/money.ts';
 import { orderRef } from '../orders/status.tsx';
 import { Actions } from './order-actions.tsx';
@@ -58,11 +59,13 @@ function OrderDetail({ accountId, orderId }: { accountId: string; orderId: strin
               <Badge tone={o.moneyStatus === 'paid' ? 'success' : 'neutral'} className="capitalize">
                 {o.moneyStatus.replace('_', ' ')}
               </Badge>
+              {o.dispute ? <DisputeBadge dispute={o.dispute} /> : null}
             </div>
             <ChannelBadge channel={o.channel} agentPlatformName={o.agentPlatformName} />
           </div>
         }
       />
+      {o.dispute ? <DisputePanel dispute={o.dispute} /> : null}
       <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
         <div className="flex flex-col gap-6">
           <Card>
@@ -75,7 +78,7 @@ function OrderDetail({ accountId, orderId }: { accountId: string; orderId: strin
                   <LineItem key={i.id} line={i} money={money} />
                 ))}
               </ul>
-              <OrderTotals totals={o} className="mt-4" />
+              <OrderTotals totals={{ ...o, lostToDispute: o.dispute?.amountReturned ?? 0 }} className="mt-4" />
             </CardContent>
           </Card>
           <Card>

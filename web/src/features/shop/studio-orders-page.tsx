@@ -29,6 +29,7 @@ import {
 import { useListParams } from '../../lib/list-params.ts';
 import { OrderRefCells, OrderTotalCell } from '../orders/amount.tsx';
 import { ChannelBadge } from '../orders/channel.tsx';
+import { DisputeBadge, DisputeSummary } from '../orders/dispute.tsx';
 import { formatMoney } from '../orders/money.ts';
 import { orderRef } from '../orders/status.tsx';
 import { FulfilmentBadge, fulfilmentLabels } from './order-status.tsx';
@@ -256,7 +257,11 @@ function OrdersList({ accountId }: { accountId: string }) {
                         <ChannelBadge channel={o.channel} agentPlatformName={o.agentPlatformName} />
                       </TableCell>
                       <TableCell>
-                        <FulfilmentBadge status={o.status} />
+                        <span className="flex flex-wrap items-center gap-1">
+                          <FulfilmentBadge status={o.status} />
+                          {o.dispute ? <DisputeBadge dispute={o.dispute} /> : null}
+                        </span>
+                        {o.dispute ? <DisputeSummary dispute={o.dispute} /> : null}
                       </TableCell>
                       <OrderTotalCell order={o} />
                     </TableRow>
