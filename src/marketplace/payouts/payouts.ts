@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type Stripe from 'stripe';
 import { type Actor, recordAudit } from '../../audit/index.ts';
 import type { Clock } from '../../clock.ts';
@@ -46,6 +46,20 @@ const LEASE_MINUTES = 10;
 const closedSale = ['refunded', 'duplicate_refunded'] as const;
 // Dispute statuses that leave a sale payable: won (or an inquiry closed) gave the money back to the platform.
 const settledDispute = ['won', 'warning_closed', 'prevented'];
+
+// A disputed sale waits for the outcome, and a lost one is never paid out: the chargeback took its money.
+function undisputed(orderId: 'marketplace_sales.order_id' | 's.order_id') {
+  return (eb: ExpressionBuilder<any, any>) =>
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('disputes as d')
+          .select('d.id')
+          .whereRef('d.order_id', '=', orderId)
+          .where('d.status', 'not in', settledDispute),
+      ),
+    );
+}
 
 /** Maps a payouts row for the API; placeholders show no Stripe id. */
 export function toPayout(r: PayoutRow & { sales_count?: number | string | null }): Payout {
@@ -204,18 +218,7 @@ async function lockEligibleSales(tx: DB, accountId: string, currency: string, no
     .where('payout_id', 'is', null)
     .where('status', 'not in', closedSale)
     .where('return_window_ends_at', '<=', now)
-    // A disputed sale waits for the outcome, and a lost one is never paid out: the chargeback took its money.
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('disputes as d')
-            .select('d.id')
-            .whereRef('d.order_id', '=', 'marketplace_sales.order_id')
-            .where('d.status', 'not in', settledDispute),
-        ),
-      ),
-    )
+    .where(undisputed('marketplace_sales.order_id'))
     .orderBy('return_window_ends_at')
     .forUpdate()
     .execute();
@@ -287,17 +290,7 @@ export async function runPayouts(
         .where('s.payout_id', 'is', null)
         .where('s.status', 'not in', closedSale)
         .where('s.return_window_ends_at', '<=', now)
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('disputes as d')
-                .select('d.id')
-                .whereRef('d.order_id', '=', 's.order_id')
-                .where('d.status', 'not in', settledDispute),
-            ),
-          ),
-        )
+        .where(undisputed('s.order_id'))
         .execute(),
     );
     for (const d of due) {
