@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import type { Actor } from '../audit/index.ts';
-import { lockDisputesOf, upsertDispute } from './disputes.ts';
+import { type DisputeContext, lockDisputesOf, upsertDispute } from './disputes.ts';
 import type { OrderListener } from './order-listeners.ts';
 import { storedEvent } from './stored-event.ts';
 
@@ -11,7 +11,7 @@ import { storedEvent } from './stored-event.ts';
  * since no order had their PaymentIntent yet. Both sides take the PaymentIntent's dispute lock, so either the event
  * sees the paid order or the payment sees the ignored event.
  */
-export function adoptEarlyDisputes(ctx: { publicUrl: string }): OrderListener {
+export function adoptEarlyDisputes(ctx: DisputeContext): OrderListener {
   return async (tx, order, change) => {
     const pi = order.stripePaymentIntentId;
     if (change.kind !== 'paid' || !pi) return;

@@ -103,8 +103,19 @@ export async function queueDisputeMails(
         : `The dispute over order ${ref} was decided in your favour${inquiry ? '' : `: ${amount} is reinstated`}.`,
     ];
   }
+  // A destination charge's loss falls on the platform, which takes the seller's share back from the transfer.
+  const recovered = d.status === 'lost' && d.platform_liable;
+  const sellerParagraphs = recovered
+    ? [...paragraphs, 'Your share of this sale is taken back from your Stripe balance, as for a refund.']
+    : paragraphs;
   const button = base ? { button: { label: 'Open order', url: `${base}/app/orders/${order.id}` } } : {};
-  const forSeller = renderEmail({ preheader: subject, heading, paragraphs, table: { rows }, ...button });
+  const forSeller = renderEmail({
+    preheader: subject,
+    heading,
+    paragraphs: sellerParagraphs,
+    table: { rows },
+    ...button,
+  });
   for (const email of to.seller) {
     await queueMail(tx, {
       to: email,
@@ -120,7 +131,9 @@ export async function queueDisputeMails(
     heading,
     paragraphs: [
       ...paragraphs,
-      'This is a marketplace destination charge: the platform account bears the loss, not the artist.',
+      recovered
+        ? 'This is a marketplace destination charge: the chargeback was taken from the platform account, and the artist’s share is being reversed from their transfer; the platform fee and the dispute fee stay with the platform.'
+        : 'This is a marketplace destination charge: the platform account bears the loss, not the artist.',
     ],
     table: { rows },
     ...button,

@@ -2,7 +2,9 @@ import { type Selectable, sql } from 'kysely';
 import type Stripe from 'stripe';
 import { type Actor, recordAudit } from '../audit/index.ts';
 import type { Database, DB } from '../db/types.ts';
+import type { CommerceHooks } from '../modules.ts';
 import { queueDisputeMails } from './disputes-mail.ts';
+import { notifyOrderChanged } from './order-listeners.ts';
 import type { Order } from './orders.ts';
 import { toOrder } from './orders.ts';
 
@@ -66,6 +68,12 @@ const seconds = (s: number | null | undefined) => (s ? new Date(s * 1000) : null
 
 export type DisputeRow = Selectable<Database['disputes']>;
 
+/** What applying a dispute needs besides the transaction: links in mails, and the listeners told of a closing. */
+export interface DisputeContext {
+  publicUrl: string;
+  hooks: CommerceHooks;
+}
+
 /** Serialises the dispute events of one PaymentIntent with its payment's adoption of early ones (disputes-adopt.ts). */
 export async function lockDisputesOf(tx: DB, paymentIntentId: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext(${`gallerist:dispute:${paymentIntentId}`}))`.execute(tx);
@@ -101,7 +109,7 @@ export async function applyDisputeEvent(
   tx: DB,
   event: Stripe.Event,
   actor: Actor,
-  ctx: { publicUrl: string },
+  ctx: DisputeContext,
 ): Promise<DisputeApplied | null> {
   // Our charges live on the platform account (destination charges included); a connected account's are its own.
   if (event.account) return null;
@@ -122,7 +130,7 @@ export async function upsertDispute(
   d: Stripe.Dispute,
   eventCreated: number,
   actor: Actor,
-  ctx: { publicUrl: string },
+  ctx: DisputeContext,
 ): Promise<DisputeApplied> {
   const status = statusOf(d.status);
   const rank = RANK[status];
@@ -211,7 +219,7 @@ async function closed(
   before: DisputeRow | null,
   after: DisputeRow,
   actor: Actor,
-  ctx: { publicUrl: string },
+  ctx: DisputeContext,
 ): Promise<void> {
   await recordAudit(tx, actor, {
     accountId: order.accountId,
@@ -222,6 +230,17 @@ async function closed(
     after: auditView(after),
   });
   await queueDisputeMails(tx, order, after, 'closed', ctx);
+  // Once per closing, whichever event or adoption closed it (a lost marketplace sale is recovered from the artist).
+  await notifyOrderChanged(tx, ctx.hooks, order, {
+    kind: 'dispute_closed',
+    dispute: {
+      id: after.id,
+      stripeDisputeId: after.stripe_dispute_id,
+      status: after.status,
+      amount: Number(after.amount),
+      currency: after.currency.trim(),
+    },
+  });
 }
 
 function auditView(r: DisputeRow) {

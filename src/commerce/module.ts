@@ -21,9 +21,11 @@ export const commerceModule: DomainModule = {
     stripeEvents: DISPUTE_EVENT_TYPES.map((type) => ({
       type,
       handle: async (tx, event, actor) =>
-        (await applyDisputeEvent(tx, event, actor, { publicUrl: config.publicUrl })) ? 'processed' : 'ignored',
+        (await applyDisputeEvent(tx, event, actor, { publicUrl: config.publicUrl, hooks: commerce }))
+          ? 'processed'
+          : 'ignored',
     })),
-    orderListeners: [adoptEarlyDisputes({ publicUrl: config.publicUrl })],
+    orderListeners: [adoptEarlyDisputes({ publicUrl: config.publicUrl, hooks: commerce })],
     jobs: {
       // Applies one event the webhook route stored; a throw leaves the row `failed` and the runner retries.
       [STRIPE_EVENT_JOB]: async (payload: { eventId: string }, ctx) => {

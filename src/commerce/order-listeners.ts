@@ -13,7 +13,11 @@ export type OrderChange =
   | { kind: 'expired' }
   | { kind: 'shipped'; carrier?: string; trackingNumber?: string; trackingUrl?: string | null }
   | { kind: 'delivered' }
-  | { kind: 'fulfilled' };
+  | { kind: 'fulfilled' }
+  | {
+      kind: 'dispute_closed' /** Decided (won, lost, or an inquiry closed); told once per dispute. */;
+      dispute: { id: string; stripeDisputeId: string; status: string; amount: number; currency: string };
+    };
 
 /**
  * Told of every change to an order, in the transaction of the change (so it runs once per change, and only if the

@@ -463,6 +463,20 @@ export interface MailOutbox {
   to_address: string;
 }
 
+export interface MarketplaceDisputeRecoveries {
+  account_id: string;
+  amount: Int8;
+  amount_owed: Generated<Int8>;
+  created_at: Generated<Timestamp>;
+  currency: string;
+  dispute_id: string;
+  id: Generated<string>;
+  reversed_at: Timestamp | null;
+  sale_id: string;
+  status: Generated<string>;
+  stripe_transfer_reversal_id: string | null;
+}
+
 export interface MarketplacePayouts {
   account_id: string;
   amount: Int8;
@@ -858,6 +872,7 @@ export interface DB {
   ledger_entries: LedgerEntries;
   ledger_postings: LedgerPostings;
   mail_outbox: MailOutbox;
+  marketplace_dispute_recoveries: MarketplaceDisputeRecoveries;
   marketplace_payouts: MarketplacePayouts;
   marketplace_refunds: MarketplaceRefunds;
   marketplace_sales: MarketplaceSales;

@@ -6,6 +6,7 @@ import { checkRecommendations } from './recommendations/doctor.ts';
 import { featuresJob } from './recommendations/queue.ts';
 import { refreshFeatures } from './recommendations/store.ts';
 import { marketplaceRoutes } from './routes.ts';
+import { disputeRecoveryJob, recoverLostDisputes, runDisputeRecovery } from './sales/dispute-recovery.ts';
 import { artworkOffering } from './sales/purchase.ts';
 import { saleJobs } from './sales/refunds.ts';
 import { seedMarketplace } from './seed.ts';
@@ -19,8 +20,11 @@ export const marketplaceModule: DomainModule = {
     routes: [marketplaceRoutes],
     offerings: { artwork: artworkOffering(clock) },
     stripeEvents: marketplaceStripeEvents,
+    orderListeners: [recoverLostDisputes()],
     jobs: {
       ...saleJobs(stripe, commerce),
+      [disputeRecoveryJob]: (payload: { recoveryId: string }, ctx) =>
+        runDisputeRecovery(ctx.db, stripe, ctx.clock, payload.recoveryId),
       [payoutJob]: async (_payload, ctx) => {
         const r = await runPayouts(ctx.db, stripe, ctx.clock);
         ctx.logger.info(r, 'marketplace payouts');

@@ -6,6 +6,7 @@ import { fixedClock, systemClock } from '../../clock.ts';
 import { orderRef } from '../../commerce/index.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
+import { disputeRecoveryJob, runDisputeRecovery } from '../sales/dispute-recovery.ts';
 import { markDelivered, markShipped } from '../sales/shipments.ts';
 import { getArtistBalance, runPayouts } from './payouts.ts';
 
@@ -123,6 +124,93 @@ describe('disputes on marketplace sales', () => {
     expect(await payoutOf(clean.saleId)).not.toBeNull();
     expect(await payoutOf(disputed.saleId)).toBeNull();
     expect((await runPayouts(db, stripe, systemClock)).created).toBe(0);
+  });
+
+  it('takes the artist’s share of a lost sale back from the transfer, once, even when the job is replayed', async () => {
+    const sale = await buy('4000000000000259', 36_000);
+    const [d] = await withService(db, (tx) =>
+      tx.selectFrom('disputes').selectAll().where('order_id', '=', sale.orderId).execute(),
+    );
+    const { stripe_transfer_id: transferId } = await withService(db, (tx) =>
+      tx
+        .selectFrom('marketplace_sales')
+        .select('stripe_transfer_id')
+        .where('id', '=', sale.saleId)
+        .executeTakeFirstOrThrow(),
+    );
+    expect(transferId).toMatch(/^tr_/);
+    const account = (await stripe.transfers.retrieve(transferId!)).destination as string;
+    const held = async () => {
+      const b = await stripe.balance.retrieve({}, { stripeAccount: account });
+      return [...b.available, ...b.pending].filter((x) => x.currency === 'eur').reduce((a, x) => a + x.amount, 0);
+    };
+    const before = await held();
+
+    await stripe.disputes.close(d.stripe_dispute_id);
+    await flush();
+    const recoveries = () =>
+      withService(db, (tx) =>
+        tx.selectFrom('marketplace_dispute_recoveries').selectAll().where('sale_id', '=', sale.saleId).execute(),
+      );
+    const [r] = await recoveries();
+    // The disputed amount less the platform fee's share: exactly what the artist received.
+    expect({ status: r.status, amount: Number(r.amount), owed: Number(r.amount_owed) }).toEqual({
+      status: 'reversed',
+      amount: sale.artistAmount,
+      owed: 0,
+    });
+    const reversals = async () => (await stripe.transfers.listReversals(transferId!)).data;
+    expect((await reversals()).map((x) => x.amount)).toEqual([sale.artistAmount]);
+    expect((await reversals())[0].id).toBe(r.stripe_transfer_reversal_id);
+    expect(await held()).toBe(before - sale.artistAmount);
+    const mail = await mailsAbout(ARTIST, 'orders.dispute_closed', sale.orderId);
+    expect(mail).toHaveLength(1);
+    expect(mail[0].text).toContain('taken back from your Stripe balance');
+
+    // The closing delivered again changes nothing; a crash after Stripe's answer replays the same reversal.
+    const closedEvents = await stripe.events.list({ type: 'charge.dispute.closed', limit: 100 });
+    const closedEvent = closedEvents.data.find((e) => (e.data.object as Stripe.Dispute).id === d.stripe_dispute_id);
+    expect(closedEvent).toBeDefined();
+    const payload = JSON.stringify(closedEvent);
+    const secret = app.platform.deps.config.webhookSecrets[0];
+    const redelivered = await fetch(`${app.url}/api/webhooks/stripe`, {
+      method: 'POST',
+      body: payload,
+      headers: { 'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload, secret }) },
+    });
+    expect(redelivered.status).toBe(200);
+    await app.settle();
+    await withService(db, (tx) =>
+      tx
+        .updateTable('marketplace_dispute_recoveries')
+        .set({ status: 'pending', stripe_transfer_reversal_id: null })
+        .where('id', '=', r.id)
+        .execute(),
+    );
+    await runDisputeRecovery(db, stripe, systemClock, r.id);
+    expect(await recoveries()).toHaveLength(1);
+    expect((await recoveries())[0]).toMatchObject({
+      status: 'reversed',
+      stripe_transfer_reversal_id: r.stripe_transfer_reversal_id,
+    });
+    expect(await reversals()).toHaveLength(1);
+    expect(await held()).toBe(before - sale.artistAmount);
+    const jobs = await withService(db, (tx) =>
+      tx.selectFrom('jobs').select('status').where('name', '=', disputeRecoveryJob).execute(),
+    );
+    expect(jobs.length).toBeGreaterThanOrEqual(1);
+    expect(jobs.every((j) => j.status === 'done')).toBe(true);
+    const audit = await withService(db, (tx) =>
+      tx
+        .selectFrom('audit_events')
+        .select('action')
+        .where('entity_id', '=', sale.saleId)
+        .where('action', 'like', 'sale.dispute_%')
+        .execute(),
+    );
+    // Requested once; recorded again only by the simulated crash's replay above.
+    expect(audit.filter((a) => a.action === 'sale.dispute_recovery_requested')).toHaveLength(1);
+    expect(audit.some((a) => a.action === 'sale.dispute_recovered')).toBe(true);
   });
 
   it('holds an open dispute’s sale until it is won, then pays it out', async () => {
