@@ -274,12 +274,7 @@ export const PayoutOut = z
     createdAt: z.string(),
   })
   .openapi('Payout');
-export const PayoutPage = z.object({
-  data: z.array(PayoutOut),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  total: z.number().int(),
-});
+export const PayoutPage = z.object({ data: z.array(PayoutOut), ...pageMeta, ...countMeta });
 
 export const ArtistBalanceOut = z
   .object({

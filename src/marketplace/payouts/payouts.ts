@@ -4,6 +4,7 @@ import type Stripe from 'stripe';
 import { type Actor, recordAudit } from '../../audit/index.ts';
 import type { Clock } from '../../clock.ts';
 import { crashPoint } from '../../crash-points.ts';
+import { afterCursor, cappedCount, cursorAt, decodeCursor, keysetPage } from '../../db/keyset.ts';
 import { iso } from '../../db/sql.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { Database, DB } from '../../db/types.ts';
@@ -456,11 +457,13 @@ export async function applyPayoutEvent(
   return true;
 }
 
-/** An artist's payouts, newest first, with how many sales each one covers. Runs under the caller's RLS. */
-export async function listPayouts(db: DB, accountId: string, page: number, pageSize = 20) {
+/** An artist's payouts, newest first, a keyset page at a time, with how many sales each one covers (caller's RLS). */
+export async function listPayouts(db: DB, accountId: string, q: { cursor?: string; limit: number }) {
+  const cursor = decodeCursor(q.cursor);
   const base = db.selectFrom('marketplace_payouts as p').where('p.account_id', '=', accountId);
-  const rows = await base
+  const found = await (cursor ? base.where(afterCursor('p.created_at', 'p.id', cursor, 'desc')) : base)
     .selectAll('p')
+    .select(cursorAt('p.created_at').as('cursor_at'))
     .select((eb) =>
       eb
         .selectFrom('marketplace_sales as s')
@@ -469,12 +472,12 @@ export async function listPayouts(db: DB, accountId: string, page: number, pageS
         .as('sales_count'),
     )
     .orderBy('p.created_at', 'desc')
-    .orderBy('p.id')
-    .limit(pageSize)
-    .offset((page - 1) * pageSize)
+    .orderBy('p.id', 'desc')
+    .limit(q.limit + 1)
     .execute();
-  const { n } = await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  return { data: rows.map(toPayout), page, pageSize, total: Number(n) };
+  const { rows, nextCursor } = keysetPage(found, q.limit);
+  const count = await cappedCount(db, base);
+  return { data: rows.map(toPayout), nextCursor, limit: q.limit, ...count };
 }
 
 /** What the balance cards show: Stripe's live balance plus what our sales still hold back. */

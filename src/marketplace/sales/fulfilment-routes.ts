@@ -1,3 +1,4 @@
+import { pageQuery } from '../../db/keyset.ts';
 import { asService, withService } from '../../db/tenancy.ts';
 import { notFound } from '../../errors.ts';
 import { accountRole, platformAdmin, signedIn } from '../../http/access.ts';
@@ -103,15 +104,15 @@ export const fulfilmentRoutes = createRouter()
       method: 'get',
       path: '/marketplace/accounts/{accountId}/payouts',
       tags: ['Marketplace'],
-      summary: 'An artist’s payouts, newest first (members, platform admins)',
+      summary: 'An artist’s payouts, newest first, a cursor page at a time (members, platform admins)',
       middleware: artistReaders,
-      request: { params: AccountParam, query: S.PageQuery },
+      request: { params: AccountParam, query: z.object(pageQuery) },
       responses: { 200: jsonResponse(S.PayoutPage) },
     }),
     async (c) => {
       const { accountId } = c.req.valid('param');
-      const { page } = c.req.valid('query');
-      const out = await c.var.access.tx((tx) => listPayouts(tx, accountId, page));
+      const q = c.req.valid('query');
+      const out = await c.var.access.tx((tx) => listPayouts(tx, accountId, q));
       return c.json(out, 200);
     },
   )

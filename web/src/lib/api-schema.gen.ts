@@ -5284,11 +5284,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An artist’s payouts, newest first (members, platform admins) */
+        /** An artist’s payouts, newest first, a cursor page at a time (members, platform admins) */
         get: {
             parameters: {
                 query?: {
-                    page?: number;
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -5306,9 +5308,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["Payout"][];
-                            page: number;
-                            pageSize: number;
+                            limit: number;
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                             total: number;
+                            /** @description True when there are more than `total` rows (shown as "1,000+") */
+                            totalCapped: boolean;
                         };
                     };
                 };

@@ -245,10 +245,12 @@ export function useArtistBalance(accountId: string | undefined) {
   });
 }
 
-export function useArtistPayouts(accountId: string | undefined, page: number) {
+/** One cursor page of an artist's payouts (`cursor` undefined for the first). */
+export function useArtistPayouts(accountId: string | undefined, cursor: string | undefined) {
   return useQuery({
-    queryKey: ['marketplace', 'payouts', accountId ?? '', page],
-    queryFn: ({ signal }) => api.get<PayoutPage>(`/api/marketplace/accounts/${accountId}/payouts`, { page }, signal),
+    queryKey: ['marketplace', 'payouts', accountId ?? '', cursor ?? ''],
+    queryFn: ({ signal }) =>
+      api.get<PayoutPage>(`/api/marketplace/accounts/${accountId}/payouts`, { cursor, limit: 20 }, signal),
     enabled: Boolean(accountId),
   });
 }

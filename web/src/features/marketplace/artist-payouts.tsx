@@ -1,5 +1,4 @@
-import { useState } from 'react';
-import { PagedResults } from '../../components/paged-results.tsx';
+import { CursorResults, useCursorPages } from '../../components/cursor-results.tsx';
 import {
   Alert,
   Badge,
@@ -101,15 +100,16 @@ export function ArtistBalanceCards({ accountId }: { accountId: string }) {
 
 /** The artist's payouts, newest first, with status and expected arrival. */
 export function ArtistPayouts({ accountId }: { accountId: string }) {
-  const [page, setPage] = useState(1);
-  const payouts = useArtistPayouts(accountId, page);
+  const pages = useCursorPages(accountId);
+  const payouts = useArtistPayouts(accountId, pages.cursor);
   return (
     <section aria-labelledby="payouts-heading" className="grid gap-3">
       <h2 id="payouts-heading" className="text-lg font-semibold">
         Payouts
       </h2>
-      <PagedResults
+      <CursorResults
         query={payouts}
+        pages={pages}
         loading={{ label: 'Loading payouts', columns: 5 }}
         errorTitle="Could not load payouts"
         empty={
@@ -119,8 +119,7 @@ export function ArtistPayouts({ accountId }: { accountId: string }) {
           />
         }
         pagesLabel="Payouts pages"
-        onPageChange={setPage}
-        inline
+        className="grid gap-3"
       >
         {(rows) => (
           <Table label="Payouts">
@@ -153,7 +152,7 @@ export function ArtistPayouts({ accountId }: { accountId: string }) {
             </TableBody>
           </Table>
         )}
-      </PagedResults>
+      </CursorResults>
     </section>
   );
 }
