@@ -97,7 +97,7 @@ export async function runDisputeRecovery(db: DB, stripe: Stripe, clock: Clock, r
       .where('r.id', '=', recoveryId)
       .executeTakeFirst(),
   );
-  if (!row || row.status !== 'pending') return;
+  if (row?.status !== 'pending') return;
   let transferId = row.stripe_transfer_id;
   if (!transferId && row.stripe_charge_id) {
     const charge = await stripe.charges.retrieve(row.stripe_charge_id);
