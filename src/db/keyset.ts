@@ -73,17 +73,24 @@ export function decodeCursor(raw: string | undefined): Cursor | null {
  * A timestamp column as the cursor stores it: text in UTC with all six fractional digits, because a JS Date keeps
  * only milliseconds and a cursor rounded down would repeat or skip rows created within the same millisecond.
  */
-export function cursorAt(column: string): RawBuilder<string> {
-  return sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export function cursorAt(column: SortKey): RawBuilder<string> {
+  return sql<string>`to_char(${key(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
+
+/** A list's timestamp sort key: a column name, or an expression (e.g. `coalesce(submitted_at, created_at)`). */
+export type SortKey = string | RawBuilder<unknown>;
+
+function key(k: SortKey) {
+  return typeof k === 'string' ? sql.ref(k) : k;
 }
 
 /**
  * The rows after `cursor` in `(at, id)` order, as one row comparison so a btree index on `(…, at, id)` (both in
  * the list's direction) serves it as an index condition.
  */
-export function afterCursor(at: string, id: string, cursor: Cursor, dir: 'asc' | 'desc'): Expression<SqlBool> {
+export function afterCursor(at: SortKey, id: string, cursor: Cursor, dir: 'asc' | 'desc'): Expression<SqlBool> {
   const op = sql.raw(dir === 'desc' ? '<' : '>');
-  return sql<SqlBool>`(${sql.ref(at)}, ${sql.ref(id)}) ${op} (${cursor.at}::timestamptz, ${cursor.id}::uuid)`;
+  return sql<SqlBool>`(${key(at)}, ${sql.ref(id)}) ${op} (${cursor.at}::timestamptz, ${cursor.id}::uuid)`;
 }
 
 /**

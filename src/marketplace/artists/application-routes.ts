@@ -1,3 +1,4 @@
+import { countMeta, pageMeta, pageQuery } from '../../db/keyset.ts';
 import { withService } from '../../db/tenancy.ts';
 import { AppError } from '../../errors.ts';
 import { accountRole, platformAdmin, signedIn } from '../../http/access.ts';
@@ -10,12 +11,7 @@ import * as profile from './profile.ts';
 const IdParam = z.object({ id: z.uuid('Unknown application') });
 const AccountParam = z.object({ accountId: z.uuid('Unknown artist') });
 const UrlOut = z.object({ url: z.string() });
-const ApplicationPage = z.object({
-  data: z.array(S.ApplicationOut),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  total: z.number().int(),
-});
+const ApplicationPage = z.object({ data: z.array(S.ApplicationOut), ...pageMeta, ...countMeta });
 
 const artistAdmins = accountRole({ kind: 'artist', min: 'admin' });
 const artistMembers = accountRole({ kind: 'artist', min: 'member' });
@@ -78,16 +74,19 @@ export const applicationRoutes = createRouter()
       method: 'get',
       path: '/admin/marketplace/applications',
       tags: ['Marketplace admin'],
-      summary: 'Application review queue (platform admins)',
+      summary: 'Application review queue, oldest first, a cursor page at a time (platform admins)',
       middleware: platformAdmin(),
       request: {
-        query: S.PageQuery.extend({ status: z.enum(['draft', 'pending', 'approved', 'rejected']).default('pending') }),
+        query: z.object({
+          status: z.enum(['draft', 'pending', 'approved', 'rejected']).default('pending'),
+          ...pageQuery,
+        }),
       },
       responses: { 200: jsonResponse(ApplicationPage) },
     }),
     async (c) => {
-      const { status, page } = c.req.valid('query');
-      const out = await c.var.access.tx((tx) => apps.listApplications(tx, status, page));
+      const q = c.req.valid('query');
+      const out = await c.var.access.tx((tx) => apps.listApplications(tx, q));
       return c.json(out, 200);
     },
   )

@@ -3,6 +3,7 @@ import { createAccount } from '../../accounts/index.ts';
 import { type Actor, recordAudit } from '../../audit/index.ts';
 import type { Clock } from '../../clock.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
+import { afterCursor, cappedCount, cursorAt, decodeCursor, keysetPage } from '../../db/keyset.ts';
 import { iso } from '../../db/sql.ts';
 import type { Database, DB } from '../../db/types.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -143,19 +144,25 @@ export async function submitApplication(
   return toApplication(row);
 }
 
-/** Admin queue, oldest first, with the applicant's name and email. */
-export async function listApplications(db: DB, status: ApplicationStatus, page: number, pageSize = 25) {
-  const base = db.selectFrom('artist_applications as a').where('a.status', '=', status);
-  const rows = await base
+/** When an application joined the queue: the admin queue's sort key (indexed with status and id, migration 0112). */
+const queuedAt = sql<Date>`coalesce(a.submitted_at, a.created_at)`;
+
+/** Admin queue, oldest first, a keyset page at a time, with the applicant's name and email. */
+export async function listApplications(db: DB, q: { status: ApplicationStatus; cursor?: string; limit: number }) {
+  const cursor = decodeCursor(q.cursor);
+  const base = db.selectFrom('artist_applications as a').where('a.status', '=', q.status);
+  const found = await (cursor ? base.where(afterCursor(queuedAt, 'a.id', cursor, 'asc')) : base)
     .innerJoin('users as u', 'u.id', 'a.user_id')
     .selectAll('a')
     .select(['u.name as applicant_name', 'u.email as applicant_email'])
-    .orderBy(sql`coalesce(a.submitted_at, a.created_at)`)
-    .limit(pageSize)
-    .offset((page - 1) * pageSize)
+    .select(cursorAt(queuedAt).as('cursor_at'))
+    .orderBy(queuedAt)
+    .orderBy('a.id')
+    .limit(q.limit + 1)
     .execute();
-  const { n } = await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  return { data: rows.map(toApplication), page, pageSize, total: Number(n) };
+  const { rows, nextCursor } = keysetPage(found, q.limit);
+  const count = await cappedCount(db, base);
+  return { data: rows.map(toApplication), nextCursor, limit: q.limit, ...count };
 }
 
 /** One application with its applicant, or 404. */

@@ -1756,11 +1756,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Application review queue (platform admins) */
+        /** Application review queue, oldest first, a cursor page at a time (platform admins) */
         get: {
             parameters: {
                 query?: {
-                    page?: number;
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
+                    limit?: number;
                     status?: "draft" | "pending" | "approved" | "rejected";
                 };
                 header?: never;
@@ -1777,9 +1779,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["ArtistApplication"][];
-                            page: number;
-                            pageSize: number;
+                            limit: number;
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                             total: number;
+                            /** @description True when there are more than `total` rows (shown as "1,000+") */
+                            totalCapped: boolean;
                         };
                     };
                 };

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { CursorResults, useCursorPages } from '../../components/cursor-results.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
 import {
   Badge,
@@ -20,7 +21,7 @@ import {
 } from '../../components/ui/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { AdminNav } from './admin-nav.tsx';
-import { artworkApi, useAdminQueue, useMarketplaceMutation } from './api.ts';
+import { artworkApi, useAdminQueue, useApplicationQueue, useMarketplaceMutation } from './api.ts';
 import { formatMoney, mediumLabel } from './format.ts';
 
 /** Approve / reject-with-reason controls shared by both queues. */
@@ -77,39 +78,46 @@ function useDecide(kind: 'applications' | 'artworks') {
 }
 
 function ApplicationsQueue() {
-  const [page, setPage] = useState(1);
-  const q = useAdminQueue('applications', 'pending', page);
+  const pages = useCursorPages('pending');
+  const q = useApplicationQueue(pages.cursor);
   const { decide, busy } = useDecide('applications');
-  if (q.isPending) return <TableSkeleton />;
-  if (q.isError) return <ErrorAlert error={q.error} onRetry={q.refetch} />;
-  if (q.data.total === 0) return <EmptyState title="No applications waiting" />;
   return (
-    <div className="grid gap-4">
-      {q.data.data.map((a) => (
-        <Card key={a.id}>
-          <CardContent className="grid gap-2 sm:p-6">
-            <div className="font-medium">
-              {a.applicant?.name}{' '}
-              <span className="text-sm text-muted">
-                {a.applicant?.email} · {a.country}
-              </span>
-            </div>
-            <p className="whitespace-pre-line text-sm">{a.statement}</p>
-            <p className="text-sm">
-              {a.portfolioUrl ? (
-                <a className="underline" href={a.portfolioUrl} target="_blank" rel="noreferrer noopener">
-                  {a.portfolioUrl}
-                </a>
-              ) : null}
-              {a.instagram ? ` · ${a.instagram}` : ''}
-            </p>
-            {a.exhibitions ? <p className="text-sm text-muted">{a.exhibitions}</p> : null}
-            <Decision busy={busy} onApprove={() => decide(a.id)} onReject={(r) => decide(a.id, r)} />
-          </CardContent>
-        </Card>
-      ))}
-      <Pagination page={page} pageSize={q.data.pageSize} total={q.data.total} onPageChange={setPage} />
-    </div>
+    <CursorResults
+      query={q}
+      pages={pages}
+      loading={{ label: 'Loading applications', columns: 3 }}
+      errorTitle="Could not load applications"
+      empty={<EmptyState title="No applications waiting" />}
+      pagesLabel="Applications pages"
+    >
+      {(rows) => (
+        <div className="grid gap-4">
+          {rows.map((a) => (
+            <Card key={a.id}>
+              <CardContent className="grid gap-2 sm:p-6">
+                <div className="font-medium">
+                  {a.applicant?.name}{' '}
+                  <span className="text-sm text-muted">
+                    {a.applicant?.email} · {a.country}
+                  </span>
+                </div>
+                <p className="whitespace-pre-line text-sm">{a.statement}</p>
+                <p className="text-sm">
+                  {a.portfolioUrl ? (
+                    <a className="underline" href={a.portfolioUrl} target="_blank" rel="noreferrer noopener">
+                      {a.portfolioUrl}
+                    </a>
+                  ) : null}
+                  {a.instagram ? ` · ${a.instagram}` : ''}
+                </p>
+                {a.exhibitions ? <p className="text-sm text-muted">{a.exhibitions}</p> : null}
+                <Decision busy={busy} onApprove={() => decide(a.id)} onReject={(r) => decide(a.id, r)} />
+              </CardContent>
+            </Card>
+          ))}
+        </div>
+      )}
+    </CursorResults>
   );
 }
 

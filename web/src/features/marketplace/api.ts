@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, apiRequest, CSRF_COOKIE, CSRF_HEADER, parseApiError, readCookie } from '../../lib/api.ts';
 import type { ApiBody, ApiResponse, Schemas } from '../../lib/api-types.ts';
 
@@ -144,6 +144,20 @@ export function uploadImage(artworkId: string, file: File, onProgress?: (fractio
     };
     xhr.onerror = () => reject(parseApiError(0, null));
     xhr.send(form);
+  });
+}
+
+/** One cursor page of the pending artist applications, oldest first (`cursor` undefined for the first). */
+export function useApplicationQueue(cursor: string | undefined) {
+  return useQuery({
+    queryKey: [...keys.admin, 'applications', 'pending', cursor ?? ''],
+    queryFn: ({ signal }) =>
+      api.get<AdminQueues['applications']>(
+        '/api/admin/marketplace/applications',
+        { status: 'pending', cursor, limit: 25 },
+        signal,
+      ),
+    placeholderData: keepPreviousData,
   });
 }
 
