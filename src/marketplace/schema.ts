@@ -317,7 +317,6 @@ export const RecommendationQuery = z.object({ limit: z.coerce.number().int().min
 export const SaveStateOut = z.object({ saved: z.boolean(), savedAt: z.string().nullable() }).openapi('SaveState');
 export const SavedPage = z.object({
   data: z.array(z.object({ artwork: ArtworkOut, savedAt: z.string() })),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  total: z.number().int(),
+  ...pageMeta,
+  ...countMeta,
 });

@@ -1,3 +1,4 @@
+import { pageQuery } from '../../db/keyset.ts';
 import { signedIn } from '../../http/access.ts';
 import { createRouter, jsonResponse, route, z } from '../../http/openapi.ts';
 import * as S from '../schema.ts';
@@ -67,14 +68,14 @@ export const recommendationRoutes = createRouter()
       method: 'get',
       path: '/marketplace/saved',
       tags: ['Marketplace'],
-      summary: "The signed-in patron's saved artworks, newest first",
+      summary: "The signed-in patron's saved artworks, newest first, a cursor page at a time",
       middleware: signedIn(),
-      request: { query: S.PageQuery },
+      request: { query: z.object(pageQuery) },
       responses: { 200: jsonResponse(S.SavedPage) },
     }),
     async (c) => {
-      const { page } = c.req.valid('query');
-      return c.json(await listSaved(c.get('deps').db, c.var.access.user.id, page), 200);
+      const q = c.req.valid('query');
+      return c.json(await listSaved(c.get('deps').db, c.var.access.user.id, q), 200);
     },
   )
   .openapi(

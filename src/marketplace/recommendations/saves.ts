@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.ts';
+import { afterCursor, cappedCount, cursorAt, decodeCursor, keysetPage } from '../../db/keyset.ts';
 import { withAnon, withUser } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { notFound } from '../../errors.ts';
@@ -11,7 +12,6 @@ import { isPublicArtwork, publicArtworksByIds } from '../artworks/catalog.ts';
  * signed-in patron's own RLS shows only their own accounts' works).
  */
 
-const PAGE_SIZE = 24;
 /** Enough to light every heart on a page of any list; a patron with more sees the newest. */
 const MAX_SAVED_IDS = 1000;
 
@@ -38,33 +38,34 @@ export async function unsaveArtwork(db: DB, userId: string, artworkId: string) {
   return { saved: false as const, savedAt: null };
 }
 
-/** The patron's saved artworks still on show, newest save first, one page at a time. */
-export async function listSaved(db: DB, userId: string, page: number) {
-  const { rows, n } = await withUser(db, { sub: userId }, async (tx) => {
+/** The patron's saved artworks still on show, newest save first, a keyset page of saves at a time. */
+export async function listSaved(db: DB, userId: string, q: { cursor?: string; limit: number }) {
+  const cursor = decodeCursor(q.cursor);
+  const { page, count } = await withUser(db, { sub: userId }, async (tx) => {
     const base = tx.selectFrom('artwork_saves').where('user_id', '=', userId);
-    const rows = await base
-      .select(['artwork_id', 'created_at'])
+    const found = await (cursor ? base.where(afterCursor('created_at', 'artwork_id', cursor, 'desc')) : base)
+      .select(['artwork_id as id', 'created_at'])
+      .select(cursorAt('created_at').as('cursor_at'))
       .orderBy('created_at', 'desc')
-      .orderBy('artwork_id')
-      .limit(PAGE_SIZE)
-      .offset((page - 1) * PAGE_SIZE)
+      .orderBy('artwork_id', 'desc')
+      .limit(q.limit + 1)
       .execute();
-    const { n } = await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    return { rows, n };
+    return { page: keysetPage(found, q.limit), count: await cappedCount(tx, base) };
   });
   const artworks = await withAnon(db, (tx) =>
     publicArtworksByIds(
       tx,
-      rows.map((r) => r.artwork_id),
+      page.rows.map((r) => r.id),
     ),
   );
-  const savedAt = new Map(rows.map((r) => [r.artwork_id, r.created_at.toISOString()]));
+  const savedAt = new Map(page.rows.map((r) => [r.id, r.created_at.toISOString()]));
   return {
-    // A saved work the artist has since withdrawn is not shown (and comes back if it is republished).
+    // A saved work the artist has since withdrawn is not shown (and comes back if it is republished); the cursor
+    // follows the saves, so such a page is shorter but the next one starts in the right place.
     data: artworks.map((artwork) => ({ artwork, savedAt: savedAt.get(artwork.id) as string })),
-    page,
-    pageSize: PAGE_SIZE,
-    total: Number(n),
+    nextCursor: page.nextCursor,
+    limit: q.limit,
+    ...count,
   };
 }
 

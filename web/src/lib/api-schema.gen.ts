@@ -8329,11 +8329,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in patron's saved artworks, newest first */
+        /** The signed-in patron's saved artworks, newest first, a cursor page at a time */
         get: {
             parameters: {
                 query?: {
-                    page?: number;
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -8352,9 +8354,12 @@ export interface paths {
                                 artwork: components["schemas"]["Artwork"];
                                 savedAt: string;
                             }[];
-                            page: number;
-                            pageSize: number;
+                            limit: number;
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                             total: number;
+                            /** @description True when there are more than `total` rows (shown as "1,000+") */
+                            totalCapped: boolean;
                         };
                     };
                 };

@@ -311,10 +311,12 @@ export function useRecommendations(enabled: boolean) {
   });
 }
 
-export function useSavedArtworks(page: number) {
+/** One cursor page of the patron's saved works (`cursor` undefined for the first). */
+export function useSavedArtworks(cursor: string | undefined) {
   return useQuery({
-    queryKey: [...recKeys.saved, page],
-    queryFn: ({ signal }) => api.get<SavedPage>('/api/marketplace/saved', { page }, signal),
+    queryKey: [...recKeys.saved, cursor ?? ''],
+    queryFn: ({ signal }) => api.get<SavedPage>('/api/marketplace/saved', { cursor, limit: 24 }, signal),
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -1,7 +1,8 @@
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
+import { CursorResults, useCursorPages } from '../../components/cursor-results.tsx';
 import { HeartIcon, SparklesIcon } from '../../components/icons.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
-import { Button, EmptyState, ErrorAlert, PageHeader, Pagination, TableSkeleton } from '../../components/ui/index.ts';
+import { Button, EmptyState, ErrorAlert, PageHeader, TableSkeleton } from '../../components/ui/index.ts';
 import { useRecommendations, useSavedArtworks } from './api.ts';
 import { ArtworkCard, ArtworkGrid } from './artwork-card.tsx';
 
@@ -59,41 +60,37 @@ export function ForYouPage() {
 
 /** The patron's saved works, newest first. */
 export function SavedPage() {
-  const [params, setParams] = useSearchParams();
-  const page = Number(params.get('page') ?? '1') || 1;
-  const q = useSavedArtworks(page);
+  const pages = useCursorPages('saved');
+  const q = useSavedArtworks(pages.cursor);
   return (
     <PageContainer>
       <PageHeader title="Saved" description="Works you saved. Sold ones stay here so you can find work like them." />
       <YourArtNav current="saved" />
-      {q.isPending ? (
-        <TableSkeleton />
-      ) : q.isError ? (
-        <ErrorAlert error={q.error} onRetry={q.refetch} title="Could not load your saved works" />
-      ) : q.data.data.length === 0 ? (
-        <EmptyState
-          icon={HeartIcon}
-          title="No saved works yet"
-          description="Tap the heart on a work to keep it here."
-          action={browse}
-        />
-      ) : (
-        <>
+      <CursorResults
+        query={q}
+        pages={pages}
+        loading={{ label: 'Loading your saved works', columns: 3 }}
+        errorTitle="Could not load your saved works"
+        empty={
+          <EmptyState
+            icon={HeartIcon}
+            title="No saved works yet"
+            description="Tap the heart on a work to keep it here."
+            action={browse}
+          />
+        }
+        pagesLabel="Saved works pages"
+      >
+        {(rows) => (
           <ArtworkGrid label="Saved works">
-            {q.data.data.map((s) => (
+            {rows.map((s) => (
               <li key={s.artwork.id}>
                 <ArtworkCard artwork={s.artwork} />
               </li>
             ))}
           </ArtworkGrid>
-          <Pagination
-            page={page}
-            pageSize={q.data.pageSize}
-            total={q.data.total}
-            onPageChange={(p) => setParams(p > 1 ? { page: String(p) } : {}, { replace: true })}
-          />
-        </>
-      )}
+        )}
+      </CursorResults>
     </PageContainer>
   );
 }
