@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import Stripe from 'stripe';
 import type { Actor } from '../audit/index.ts';
 import { crashPoint } from '../crash-points.ts';
-import { withService } from '../db/tenancy.ts';
+import { serviceStatement, textLiteral, withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
 import { insertJob, jobInsertAfter } from '../jobs/index.ts';
@@ -381,18 +381,25 @@ const EVENT_JOB_ATTEMPTS = 12;
 export async function receiveStripeEvent(db: DB, event: Stripe.Event, now: Date): Promise<'queued' | 'duplicate'> {
   const uniqueKey = `stripe-event:${event.id}`;
   const jobOptions = { uniqueKey, maxAttempts: EVENT_JOB_ATTEMPTS };
+  // The event and its job in one statement, with the role in the same batch: a new event, the common case, is
+  // one round trip and one implicit transaction. Anything else (a repeat, a live job) takes the full path below.
+  const statement = sql<{ inserted: boolean; job: string | null }>`
+    with inserted as (
+      insert into stripe_events (id, type, account, payload)
+      values (${textLiteral(event.id)}, ${textLiteral(event.type)},
+        ${event.account ? textLiteral(event.account) : sql`null`}, ${textLiteral(JSON.stringify(event))}::jsonb)
+      on conflict (id) do nothing
+      returning id),
+    job as (${jobInsertAfter('inserted', STRIPE_EVENT_JOB, { eventId: event.id }, jobOptions)})
+    select exists (select from inserted) as inserted, (select id from job) as job`;
+  if (!db.isTransaction) {
+    const [fast] = await serviceStatement(db, statement);
+    if (fast?.inserted && fast.job) return 'queued';
+  }
   return withService(db, async (tx) => {
-    // The event and its job in one statement: a new event, the common case, costs one round trip.
     const {
       rows: [first],
-    } = await sql<{ inserted: boolean; job: string | null }>`
-      with inserted as (
-        insert into stripe_events (id, type, account, payload)
-        values (${event.id}, ${event.type}, ${event.account ?? null}, ${JSON.stringify(event)}::jsonb)
-        on conflict (id) do nothing
-        returning id),
-      job as (${jobInsertAfter('inserted', STRIPE_EVENT_JOB, { eventId: event.id }, jobOptions)})
-      select exists (select from inserted) as inserted, (select id from job) as job`.execute(tx);
+    } = await statement.execute(tx);
     const inserted = first?.inserted;
     if (inserted && first.job) return 'queued';
     if (!inserted) {

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { DB, Tx } from './types.ts';
 
 /** What a request is allowed to be: the Supabase-style JWT claims set per transaction. */
@@ -13,11 +13,34 @@ export interface Claims {
 // request pays this, and on PGlite's single connection round trips are the cost. Literals, not parameters, so the
 // statement can carry the transaction's `begin` with it (db/deferred-begin.ts): the claims travel as base64, whose
 // alphabet can't close a string literal whatever the server's string settings, and the role is one of three names.
+function entering(role: 'authenticated' | 'anon' | 'service_role', claims: string): RawBuilder<unknown> {
+  return sql`select set_config('request.jwt.claims', ${textLiteral(claims)}, true), set_config('role', ${sql.lit(role)}, true)`;
+}
+
 async function enter(tx: Tx, role: 'authenticated' | 'anon' | 'service_role', claims: string): Promise<void> {
-  const encoded = sql.lit(Buffer.from(claims).toString('base64'));
-  await sql`select set_config('request.jwt.claims', convert_from(decode(${encoded}, 'base64'), 'utf8'), true), set_config('role', ${sql.lit(role)}, true)`.execute(
-    tx,
-  );
+  await entering(role, claims).execute(tx);
+}
+
+/**
+ * A string as an SQL expression without a parameter (base64, decoded by Postgres), safe whatever the server's string
+ * settings: for statements that must travel in a simple-protocol batch.
+ */
+export function textLiteral(value: string): RawBuilder<string> {
+  return sql<string>`convert_from(decode(${sql.lit(Buffer.from(value).toString('base64'))}, 'base64'), 'utf8')`;
+}
+
+/**
+ * Runs one parameterless statement as service_role in a transaction of its own, in a single round trip: role and
+ * claims travel in the same simple-protocol batch, which Postgres runs as one implicit transaction (all or nothing,
+ * settings gone after). For the hottest write, the webhook inbox; `statement` takes its values as `textLiteral`s.
+ */
+export async function serviceStatement<R>(db: DB, statement: RawBuilder<R>): Promise<R[]> {
+  if (db.isTransaction) throw new Error('serviceStatement runs in a transaction of its own');
+  const enter = entering('service_role', '{"role":"service_role"}').compile(db);
+  const body = statement.compile(db);
+  if (body.parameters.length) throw new Error('serviceStatement takes a statement without parameters');
+  const { rows } = await sql.raw<R>(`${enter.sql}; ${body.sql}`).execute(db);
+  return rows;
 }
 
 /** Runs `fn` in a transaction as role `authenticated` with `request.jwt.claims`, so RLS applies. */

@@ -25,7 +25,13 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
     c.set('sessionId', null);
     c.header('x-request-id', id);
     const start = performance.now();
-    await next();
+    // Counted so this process's job runner lets requests go first (jobs/signal.ts).
+    const answered = deps.assembly.jobSignal.requestStarted();
+    try {
+      await next();
+    } finally {
+      answered();
+    }
     const ms = Math.round(performance.now() - start);
     const level = c.res.status >= 500 ? 'error' : 'info';
     if (c.req.path !== '/healthz') {

@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import pino from 'pino';
 import type { Clock } from '../clock.ts';
-import { withService } from '../db/tenancy.ts';
+import { textLiteral, withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { JOBS_CHANNEL } from './listen.ts';
 
@@ -63,7 +63,8 @@ const LIVE_UNIQUE = sql<boolean>`unique_key is not null and status in ('queued',
 /**
  * `insertJob`'s insert as a data-modifying CTE body that adds the job only when the `after` CTE returned a row: a
  * caller that writes a row and its job in one statement (the webhook inbox) saves a round trip. It returns the
- * job's id, or nothing when a live job already holds the unique key.
+ * job's id, or nothing when a live job already holds the unique key. Values are literals, not parameters, so the
+ * statement can travel in a one-round-trip batch (`serviceStatement`).
  */
 export function jobInsertAfter(
   after: string,
@@ -71,20 +72,21 @@ export function jobInsertAfter(
   payload: unknown,
   options: EnqueueOptions = {},
 ): RawBuilder<{ id: string }> {
-  // Typed: a parameter in a select list is text to Postgres, not the column's type.
   const columns: Array<[string, RawBuilder<unknown>]> = [
-    ['name', sql`${name}::text`],
-    ['payload', sql`${JSON.stringify(payload ?? {})}::jsonb`],
-    ['unique_key', sql`${options.uniqueKey ?? null}::text`],
-    ...(options.runAt ? [['run_at', sql`${options.runAt}::timestamptz`] as [string, RawBuilder<unknown>]] : []),
+    ['name', sql`${textLiteral(name)}::text`],
+    ['payload', sql`${textLiteral(JSON.stringify(payload ?? {}))}::jsonb`],
+    ['unique_key', options.uniqueKey == null ? sql`null::text` : sql`${textLiteral(options.uniqueKey)}::text`],
+    ...(options.runAt
+      ? [['run_at', sql`${textLiteral(options.runAt.toISOString())}::timestamptz`] as [string, RawBuilder<unknown>]]
+      : []),
     ...(options.maxAttempts
-      ? [['max_attempts', sql`${options.maxAttempts}::int`] as [string, RawBuilder<unknown>]]
+      ? [['max_attempts', sql`${sql.lit(Math.trunc(options.maxAttempts))}::int`] as [string, RawBuilder<unknown>]]
       : []),
   ];
   return sql<{ id: string }>`insert into jobs (${sql.join(columns.map(([c]) => sql.ref(c)))})
     select ${sql.join(columns.map(([, v]) => v))} from ${sql.table(after)}
     on conflict (unique_key) where ${LIVE_UNIQUE} do nothing
-    returning id, pg_notify(${JOBS_CHANNEL}, ${name})`;
+    returning id, pg_notify(${sql.lit(JOBS_CHANNEL)}, ${textLiteral(name)})`;
 }
 
 /** `enqueueJob` for a caller already in a service transaction (the webhook inbox): one round trip fewer. */

@@ -37,6 +37,8 @@ export interface JobRunnerOptions {
   signal?: JobSignal;
   /** How long a wake-up waits for others to join it (default 20 ms). */
   wakeDelayMs?: number;
+  /** Longest a batch waits for this process's requests to be answered before it starts anyway (default 50 ms). */
+  yieldMs?: number;
 }
 
 export interface JobRunner {
@@ -60,6 +62,7 @@ export function defaultWorkerId(): string {
 export function startJobRunner(db: DB, options: JobRunnerOptions): JobRunner {
   const { clock, intervalMs = 1000 } = options;
   const workerId = options.workerId ?? defaultWorkerId();
+  const yieldMs = options.yieldMs ?? 50;
   const logger = (options.logger ?? defaultJobLogger).child({ workerId });
   let inFlight: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -76,6 +79,9 @@ export function startJobRunner(db: DB, options: JobRunnerOptions): JobRunner {
         await enqueueDueSchedules(db, clock, options.schedules);
       }
       for (let i = 0; i < maxBatchesPerTick && !stopped; i++) {
+        // Requests first: a webhook's acknowledgement is what Stripe times, the job behind it can wait a little.
+        // Bounded, so steady traffic slows the queue down but never stops it.
+        await options.signal?.quiet(yieldMs);
         const n = await runDueJobs(db, {
           handlers: options.jobs,
           workerId,
