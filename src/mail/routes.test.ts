@@ -1,9 +1,12 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { expectBadCursorsRefused, walkPages } from '../../test/cursor-pages.ts';
 import type { Database } from '../db/connect.ts';
 import { withService } from '../db/tenancy.ts';
 import { createTestDatabase } from '../db/testing.ts';
 import type { DB } from '../db/types.ts';
+import type { AppEnv } from '../http/context.ts';
+import { errorHandler } from '../http/middleware.ts';
 import { renderEmail } from './layout.ts';
 import { linkifyText, mailboxRoutes } from './routes.ts';
 import { queueMail } from './service.ts';
@@ -61,7 +64,7 @@ describe('dev mailbox routes', () => {
     expect(filtered).not.toContain('welcome');
   });
 
-  it('pages through older messages', async () => {
+  it('pages through older messages by cursor; mail queued meanwhile neither repeats nor skips a row', async () => {
     await withService(db, async (tx) => {
       for (let i = 0; i < 27; i++) {
         await queueMail(tx, { to: 'p@example.com', subject: `Msg ${i}`, html: '<p>x</p>', text: 'x', template: 't' });
@@ -70,13 +73,54 @@ describe('dev mailbox routes', () => {
     const first = await (await app.request('/dev/mailbox')).text();
     expect(first).toContain('>Msg 26<');
     expect(first).not.toContain('>Msg 1<');
-    expect(first).toContain('href="/dev/mailbox?page=2"');
-    const second = await (await app.request('/dev/mailbox?page=2')).text();
+    expect(first).not.toContain('← Newest');
+    const older = first.match(/href="(\/dev\/mailbox\?cursor=[A-Za-z0-9_-]+)"/);
+    expect(older).not.toBeNull();
+    // New mail arrives before the reader clicks Older: page two is still the two oldest.
+    await queue('p@example.com', 'Msg 27');
+    const second = await (await app.request(older?.[1] ?? '')).text();
     expect(second).toContain('>Msg 1<');
     expect(second).toContain('>Msg 0<');
     expect(second).not.toContain('>Msg 2<');
-    expect(second).not.toContain('page=3');
-    expect(second).toContain('← Newer');
+    expect(second).not.toContain('>Msg 27<');
+    expect(second).not.toContain('Older →');
+    expect(second).toContain('href="/dev/mailbox">← Newest');
+  });
+
+  it('walks the JSON list by cursor, each message once, within the recipient filter', async () => {
+    for (let i = 0; i < 7; i++) {
+      await queue('ana@example.com', `Ana ${i}`);
+      await queue('bo@example.com', `Bo ${i}`);
+    }
+    const get = async (path: string) => {
+      const res = await app.request(path);
+      return { status: res.status, body: await res.json(), headers: res.headers };
+    };
+    const bo = await get('/dev/mailbox.json?to=bo@example.com&limit=1');
+    const walk = await walkPages(get, '/dev/mailbox.json?to=ana@example.com&limit=3', () =>
+      queue('ana@example.com', 'Late').then(() => undefined),
+    );
+    expect(walk.rows.map((m) => m.subject)).toEqual([6, 5, 4, 3, 2, 1, 0].map((i) => `Ana ${i}`));
+    // Bo's cursor on Ana's list: still only Ana's mail.
+    const crossed = await get(`/dev/mailbox.json?to=ana@example.com&cursor=${bo.body.nextCursor}`);
+    expect(crossed.status).toBe(200);
+    expect(crossed.body.data.every((m: { to: string }) => m.to === 'ana@example.com')).toBe(true);
+  });
+
+  it('refuses a cursor it did not issue with a 400 JSON error', async () => {
+    for (let i = 0; i < 3; i++) await queue('ana@example.com', `Ana ${i}`);
+    const withErrors = new Hono<AppEnv>().onError(errorHandler).route(
+      '/dev',
+      mailboxRoutes(() => db),
+    );
+    const get = async (path: string) => {
+      const res = await withErrors.request(path);
+      const text = await res.text();
+      return { status: res.status, body: JSON.parse(text), headers: res.headers };
+    };
+    const first = await get('/dev/mailbox.json?limit=1');
+    await expectBadCursorsRefused(get, '/dev/mailbox.json', first.body.nextCursor);
+    await expectBadCursorsRefused(get, '/dev/mailbox', first.body.nextCursor);
   });
 
   it('serves JSON newest first, filtered by recipient', async () => {

@@ -95,14 +95,19 @@ function previewDocument(html: string): string {
   return /<head(\s[^>]*)?>/i.test(html) ? html.replace(/<head(\s[^>]*)?>/i, (m) => m + base) : base + html;
 }
 
-function listPage(base: string, messages: MailMessage[], to: string, pageNo: number, hasMore: boolean): string {
+function listPage(
+  base: string,
+  messages: MailMessage[],
+  to: string,
+  cursor: string,
+  nextCursor: string | null,
+): string {
   const filter = `<form method="get" action="${base}/mailbox"><input type="search" name="to" placeholder="Filter by recipient, e.g. buyer@example.com" value="${escapeHtml(to)}"><button type="submit">Filter</button>${to ? `<a class="btn secondary" href="${base}/mailbox">Clear</a>` : ''}</form>`;
   if (messages.length === 0) {
     const what = to ? `No messages to <strong>${escapeHtml(to)}</strong>` : 'No messages yet';
-    const hint =
-      pageNo > 1
-        ? `<p><a href="${base}/mailbox${query({ to })}">Back to the first page</a></p>`
-        : '<p>Emails appear here as soon as they are queued.</p>';
+    const hint = cursor
+      ? `<p><a href="${base}/mailbox${query({ to })}">Back to the newest</a></p>`
+      : '<p>Emails appear here as soon as they are queued.</p>';
     return page(base, 'Mailbox', `<h1>Mailbox</h1>${filter}<div class="card empty"><p>${what}.</p>${hint}</div>`);
   }
   const rows = messages
@@ -116,12 +121,12 @@ function listPage(base: string, messages: MailMessage[], to: string, pageNo: num
 </tr>`,
     )
     .join('');
-  const prev =
-    pageNo > 1
-      ? `<a class="btn secondary" href="${base}/mailbox${query({ to, page: pageNo - 1 })}">← Newer</a>`
-      : '<span></span>';
-  const next = hasMore
-    ? `<a class="btn secondary" href="${base}/mailbox${query({ to, page: pageNo + 1 })}">Older →</a>`
+  // Pages go by cursor (mail queued meanwhile never shifts them), so the way back is to the newest page.
+  const newest = cursor
+    ? `<a class="btn secondary" href="${base}/mailbox${query({ to })}">← Newest</a>`
+    : '<span></span>';
+  const older = nextCursor
+    ? `<a class="btn secondary" href="${base}/mailbox${query({ to, cursor: nextCursor })}">Older →</a>`
     : '<span></span>';
   return page(
     base,
@@ -129,7 +134,7 @@ function listPage(base: string, messages: MailMessage[], to: string, pageNo: num
     `<h1>Mailbox</h1>${filter}<div class="card"><table>
 <thead><tr><th>Subject</th><th>To</th><th>Template</th><th>Status</th><th>Queued</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
-<div class="pager">${prev}<span class="muted">Page ${pageNo}</span>${next}</div>`,
+<div class="pager">${newest}<span class="muted">${cursor ? 'Older messages' : 'Newest messages'}</span>${older}</div>`,
   );
 }
 
@@ -176,9 +181,15 @@ export function mailboxRoutes(getDb: () => DB): Hono {
   app.get('/mailbox.json', async (c) => {
     const to = c.req.query('to') ?? undefined;
     const limit = Number.parseInt(c.req.query('limit') ?? '', 10);
-    const messages = await listMailbox(getDb(), { to, limit: Number.isFinite(limit) ? limit : 100 });
+    const cursor = c.req.query('cursor');
+    const { data, nextCursor } = await listMailbox(getDb(), {
+      to,
+      limit: Number.isFinite(limit) ? limit : 100,
+      cursor,
+    });
     return c.json({
-      data: messages.map((m) => ({
+      nextCursor,
+      data: data.map((m) => ({
         id: m.id,
         to: m.to,
         subject: m.subject,
@@ -193,10 +204,10 @@ export function mailboxRoutes(getDb: () => DB): Hono {
 
   app.get('/mailbox', async (c) => {
     const to = (c.req.query('to') ?? '').trim();
-    const pageNo = Math.max(Number.parseInt(c.req.query('page') ?? '1', 10) || 1, 1);
-    // One extra row tells us whether an older page exists without a count query.
-    const rows = await listMailbox(getDb(), { to, limit: pageSize + 1, offset: (pageNo - 1) * pageSize });
-    return c.html(listPage(mountPath(c.req.path), rows.slice(0, pageSize), to, pageNo, rows.length > pageSize));
+    const cursor = c.req.query('cursor') ?? '';
+    // A cursor we did not issue is a 400 JSON error (decodeCursor), like every other list's.
+    const { data, nextCursor } = await listMailbox(getDb(), { to, limit: pageSize, cursor });
+    return c.html(listPage(mountPath(c.req.path), data, to, cursor, nextCursor));
   });
 
   app.get('/mailbox/:id', async (c) => {

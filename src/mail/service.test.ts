@@ -153,9 +153,16 @@ describe('mail outbox', () => {
         ids.push((await queueMail(tx, message(i % 2 ? 'odd@example.com' : 'even@example.com', `m${i}`))).id);
       }
     });
-    expect((await listMailbox(db)).map((m) => m.subject)).toEqual(['m4', 'm3', 'm2', 'm1', 'm0']);
-    expect((await listMailbox(db, { to: 'ODD@example.com' })).map((m) => m.subject)).toEqual(['m3', 'm1']);
-    expect((await listMailbox(db, { limit: 2, offset: 2 })).map((m) => m.subject)).toEqual(['m2', 'm1']);
+    const subjects = (p: { data: Array<{ subject: string }> }) => p.data.map((m) => m.subject);
+    expect(subjects(await listMailbox(db))).toEqual(['m4', 'm3', 'm2', 'm1', 'm0']);
+    expect(subjects(await listMailbox(db, { to: 'ODD@example.com' }))).toEqual(['m3', 'm1']);
+    const first = await listMailbox(db, { limit: 2 });
+    expect(subjects(first)).toEqual(['m4', 'm3']);
+    const second = await listMailbox(db, { limit: 2, cursor: first.nextCursor ?? '' });
+    expect(subjects(second)).toEqual(['m2', 'm1']);
+    const last = await listMailbox(db, { limit: 2, cursor: second.nextCursor ?? '' });
+    expect(subjects(last)).toEqual(['m0']);
+    expect(last.nextCursor).toBeNull();
     expect(await getMail(db, ids[0])).toMatchObject({ id: ids[0], to: 'even@example.com', status: 'queued' });
     expect(await getMail(db, '00000000-0000-0000-0000-000000000000')).toBeNull();
     expect(await getMail(db, 'not-a-uuid')).toBeNull();

@@ -3,6 +3,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import pino from 'pino';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import { afterCursor, cursorAt, decodeCursor, keysetPage } from '../db/keyset.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
@@ -169,20 +170,30 @@ export async function deliverMail(
   return 'sent';
 }
 
-/** Lists outbox messages newest first, optionally only those to one address (case-insensitive). */
+/**
+ * Lists outbox messages newest first, optionally only those to one address (case-insensitive), a keyset page at a
+ * time: `nextCursor` opens the older page, and mail queued meanwhile never shifts it.
+ */
 export async function listMailbox(
   db: DB,
-  options: { to?: string; limit?: number; offset?: number } = {},
-): Promise<MailMessage[]> {
+  options: { to?: string; limit?: number; cursor?: string } = {},
+): Promise<{ data: MailMessage[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
-  const offset = Math.max(options.offset ?? 0, 0);
+  const cursor = decodeCursor(options.cursor);
   const to = options.to?.trim();
   const rows = await withService(db, (tx) => {
     let q = tx.selectFrom('mail_outbox').selectAll();
     if (to) q = q.where(sql<boolean>`lower(to_address) = lower(${to})`);
-    return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+    if (cursor) q = q.where(afterCursor('created_at', 'id', cursor, 'desc'));
+    return q
+      .select(cursorAt('created_at').as('cursor_at'))
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
   });
-  return rows.map(toMessage);
+  const page = keysetPage(rows, limit);
+  return { data: page.rows.map(toMessage), nextCursor: page.nextCursor };
 }
 
 /** Loads one outbox message, or null when there is none with that id. */
