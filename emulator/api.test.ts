@@ -238,6 +238,19 @@ describe('idempotency', () => {
     const b = await stripe.customers.create({ email: 'x@example.com' }, { idempotencyKey: 'k3' });
     expect(b.id).not.toBe(a.id);
   });
+
+  it('purges expired keys on the clock tick, a key reused after expiry included', async () => {
+    const keys = () => [...t.emu.state.idempotency.keys()];
+    await stripe.customers.create({ email: 'one@example.com' }, { idempotencyKey: 'p1' });
+    await t.post('/_emulator/clock/advance', { seconds: 12 * 3600 });
+    await stripe.customers.create({ email: 'two@example.com' }, { idempotencyKey: 'p2' });
+    await t.post('/_emulator/clock/advance', { seconds: 12 * 3600 + 1 });
+    expect(keys()).toEqual([':p2']);
+    // p1 again: it now expires after p2, and must not hold p2 back when p2's day is over.
+    await stripe.customers.create({ email: 'one@example.com' }, { idempotencyKey: 'p1' });
+    await t.post('/_emulator/clock/advance', { seconds: 12 * 3600 });
+    expect(keys()).toEqual([':p1']);
+  });
 });
 
 describe('Stripe-Account scoping', () => {

@@ -6,7 +6,7 @@ import { newId } from '../core/ids.ts';
 import { listResponse } from '../core/list.ts';
 import { int, listParams, mergeMetadata, metadata, str, validate } from '../core/params.ts';
 import type { EmulatorState, Obj, Origin, Rec } from '../core/state.ts';
-import { all, clone, find, insert, mustFind, nowSec } from '../core/state.ts';
+import { all, childrenOf, clone, find, insert, mustFind, nowSec } from '../core/state.ts';
 import { addTxn, embeddedList, PLATFORM_APPLICATION } from './ledger.ts';
 
 /** What an application fee takes, from which charge, and when the money becomes available. */
@@ -83,9 +83,7 @@ export function refundApplicationFee(
   );
   fee.amount_refunded += amount;
   fee.refunded = fee.amount_refunded >= fee.amount;
-  const items = all(state, 'fee_refund', null)
-    .filter((r) => r.obj.fee === fee.id)
-    .map((r) => clone(r.obj));
+  const items = childrenOf(state, 'fee_refund', fee.id).map((r) => clone(r.obj));
   fee.refunds = embeddedList(`/v1/application_fees/${fee.id}/refunds`, items);
   state.onChange();
   emitEvent(state, { ...origin, account: null }, 'application_fee.refunded', fee);
@@ -145,7 +143,7 @@ export const applicationFees = (app: Hono, state: EmulatorState): void => {
   api(app, 'get', '/v1/application_fees/:id/refunds', (ctx) => {
     const p = validate(ctx.params, listParams);
     feeOr404(state, ctx.path.id);
-    const recs = all(state, 'fee_refund', null).filter((r) => r.obj.fee === ctx.path.id);
+    const recs = childrenOf(state, 'fee_refund', ctx.path.id);
     return listResponse(`/v1/application_fees/${ctx.path.id}/refunds`, recs, p);
   });
 

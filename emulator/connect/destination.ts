@@ -1,5 +1,5 @@
 import type { EmulatorState, Obj, Origin, Rec } from '../core/state.ts';
-import { find } from '../core/state.ts';
+import { balanceChanged, find } from '../core/state.ts';
 import { createApplicationFee, refundApplicationFee } from './application-fees.ts';
 import { PLATFORM_APPLICATION } from './ledger.ts';
 import { createTransfer, reverseTransfer } from './transfers-model.ts';
@@ -18,6 +18,7 @@ export function onChargeSucceeded(state: EmulatorState, origin: Origin, chRec: R
   if (txn && pm?.internal.input?.card?.number === BYPASS_PENDING_CARD) {
     txn.obj.available_on = txn.obj.created;
     txn.obj.status = 'available';
+    balanceChanged(state, txn);
   }
   const availableOn = txn?.obj.available_on;
   const captured = charge.amount_captured;
@@ -30,6 +31,7 @@ export function onChargeSucceeded(state: EmulatorState, origin: Origin, chRec: R
     if (txn) {
       txn.obj.fee += feeAmount;
       txn.obj.net -= feeAmount;
+      balanceChanged(state, txn);
       txn.obj.fee_details.push({
         amount: feeAmount,
         application: PLATFORM_APPLICATION,

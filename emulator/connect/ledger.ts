@@ -1,7 +1,7 @@
 import { StripeError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { EmulatorState, Obj, Rec } from '../core/state.ts';
-import { insert, nowSec, scopeKey } from '../core/state.ts';
+import { balanceSums, insert, nowSec } from '../core/state.ts';
 
 /** Application id the emulated platform uses on application fees and deauthorization events. */
 export const PLATFORM_APPLICATION = 'ca_EmulatorPlatform0000000000000';
@@ -62,29 +62,14 @@ export function addTxn(state: EmulatorState, account: string | null, t: TxnInput
   return insert(state, 'balance_transaction', txn, account, t.payout ? { payout: t.payout } : {});
 }
 
-/** Sum of balance transaction nets per currency, split by status. */
-export function balanceTotals(
-  state: EmulatorState,
-  account: string | null,
-): { available: Map<string, number>; pending: Map<string, number> } {
-  const available = new Map<string, number>();
-  const pending = new Map<string, number>();
-  // Only this account's transactions (scope index), not every account's.
-  for (const rec of state.byScope.get(scopeKey('balance_transaction', account))?.values() ?? []) {
-    const bucket = rec.obj.status === 'available' ? available : pending;
-    bucket.set(rec.obj.currency, (bucket.get(rec.obj.currency) ?? 0) + rec.obj.net);
-  }
-  return { available, pending };
-}
-
 /** Available balance in one currency. */
 export function availableBalance(state: EmulatorState, account: string | null, currency: string): number {
-  return balanceTotals(state, account).available.get(currency) ?? 0;
+  return balanceSums(state, account).available.get(currency) ?? 0;
 }
 
 /** The `balance` object for an account scope; `defaultCurrency` fills an empty balance like Stripe does. */
 export function balanceObject(state: EmulatorState, account: string | null, defaultCurrency = 'usd'): Obj {
-  const { available, pending } = balanceTotals(state, account);
+  const { available, pending } = balanceSums(state, account);
   const currencies = [...new Set([defaultCurrency, ...available.keys(), ...pending.keys()])];
   const entry = (m: Map<string, number>, currency: string) => {
     const amount = m.get(currency) ?? 0;

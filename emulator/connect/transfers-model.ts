@@ -1,7 +1,7 @@
 import { emitEvent } from '../core/events.ts';
 import { newId } from '../core/ids.ts';
 import type { EmulatorState, Obj, Origin, Rec } from '../core/state.ts';
-import { clone, find, insert, nowSec } from '../core/state.ts';
+import { childrenOf, clone, find, insert, nowSec } from '../core/state.ts';
 import { syncChargeRefunds } from '../payments/refunds.ts';
 import { addTxn, embeddedList } from './ledger.ts';
 
@@ -186,10 +186,7 @@ export function reverseTransfer(state: EmulatorState, origin: Origin, trRec: Rec
 
 /** Rebuilds a transfer's embedded `reversals` list. */
 export function syncReversals(state: EmulatorState, trRec: Rec): void {
-  const items = [...(state.byType.get('transfer_reversal')?.values() ?? [])]
-    .filter((r) => r.obj.transfer === trRec.id)
-    .sort((a, b) => b.seq - a.seq)
-    .map((r) => clone(r.obj));
+  const items = childrenOf(state, 'transfer_reversal', trRec.id).map((r) => clone(r.obj));
   trRec.obj.reversals = embeddedList(`/v1/transfers/${trRec.id}/reversals`, items);
   state.onChange();
 }

@@ -5,7 +5,7 @@ import { updateWithEvent } from '../core/events.ts';
 import { listResponse } from '../core/list.ts';
 import { currency, int, listParams, mergeMetadata, metadata, req, str, validate } from '../core/params.ts';
 import type { EmulatorState, Rec } from '../core/state.ts';
-import { all, find, mustFind } from '../core/state.ts';
+import { all, childrenOf, find, mustFind } from '../core/state.ts';
 import { assertDestination } from './destination-check.ts';
 import { availableBalance, insufficientFunds } from './ledger.ts';
 import { createTransfer, reverseTransfer } from './transfers-model.ts';
@@ -114,7 +114,7 @@ export const transfers = (app: Hono, state: EmulatorState): void => {
   api(app, 'get', '/v1/transfers/:id/reversals', (ctx) => {
     const p = validate(ctx.params, listParams);
     transferOr404(state, ctx.path.id);
-    const recs = all(state, 'transfer_reversal', null).filter((r) => r.obj.transfer === ctx.path.id);
+    const recs = childrenOf(state, 'transfer_reversal', ctx.path.id);
     return listResponse(`/v1/transfers/${ctx.path.id}/reversals`, recs, p);
   });
 

@@ -64,6 +64,8 @@ export const idempotency: MiddlewareHandler = async (c, next) => {
     expiresAt: nowMs(state) + TTL_MS,
     inFlight: true,
   };
+  // Re-inserted, not overwritten: an expired key reused moves to the end, keeping insertion order expiry order.
+  state.idempotency.delete(scoped);
   state.idempotency.set(scoped, record);
   try {
     await next();
@@ -95,5 +97,10 @@ async function errorTypeOf(res: Response): Promise<string | null> {
 /** Drops idempotency records older than 24 h on the emulator clock. */
 export function purgeIdempotency(state: EmulatorState): void {
   const now = nowMs(state);
-  for (const [key, rec] of state.idempotency) if (rec.expiresAt <= now && !rec.inFlight) state.idempotency.delete(key);
+  // Keys expire a fixed time after they are stored, so insertion order is expiry order: stop at the first live one
+  // instead of reading every key every second.
+  for (const [key, rec] of state.idempotency) {
+    if (rec.expiresAt > now) break;
+    if (!rec.inFlight) state.idempotency.delete(key);
+  }
 }

@@ -22,7 +22,7 @@ import { basename, dirname, join } from 'node:path';
 import type { SnapshotSource } from './persistence.ts';
 import { captureSnapshot, loadSnapshot, snapshotPieces, writePieces, writeSnapshotSync } from './persistence.ts';
 import type { Chaos, DeliveryAttempt, EmulatorState, IdempotencyRecord, QueuedDelivery, Rec } from './state.ts';
-import { addRec, nowSec, unindex } from './state.ts';
+import { addRec, clearRecords, nowSec, unindex } from './state.ts';
 
 /** Tuning knobs; the defaults suit normal use, tests shrink them. */
 export interface JournalOptions {
@@ -207,10 +207,7 @@ function applyEntry(
   deliveryIds: Set<string>,
 ): void {
   if (e.x) {
-    state.records.clear();
-    state.byType.clear();
-    state.byScope.clear();
-    for (const ids of state.active.values()) ids.clear();
+    clearRecords(state);
     state.idempotency.clear();
     state.deliveries = [];
     deliveryIds.clear();
@@ -228,8 +225,9 @@ function applyEntry(
   }
   for (const id of e.d ?? []) removeRec(state, id);
   for (const [key, value] of e.i ?? []) {
+    // Deleted first, so a reused key moves to the end as it did live (purging relies on insertion order).
+    state.idempotency.delete(key);
     if (value) state.idempotency.set(key, value);
-    else state.idempotency.delete(key);
   }
   for (const w of e.w ?? []) {
     if (deliveryIds.has(w.id)) continue;

@@ -80,6 +80,10 @@ export interface EmulatorState {
   byScope: Map<string, Map<string, Rec>>;
   /** Ids of records a tick hook still has to look at, per registered type (see `watchType`). */
   active: Map<string, Set<string>>;
+  /** Children by parent (key from `childKey`): a charge's refunds, a transfer's reversals, a fee's refunds. */
+  byParent: Map<string, Set<string>>;
+  /** Balance running totals per account scope and currency, kept with the balance transactions (`balanceSums`). */
+  balances: BalanceIndex;
   /** Called when `all` reads a whole type in a scope (the journal then re-checks that type's records). */
   onScan: (type: string) => void;
   seq: number;
@@ -108,6 +112,8 @@ export function createState(baseNow: () => number, publicUrl: string): EmulatorS
     byType: new Map(),
     byScope: new Map(),
     active: new Map(),
+    byParent: new Map(),
+    balances: { byRec: new Map(), totals: new Map() },
     onScan: () => {},
     seq: 0,
     clockOffsetMs: 0,
@@ -128,12 +134,20 @@ export function createState(baseNow: () => number, publicUrl: string): EmulatorS
   return state;
 }
 
-/** Drops all data but keeps hooks and wiring. */
-export function clearState(state: EmulatorState): void {
+/** Drops every record and everything indexed from them (also a replayed reset). */
+export function clearRecords(state: EmulatorState): void {
   state.records.clear();
   state.byType.clear();
   state.byScope.clear();
   for (const ids of state.active.values()) ids.clear();
+  state.byParent.clear();
+  state.balances.byRec.clear();
+  state.balances.totals.clear();
+}
+
+/** Drops all data but keeps hooks and wiring. */
+export function clearState(state: EmulatorState): void {
+  clearRecords(state);
   state.seq = 0;
   state.clockOffsetMs = 0;
   state.idempotency.clear();
@@ -191,6 +205,17 @@ export function addRec(state: EmulatorState, rec: Rec): void {
   }
   scope.set(rec.id, rec);
   state.active.get(rec.type)?.add(rec.id);
+  const parent = PARENT_FIELD[rec.type];
+  if (parent && typeof rec.obj[parent] === 'string') {
+    const k = childKey(rec.type, rec.obj[parent]);
+    let kids = state.byParent.get(k);
+    if (!kids) {
+      kids = new Set();
+      state.byParent.set(k, kids);
+    }
+    kids.add(rec.id);
+  }
+  if (rec.type === 'balance_transaction') addBalance(state, rec);
 }
 
 /** Drops a record from the type, scope and tick indexes (the caller removes it from `records`). */
@@ -198,6 +223,95 @@ export function unindex(state: EmulatorState, rec: Rec): void {
   state.byType.get(rec.type)?.delete(rec.id);
   state.byScope.get(scopeKey(rec.type, rec.account))?.delete(rec.id);
   state.active.get(rec.type)?.delete(rec.id);
+  const parent = PARENT_FIELD[rec.type];
+  if (parent && typeof rec.obj[parent] === 'string')
+    state.byParent.get(childKey(rec.type, rec.obj[parent]))?.delete(rec.id);
+  if (rec.type === 'balance_transaction') dropBalance(state, rec.id);
+}
+
+// The field naming a child's parent, set at creation and never changed, so the index can't go stale.
+const PARENT_FIELD: Record<string, string> = { refund: 'charge', transfer_reversal: 'transfer', fee_refund: 'fee' };
+
+/** Index key of one parent's children of one type. */
+export const childKey = (type: string, parentId: string) => `${type}\n${parentId}`;
+
+/**
+ * Live children of `type` whose parent field is `parentId` (refunds of a charge, reversals of a transfer, refunds
+ * of an application fee), newest first: without reading every record of the type.
+ */
+export function childrenOf(state: EmulatorState, type: string, parentId: string): Rec[] {
+  const out: Rec[] = [];
+  for (const id of state.byParent.get(childKey(type, parentId)) ?? []) {
+    const rec = state.records.get(id);
+    if (rec && !rec.deleted) out.push(rec);
+  }
+  return out.sort((a, b) => b.seq - a.seq);
+}
+
+/** What one balance transaction adds to its account's balance. */
+interface Contribution {
+  account: string;
+  currency: string;
+  net: number;
+  available: boolean;
+}
+
+export interface BalanceIndex {
+  byRec: Map<string, Contribution>;
+  /** Account scope ('' for the platform) → currency → sums of nets by status. */
+  totals: Map<string, Map<string, { available: number; pending: number }>>;
+}
+
+function addBalance(state: EmulatorState, rec: Rec): void {
+  dropBalance(state, rec.id);
+  const c: Contribution = {
+    account: rec.account ?? '',
+    currency: rec.obj.currency,
+    net: rec.obj.net,
+    available: rec.obj.status === 'available',
+  };
+  state.balances.byRec.set(rec.id, c);
+  let scope = state.balances.totals.get(c.account);
+  if (!scope) {
+    scope = new Map();
+    state.balances.totals.set(c.account, scope);
+  }
+  let t = scope.get(c.currency);
+  if (!t) {
+    t = { available: 0, pending: 0 };
+    scope.set(c.currency, t);
+  }
+  if (c.available) t.available += c.net;
+  else t.pending += c.net;
+}
+
+function dropBalance(state: EmulatorState, id: string): void {
+  const c = state.balances.byRec.get(id);
+  if (!c) return;
+  state.balances.byRec.delete(id);
+  const t = state.balances.totals.get(c.account)?.get(c.currency);
+  if (!t) return;
+  if (c.available) t.available -= c.net;
+  else t.pending -= c.net;
+}
+
+/** Call after changing a balance transaction's `net` or `status` in place, so the running totals follow. */
+export function balanceChanged(state: EmulatorState, rec: Rec): void {
+  addBalance(state, rec);
+}
+
+/** An account scope's balance by currency (available and pending), from the running totals. */
+export function balanceSums(
+  state: EmulatorState,
+  account: string | null,
+): { available: Map<string, number>; pending: Map<string, number> } {
+  const available = new Map<string, number>();
+  const pending = new Map<string, number>();
+  for (const [currency, t] of state.balances.totals.get(account ?? '') ?? []) {
+    available.set(currency, t.available);
+    pending.set(currency, t.pending);
+  }
+  return { available, pending };
 }
 
 /** Registers `type` for tick hooks: its records are listed by `activeRecs` until `retire`d. Call at setup. */

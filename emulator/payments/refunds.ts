@@ -2,7 +2,7 @@ import { invalid } from '../core/errors.ts';
 import { emitEvent } from '../core/events.ts';
 import { newId } from '../core/ids.ts';
 import type { EmulatorState, Obj, Origin, Rec } from '../core/state.ts';
-import { clone, insert, nowSec } from '../core/state.ts';
+import { childrenOf, clone, insert, nowSec } from '../core/state.ts';
 import { buildBalanceTransaction } from './objects.ts';
 
 /** Validated refund-create params (reverse_transfer/refund_application_fee are stored for Connect hooks). */
@@ -88,10 +88,7 @@ export function refundCharge(state: EmulatorState, origin: Origin, chRec: Rec, i
 
 /** Rebuilds the charge's embedded `refunds` list from stored refunds (newest first). */
 export function syncChargeRefunds(state: EmulatorState, chRec: Rec): void {
-  const refunds = [...(state.byType.get('refund')?.values() ?? [])]
-    .filter((r) => r.obj.charge === chRec.id)
-    .sort((a, b) => b.seq - a.seq)
-    .map((r) => clone(r.obj));
+  const refunds = childrenOf(state, 'refund', chRec.id).map((r) => clone(r.obj));
   chRec.obj.refunds = {
     object: 'list',
     data: refunds.slice(0, 10),

@@ -1,6 +1,6 @@
 import { connectModules } from '../connect/index.ts';
 import type { ResourceModule } from '../core/state.ts';
-import { activeRecs, nowSec, retire, watchType } from '../core/state.ts';
+import { activeRecs, balanceChanged, nowSec, retire, watchType } from '../core/state.ts';
 import { checkoutTick } from '../payments/checkout.ts';
 import { charges } from './charges.ts';
 import { checkoutSessions } from './checkout-sessions.ts';
@@ -28,6 +28,7 @@ const balanceTransactionMaturity: ResourceModule = (_app, state) => {
     for (const rec of activeRecs(s, 'balance_transaction')) {
       if (rec.obj.status === 'pending' && rec.obj.available_on <= now) {
         rec.obj.status = 'available';
+        balanceChanged(s, rec);
         s.onChange();
       }
       if (rec.obj.status !== 'pending') retire(s, rec);

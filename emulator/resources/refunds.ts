@@ -4,7 +4,7 @@ import { invalid, missing } from '../core/errors.ts';
 import { emitEvent, updateWithEvent } from '../core/events.ts';
 import { listResponse } from '../core/list.ts';
 import { bool, int, listParams, mergeMetadata, metadata, oneOf, str, validate } from '../core/params.ts';
-import { all, find, mustFind } from '../core/state.ts';
+import { all, childrenOf, find, mustFind } from '../core/state.ts';
 import { refundCharge, syncChargeRefunds } from '../payments/refunds.ts';
 
 /** Refunds: create (by charge or payment_intent), retrieve, update metadata, list; plus /v1/charges/:id/refunds. */
@@ -80,17 +80,19 @@ export const refunds = (app: Hono): void => {
 
   api(app, 'get', '/v1/refunds', (ctx) => {
     const p = validate(ctx.params, { ...listParams, charge: str, payment_intent: str });
-    const recs = all(ctx.state, 'refund', ctx.account).filter(
-      (r) =>
-        (!p.charge || r.obj.charge === p.charge) && (!p.payment_intent || r.obj.payment_intent === p.payment_intent),
-    );
+    // A charge filter reads that charge's refunds only, not every refund of the account.
+    const recs = (
+      p.charge
+        ? childrenOf(ctx.state, 'refund', p.charge).filter((r) => r.account === ctx.account)
+        : all(ctx.state, 'refund', ctx.account)
+    ).filter((r) => !p.payment_intent || r.obj.payment_intent === p.payment_intent);
     return listResponse('/v1/refunds', recs, p);
   });
 
   api(app, 'get', '/v1/charges/:id/refunds', (ctx) => {
     const p = validate(ctx.params, listParams);
     if (!find(ctx.state, ctx.path.id, 'charge', ctx.account)) throw missing('charge', ctx.path.id);
-    const recs = all(ctx.state, 'refund', ctx.account).filter((r) => r.obj.charge === ctx.path.id);
+    const recs = childrenOf(ctx.state, 'refund', ctx.path.id).filter((r) => r.account === ctx.account);
     return listResponse(`/v1/charges/${ctx.path.id}/refunds`, recs, p);
   });
 };
