@@ -291,13 +291,13 @@ describe('accounts, memberships and invitations', () => {
     expect((await user.get('/api/admin/users')).status).toBe(403);
     const admin = testClient(app);
     await admin.signIn('admin@demo.gallerist.dev');
-    const r = await admin.get('/api/admin/users?q=demo.gallerist&pageSize=2');
+    const r = await admin.get('/api/admin/users?q=demo.gallerist&limit=2');
     expect(r.status).toBe(200);
     expect(r.body.data).toHaveLength(2);
     expect(r.body.total).toBeGreaterThanOrEqual(6);
     const a = await admin.get('/api/admin/accounts?q=acme');
     expect(a.body.data).toEqual([expect.objectContaining({ slug: 'acme-corp', memberCount: 2 })]);
-    expect((await admin.get('/api/admin/users?pageSize=1000')).status).toBe(400);
+    expect((await admin.get('/api/admin/users?limit=1000')).status).toBe(400);
     // LIKE wildcards in the search are literal.
     expect((await admin.get('/api/admin/users?q=%25')).body.data).toEqual([]);
   });

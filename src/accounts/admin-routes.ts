@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts';
+import { countMeta, pageMeta } from '../db/keyset.ts';
 import type { Tx } from '../db/types.ts';
 import { platformAdmin, type UserAccess } from '../http/access.ts';
 import type { Deps } from '../http/context.ts';
@@ -16,8 +17,7 @@ const Reason = z.string().trim().max(1000, 'Use at most 1000 characters');
 const RequiredReason = z.strictObject({ reason: Reason.min(1, 'Give a reason') });
 const OptionalReason = z.strictObject({ reason: Reason.optional() });
 
-const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), page: z.number(), pageSize: z.number(), total: z.number() });
+const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), ...pageMeta, ...countMeta });
 const UserDetailOut = z
   .object({
     user: AdminUserOut,
@@ -75,7 +75,7 @@ export const adminAccountRoutes = createRouter()
       path: '/admin/users',
       tags: ['Admin'],
       middleware: admin,
-      summary: 'Search users, filter by admin and suspended (platform admins)',
+      summary: 'Search users, filter by admin and suspended; newest first, a cursor page at a time (platform admins)',
       request: { query: UserQuery },
       responses: { 200: jsonResponse(pageOf(AdminUserOut)) },
     }),
@@ -134,7 +134,7 @@ export const adminAccountRoutes = createRouter()
       path: '/admin/accounts',
       tags: ['Admin'],
       middleware: admin,
-      summary: 'Search accounts, filter by suspended and kind (platform admins)',
+      summary: 'Search accounts, filter by suspended and kind; newest first, a cursor page at a time (platform admins)',
       request: { query: AccountQuery },
       responses: { 200: jsonResponse(pageOf(AdminAccountOut)) },
     }),

@@ -91,10 +91,10 @@ describe('platform admin: user management', () => {
     expect(admins.status).toBe(200);
     expect(admins.body.data.map((u: { email: string }) => u.email)).toContain(ADMIN);
     expect(admins.body.data.every((u: { isPlatformAdmin: boolean }) => u.isPlatformAdmin)).toBe(true);
-    const p1 = await admin.get('/api/admin/users?admin=false&pageSize=2');
+    const p1 = await admin.get('/api/admin/users?admin=false&limit=2');
     expect(p1.body.data).toHaveLength(2);
     expect(p1.body.total).toBeGreaterThan(2);
-    const p2 = await admin.get('/api/admin/users?admin=false&pageSize=2&page=2');
+    const p2 = await admin.get(`/api/admin/users?admin=false&limit=2&cursor=${p1.body.nextCursor}`);
     expect(p2.body.data[0].id).not.toBe(p1.body.data[0].id);
     expect((await admin.get('/api/admin/users?suspended=maybe')).status).toBe(400);
   });

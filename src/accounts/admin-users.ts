@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { type Actor, recordAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
+import { afterCursor, type Cursor, cappedCount, cursorAt, decodeCursor, keysetPage } from '../db/keyset.ts';
 import { iso, likePattern } from '../db/sql.ts';
 import { asService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
@@ -21,16 +22,17 @@ export interface UserFilters {
   q?: string;
   admin?: boolean;
   suspended?: boolean;
-  page: number;
-  pageSize: number;
+  /** The previous page's `nextCursor`. */
+  cursor?: string;
+  limit: number;
 }
 
 export interface AccountFilters {
   q?: string;
   suspended?: boolean;
   kind?: 'studio' | 'artist' | 'provider' | 'organization';
-  page: number;
-  pageSize: number;
+  cursor?: string;
+  limit: number;
 }
 
 const USER_COLS = ['id', 'email', 'name', 'is_platform_admin', 'suspended_at', 'created_at'] as const;
@@ -46,12 +48,13 @@ async function asAdminSearch<T>(db: DB, q: string | undefined, fn: (tx: DB) => P
   return asService(db, fn);
 }
 
-/** Users matching a search and the admin/suspended filters, newest first, with the total. */
+/** Users matching a search and the admin/suspended filters, newest first, a keyset page at a time, with a capped total. */
 export async function searchUsers(db: DB, f: UserFilters) {
-  return asAdminSearch(db, f.q, (tx) => findUsers(tx, f));
+  const cursor = decodeCursor(f.cursor);
+  return asAdminSearch(db, f.q, (tx) => findUsers(tx, f, cursor));
 }
 
-async function findUsers(db: DB, f: UserFilters) {
+async function findUsers(db: DB, f: UserFilters, cursor: Cursor | null) {
   let base = db.selectFrom('users');
   if (f.q) {
     const p = likePattern(f.q);
@@ -59,15 +62,15 @@ async function findUsers(db: DB, f: UserFilters) {
   }
   if (f.admin !== undefined) base = base.where('is_platform_admin', '=', f.admin);
   if (f.suspended !== undefined) base = base.where('suspended_at', f.suspended ? 'is not' : 'is', null);
-  const rows = await base
+  const found = await (cursor ? base.where(afterCursor('created_at', 'id', cursor, 'desc')) : base)
     .select(USER_COLS)
+    .select(cursorAt('created_at').as('cursor_at'))
     .orderBy('created_at', 'desc')
-    .orderBy('id')
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize)
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1)
     .execute();
-  const { n } = await base.select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
-  return { data: rows.map(toAdminUser), page: f.page, pageSize: f.pageSize, total: Number(n) };
+  const { rows, nextCursor } = keysetPage(found, f.limit);
+  return { data: rows.map(toAdminUser), nextCursor, limit: f.limit, ...(await cappedCount(db, base)) };
 }
 
 function toAdminUser(u: {
@@ -270,12 +273,13 @@ export async function unsuspendUser(
   return toAdminUser(row);
 }
 
-/** Accounts matching a search and the suspended/kind filters, newest first, with member counts. */
+/** Accounts matching a search and the suspended/kind filters, newest first, a keyset page at a time, with member counts. */
 export async function searchAccounts(db: DB, f: AccountFilters) {
-  return asAdminSearch(db, f.q, (tx) => findAccounts(tx, f));
+  const cursor = decodeCursor(f.cursor);
+  return asAdminSearch(db, f.q, (tx) => findAccounts(tx, f, cursor));
 }
 
-async function findAccounts(db: DB, f: AccountFilters) {
+async function findAccounts(db: DB, f: AccountFilters, cursor: Cursor | null) {
   let base = db.selectFrom('accounts as a');
   if (f.q) {
     const p = likePattern(f.q);
@@ -283,7 +287,8 @@ async function findAccounts(db: DB, f: AccountFilters) {
   }
   if (f.suspended !== undefined) base = base.where('a.suspended_at', f.suspended ? 'is not' : 'is', null);
   if (f.kind) base = base.where('a.kind', '=', f.kind);
-  const rows = await base
+  const found = await (cursor ? base.where(afterCursor('a.created_at', 'a.id', cursor, 'desc')) : base)
+    .select(cursorAt('a.created_at').as('cursor_at'))
     .select((eb) => [
       'a.id',
       'a.slug',
@@ -298,11 +303,10 @@ async function findAccounts(db: DB, f: AccountFilters) {
         .as('member_count'),
     ])
     .orderBy('a.created_at', 'desc')
-    .orderBy('a.id')
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize)
+    .orderBy('a.id', 'desc')
+    .limit(f.limit + 1)
     .execute();
-  const { n } = await base.select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  const { rows, nextCursor } = keysetPage(found, f.limit);
   return {
     data: rows.map((a) => ({
       id: a.id,
@@ -313,9 +317,9 @@ async function findAccounts(db: DB, f: AccountFilters) {
       createdAt: new Date(a.created_at).toISOString(),
       memberCount: Number(a.member_count ?? 0),
     })),
-    page: f.page,
-    pageSize: f.pageSize,
-    total: Number(n),
+    nextCursor,
+    limit: f.limit,
+    ...(await cappedCount(db, base)),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { pageQuery } from '../db/keyset.ts';
 import { BillingAddress, Email, Name, Password, SignInPassword, Slug, TaxId } from './fields.ts';
 
 // The field rules live in fields.ts (plain zod) so the web app validates its forms with these same schemas.
@@ -45,10 +46,10 @@ export const Member = z
 export const Invitation = z
   .object({ id: z.uuid(), email: z.string(), role: InviteRole, createdAt: z.string(), expiresAt: z.string() })
   .openapi('Invitation');
+/** The admin directories' query: a search and a cursor page. */
 export const Page = z.object({
   q: z.string().trim().max(200).optional(),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  ...pageQuery,
 });
 export const AdminUser = z
   .object({

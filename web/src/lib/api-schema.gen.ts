@@ -971,13 +971,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search accounts, filter by suspended and kind (platform admins) */
+        /** Search accounts, filter by suspended and kind; newest first, a cursor page at a time (platform admins) */
         get: {
             parameters: {
                 query?: {
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
                     kind?: "studio" | "artist" | "provider" | "organization";
-                    page?: number;
-                    pageSize?: number;
+                    limit?: number;
                     q?: string;
                     suspended?: "true" | "false";
                 };
@@ -995,9 +996,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["AdminAccount"][];
-                            page: number;
-                            pageSize: number;
+                            limit: number;
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                             total: number;
+                            /** @description True when there are more than `total` rows (shown as "1,000+") */
+                            totalCapped: boolean;
                         };
                     };
                 };
@@ -3066,13 +3070,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search users, filter by admin and suspended (platform admins) */
+        /** Search users, filter by admin and suspended; newest first, a cursor page at a time (platform admins) */
         get: {
             parameters: {
                 query?: {
                     admin?: "true" | "false";
-                    page?: number;
-                    pageSize?: number;
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
+                    limit?: number;
                     q?: string;
                     suspended?: "true" | "false";
                 };
@@ -3090,9 +3095,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["AdminUser"][];
-                            page: number;
-                            pageSize: number;
+                            limit: number;
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                             total: number;
+                            /** @description True when there are more than `total` rows (shown as "1,000+") */
+                            totalCapped: boolean;
                         };
                     };
                 };

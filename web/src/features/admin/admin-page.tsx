@@ -1,8 +1,8 @@
 import { useCallback } from 'react';
 import { Link } from 'react-router';
+import { CursorResults, useCursorPages } from '../../components/cursor-results.tsx';
 import { BuildingIcon, UsersIcon } from '../../components/icons.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
-import { PagedResults } from '../../components/paged-results.tsx';
 import {
   Badge,
   Button,
@@ -23,7 +23,7 @@ import {
   useToast,
 } from '../../components/ui/index.ts';
 import { formatCount, formatDate } from '../../lib/format.ts';
-import { pageFromParams, useQueryPatch } from '../../lib/list-params.ts';
+import { useQueryPatch } from '../../lib/list-params.ts';
 import { KindBadge } from '../accounts/account-badges.tsx';
 import { type Flag, type ListParams, PAGE_SIZE, useAdminAccounts, useAdminAction, useAdminUsers } from './api.ts';
 import { ReasonDialog } from './reason-dialog.tsx';
@@ -31,30 +31,37 @@ import { SearchBox } from './search-box.tsx';
 
 type Tab = 'users' | 'accounts';
 
-/** Tab, search and page live in the URL so admin views can be bookmarked and survive reloads. */
+/**
+ * Tab, search and filters live in the URL so admin views can be bookmarked and survive reloads; the page is a
+ * cursor kept per list (other filters start again from the first page).
+ */
 function useListState() {
   const [params, patch] = useQueryPatch();
   const tab: Tab = params.get('tab') === 'accounts' ? 'accounts' : 'users';
   const q = params.get('q') ?? '';
-  const page = pageFromParams(params);
   const flag = (key: string): Flag => {
     const v = params.get(key);
     return v === 'true' || v === 'false' ? v : '';
   };
   const admin = flag('admin');
   const suspended = flag('suspended');
+  const pages = useCursorPages(JSON.stringify([tab, q, admin, suspended]));
 
   const update = useCallback(
-    ({ tab, page, ...rest }: { tab?: Tab; q?: string; page?: number; admin?: Flag; suspended?: Flag }) =>
+    ({ tab, ...rest }: { tab?: Tab; q?: string; admin?: Flag; suspended?: Flag }) =>
       patch({
         ...rest,
         ...(tab !== undefined ? { tab: tab === 'users' ? undefined : tab } : {}),
-        ...(page !== undefined ? { page: page > 1 ? String(page) : undefined } : {}),
       }),
     [patch],
   );
 
-  return { tab, params: { q, page, pageSize: PAGE_SIZE, admin, suspended } satisfies ListParams, update };
+  return {
+    tab,
+    params: { q, cursor: pages.cursor, limit: PAGE_SIZE, admin, suspended } satisfies ListParams,
+    pages,
+    update,
+  };
 }
 
 /** Three-way filter over a boolean: any, true or false (labels in that order). */
@@ -136,9 +143,11 @@ function AccountSuspendButton({ account }: { account: { id: string; name: string
   );
 }
 
-function UsersTab({ params, update }: { params: ListParams; update: ReturnType<typeof useListState>['update'] }) {
+type TabProps = Omit<ReturnType<typeof useListState>, 'tab'>;
+
+function UsersTab({ params, pages, update }: TabProps) {
   const users = useAdminUsers(params);
-  const onSearch = useCallback((q: string) => update({ q, page: 1 }), [update]);
+  const onSearch = useCallback((q: string) => update({ q }), [update]);
 
   return (
     <div className="grid grid-cols-1 gap-4">
@@ -153,13 +162,14 @@ function UsersTab({ params, update }: { params: ListParams; update: ReturnType<t
         <FlagFilter
           label="Role filter"
           value={params.admin ?? ''}
-          onChange={(admin) => update({ admin, page: 1 })}
+          onChange={(admin) => update({ admin })}
           options={['All roles', 'Platform admins', 'Users']}
         />
-        <SuspendedFilter value={params.suspended ?? ''} onChange={(suspended) => update({ suspended, page: 1 })} />
+        <SuspendedFilter value={params.suspended ?? ''} onChange={(suspended) => update({ suspended })} />
       </div>
-      <PagedResults
+      <CursorResults
         query={users}
+        pages={pages}
         loading={{ label: 'Loading users', columns: 5 }}
         errorTitle="Could not load users"
         empty={
@@ -171,7 +181,6 @@ function UsersTab({ params, update }: { params: ListParams; update: ReturnType<t
           />
         }
         pagesLabel="Users pages"
-        onPageChange={(page) => update({ page })}
       >
         {(rows) => (
           <Table label="Users">
@@ -205,14 +214,14 @@ function UsersTab({ params, update }: { params: ListParams; update: ReturnType<t
             </TableBody>
           </Table>
         )}
-      </PagedResults>
+      </CursorResults>
     </div>
   );
 }
 
-function AccountsTab({ params, update }: { params: ListParams; update: ReturnType<typeof useListState>['update'] }) {
+function AccountsTab({ params, pages, update }: TabProps) {
   const accounts = useAdminAccounts({ ...params, admin: undefined });
-  const onSearch = useCallback((q: string) => update({ q, page: 1 }), [update]);
+  const onSearch = useCallback((q: string) => update({ q }), [update]);
 
   return (
     <div className="grid grid-cols-1 gap-4">
@@ -224,10 +233,11 @@ function AccountsTab({ params, update }: { params: ListParams; update: ReturnTyp
           onSearch={onSearch}
           busy={accounts.isFetching && !accounts.isPending}
         />
-        <SuspendedFilter value={params.suspended ?? ''} onChange={(suspended) => update({ suspended, page: 1 })} />
+        <SuspendedFilter value={params.suspended ?? ''} onChange={(suspended) => update({ suspended })} />
       </div>
-      <PagedResults
+      <CursorResults
         query={accounts}
+        pages={pages}
         loading={{ label: 'Loading accounts', columns: 7 }}
         errorTitle="Could not load accounts"
         empty={
@@ -239,7 +249,6 @@ function AccountsTab({ params, update }: { params: ListParams; update: ReturnTyp
           />
         }
         pagesLabel="Accounts pages"
-        onPageChange={(page) => update({ page })}
       >
         {(rows) => (
           <Table label="Accounts">
@@ -275,13 +284,13 @@ function AccountsTab({ params, update }: { params: ListParams; update: ReturnTyp
             </TableBody>
           </Table>
         )}
-      </PagedResults>
+      </CursorResults>
     </div>
   );
 }
 
 export function AdminPage() {
-  const { tab, params, update } = useListState();
+  const { tab, params, pages, update } = useListState();
 
   return (
     <PageContainer>
@@ -290,10 +299,7 @@ export function AdminPage() {
         title="Users & accounts"
         description="Everyone registered on this Gallerist installation, and the accounts they belong to."
       />
-      <Tabs
-        value={tab}
-        onValueChange={(value) => update({ tab: value as Tab, q: '', page: 1, admin: '', suspended: '' })}
-      >
+      <Tabs value={tab} onValueChange={(value) => update({ tab: value as Tab, q: '', admin: '', suspended: '' })}>
         <TabsList aria-label="Admin sections">
           <TabsTrigger value="users">
             <UsersIcon size={16} />
@@ -304,9 +310,11 @@ export function AdminPage() {
             Accounts
           </TabsTrigger>
         </TabsList>
-        <TabsContent value="users">{tab === 'users' ? <UsersTab params={params} update={update} /> : null}</TabsContent>
+        <TabsContent value="users">
+          {tab === 'users' ? <UsersTab params={params} pages={pages} update={update} /> : null}
+        </TabsContent>
         <TabsContent value="accounts">
-          {tab === 'accounts' ? <AccountsTab params={params} update={update} /> : null}
+          {tab === 'accounts' ? <AccountsTab params={params} pages={pages} update={update} /> : null}
         </TabsContent>
       </Tabs>
     </PageContainer>

@@ -12,7 +12,8 @@ type AdminPages = {
 };
 /** `''` means "any"; the server takes the literal words true/false. */
 export type Flag = '' | 'true' | 'false';
-export type ListParams = { q: string; page: number; pageSize: number; admin?: Flag; suspended?: Flag };
+/** A directory's filters and the cursor of the page shown (undefined for the first). */
+export type ListParams = { q: string; cursor?: string; limit: number; admin?: Flag; suspended?: Flag };
 
 export const PAGE_SIZE = 20;
 

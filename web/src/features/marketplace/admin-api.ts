@@ -79,7 +79,7 @@ export const bpsLabel = (bps: number) => `${(bps / 100).toLocaleString(undefined
 export function useArtistAccounts() {
   return useQuery({
     queryKey: ['admin', 'accounts', 'artists'],
-    queryFn: ({ signal }) => api.get<AccountPage>('/api/admin/accounts', { kind: 'artist', pageSize: 100 }, signal),
+    queryFn: ({ signal }) => api.get<AccountPage>('/api/admin/accounts', { kind: 'artist', limit: 100 }, signal),
     select: (r) => r.data,
   });
 }
