@@ -193,9 +193,9 @@ describe('journal', () => {
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Starts `emulator/cli.ts` as its own process and resolves with its URL once it listens. */
+/** Starts `gallerist emulator` (the bundled standalone) as its own process; resolves with its port once it listens. */
 async function spawnCli(file: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0', '--data', file], {
+  const child = spawn(process.execPath, ['bin/gallerist.js', 'emulator', '--port', '0', '--data', file], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
