@@ -6,6 +6,9 @@ export interface InvoiceFacts {
   paidAt: Date | null;
   taxInclusive: boolean;
   amountRefunded: number;
+  /** The Stripe promotion code and shipping rate the buyer chose at Checkout, named beside their amounts. */
+  discountLabel?: string | null;
+  shippingLabel?: string | null;
 }
 
 /** A seller or buyer block: legal name, postal address lines, tax id and contact email where known. */
@@ -140,8 +143,9 @@ export function buildInvoiceView(inv: Invoice, facts: InvoiceFacts, opts: Invoic
   const nf = new Intl.NumberFormat(locale);
   const m = (n: number) => formatMoney(n, inv.currency);
   const totals: InvoiceTotalRow[] = [{ label: 'Subtotal', value: m(inv.subtotal) }];
-  if (inv.discount) totals.push({ label: 'Discount', value: `-${m(inv.discount)}` });
-  if (inv.shipping) totals.push({ label: 'Shipping', value: m(inv.shipping) });
+  const named = (base: string, name: string | null | undefined) => (name ? `${base} (${name})` : base);
+  if (inv.discount) totals.push({ label: named('Discount', facts.discountLabel), value: `-${m(inv.discount)}` });
+  if (inv.shipping) totals.push({ label: named('Shipping', facts.shippingLabel), value: m(inv.shipping) });
   if (inv.tax && !facts.taxInclusive) totals.push({ label: 'VAT', value: m(inv.tax) });
   totals.push({ label: 'Total', value: m(inv.total), strong: true });
   if (inv.tax && facts.taxInclusive) totals.push({ label: 'incl. VAT', value: m(inv.tax), note: true });

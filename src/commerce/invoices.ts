@@ -4,7 +4,7 @@ import type Stripe from 'stripe';
 import type { Database, DB } from '../db/types.ts';
 import { notFound } from '../errors.ts';
 import type { InvoiceFacts } from './invoice-view.ts';
-import type { Order, OrderItem } from './orders.ts';
+import { checkoutLabels, type Order, type OrderItem } from './orders.ts';
 import type { PaymentFacts } from './payment-facts.ts';
 import type { InvoiceLine } from './tables.ts';
 
@@ -190,10 +190,19 @@ export async function issueInvoice(
 export async function readInvoiceFacts(db: DB, inv: Invoice): Promise<InvoiceFacts> {
   const o = await db
     .selectFrom('orders')
-    .select(['paid_at', 'tax_inclusive', 'amount_refunded'])
+    .select(['paid_at', 'tax_inclusive', 'amount_refunded', 'metadata'])
     .where('id', '=', inv.orderId)
     .executeTakeFirst();
-  if (o) return { paidAt: o.paid_at, taxInclusive: o.tax_inclusive, amountRefunded: Number(o.amount_refunded) };
+  if (o) {
+    const { discountLabel, shippingLabel } = checkoutLabels(o.metadata as Record<string, unknown>);
+    return {
+      paidAt: o.paid_at,
+      taxInclusive: o.tax_inclusive,
+      amountRefunded: Number(o.amount_refunded),
+      discountLabel,
+      shippingLabel,
+    };
+  }
   return {
     paidAt: null,
     taxInclusive: inv.tax > 0 && inv.total === inv.subtotal - inv.discount + inv.shipping,

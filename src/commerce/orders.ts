@@ -48,6 +48,17 @@ export interface OrderItem {
   lineTotal: number;
 }
 
+/** The promotion code and shipping rate the buyer chose on Stripe's page (decision 030), from the order's metadata. */
+export function checkoutLabels(metadata: Record<string, unknown>): {
+  discountLabel: string | null;
+  shippingLabel: string | null;
+} {
+  return {
+    discountLabel: typeof metadata.promotion_code === 'string' ? metadata.promotion_code : null,
+    shippingLabel: typeof metadata.shipping_rate_name === 'string' ? metadata.shipping_rate_name : null,
+  };
+}
+
 /** An order's money as the order views show it; one place, so a new part of the total reaches every view. */
 export function orderTotals(o: Order) {
   return {
@@ -59,8 +70,7 @@ export function orderTotals(o: Order) {
     taxInclusive: o.taxInclusive,
     total: o.total,
     // What Stripe Checkout settled (decision 030): the promotion code and the shipping rate the buyer chose.
-    discountLabel: typeof o.metadata.promotion_code === 'string' ? o.metadata.promotion_code : null,
-    shippingLabel: typeof o.metadata.shipping_rate_name === 'string' ? o.metadata.shipping_rate_name : null,
+    ...checkoutLabels(o.metadata),
   };
 }
 

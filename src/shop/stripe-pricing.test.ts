@@ -178,6 +178,11 @@ describe('print checkout on Stripe pricing', () => {
       paid.tax,
       paid.total,
     ]);
+    // The invoice names them too, beside their amounts.
+    const document = await studio.get(`/invoices/${invoice.id}`);
+    expect(document.status).toBe(200);
+    expect(document.body).toContain('Discount (SUMMER25)');
+    expect(document.body).toContain('Shipping (Express)');
     const summary = await v.get(`/api/shop/g/${token}/orders/${session.id}`);
     expect(summary.body).toMatchObject({ discount: 2250, shipping: 1500, tax: paid.tax, total: paid.total });
     expect(summary.body).toMatchObject({ discountLabel: 'SUMMER25', shippingLabel: 'Express' });
