@@ -62,6 +62,16 @@ function rssMb(pid: number | undefined): number | null {
   }
 }
 
+// The process's CPU time (user + system) in ms from /proc (Linux; clock ticks of 10 ms); null elsewhere.
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 async function answers(url: string): Promise<boolean> {
   try {
     const res = await fetch(url, { headers: HEADERS });
@@ -165,18 +175,28 @@ const ROUTES: Route[] = [
 ];
 
 // `sampleInt` is when autocannon notices a run is over: short amount-bound runs lower it so they end promptly.
-function measure(
+async function measure(
   s: Server,
   route: Route,
   limit: { duration?: number; amount?: number; sampleInt?: number },
-): Promise<CannonResult> {
-  return autocannon({
+): Promise<CannonResult & { cpuMs: number | null }> {
+  const before = cpuMs(s.child.pid);
+  const r = await autocannon({
     url: s.url,
     connections: route.connections,
     headers: HEADERS,
     requests: [{ method: route.method, path: route.path, ...(route.body ? { body: route.body } : {}) }],
     ...limit,
   });
+  const after = cpuMs(s.child.pid);
+  return { ...r, cpuMs: before === null || after === null ? null : after - before };
+}
+
+/** Server CPU per request over a side's runs, in ms; null when /proc is not there. */
+function cpuPerRequest(runs: Array<CannonResult & { cpuMs: number | null }>): number | null {
+  if (runs.some((r) => r.cpuMs === null)) return null;
+  const requests = runs.reduce((a, r) => a + r.requests.total, 0);
+  return requests ? runs.reduce((a, r) => a + (r.cpuMs ?? 0), 0) / requests : null;
 }
 
 const total = sumRuns;
@@ -200,10 +220,11 @@ export async function benchEmulatorPeer(opts: PeerBenchOptions = {}): Promise<Re
     peer = await startPeer();
     const servers = [ours, peer];
     for (const s of servers) await seed(s, seedCount);
-    const byRoute = new Map<string, { ours: CannonResult[]; peer: CannonResult[] }>();
+    type Run = CannonResult & { cpuMs: number | null };
+    const byRoute = new Map<string, { ours: Run[]; peer: Run[] }>();
     // The list route comes first in ROUTES, so it sees exactly the seeded customers before creates add more.
     for (const r of ROUTES) {
-      const slot = { ours: [] as CannonResult[], peer: [] as CannonResult[] };
+      const slot = { ours: [] as Run[], peer: [] as Run[] };
       byRoute.set(r.name, slot);
       // Warm-up per route, so neither side is measured while its JIT is still compiling that path.
       if (!opts.amount) for (const s of servers) await measure(s, r, { duration: 1 });
@@ -221,6 +242,21 @@ export async function benchEmulatorPeer(opts: PeerBenchOptions = {}): Promise<Re
       const p = total(slot.peer);
       results.push(row(`${r.name} (stripe-stateful-mock)`, p, null));
       results.push(row(`${r.name} (emulator)`, total(slot.ours), rate(p)));
+      // Throughput on a 2-core box is partly the load generator's; CPU per request is the server's own cost.
+      const ours = cpuPerRequest(slot.ours);
+      const theirs = cpuPerRequest(slot.peer);
+      if (ours !== null && theirs !== null) {
+        results.push({
+          suite: 'emulator-peer',
+          name: `${r.name}: server CPU µs/request, emulator [peer ${Math.round(theirs * 1000)}]`,
+          requests: total(slot.ours).requests.total,
+          rps: Math.round(ours * 1000),
+          p99_ms: 0,
+          errors: 0,
+          // Peer ÷ emulator, so above 1 means the emulator spends less per request.
+          ratio: ours > 0 ? Number((theirs / ours).toFixed(3)) : 1,
+        });
+      }
     }
     // Start figures as rows: `rps` holds the measured value (ms or MB), `ratio` the emulator ÷ peer.
     results.push(

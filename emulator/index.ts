@@ -1,8 +1,12 @@
-import { serve } from '@hono/node-server';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { controlRoutes } from './control.ts';
+import type { ApiRequest } from './core/api.ts';
+import { handleApi } from './core/api.ts';
 import { createBaseApp } from './core/app.ts';
 import { runDueWork } from './core/clock.ts';
+import { routerOf } from './core/context.ts';
 import type { Journal, JournalOptions } from './core/journal.ts';
 import { openJournal, pruneOldEvents } from './core/journal.ts';
 import type { EmulatorState, ResourceModule } from './core/state.ts';
@@ -66,23 +70,63 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const journal = opts.dataFile ? openJournal(state, opts.dataFile, opts.journal) : null;
   if (journal) state.persist = journal.schedule;
   // The journal line for a request is written before its response is handed to the socket.
-  const fetch: typeof app.fetch = journal
-    ? async (req, env, ctx) => {
-        const res = await app.fetch(req, env, ctx);
-        try {
-          journal.commit();
-        } catch (err) {
-          console.error('[stripe-emulator] journal write failed', err);
-          const error = { type: 'api_error', message: 'Emulator could not persist the change' };
-          return Response.json({ error }, { status: 500 });
-        }
-        return res;
+  const persisted = (): boolean => {
+    if (!journal) return true;
+    try {
+      journal.commit();
+      return true;
+    } catch (err) {
+      console.error('[stripe-emulator] journal write failed', err);
+      return false;
+    }
+  };
+  const notPersisted = { type: 'api_error', message: 'Emulator could not persist the change' };
+  const fetch: typeof app.fetch = async (req, env, ctx) => {
+    const res = await app.fetch(req, env, ctx);
+    return persisted() ? res : Response.json({ error: notPersisted }, { status: 500 });
+  };
+  const pages = getRequestListener(fetch);
+  const router = routerOf(app);
+  // `/v1` is answered straight from Node's request and response objects (core/api.ts), without building
+  // Request/Response objects for it: most of an API call's cost was that plumbing. Pages go through Hono.
+  const listener: RequestListener = (req, res) => {
+    const url = req.url ?? '/';
+    if (!url.startsWith('/v1/')) return void pages(req, res);
+    const q = url.indexOf('?');
+    const apiReq: ApiRequest = {
+      method: req.method ?? 'GET',
+      path: q < 0 ? url : url.slice(0, q),
+      query: q < 0 ? '' : url.slice(q + 1),
+      header: (name) => {
+        const v = req.headers[name];
+        return Array.isArray(v) ? v.join(', ') : v;
+      },
+      body: () =>
+        new Promise<string>((resolve, reject) => {
+          const chunks: Buffer[] = [];
+          req.on('data', (c: Buffer) => chunks.push(c));
+          req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+          req.on('error', reject);
+        }),
+    };
+    handleApi(state, router, apiReq).then((out) => {
+      if (!persisted()) {
+        out = {
+          status: 500,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ error: notPersisted }),
+        };
       }
-    : app.fetch;
+      // A length, so Node sends head and body in one write instead of chunked framing's several.
+      res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(out.body) });
+      res.end(req.method === 'HEAD' ? undefined : out.body);
+    });
+  };
 
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch, port: opts.port ?? 12111, hostname: host }, () => resolve(s));
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = createServer(listener);
     s.once('error', reject);
+    s.listen(opts.port ?? 12111, host, () => resolve(s));
   }).catch(async (err) => {
     // Port taken: release the data files so a retry (say, on another port) can open them.
     await journal?.close();
@@ -116,7 +160,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       if (timer) clearInterval(timer);
       await Promise.race([flush(state), new Promise((r) => setTimeout(r, 2000))]);
       await new Promise<void>((resolve) => {
-        if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
+        server.closeAllConnections();
         server.close(() => resolve());
       });
       // After the socket closed, so no request can change state once the final snapshot is written.

@@ -1,4 +1,4 @@
-import { purgeIdempotency } from './idempotency.ts';
+import { purgeIdempotency } from './api.ts';
 import type { EmulatorState } from './state.ts';
 import { nowSec } from './state.ts';
 import { flush, pump } from './webhooks.ts';
