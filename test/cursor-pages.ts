@@ -37,12 +37,21 @@ export async function walkPages<T = any>(
   return { rows, pages, answers };
 }
 
-/** Cursors we never issued, including a tampered copy of `good`: each must be a 400 JSON error, never a 500. */
-export async function expectBadCursorsRefused(get: (path: string) => Promise<Answer>, path: string, good: string) {
-  const forged = Buffer.from(
-    JSON.stringify(["2026-01-01' or 1=1 --", '00000000-0000-0000-0000-000000000000']),
-  ).toString('base64url');
-  for (const cursor of ['garbage', `${good.slice(0, -4)}AAAA`, good.slice(1), forged, 'x'.repeat(301)]) {
+/**
+ * Cursors we never issued, including a tampered copy of `good`: each must be a 400 JSON error, never a 500. A list
+ * keyed by text (`textKey`) takes any string as its key (bound as a parameter), so a forged key is not refused there.
+ */
+export async function expectBadCursorsRefused(
+  get: (path: string) => Promise<Answer>,
+  path: string,
+  good: string,
+  opts: { textKey?: boolean } = {},
+) {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const forged = b64(["2026-01-01' or 1=1 --", '00000000-0000-0000-0000-000000000000']);
+  const notUuid = b64(['2026-01-01T00:00:00.000000Z', "x' or 1=1 --"]);
+  const bad = ['garbage', `${good.slice(0, -4)}AAAA`, good.slice(1), notUuid, 'x'.repeat(1001)];
+  for (const cursor of opts.textKey ? bad : [...bad, forged, 'x'.repeat(301)]) {
     const r = await get(withCursor(path, cursor));
     expect(r.status, cursor).toBe(400);
     expect(r.headers.get('content-type')).toContain('application/json');

@@ -40,10 +40,8 @@ export interface Cursor {
   id: string;
 }
 
-const CursorKey = z.tuple([
-  z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/),
-  z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i),
-]);
+const CursorId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+const CursorKey = z.tuple([z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/), CursorId]);
 
 /** The cursor clients pass back: base64url JSON of the sort key, opaque to them. */
 export function encodeCursor(c: Cursor): string {
@@ -61,6 +59,30 @@ export function decodeCursor(raw: string | undefined): Cursor | null {
   }
   const key = CursorKey.safeParse(parsed);
   if (!key.success || Number.isNaN(Date.parse(key.data[0]))) {
+    throw new AppError('bad_request', 'The page cursor is not valid; start again from the first page', {
+      fieldErrors: { cursor: ['Invalid cursor'] },
+      formErrors: [],
+    });
+  }
+  return { at: key.data[0], id: key.data[1] };
+}
+
+const TextCursorKey = z.tuple([z.string().max(200), CursorId]);
+
+/**
+ * The sort key inside a cursor of a list ordered by a text column (e.g. a client's name, with `afterCursor(…,
+ * 'text')`), where `at` holds that text; like decodeCursor, anything we did not issue is a 400.
+ */
+export function decodeTextCursor(raw: string | undefined): Cursor | null {
+  if (raw === undefined || raw === '') return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const key = TextCursorKey.safeParse(parsed);
+  if (!key.success) {
     throw new AppError('bad_request', 'The page cursor is not valid; start again from the first page', {
       fieldErrors: { cursor: ['Invalid cursor'] },
       formErrors: [],
@@ -88,9 +110,15 @@ function key(k: SortKey) {
  * The rows after `cursor` in `(at, id)` order, as one row comparison so a btree index on `(…, at, id)` (both in
  * the list's direction) serves it as an index condition.
  */
-export function afterCursor(at: SortKey, id: string, cursor: Cursor, dir: 'asc' | 'desc'): Expression<SqlBool> {
+export function afterCursor(
+  at: SortKey,
+  id: string,
+  cursor: Cursor,
+  dir: 'asc' | 'desc',
+  type: 'timestamptz' | 'text' = 'timestamptz',
+): Expression<SqlBool> {
   const op = sql.raw(dir === 'desc' ? '<' : '>');
-  return sql<SqlBool>`(${key(at)}, ${sql.ref(id)}) ${op} (${cursor.at}::timestamptz, ${cursor.id}::uuid)`;
+  return sql<SqlBool>`(${key(at)}, ${sql.ref(id)}) ${op} (cast(${cursor.at} as ${sql.raw(type)}), ${cursor.id}::uuid)`;
 }
 
 /**

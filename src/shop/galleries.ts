@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { hashPassword, hitRateLimit, verifyPassword } from '../accounts/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
+import { afterCursor, cappedCount, cursorAt, decodeCursor, keysetPage } from '../db/keyset.ts';
 import { iso, likePattern } from '../db/sql.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -78,20 +79,29 @@ function baseQuery(db: DB) {
     );
 }
 
-/** A studio's galleries, newest first. */
-export async function listGalleries(db: DB, accountId: string, opts: { q?: string; limit: number; offset: number }) {
+/** A studio's galleries, newest first, a keyset page at a time, optionally by a fragment of the title; capped total. */
+export async function listGalleries(db: DB, accountId: string, opts: { q?: string; cursor?: string; limit: number }) {
+  const cursor = decodeCursor(opts.cursor);
   let q = baseQuery(db).where('g.account_id', '=', accountId);
-  if (opts.q) q = q.where('g.title', 'ilike', likePattern(opts.q));
-  const rows = await q.orderBy('g.created_at', 'desc').orderBy('g.id').limit(opts.limit).offset(opts.offset).execute();
-  return rows.map((r) => galleryOut(r as GalleryRow, Number(r.photo_count ?? 0)));
-}
-
-/** How many galleries a studio has (matching the same search), for pagination. */
-export async function countGalleries(db: DB, accountId: string, opts: { q?: string }) {
-  let q = db.selectFrom('galleries as g').where('g.account_id', '=', accountId);
-  if (opts.q) q = q.where('g.title', 'ilike', likePattern(opts.q));
-  const { n } = await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  return Number(n);
+  let count = db.selectFrom('galleries as g').where('g.account_id', '=', accountId);
+  if (opts.q) {
+    q = q.where('g.title', 'ilike', likePattern(opts.q));
+    count = count.where('g.title', 'ilike', likePattern(opts.q));
+  }
+  if (cursor) q = q.where(afterCursor('g.created_at', 'g.id', cursor, 'desc'));
+  const found = await q
+    .select(cursorAt('g.created_at').as('cursor_at'))
+    .orderBy('g.created_at', 'desc')
+    .orderBy('g.id', 'desc')
+    .limit(opts.limit + 1)
+    .execute();
+  const { rows, nextCursor } = keysetPage(found, opts.limit);
+  return {
+    data: rows.map((r) => galleryOut(r as GalleryRow, Number(r.photo_count ?? 0))),
+    nextCursor,
+    limit: opts.limit,
+    ...(await cappedCount(db, count)),
+  };
 }
 
 /**

@@ -97,11 +97,17 @@ export const ClientOut = z
   .object({ id: z.string(), name: z.string(), email: z.string(), notes: z.string(), createdAt: z.string() })
   .openapi('StudioClient');
 
-export const ListQuery = z.object({
-  q: z.string().trim().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+/** A studio list's search and cursor page. */
+export const ListQuery = z.object({ q: z.string().trim().max(100).optional(), ...pageQuery });
+/** The clients list's: its cursor holds a name (up to 100 characters of any script), so it may run longer. */
+export const ClientListQuery = ListQuery.extend({
+  cursor: z
+    .string()
+    .max(1000)
+    .optional()
+    .openapi({ description: 'The previous page’s `nextCursor`; omit for the first page' }),
 });
+export const ClientPage = z.object({ data: z.array(ClientOut), ...pageMeta, ...countMeta }).openapi('StudioClientPage');
 
 const Pin = z.string().regex(/^\d{4,8}$/, 'Use 4 to 8 digits');
 const GalleryFields = {
@@ -164,6 +170,7 @@ export const GalleryOut = z
     createdAt: z.string(),
   })
   .openapi('Gallery');
+export const GalleryPage = z.object({ data: z.array(GalleryOut), ...pageMeta, ...countMeta }).openapi('GalleryPage');
 
 export const PublicGalleryOut = z
   .object({

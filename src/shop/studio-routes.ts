@@ -56,10 +56,10 @@ export const shopStudioRoutes = createRouter()
       method: 'get',
       path: '/shop/studios/{accountId}/clients',
       tags,
-      summary: 'Search and page through the studio clients',
+      summary: 'Search the studio clients, by name, a cursor page at a time',
       middleware: studioMembers,
-      request: { params: AccountParam, query: S.ListQuery },
-      responses: { 200: jsonResponse(z.object({ data: z.array(S.ClientOut), total: z.number().int() })) },
+      request: { params: AccountParam, query: S.ClientListQuery },
+      responses: { 200: jsonResponse(S.ClientPage) },
     }),
     async (c) => {
       const { accountId } = c.req.valid('param');
@@ -125,19 +125,15 @@ export const shopStudioRoutes = createRouter()
       method: 'get',
       path: '/shop/studios/{accountId}/galleries',
       tags,
-      summary: 'The studio galleries, newest first',
+      summary: 'The studio galleries, newest first, a cursor page at a time',
       middleware: studioMembers,
       request: { params: AccountParam, query: S.ListQuery },
-      responses: { 200: jsonResponse(z.object({ data: z.array(S.GalleryOut), total: z.number().int() })) },
+      responses: { 200: jsonResponse(S.GalleryPage) },
     }),
     async (c) => {
       const { accountId } = c.req.valid('param');
       const q = c.req.valid('query');
-      const out = await c.var.access.tx(async (tx) => ({
-        data: await galleries.listGalleries(tx, accountId, q),
-        total: await galleries.countGalleries(tx, accountId, q),
-      }));
-      return c.json(out, 200);
+      return c.json(await c.var.access.tx((tx) => galleries.listGalleries(tx, accountId, q)), 200);
     },
   )
   .openapi(

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Actor } from '../audit/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
+import { afterCursor, type Cursor, cappedCount, decodeTextCursor, keysetPage } from '../db/keyset.ts';
 import { likePattern } from '../db/sql.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -152,22 +153,34 @@ const clientOut = (r: { id: string; name: string; email: string; notes: string; 
   createdAt: new Date(r.created_at).toISOString(),
 });
 
-/** A page of a studio's clients, optionally filtered by a fragment of the name or email (pg_trgm indexes). */
-export async function listClients(db: DB, accountId: string, opts: { q?: string; limit: number; offset: number }) {
+type ClientListQuery = { q?: string; cursor?: string; limit: number };
+
+/**
+ * A studio's clients by name, a keyset page at a time (the cursor holds the last name and id), optionally filtered
+ * by a fragment of the name or email (pg_trgm indexes); the total is capped ("1,000+").
+ */
+export async function listClients(db: DB, accountId: string, opts: ClientListQuery) {
+  const cursor = decodeTextCursor(opts.cursor);
   return opts.q
-    ? asStudioSearch(db, accountId, (tx) => findClients(tx, accountId, opts))
-    : findClients(db, accountId, opts);
+    ? asStudioSearch(db, accountId, (tx) => findClients(tx, accountId, opts, cursor))
+    : findClients(db, accountId, opts, cursor);
 }
 
-async function findClients(db: DB, accountId: string, opts: { q?: string; limit: number; offset: number }) {
+async function findClients(db: DB, accountId: string, opts: ClientListQuery, cursor: Cursor | null) {
   let q = db.selectFrom('studio_clients').where('account_id', '=', accountId);
   if (opts.q) {
     const p = likePattern(opts.q);
     q = q.where((eb) => eb.or([eb('name', 'ilike', p), eb('email', 'ilike', p)]));
   }
-  const rows = await q.selectAll().orderBy('name').orderBy('id').limit(opts.limit).offset(opts.offset).execute();
-  const { n } = await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  return { data: rows.map(clientOut), total: Number(n) };
+  const found = await (cursor ? q.where(afterCursor('name', 'id', cursor, 'asc', 'text')) : q)
+    .selectAll()
+    .select('name as cursor_at')
+    .orderBy('name')
+    .orderBy('id')
+    .limit(opts.limit + 1)
+    .execute();
+  const { rows, nextCursor } = keysetPage(found, opts.limit);
+  return { data: rows.map(clientOut), nextCursor, limit: opts.limit, ...(await cappedCount(db, q)) };
 }
 
 // The unique (account, lower(email)) index turns a duplicate into a clear 409 instead of a 500.

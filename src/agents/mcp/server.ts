@@ -193,19 +193,21 @@ export function createMcpServer(deps: McpDeps, principal: McpPrincipal): McpServ
 
   tool(
     'list_galleries',
-    "List your studio's galleries, newest first (title, client, status, photo count, share link); filter by title.",
+    "List your studio's galleries, newest first, 25 at a time (pass next_cursor for the next page; total stops at 1000 with total_capped): title, client, status, photo count, share link; filter by title.",
     {
       query: z.string().max(100).optional().describe('Part of a gallery title'),
-      page: z.number().int().min(1).max(1000).default(1).describe('Page number, from 1 (25 per page)'),
+      cursor: z.string().max(300).optional().describe('next_cursor of the previous page; omit for the first page'),
     },
-    async ({ query, page }) =>
+    async ({ query, cursor }) =>
       asKeyUser(async (tx) => {
         await requireKeyAccount(tx, 'studio', 'member');
-        const rows = await listGalleries(tx, principal.accountId, { q: query, limit: 25, offset: (page - 1) * 25 });
+        const r = await listGalleries(tx, principal.accountId, { q: query, cursor, limit: 25 });
         const base = deps.config.publicUrl.replace(/\/$/, '');
         return {
-          page,
-          galleries: rows.map((g) => ({
+          next_cursor: r.nextCursor,
+          total: r.total,
+          total_capped: r.totalCapped,
+          galleries: r.data.map((g) => ({
             gallery_id: g.id,
             title: g.title,
             client_id: g.clientId,
@@ -220,18 +222,19 @@ export function createMcpServer(deps: McpDeps, principal: McpPrincipal): McpServ
 
   tool(
     'list_clients',
-    "List your studio's clients by name (name, email, id); filter by part of a name or email.",
+    "List your studio's clients by name, 25 at a time (pass next_cursor for the next page; total stops at 1000 with total_capped): name, email, id; filter by part of a name or email.",
     {
       query: z.string().max(100).optional().describe('Part of a name or email'),
-      page: z.number().int().min(1).max(1000).default(1).describe('Page number, from 1 (25 per page)'),
+      cursor: z.string().max(1000).optional().describe('next_cursor of the previous page; omit for the first page'),
     },
-    async ({ query, page }) =>
+    async ({ query, cursor }) =>
       asKeyUser(async (tx) => {
         await requireKeyAccount(tx, 'studio', 'member');
-        const r = await listClients(tx, principal.accountId, { q: query, limit: 25, offset: (page - 1) * 25 });
+        const r = await listClients(tx, principal.accountId, { q: query, cursor, limit: 25 });
         return {
-          page,
+          next_cursor: r.nextCursor,
           total: r.total,
+          total_capped: r.totalCapped,
           clients: r.data.map((c) => ({ client_id: c.id, name: c.name, email: c.email })),
         };
       }),

@@ -11738,12 +11738,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search and page through the studio clients */
+        /** Search the studio clients, by name, a cursor page at a time */
         get: {
             parameters: {
                 query?: {
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
                     limit?: number;
-                    offset?: number | null;
                     q?: string;
                 };
                 header?: never;
@@ -11760,10 +11761,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            data: components["schemas"]["StudioClient"][];
-                            total: number;
-                        };
+                        "application/json": components["schemas"]["StudioClientPage"];
                     };
                 };
                 /** @description Invalid input */
@@ -12297,12 +12295,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The studio galleries, newest first */
+        /** The studio galleries, newest first, a cursor page at a time */
         get: {
             parameters: {
                 query?: {
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
                     limit?: number;
-                    offset?: number | null;
                     q?: string;
                 };
                 header?: never;
@@ -12319,10 +12318,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            data: components["schemas"]["Gallery"][];
-                            total: number;
-                        };
+                        "application/json": components["schemas"]["GalleryPage"];
                     };
                 };
                 /** @description Invalid input */
@@ -14651,6 +14647,15 @@ export interface components {
             title: string;
             watermark?: boolean;
         };
+        GalleryPage: {
+            data: components["schemas"]["Gallery"][];
+            limit: number;
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+            total: number;
+            /** @description True when there are more than `total` rows (shown as "1,000+") */
+            totalCapped: boolean;
+        };
         GalleryPatch: {
             /** Format: uuid */
             clientId?: string | null;
@@ -15501,6 +15506,15 @@ export interface components {
             name: string;
             /** @default  */
             notes: string;
+        };
+        StudioClientPage: {
+            data: components["schemas"]["StudioClient"][];
+            limit: number;
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+            total: number;
+            /** @description True when there are more than `total` rows (shown as "1,000+") */
+            totalCapped: boolean;
         };
         StudioClientPatch: {
             /** @example jane@example.com */

@@ -8,7 +8,7 @@ import type { PictureRef } from './api.ts';
  * to the server, which reads the picture with the member's own rights.
  */
 export function PhotoPicker({ accountId, onPick }: { accountId: string; onPick: (p: PictureRef) => void }) {
-  const galleries = useGalleries(accountId, 1, 100);
+  const galleries = useGalleries(accountId, undefined, 100);
   const [galleryId, setGalleryId] = useState('');
 
   if (galleries.isPending) return <Spinner label="Loading galleries" />;

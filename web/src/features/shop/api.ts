@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, apiRequest, CSRF_COOKIE, CSRF_HEADER, formErrorsFrom, parseApiError, readCookie } from '../../lib/api.ts';
 import type { ApiBody, ApiResponse, Schemas, WithDefaults } from '../../lib/api-types.ts';
 
@@ -44,15 +44,13 @@ const keys = {
   catalog: (token: string, photoId: string) => ['shop', 'catalog', token, photoId] as const,
 };
 
-export function useGalleries(accountId: string, page = 1, pageSize = 50) {
+/** One cursor page of a studio's galleries, newest first (`cursor` undefined for the first). */
+export function useGalleries(accountId: string, cursor: string | undefined, limit: number) {
   return useQuery({
-    queryKey: [...keys.galleries(accountId), page, pageSize],
+    queryKey: [...keys.galleries(accountId), cursor ?? '', limit],
     queryFn: ({ signal }) =>
-      api.get<GalleryList>(
-        `/api/shop/studios/${accountId}/galleries`,
-        { limit: pageSize, offset: (page - 1) * pageSize },
-        signal,
-      ),
+      api.get<GalleryList>(`/api/shop/studios/${accountId}/galleries`, { cursor, limit }, signal),
+    placeholderData: keepPreviousData,
   });
 }
 
@@ -214,15 +212,13 @@ export function useSaveSettings(accountId: string) {
   });
 }
 
-export function useClients(accountId: string, q: string, page: number, pageSize: number) {
+/** One cursor page of a studio's clients by name, optionally searched (`cursor` undefined for the first). */
+export function useClients(accountId: string, q: string, cursor: string | undefined, limit: number) {
   return useQuery({
-    queryKey: ['shop', 'clients', accountId, q, page],
+    queryKey: ['shop', 'clients', accountId, q, cursor ?? '', limit],
     queryFn: ({ signal }) =>
-      api.get<ClientPage>(
-        `/api/shop/studios/${accountId}/clients`,
-        { q: q || undefined, limit: pageSize, offset: (page - 1) * pageSize },
-        signal,
-      ),
+      api.get<ClientPage>(`/api/shop/studios/${accountId}/clients`, { q: q || undefined, cursor, limit }, signal),
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -1,19 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
+import { CursorResults, useCursorPages } from '../../components/cursor-results.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
-import {
-  Alert,
-  Button,
-  Card,
-  CardContent,
-  EmptyState,
-  ErrorAlert,
-  Field,
-  Input,
-  PageHeader,
-  PageSpinner,
-  Pagination,
-} from '../../components/ui/index.ts';
+import { Alert, Button, Card, CardContent, EmptyState, Field, Input, PageHeader } from '../../components/ui/index.ts';
 import { formatDate } from '../../lib/format.ts';
 import { useSession } from '../../lib/session.tsx';
 import { AssistantButton } from '../assistant/assistant-button.tsx';
@@ -44,10 +33,10 @@ export function StudioGalleriesPage() {
 const PAGE_SIZE = 24;
 
 function GalleriesList({ accountId, name }: { accountId: string; name: string }) {
-  const [page, setPage] = useState(1);
-  const galleries = useGalleries(accountId, page, PAGE_SIZE);
+  const pages = useCursorPages(accountId);
+  const galleries = useGalleries(accountId, pages.cursor, PAGE_SIZE);
   const create = useCreateGallery(accountId);
-  const clients = useClients(accountId, '', 1, 100);
+  const clients = useClients(accountId, '', undefined, 100);
   const [title, setTitle] = useState('');
   const [clientId, setClientId] = useState('');
   const [eventDate, setEventDate] = useState('');
@@ -156,39 +145,39 @@ function GalleriesList({ accountId, name }: { accountId: string; name: string })
           ) : null}
         </CardContent>
       </Card>
-      {galleries.isPending ? (
-        <PageSpinner label="Loading galleries" />
-      ) : galleries.error ? (
-        <ErrorAlert error={galleries.error} onRetry={galleries.refetch} />
-      ) : galleries.data.data.length === 0 ? (
-        <EmptyState title="No galleries yet" description="Create one above, then upload photos." />
-      ) : (
-        <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-          {galleries.data.data.map((g) => (
-            <li key={g.id}>
-              <Card>
-                <CardContent className="flex flex-col gap-2 pt-4">
-                  <Link to={`/studio/galleries/${g.id}`} className="font-medium hover:underline">
-                    {g.title}
-                  </Link>
-                  <div className="flex flex-wrap gap-2 text-sm text-muted-foreground">
-                    <GalleryStatusBadge status={g.status} />
-                    <span>{g.photoCount} photos</span>
-                    {g.hasPin ? <span>PIN</span> : null}
-                    {g.expiresAt ? <span>expires {formatDate(g.expiresAt)}</span> : null}
-                  </div>
-                  {g.status === 'published' ? null : (
-                    <p className="text-xs text-muted">{galleryStatusInfo[g.status].meaning}</p>
-                  )}
-                </CardContent>
-              </Card>
-            </li>
-          ))}
-        </ul>
-      )}
-      {galleries.data?.total ? (
-        <Pagination page={page} pageSize={PAGE_SIZE} total={galleries.data.total} onPageChange={setPage} />
-      ) : null}
+      <CursorResults
+        query={galleries}
+        pages={pages}
+        loading={{ label: 'Loading galleries', columns: 3 }}
+        errorTitle="Could not load galleries"
+        empty={<EmptyState title="No galleries yet" description="Create one above, then upload photos." />}
+        pagesLabel="Galleries pages"
+      >
+        {(rows) => (
+          <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+            {rows.map((g) => (
+              <li key={g.id}>
+                <Card>
+                  <CardContent className="flex flex-col gap-2 pt-4">
+                    <Link to={`/studio/galleries/${g.id}`} className="font-medium hover:underline">
+                      {g.title}
+                    </Link>
+                    <div className="flex flex-wrap gap-2 text-sm text-muted-foreground">
+                      <GalleryStatusBadge status={g.status} />
+                      <span>{g.photoCount} photos</span>
+                      {g.hasPin ? <span>PIN</span> : null}
+                      {g.expiresAt ? <span>expires {formatDate(g.expiresAt)}</span> : null}
+                    </div>
+                    {g.status === 'published' ? null : (
+                      <p className="text-xs text-muted">{galleryStatusInfo[g.status].meaning}</p>
+                    )}
+                  </CardContent>
+                </Card>
+              </li>
+            ))}
+          </ul>
+        )}
+      </CursorResults>
     </PageContainer>
   );
 }

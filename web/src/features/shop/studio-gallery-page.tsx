@@ -186,7 +186,7 @@ function SharingCard({ gallery, link }: { gallery: Gallery; link: string }) {
 function SendToClient({ gallery }: { gallery: Gallery }) {
   const [open, setOpen] = useState(false);
   const send = useSendGallery(gallery.accountId, gallery.id);
-  const clients = useClients(gallery.accountId, '', 1, 100);
+  const clients = useClients(gallery.accountId, '', undefined, 100);
   const toast = useToast();
   const client = (clients.data?.data ?? []).find((c) => c.id === gallery.clientId);
   const [email, setEmail] = useState('');
@@ -539,7 +539,7 @@ function SettingsCard({ gallery }: { gallery: Gallery }) {
   const [watermark, setWatermark] = useState(gallery.watermark);
   const [clientId, setClientId] = useState(gallery.clientId ?? '');
   const [priceSheetId, setPriceSheetId] = useState(gallery.priceSheetId ?? '');
-  const clients = useClients(gallery.accountId, '', 1, 100);
+  const clients = useClients(gallery.accountId, '', undefined, 100);
   const sheets = usePriceSheets(gallery.accountId);
   const fieldErrors = (update.error as { details?: { fieldErrors?: Record<string, string[]> } } | null)?.details
     ?.fieldErrors;

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { ConfirmDelete } from '../../components/confirm-delete.tsx';
+import { CursorResults, useCursorPages } from '../../components/cursor-results.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
 import {
   Alert,
@@ -19,7 +20,6 @@ import {
   Input,
   PageHeader,
   PageSpinner,
-  Pagination,
   Table,
   TableActionsHead,
   TableBody,
@@ -328,8 +328,8 @@ const PAGE_SIZE = 20;
 
 function Clients({ accountId }: { accountId: string }) {
   const [q, setQ] = useState('');
-  const [page, setPage] = useState(1);
-  const clients = useClients(accountId, q, page, PAGE_SIZE);
+  const pages = useCursorPages(q);
+  const clients = useClients(accountId, q, pages.cursor, PAGE_SIZE);
   const create = useCreateClient(accountId);
   const remove = useDeleteClient(accountId);
   const [name, setName] = useState('');
@@ -375,19 +375,17 @@ function Clients({ accountId }: { accountId: string }) {
           aria-label="Search clients"
           placeholder="Search by name or email"
           value={q}
-          onChange={(e) => {
-            setQ(e.target.value);
-            setPage(1);
-          }}
+          onChange={(e) => setQ(e.target.value)}
         />
-        {clients.isPending ? (
-          <PageSpinner label="Loading clients" />
-        ) : clients.error ? (
-          <ErrorAlert error={clients.error} onRetry={clients.refetch} />
-        ) : clients.data.data.length === 0 ? (
-          <EmptyState title={q ? 'No matching clients' : 'No clients yet'} description="Add one above." />
-        ) : (
-          <>
+        <CursorResults
+          query={clients}
+          pages={pages}
+          loading={{ label: 'Loading clients', columns: 3 }}
+          errorTitle="Could not load clients"
+          empty={<EmptyState title={q ? 'No matching clients' : 'No clients yet'} description="Add one above." />}
+          pagesLabel="Clients pages"
+        >
+          {(rows) => (
             <Table label="Clients">
               <TableHeader>
                 <TableRow>
@@ -397,7 +395,7 @@ function Clients({ accountId }: { accountId: string }) {
                 </TableRow>
               </TableHeader>
               <TableBody>
-                {clients.data.data.map((c) => (
+                {rows.map((c) => (
                   <TableRow key={c.id}>
                     <TableCell>
                       {c.name}
@@ -421,9 +419,8 @@ function Clients({ accountId }: { accountId: string }) {
                 ))}
               </TableBody>
             </Table>
-            <Pagination page={page} pageSize={PAGE_SIZE} total={clients.data.total} onPageChange={setPage} />
-          </>
-        )}
+          )}
+        </CursorResults>
         {editing ? <EditClient accountId={accountId} client={editing} onClose={() => setEditing(null)} /> : null}
       </CardContent>
     </Card>
