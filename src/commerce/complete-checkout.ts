@@ -197,6 +197,10 @@ async function settleOrder(
     await transitionOrder(tx, order.id, 'paid', actor, 'payment succeeded', { stripeEventId: opts.stripeEventId });
     const paidOrder = await getOrder(tx, order.id);
     await offeringOf(hooks, order.offeringType).onPaid(tx, paidOrder, { actor, payment, items });
+    await notifyOrderChanged(tx, hooks, paidOrder, { kind: 'paid' });
+    await applyParkedEvents(tx, hooks, order.id, refunds, actor);
+    // Last: the seller's invoice counter stays locked from here to commit, so its other payments wait only for
+    // this insert and the mails, not for the whole settlement.
     const { invoice, accessToken } = await issueInvoice(tx, paidOrder, items, buyerDetailsOf(payment));
     await queueOrderPaidMails(tx, hooks, paidOrder, items, invoice, { publicUrl: opts.publicUrl ?? '', accessToken });
     await recordAudit(tx, actor, {
@@ -212,8 +216,6 @@ async function settleOrder(
         ...(settled ? { ...amountsOf(paidOrder), promotionCode: settled.promotionCode } : {}),
       },
     });
-    await notifyOrderChanged(tx, hooks, paidOrder, { kind: 'paid' });
-    await applyParkedEvents(tx, hooks, order.id, refunds, actor);
     const final = await getOrder(tx, order.id);
     return { orderId: order.id, status: final.status, changed: true };
   }

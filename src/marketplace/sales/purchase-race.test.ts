@@ -111,6 +111,22 @@ describe.skipIf(testDbKind() !== 'postgres')('32 buyers racing for one original 
       sessions.map((s) => completeCheckoutSession(db, env.stripe, env.deps.commerce, s, { kind: 'test' })),
     );
     expect(settled.filter((r) => r.status === 'rejected')).toEqual([]);
+    // One seller's counter numbered all of them at once: distinct and without gaps.
+    const numbers = (
+      await withService(db, (tx) =>
+        tx
+          .selectFrom('invoices as i')
+          .innerJoin('orders as o', 'o.id', 'i.order_id')
+          .select('i.number')
+          .where('o.stripe_checkout_session_id', 'in', sessions)
+          .execute(),
+      )
+    )
+      .map((r) => Number(r.number.replace(/^INV-/, '')))
+      .sort((a, b) => a - b);
+    expect(numbers).toHaveLength(BUYERS);
+    expect(numbers.at(-1)! - numbers[0] + 1).toBe(BUYERS);
+    expect(new Set(numbers).size).toBe(BUYERS);
 
     let rows = await sales(artworkId);
     expect(rows).toHaveLength(BUYERS);
