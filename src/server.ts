@@ -85,6 +85,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   }
 
   await ensureSchedules(database.db, assembly.schedules, clock);
+  let listener: ReturnType<typeof listenForJobs>;
   const runner =
     config.JOBS === 'on'
       ? startJobRunner(database.db, {
@@ -93,9 +94,11 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
           jobs: assembly.jobs,
           schedules: assembly.schedules,
           signal: assembly.jobSignal,
+          // Woken by LISTEN/NOTIFY for new work, it sleeps until the next due job (30 s at most); else it polls.
+          idleMaxMs: () => (listener?.connected() ? 30_000 : 1000),
         })
       : undefined;
-  const listener = runner && listenForJobs(database, runner.wake, logger);
+  listener = runner && listenForJobs(database, runner.wake, logger);
 
   let stopped = false;
   return {

@@ -280,6 +280,24 @@ export async function runDueJobs(db: DB, opts: RunOptions): Promise<number> {
   return jobs.length;
 }
 
+/**
+ * How long an idle runner may sleep: until the next queued job is due, a running job's lease expires or a schedule
+ * comes round, within [minMs, maxMs]. Each lookup walks its own index (jobs_due_idx, jobs_lease_idx, the schedules'
+ * primary key over a handful of rows).
+ */
+export async function nextWakeDelayMs(db: DB, now: Date, minMs: number, maxMs: number): Promise<number> {
+  const row = await withService(db, (tx) =>
+    sql<{ next: Date | null }>`select least(
+        (select min(run_at) from jobs where status = 'queued'),
+        (select min(locked_until) from jobs where status = 'running'),
+        (select min(next_run_at) from job_schedules)) as next`
+      .execute(tx)
+      .then((r) => r.rows[0]),
+  );
+  if (!row?.next) return maxMs;
+  return Math.min(maxMs, Math.max(minMs, new Date(row.next).getTime() - now.getTime()));
+}
+
 /** How long finished jobs stay for operators to inspect: done ones a week, failed ones a month. */
 export const JOB_RETENTION = { doneDays: 7, failedDays: 30 } as const;
 

@@ -13,6 +13,7 @@ import {
   enqueueDueSchedules,
   enqueueJob,
   type JobHandler,
+  nextWakeDelayMs,
   pruneFinishedJobs,
   runDueJobs,
   scheduleRecurring,
@@ -261,6 +262,55 @@ describe('jobs', () => {
     signal.notify();
     await new Promise((r) => setTimeout(r, 100));
     expect(runs).toBe(2);
+  });
+
+  it('an idle runner sleeps until the next due job, lease or schedule, within its bounds', async () => {
+    const now = new Date('2030-01-01T00:00:00Z');
+    const at = (ms: number) => new Date(now.getTime() + ms);
+    expect(await nextWakeDelayMs(db, now, 1000, 30_000)).toBe(30_000);
+    await enqueueJob(db, 'test.later', {}, { runAt: at(12_000) });
+    expect(await nextWakeDelayMs(db, now, 1000, 30_000)).toBe(12_000);
+    await withService(db, (tx) =>
+      tx
+        .insertInto('job_schedules')
+        .values({ name: 'test.schedule', interval_seconds: 60, next_run_at: at(7_000) })
+        .execute(),
+    );
+    expect(await nextWakeDelayMs(db, now, 1000, 30_000)).toBe(7_000);
+    // A running job whose lease lapses sooner is reclaimed then; a due job is never waited for below the minimum.
+    const lease = await enqueueJob(db, 'test.running', {});
+    await withService(db, (tx) =>
+      tx
+        .updateTable('jobs')
+        .set({ status: 'running', locked_until: at(3_000) })
+        .where('id', '=', lease.id)
+        .execute(),
+    );
+    expect(await nextWakeDelayMs(db, now, 1000, 30_000)).toBe(3_000);
+    await enqueueJob(db, 'test.due', {}, { runAt: at(-5_000) });
+    expect(await nextWakeDelayMs(db, now, 1000, 30_000)).toBe(1000);
+  });
+
+  it('with a long idle cap, a job due soon still runs when it is due, without a wake-up', async () => {
+    let ran = 0;
+    defineJob('test.soon', async () => {
+      ran++;
+    });
+    const runner = startJobRunner(db, {
+      clock: systemClock,
+      intervalMs: 20,
+      logger,
+      jobs: handlers,
+      schedules: [],
+      idleMaxMs: () => 600_000,
+    });
+    try {
+      await enqueueJob(db, 'test.soon', {}, { runAt: new Date(Date.now() + 300) });
+      // Nothing wakes it: its first poll finds the job not due yet and sleeps until it is, not for the cap.
+      await expect.poll(() => ran, { timeout: 10_000 }).toBe(1);
+    } finally {
+      await runner.stop();
+    }
   });
 
   it('startJobRunner survives a database error', async () => {

@@ -4,7 +4,7 @@ import type pino from 'pino';
 import type { Clock } from '../clock.ts';
 import type { DB } from '../db/types.ts';
 import type { Schedule } from '../modules.ts';
-import { defaultJobLogger, type JobHandler, runDueJobs } from './queue.ts';
+import { defaultJobLogger, type JobHandler, nextWakeDelayMs, runDueJobs } from './queue.ts';
 import { enqueueDueSchedules } from './schedules.ts';
 import type { JobSignal } from './signal.ts';
 
@@ -16,6 +16,7 @@ export {
   type JobContext,
   type JobHandler,
   jobInsertAfter,
+  nextWakeDelayMs,
   pruneFinishedJobs,
   type RunOptions,
   runDueJobs,
@@ -39,6 +40,11 @@ export interface JobRunnerOptions {
   wakeDelayMs?: number;
   /** Longest a batch waits for this process's requests to be answered before it starts anyway (default 50 ms). */
   yieldMs?: number;
+  /**
+   * Longest idle sleep, asked before each one: while something else wakes the runner for new work (LISTEN/NOTIFY),
+   * it sleeps until the next due job or schedule, up to this; otherwise it polls every `intervalMs` (the default).
+   */
+  idleMaxMs?: () => number;
 }
 
 export interface JobRunner {
@@ -130,20 +136,44 @@ export function startJobRunner(db: DB, options: JobRunnerOptions): JobRunner {
     else if (!wakeTimer)
       wakeTimer = setTimeout(() => {
         wakeTimer = null;
-        void run();
+        void run().then(resleep);
       }, wakeDelayMs);
   }
 
   const unsubscribe = options.signal?.subscribe(wake);
 
-  function schedule(): void {
+  async function idleDelay(): Promise<number> {
+    const cap = options.idleMaxMs?.() ?? intervalMs;
+    if (cap <= intervalMs) return intervalMs;
+    try {
+      return await nextWakeDelayMs(db, clock.now(), intervalMs, cap);
+    } catch (err) {
+      logger.error({ err }, 'job runner could not read its next due time');
+      return intervalMs;
+    }
+  }
+
+  let timerDue = 0;
+  function schedule(delay = intervalMs): void {
     if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timerDue = Date.now() + delay;
     timer = setTimeout(() => {
       timer = null;
-      void tick().then(schedule);
-    }, intervalMs);
+      void tick()
+        .then(idleDelay)
+        .then((next) => schedule(next));
+    }, delay);
     // The runner alone must not keep the process alive.
     timer.unref();
+  }
+
+  // After woken work (a retry may now be due in seconds), the long idle sleep is shortened to match.
+  function resleep(): void {
+    if (stopped || !timer) return;
+    void idleDelay().then((next) => {
+      if (timer && Date.now() + next < timerDue) schedule(next);
+    });
   }
 
   schedule();
