@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Result } from './emulator.ts';
 import { printResults } from './emulator.ts';
+import { describeRun, writeReport } from './report.ts';
 
 type BenchFn = () => Promise<Result[]>;
 
@@ -23,3 +24,5 @@ for (const file of files) {
   }
 }
 printResults(all);
+// Stored and rendered unless a partial run is asked for (BENCH_NO_REPORT=1 while iterating on one bench).
+if (!process.env.BENCH_NO_REPORT) console.log(`results: ${writeReport(describeRun(all))}, docs/PERFORMANCE.md`);
