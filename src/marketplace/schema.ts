@@ -1,5 +1,5 @@
 import { Email } from '../accounts/index.ts';
-import { countMeta, pageMeta } from '../db/keyset.ts';
+import { countMeta, pageMeta, pageQuery } from '../db/keyset.ts';
 import { z } from '../http/openapi.ts';
 import { media } from './tables.ts';
 
@@ -139,22 +139,15 @@ export const PriceBreakdown = z
   })
   .openapi('PriceBreakdown');
 
-export const ArtworkPage = z.object({
-  data: z.array(ArtworkOut),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  total: z.number().int(),
-});
+export const ArtworkPage = z.object({ data: z.array(ArtworkOut), ...pageMeta, ...countMeta });
 
 export const PublicArtworkQuery = z.object({
   medium: z.enum(media).optional(),
   minPrice: z.coerce.number().int().min(0).optional(),
   maxPrice: z.coerce.number().int().min(0).optional(),
   artist: z.string().max(60).optional(),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  ...pageQuery,
 });
-
-export const PageQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) });
 
 export const PublicArtistOut = z
   .object({

@@ -484,13 +484,13 @@ export function createMcpServer(deps: McpDeps, principal: McpPrincipal): McpServ
 
   tool(
     'search_artworks',
-    'Browse published artworks on the public marketplace, newest first, 24 per page; filter by medium, price range (minor units) or artist slug.',
+    'Browse published artworks on the public marketplace, newest first, 24 per page (pass next_cursor for the next page; total stops at 1000 with total_capped); filter by medium, price range (minor units) or artist slug.',
     {
       medium: z.enum(media).optional().describe('Only this medium'),
       min_price: z.number().int().min(0).optional().describe('Lowest price, minor units'),
       max_price: z.number().int().min(0).optional().describe('Highest price, minor units'),
       artist: z.string().max(60).optional().describe("The artist's slug"),
-      page: z.number().int().min(1).max(1000).default(1).describe('Page number, from 1'),
+      cursor: z.string().max(300).optional().describe('next_cursor of the previous page; omit for the first page'),
     },
     async (q) => {
       const r = await withAnon(db, (tx) =>
@@ -499,13 +499,15 @@ export function createMcpServer(deps: McpDeps, principal: McpPrincipal): McpServ
           minPrice: q.min_price,
           maxPrice: q.max_price,
           artist: q.artist,
-          page: q.page,
+          cursor: q.cursor,
+          limit: 24,
         }),
       );
       return {
-        page: r.page,
-        page_size: r.pageSize,
+        next_cursor: r.nextCursor,
+        page_size: r.limit,
         total: r.total,
+        total_capped: r.totalCapped,
         artworks: r.data.map((a) => ({
           id: a.id,
           title: a.title,

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { pageQuery } from '../../db/keyset.ts';
 import { withAnon, withService, withUser } from '../../db/tenancy.ts';
 import { notFound } from '../../errors.ts';
 import { type AccountAccess, accountRole, platformAdmin } from '../../http/access.ts';
@@ -59,7 +60,7 @@ export const artworkRoutes = createRouter()
       method: 'get',
       path: '/marketplace/artworks',
       tags: ['Marketplace'],
-      summary: 'Published artworks, filterable (public)',
+      summary: 'Published artworks, filterable, newest first, a cursor page at a time (public)',
       request: { query: S.PublicArtworkQuery },
       responses: { 200: jsonResponse(S.ArtworkPage) },
     }),
@@ -175,18 +176,19 @@ export const artworkRoutes = createRouter()
       method: 'get',
       path: '/admin/marketplace/artworks',
       tags: ['Marketplace admin'],
-      summary: 'Artwork moderation queue (platform admins)',
+      summary: 'Artwork moderation queue, least recently changed first, a cursor page at a time (platform admins)',
       middleware: platformAdmin(),
       request: {
-        query: S.PageQuery.extend({
+        query: z.object({
           status: z.enum(['draft', 'submitted', 'published', 'rejected', 'reserved', 'sold']).default('submitted'),
+          ...pageQuery,
         }),
       },
       responses: { 200: jsonResponse(S.ArtworkPage) },
     }),
     async (c) => {
-      const { status, page } = c.req.valid('query');
-      const out = await c.var.access.tx((tx) => catalog.listForModeration(tx, status, page));
+      const q = c.req.valid('query');
+      const out = await c.var.access.tx((tx) => catalog.listForModeration(tx, q));
       return c.json(out, 200);
     },
   )

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { afterCursor, cappedCount, cursorAt, decodeCursor, keysetPage } from '../../db/keyset.ts';
 import type { DB } from '../../db/types.ts';
 import { notFound } from '../../errors.ts';
 import { feeBpsFor } from '../payouts/fee-settings.ts';
@@ -6,8 +7,6 @@ import { splitFee } from '../payouts/fees.ts';
 import type { ArtworkOutT } from '../schema.ts';
 import type { ArtworkStatus, Medium } from '../tables.ts';
 import { baseQuery, publicStatuses, withImages } from './artworks.ts';
-
-const PAGE_SIZE = 24;
 
 /** Artworks (`w`, with their artist account `acc`) the public may see: a public status, artist not suspended. */
 export function publicArtworks(db: DB) {
@@ -74,44 +73,53 @@ export async function isPublicArtwork(db: DB, id: string): Promise<boolean> {
   return Boolean(row);
 }
 
-/** The moderation queue for one status, oldest first. Run as service role or platform admin. */
-export async function listForModeration(db: DB, status: ArtworkStatus, page: number) {
-  const base = baseQuery(db).where('w.status', '=', status);
-  const rows = await base
+/** The moderation queue for one status, least recently changed first, a keyset page at a time. Service role or admin. */
+export async function listForModeration(db: DB, q: { status: ArtworkStatus; cursor?: string; limit: number }) {
+  const cursor = decodeCursor(q.cursor);
+  const base = baseQuery(db).where('w.status', '=', q.status);
+  const found = await (cursor ? base.where(afterCursor('w.updated_at', 'w.id', cursor, 'asc')) : base)
+    .select(cursorAt('w.updated_at').as('cursor_at'))
     .orderBy('w.updated_at')
-    .limit(PAGE_SIZE)
-    .offset((page - 1) * PAGE_SIZE)
+    .orderBy('w.id')
+    .limit(q.limit + 1)
     .execute();
-  const { n } = await db
-    .selectFrom('artworks')
-    .where('status', '=', status)
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
-  return { data: await withImages(db, rows), page, pageSize: PAGE_SIZE, total: Number(n) };
+  const { rows, nextCursor } = keysetPage(found, q.limit);
+  const count = await cappedCount(db, db.selectFrom('artworks').where('status', '=', q.status));
+  return { data: await withImages(db, rows), nextCursor, limit: q.limit, ...count };
 }
 
-/** Published artworks with filters, newest first. Run as anon: RLS backs the status and suspension filters. */
-export async function listPublicArtworks(
-  db: DB,
-  f: { medium?: Medium; minPrice?: number; maxPrice?: number; artist?: string; page: number },
-) {
+/** The public catalog's filters. */
+export interface CatalogFilters {
+  medium?: Medium;
+  minPrice?: number;
+  maxPrice?: number;
+  artist?: string;
+  /** The previous page's `nextCursor`. */
+  cursor?: string;
+  limit: number;
+}
+
+/**
+ * Published artworks with filters, newest first, a keyset page at a time, with a capped total. Run as anon: RLS
+ * backs the status and suspension filters.
+ */
+export async function listPublicArtworks(db: DB, f: CatalogFilters) {
+  const cursor = decodeCursor(f.cursor);
   let q = publicColumns(db).where('w.status', '=', 'published').where('acc.suspended_at', 'is', null);
   if (f.medium) q = q.where('w.medium', '=', f.medium);
   if (f.minPrice !== undefined) q = q.where('w.price_amount', '>=', String(f.minPrice));
   if (f.maxPrice !== undefined) q = q.where('w.price_amount', '<=', String(f.maxPrice));
   if (f.artist) q = q.where('acc.slug', '=', f.artist);
-  const rows = await q
+  // Published works always have published_at (publishing sets it, going back to draft clears it).
+  const found = await (cursor ? q.where(afterCursor('w.published_at', 'w.id', cursor, 'desc')) : q)
+    .select(cursorAt('w.published_at').as('cursor_at'))
     .orderBy('w.published_at', 'desc')
-    .orderBy('w.id')
-    .limit(PAGE_SIZE)
-    .offset((f.page - 1) * PAGE_SIZE)
+    .orderBy('w.id', 'desc')
+    .limit(f.limit + 1)
     .execute();
-  const { n } = await q
-    .clearSelect()
-    .clearOrderBy()
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
-  return { data: await withImages(db, rows), page: f.page, pageSize: PAGE_SIZE, total: Number(n) };
+  const { rows, nextCursor } = keysetPage(found, f.limit);
+  const count = await cappedCount(db, q.clearSelect());
+  return { data: await withImages(db, rows), nextCursor, limit: f.limit, ...count };
 }
 
 /** Price, platform fee (per-artist override or platform default) and the artist's share. */
@@ -133,6 +141,6 @@ export async function publicArtistProfile(db: DB, slug: string) {
     .where('acc.suspended_at', 'is', null)
     .executeTakeFirst();
   if (!a) throw notFound('Artist');
-  const works = await listPublicArtworks(db, { artist: slug, page: 1 });
+  const works = await listPublicArtworks(db, { artist: slug, limit: 24 });
   return { accountId: a.id, slug: a.slug, name: a.name, bio: a.bio, country: a.country.trim(), artworks: works.data };
 }

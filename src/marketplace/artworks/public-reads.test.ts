@@ -45,7 +45,7 @@ afterAll(() => d.close());
 
 describe('public marketplace reads as anon', () => {
   it("hide a suspended artist's published work, image and profile", async () => {
-    const browse = await withAnon(d.db, (tx) => listPublicArtworks(tx, { page: 1 }));
+    const browse = await withAnon(d.db, (tx) => listPublicArtworks(tx, { limit: 24 }));
     expect(browse.total).toBeGreaterThan(0);
     expect(browse.data.some((w) => w.id === ids.work)).toBe(false);
     expect(browse.data.every((w) => w.status === 'published' && w.rejectionReason === null)).toBe(true);
@@ -53,7 +53,7 @@ describe('public marketplace reads as anon', () => {
     expect(await withAnon(d.db, (tx) => publicArtwork(tx, ids.draft))).toBeNull();
     await expect(withAnon(d.db, (tx) => publicArtistProfile(tx, 'gone-artist'))).rejects.toThrow(/not found/i);
     const profile = await withAnon(d.db, (tx) => publicArtistProfile(tx, 'mira-okafor'));
-    const mira = await withAnon(d.db, (tx) => listPublicArtworks(tx, { artist: 'mira-okafor', page: 1 }));
+    const mira = await withAnon(d.db, (tx) => listPublicArtworks(tx, { artist: 'mira-okafor', limit: 24 }));
     expect(profile.artworks.length).toBe(mira.total);
   });
 

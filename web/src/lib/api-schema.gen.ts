@@ -2208,11 +2208,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Artwork moderation queue (platform admins) */
+        /** Artwork moderation queue, least recently changed first, a cursor page at a time (platform admins) */
         get: {
             parameters: {
                 query?: {
-                    page?: number;
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
+                    limit?: number;
                     status?: "draft" | "submitted" | "published" | "rejected" | "reserved" | "sold";
                 };
                 header?: never;
@@ -2229,9 +2231,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["Artwork"][];
-                            page: number;
-                            pageSize: number;
+                            limit: number;
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                             total: number;
+                            /** @description True when there are more than `total` rows (shown as "1,000+") */
+                            totalCapped: boolean;
                         };
                     };
                 };
@@ -6399,15 +6404,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Published artworks, filterable (public) */
+        /** Published artworks, filterable, newest first, a cursor page at a time (public) */
         get: {
             parameters: {
                 query?: {
                     artist?: string;
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
+                    limit?: number;
                     maxPrice?: number | null;
                     medium?: "painting" | "drawing" | "photography" | "sculpture" | "print" | "mixed_media" | "digital" | "textile" | "other";
                     minPrice?: number | null;
-                    page?: number;
                 };
                 header?: never;
                 path?: never;
@@ -6423,9 +6430,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["Artwork"][];
-                            page: number;
-                            pageSize: number;
+                            limit: number;
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                             total: number;
+                            /** @description True when there are more than `total` rows (shown as "1,000+") */
+                            totalCapped: boolean;
                         };
                     };
                 };

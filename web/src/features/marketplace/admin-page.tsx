@@ -8,11 +8,8 @@ import {
   Card,
   CardContent,
   EmptyState,
-  ErrorAlert,
   Input,
   PageHeader,
-  Pagination,
-  TableSkeleton,
   Tabs,
   TabsContent,
   TabsList,
@@ -21,7 +18,7 @@ import {
 } from '../../components/ui/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { AdminNav } from './admin-nav.tsx';
-import { artworkApi, useAdminQueue, useApplicationQueue, useMarketplaceMutation } from './api.ts';
+import { artworkApi, useApplicationQueue, useArtworkQueue, useMarketplaceMutation } from './api.ts';
 import { formatMoney, mediumLabel } from './format.ts';
 
 /** Approve / reject-with-reason controls shared by both queues. */
@@ -122,35 +119,44 @@ function ApplicationsQueue() {
 }
 
 function ArtworkQueue() {
-  const [page, setPage] = useState(1);
-  const q = useAdminQueue('artworks', 'submitted', page);
+  const pages = useCursorPages('submitted');
+  const q = useArtworkQueue(pages.cursor);
   const { decide, busy } = useDecide('artworks');
-  if (q.isPending) return <TableSkeleton />;
-  if (q.isError) return <ErrorAlert error={q.error} onRetry={q.refetch} />;
-  if (q.data.total === 0) return <EmptyState title="No artworks waiting for review" />;
   return (
-    <div className="grid gap-4">
-      {q.data.data.map((w) => (
-        <Card key={w.id}>
-          <CardContent className="flex flex-wrap gap-4 sm:p-6">
-            {w.images[0] ? <img src={w.images[0].thumbUrl} alt="" className="size-28 rounded object-cover" /> : null}
-            <div className="grid flex-1 gap-1">
-              <Link to={`/art/${w.id}`} className="font-medium underline">
-                {w.title}
-              </Link>
-              <span className="text-sm text-muted">
-                {w.artist.name} · {mediumLabel(w.medium)} · {formatMoney(w.priceAmount, w.currency)}
-              </span>
-              <Badge tone="info" className="w-fit">
-                {w.images.length} images
-              </Badge>
-              <Decision busy={busy} onApprove={() => decide(w.id)} onReject={(r) => decide(w.id, r)} />
-            </div>
-          </CardContent>
-        </Card>
-      ))}
-      <Pagination page={page} pageSize={q.data.pageSize} total={q.data.total} onPageChange={setPage} />
-    </div>
+    <CursorResults
+      query={q}
+      pages={pages}
+      loading={{ label: 'Loading artworks', columns: 3 }}
+      errorTitle="Could not load artworks"
+      empty={<EmptyState title="No artworks waiting for review" />}
+      pagesLabel="Artworks pages"
+    >
+      {(rows) => (
+        <div className="grid gap-4">
+          {rows.map((w) => (
+            <Card key={w.id}>
+              <CardContent className="flex flex-wrap gap-4 sm:p-6">
+                {w.images[0] ? (
+                  <img src={w.images[0].thumbUrl} alt="" className="size-28 rounded object-cover" />
+                ) : null}
+                <div className="grid flex-1 gap-1">
+                  <Link to={`/art/${w.id}`} className="font-medium underline">
+                    {w.title}
+                  </Link>
+                  <span className="text-sm text-muted">
+                    {w.artist.name} · {mediumLabel(w.medium)} · {formatMoney(w.priceAmount, w.currency)}
+                  </span>
+                  <Badge tone="info" className="w-fit">
+                    {w.images.length} images
+                  </Badge>
+                  <Decision busy={busy} onApprove={() => decide(w.id)} onReject={(r) => decide(w.id, r)} />
+                </div>
+              </CardContent>
+            </Card>
+          ))}
+        </div>
+      )}
+    </CursorResults>
   );
 }
 

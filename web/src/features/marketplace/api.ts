@@ -161,17 +161,27 @@ export function useApplicationQueue(cursor: string | undefined) {
   });
 }
 
-export function useAdminQueue<K extends keyof AdminQueues>(kind: K, status: string, page: number) {
+/** One cursor page of the artworks waiting for review, least recently changed first. */
+export function useArtworkQueue(cursor: string | undefined) {
   return useQuery({
-    queryKey: [...keys.admin, kind, status, page],
-    queryFn: ({ signal }) => api.get<AdminQueues[K]>(`/api/admin/marketplace/${kind}`, { status, page }, signal),
+    queryKey: [...keys.admin, 'artworks', 'submitted', cursor ?? ''],
+    queryFn: ({ signal }) =>
+      api.get<AdminQueues['artworks']>(
+        '/api/admin/marketplace/artworks',
+        { status: 'submitted', cursor, limit: 24 },
+        signal,
+      ),
+    placeholderData: keepPreviousData,
   });
 }
 
-export function usePublicArtworks(filters: Record<string, string | number | undefined>) {
+/** One cursor page of the public catalog for some filters (`cursor` undefined for the first), 24 works a page. */
+export function usePublicArtworks(filters: Record<string, string | number | undefined>, cursor: string | undefined) {
   return useQuery({
-    queryKey: [...keys.public, filters],
-    queryFn: ({ signal }) => api.get<ArtworkPage>('/api/marketplace/artworks', filters, signal),
+    queryKey: [...keys.public, filters, cursor ?? ''],
+    queryFn: ({ signal }) =>
+      api.get<ArtworkPage>('/api/marketplace/artworks', { ...filters, cursor, limit: 24 }, signal),
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -1,15 +1,7 @@
 import { Link, useSearchParams } from 'react-router';
+import { CursorResults, useCursorPages } from '../../components/cursor-results.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
-import {
-  EmptyState,
-  ErrorAlert,
-  Field,
-  Input,
-  PageHeader,
-  Pagination,
-  Select,
-  TableSkeleton,
-} from '../../components/ui/index.ts';
+import { EmptyState, Field, Input, PageHeader, Select } from '../../components/ui/index.ts';
 import { useSession } from '../../lib/session.tsx';
 import { AssistantButton } from '../assistant/assistant-button.tsx';
 import { MEDIA, usePublicArtworks } from './api.ts';
@@ -23,20 +15,21 @@ export function BrowsePage() {
   const [params, setParams] = useSearchParams();
   const { user } = useSession();
   const medium = params.get('medium') ?? ALL;
-  const page = Number(params.get('page') ?? '1') || 1;
   const toMinor = (s: string | null) => (s && Number(s) >= 0 ? Math.round(Number(s) * 100) : undefined);
-  const q = usePublicArtworks({
+  const filters = {
     medium: medium === ALL ? undefined : medium,
     minPrice: toMinor(params.get('min')),
     maxPrice: toMinor(params.get('max')),
     artist: params.get('artist') ?? undefined,
-    page,
-  });
+  };
+  // The page is a cursor kept per filter set: other filters start again from the newest works.
+  const pages = useCursorPages(JSON.stringify(filters));
+  const q = usePublicArtworks(filters, pages.cursor);
   const update = (k: string, v: string) => {
     const next = new URLSearchParams(params);
     if (v && v !== ALL) next.set(k, v);
     else next.delete(k);
-    if (k !== 'page') next.delete('page');
+    next.delete('page');
     setParams(next, { replace: true });
   };
 
@@ -84,29 +77,24 @@ export function BrowsePage() {
           />
         </Field>
       </div>
-      {q.isPending ? (
-        <TableSkeleton />
-      ) : q.isError ? (
-        <ErrorAlert error={q.error} onRetry={q.refetch} />
-      ) : q.data.data.length === 0 ? (
-        <EmptyState title="No artworks match" description="Try a different medium or price range." />
-      ) : (
-        <>
+      <CursorResults
+        query={q}
+        pages={pages}
+        loading={{ label: 'Loading artworks', columns: 3 }}
+        errorTitle="Could not load artworks"
+        empty={<EmptyState title="No artworks match" description="Try a different medium or price range." />}
+        pagesLabel="Artworks pages"
+      >
+        {(rows) => (
           <ArtworkGrid>
-            {q.data.data.map((w) => (
+            {rows.map((w) => (
               <li key={w.id}>
                 <ArtworkCard artwork={w} />
               </li>
             ))}
           </ArtworkGrid>
-          <Pagination
-            page={page}
-            pageSize={q.data.pageSize}
-            total={q.data.total}
-            onPageChange={(p) => update('page', String(p))}
-          />
-        </>
-      )}
+        )}
+      </CursorResults>
     </PageContainer>
   );
 }
