@@ -6,7 +6,7 @@ import type { OrderListener } from '../../commerce/index.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { enqueueJob } from '../../jobs/index.ts';
-import { feeShare } from './refunds.ts';
+import { connectedBalance, feeShare } from './refunds.ts';
 
 /** Job that reverses the artist's share of a sale lost to a dispute, after the closing's transaction committed. */
 export const disputeRecoveryJob = 'marketplace.dispute_recovery';
@@ -110,11 +110,7 @@ export async function runDisputeRecovery(db: DB, stripe: Stripe, clock: Clock, r
   const balance = row.destination_account
     ? await stripe.balance.retrieve({}, { stripeAccount: row.destination_account })
     : null;
-  const held = balance
-    ? [...balance.available, ...balance.pending]
-        .filter((b) => b.currency === currency)
-        .reduce((a, b) => a + b.amount, 0)
-    : amount;
+  const held = connectedBalance(balance, currency) ?? amount;
   const reversal = await stripe.transfers.createReversal(
     transferId,
     {

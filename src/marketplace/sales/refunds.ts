@@ -59,7 +59,7 @@ export function feeShare(fee: number, amount: number, refunded: number): number 
 
 // What the destination account holds in `currency` (available and pending), from a balance read before the
 // refund's transaction opened; null when unknown.
-function connectedBalance(balance: Stripe.Balance | null, currency: string): number | null {
+export function connectedBalance(balance: Stripe.Balance | null, currency: string): number | null {
   if (!balance) return null;
   const sum = (list: Array<{ amount: number; currency: string }>) =>
     list.filter((x) => x.currency === currency).reduce((a, x) => a + x.amount, 0);
