@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { countMeta, pageMeta, pageQuery } from '../../db/keyset.ts';
 import { withService } from '../../db/tenancy.ts';
 import { accountRole, platformAdmin } from '../../http/access.ts';
 import type { AppEnv } from '../../http/context.ts';
@@ -8,10 +9,7 @@ import { allTransactionsCsv, artistSalesCsv } from '../sales/export.ts';
 import * as analytics from './analytics.ts';
 
 const saleStatus = z.enum(['paid', 'shipped', 'delivered', 'partially_refunded', 'refunded', 'duplicate_refunded']);
-const paging = {
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(25),
-};
+const paging = pageQuery;
 const day = z.iso.date('Use a date such as 2026-03-31');
 const filterFields = {
   status: saleStatus.optional(),
@@ -133,8 +131,7 @@ const RefundOut = z
     createdAt: z.string(),
   })
   .openapi('MarketplaceRefund');
-const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() });
+const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), ...pageMeta, ...countMeta });
 const SettingsOut = z
   .object({
     feeBps: z.number().int(),

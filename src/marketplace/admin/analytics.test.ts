@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectBadCursorsRefused, walkPages } from '../../../test/cursor-pages.ts';
 import {
   insertArtistAccount,
   insertArtwork,
@@ -280,7 +281,7 @@ describe('transactions and refunds lists', () => {
   it('filters transactions by status, artist and inclusive date range, and pages', async () => {
     const admin = testClient(app);
     await admin.signIn('admin@demo.gallerist.dev');
-    const all = await admin.get('/api/admin/marketplace/transactions?pageSize=4');
+    const all = await admin.get('/api/admin/marketplace/transactions?limit=4');
     expect(all.status).toBe(200);
     expect(all.body.total).toBe(6);
     expect(all.body.data).toHaveLength(4);
@@ -292,8 +293,9 @@ describe('transactions and refunds lists', () => {
       channel: 'web',
       agentPlatformName: null,
     });
-    const p2 = await admin.get('/api/admin/marketplace/transactions?pageSize=4&page=2');
+    const p2 = await admin.get(`/api/admin/marketplace/transactions?limit=4&cursor=${all.body.nextCursor}`);
     expect(p2.body.data).toHaveLength(2);
+    expect(p2.body.nextCursor).toBeNull();
     const partial = await admin.get('/api/admin/marketplace/transactions?status=partially_refunded');
     expect(partial.body.data.map((t: { artwork: { title: string } }) => t.artwork.title)).toEqual(['Half Back']);
     const b = await admin.get(`/api/admin/marketplace/transactions?accountId=${ids.B}`);
@@ -424,5 +426,76 @@ describe('access control and RLS', () => {
         tx.updateTable('artist_profiles').set({ fee_bps: 0 }).where('account_id', '=', ids.B).execute(),
       ),
     ).rejects.toThrow(/permission denied/);
+  });
+});
+
+// Issue 17: both admin lists page by cursor, stable while sales and refunds arrive; a cursor never widens a filter.
+describe('transactions and refunds by cursor', () => {
+  let works: string[] = [];
+  let serial = 0;
+  const sell = async (accountId: string, at: string) => {
+    const artworkId = await insertArtwork(db(), accountId, `Cursor work ${serial++}`);
+    works.push(artworkId);
+    return insertSale(db(), { accountId, artworkId, currency: 'eur', amount: 2_000, fee: 1_000, at });
+  };
+
+  beforeAll(async () => {
+    works = [];
+    for (let i = 0; i < 9; i++) await sell(ids.B, `2026-05-0${1 + Math.floor(i / 3)}T00:00:00Z`);
+  });
+
+  it('walks an artist’s transactions once each, newest first, while sales arrive between pages', async () => {
+    const admin = testClient(app);
+    await admin.signIn('admin@demo.gallerist.dev');
+    const path = `/api/admin/marketplace/transactions?accountId=${ids.B}`;
+    const before = (await admin.get(`${path}&limit=100`)).body;
+    expect(before).toMatchObject({ total: 11, totalCapped: false, nextCursor: null });
+    const walk = await walkPages(admin.get, `${path}&limit=3`, (page) =>
+      sell(ids.B, `2026-06-0${page}T00:00:00Z`).then(() => undefined),
+    );
+    expect(walk.pages).toBe(4);
+    expect(walk.rows.map((t) => t.id)).toEqual(before.data.map((t: { id: string }) => t.id));
+    expect(walk.rows.every((t) => t.accountId === ids.B)).toBe(true);
+    await expectBadCursorsRefused(admin.get, path, walk.answers[0].nextCursor);
+    // B's cursor on A's list: A's rows only.
+    const a = await admin.get(
+      `/api/admin/marketplace/transactions?accountId=${ids.A}&cursor=${walk.answers[0].nextCursor}`,
+    );
+    expect(a.status).toBe(200);
+    expect(a.body.data.every((t: { accountId: string }) => t.accountId === ids.A)).toBe(true);
+    const artist = testClient(app);
+    await artist.signIn('artist@demo.gallerist.dev');
+    expect((await artist.get(`${path}&cursor=${walk.answers[0].nextCursor}`)).status).toBe(403);
+  });
+
+  it('walks refunds once each, newest first, while refunds arrive between pages', async () => {
+    const sales = await withService(db(), (tx) =>
+      tx.selectFrom('marketplace_sales').select('id').where('artwork_id', 'in', works).execute(),
+    );
+    for (const [i, sale] of sales.slice(0, 7).entries())
+      await insertRefund(db(), {
+        saleId: sale.id,
+        accountId: ids.B,
+        amount: 100,
+        fee: 50,
+        at: `2026-05-1${i}T00:00:00Z`,
+      });
+    const admin = testClient(app);
+    await admin.signIn('admin@demo.gallerist.dev');
+    const path = `/api/admin/marketplace/refunds?accountId=${ids.B}`;
+    const before = (await admin.get(`${path}&limit=100`)).body;
+    expect(before.nextCursor).toBeNull();
+    let next = 7;
+    const walk = await walkPages(admin.get, `${path}&limit=3`, async () => {
+      const sale = sales[next++ % sales.length];
+      await insertRefund(db(), { saleId: sale.id, accountId: ids.B, amount: 10, fee: 5, at: '2026-06-20T00:00:00Z' });
+    });
+    expect(walk.rows.map((r) => r.id)).toEqual(before.data.map((r: { id: string }) => r.id));
+    expect(walk.answers[0].total).toBe(before.total);
+    await expectBadCursorsRefused(admin.get, path, walk.answers[0].nextCursor);
+    const a = await admin.get(
+      `/api/admin/marketplace/refunds?accountId=${ids.A}&limit=100&cursor=${walk.answers[0].nextCursor}`,
+    );
+    expect(a.body.data.every((r: { accountId: string }) => r.accountId === ids.A)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import { agentPlatformNames, type OrderChannel } from '../../commerce/index.ts';
+import { afterCursor, cappedCount, cursorAt, decodeCursor, keysetPage } from '../../db/keyset.ts';
 import type { DB } from '../../db/types.ts';
 import type { SaleStatus } from '../tables.ts';
 
@@ -271,7 +272,7 @@ export function transactionsQuery(db: DB, f: TransactionFilters) {
   if (f.accountId) q = q.where('s.account_id', '=', f.accountId);
   if (f.from) q = q.where('s.created_at', '>=', dayStart(f.from));
   if (f.to) q = q.where('s.created_at', '<', dayAfter(f.to));
-  return q.orderBy('s.created_at', 'desc').orderBy('s.id');
+  return q.orderBy('s.created_at', 'desc').orderBy('s.id', 'desc');
 }
 
 export type TransactionRow = Awaited<ReturnType<ReturnType<typeof transactionsQuery>['execute']>>[number];
@@ -299,31 +300,26 @@ export function toTransaction(r: TransactionRow, platformNames: Map<string, stri
   };
 }
 
-/** One page of transactions with the filtered total. */
-export async function listTransactions(db: DB, f: TransactionFilters & { page: number; pageSize: number }) {
-  const rows = await transactionsQuery(db, f)
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize)
+/** One keyset page of transactions, newest first, with the filtered total (capped at 1,000). */
+export async function listTransactions(db: DB, f: TransactionFilters & { cursor?: string; limit: number }) {
+  const cursor = decodeCursor(f.cursor);
+  const base = transactionsQuery(db, f);
+  const found = await (cursor ? base.where(afterCursor('s.created_at', 's.id', cursor, 'desc')) : base)
+    .select(cursorAt('s.created_at').as('cursor_at'))
+    .limit(f.limit + 1)
     .execute();
-  const { n } = await transactionsQuery(db, f)
-    .clearSelect()
-    .clearOrderBy()
-    .select(sql<string>`count(*)`.as('n'))
-    .executeTakeFirstOrThrow();
+  const { rows, nextCursor } = keysetPage(found, f.limit);
+  const count = await cappedCount(db, transactionsQuery(db, f).clearSelect().clearOrderBy());
   const names = await agentPlatformNames(
     db,
     rows.map((r) => r.agent_platform_id),
   );
-  return {
-    data: rows.map((r) => toTransaction(r, names)),
-    page: f.page,
-    pageSize: f.pageSize,
-    total: Number(n),
-  };
+  return { data: rows.map((r) => toTransaction(r, names)), nextCursor, limit: f.limit, ...count };
 }
 
-/** One page of refunds, newest first; `owed` keeps only those the artist's balance could not cover. */
-export async function listRefunds(db: DB, f: { accountId?: string; owed?: boolean; page: number; pageSize: number }) {
+/** One keyset page of refunds, newest first; `owed` keeps only those the artist's balance could not cover. */
+export async function listRefunds(db: DB, f: { accountId?: string; owed?: boolean; cursor?: string; limit: number }) {
+  const cursor = decodeCursor(f.cursor);
   let q = db
     .selectFrom('marketplace_refunds as r')
     .innerJoin('marketplace_sales as s', 's.id', 'r.sale_id')
@@ -332,7 +328,8 @@ export async function listRefunds(db: DB, f: { accountId?: string; owed?: boolea
     .leftJoin('users as u', 'u.id', 'r.created_by');
   if (f.accountId) q = q.where('r.account_id', '=', f.accountId);
   if (f.owed) q = q.where(sql<boolean>`r.amount_owed > 0`);
-  const rows = await q
+  const found = await (cursor ? q.where(afterCursor('r.created_at', 'r.id', cursor, 'desc')) : q)
+    .select(cursorAt('r.created_at').as('cursor_at'))
     .select([
       'r.id',
       'r.sale_id',
@@ -350,11 +347,11 @@ export async function listRefunds(db: DB, f: { accountId?: string; owed?: boolea
       'r.created_at',
     ])
     .orderBy('r.created_at', 'desc')
-    .orderBy('r.id')
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize)
+    .orderBy('r.id', 'desc')
+    .limit(f.limit + 1)
     .execute();
-  const { n } = await q.select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  const { rows, nextCursor } = keysetPage(found, f.limit);
+  const count = await cappedCount(db, q);
   const owed = await db
     .selectFrom('marketplace_refunds as r')
     .innerJoin('marketplace_sales as s', 's.id', 'r.sale_id')
@@ -379,9 +376,9 @@ export async function listRefunds(db: DB, f: { accountId?: string; owed?: boolea
       createdBy: r.created_by_email ?? null,
       createdAt: new Date(r.created_at).toISOString(),
     })),
-    page: f.page,
-    pageSize: f.pageSize,
-    total: Number(n),
+    nextCursor,
+    limit: f.limit,
+    ...count,
     owedTotals: owed.map((o) => ({ currency: o.currency.trim(), amount: num(o.owed) })),
   };
 }

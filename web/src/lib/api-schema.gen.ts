@@ -2653,9 +2653,10 @@ export interface paths {
             parameters: {
                 query?: {
                     accountId?: string;
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
+                    limit?: number;
                     owed?: "true" | "false";
-                    page?: number;
-                    pageSize?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2671,13 +2672,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["MarketplaceRefund"][];
+                            limit: number;
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                             owedTotals: {
                                 amount: number;
                                 currency: string;
                             }[];
-                            page: number;
-                            pageSize: number;
                             total: number;
+                            /** @description True when there are more than `total` rows (shown as "1,000+") */
+                            totalCapped: boolean;
                         };
                     };
                 };
@@ -2901,9 +2905,10 @@ export interface paths {
             parameters: {
                 query?: {
                     accountId?: string;
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
                     from?: string;
-                    page?: number;
-                    pageSize?: number;
+                    limit?: number;
                     status?: "paid" | "shipped" | "delivered" | "partially_refunded" | "refunded" | "duplicate_refunded";
                     to?: string;
                 };
@@ -2921,9 +2926,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["MarketplaceTransaction"][];
-                            page: number;
-                            pageSize: number;
+                            limit: number;
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                             total: number;
+                            /** @description True when there are more than `total` rows (shown as "1,000+") */
+                            totalCapped: boolean;
                         };
                     };
                 };

@@ -24,10 +24,12 @@ export function useMetrics() {
   });
 }
 
-export function useTransactions(f: TransactionFilters, page: number) {
+/** One cursor page of transactions for some filters (`cursor` undefined for the first). */
+export function useTransactions(f: TransactionFilters, cursor: string | undefined) {
   return useQuery({
-    queryKey: [...keys.admin, 'transactions', f, page],
-    queryFn: ({ signal }) => api.get<TransactionPage>('/api/admin/marketplace/transactions', { ...f, page }, signal),
+    queryKey: [...keys.admin, 'transactions', f, cursor ?? ''],
+    queryFn: ({ signal }) =>
+      api.get<TransactionPage>('/api/admin/marketplace/transactions', { ...f, cursor, limit: 25 }, signal),
     placeholderData: keepPreviousData,
   });
 }
@@ -35,11 +37,16 @@ export function useTransactions(f: TransactionFilters, page: number) {
 /** Download link for the transactions CSV with the same filters as the list. */
 export const transactionsCsvUrl = (f: TransactionFilters) => withQuery('/api/admin/marketplace/transactions.csv', f);
 
-export function useRefunds(owed: boolean, page: number) {
+/** One cursor page of refunds, all or only those with an amount owed (`cursor` undefined for the first). */
+export function useRefunds(owed: boolean, cursor: string | undefined) {
   return useQuery({
-    queryKey: [...keys.admin, 'refunds', owed, page],
+    queryKey: [...keys.admin, 'refunds', owed, cursor ?? ''],
     queryFn: ({ signal }) =>
-      api.get<RefundPage>('/api/admin/marketplace/refunds', { owed: owed ? 'true' : undefined, page }, signal),
+      api.get<RefundPage>(
+        '/api/admin/marketplace/refunds',
+        { owed: owed ? 'true' : undefined, cursor, limit: 25 },
+        signal,
+      ),
     placeholderData: keepPreviousData,
   });
 }

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
+import { CursorResults, useCursorPages } from '../../components/cursor-results.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
-import { PagedResults } from '../../components/paged-results.tsx';
 import {
   Badge,
   type BadgeTone,
@@ -22,7 +22,7 @@ import {
   TabsTrigger,
 } from '../../components/ui/index.ts';
 import { formatDate } from '../../lib/format.ts';
-import { pageFromParams, useQueryPatch } from '../../lib/list-params.ts';
+import { useQueryPatch } from '../../lib/list-params.ts';
 import { ChannelBadge } from '../orders/channel.tsx';
 import { formatMoney } from '../orders/money.ts';
 import {
@@ -57,7 +57,7 @@ function SaleCell({ saleId, title, artist }: { saleId: string; title: string; ar
   );
 }
 
-/** Filters and pages live in the URL so a filtered view can be shared and reloaded. */
+/** Filters live in the URL so a filtered view can be shared and reloaded; the page is a cursor kept per filter set. */
 function useFilters() {
   const [params, set] = useQueryPatch();
   const filters: TransactionFilters = {
@@ -66,14 +66,14 @@ function useFilters() {
     from: params.get('from') ?? undefined,
     to: params.get('to') ?? undefined,
   };
-  const page = pageFromParams(params);
   const tab = params.get('tab') === 'refunds' ? 'refunds' : 'transactions';
   const owed = params.get('owed') === 'true';
-  return { filters, page, tab, owed, set };
+  const pages = useCursorPages(JSON.stringify([tab, filters, owed]));
+  return { filters, pages, tab, owed, set };
 }
 
 function TransactionsTab({ f }: { f: ReturnType<typeof useFilters> }) {
-  const q = useTransactions(f.filters, f.page);
+  const q = useTransactions(f.filters, f.pages.cursor);
   const artists = useArtistAccounts();
   return (
     <div className="grid gap-4">
@@ -112,13 +112,13 @@ function TransactionsTab({ f }: { f: ReturnType<typeof useFilters> }) {
           Download CSV
         </a>
       </div>
-      <PagedResults
+      <CursorResults
         query={q}
+        pages={f.pages}
         loading={{ label: 'Loading transactions', columns: 9 }}
         errorTitle="Could not load transactions"
         empty={<EmptyState as="h3" title="No transactions match" description="Change the filters to see more." />}
         pagesLabel="Transactions pages"
-        onPageChange={(page) => f.set({ page: String(page) })}
       >
         {(rows) => (
           <div className="overflow-x-auto">
@@ -162,13 +162,13 @@ function TransactionsTab({ f }: { f: ReturnType<typeof useFilters> }) {
             </Table>
           </div>
         )}
-      </PagedResults>
+      </CursorResults>
     </div>
   );
 }
 
 function RefundsTab({ f }: { f: ReturnType<typeof useFilters> }) {
-  const q = useRefunds(f.owed, f.page);
+  const q = useRefunds(f.owed, f.pages.cursor);
   return (
     <div className="grid gap-4">
       <label className="flex items-center gap-2 text-sm">
@@ -185,13 +185,13 @@ function RefundsTab({ f }: { f: ReturnType<typeof useFilters> }) {
           Owed by artists: {q.data.owedTotals.map((o) => formatMoney(o.amount, o.currency)).join(' · ')}
         </p>
       ) : null}
-      <PagedResults
+      <CursorResults
         query={q}
+        pages={f.pages}
         loading={{ label: 'Loading refunds', columns: 6 }}
         errorTitle="Could not load refunds"
         empty={<EmptyState as="h3" title={f.owed ? 'Nothing is owed' : 'No refunds yet'} />}
         pagesLabel="Refunds pages"
-        onPageChange={(page) => f.set({ page: String(page) })}
       >
         {(rows) => (
           <div className="overflow-x-auto">
@@ -227,7 +227,7 @@ function RefundsTab({ f }: { f: ReturnType<typeof useFilters> }) {
             </Table>
           </div>
         )}
-      </PagedResults>
+      </CursorResults>
     </div>
   );
 }
