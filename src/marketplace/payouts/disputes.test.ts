@@ -27,12 +27,12 @@ async function flush() {
 }
 
 /** Buys a fresh original of Mira's through the real checkout route, paying with `card`. */
-async function buy(card: string, price: number) {
-  const artwork = await publishedArtwork(db, ids['mira-okafor'], { price, title: `Dispute study ${price}` });
+async function buy(card: string, price: number, artist = 'mira-okafor') {
+  const artwork = await publishedArtwork(db, ids[artist], { price, title: `Dispute study ${price}` });
   const r = await httpClient(app.url).post(`/api/marketplace/artworks/${artwork}/checkout`, {
     email: `collector-${price}@example.com`,
   });
-  expect(r.status).toBe(201);
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
   const orderId = r.body.orderId as string;
   const order = await withService(db, (tx) =>
     tx.selectFrom('orders').select('stripe_checkout_session_id').where('id', '=', orderId).executeTakeFirstOrThrow(),
@@ -211,6 +211,37 @@ describe('disputes on marketplace sales', () => {
     // Requested once; recorded again only by the simulated crash's replay above.
     expect(audit.filter((a) => a.action === 'sale.dispute_recovery_requested')).toHaveLength(1);
     expect(audit.some((a) => a.action === 'sale.dispute_recovered')).toBe(true);
+  });
+
+  // Another artist's sale, so the owing it leaves doesn't reach the other tests' balances.
+  it('records what the artist owes when a sale already paid out is lost to a dispute later', async () => {
+    await onboardedArtist(db, stripe, app.emulatorUrl, ids['lena-ferreira']);
+    const sale = await buy('4000000000000077', 28_000, 'lena-ferreira');
+    await deliveredLongAgo(sale.saleId);
+    const run = await runPayouts(db, stripe, systemClock);
+    expect(run, JSON.stringify(run)).toMatchObject({ errors: 0, created: 1 });
+    expect(await payoutOf(sale.saleId)).not.toBeNull();
+    const { stripe_charge_id: chargeId } = await withService(db, (tx) =>
+      tx
+        .selectFrom('marketplace_sales')
+        .select('stripe_charge_id')
+        .where('id', '=', sale.saleId)
+        .executeTakeFirstOrThrow(),
+    );
+    // Months later the cardholder disputes, and the platform loses.
+    const opened = await emu(app.emulatorUrl, `/_emulator/charges/${chargeId}/dispute`, { kind: 'fraudulent' });
+    await flush();
+    await stripe.disputes.close(opened.id);
+    await flush();
+    const [r] = await withService(db, (tx) =>
+      tx.selectFrom('marketplace_dispute_recoveries').selectAll().where('sale_id', '=', sale.saleId).execute(),
+    );
+    expect(r.status).toBe('reversed');
+    expect(Number(r.amount)).toBe(sale.artistAmount);
+    // The payout emptied the balance, so the whole reversal is owed and Stripe nets it against later funds.
+    expect(Number(r.amount_owed)).toBe(sale.artistAmount);
+    const balance = await getArtistBalance(db, stripe, ids['lena-ferreira'], systemClock);
+    expect(balance.amountOwed).toBeGreaterThanOrEqual(sale.artistAmount);
   });
 
   it('holds an open dispute’s sale until it is won, then pays it out', async () => {
