@@ -47,7 +47,9 @@ function runningTotals(state: EmulatorState): Totals {
 function scannedTotals(state: EmulatorState): Totals {
   const out: Totals = {};
   for (const rec of state.byType.get('balance_transaction')?.values() ?? []) {
-    const t = (out[`${rec.account ?? ''}/${rec.obj.currency}`] ??= { available: 0, pending: 0 });
+    const key = `${rec.account ?? ''}/${rec.obj.currency}`;
+    out[key] ??= { available: 0, pending: 0 };
+    const t = out[key];
     if (rec.obj.status === 'available') t.available += rec.obj.net;
     else t.pending += rec.obj.net;
   }
