@@ -1,3 +1,4 @@
+import { afterCursor, cappedCount, cursorAt, decodeCursor, keysetPage } from '../db/keyset.ts';
 import type { DB } from '../db/types.ts';
 import { type DisputeRow, disputeOutcome, isOpenDispute } from './disputes.ts';
 import { orderRef } from './order-ref.ts';
@@ -103,9 +104,16 @@ export interface AdminDisputeRow extends DisputeView {
 /** Every dispute, newest first, for platform admins (RLS shows others nothing); `status` filters open/won/lost. */
 export async function listAllDisputes(
   db: DB,
-  q: { outcome?: 'open' | 'won' | 'lost'; page: number; pageSize: number },
+  q: { outcome?: 'open' | 'won' | 'lost'; cursor?: string; limit: number },
   links: DashboardLinks,
-): Promise<{ data: AdminDisputeRow[]; total: number; page: number; pageSize: number }> {
+): Promise<{
+  data: AdminDisputeRow[];
+  nextCursor: string | null;
+  limit: number;
+  total: number;
+  totalCapped: boolean;
+}> {
+  const cursor = decodeCursor(q.cursor);
   let base = db
     .selectFrom('disputes as d')
     .innerJoin('orders as o', 'o.id', 'd.order_id')
@@ -114,17 +122,20 @@ export async function listAllDisputes(
   else if (q.outcome === 'won') base = base.where('d.status', 'in', ['won', 'warning_closed', 'prevented']);
   else if (q.outcome === 'open')
     base = base.where('d.status', 'not in', ['won', 'warning_closed', 'prevented', 'lost']);
-  const [rows, count] = await Promise.all([
-    base
+  // Newest first on disputes_created_idx (stripe_created_at desc, id desc); the count stops at 1,000.
+  const count = await cappedCount(db, base);
+  const page = keysetPage(
+    await (cursor ? base.where(afterCursor('d.stripe_created_at', 'd.id', cursor, 'desc')) : base)
       .selectAll('d')
       .select(['o.total', 'o.amount_refunded', 'o.buyer_email', 'a.name as account_name'])
+      .select(cursorAt('d.stripe_created_at').as('cursor_at'))
       .orderBy('d.stripe_created_at', 'desc')
       .orderBy('d.id', 'desc')
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize)
+      .limit(q.limit + 1)
       .execute(),
-    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-  ]);
+    q.limit,
+  );
+  const rows = page.rows;
   return {
     data: rows.map((r) => ({
       ...toDisputeView(r, { total: Number(r.total), amountRefunded: Number(r.amount_refunded) }, links),
@@ -134,8 +145,8 @@ export async function listAllDisputes(
       accountName: r.account_name,
       buyerEmail: r.buyer_email,
     })),
-    total: Number(count.n),
-    page: q.page,
-    pageSize: q.pageSize,
+    nextCursor: page.nextCursor,
+    limit: q.limit,
+    ...count,
   };
 }

@@ -1,3 +1,4 @@
+import { countMeta, pageMeta, pageQuery } from '../db/keyset.ts';
 import { platformAdmin } from '../http/access.ts';
 import type { Deps } from '../http/context.ts';
 import { createRouter, jsonResponse, route, z } from '../http/openapi.ts';
@@ -28,20 +29,11 @@ export const disputeRoutes = createRouter().openapi(
     summary: 'Every payment dispute, newest first (platform admins)',
     middleware: platformAdmin(),
     request: {
-      query: z.object({
-        outcome: z.enum(['open', 'won', 'lost']).optional(),
-        page: z.coerce.number().int().min(1).default(1),
-        pageSize: z.coerce.number().int().min(1).max(100).default(20),
-      }),
+      query: z.object({ outcome: z.enum(['open', 'won', 'lost']).optional(), ...pageQuery }),
     },
     responses: {
       200: jsonResponse(
-        z.object({
-          data: z.array(AdminDisputeOut),
-          total: z.number().int(),
-          page: z.number().int(),
-          pageSize: z.number().int(),
-        }),
+        z.object({ data: z.array(AdminDisputeOut), ...pageMeta, ...countMeta }).openapi('AdminDisputePage'),
       ),
     },
   }),

@@ -1674,9 +1674,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The previous page’s `nextCursor`; omit for the first page */
+                    cursor?: string;
+                    limit?: number;
                     outcome?: "open" | "won" | "lost";
-                    page?: number;
-                    pageSize?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1690,12 +1691,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            data: components["schemas"]["AdminDispute"][];
-                            page: number;
-                            pageSize: number;
-                            total: number;
-                        };
+                        "application/json": components["schemas"]["AdminDisputePage"];
                     };
                 };
                 /** @description Invalid input */
@@ -14133,6 +14129,15 @@ export interface components {
             /** Format: uuid */
             orderId: string;
             orderRef: string;
+        };
+        AdminDisputePage: {
+            data: components["schemas"]["AdminDispute"][];
+            limit: number;
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+            total: number;
+            /** @description True when there are more than `total` rows (shown as "1,000+") */
+            totalCapped: boolean;
         };
         AdminUser: {
             createdAt: string;

@@ -1,8 +1,8 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
+import { CursorResults, useCursorPages } from '../../components/cursor-results.tsx';
 import { ShieldIcon } from '../../components/icons.tsx';
 import { PageContainer } from '../../components/page-container.tsx';
-import { PagedResults } from '../../components/paged-results.tsx';
 import {
   Button,
   EmptyState,
@@ -36,13 +36,17 @@ const parseOutcome = (v: string | null): Outcome =>
 export function DisputesPage() {
   const {
     filters: { outcome },
-    page,
     update,
   } = useListParams({ outcome: parseOutcome });
+  const pages = useCursorPages(outcome);
   const q = useQuery({
-    queryKey: ['admin', 'disputes', { outcome, page }],
+    queryKey: ['admin', 'disputes', { outcome, cursor: pages.cursor }],
     queryFn: ({ signal }) =>
-      api.get<DisputePage>('/api/admin/disputes', { outcome: outcome || undefined, page, pageSize: PAGE_SIZE }, signal),
+      api.get<DisputePage>(
+        '/api/admin/disputes',
+        { outcome: outcome || undefined, cursor: pages.cursor, limit: PAGE_SIZE },
+        signal,
+      ),
     placeholderData: keepPreviousData,
   });
   return (
@@ -64,8 +68,9 @@ export function DisputesPage() {
           />
         </Field>
       </div>
-      <PagedResults
+      <CursorResults
         query={q}
+        pages={pages}
         loading={{ label: 'Loading disputes', columns: 7 }}
         errorTitle="Could not load disputes"
         empty={
@@ -88,8 +93,8 @@ export function DisputesPage() {
           />
         }
         pagesLabel="Disputes pages"
-        onPageChange={(p) => update({ page: p })}
         className="grid grid-cols-1"
+        busy={q.isFetching}
       >
         {(rows) => (
           <Table label="Disputes" aria-busy={q.isFetching}>
@@ -147,7 +152,7 @@ export function DisputesPage() {
             </TableBody>
           </Table>
         )}
-      </PagedResults>
+      </CursorResults>
     </PageContainer>
   );
 }
