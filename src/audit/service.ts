@@ -39,10 +39,3 @@ export async function recordAudit(
       .execute(),
   );
 }
-
-/** Lists audit events for a tenant, newest first (RLS limits it to the tenant's admins and platform admins). */
-export async function listAudit(db: DB, accountId: string | null, limit = 50, offset = 0) {
-  let q = db.selectFrom('audit_events').selectAll().orderBy('created_at', 'desc').limit(limit).offset(offset);
-  if (accountId) q = q.where('account_id', '=', accountId);
-  return q.execute();
-}
