@@ -31,14 +31,16 @@ describe('the assembly', () => {
       'jobs.prune',
       'mail.send',
       'marketplace.artwork_features',
+      'marketplace.dispute_recovery',
       'marketplace.payouts',
       'marketplace.refund_duplicate',
       'marketplace.stripe_fee',
     ]);
     for (const s of a.schedules) expect(a.jobs.has(s.name)).toBe(true);
     expect(a.commerce.stripeEvents.get('account.updated')).toHaveLength(1);
-    // Commerce adopts disputes that came before their payment; the agents module tells agent platforms of changes.
-    expect(a.commerce.orderListeners).toHaveLength(2);
+    // Commerce adopts disputes that came before their payment; the marketplace recovers a lost dispute from the
+    // artist; the agents module tells agent platforms of changes.
+    expect(a.commerce.orderListeners).toHaveLength(3);
     expect(a.commerce.stripeEvents.get('charge.dispute.closed')).toHaveLength(1);
     expect(a.seeders.length).toBe(4);
     expect(a.doctorChecks.length).toBe(5);

@@ -463,12 +463,13 @@ describe('photo audit', () => {
 });
 
 describe('gallery list', () => {
-  it('pages through galleries with a total', async () => {
+  it('pages through galleries by cursor with a total', async () => {
     const base = `/api/shop/studios/${f.rivalId}/galleries`;
     const all = await f.other.get(base);
     expect(all.body.total).toBe(all.body.data.length);
     expect(all.body.total).toBeGreaterThanOrEqual(2);
-    const page = await f.other.get(`${base}?limit=1&offset=1`);
+    const first = await f.other.get(`${base}?limit=1`);
+    const page = await f.other.get(`${base}?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`);
     expect(page.body.data).toHaveLength(1);
     expect(page.body.total).toBe(all.body.total);
     expect(page.body.data[0].id).toBe(all.body.data[1].id);
