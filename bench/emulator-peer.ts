@@ -2,13 +2,12 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 // @ts-expect-error: a plain-JS launcher without type declarations.
 import { emulatorBundle } from '../bin/emulator-bundle.js';
 import type { CannonResult, Result } from './emulator.ts';
-import { autocannon, printResults, rate, round1, sumRuns, toResult } from './emulator.ts';
+import { autocannon, freePort, printResults, rate, round1, sumRuns, toResult } from './emulator.ts';
 
 /** Knobs for quick runs: the smoke test bounds every run by request count instead of time. */
 export interface PeerBenchOptions {
@@ -38,19 +37,6 @@ const CREATE_BODY = new URLSearchParams({
   name: 'Ada Buyer',
   'metadata[ref]': 'b1',
 }).toString();
-
-// The peer logs its port but accepts no port 0, so a free port is picked here first.
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // VmRSS from /proc (Linux); null elsewhere, so the figure is omitted rather than guessed.
 function rssMb(pid: number | undefined): number | null {

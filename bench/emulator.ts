@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { RunningEmulator } from '../emulator/index.ts';
 import { startEmulator } from '../emulator/index.ts';
@@ -114,6 +115,19 @@ export async function closedLoop(count: number, connections: number, job: (i: nu
 }
 
 /** One decimal, for milliseconds in results. */
+/** A port free right now on 127.0.0.1, for servers that take no port 0 or must be told theirs up front. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 export const round1 = (n: number) => Number(n.toFixed(1));
 
 /** A result from a timed loop (count calls in `seconds`, errors, p99), as a rate relative to a same-run baseline. */

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,7 +12,7 @@ import { openPostgres } from '../src/db/connect.ts';
 import { withService } from '../src/db/tenancy.ts';
 import type { DB } from '../src/db/types.ts';
 import { startTestApp } from '../test/app.ts';
-import { autocannon, closedLoop, printResults, type Result } from './emulator.ts';
+import { autocannon, closedLoop, freePort, printResults, type Result } from './emulator.ts';
 
 /** Webhook acknowledgement must stay under this p99 at 32 concurrent deliveries (issue 16). */
 export const WEBHOOK_ACK_P99_TARGET_MS = 50;
@@ -52,18 +51,6 @@ async function inProcess(): Promise<Target> {
     settle: () => app.settle(),
     stop: () => app.stop(),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 // On Postgres the platform runs as in production, in a process of its own (`gallerist serve`, job runner on) on a

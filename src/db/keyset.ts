@@ -48,8 +48,8 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify([c.at, c.id])).toString('base64url');
 }
 
-/** The sort key inside a cursor; a cursor we did not issue (tampered, truncated, garbage) is a 400, never a 500. */
-export function decodeCursor(raw: string | undefined): Cursor | null {
+// Decodes a cursor against the shape of its key; anything we did not issue (tampered, truncated, garbage) is a 400.
+function decodeWith(raw: string | undefined, schema: z.ZodType<[string, string]>, valid = (_at: string) => true) {
   if (raw === undefined || raw === '') return null;
   let parsed: unknown;
   try {
@@ -57,14 +57,19 @@ export function decodeCursor(raw: string | undefined): Cursor | null {
   } catch {
     parsed = undefined;
   }
-  const key = CursorKey.safeParse(parsed);
-  if (!key.success || Number.isNaN(Date.parse(key.data[0]))) {
+  const key = schema.safeParse(parsed);
+  if (!key.success || !valid(key.data[0])) {
     throw new AppError('bad_request', 'The page cursor is not valid; start again from the first page', {
       fieldErrors: { cursor: ['Invalid cursor'] },
       formErrors: [],
     });
   }
   return { at: key.data[0], id: key.data[1] };
+}
+
+/** The sort key inside a cursor; a cursor we did not issue (tampered, truncated, garbage) is a 400, never a 500. */
+export function decodeCursor(raw: string | undefined): Cursor | null {
+  return decodeWith(raw, CursorKey, (at) => !Number.isNaN(Date.parse(at)));
 }
 
 const TextCursorKey = z.tuple([z.string().max(200), CursorId]);
@@ -74,21 +79,7 @@ const TextCursorKey = z.tuple([z.string().max(200), CursorId]);
  * 'text')`), where `at` holds that text; like decodeCursor, anything we did not issue is a 400.
  */
 export function decodeTextCursor(raw: string | undefined): Cursor | null {
-  if (raw === undefined || raw === '') return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  const key = TextCursorKey.safeParse(parsed);
-  if (!key.success) {
-    throw new AppError('bad_request', 'The page cursor is not valid; start again from the first page', {
-      fieldErrors: { cursor: ['Invalid cursor'] },
-      formErrors: [],
-    });
-  }
-  return { at: key.data[0], id: key.data[1] };
+  return decodeWith(raw, TextCursorKey);
 }
 
 /**
