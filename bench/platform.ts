@@ -1,13 +1,14 @@
 import { pathToFileURL } from 'node:url';
 import { startTestApp } from '../test/app.ts';
 import { autocannon, type BenchOptions, printResults, type Result, rate } from './emulator.ts';
+import { startStaticBaseline } from './static-baseline.ts';
 
 /**
- * Public storefront routes must keep at least this share of the baseline's throughput. Each read is several queries
- * serialised on PGlite's single connection (≈0.07–0.13× of /healthz measured on 2 cores), so 0.05× flags a
- * regression such as an N+1 query without flapping on a busy machine.
+ * Public storefront routes must reach this share of the throughput of a static Hono route answering the same number
+ * of bytes in its own process (issue 17's target for the embedded database). Measured on 2 cores it is not met yet:
+ * the bench prints MISSED rather than hiding it behind a database-backed baseline.
  */
-export const STOREFRONT_TARGET_RATIO = 0.05;
+export const STOREFRONT_TARGET_RATIO = 0.1;
 /** Resident memory after the load must stay under this many MiB (the platform, PGlite and the emulator in one process). */
 export const RSS_TARGET_MIB = 1024;
 
@@ -15,13 +16,15 @@ const mib = (n: number) => Math.round(n / 1024 / 1024);
 
 /**
  * Benchmarks the storefront reads a shopper hits most (marketplace browse and an artwork, a client gallery with
- * its catalog and a thumbnail) against `/healthz` on the whole demo platform on embedded PGlite, and reports memory.
+ * its catalog and a thumbnail) on the whole demo platform on embedded PGlite, each right after its baseline: a
+ * static route of the same response size and type in a separate process. Reports memory too.
  */
 export async function benchPlatform(opts: BenchOptions = {}): Promise<Result[]> {
   const duration = opts.durationSec ?? 5;
   const connections = opts.connections ?? 16;
   const rssBefore = process.memoryUsage().rss;
   const app = await startTestApp({ demo: true });
+  const baseline = await startStaticBaseline();
   try {
     const rssBooted = process.memoryUsage().rss;
     const gallery = await app.platform.deps.db
@@ -36,7 +39,6 @@ export async function benchPlatform(opts: BenchOptions = {}): Promise<Result[]> 
       .where('status', '=', 'published')
       .executeTakeFirstOrThrow();
     const routes: Array<[string, string]> = [
-      ['GET /healthz (baseline)', '/healthz'],
       ['GET /api/marketplace/artworks', '/api/marketplace/artworks'],
       ['GET /api/marketplace/artworks/:id', `/api/marketplace/artworks/${artwork.id}`],
       ['GET /api/shop/g/:token', `/api/shop/g/${gallery.token}`],
@@ -44,11 +46,9 @@ export async function benchPlatform(opts: BenchOptions = {}): Promise<Result[]> 
       ['GET /api/shop/media/…/thumb', `/api/shop/media/${gallery.token}/${gallery.photo_id}/thumb`],
     ];
     const results: Result[] = [];
-    let base = 0;
-    for (const [name, path] of routes) {
-      const r = await autocannon({ url: `${app.url}${path}`, connections, duration });
+    const measure = async (name: string, url: string, base: number | null) => {
+      const r = await autocannon({ url, connections, duration });
       const rps = rate(r);
-      if (!base) base = rps;
       results.push({
         suite: 'platform',
         name,
@@ -56,20 +56,31 @@ export async function benchPlatform(opts: BenchOptions = {}): Promise<Result[]> 
         rps: Math.round(rps),
         p99_ms: r.latency.p99,
         errors: r.non2xx + r.errors + r.timeouts,
-        ratio: Number((rps / base).toFixed(3)),
+        ratio: base ? Number((rps / base).toFixed(3)) : 1,
       });
+      return rps;
+    };
+    for (const [name, path] of routes) {
+      const sample = await fetch(`${app.url}${path}`);
+      const size = (await sample.arrayBuffer()).byteLength;
+      const type = sample.headers.get('content-type') ?? 'application/octet-stream';
+      const base = await measure(`static ${size} B (baseline of ${name})`, baseline.urlFor(size, type), null);
+      await measure(name, `${app.url}${path}`, base);
     }
     const rssAfter = process.memoryUsage().rss;
     console.log(
       `platform memory: RSS ${mib(rssBefore)} MiB before boot, ${mib(rssBooted)} MiB after boot + demo seed, ` +
         `${mib(rssAfter)} MiB after the load (target < ${RSS_TARGET_MIB} MiB): ${mib(rssAfter) < RSS_TARGET_MIB ? 'met' : 'MISSED'}`,
     );
-    for (const r of results.slice(1)) {
+    for (const r of results.filter((x) => !x.name.startsWith('static '))) {
       const met = r.errors === 0 && r.ratio >= STOREFRONT_TARGET_RATIO;
-      console.log(`target ${r.name}: ≥ ${STOREFRONT_TARGET_RATIO}× baseline, no errors → ${met ? 'met' : 'MISSED'}`);
+      console.log(
+        `target ${r.name}: ≥ ${STOREFRONT_TARGET_RATIO}× a static route of its size, no errors → ${met ? 'met' : 'MISSED'}`,
+      );
     }
     return results;
   } finally {
+    await baseline.stop();
     await app.stop();
   }
 }

@@ -463,6 +463,28 @@ export interface MailOutbox {
   to_address: string;
 }
 
+export interface MarketplaceDailyCheckouts {
+  account_id: string;
+  day: Timestamp;
+  paid: Generated<number>;
+  started: Generated<number>;
+}
+
+export interface MarketplaceDailySales {
+  account_id: string;
+  artwork_id: string;
+  channel: string;
+  currency: string;
+  day: Timestamp;
+  fees: Generated<Int8>;
+  fees_refunded: Generated<Int8>;
+  gross: Generated<Int8>;
+  refunds: Generated<Int8>;
+  sale_fees_refunded: Generated<Int8>;
+  sale_refunds: Generated<Int8>;
+  sales: Generated<number>;
+}
+
 export interface MarketplaceDisputeRecoveries {
   account_id: string;
   amount: Int8;
@@ -872,6 +894,8 @@ export interface DB {
   ledger_entries: LedgerEntries;
   ledger_postings: LedgerPostings;
   mail_outbox: MailOutbox;
+  marketplace_daily_checkouts: MarketplaceDailyCheckouts;
+  marketplace_daily_sales: MarketplaceDailySales;
   marketplace_dispute_recoveries: MarketplaceDisputeRecoveries;
   marketplace_payouts: MarketplacePayouts;
   marketplace_refunds: MarketplaceRefunds;

@@ -403,12 +403,18 @@ describe('access control and RLS', () => {
   });
 
   it('lets RLS, not just the route, keep one artist out of another artist’s money', async () => {
-    // Even the metrics function, run as artist B, only ever sees B's own rows.
+    // Even the metrics function, run as artist B, sees nothing: the platform's rollups are the platform admin's.
     const m = await withUser(db(), { sub: ids.userB }, (tx) => monthlyMetrics(tx, clock));
-    expect(m.totals).toEqual([
-      { currency: 'eur', sales: 1, gmv: 5_000, feeRevenue: 1_250 },
-      { currency: 'usd', sales: 1, gmv: 4_001, feeRevenue: 2_000 },
-    ]);
+    expect(m.totals).toEqual([]);
+    expect(m.conversionTotal.started).toBe(0);
+    for (const table of ['marketplace_daily_sales', 'marketplace_daily_checkouts'] as const) {
+      const rows = await withUser(db(), { sub: ids.userB }, (tx) => tx.selectFrom(table).select('day').execute());
+      expect(rows, table).toEqual([]);
+      await expect(
+        withUser(db(), { sub: ids.userB }, (tx) => tx.deleteFrom(table).execute()),
+        table,
+      ).rejects.toThrow(/permission denied/);
+    }
     const sales = await withUser(db(), { sub: ids.userB }, (tx) =>
       tx.selectFrom('marketplace_sales').select('account_id').execute(),
     );
@@ -497,5 +503,107 @@ describe('transactions and refunds by cursor', () => {
       `/api/admin/marketplace/refunds?accountId=${ids.A}&limit=100&cursor=${walk.answers[0].nextCursor}`,
     );
     expect(a.body.data.every((r: { accountId: string }) => r.accountId === ids.A)).toBe(true);
+  });
+});
+
+// Issue 17: the metrics read daily rollups kept by triggers (migration 0118). Whatever happens to the rows they
+// count, they must equal a scan of those rows.
+describe('metrics rollups', () => {
+  const scanSales = sql<Record<string, unknown>>`
+    with s as (
+      select s.*, o.channel from marketplace_sales s join orders o on o.id = s.order_id
+      where s.status <> 'duplicate_refunded'
+    ), c as (
+      select app.utc_day(created_at) as day, account_id, artwork_id, currency, channel, 1 as sales, amount as gross,
+        platform_fee as fees, 0 as refunds, 0 as fees_refunded, 0 as sale_refunds, 0 as sale_fees_refunded from s
+      union all
+      select app.utc_day(r.created_at), s.account_id, s.artwork_id, s.currency, s.channel, 0, 0, 0, r.amount,
+        r.fee_refunded, 0, 0 from marketplace_refunds r join s on s.id = r.sale_id
+      union all
+      select app.utc_day(s.created_at), s.account_id, s.artwork_id, s.currency, s.channel, 0, 0, 0, 0, 0, r.amount,
+        r.fee_refunded from marketplace_refunds r join s on s.id = r.sale_id
+    )
+    select day::text as day, account_id, artwork_id, currency, channel, sum(sales)::int as sales,
+      sum(gross)::int as gross, sum(fees)::int as fees, sum(refunds)::int as refunds,
+      sum(fees_refunded)::int as fees_refunded, sum(sale_refunds)::int as sale_refunds,
+      sum(sale_fees_refunded)::int as sale_fees_refunded
+    from c group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`;
+  const rolledSales = sql<Record<string, unknown>>`
+    select day::text as day, account_id, artwork_id, currency, channel, sales, gross::int as gross,
+      fees::int as fees, refunds::int as refunds, fees_refunded::int as fees_refunded,
+      sale_refunds::int as sale_refunds, sale_fees_refunded::int as sale_fees_refunded
+    from marketplace_daily_sales
+    where sales <> 0 or gross <> 0 or fees <> 0 or refunds <> 0 or fees_refunded <> 0 or sale_refunds <> 0
+      or sale_fees_refunded <> 0
+    order by 1, 2, 3, 4, 5`;
+  const scanCheckouts = sql<Record<string, unknown>>`
+    select app.utc_day(created_at)::text as day, account_id, count(*)::int as started,
+      (count(*) filter (where paid_at is not null))::int as paid
+    from orders where offering_type = 'artwork' and stripe_checkout_session_id is not null
+    group by 1, 2 order by 1, 2`;
+  const rolledCheckouts = sql<Record<string, unknown>>`
+    select day::text as day, account_id, started, paid from marketplace_daily_checkouts
+    where started <> 0 or paid <> 0 order by 1, 2`;
+
+  const expectRollupsEqualScan = async (step: string) => {
+    const [rolled, scanned, rolledC, scannedC] = await withService(db(), async (tx) => [
+      (await rolledSales.execute(tx)).rows,
+      (await scanSales.execute(tx)).rows,
+      (await rolledCheckouts.execute(tx)).rows,
+      (await scanCheckouts.execute(tx)).rows,
+    ]);
+    expect(scanned.length, step).toBeGreaterThan(0);
+    expect(rolled, step).toEqual(scanned);
+    expect(rolledC, step).toEqual(scannedC);
+  };
+
+  it('equal a scan of sales, refunds and artwork orders through inserts, updates and deletes', async () => {
+    await expectRollupsEqualScan('fixtures');
+    const w = await insertArtwork(db(), ids.A, 'Rollup Study');
+    const sale = await insertSale(db(), {
+      accountId: ids.A,
+      artworkId: w,
+      currency: 'eur',
+      amount: 7_000,
+      fee: 3_500,
+      at: '2026-06-14T23:59:59Z',
+    });
+    await insertRefund(db(), { saleId: sale, accountId: ids.A, amount: 1_000, fee: 500, at: '2026-06-15T00:00:01Z' });
+    await insertRefund(db(), { saleId: sale, accountId: ids.A, amount: 2_000, fee: 1_000, at: '2026-06-15T08:00:00Z' });
+    await expectRollupsEqualScan('a sale with two refunds on the next UTC day');
+    await withService(db(), async (tx) => {
+      await tx
+        .updateTable('marketplace_refunds')
+        .set({ amount: 1_500 })
+        .where('sale_id', '=', sale)
+        .where(sql<boolean>`amount = 1000`)
+        .execute();
+      // Shipping and payout bookkeeping leave the figures alone; a paid-later checkout counts as paid.
+      await tx
+        .updateTable('marketplace_sales')
+        .set({ status: 'shipped', stripe_fee: 230 })
+        .where('id', '=', sale)
+        .execute();
+      await tx
+        .updateTable('orders')
+        .set({ paid_at: new Date('2026-06-15T09:00:00Z'), status: 'paid' })
+        .where('offering_type', '=', 'artwork')
+        .where('paid_at', 'is', null)
+        .where('stripe_checkout_session_id', 'is not', null)
+        .where('created_at', '=', new Date('2026-03-09T00:00:00Z'))
+        .execute();
+    });
+    await expectRollupsEqualScan('a refund corrected, a sale shipped, a checkout paid late');
+    await withService(db(), async (tx) => {
+      // Deleting a sale takes its refunds along (cascade); deleting an unpaid order takes its checkout.
+      await tx.deleteFrom('marketplace_sales').where('id', '=', sale).execute();
+      await tx
+        .deleteFrom('orders')
+        .where('offering_type', '=', 'artwork')
+        .where('paid_at', 'is', null)
+        .where('created_at', '=', new Date('2026-01-02T00:00:00Z'))
+        .execute();
+    });
+    await expectRollupsEqualScan('a sale with refunds and an unpaid order deleted');
   });
 });

@@ -5,7 +5,7 @@ import { afterCursor, cappedCount, cursorAt, decodeCursor, keysetPage } from '..
 import type { DB } from '../../db/types.ts';
 import type { SaleStatus } from '../tables.ts';
 
-// Platform metrics for admins, read under withUser so RLS still applies (platform admins see every row).
+// Platform metrics for admins, read under withUser so RLS still applies (the rollups are the platform admin's only).
 // Money is summed per currency (never across currencies) in integer minor units. Refunds are counted in the
 // month they happened (cash basis), so a past month's figures never change later. Sales refunded as duplicates
 // (a second payment for a sold original) never counted as GMV, so neither they nor their refunds appear.
@@ -25,9 +25,18 @@ export function lastMonths(now: Date, n = MONTHS): { months: string[]; start: Da
   return { months, start: new Date(Date.UTC(y, m - (n - 1), 1)), end: new Date(Date.UTC(y, m + 1, 1)) };
 }
 
-const monthOf = (col: string) => sql<string>`to_char(${sql.ref(col)} at time zone 'UTC', 'YYYY-MM')`;
+// Rollup days are UTC dates; the month is the date's first seven characters.
+const monthOf = (col: string) => sql<string>`to_char(${sql.ref(col)}, 'YYYY-MM')`;
 // bigint columns arrive as strings; Generated<Big> columns are typed loosely by Kysely, hence unknown.
 const num = (v: unknown) => Number(v ?? 0);
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+/** Rollup days of the 12-month window (marketplace_daily_*, kept by triggers in migration 0118). */
+const dailySales = (db: DB, start: Date, end: Date) =>
+  db
+    .selectFrom('marketplace_daily_sales as d')
+    .where('d.day', '>=', sql<Date>`${isoDay(start)}::date`)
+    .where('d.day', '<', sql<Date>`${isoDay(end)}::date`);
 
 export interface MonthRow {
   month: string;
@@ -44,65 +53,46 @@ export interface MonthRow {
 /** GMV and fee revenue per month and currency for the last 12 months, zero-filled, plus conversion per month. */
 export async function monthlyMetrics(db: DB, clock: Clock) {
   const { months, start, end } = lastMonths(clock.now());
-  const sales = await db
-    .selectFrom('marketplace_sales as s')
+  const rows = await dailySales(db, start, end)
     .select([
-      monthOf('s.created_at').as('month'),
-      's.currency',
-      sql<string>`count(*)`.as('n'),
-      sql<string>`sum(s.amount)`.as('gross'),
-      sql<string>`sum(s.platform_fee)`.as('fees'),
+      monthOf('d.day').as('month'),
+      'd.currency',
+      sql<string>`sum(d.sales)`.as('n'),
+      sql<string>`sum(d.gross)`.as('gross'),
+      sql<string>`sum(d.fees)`.as('fees'),
+      sql<string>`sum(d.refunds)`.as('refunds'),
+      sql<string>`sum(d.fees_refunded)`.as('fees_refunded'),
     ])
-    .where('s.status', '!=', 'duplicate_refunded')
-    .where('s.created_at', '>=', start)
-    .where('s.created_at', '<', end)
-    .groupBy([sql`1`, 's.currency'])
-    .execute();
-  const refunds = await db
-    .selectFrom('marketplace_refunds as r')
-    .innerJoin('marketplace_sales as s', 's.id', 'r.sale_id')
-    .select([
-      monthOf('r.created_at').as('month'),
-      's.currency',
-      sql<string>`sum(r.amount)`.as('refunds'),
-      sql<string>`sum(r.fee_refunded)`.as('fees_refunded'),
-    ])
-    .where('s.status', '!=', 'duplicate_refunded')
-    .where('r.created_at', '>=', start)
-    .where('r.created_at', '<', end)
-    .groupBy([sql`1`, 's.currency'])
+    .groupBy([sql`1`, 'd.currency'])
     .execute();
   const checkouts = await db
-    .selectFrom('orders as o')
+    .selectFrom('marketplace_daily_checkouts as c')
     .select([
-      monthOf('o.created_at').as('month'),
-      sql<string>`count(*)`.as('started'),
-      sql<string>`count(*) filter (where o.paid_at is not null)`.as('paid'),
+      monthOf('c.day').as('month'),
+      sql<string>`sum(c.started)`.as('started'),
+      sql<string>`sum(c.paid)`.as('paid'),
     ])
-    .where('o.offering_type', '=', 'artwork')
-    .where('o.stripe_checkout_session_id', 'is not', null)
-    .where('o.created_at', '>=', start)
-    .where('o.created_at', '<', end)
+    .where('c.day', '>=', sql<Date>`${isoDay(start)}::date`)
+    .where('c.day', '<', sql<Date>`${isoDay(end)}::date`)
     .groupBy(sql`1`)
     .execute();
 
-  const currencies = [...new Set([...sales, ...refunds].map((r) => r.currency.trim()))].sort();
-  const key = (month: string, currency: string) => `${month}|${currency.trim()}`;
-  const saleBy = new Map(sales.map((r) => [key(r.month, r.currency), r]));
-  const refundBy = new Map(refunds.map((r) => [key(r.month, r.currency), r]));
+  // A day with only cancelled-out contributions (a sale deleted with its account) leaves a zero row: not a currency.
+  const live = rows.filter((r) => num(r.n) || num(r.gross) || num(r.refunds));
+  const currencies = [...new Set(live.map((r) => r.currency.trim()))].sort();
+  const by = new Map(live.map((r) => [`${r.month}|${r.currency.trim()}`, r]));
   const series: MonthRow[] = [];
   for (const month of months) {
     for (const currency of currencies) {
-      const s = saleBy.get(key(month, currency));
-      const r = refundBy.get(key(month, currency));
-      const gross = num(s?.gross);
+      const r = by.get(`${month}|${currency}`);
+      const gross = num(r?.gross);
       const refunded = num(r?.refunds);
-      const fees = num(s?.fees);
+      const fees = num(r?.fees);
       const feesRefunded = num(r?.fees_refunded);
       series.push({
         month,
         currency,
-        sales: num(s?.n),
+        sales: num(r?.n),
         gross,
         refunds: refunded,
         gmv: gross - refunded,
@@ -135,23 +125,13 @@ export async function monthlyMetrics(db: DB, clock: Clock) {
   };
 }
 
-// Net of refunds per sale; a correlated sum avoids join fan-out when a sale has several refunds.
-const netAmount = sql<string>`s.amount - coalesce((select sum(r.amount) from marketplace_refunds r where r.sale_id = s.id), 0)`;
-const netFee = sql<string>`s.platform_fee - coalesce((select sum(r.fee_refunded) from marketplace_refunds r where r.sale_id = s.id), 0)`;
-
-// Both rankings count the same sales the same way, so an artist's total is the sum of their artworks'.
-const rankedSales = (db: DB, start: Date, end: Date) =>
-  db
-    .selectFrom('marketplace_sales as s')
-    .innerJoin('accounts as a', 'a.id', 's.account_id')
-    .where('s.status', '!=', 'duplicate_refunded')
-    .where('s.created_at', '>=', start)
-    .where('s.created_at', '<', end);
+// Both rankings count the same sales the same way (net of their refunds, whenever made), so an artist's total is
+// the sum of their artworks'.
 const rankedTotals = [
-  's.currency',
-  sql<string>`count(*)`.as('n'),
-  sql<string>`sum(${netAmount})`.as('gmv'),
-  sql<string>`sum(${netFee})`.as('fee_revenue'),
+  'd.currency',
+  sql<string>`sum(d.sales)`.as('n'),
+  sql<string>`sum(d.gross - d.sale_refunds)`.as('gmv'),
+  sql<string>`sum(d.fees - d.sale_fees_refunded)`.as('fee_revenue'),
 ] as const;
 const totalsOf = (r: { currency: string; n: string; gmv: string; fee_revenue: string }) => ({
   currency: r.currency.trim(),
@@ -163,18 +143,33 @@ const totalsOf = (r: { currency: string; n: string; gmv: string; fee_revenue: st
 /** Best-selling artworks and artists by net GMV over the last 12 months, per currency. */
 export async function topSellers(db: DB, clock: Clock) {
   const { start, end } = lastMonths(clock.now());
-  const artworks = await rankedSales(db, start, end)
-    .innerJoin('artworks as w', 'w.id', 's.artwork_id')
-    .select(['s.artwork_id', 'w.title', 'a.name as artist_name', 'a.slug as artist_slug', ...rankedTotals])
-    .groupBy(['s.artwork_id', 'w.title', 'a.name', 'a.slug', 's.currency'])
-    .orderBy('gmv', 'desc')
+  const artworks = await db
+    .selectFrom(
+      dailySales(db, start, end)
+        .select(['d.artwork_id', 'd.account_id', ...rankedTotals])
+        .groupBy(['d.artwork_id', 'd.account_id', 'd.currency'])
+        .having(sql<string>`sum(d.sales)`, '>', sql<string>`0`)
+        .as('t'),
+    )
+    .innerJoin('artworks as w', 'w.id', 't.artwork_id')
+    .innerJoin('accounts as a', 'a.id', 't.account_id')
+    .select(['t.artwork_id', 'w.title', 'a.name as artist_name', 'a.slug as artist_slug', 't.currency', 't.n', 't.gmv'])
+    .select('t.fee_revenue')
+    .orderBy('t.gmv', 'desc')
     .orderBy('w.title')
     .limit(TOP)
     .execute();
-  const artists = await rankedSales(db, start, end)
-    .select(['s.account_id', 'a.name', 'a.slug', ...rankedTotals])
-    .groupBy(['s.account_id', 'a.name', 'a.slug', 's.currency'])
-    .orderBy('gmv', 'desc')
+  const artists = await db
+    .selectFrom(
+      dailySales(db, start, end)
+        .select(['d.account_id', ...rankedTotals])
+        .groupBy(['d.account_id', 'd.currency'])
+        .having(sql<string>`sum(d.sales)`, '>', sql<string>`0`)
+        .as('t'),
+    )
+    .innerJoin('accounts as a', 'a.id', 't.account_id')
+    .select(['t.account_id', 'a.name', 'a.slug', 't.currency', 't.n', 't.gmv', 't.fee_revenue'])
+    .orderBy('t.gmv', 'desc')
     .orderBy('a.name')
     .limit(TOP)
     .execute();
@@ -202,15 +197,12 @@ const CHANNELS: OrderChannel[] = ['web', 'mcp', 'acp'];
  */
 export async function channelBreakdown(db: DB, clock: Clock) {
   const { start, end } = lastMonths(clock.now());
-  const rows = await db
-    .selectFrom('marketplace_sales as s')
-    .innerJoin('orders as o', 'o.id', 's.order_id')
-    .select(['o.channel', 's.currency', sql<string>`count(*)`.as('n'), sql<string>`sum(s.amount)`.as('gross')])
-    .where('s.status', '!=', 'duplicate_refunded')
-    .where('s.created_at', '>=', start)
-    .where('s.created_at', '<', end)
-    .groupBy(['o.channel', 's.currency'])
-    .execute();
+  const rows = (
+    await dailySales(db, start, end)
+      .select(['d.channel', 'd.currency', sql<string>`sum(d.sales)`.as('n'), sql<string>`sum(d.gross)`.as('gross')])
+      .groupBy(['d.channel', 'd.currency'])
+      .execute()
+  ).filter((r) => num(r.n));
   const currencies = [...new Set(rows.map((r) => r.currency.trim()))].sort();
   const by = new Map(rows.map((r) => [`${r.channel}|${r.currency.trim()}`, r]));
   return currencies.flatMap((currency) =>
