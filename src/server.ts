@@ -12,6 +12,7 @@ import { migrate } from './db/migrate.ts';
 import { withService } from './db/tenancy.ts';
 import { createApp } from './http/app.ts';
 import type { Deps } from './http/context.ts';
+import { CATALOG_CHANNEL, createPublicReadCache } from './http/public-cache.ts';
 import { listenForJobs } from './jobs/listen.ts';
 import { ensureSchedules, type JobRunner, startJobRunner } from './jobs/runner.ts';
 import type { DomainModule } from './modules.ts';
@@ -63,7 +64,11 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     assembly,
     emulatorUrl: stripeSetup.emulatorUrl,
     devMailbox: devMailboxEnabled(config, Boolean(stripeSetup.emulator)),
+    publicCache: database.pglite ? createPublicReadCache({ clock }) : undefined,
   };
+  // Every committed write to a catalog table reaches this process before its commit returns (embedded database).
+  const unlisten = deps.publicCache && (await database.pglite?.listen(CATALOG_CHANNEL, deps.publicCache.invalidate));
+  deps.publicCache?.enable(Boolean(unlisten));
   const demoLogins = opts.demo
     ? await withService(database.db, (tx) => seedDemo(tx, { storage: config }, assembly.seeders))
     : [];
@@ -113,6 +118,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       stopped = true;
       await listener?.stop();
       await runner?.stop();
+      deps.publicCache?.enable(false);
+      await unlisten?.().catch(() => {});
       const closed = new Promise<void>((r) => {
         server.close(() => r());
         // Keep-alive sockets would otherwise hold close() open.

@@ -30,7 +30,9 @@ function sizeLimit(maxSize: number, message: string): MiddlewareHandler<AppEnv> 
   });
   return (c, next) => {
     const length = c.req.header('content-length');
-    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamed(c, next);
+    if (c.req.header('transfer-encoding') !== undefined) return streamed(c, next);
+    // Neither header: the request has no body (RFC 9112 §6.3), the common case of every GET.
+    if (length === undefined) return next();
     if (!/^\d+$/.test(length)) throw new AppError('bad_request', 'Content-Length is not a number');
     if (Number(length) > maxSize) throw new AppError('payload_too_large', message);
     return next();

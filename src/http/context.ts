@@ -1,5 +1,7 @@
+import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { Assembly, ModuleDeps } from '../modules.ts';
+import type { PublicReadCache } from './public-cache.ts';
 
 /**
  * Everything a request handler may use; built once at boot and shared by all requests: the deps every module was
@@ -11,6 +13,8 @@ export interface Deps extends ModuleDeps {
   emulatorUrl?: string;
   /** Mount `/dev/mailbox` (see `devMailboxEnabled`); off unless the boot decided otherwise. */
   devMailbox?: boolean;
+  /** Answers of public catalog reads kept until a write (embedded database only, see public-cache.ts). */
+  publicCache?: PublicReadCache & { middleware: MiddlewareHandler<AppEnv> };
 }
 
 /** The signed-in user as the HTTP layer sees it. */

@@ -3,6 +3,7 @@ import { withService, withUser } from '../db/tenancy.ts';
 import { AppError, notFound } from '../errors.ts';
 import { clientIp } from '../http/middleware.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
+import { cachedPublicRead } from '../http/public-cache.ts';
 import * as cart from './cart.ts';
 import { fitCatalogToPhoto, galleryProducts } from './catalog.ts';
 import { startPrintCheckout } from './checkout.ts';
@@ -28,7 +29,7 @@ export const shopClientRoutes = createRouter()
       path: '/shop/g/{token}',
       tags,
       summary: 'A gallery by its private link (403 until unlocked when it has a PIN, 410 when expired)',
-      middleware: galleryLink({ withStudio: true }),
+      middleware: [cachedPublicRead, galleryLink({ withStudio: true })] as const,
       request: { params: TokenParam },
       responses: { 200: jsonResponse(S.PublicGalleryOut) },
     }),
@@ -57,7 +58,7 @@ export const shopClientRoutes = createRouter()
       path: '/shop/g/{token}/photos',
       tags,
       summary: "A page of the gallery's photos in display order, after `cursor` (same access rules as the gallery)",
-      middleware: linkHolder,
+      middleware: [cachedPublicRead, linkHolder] as const,
       request: { params: TokenParam, query: S.PhotoPageQuery },
       responses: { 200: jsonResponse(S.PhotoPageOut) },
     }),
@@ -107,7 +108,7 @@ export const shopClientRoutes = createRouter()
       path: '/shop/media/{token}/{photoId}/{size}',
       tags,
       summary: 'A photo file: thumb or web for visitors (watermarked when on), also original for studio members',
-      middleware: galleryLink({ lateExpiry: true }),
+      middleware: [cachedPublicRead, galleryLink({ lateExpiry: true })] as const,
       request: {
         params: TokenParam.extend({ photoId: z.uuid('Unknown photo'), size: z.enum(['thumb', 'web', 'original']) }),
       },
@@ -166,7 +167,7 @@ export const shopClientRoutes = createRouter()
       path: '/shop/g/{token}/catalog',
       tags,
       summary: 'Printable products for a photo (sizes too large for it are hidden)',
-      middleware: linkHolder,
+      middleware: [cachedPublicRead, linkHolder] as const,
       request: { params: TokenParam, query: z.object({ photoId: z.uuid('Unknown photo') }) },
       responses: { 200: jsonResponse(z.object({ currency: z.string(), data: z.array(S.ProductOut) })) },
     }),

@@ -6,6 +6,7 @@ import { notFound } from '../../errors.ts';
 import { type AccountAccess, accountRole, platformAdmin } from '../../http/access.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../../http/openapi.ts';
+import { cachedPublicRead } from '../../http/public-cache.ts';
 import * as connect from '../artists/connect.ts';
 import * as S from '../schema.ts';
 import * as art from './artworks.ts';
@@ -61,6 +62,7 @@ export const artworkRoutes = createRouter()
       path: '/marketplace/artworks',
       tags: ['Marketplace'],
       summary: 'Published artworks, filterable, newest first, a cursor page at a time (public)',
+      middleware: cachedPublicRead,
       request: { query: S.PublicArtworkQuery },
       responses: { 200: jsonResponse(S.ArtworkPage) },
     }),
@@ -75,6 +77,7 @@ export const artworkRoutes = createRouter()
       path: '/marketplace/artworks/{id}',
       tags: ['Marketplace'],
       summary: 'One artwork with its price breakdown (drafts only for the artist and admins)',
+      middleware: cachedPublicRead,
       request: { params: IdParam },
       responses: { 200: jsonResponse(z.object({ artwork: S.ArtworkOut, price: S.PriceBreakdown })) },
     }),
@@ -234,7 +237,7 @@ export const artworkRoutes = createRouter()
       tags: ['Marketplace'],
       summary:
         "By account id: the artist's payouts onboarding status (members; `sync=true` re-reads Stripe). By slug: the public artist profile.",
-      middleware: artistMembersById,
+      middleware: [cachedPublicRead, artistMembersById] as const,
       request: {
         params: z.object({ ref: z.string().min(1).max(60) }),
         query: z.object({ sync: z.enum(['true', 'false']).optional() }),

@@ -1,6 +1,7 @@
 import { pageQuery } from '../../db/keyset.ts';
 import { signedIn } from '../../http/access.ts';
 import { createRouter, jsonResponse, route, z } from '../../http/openapi.ts';
+import { cachedPublicRead } from '../../http/public-cache.ts';
 import * as S from '../schema.ts';
 import { recommendedFor, similarArtworks } from './rank.ts';
 import { listSaved, recordView, saveArtwork, savedIds, unsaveArtwork } from './saves.ts';
@@ -27,6 +28,7 @@ export const recommendationRoutes = createRouter()
       path: '/marketplace/artworks/{id}/similar',
       tags: ['Marketplace'],
       summary: 'Buyable works like this one, each with the reason it matched (public)',
+      middleware: cachedPublicRead,
       request: { params: IdParam, query: S.RecommendationQuery },
       responses: { 200: jsonResponse(S.RecommendationList) },
     }),
