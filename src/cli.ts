@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigError, loadConfig } from './config.ts';
 import { DatabaseInUseError, openDatabase } from './db/connect.ts';
 import { migrate } from './db/migrate.ts';
@@ -151,6 +151,22 @@ function stripeStartFailure(err: unknown): string | null {
 
 class UsageError extends Error {}
 
+/** `vite build` in a child process: its few hundred MB of build state leave with it instead of staying in the server. */
+async function buildWebApp(): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  const { createRequire } = await import('node:module');
+  const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`Building the web app failed (vite exited with ${code}); run \`npm run build:web\``);
+}
+
 async function serveCommand(demo: boolean): Promise<void> {
   const { createLogger, startPlatform } = await import('./server.ts');
   const { onboardDemoArtists } = await import('./marketplace/demo.ts');
@@ -159,8 +175,7 @@ async function serveCommand(demo: boolean): Promise<void> {
   const logger = createLogger(config);
   if (!existsSync(join(process.cwd(), 'web', 'dist', 'index.html'))) {
     logger.info('building the web app (first start only)');
-    const { build } = await import('vite');
-    await build({ configFile: join(process.cwd(), 'web', 'vite.config.ts'), logLevel: 'warn' });
+    await buildWebApp();
   }
   const platform = await startPlatform({ config, demo, logger });
   if (demo && platform.stripeSetup.emulatorUrl) {

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withService } from '../../src/db/tenancy.ts';
 import { startTestApp } from '../../test/app.ts';
-import { insertArtwork, insertSale } from '../../test/fixtures/marketplace-admin.ts';
+import { insertArtistAccount, insertArtwork, insertSale } from '../../test/fixtures/marketplace-admin.ts';
 import { closeAll, hasChromium, launchBrowser, openPage, publicUrlContext, signIn, type TestApp } from './support.ts';
 
 const ADMIN = 'admin@demo.gallerist.dev';
@@ -121,6 +121,62 @@ describe.skipIf(!hasChromium)('web: platform admin', () => {
       tx.selectFrom('marketplace_settings').selectAll().executeTakeFirstOrThrow(),
     );
     expect(s.fee_bps).toBe(4250);
+  });
+
+  it('finds any of more than a hundred artists by typing, for a fee override and the transactions filter', async () => {
+    const db = app.platform.deps.db;
+    const owner = await userRow(ADMIN);
+    let target = '';
+    for (let i = 1; i <= 120; i++) {
+      const n = String(i).padStart(3, '0');
+      const id = await insertArtistAccount(db, owner.id, `picker-artist-${n}`, `Picker Artist ${n}`);
+      if (i === 117) target = id;
+    }
+    const page = await newPage();
+    await signIn(page, ADMIN);
+    await page.waitForURL((u) => u.pathname === '/app');
+    await page.goto('/admin/marketplace/settings');
+    const picker = page.getByRole('combobox', { name: 'Artist' });
+    await picker.fill('nobody-like-this');
+    await page.getByRole('status').getByText('No artist matches “nobody-like-this”').waitFor();
+    // The 117th of 120 (far past the first 100), chosen with the keyboard.
+    await picker.fill('artist 117');
+    await page.getByRole('option', { name: /Picker Artist 117/ }).waitFor();
+    await picker.press('ArrowDown');
+    await picker.press('ArrowUp');
+    await picker.press('Enter');
+    await expect.poll(() => picker.inputValue()).toBe('Picker Artist 117');
+    expect(await picker.getAttribute('aria-expanded')).toBe('false');
+    await page.getByLabel('Fee (%)', { exact: true }).fill('10');
+    await page.getByRole('button', { name: 'Set override' }).click();
+    await expect
+      .poll(
+        async () =>
+          (
+            await withService(db, (tx) =>
+              tx
+                .selectFrom('artist_profiles')
+                .select('fee_bps')
+                .where('account_id', '=', target)
+                .executeTakeFirstOrThrow(),
+            )
+          ).fee_bps,
+      )
+      .toBe(1000);
+
+    await page.goto('/admin/marketplace/transactions');
+    const filter = page.getByRole('combobox', { name: 'Artist' });
+    await expect.poll(() => filter.inputValue()).toBe('All artists');
+    await filter.fill('mira');
+    await page.getByRole('option', { name: /Mira Okafor/ }).click();
+    await page.waitForURL((u) => u.searchParams.get('artist') === artistAccountId);
+    await page.getByRole('table', { name: 'Transactions' }).getByText('Tidal Archive').waitFor();
+    // Reloaded from the address bar, the filter names its artist.
+    await page.reload();
+    await expect.poll(() => page.getByRole('combobox', { name: 'Artist' }).inputValue()).toBe('Mira Okafor');
+    await page.getByRole('combobox', { name: 'Artist' }).click();
+    await page.getByRole('option', { name: 'All artists' }).click();
+    await page.waitForURL((u) => !u.searchParams.has('artist'));
   });
 
   it('suspends an artist account from the accounts tab and its works leave the public catalog', async () => {

@@ -11,7 +11,6 @@ export type Refund = Schemas['MarketplaceRefund'];
 type TransactionPage = ApiResponse<'/admin/marketplace/transactions', 'get'>;
 type RefundPage = ApiResponse<'/admin/marketplace/refunds', 'get'>;
 type ArtistFeeAnswer = ApiResponse<'/admin/marketplace/artists/{accountId}/fee', 'put'>;
-type AccountPage = ApiResponse<'/admin/accounts', 'get'>;
 export type TransactionFilters = { status?: string; accountId?: string; from?: string; to?: string };
 export type FeeSettings = Schemas['MarketplaceSettings'];
 
@@ -81,12 +80,3 @@ export function useSetArtistFee() {
 
 /** "50%" / "12.5%" from basis points. */
 export const bpsLabel = (bps: number) => `${(bps / 100).toLocaleString(undefined, { maximumFractionDigits: 2 })}%`;
-
-/** Artist accounts for pickers and filters: the admin accounts directory, artists only (first 100). */
-export function useArtistAccounts() {
-  return useQuery({
-    queryKey: ['admin', 'accounts', 'artists'],
-    queryFn: ({ signal }) => api.get<AccountPage>('/api/admin/accounts', { kind: 'artist', limit: 100 }, signal),
-    select: (r) => r.data,
-  });
-}

@@ -15,7 +15,6 @@ import {
   Field,
   Input,
   PageHeader,
-  Select,
   Table,
   TableActionsHead,
   TableBody,
@@ -26,16 +25,10 @@ import {
   useToast,
 } from '../../components/ui/index.ts';
 import { errorMessage, formErrorsFrom } from '../../lib/api.ts';
-import {
-  bpsLabel,
-  type FeeSettings,
-  useArtistAccounts,
-  useFeeSettings,
-  useSaveFeeSettings,
-  useSetArtistFee,
-} from './admin-api.ts';
+import { bpsLabel, type FeeSettings, useFeeSettings, useSaveFeeSettings, useSetArtistFee } from './admin-api.ts';
 import { AdminNav } from './admin-nav.tsx';
 import { fulfilmentApi } from './api.ts';
+import { ArtistPicker } from './artist-picker.tsx';
 
 // Percent in the form, basis points on the wire: "12.5" ↔ 1250. Rejects anything finer than 0.01%.
 const toBps = (pct: string): number | null => {
@@ -107,7 +100,6 @@ function DefaultsForm({ settings }: { settings: FeeSettings }) {
 function OverrideForm() {
   const setFee = useSetArtistFee();
   const { toast } = useToast();
-  const artists = useArtistAccounts();
   const [accountId, setAccountId] = useState('');
   const [pct, setPct] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -133,12 +125,7 @@ function OverrideForm() {
   return (
     <form onSubmit={submit} className="grid gap-3 sm:grid-cols-[1fr_10rem_auto] sm:items-end" noValidate>
       <Field label="Artist" error={error}>
-        <Select
-          value={accountId}
-          onValueChange={setAccountId}
-          placeholder={artists.isPending ? 'Loading artists…' : 'Choose an artist'}
-          options={(artists.data ?? []).map((a) => ({ value: a.id, label: a.name }))}
-        />
+        <ArtistPicker value={accountId} onChange={(id) => setAccountId(id)} placeholder="Search for an artist…" />
       </Field>
       <Field label="Fee (%)">
         <Input inputMode="decimal" value={pct} onChange={(e) => setPct(e.target.value)} />

@@ -25,15 +25,10 @@ import { formatDate } from '../../lib/format.ts';
 import { useQueryPatch } from '../../lib/list-params.ts';
 import { ChannelBadge } from '../orders/channel.tsx';
 import { formatMoney } from '../orders/money.ts';
-import {
-  type TransactionFilters,
-  transactionsCsvUrl,
-  useArtistAccounts,
-  useRefunds,
-  useTransactions,
-} from './admin-api.ts';
+import { type TransactionFilters, transactionsCsvUrl, useRefunds, useTransactions } from './admin-api.ts';
 import { AdminNav } from './admin-nav.tsx';
 import { SALE_STATUSES, type SaleStatus } from './api.ts';
+import { ArtistPicker } from './artist-picker.tsx';
 
 const statusTone: Record<SaleStatus, BadgeTone> = {
   paid: 'info',
@@ -74,7 +69,6 @@ function useFilters() {
 
 function TransactionsTab({ f }: { f: ReturnType<typeof useFilters> }) {
   const q = useTransactions(f.filters, f.pages.cursor);
-  const artists = useArtistAccounts();
   return (
     <div className="grid gap-4">
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5 lg:items-end">
@@ -89,13 +83,14 @@ function TransactionsTab({ f }: { f: ReturnType<typeof useFilters> }) {
           />
         </Field>
         <Field label="Artist">
-          <Select
-            value={f.filters.accountId ?? 'any'}
-            onValueChange={(v) => f.set({ artist: v === 'any' ? undefined : v })}
-            options={[
-              { value: 'any', label: 'All artists' },
-              ...(artists.data ?? []).map((a) => ({ value: a.id, label: a.name })),
-            ]}
+          <ArtistPicker
+            value={f.filters.accountId ?? ''}
+            onChange={(id) => f.set({ artist: id || undefined })}
+            noneLabel="All artists"
+            // A filter read from the address bar names its artist through the rows it finds.
+            selectedLabel={
+              q.data?.data.find((t) => t.accountId === f.filters.accountId)?.artist.name ?? 'Chosen artist'
+            }
           />
         </Field>
         <Field label="From">
