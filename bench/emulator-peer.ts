@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 // @ts-expect-error: a plain-JS launcher without type declarations.
-import { emulatorBundle } from '../bin/emulator-bundle.js';
+import { emulatorBundle } from '../bin/bundles.js';
 import type { CannonResult, Result } from './emulator.ts';
 import { autocannon, freePort, printResults, rate, round1, sumRuns, toResult } from './emulator.ts';
 

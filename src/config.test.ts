@@ -63,6 +63,26 @@ describe('configuration', () => {
     expect(c.webhookSecrets).toEqual(['whsec_a', 'whsec_b']);
   });
 
+  it.skipIf(testDbKind() === 'postgres')(
+    'runs the CLI from a bundle of the sources, whose modules find their files as from source',
+    async () => {
+      // @ts-expect-error: a plain-JS launcher without type declarations.
+      const { appBundle } = await import('../bin/bundles.js');
+      const file: string = await appBundle();
+      expect(file).toMatch(/node_modules\/\.cache\/gallerist\/cli-[^/]+\/cli\.mjs$/);
+      const source = readFileSync(file, 'utf8');
+      expect(source).not.toContain('import.meta.url');
+      const dataDir = await migratedDataDir(mkdtempSync(join(tmpdir(), 'gallerist-cli-')));
+      // migrate reads src/db/migrations next to its module and checks each one's checksum against the database.
+      const out = execFileSync(process.execPath, ['bin/gallerist.js', 'migrate'], {
+        env: { PATH: process.env.PATH, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+        encoding: 'utf8',
+      });
+      expect(out).toContain('Database is up to date.');
+    },
+    60_000,
+  );
+
   it('makes the CLI exit with a clear message, not a stack trace', () => {
     let out = '';
     let status = 0;
