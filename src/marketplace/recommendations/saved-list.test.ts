@@ -95,4 +95,34 @@ describe('saved works list', () => {
     expect(r.body.data.map((s: { artwork: { id: string } }) => s.artwork.id).sort()).toEqual(works.slice(0, 5).sort());
     expect((await testClient(app).get(`${API}?cursor=${cursor}`)).status).toBe(401);
   });
+
+  it('skips works withdrawn since they were saved, never answering an empty page while later saves show', async () => {
+    const email = 'admin@demo.gallerist.dev';
+    const saved = works.slice(4, 12);
+    // One save a minute, newest first: saved[0] is the newest.
+    for (const [i, id] of saved.entries())
+      await save(email, [id], new Date(Date.parse('2026-04-01T00:00:00Z') - i * 60_000).toISOString());
+    const withdrawn = saved.slice(0, 4);
+    const statuses = await withService(database.db, (tx) =>
+      tx.selectFrom('artworks').select(['id', 'status']).where('id', 'in', withdrawn).execute(),
+    );
+    await withService(database.db, (tx) =>
+      tx.updateTable('artworks').set({ status: 'draft' }).where('id', 'in', withdrawn).execute(),
+    );
+    try {
+      const c = testClient(app);
+      await c.signIn(email);
+      const first = (await c.get(`${API}?limit=3`)).body;
+      expect(first.data.map((s: { artwork: { id: string } }) => s.artwork.id)).toEqual(saved.slice(4, 7));
+      expect(first).toMatchObject({ total: 4, totalCapped: false });
+      const second = (await c.get(`${API}?limit=3&cursor=${first.nextCursor}`)).body;
+      expect(second.data.map((s: { artwork: { id: string } }) => s.artwork.id)).toEqual(saved.slice(7));
+      expect(second.nextCursor).toBeNull();
+    } finally {
+      for (const r of statuses)
+        await withService(database.db, (tx) =>
+          tx.updateTable('artworks').set({ status: r.status }).where('id', '=', r.id).execute(),
+        );
+    }
+  });
 });

@@ -1,9 +1,11 @@
+import { sql } from 'kysely';
 import type { Clock } from '../../clock.ts';
-import { afterCursor, cappedCount, cursorAt, decodeCursor, keysetPage } from '../../db/keyset.ts';
+import { afterCursor, COUNT_CAP, type Cursor, cursorAt, decodeCursor, encodeCursor } from '../../db/keyset.ts';
 import { withAnon, withUser } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
 import { notFound } from '../../errors.ts';
-import { isPublicArtwork, publicArtworksByIds } from '../artworks/catalog.ts';
+import { isPublicArtwork, publicArtworks, publicArtworksByIds } from '../artworks/catalog.ts';
+import type { ArtworkOutT } from '../schema.ts';
 
 /*
  * A patron's saved (favourite) artworks and the works they looked at: their own rows (RLS: nobody else, not the
@@ -38,35 +40,84 @@ export async function unsaveArtwork(db: DB, userId: string, artworkId: string) {
   return { saved: false as const, savedAt: null };
 }
 
-/** The patron's saved artworks still on show, newest save first, a keyset page of saves at a time. */
+// A page reads saves in batches until it has a page of works still on show; withdrawn works are skipped, so a page
+// is never empty while later saves are visible. Bounded: past this many batches the page is returned shorter.
+const SCAN_BATCHES = 5;
+
+/** The patron's saved artworks still on show, newest save first, a keyset page at a time. */
 export async function listSaved(db: DB, userId: string, q: { cursor?: string; limit: number }) {
-  const cursor = decodeCursor(q.cursor);
-  const { page, count } = await withUser(db, { sub: userId }, async (tx) => {
-    const base = tx.selectFrom('artwork_saves').where('user_id', '=', userId);
-    const found = await (cursor ? base.where(afterCursor('created_at', 'artwork_id', cursor, 'desc')) : base)
-      .select(['artwork_id as id', 'created_at'])
-      .select(cursorAt('created_at').as('cursor_at'))
-      .orderBy('created_at', 'desc')
-      .orderBy('artwork_id', 'desc')
-      .limit(q.limit + 1)
-      .execute();
-    return { page: keysetPage(found, q.limit), count: await cappedCount(tx, base) };
-  });
-  const artworks = await withAnon(db, (tx) =>
-    publicArtworksByIds(
-      tx,
-      page.rows.map((r) => r.id),
-    ),
-  );
-  const savedAt = new Map(page.rows.map((r) => [r.id, r.created_at.toISOString()]));
+  let after: Cursor | null = decodeCursor(q.cursor);
+  const shown: Array<{ artwork: ArtworkOutT; savedAt: string; key: Cursor }> = [];
+  let exhausted = false;
+  for (let batch = 0; batch < SCAN_BATCHES && shown.length <= q.limit && !exhausted; batch++) {
+    const saves = await withUser(db, { sub: userId }, (tx) => {
+      const base = tx.selectFrom('artwork_saves').where('user_id', '=', userId);
+      return (after ? base.where(afterCursor('created_at', 'artwork_id', after, 'desc')) : base)
+        .select(['artwork_id as id', 'created_at'])
+        .select(cursorAt('created_at').as('cursor_at'))
+        .orderBy('created_at', 'desc')
+        .orderBy('artwork_id', 'desc')
+        .limit(q.limit + 1)
+        .execute();
+    });
+    exhausted = saves.length <= q.limit;
+    const onShow = new Map(
+      (
+        await withAnon(db, (tx) =>
+          publicArtworksByIds(
+            tx,
+            saves.map((r) => r.id),
+          ),
+        )
+      ).map((a) => [a.id, a]),
+    );
+    for (const r of saves) {
+      after = { at: r.cursor_at, id: r.id };
+      const artwork = onShow.get(r.id);
+      if (artwork) shown.push({ artwork, savedAt: r.created_at.toISOString(), key: after });
+      if (shown.length > q.limit) break;
+    }
+  }
+  const page = shown.slice(0, q.limit);
+  // More works after this page, or saves not yet looked at (the batches ran out): the next page starts after the
+  // last row this one showed or read.
+  const next = shown.length > q.limit ? page[page.length - 1].key : exhausted ? null : after;
   return {
-    // A saved work the artist has since withdrawn is not shown (and comes back if it is republished); the cursor
-    // follows the saves, so such a page is shorter but the next one starts in the right place.
-    data: artworks.map((artwork) => ({ artwork, savedAt: savedAt.get(artwork.id) as string })),
-    nextCursor: page.nextCursor,
+    data: page.map(({ artwork, savedAt }) => ({ artwork, savedAt })),
+    nextCursor: next ? encodeCursor(next) : null,
     limit: q.limit,
-    ...count,
+    ...(await countOnShow(db, userId)),
   };
+}
+
+/** How many of the patron's saves are on show, counted up to COUNT_CAP like every list. */
+async function countOnShow(db: DB, userId: string) {
+  const ids = await withUser(db, { sub: userId }, (tx) =>
+    tx
+      .selectFrom('artwork_saves')
+      .select('artwork_id')
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .limit(COUNT_CAP + 1)
+      .execute(),
+  );
+  const n = ids.length
+    ? await withAnon(db, async (tx) =>
+        Number(
+          (
+            await publicArtworks(tx)
+              .select(sql<string>`count(*)`.as('n'))
+              .where(
+                'w.id',
+                'in',
+                ids.map((r) => r.artwork_id),
+              )
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+      )
+    : 0;
+  return { total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP };
 }
 
 /** The ids of the patron's saves, newest first, so lists can mark them. */
