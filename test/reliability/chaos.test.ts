@@ -13,12 +13,13 @@ import type { Database } from '../../src/db/connect.ts';
 import { withService } from '../../src/db/tenancy.ts';
 import { createDemoTestDatabase, testDbKind } from '../../src/db/testing.ts';
 import type { DB } from '../../src/db/types.ts';
+import { acpAddress, grantedToken, registerTestPlatform, sptPayment } from '../fixtures/acp.ts';
 import { demoIds, onboardedArtist, publishedArtwork } from '../fixtures/marketplace-buy.ts';
 import { testClient } from '../http.ts';
 import { fullReliability, prng, recordTrial, reliabilitySeed } from './trials.ts';
 
 // Four app processes on one Postgres database and one Stripe emulator: checkouts of all three offerings through
-// random instances, payments, expiries and dashboard refunds at Stripe, then every event delivered 1–5 times,
+// random instances, and agents buying the same originals over ACP; payments, expiries and dashboard refunds at Stripe, then every event delivered 1–5 times,
 // shuffled, 24 at a time to random instances while instances are killed (SIGKILL) and restarted. At the end the
 // database must agree with Stripe: nothing lost, nothing doubled.
 
@@ -91,6 +92,7 @@ describe.skipIf(testDbKind() !== 'postgres')(
     const disputedIntents: string[] = [];
     const tried = {
       refused: 0,
+      agentOrders: 0,
       paid: 0,
       expired: 0,
       refunds: 0,
@@ -145,7 +147,7 @@ describe.skipIf(testDbKind() !== 'postgres')(
       await database?.close();
     });
 
-    it(`takes ${CHECKOUTS} checkouts of the three offerings through random instances`, async () => {
+    it(`takes ${CHECKOUTS} checkouts of the three offerings and agents’ ACP orders through random instances`, async () => {
       console.log(`chaos seed ${seed} (GALLERIST_SEED=${seed} replays it)`);
       const ids = await demoIds(db);
 
@@ -176,10 +178,60 @@ describe.skipIf(testDbKind() !== 'postgres')(
       }>;
       const catalog = (await roaming().get(`/api/shop/g/${gallery.token}/catalog?photoId=${gallery.photoId}`)).body
         .data as Array<{ id: string; groups: Array<{ values: Array<{ id: string }> }> }>;
+      // An agent platform buying originals over ACP (create, address, complete with a Shared Payment Token), racing
+      // the web buyers; the payment happens in the completing request, at a random instance.
+      const { token: agentToken } = await registerTestPlatform(db, ids['admin@demo.gallerist.dev'], {
+        name: 'Chaos agent',
+      });
+      const acp = async (path: string, body: unknown, key: string) => {
+        const res = await fetch(`${at()}${path}`, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${agentToken}`,
+            'API-Version': '2026-04-17',
+            'Idempotency-Key': key,
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify(body),
+        });
+        return { status: res.status, body: (await res.json()) as Record<string, any> };
+      };
+      const agentCheckout = async (n: number, artworkId: string) => {
+        const key = `chaos-${seed}-${n}`;
+        const created = await acp(
+          '/acp/checkout_sessions',
+          {
+            line_items: [{ id: `artwork_${artworkId}` }],
+            currency: 'eur',
+            capabilities: {},
+            buyer: { email: `agent-${seed}-${n}@example.com`, first_name: 'Ada', last_name: 'Agent' },
+          },
+          `${key}-create`,
+        );
+        if (created.status !== 201 || created.body.status === 'canceled') return { status: 409, body: created.body };
+        const id = String(created.body.id);
+        const ready = await acp(
+          `/acp/checkout_sessions/${id}`,
+          { fulfillment_details: { name: 'Ada Agent', email: `agent-${seed}-${n}@example.com`, address: acpAddress } },
+          `${key}-update`,
+        );
+        if (ready.body.status !== 'ready_for_payment') return { status: 409, body: ready.body };
+        const done = await acp(
+          `/acp/checkout_sessions/${id}/complete`,
+          { payment_data: sptPayment(await grantedToken(stripe)) },
+          `${key}-complete`,
+        );
+        if (done.body.status !== 'completed') return { status: 409, body: done.body };
+        const row = await withService(db, (tx) =>
+          tx.selectFrom('acp_checkout_sessions').select('order_id').where('id', '=', id).executeTakeFirstOrThrow(),
+        );
+        tried.agentOrders++;
+        return { status: 201, body: { orderId: row.order_id } };
+      };
 
       // Checkouts, 8 at a time: each a print cart, a credit bundle, or one of several buyers racing for an original.
       const tasks = Array.from({ length: CHECKOUTS }, (_, n) => async () => {
-        const kind = rnd.pick(['print', 'credits', 'artwork'] as const);
+        const kind = rnd.pick(['print', 'credits', 'artwork', 'acp'] as const);
         let r: { status: number; body: any };
         if (kind === 'credits') {
           r = await org.post('/api/credits/checkout', {
@@ -196,6 +248,8 @@ describe.skipIf(testDbKind() !== 'postgres')(
             quantity: rnd.int(1, 3),
           });
           r = await buyer.post(`/api/shop/g/${gallery.token}/checkout`, { email: `print-${seed}-${n}@example.com` });
+        } else if (kind === 'acp') {
+          r = await agentCheckout(n, rnd.pick(artworks));
         } else {
           r = await roaming().post(`/api/marketplace/artworks/${rnd.pick(artworks)}/checkout`, {
             email: `art-${seed}-${n}@example.com`,
@@ -214,14 +268,19 @@ describe.skipIf(testDbKind() !== 'postgres')(
       const orders = await withService(db, (tx) =>
         tx
           .selectFrom('orders')
-          .select(['id', 'offering_type', 'stripe_checkout_session_id', 'total'])
+          .select(['id', 'offering_type', 'stripe_checkout_session_id', 'stripe_payment_intent_id', 'total'])
           .where('id', 'in', orderIds)
           .execute(),
       );
       await pool(
         orders.map((o, i) => async () => {
           const fate = rnd.next();
-          const session = o.stripe_checkout_session_id!;
+          // An agent's order was paid in its completing request: only refunds remain to draw for it.
+          if (!o.stripe_checkout_session_id) {
+            if (o.stripe_payment_intent_id) paidIntents.push(o.stripe_payment_intent_id);
+            return;
+          }
+          const session = o.stripe_checkout_session_id;
           if (fate < 0.75) {
             // A few pay with Stripe's fraudulent-dispute test card: the dispute opens right after the payment. The
             // first orders always do, so even a small run checks disputes.
@@ -332,11 +391,12 @@ describe.skipIf(testDbKind() !== 'postgres')(
 
       const result = await invariants(db, stripe, orderIds);
       const trial = {
-        test: 'chaos: 4 instances, shuffled duplicated webhooks, SIGKILL and restart',
+        test: 'chaos: 4 instances, web and ACP orders, shuffled duplicated webhooks, SIGKILL and restart',
         database: 'postgres',
         seed,
         tried: {
           checkouts: orderIds.length,
+          agent_orders: tried.agentOrders,
           refused_checkouts: tried.refused,
           paid: tried.paid,
           expired: tried.expired,
@@ -401,6 +461,7 @@ async function invariants(db: DB, stripe: Stripe, orderIds: string[]) {
         'o.status',
         'o.offering_type',
         'o.stripe_checkout_session_id as session',
+        'o.stripe_payment_intent_id as intent',
         (eb) =>
           eb
             .selectFrom('invoices')
@@ -442,20 +503,26 @@ async function invariants(db: DB, stripe: Stripe, orderIds: string[]) {
   );
   const paidStatuses = new Set(['paid', 'fulfilled', 'partially_refunded', 'refunded']);
   for (const o of rows) {
-    const session = await stripe.checkout.sessions.retrieve(o.session!, { expand: ['payment_intent.latest_charge'] });
-    const paidAtStripe = session.payment_status === 'paid';
+    // A web order is paid when its Checkout Session is; an agent's (ACP) order when its PaymentIntent succeeded.
+    const intent = o.session
+      ? ((await stripe.checkout.sessions.retrieve(o.session, { expand: ['payment_intent.latest_charge'] }))
+          .payment_intent as Stripe.PaymentIntent | null)
+      : o.intent
+        ? await stripe.paymentIntents.retrieve(o.intent, { expand: ['latest_charge'] })
+        : null;
+    const paidAtStripe = intent?.status === 'succeeded';
     const paidHere = paidStatuses.has(o.status);
     if (paidAtStripe && !paidHere) lost.push(`order ${o.id} paid at Stripe, ${o.status} here`);
     if (!paidAtStripe && paidHere)
-      duplicated.push(`order ${o.id} ${o.status} here, ${session.payment_status} at Stripe`);
-    if (!paidAtStripe) continue;
+      duplicated.push(`order ${o.id} ${o.status} here, ${intent?.status ?? 'no payment'} at Stripe`);
+    if (!paidAtStripe || !intent) continue;
     const n = (v: unknown) => Number(v ?? 0);
     if (n(o.invoices) !== 1) (n(o.invoices) > 1 ? duplicated : lost).push(`order ${o.id}: ${o.invoices} invoices`);
     if (o.offering_type === 'credit_bundle' && n(o.lots) !== 1)
       (n(o.lots) > 1 ? duplicated : lost).push(`order ${o.id}: ${o.lots} credit lots`);
     if (o.offering_type === 'artwork' && n(o.sales) !== 1)
       (n(o.sales) > 1 ? duplicated : lost).push(`order ${o.id}: ${o.sales} sales`);
-    const charge = (session.payment_intent as Stripe.PaymentIntent).latest_charge as Stripe.Charge;
+    const charge = intent.latest_charge as Stripe.Charge;
     // Every disputed charge has exactly one dispute row with Stripe's status, and its seller one "opened" mail each.
     const atStripe = charge.disputed ? (await stripe.disputes.list({ charge: charge.id })).data : [];
     const here = o.disputes as Array<{ id: string; status: string }>;
