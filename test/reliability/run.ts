@@ -71,7 +71,7 @@ const md = [
   ...trials.flatMap((t) => (t.notes?.length ? [`- ${t.test} (${t.database}): ${t.notes.join('; ')}`] : [])),
   '',
   'What the tests are: `test/reliability/chaos.test.ts` (four app processes on one Postgres database, checkouts of',
-  'all three offerings and an agent platform's ACP orders for the same originals, payments, expiries, disputes and',
+  'all three offerings and an agent platform’s ACP orders for the same originals, payments, expiries, disputes and',
   'dashboard refunds at the emulator, every event delivered 1–5 times',
   'shuffled to random instances while two are killed with SIGKILL and restarted, then `gallerist reconcile`, and the',
   'database compared with Stripe order by order), the purchase race and credit consumption races on real Postgres, the',
