@@ -128,7 +128,8 @@ async function benchAcp(app: TestApp, ids: Record<string, string>, flows: number
 
 /**
  * MCP: `tools/call search_artworks` over Streamable HTTP at /api/mcp with a bearer API key, against GET
- * /api/marketplace/artworks (the same artworks as REST JSON, a route of similar response size) in the same run.
+ * /api/marketplace/artworks (the same artworks as REST JSON, a route of similar response size, read from the database
+ * rather than the public read cache) in the same run.
  */
 async function benchMcp(app: TestApp, ids: Record<string, string>, duration: number, connections: number) {
   const { db } = app.platform.deps;
@@ -155,7 +156,13 @@ async function benchMcp(app: TestApp, ids: Record<string, string>, duration: num
   const restPath = '/api/marketplace/artworks';
   const restBytes = await bodySize(`${app.url}${restPath}`);
 
-  const baseline = await autocannon({ url: `${app.url}${restPath}`, connections, duration });
+  // A visitor cookie keeps the baseline off the public read cache (decision 033): MCP reads the database each time.
+  const baseline = await autocannon({
+    url: `${app.url}${restPath}`,
+    headers: { cookie: 'gallerist_visitor=bench' },
+    connections,
+    duration,
+  });
   const mcp = await autocannon({ url: `${app.url}/api/mcp`, method: 'POST', headers, body, connections, duration });
   const base = rate(baseline);
   console.log(`mcp: search_artworks response ${probeText.length} B, ${restPath} ${restBytes} B`);
