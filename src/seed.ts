@@ -63,9 +63,23 @@ export type Seeder = (db: DB, ctx: SeedContext) => Promise<void>;
  * again creates nothing new. Run as service role.
  */
 export async function seedDemo(db: DB, ctx: SeedContext, seeders: readonly Seeder[]): Promise<DemoLogin[]> {
-  // One hash for all demo users: scrypt is deliberately slow.
-  const hash = await hashPassword(DEMO_PASSWORD);
-  for (const u of users) {
+  const present = new Set(
+    (
+      await db
+        .selectFrom('users')
+        .select(sql<string>`lower(email)`.as('email'))
+        .where(
+          sql`lower(email)`,
+          'in',
+          users.map((u) => u.email.toLowerCase()),
+        )
+        .execute()
+    ).map((r) => r.email),
+  );
+  const missing = users.filter((u) => !present.has(u.email.toLowerCase()));
+  // One hash for all new demo users, none on a start that finds them all: scrypt is deliberately slow (~0.6 s).
+  const hash = missing.length ? await hashPassword(DEMO_PASSWORD) : '';
+  for (const u of missing) {
     await db
       .insertInto('users')
       .values({ email: u.email, name: u.name, password_hash: hash, is_platform_admin: u.admin ?? false })

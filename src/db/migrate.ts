@@ -37,7 +37,18 @@ export function listMigrations(dir = migrationsDir): MigrationFile[] {
 /** Applies pending migrations, each in its own transaction under an advisory lock; returns those applied. */
 export async function migrate(db: DB, dir = migrationsDir): Promise<string[]> {
   const applied: string[] = [];
+  // One read finds what is already applied, so a start with nothing pending takes no lock and no transaction per file;
+  // a file not in it is re-checked under the lock below, as another instance may be applying it right now.
+  const known = new Set<string>();
+  const { rows } = await sql<{
+    exists: boolean;
+  }>`select to_regclass('schema_migrations') is not null as exists`.execute(db);
+  if (rows[0]?.exists) {
+    const done = await sql<{ version: string }>`select version from schema_migrations`.execute(db);
+    for (const r of done.rows) known.add(r.version);
+  }
   for (const m of listMigrations(dir)) {
+    if (known.has(m.version)) continue;
     const did = await db.transaction().execute(async (tx) => {
       // The lock serialises concurrent instances; the re-check under it makes each file apply exactly once.
       await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(tx);
