@@ -42,8 +42,10 @@ const ownImportMeta = {
 async function bundle(name, entry, dirs) {
   const pointer = join(cache, `${name}.json`);
   if (existsSync(pointer)) {
-    const { file, builtAt } = JSON.parse(readFileSync(pointer, 'utf8'));
-    if (existsSync(file) && dirs.every((d) => newestSource(join(root, d)) <= builtAt)) return file;
+    const built = JSON.parse(readFileSync(pointer, 'utf8'));
+    // The bundle holds its sources' absolute paths: a checkout moved elsewhere builds again.
+    const current = built.root === root && existsSync(built.file);
+    if (current && dirs.every((d) => newestSource(join(root, d)) <= built.builtAt)) return built.file;
   }
   const builtAt = Date.now();
   const outdir = join(cache, `${name}-${builtAt}-${process.pid}`);
@@ -68,7 +70,7 @@ async function bundle(name, entry, dirs) {
   }
   const file = join(outdir, `${name}.mjs`);
   const tmp = `${pointer}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ file, builtAt }));
+  writeFileSync(tmp, JSON.stringify({ file, builtAt, root }));
   renameSync(tmp, pointer);
   // Older builds stay a minute for processes that may still be importing their chunks.
   for (const entry of readdirSync(cache)) {

@@ -23,7 +23,12 @@ export {
 } from './orders.ts';
 export { payOrderWithSharedToken, type TokenPayment, type TokenShipping } from './pay-with-token.ts';
 export { type PaymentFacts, paymentFromIntent, paymentFromSession } from './payment-facts.ts';
-export { A4, createPdfCanvas, type PdfCanvas, type TextStyle } from './pdf.ts';
+export type { PdfCanvas, TextStyle } from './pdf.ts';
+export { A4 } from './pdf-size.ts';
+
+/** Starts a PDF (see pdf.ts); pdf-lib and its fonts load with the first document, not when the app starts. */
+export const createPdfCanvas: typeof import('./pdf.ts').createPdfCanvas = async (meta) =>
+  (await import('./pdf.ts')).createPdfCanvas(meta);
 export {
   agentPlatformNames,
   getOrderDetail,

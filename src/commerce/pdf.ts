@@ -134,8 +134,9 @@ function covers(key: FontKey, codePoint: number): boolean {
   return parse(bytesOf(key)).hasGlyphForCodePoint(codePoint);
 }
 
-/** A4 in PDF points. */
-export const A4 = { width: 595.28, height: 841.89 } as const;
+import { A4 } from './pdf-size.ts';
+
+export { A4 };
 
 /** Text style: size in points, bold weight for Latin script, grey or black. */
 export interface TextStyle {

@@ -1,5 +1,4 @@
 import { escapeHtml } from '../mail/index.ts';
-import { renderInvoicePdfDocument } from './invoice-pdf.ts';
 import {
   buildInvoiceView,
   type InvoiceFacts,
@@ -75,11 +74,12 @@ export function renderInvoiceHtml(
 </main></body></html>`;
 }
 
-/** The invoice as a PDF document (pdf-lib, embedded Unicode fonts). */
-export function renderInvoicePdf(
+/** The invoice as a PDF document (pdf-lib, embedded Unicode fonts, loaded with the first invoice). */
+export async function renderInvoicePdf(
   inv: Invoice,
   facts: InvoiceFacts,
   opts: InvoiceViewOptions = {},
 ): Promise<Uint8Array> {
+  const { renderInvoicePdfDocument } = await import('./invoice-pdf.ts');
   return renderInvoicePdfDocument(buildInvoiceView(inv, facts, opts), { created: inv.issuedAt });
 }

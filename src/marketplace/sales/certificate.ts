@@ -1,4 +1,3 @@
-import { rgb } from 'pdf-lib';
 import { roleIn } from '../../accounts/index.ts';
 import { A4, createPdfCanvas, type PdfCanvas, type TextStyle } from '../../commerce/index.ts';
 import type { DB } from '../../db/types.ts';
@@ -172,6 +171,7 @@ export async function renderCertificatePdf(cert: Certificate): Promise<Uint8Arra
   const page = c.doc.getPage(0);
 
   // A double frame, as on a printed certificate.
+  const { rgb } = await import('pdf-lib');
   const frame = rgb(0.55, 0.47, 0.33);
   for (const [inset, borderWidth] of [
     [20, 1.5],
