@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,4 +26,8 @@ for (const file of files) {
 }
 printResults(all);
 // Stored and rendered unless a partial run is asked for (BENCH_NO_REPORT=1 while iterating on one bench).
-if (!process.env.BENCH_NO_REPORT) console.log(`results: ${writeReport(describeRun(all))}, docs/PERFORMANCE.md`);
+if (!process.env.BENCH_NO_REPORT) {
+  console.log(`results: ${writeReport(describeRun(all))}, docs/PERFORMANCE.md`);
+  // Tables laid out as the linter wants them, so a fresh report never fails `npm test`'s lint step.
+  spawnSync('npx', ['biome', 'format', '--write', 'docs/PERFORMANCE.md'], { stdio: 'ignore' });
+}
