@@ -173,10 +173,16 @@ async function serveCommand(demo: boolean): Promise<void> {
   const { DEMO_PASSWORD } = await import('./seed.ts');
   const config = loadConfig();
   const logger = createLogger(config);
-  if (!existsSync(join(process.cwd(), 'web', 'dist', 'index.html'))) {
-    logger.info('building the web app (first start only)');
-    await buildWebApp();
-  }
+  // The first start builds the web app while the database is created and seeded (each about half of that start);
+  // until it is done, pages answer "not built yet" and the banner waits. A failure is held and rethrown below.
+  const webBuilt = existsSync(join(process.cwd(), 'web', 'dist', 'index.html'));
+  if (!webBuilt) logger.info('building the web app (first start only)');
+  const built = webBuilt
+    ? Promise.resolve(null)
+    : buildWebApp().then(
+        () => null,
+        (err: unknown) => err,
+      );
   const platform = await startPlatform({ config, demo, logger });
   if (demo && platform.stripeSetup.emulatorUrl) {
     // The demo artist sells right away: onboarding is completed on the emulator, never on real Stripe.
@@ -187,6 +193,11 @@ async function serveCommand(demo: boolean): Promise<void> {
       platform.deps.clock,
     );
     if (n) logger.info({ artists: n }, 'demo artists onboarded on the Stripe emulator');
+  }
+  const buildError = await built;
+  if (buildError) {
+    await platform.stop();
+    throw buildError;
   }
   const base = config.publicUrl;
   const lines = [
