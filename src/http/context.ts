@@ -1,4 +1,3 @@
-import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { Assembly, ModuleDeps } from '../modules.ts';
 import type { PublicReadCache } from './public-cache.ts';
@@ -14,7 +13,7 @@ export interface Deps extends ModuleDeps {
   /** Mount `/dev/mailbox` (see `devMailboxEnabled`); off unless the boot decided otherwise. */
   devMailbox?: boolean;
   /** Answers of public catalog reads kept until a write (embedded database only, see public-cache.ts). */
-  publicCache?: PublicReadCache & { middleware: MiddlewareHandler<AppEnv> };
+  publicCache?: PublicReadCache;
 }
 
 /** The signed-in user as the HTTP layer sees it. */

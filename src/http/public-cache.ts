@@ -15,7 +15,8 @@ export interface PublicReadCache {
   invalidate(): void;
   /** Serving from and storing into the cache; off until the invalidation feed is live. */
   enable(on: boolean): void;
-  stats(): { entries: number; bytes: number; hits: number; misses: number; invalidations: number };
+  /** Route middleware answering from the cache, or storing what the route answers. */
+  middleware: MiddlewareHandler<AppEnv>;
 }
 
 /** The channel migration 0119's triggers notify at the commit of any write to a table a cached read reads. */
@@ -51,9 +52,7 @@ function anonymous(cookieHeader: string | undefined, authorization: string | und
   return true;
 }
 
-export function createPublicReadCache(opts: PublicReadCacheOptions): PublicReadCache & {
-  middleware: MiddlewareHandler<AppEnv>;
-} {
+export function createPublicReadCache(opts: PublicReadCacheOptions): PublicReadCache {
   const ttlMs = opts.ttlMs ?? 5_000;
   const maxEntries = opts.maxEntries ?? 2_000;
   const maxBytes = opts.maxBytes ?? 32 * 1024 * 1024;
@@ -63,10 +62,12 @@ export function createPublicReadCache(opts: PublicReadCacheOptions): PublicReadC
   let enabled = false;
   // Bumped by every invalidation: an answer read before a write committed is never stored after it.
   let generation = 0;
-  let hits = 0;
-  let misses = 0;
-  let invalidations = 0;
 
+  const clear = () => {
+    generation++;
+    entries.clear();
+    bytes = 0;
+  };
   const drop = (key: string, e: Entry) => {
     entries.delete(key);
     bytes -= e.body.byteLength;
@@ -85,12 +86,10 @@ export function createPublicReadCache(opts: PublicReadCacheOptions): PublicReadC
       entries.delete(key);
       if (now - hit.at >= 0 && now - hit.at < ttlMs) {
         entries.set(key, hit);
-        hits++;
         return c.body(hit.body, hit.status as 200, Object.fromEntries(hit.headers));
       }
       bytes -= hit.body.byteLength;
     }
-    misses++;
     const started = generation;
     await next();
     const res = c.res;
@@ -115,21 +114,11 @@ export function createPublicReadCache(opts: PublicReadCacheOptions): PublicReadC
 
   return {
     middleware,
-    invalidate() {
-      generation++;
-      invalidations++;
-      entries.clear();
-      bytes = 0;
-    },
+    invalidate: clear,
     enable(on) {
       enabled = on;
-      if (!on) {
-        generation++;
-        entries.clear();
-        bytes = 0;
-      }
+      if (!on) clear();
     },
-    stats: () => ({ entries: entries.size, bytes, hits, misses, invalidations }),
   };
 }
 

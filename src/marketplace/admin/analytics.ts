@@ -29,14 +29,12 @@ export function lastMonths(now: Date, n = MONTHS): { months: string[]; start: Da
 const monthOf = (col: string) => sql<string>`to_char(${sql.ref(col)}, 'YYYY-MM')`;
 // bigint columns arrive as strings; Generated<Big> columns are typed loosely by Kysely, hence unknown.
 const num = (v: unknown) => Number(v ?? 0);
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+/** Rollup days (marketplace_daily_*, kept by triggers in migration 0118) within [start, end). */
+const inWindow = (day: string, start: Date, end: Date) =>
+  sql<boolean>`${sql.ref(day)} >= ${start.toISOString().slice(0, 10)}::date and ${sql.ref(day)} < ${end.toISOString().slice(0, 10)}::date`;
 
-/** Rollup days of the 12-month window (marketplace_daily_*, kept by triggers in migration 0118). */
 const dailySales = (db: DB, start: Date, end: Date) =>
-  db
-    .selectFrom('marketplace_daily_sales as d')
-    .where('d.day', '>=', sql<Date>`${isoDay(start)}::date`)
-    .where('d.day', '<', sql<Date>`${isoDay(end)}::date`);
+  db.selectFrom('marketplace_daily_sales as d').where(inWindow('d.day', start, end));
 
 export interface MonthRow {
   month: string;
@@ -72,8 +70,7 @@ export async function monthlyMetrics(db: DB, clock: Clock) {
       sql<string>`sum(c.started)`.as('started'),
       sql<string>`sum(c.paid)`.as('paid'),
     ])
-    .where('c.day', '>=', sql<Date>`${isoDay(start)}::date`)
-    .where('c.day', '<', sql<Date>`${isoDay(end)}::date`)
+    .where(inWindow('c.day', start, end))
     .groupBy(sql`1`)
     .execute();
 
