@@ -13,6 +13,8 @@ Commands:
   serve [--demo]        Start the platform (API, web app, jobs; embedded Stripe emulator without STRIPE_SECRET_KEY)
   migrate               Apply pending database migrations
   seed --demo           Create the demo users and data (idempotent)
+  seed --scale N        Demo data plus N units of synthetic volume for benchmarks (1 unit: 10,000 orders,
+                        10,000 ledger entries, 1,000 artworks, 10,000 jobs); adds only what is missing
   reconcile             Catch up with Stripe: apply missed events and settle stale pending orders
   doctor                Check configuration, database and Stripe, and say how to fix problems
   mcp                   Serve the MCP tools over stdio for the API key in GALLERIST_API_KEY (logs on stderr)
@@ -41,13 +43,31 @@ export async function main(argv: string[]): Promise<void> {
         return;
       }
       case 'seed': {
-        if (!rest.includes('--demo')) throw new UsageError('seed needs --demo (the only data set so far).');
+        const scale = scaleOption(rest);
+        if (!rest.includes('--demo') && scale === null) {
+          throw new UsageError('seed needs --demo or --scale N.');
+        }
         const config = loadConfig();
+        // Synthetic buyers and orders have no place next to real ones.
+        if (scale !== null && config.STRIPE_SECRET_KEY?.includes('_live_')) {
+          throw new UsageError('seed --scale refuses to run with a live Stripe key: it writes synthetic orders.');
+        }
         const database = await openDatabase(config);
         await migrate(database.db);
         const { DEMO_PASSWORD, seedDemo } = await import('./seed.ts');
         const { platformSeeders } = await import('./assembly.ts');
         const logins = await withService(database.db, (tx) => seedDemo(tx, { storage: config }, platformSeeders));
+        if (scale !== null) {
+          const { seedScale } = await import('./seed-scale.ts');
+          const started = performance.now();
+          const counts = await seedScale(database.db, scale, { now: new Date(), onProgress: progressBar() });
+          const seconds = ((performance.now() - started) / 1000).toFixed(1);
+          console.log(
+            `Scale ${scale}× ready in ${seconds} s: ${Object.entries(counts)
+              .map(([k, n]) => `${n} ${k}`)
+              .join(', ')}.`,
+          );
+        }
         console.log(`Demo data ready. Logins (password "${DEMO_PASSWORD}"):`);
         for (const l of logins) console.log(`  ${l.email.padEnd(30)} ${l.role}`);
         await database.close();
@@ -133,6 +153,32 @@ export async function main(argv: string[]): Promise<void> {
     }
     throw err;
   }
+}
+
+/** `--scale N` as a number, null when absent; anything but a whole number from 1 to 1000 is a usage error. */
+function scaleOption(args: string[]): number | null {
+  const at = args.indexOf('--scale');
+  if (at === -1) return null;
+  const raw = args[at + 1] ?? '';
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 1000) throw new UsageError('--scale needs a whole number from 1 to 1000.');
+  return n;
+}
+
+/** Progress on stderr: a bar redrawn in place on a terminal, a line per finished part otherwise (CI logs). */
+function progressBar() {
+  const tty = process.stderr.isTTY;
+  return (part: string, done: number, total: number) => {
+    const share = total === 0 ? 1 : done / total;
+    if (tty) {
+      const width = 30;
+      const bar = '#'.repeat(Math.round(share * width)).padEnd(width, '-');
+      process.stderr.write(`\r[${bar}] ${String(Math.round(share * 100)).padStart(3)}% ${part} ${done}/${total}   `);
+      if (done >= total) process.stderr.write('\n');
+    } else if (done >= total) {
+      process.stderr.write(`${part}: ${done}/${total}\n`);
+    }
+  };
 }
 
 /** Stripe unreachable or refusing the key while starting: a sentence to act on rather than the SDK's stack. */
