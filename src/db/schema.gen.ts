@@ -463,6 +463,14 @@ export interface MailOutbox {
   to_address: string;
 }
 
+export interface MarketplaceArtworkSales {
+  account_id: string;
+  artwork_id: string;
+  currency: string;
+  net: Generated<Int8>;
+  sales: Generated<number>;
+}
+
 export interface MarketplaceDailyCheckouts {
   account_id: string;
   day: Timestamp;
@@ -497,6 +505,21 @@ export interface MarketplaceDisputeRecoveries {
   sale_id: string;
   status: Generated<string>;
   stripe_transfer_reversal_id: string | null;
+}
+
+export interface MarketplaceMonthlySales {
+  account_id: string;
+  channel: string;
+  currency: string;
+  fees: Generated<Int8>;
+  fees_refunded: Generated<Int8>;
+  gross: Generated<Int8>;
+  month: Timestamp;
+  refunds: Generated<Int8>;
+  sale_fees_refunded: Generated<Int8>;
+  sale_refunds: Generated<Int8>;
+  sales: Generated<number>;
+  shard: number;
 }
 
 export interface MarketplacePayouts {
@@ -894,9 +917,11 @@ export interface DB {
   ledger_entries: LedgerEntries;
   ledger_postings: LedgerPostings;
   mail_outbox: MailOutbox;
+  marketplace_artwork_sales: MarketplaceArtworkSales;
   marketplace_daily_checkouts: MarketplaceDailyCheckouts;
   marketplace_daily_sales: MarketplaceDailySales;
   marketplace_dispute_recoveries: MarketplaceDisputeRecoveries;
+  marketplace_monthly_sales: MarketplaceMonthlySales;
   marketplace_payouts: MarketplacePayouts;
   marketplace_refunds: MarketplaceRefunds;
   marketplace_sales: MarketplaceSales;

@@ -15,7 +15,7 @@ import type { Database } from '../../db/connect.ts';
 import { withService, withUser } from '../../db/tenancy.ts';
 import { createDemoTestDatabase } from '../../db/testing.ts';
 import { createApp } from '../../http/app.ts';
-import { lastMonths, monthlyMetrics } from './analytics.ts';
+import { lastMonths, monthlyMetrics, topSellers } from './analytics.ts';
 
 let database: Database;
 let app: ReturnType<typeof createApp>;
@@ -407,8 +407,14 @@ describe('access control and RLS', () => {
     const m = await withUser(db(), { sub: ids.userB }, (tx) => monthlyMetrics(tx, clock));
     expect(m.totals).toEqual([]);
     expect(m.conversionTotal.started).toBe(0);
-    for (const table of ['marketplace_daily_sales', 'marketplace_daily_checkouts'] as const) {
-      const rows = await withUser(db(), { sub: ids.userB }, (tx) => tx.selectFrom(table).select('day').execute());
+    const rollups = [
+      'marketplace_daily_sales',
+      'marketplace_daily_checkouts',
+      'marketplace_monthly_sales',
+      'marketplace_artwork_sales',
+    ] as const;
+    for (const table of rollups) {
+      const rows = await withUser(db(), { sub: ids.userB }, (tx) => tx.selectFrom(table).selectAll().execute());
       expect(rows, table).toEqual([]);
       await expect(
         withUser(db(), { sub: ids.userB }, (tx) => tx.deleteFrom(table).execute()),
@@ -545,16 +551,54 @@ describe('metrics rollups', () => {
     select day::text as day, account_id, started, paid from marketplace_daily_checkouts
     where started <> 0 or paid <> 0 order by 1, 2`;
 
+  // The coarser rollups (0120) against the daily one, which the scan checks: per month summed over the shards, and
+  // per artwork over all time.
+  const monthlyFromDaily = sql<Record<string, unknown>>`
+    select to_char(day, 'YYYY-MM') as month, account_id, currency, channel, sum(sales)::int as sales,
+      sum(gross)::int as gross, sum(fees)::int as fees, sum(refunds)::int as refunds,
+      sum(fees_refunded)::int as fees_refunded, sum(sale_refunds)::int as sale_refunds,
+      sum(sale_fees_refunded)::int as sale_fees_refunded
+    from marketplace_daily_sales group by 1, 2, 3, 4
+    having sum(sales) <> 0 or sum(gross) <> 0 or sum(refunds) <> 0 or sum(sale_refunds) <> 0
+    order by 1, 2, 3, 4`;
+  const rolledMonthly = sql<Record<string, unknown>>`
+    select to_char(month, 'YYYY-MM') as month, account_id, currency, channel, sum(sales)::int as sales,
+      sum(gross)::int as gross, sum(fees)::int as fees, sum(refunds)::int as refunds,
+      sum(fees_refunded)::int as fees_refunded, sum(sale_refunds)::int as sale_refunds,
+      sum(sale_fees_refunded)::int as sale_fees_refunded
+    from marketplace_monthly_sales group by 1, 2, 3, 4
+    having sum(sales) <> 0 or sum(gross) <> 0 or sum(refunds) <> 0 or sum(sale_refunds) <> 0
+    order by 1, 2, 3, 4`;
+  const artworksFromDaily = sql<Record<string, unknown>>`
+    select artwork_id, account_id, currency, sum(sales)::int as sales, sum(gross - sale_refunds)::int as net
+    from marketplace_daily_sales group by 1, 2, 3 having sum(sales) <> 0 or sum(gross - sale_refunds) <> 0
+    order by 1, 2, 3`;
+  const rolledArtworks = sql<Record<string, unknown>>`
+    select artwork_id, account_id, currency, sales, net::int as net from marketplace_artwork_sales
+    where sales <> 0 or net <> 0 order by 1, 2, 3`;
+
   const expectRollupsEqualScan = async (step: string) => {
-    const [rolled, scanned, rolledC, scannedC] = await withService(db(), async (tx) => [
-      (await rolledSales.execute(tx)).rows,
-      (await scanSales.execute(tx)).rows,
-      (await rolledCheckouts.execute(tx)).rows,
-      (await scanCheckouts.execute(tx)).rows,
-    ]);
+    const rows = await withService(db(), async (tx) =>
+      Promise.all(
+        [
+          rolledSales,
+          scanSales,
+          rolledCheckouts,
+          scanCheckouts,
+          rolledMonthly,
+          monthlyFromDaily,
+          rolledArtworks,
+          artworksFromDaily,
+        ].map(async (q) => (await q.execute(tx)).rows),
+      ),
+    );
+    const [rolled, scanned, rolledC, scannedC, monthly, monthlyScan, perArtwork, perArtworkScan] = rows;
     expect(scanned.length, step).toBeGreaterThan(0);
     expect(rolled, step).toEqual(scanned);
     expect(rolledC, step).toEqual(scannedC);
+    expect(monthly, step).toEqual(monthlyScan);
+    expect(perArtwork.length, step).toBeGreaterThan(0);
+    expect(perArtwork, step).toEqual(perArtworkScan);
   };
 
   it('equal a scan of sales, refunds and artwork orders through inserts, updates and deletes', async () => {
@@ -605,5 +649,82 @@ describe('metrics rollups', () => {
         .execute();
     });
     await expectRollupsEqualScan('a sale with refunds and an unpaid order deleted');
+  });
+});
+
+// Issue 17: the top artworks walk candidates best first by all-time net instead of summing every sale in the window;
+// the ranking must be the one a full scan of the window gives, ties on the boundary included.
+describe('top artworks by bounded walk', () => {
+  const fullScan = sql<{ artwork_id: string; currency: string; gmv: string }>`
+    select d.artwork_id, d.currency, sum(d.gross - d.sale_refunds) as gmv
+    from marketplace_daily_sales d join artworks w on w.id = d.artwork_id
+    where d.day >= '2025-07-01' and d.day < '2026-07-01'
+    group by d.artwork_id, d.account_id, d.currency, w.title having sum(d.sales) > 0
+    order by 3 desc, w.title collate "C" limit 10`;
+
+  it('equals a full scan, with old bestsellers outside the window and ties at the tenth place', async () => {
+    const at = (month: number) => `2026-${String(month).padStart(2, '0')}-10T10:00:00Z`;
+    // Old bestsellers: the highest all-time nets, with nothing in the window, so the walk must pass them.
+    for (let i = 0; i < 12; i++) {
+      const w = await insertArtwork(db(), ids.A, `Old Hit ${i}`);
+      const sale = { accountId: ids.A, artworkId: w, currency: 'eur', amount: 90_000 + i, fee: 100 };
+      await insertSale(db(), { ...sale, at: '2025-03-01T10:00:00Z' });
+    }
+    // An edition with a big past and a small present: its bound is high, its window figure low.
+    const edition = await insertArtwork(db(), ids.B, 'Edition Both Sides');
+    await insertSale(db(), {
+      accountId: ids.B,
+      artworkId: edition,
+      currency: 'eur',
+      amount: 80_000,
+      fee: 10,
+      at: '2025-01-05T00:00:00Z',
+    });
+    await insertSale(db(), {
+      accountId: ids.B,
+      artworkId: edition,
+      currency: 'eur',
+      amount: 1_000,
+      fee: 10,
+      at: at(2),
+    });
+    // Many works at one price: the tenth place is a tie decided by title.
+    for (let i = 0; i < 40; i++) {
+      const w = await insertArtwork(db(), i % 2 ? ids.A : ids.B, `Tie ${String(39 - i).padStart(2, '0')}`);
+      await insertSale(db(), {
+        accountId: i % 2 ? ids.A : ids.B,
+        artworkId: w,
+        currency: 'eur',
+        amount: 3_000,
+        fee: 1_000,
+        at: at(1 + (i % 5)),
+      });
+    }
+    // A few above the tie, one of them partly refunded below it.
+    for (const [title, amount] of [
+      ['Above A', 9_000],
+      ['Above B', 8_000],
+      ['Refunded Down', 6_000],
+    ] as const) {
+      const w = await insertArtwork(db(), ids.A, title);
+      const sale = await insertSale(db(), {
+        accountId: ids.A,
+        artworkId: w,
+        currency: 'eur',
+        amount,
+        fee: 500,
+        at: at(3),
+      });
+      if (title === 'Refunded Down') {
+        await insertRefund(db(), { saleId: sale, accountId: ids.A, amount: 4_000, fee: 300, at: at(4) });
+      }
+    }
+    const expected = (await withService(db(), (tx) => fullScan.execute(tx))).rows;
+    const top = await withService(db(), (tx) => topSellers(tx, clock));
+    expect(top.artworks.map((a) => [a.artworkId, a.currency, a.gmv])).toEqual(
+      expected.map((r) => [r.artwork_id, r.currency.trim(), Number(r.gmv)]),
+    );
+    expect(top.artworks.some((a) => a.title.startsWith('Tie '))).toBe(true);
+    expect(top.artworks.some((a) => a.title.startsWith('Old Hit'))).toBe(false);
   });
 });

@@ -29,12 +29,15 @@ export function lastMonths(now: Date, n = MONTHS): { months: string[]; start: Da
 const monthOf = (col: string) => sql<string>`to_char(${sql.ref(col)}, 'YYYY-MM')`;
 // bigint columns arrive as strings; Generated<Big> columns are typed loosely by Kysely, hence unknown.
 const num = (v: unknown) => Number(v ?? 0);
-/** Rollup days (marketplace_daily_*, kept by triggers in migration 0118) within [start, end). */
+/** Rollup days or months (marketplace_daily_* and _monthly_*, kept by triggers in 0118 and 0120) in [start, end). */
 const inWindow = (day: string, start: Date, end: Date) =>
   sql<boolean>`${sql.ref(day)} >= ${start.toISOString().slice(0, 10)}::date and ${sql.ref(day)} < ${end.toISOString().slice(0, 10)}::date`;
 
 const dailySales = (db: DB, start: Date, end: Date) =>
   db.selectFrom('marketplace_daily_sales as d').where(inWindow('d.day', start, end));
+// The window starts and ends on a month's first day, so whole months of the coarser rollup cover it exactly.
+const monthlySales = (db: DB, start: Date, end: Date) =>
+  db.selectFrom('marketplace_monthly_sales as d').where(inWindow('d.month', start, end));
 
 export interface MonthRow {
   month: string;
@@ -51,9 +54,9 @@ export interface MonthRow {
 /** GMV and fee revenue per month and currency for the last 12 months, zero-filled, plus conversion per month. */
 export async function monthlyMetrics(db: DB, clock: Clock) {
   const { months, start, end } = lastMonths(clock.now());
-  const rows = await dailySales(db, start, end)
+  const rows = await monthlySales(db, start, end)
     .select([
-      monthOf('d.day').as('month'),
+      monthOf('d.month').as('month'),
       'd.currency',
       sql<string>`sum(d.sales)`.as('n'),
       sql<string>`sum(d.gross)`.as('gross'),
@@ -140,25 +143,10 @@ const totalsOf = (r: { currency: string; n: string; gmv: string; fee_revenue: st
 /** Best-selling artworks and artists by net GMV over the last 12 months, per currency. */
 export async function topSellers(db: DB, clock: Clock) {
   const { start, end } = lastMonths(clock.now());
-  const artworks = await db
-    .selectFrom(
-      dailySales(db, start, end)
-        .select(['d.artwork_id', 'd.account_id', ...rankedTotals])
-        .groupBy(['d.artwork_id', 'd.account_id', 'd.currency'])
-        .having(sql<string>`sum(d.sales)`, '>', sql<string>`0`)
-        .as('t'),
-    )
-    .innerJoin('artworks as w', 'w.id', 't.artwork_id')
-    .innerJoin('accounts as a', 'a.id', 't.account_id')
-    .select(['t.artwork_id', 'w.title', 'a.name as artist_name', 'a.slug as artist_slug', 't.currency', 't.n', 't.gmv'])
-    .select('t.fee_revenue')
-    .orderBy('t.gmv', 'desc')
-    .orderBy('w.title')
-    .limit(TOP)
-    .execute();
+  const artworks = await topArtworks(db, start, end);
   const artists = await db
     .selectFrom(
-      dailySales(db, start, end)
+      monthlySales(db, start, end)
         .select(['d.account_id', ...rankedTotals])
         .groupBy(['d.account_id', 'd.currency'])
         .having(sql<string>`sum(d.sales)`, '>', sql<string>`0`)
@@ -186,6 +174,91 @@ export async function topSellers(db: DB, clock: Clock) {
   };
 }
 
+/**
+ * The window's best-selling artworks without summing every sale in it. Candidates come best first by their
+ * all-time net (marketplace_artwork_sales), which no window's net exceeds; once the TOP-th best window figure
+ * reaches the next candidate's all-time net, only candidates with exactly that net could still tie it (and win on
+ * title), so those are read too, and the walk stops.
+ */
+async function topArtworks(db: DB, start: Date, end: Date) {
+  type Figures = {
+    artwork_id: string;
+    account_id: string;
+    currency: string;
+    n: string;
+    gmv: string;
+    fee_revenue: string;
+  };
+  const found: Figures[] = [];
+  const seen = new Set<string>();
+  const windowFigures = async (ids: string[]) => {
+    const fresh = ids.filter((id) => !seen.has(id));
+    for (const id of fresh) seen.add(id);
+    if (fresh.length === 0) return;
+    const rows = await dailySales(db, start, end)
+      .where('d.artwork_id', 'in', fresh)
+      .select(['d.artwork_id', 'd.account_id', ...rankedTotals])
+      .groupBy(['d.artwork_id', 'd.account_id', 'd.currency'])
+      .having(sql<string>`sum(d.sales)`, '>', sql<string>`0`)
+      .execute();
+    found.push(...rows);
+  };
+  const bar = () => (found.length < TOP ? null : num([...found].sort((a, b) => num(b.gmv) - num(a.gmv))[TOP - 1].gmv));
+  let after: { net: string; artworkId: string } | null = null;
+  for (let batch = TOP * 3; ; batch = Math.min(batch * 4, 3000)) {
+    const from: { net: string; artworkId: string } | null = after;
+    const candidates: Array<{ artwork_id: string; net: unknown }> = await db
+      .selectFrom('marketplace_artwork_sales as a')
+      .select(['a.artwork_id', 'a.net'])
+      .$if(from !== null, (q) =>
+        q.where(sql<boolean>`(a.net, a.artwork_id) < (${from?.net}::bigint, ${from?.artworkId}::uuid)`),
+      )
+      .orderBy('a.net', 'desc')
+      .orderBy('a.artwork_id', 'desc')
+      .limit(batch)
+      .execute();
+    await windowFigures(candidates.map((c) => c.artwork_id));
+    const last = candidates.at(-1);
+    if (candidates.length < batch || !last) break;
+    after = { net: String(last.net), artworkId: last.artwork_id };
+    const tenth = bar();
+    if (tenth !== null && tenth >= num(last.net)) {
+      const ties = await db
+        .selectFrom('marketplace_artwork_sales as a')
+        .select('a.artwork_id')
+        .where('a.net', '=', String(tenth))
+        .execute();
+      await windowFigures(ties.map((t) => t.artwork_id));
+      break;
+    }
+  }
+  const tenth = bar() ?? Number.NEGATIVE_INFINITY;
+  const contenders = found.filter((r) => num(r.gmv) >= tenth);
+  if (contenders.length === 0) return [];
+  const names = await db
+    .selectFrom('artworks as w')
+    .select(['w.id', 'w.title'])
+    .where('w.id', 'in', [...new Set(contenders.map((r) => r.artwork_id))])
+    .execute();
+  const artists = await db
+    .selectFrom('accounts')
+    .select(['id', 'name', 'slug'])
+    .where('id', 'in', [...new Set(contenders.map((r) => r.account_id))])
+    .execute();
+  const title = new Map(names.map((n) => [n.id, n.title]));
+  const artist = new Map(artists.map((a) => [a.id, a]));
+  return contenders
+    .filter((r) => title.has(r.artwork_id) && artist.has(r.account_id))
+    .map((r) => ({
+      ...r,
+      title: title.get(r.artwork_id)!,
+      artist_name: artist.get(r.account_id)!.name,
+      artist_slug: artist.get(r.account_id)!.slug,
+    }))
+    .sort((a, b) => num(b.gmv) - num(a.gmv) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0))
+    .slice(0, TOP);
+}
+
 const CHANNELS: OrderChannel[] = ['web', 'mcp', 'acp'];
 
 /**
@@ -195,7 +268,7 @@ const CHANNELS: OrderChannel[] = ['web', 'mcp', 'acp'];
 export async function channelBreakdown(db: DB, clock: Clock) {
   const { start, end } = lastMonths(clock.now());
   const rows = (
-    await dailySales(db, start, end)
+    await monthlySales(db, start, end)
       .select(['d.channel', 'd.currency', sql<string>`sum(d.sales)`.as('n'), sql<string>`sum(d.gross)`.as('gross')])
       .groupBy(['d.channel', 'd.currency'])
       .execute()
