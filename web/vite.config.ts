@@ -36,6 +36,8 @@ export default defineConfig({
             {
               name: 'vendor',
               test: (id: string) => /node_modules[\\/]/.test(id) && !charts.test(id) && !markdown.test(id),
+              // Only what the shell loads up front; libraries that just some lazy pages use come with those pages.
+              tags: ['$initial'],
               priority: 10,
             },
           ],

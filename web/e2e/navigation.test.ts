@@ -65,6 +65,36 @@ describe.skipIf(!hasChromium)('web: navigation per account kind and role', () =>
     };
   }
 
+  it('a first visit to the storefront fetches only the shell and that page’s code, not the admin or charts', async () => {
+    const page = await openPage(browser, contexts, { baseURL: app.url, viewport: DESKTOP });
+    const scripts: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.endsWith('.js')) scripts.push(path);
+    });
+    await page.goto('/art');
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(scripts.some((s) => s.includes('/browse-page-'))).toBe(true);
+    const elsewhere = /\/(charts|markdown|admin-[a-z-]*|studio-[a-z-]*|dashboard-page)-/;
+    expect(scripts.filter((s) => elsewhere.test(s))).toEqual([]);
+  });
+
+  it('a page whose code is gone (a deploy replaced it) shows the error page with a reload, in the app frame', async () => {
+    const page = await openPage(browser, contexts, { baseURL: app.url, viewport: DESKTOP });
+    await page.route('**/assets/browse-page-*.js', (route) => route.fulfill({ status: 404, body: 'Not Found' }));
+    await page.goto('/');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Art' }).click();
+    await page.getByRole('heading', { name: 'This page couldn’t be loaded' }).waitFor();
+    await page.getByRole('button', { name: 'Reload the page' }).waitFor();
+    // The header stays, so the visitor can go elsewhere.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Art' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/art');
+
+    // Opened directly too: not a blank page.
+    await page.goto('/art');
+    await page.getByRole('heading', { name: 'This page couldn’t be loaded' }).waitFor();
+  });
+
   it('a studio owner sees the studio’s links under “Studio” and the whole account name (1280 px)', async () => {
     const page = await signedIn('studio@demo.gallerist.dev', DESKTOP);
     expect(await switcherName(page)).toEqual({

@@ -27,20 +27,34 @@ export function NotFoundPage() {
   );
 }
 
+/**
+ * Whether a lazily loaded page's code failed to download: after a deploy its old file is gone, or the network
+ * dropped. Chromium, Firefox and Safari each word it differently.
+ */
+export function isChunkLoadError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    /dynamically imported module|Importing a module script failed|Unable to preload CSS/i.test(error.message)
+  );
+}
+
 /** Route error boundary: a crash in one page shows this instead of a blank screen. */
 export function RouteErrorPage() {
   const error = useRouteError();
   if (isRouteErrorResponse(error) && error.status === 404) return <NotFoundPage />;
   const message = error instanceof Error ? error.message : isRouteErrorResponse(error) ? error.statusText : null;
+  const stale = isChunkLoadError(error);
   return (
     <PageContainer size="narrow" className="py-16 sm:py-24">
       <EmptyState
         as="h1"
         icon={AlertIcon}
-        title="Something went wrong"
+        title={stale ? 'This page couldn’t be loaded' : 'Something went wrong'}
         description={
           <>
-            An unexpected error stopped this page from loading. Reloading usually helps.
+            {stale
+              ? 'Gallerist may have been updated since you opened it, or the connection dropped. Reload to get the latest version.'
+              : 'An unexpected error stopped this page from loading. Reloading usually helps.'}
             {message ? <span className="mt-2 block font-mono text-xs text-stone-500">{message}</span> : null}
           </>
         }

@@ -3,8 +3,8 @@ import { Link, Navigate, Outlet, useLocation, useSearchParams } from 'react-rout
 import { LockIcon } from '../components/icons.tsx';
 import { PageContainer } from '../components/page-container.tsx';
 import { Button, EmptyState, ErrorAlert, PageSpinner } from '../components/ui/index.ts';
+import { safeNext } from '../lib/safe-next.ts';
 import { justSignedOut, useSession } from '../lib/session.tsx';
-import { safeNext } from '../lib/validation.ts';
 
 /** Shared states while the session is unknown: spinner on first load, retryable error if it fails. */
 function SessionGate({ children }: { children: ReactNode }) {

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { Link, NavLink, Outlet, ScrollRestoration, useLocation, useNavigate } from 'react-router';
+import { Link, NavLink, Outlet, ScrollRestoration, useLocation, useNavigate, useNavigation } from 'react-router';
 import {
   ChevronDownIcon,
   CloseIcon,
@@ -361,10 +361,29 @@ function Footer() {
   );
 }
 
+/**
+ * A thin bar along the top while the next page's code downloads (the current page stays until it has). It fades in
+ * only after a moment, so quick loads don't flash it.
+ */
+function NavigationProgress() {
+  const navigation = useNavigation();
+  if (navigation.state === 'idle') return null;
+  return (
+    <div
+      aria-hidden="true"
+      data-testid="navigation-progress"
+      className="fixed inset-x-0 top-0 z-50 h-0.5 overflow-hidden animate-[fade-in_150ms_ease-out_200ms_both]"
+    >
+      <div className="h-full w-1/3 bg-accent-600 animate-navigation-progress" />
+    </div>
+  );
+}
+
 /** The app frame: skip link, header (nav, account switcher, user menu), page outlet, footer. */
 export function AppLayout({ navItems }: { navItems: NavItem[] }) {
   return (
     <div className="flex min-h-dvh flex-col">
+      <NavigationProgress />
       <a
         href="#main"
         className="sr-only z-50 rounded-md bg-stone-900 px-3 py-2 text-sm text-white focus:not-sr-only focus:fixed focus:top-3 focus:left-3"

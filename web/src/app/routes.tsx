@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router';
+import { PageSpinner } from '../components/ui/index.ts';
 import * as accounts from '../features/accounts/routes.tsx';
 import * as admin from '../features/admin/routes.tsx';
 import * as apiKeys from '../features/api-keys/routes.tsx';
@@ -15,7 +16,8 @@ import type { NavItem } from './nav.ts';
 /**
  * Each feature area contributes `routes` (rendered inside the app layout) and `nav` (header links), and may add
  * `standaloneRoutes` that bring their own layout. To add a feature: create `features/<area>/routes.tsx` exporting
- * them, then list it here.
+ * them, then list it here. Pages load with their route (`lazy`), so a first visit downloads only the shell and
+ * that page's code; layouts and guards stay eager.
  */
 const features: Array<{ routes: RouteObject[]; nav: NavItem[]; standaloneRoutes?: RouteObject[] }> = [
   home,
@@ -32,14 +34,21 @@ const features: Array<{ routes: RouteObject[]; nav: NavItem[]; standaloneRoutes?
 export const navItems: NavItem[] = features.flatMap((feature) => feature.nav);
 
 export const routes: RouteObject[] = [
-  { errorElement: <RouteErrorPage />, children: features.flatMap((feature) => feature.standaloneRoutes ?? []) },
+  {
+    errorElement: <RouteErrorPage />,
+    // What a first visit shows while its lazy page loads, unless a route nearer the page has its own fallback.
+    HydrateFallback: PageSpinner,
+    children: features.flatMap((feature) => feature.standaloneRoutes ?? []),
+  },
   {
     element: <AppLayout navItems={navItems} />,
     errorElement: <RouteErrorPage />,
     children: [
       {
-        // Pathless boundary so a crashing page keeps the header and footer around its error message.
+        // Pathless boundary so a crashing page keeps the header and footer around its error message, and a first
+        // visit shows them around a spinner while the page's code loads.
         errorElement: <RouteErrorPage />,
+        HydrateFallback: PageSpinner,
         children: [...features.flatMap((feature) => feature.routes), { path: '*', element: <NotFoundPage /> }],
       },
     ],

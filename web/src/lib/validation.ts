@@ -6,6 +6,8 @@
 import type { ZodType } from 'zod';
 import { SLUG_MAX } from '../../../src/accounts/fields.ts';
 
+export { safeNext } from './safe-next.ts';
+
 /** The first problem the schema finds with `value`, as its user-facing message, or `undefined` when it is valid. */
 export function fieldError(schema: ZodType, value: unknown): string | undefined {
   const result = schema.safeParse(value);
@@ -23,10 +25,4 @@ export function slugify(value: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, SLUG_MAX)
     .replace(/-+$/g, '');
-}
-
-/** Only same-site paths are accepted as redirect targets, so `?next=` cannot send users elsewhere. */
-export function safeNext(next: string | null | undefined, fallback = '/app'): string {
-  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
-  return next;
 }

@@ -1,20 +1,22 @@
 import type { RouteObject } from 'react-router';
 import { RequireAuth } from '../../app/guards.tsx';
 import type { NavItem } from '../../app/nav.ts';
-import { DashboardPage } from './dashboard-page.tsx';
-import { InvoiceDetailsPage } from './invoice-details-page.tsx';
-import { MembersPage } from './members-page.tsx';
-import { NewAccountPage } from './new-account-page.tsx';
 
 export const routes: RouteObject[] = [
   {
     path: 'app',
     element: <RequireAuth />,
     children: [
-      { index: true, element: <DashboardPage /> },
-      { path: 'accounts/new', element: <NewAccountPage /> },
-      { path: 'members', element: <MembersPage /> },
-      { path: 'invoice-details', element: <InvoiceDetailsPage /> },
+      { index: true, lazy: async () => ({ Component: (await import('./dashboard-page.tsx')).DashboardPage }) },
+      {
+        path: 'accounts/new',
+        lazy: async () => ({ Component: (await import('./new-account-page.tsx')).NewAccountPage }),
+      },
+      { path: 'members', lazy: async () => ({ Component: (await import('./members-page.tsx')).MembersPage }) },
+      {
+        path: 'invoice-details',
+        lazy: async () => ({ Component: (await import('./invoice-details-page.tsx')).InvoiceDetailsPage }),
+      },
     ],
   },
 ];

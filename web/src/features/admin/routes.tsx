@@ -1,11 +1,6 @@
 import type { RouteObject } from 'react-router';
 import { RequireAuth, RequirePlatformAdmin } from '../../app/guards.tsx';
 import type { NavItem } from '../../app/nav.ts';
-import { AdminPage } from './admin-page.tsx';
-import { AgentPlatformsPage } from './agent-platforms-page.tsx';
-import { AssistantUsagePage } from './assistant-usage-page.tsx';
-import { DisputesPage } from './disputes-page.tsx';
-import { UserDetailPage } from './user-detail-page.tsx';
 
 export const routes: RouteObject[] = [
   {
@@ -15,11 +10,20 @@ export const routes: RouteObject[] = [
       {
         element: <RequirePlatformAdmin />,
         children: [
-          { index: true, element: <AdminPage /> },
-          { path: 'users/:id', element: <UserDetailPage /> },
-          { path: 'agent-platforms', element: <AgentPlatformsPage /> },
-          { path: 'assistant-usage', element: <AssistantUsagePage /> },
-          { path: 'disputes', element: <DisputesPage /> },
+          { index: true, lazy: async () => ({ Component: (await import('./admin-page.tsx')).AdminPage }) },
+          {
+            path: 'users/:id',
+            lazy: async () => ({ Component: (await import('./user-detail-page.tsx')).UserDetailPage }),
+          },
+          {
+            path: 'agent-platforms',
+            lazy: async () => ({ Component: (await import('./agent-platforms-page.tsx')).AgentPlatformsPage }),
+          },
+          {
+            path: 'assistant-usage',
+            lazy: async () => ({ Component: (await import('./assistant-usage-page.tsx')).AssistantUsagePage }),
+          },
+          { path: 'disputes', lazy: async () => ({ Component: (await import('./disputes-page.tsx')).DisputesPage }) },
         ],
       },
     ],

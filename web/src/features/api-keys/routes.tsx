@@ -1,10 +1,13 @@
 import type { RouteObject } from 'react-router';
 import { RequireAuth } from '../../app/guards.tsx';
 import type { NavItem } from '../../app/nav.ts';
-import { ApiKeysPage } from './api-keys-page.tsx';
 
 export const routes: RouteObject[] = [
-  { path: 'app/api-keys', element: <RequireAuth />, children: [{ index: true, element: <ApiKeysPage /> }] },
+  {
+    path: 'app/api-keys',
+    element: <RequireAuth />,
+    children: [{ index: true, lazy: async () => ({ Component: (await import('./api-keys-page.tsx')).ApiKeysPage }) }],
+  },
 ];
 
 export const nav: NavItem[] = [

@@ -1,17 +1,20 @@
 import type { RouteObject } from 'react-router';
 import { RequireAuth } from '../../app/guards.tsx';
 import type { NavItem } from '../../app/nav.ts';
-import { ExpertServicesPage } from './expert-services-page.tsx';
-import { OrgCreditsPage } from './org-credits-page.tsx';
-import { ProviderCustomersPage } from './provider-customers-page.tsx';
 
 export const routes: RouteObject[] = [
   {
     element: <RequireAuth />,
     children: [
-      { path: 'expert-services', element: <ExpertServicesPage /> },
-      { path: 'org/:slug', element: <OrgCreditsPage /> },
-      { path: 'provider/:slug/customers', element: <ProviderCustomersPage /> },
+      {
+        path: 'expert-services',
+        lazy: async () => ({ Component: (await import('./expert-services-page.tsx')).ExpertServicesPage }),
+      },
+      { path: 'org/:slug', lazy: async () => ({ Component: (await import('./org-credits-page.tsx')).OrgCreditsPage }) },
+      {
+        path: 'provider/:slug/customers',
+        lazy: async () => ({ Component: (await import('./provider-customers-page.tsx')).ProviderCustomersPage }),
+      },
     ],
   },
 ];

@@ -4,7 +4,6 @@ import { PageContainer } from '../../components/page-container.tsx';
 import {
   Alert,
   Badge,
-  type BadgeTone,
   Button,
   Card,
   CardContent,
@@ -23,29 +22,13 @@ import {
 import { errorMessage } from '../../lib/api.ts';
 import { canManageMembers, useSession } from '../../lib/session.tsx';
 import { AssistantButton } from '../assistant/assistant-button.tsx';
-import {
-  type ArtistStatus,
-  type Artwork,
-  artworkApi,
-  useArtistArtworks,
-  useArtistStatus,
-  useMarketplaceMutation,
-} from './api.ts';
+import { type ArtistStatus, artworkApi, useArtistArtworks, useArtistStatus, useMarketplaceMutation } from './api.ts';
 import { ArtistBalanceCards, ArtistPayouts } from './artist-payouts.tsx';
 import { ArtistProfileEditor } from './artist-profile-editor.tsx';
 import { ArtistSales } from './artist-sales.tsx';
 import { ArtworkForm } from './artwork-form.tsx';
-import { formatMoney, mediumLabel } from './format.ts';
+import { formatMoney, mediumLabel, statusTone } from './format.ts';
 import { SalesExportLink } from './sales-export-link.tsx';
-
-export const statusTone: Record<Artwork['status'], BadgeTone> = {
-  draft: 'neutral',
-  submitted: 'info',
-  published: 'success',
-  rejected: 'danger',
-  reserved: 'warning',
-  sold: 'violet',
-};
 
 function OnboardingCard({ status, accountId }: { status: ArtistStatus; accountId: string }) {
   const { toast } = useToast();

@@ -1,24 +1,30 @@
 import type { RouteObject } from 'react-router';
 import { RequireAuth } from '../../app/guards.tsx';
 import type { NavItem } from '../../app/nav.ts';
-import { CheckoutCancelledPage, CheckoutSuccessPage } from './checkout-pages.tsx';
-import { OrderPage } from './order-page.tsx';
-import { OrdersPage } from './orders-page.tsx';
 
 export const routes: RouteObject[] = [
   {
     path: 'app/orders',
     element: <RequireAuth />,
     children: [
-      { index: true, element: <OrdersPage /> },
-      { path: ':orderId', element: <OrderPage /> },
+      { index: true, lazy: async () => ({ Component: (await import('./orders-page.tsx')).OrdersPage }) },
+      { path: ':orderId', lazy: async () => ({ Component: (await import('./order-page.tsx')).OrderPage }) },
     ],
   },
   // Stripe Checkout return pages: public, the buyer may be a guest.
-  { path: 'checkout/success', element: <CheckoutSuccessPage /> },
-  { path: 'checkout/cancelled', element: <CheckoutCancelledPage /> },
+  {
+    path: 'checkout/success',
+    lazy: async () => ({ Component: (await import('./checkout-pages.tsx')).CheckoutSuccessPage }),
+  },
+  {
+    path: 'checkout/cancelled',
+    lazy: async () => ({ Component: (await import('./checkout-pages.tsx')).CheckoutCancelledPage }),
+  },
   // `createTestOrder` and older links use the shorter name.
-  { path: 'checkout/cancel', element: <CheckoutCancelledPage /> },
+  {
+    path: 'checkout/cancel',
+    lazy: async () => ({ Component: (await import('./checkout-pages.tsx')).CheckoutCancelledPage }),
+  },
 ];
 
 export const nav: NavItem[] = [

@@ -1,32 +1,57 @@
 import type { RouteObject } from 'react-router';
 import { RequireAuth } from '../../app/guards.tsx';
 import type { NavItem } from '../../app/nav.ts';
+import { PageSpinner } from '../../components/ui/index.ts';
 import { ClientGalleryLayout } from './client-gallery-layout.tsx';
-import { ClientGalleryPage } from './client-gallery-page.tsx';
-import { StudioCatalogPage } from './studio-catalog-page.tsx';
-import { StudioCouponsPage } from './studio-coupons-page.tsx';
-import { StudioGalleriesPage } from './studio-galleries-page.tsx';
-import { StudioGalleryPage } from './studio-gallery-page.tsx';
-import { StudioOrderPage } from './studio-order-page.tsx';
-import { StudioOrdersPage } from './studio-orders-page.tsx';
-import { StudioSettingsPage } from './studio-settings-page.tsx';
 
 /** Routes in their own frame: a client's gallery shows the studio, not the platform's header and footer. */
 export const standaloneRoutes: RouteObject[] = [
-  { path: 'g/:token', element: <ClientGalleryLayout />, children: [{ index: true, element: <ClientGalleryPage /> }] },
+  {
+    path: 'g/:token',
+    element: <ClientGalleryLayout />,
+    children: [
+      {
+        index: true,
+        // While the page's code loads on a first visit, the studio's frame stays and a spinner fills it.
+        HydrateFallback: PageSpinner,
+        lazy: async () => ({ Component: (await import('./client-gallery-page.tsx')).ClientGalleryPage }),
+      },
+    ],
+  },
 ];
 
 export const routes: RouteObject[] = [
   {
     element: <RequireAuth />,
     children: [
-      { path: 'studio/galleries', element: <StudioGalleriesPage /> },
-      { path: 'studio/galleries/:galleryId', element: <StudioGalleryPage /> },
-      { path: 'studio/catalog', element: <StudioCatalogPage /> },
-      { path: 'studio/coupons', element: <StudioCouponsPage /> },
-      { path: 'studio/orders', element: <StudioOrdersPage /> },
-      { path: 'studio/orders/:orderId', element: <StudioOrderPage /> },
-      { path: 'studio/shop-settings', element: <StudioSettingsPage /> },
+      {
+        path: 'studio/galleries',
+        lazy: async () => ({ Component: (await import('./studio-galleries-page.tsx')).StudioGalleriesPage }),
+      },
+      {
+        path: 'studio/galleries/:galleryId',
+        lazy: async () => ({ Component: (await import('./studio-gallery-page.tsx')).StudioGalleryPage }),
+      },
+      {
+        path: 'studio/catalog',
+        lazy: async () => ({ Component: (await import('./studio-catalog-page.tsx')).StudioCatalogPage }),
+      },
+      {
+        path: 'studio/coupons',
+        lazy: async () => ({ Component: (await import('./studio-coupons-page.tsx')).StudioCouponsPage }),
+      },
+      {
+        path: 'studio/orders',
+        lazy: async () => ({ Component: (await import('./studio-orders-page.tsx')).StudioOrdersPage }),
+      },
+      {
+        path: 'studio/orders/:orderId',
+        lazy: async () => ({ Component: (await import('./studio-order-page.tsx')).StudioOrderPage }),
+      },
+      {
+        path: 'studio/shop-settings',
+        lazy: async () => ({ Component: (await import('./studio-settings-page.tsx')).StudioSettingsPage }),
+      },
     ],
   },
 ];
