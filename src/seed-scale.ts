@@ -49,9 +49,12 @@ const BATCH = 5_000;
 export async function seedScale(
   db: DB,
   scale: number,
-  opts: { now: Date; onProgress?: ScaleProgress },
+  opts: { now: Date; onProgress?: ScaleProgress; unit?: ScaleCounts },
 ): Promise<ScaleCounts> {
   if (!Number.isInteger(scale) || scale < 1 || scale > 1000) throw new Error('scale must be a whole number 1–1000');
+  const unit = opts.unit ?? SCALE_UNIT;
+  // Every 35 sales go to a block of 10 artworks (see insertSales).
+  if (unit.sales * 10 > unit.artworks * 35) throw new Error('a scale unit needs an artwork for every 3.5 sales');
   const tenants = await withService(db, (tx) => ensureTenants(tx));
   const have = await withService(db, (tx) => countSeeded(tx));
   const counts = { ...have };
@@ -65,7 +68,7 @@ export async function seedScale(
     ['jobs', (tx, a, b) => insertJobs(tx, now, a, b), BATCH * 2],
   ];
   for (const [part, insert, batch] of parts) {
-    const total = SCALE_UNIT[part] * scale;
+    const total = unit[part] * scale;
     opts.onProgress?.(part, Math.min(counts[part], total), total);
     for (let from = counts[part]; from < total; from += batch) {
       const to = Math.min(from + batch, total);
@@ -242,10 +245,10 @@ async function insertSales(tx: DB, now: Date, from: number, to: number) {
     least_at as (select k, artwork_id, account_id, price_amount, least(at, ${now}::timestamptz) as at from pick),
     o as (
       insert into orders (account_id, buyer_email, offering_type, currency, subtotal, total, status, paid_at,
-        created_at, updated_at, metadata)
+        created_at, updated_at, metadata, stripe_checkout_session_id)
       select account_id, 'collector' || k || '@art.scale.example', 'artwork', 'eur', price_amount, price_amount,
         case when k % 10 < 7 then 'fulfilled' else 'paid' end, at, at - interval '3 minutes', at,
-        jsonb_build_object('seed', 'scale', 'i', k)
+        jsonb_build_object('seed', 'scale', 'i', k), 'cs_scale_' || k
       from least_at
       returning id, (metadata ->> 'i')::int as k
     )
