@@ -1,3 +1,4 @@
+import { etag } from 'hono/etag';
 import { consumeRateLimit, roleIn } from '../accounts/index.ts';
 import { withService, withUser } from '../db/tenancy.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -108,7 +109,8 @@ export const shopClientRoutes = createRouter()
       path: '/shop/media/{token}/{photoId}/{size}',
       tags,
       summary: 'A photo file: thumb or web for visitors (watermarked when on), also original for studio members',
-      middleware: [cachedPublicRead, galleryLink({ lateExpiry: true })] as const,
+      // Outermost, so a cached answer is revalidated too: a browser holding the same bytes gets a bodiless 304.
+      middleware: [etag(), cachedPublicRead, galleryLink({ lateExpiry: true })] as const,
       request: {
         params: TokenParam.extend({ photoId: z.uuid('Unknown photo'), size: z.enum(['thumb', 'web', 'original']) }),
       },

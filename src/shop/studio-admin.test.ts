@@ -79,6 +79,12 @@ describe('studio branding and return address', () => {
     const served = await getRaw(up.body.logoUrl);
     expect(served.status).toBe(200);
     expect(served.type).toBe('image/png');
+    // A browser revalidating the logo it holds gets a bodiless 304.
+    const etag = (await f.app.request(up.body.logoUrl)).headers.get('etag');
+    expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
+    const revalidated = await f.app.request(up.body.logoUrl, { headers: { 'if-none-match': etag! } });
+    expect(revalidated.status).toBe(304);
+    expect((await revalidated.arrayBuffer()).byteLength).toBe(0);
     expect(await sharp(served.bytes).metadata()).toMatchObject({
       format: 'png',
       width: 800,

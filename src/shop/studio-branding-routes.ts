@@ -1,3 +1,4 @@
+import { etag } from 'hono/etag';
 import { requireAccountKind } from '../db/account-kind.ts';
 import { withService } from '../db/tenancy.ts';
 import { notFound } from '../errors.ts';
@@ -70,6 +71,7 @@ export const studioBrandingRoutes = createRouter()
       path: '/shop/studios/{accountId}/logo',
       tags,
       summary: 'The studio logo (public: it brands client galleries)',
+      middleware: [etag()] as const,
       request: { params: AccountParam, query: z.object({ v: z.string().max(100).optional() }) },
       responses: { 200: { description: 'A PNG image' } },
     }),

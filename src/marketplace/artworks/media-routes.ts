@@ -1,3 +1,4 @@
+import { etag } from 'hono/etag';
 import { sql } from 'kysely';
 import { withAnon, withUser } from '../../db/tenancy.ts';
 import type { Tx } from '../../db/types.ts';
@@ -81,6 +82,8 @@ export const mediaRoutes = createRouter()
       path: '/marketplace/media/{imageId}/{variant}',
       tags: ['Marketplace'],
       summary: 'An artwork image (web ≤1600px or thumbnail 400px, WebP); drafts only for the artist',
+      // A browser revalidating an image it holds gets a bodiless 304.
+      middleware: [etag()] as const,
       request: { params: z.object({ imageId: z.uuid('Unknown image'), variant: z.enum(['web', 'thumb']) }) },
       responses: { 200: { description: 'The image', content: { 'image/webp': { schema: z.string() } } } },
     }),
