@@ -1,18 +1,13 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
-import pg from 'pg';
 import Stripe from 'stripe';
 import { STRIPE_EVENT_JOB } from '../src/commerce/handle-webhook.ts';
-import { openPostgres } from '../src/db/connect.ts';
 import { withService } from '../src/db/tenancy.ts';
 import type { DB } from '../src/db/types.ts';
 import { startTestApp } from '../test/app.ts';
-import { autocannon, closedLoop, freePort, printResults, type Result } from './emulator.ts';
+import { autocannon, closedLoop, printResults, type Result } from './emulator.ts';
+import { startServeProcess } from './serve-process.ts';
 
 /** Webhook acknowledgement must stay under this p99 at 32 concurrent deliveries (issue 16). */
 export const WEBHOOK_ACK_P99_TARGET_MS = 50;
@@ -36,8 +31,6 @@ interface Target {
   stop(): Promise<void>;
 }
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
 // PGlite is one process's database: the platform runs in this process, and so does the load.
 async function inProcess(): Promise<Target> {
   const app = await startTestApp({ demo: false });
@@ -56,62 +49,11 @@ async function inProcess(): Promise<Target> {
 // On Postgres the platform runs as in production, in a process of its own (`gallerist serve`, job runner on) on a
 // fresh database, so the load generator's work is not counted in its latency.
 async function ownProcess(adminUrl: string): Promise<Target> {
-  const name = `bench_webhooks_${Date.now()}_${randomUUID().slice(0, 6)}`;
-  const admin = new pg.Client(adminUrl);
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-webhooks-'));
-  const port = await freePort();
   const secret = `whsec_bench_${randomUUID().replace(/-/g, '')}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: url.toString(),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    STRIPE_WEBHOOK_SECRET: secret,
-    STRIPE_EMULATOR_PORT: '0',
-    LOG_LEVEL: 'warn',
-    JOBS: 'on',
-  };
-  delete env.STRIPE_SECRET_KEY;
-  const child = spawn(process.execPath, ['bin/gallerist.js', 'serve'], { cwd: root, env, stdio: 'ignore' });
-  const base = `http://127.0.0.1:${port}`;
-  // The server's default pool size, so the baseline's transactions queue for connections as the route's do.
-  const database = await openPostgres(url.toString(), 10);
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    await database.close();
-    const a = new pg.Client(adminUrl);
-    await a.connect();
-    await a.query(`drop database if exists ${name} with (force)`);
-    await a.end();
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  try {
-    for (let i = 0; ; i++) {
-      if (child.exitCode !== null) throw new Error(`gallerist serve exited with ${child.exitCode}`);
-      const up = await fetch(`${base}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) break;
-      if (i > 600) throw new Error('gallerist serve did not answer within 60 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+  const server = await startServeProcess(adminUrl, { name: 'bench_webhooks', env: { STRIPE_WEBHOOK_SECRET: secret } });
+  const { database } = server;
   return {
-    url: base,
+    url: server.url,
     db: database.db,
     stripe: new Stripe('sk_test_bench_signing'),
     secret,
@@ -131,7 +73,7 @@ async function ownProcess(adminUrl: string): Promise<Target> {
       }
       throw new Error('webhook jobs did not settle within 60 s');
     },
-    stop,
+    stop: server.stop,
   };
 }
 

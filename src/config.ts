@@ -67,6 +67,8 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: optionalString,
   S3_FORCE_PATH_STYLE: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('true')),
   JOBS: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
+  // Strangers' catalog reads answered from memory until a catalog write commits (decisions 033 and 036).
+  PUBLIC_READ_CACHE: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
   // The dev mailbox shows every outgoing email (reset links included): never on where strangers can reach it.
   DEV_MAILBOX: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
   // How many reverse proxies in front of the app append to X-Forwarded-For; 0 trusts only the socket address.

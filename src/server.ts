@@ -8,12 +8,13 @@ import { type Clock, systemClock } from './clock.ts';
 import { ensureWebhookEndpoints, type StripeSetup, setupStripe } from './commerce/stripe.ts';
 import { type Config, devMailboxEnabled } from './config.ts';
 import { type Database, openDatabase } from './db/connect.ts';
+import { listenOnPostgres } from './db/listen.ts';
 import { migrate } from './db/migrate.ts';
 import { withService } from './db/tenancy.ts';
 import { createApp } from './http/app.ts';
 import type { Deps } from './http/context.ts';
 import { CATALOG_CHANNEL, createPublicReadCache } from './http/public-cache.ts';
-import { listenForJobs } from './jobs/listen.ts';
+import { jobWakeups } from './jobs/listen.ts';
 import { ensureSchedules, type JobRunner, startJobRunner } from './jobs/runner.ts';
 import type { DomainModule } from './modules.ts';
 import { type DemoLogin, seedDemo } from './seed.ts';
@@ -58,17 +59,21 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const stripeSetup = await setupStripe(config, logger);
   const base = { config, db: database.db, clock, logger, stripe: stripeSetup.stripe };
   const assembly = assemblePlatform(base, opts.modules ?? platformModules);
+  const publicCache = createPublicReadCache({ clock });
   const deps: Deps = {
     ...base,
     commerce: assembly.commerce,
     assembly,
     emulatorUrl: stripeSetup.emulatorUrl,
     devMailbox: devMailboxEnabled(config, Boolean(stripeSetup.emulator)),
-    publicCache: database.pglite ? createPublicReadCache({ clock }) : undefined,
+    publicCache,
   };
-  // Every committed write to a catalog table reaches this process before its commit returns (embedded database).
-  const unlisten = deps.publicCache && (await database.pglite?.listen(CATALOG_CHANNEL, deps.publicCache.invalidate));
-  deps.publicCache?.enable(Boolean(unlisten));
+  // Every committed write to a catalog table reaches this process before its commit returns (embedded database);
+  // on Postgres, over the LISTEN connection below, a few milliseconds after it (decision 036).
+  const cacheOn = config.PUBLIC_READ_CACHE === 'on';
+  const unlisten =
+    cacheOn && database.pglite ? await database.pglite.listen(CATALOG_CHANNEL, publicCache.invalidate) : undefined;
+  publicCache.enable(Boolean(unlisten));
   const demoLogins = opts.demo
     ? await withService(database.db, (tx) => seedDemo(tx, { storage: config }, assembly.seeders))
     : [];
@@ -90,7 +95,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   }
 
   await ensureSchedules(database.db, assembly.schedules, clock);
-  let listener: ReturnType<typeof listenForJobs>;
+  let listener: ReturnType<typeof listenOnPostgres>;
   const runner =
     config.JOBS === 'on'
       ? startJobRunner(database.db, {
@@ -103,7 +108,21 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
           idleMaxMs: () => (listener?.connected() ? 30_000 : 1000),
         })
       : undefined;
-  listener = runner && listenForJobs(database, runner.wake, logger);
+  const wakeups = runner ? jobWakeups(runner.wake) : { channels: {} };
+  listener = listenOnPostgres(
+    database,
+    {
+      channels: { ...wakeups.channels, ...(cacheOn ? { [CATALOG_CHANNEL]: publicCache.invalidate } : {}) },
+      // Answers are kept only while every catalog write can reach this instance; a gap may have missed some.
+      onListening: () => {
+        wakeups.onListening?.();
+        publicCache.invalidate();
+        publicCache.enable(cacheOn);
+      },
+      onLost: () => publicCache.enable(false),
+    },
+    logger,
+  );
 
   let stopped = false;
   return {
@@ -118,7 +137,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       stopped = true;
       await listener?.stop();
       await runner?.stop();
-      deps.publicCache?.enable(false);
+      publicCache.enable(false);
       await unlisten?.().catch(() => {});
       const closed = new Promise<void>((r) => {
         server.close(() => r());

@@ -6,7 +6,7 @@ import { type Clock, systemClock } from '../src/clock.ts';
 import { STRIPE_EVENT_JOB } from '../src/commerce/handle-webhook.ts';
 import { loadConfig } from '../src/config.ts';
 import { withService } from '../src/db/tenancy.ts';
-import { createDemoTestDatabase, createTestDatabase } from '../src/db/testing.ts';
+import { createDemoTestDatabase, createTestDatabase, testDbKind } from '../src/db/testing.ts';
 import type { DomainModule } from '../src/modules.ts';
 import { type Platform, startPlatform } from '../src/server.ts';
 
@@ -45,6 +45,9 @@ export async function startTestApp(
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     STRIPE_EMULATOR_PORT: '0',
+    // On Postgres a write reaches the cache a few ms after its commit: tests that read right after writing would
+    // race it. Its own test turns it on.
+    PUBLIC_READ_CACHE: testDbKind() === 'postgres' ? 'off' : 'on',
     ...opts.env,
   });
   const demo = opts.demo ?? true;

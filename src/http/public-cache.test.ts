@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/app.ts';
 import { testClient } from '../../test/http.ts';
 import { fixedClock } from '../clock.ts';
+import { openPostgres } from '../db/connect.ts';
 import { withService } from '../db/tenancy.ts';
 import { testDbKind } from '../db/testing.ts';
+import type { DB } from '../db/types.ts';
 
 // Decision 033: public catalog answers kept in memory on the embedded database until a catalog write commits.
 const pglite = testDbKind() === 'pglite';
@@ -16,7 +18,7 @@ const ids = { artwork: '', artistSlug: '', token: '', photo: '' };
 
 beforeAll(async () => {
   // No job runner: its statements would land in the log below and pass for a cached read's.
-  app = await startTestApp({ demo: true, clock, env: { JOBS: 'off' } });
+  app = await startTestApp({ demo: true, clock, env: { JOBS: 'off', PUBLIC_READ_CACHE: 'on' } });
   const db = app.platform.deps.db;
   const w = await withService(db, (tx) =>
     tx
@@ -192,9 +194,66 @@ describe.runIf(pglite)('public read cache (embedded database)', () => {
   });
 });
 
+// Decision 036: on Postgres every instance hears every instance's catalog commits over LISTEN, a few ms later.
 describe.runIf(!pglite)('public read cache (Postgres)', () => {
-  it('is off: several instances share the database, and each read goes to it', async () => {
-    expect(app.platform.deps.publicCache).toBeUndefined();
+  const until = async (what: string, check: () => Promise<boolean> | boolean) => {
+    for (let i = 0; i < 200; i++) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`timed out waiting until ${what}`);
+  };
+  const path = () => `/api/marketplace/artworks/${ids.artwork}`;
+  const title = async () => JSON.parse((await get(path())).body.toString()).artwork.title as string;
+  const cached = async () => {
+    await get(path());
+    return (app.platform.deps.publicCache?.size() ?? 0) > 0;
+  };
+
+  it('keeps answers, and forgets them when another instance commits a catalog write (not a rolled-back one)', async () => {
+    const cache = app.platform.deps.publicCache!;
+    // Another instance: its own pool on the same database.
+    const other = await openPostgres(String(app.platform.database.pool!.options.connectionString), 2);
+    try {
+      await until('the cache is on (LISTEN is up)', cached);
+      const before = await title();
+      const rename = (to: string) => (tx: DB) =>
+        tx.updateTable('artworks').set({ title: to }).where('id', '=', ids.artwork).execute();
+      await expect(
+        withService(other.db, async (tx) => {
+          await rename('Never committed')(tx);
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(cache.size()).toBeGreaterThan(0);
+      await withService(other.db, rename('Renamed by another instance'));
+      await until('the commit reached this instance', () => cache.size() === 0);
+      expect(await title()).toBe('Renamed by another instance');
+      await withService(other.db, rename(before));
+      await until('the title is back', async () => (await title()) === before);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('serves nothing from memory while its LISTEN connection is down, and resumes once it is back', async () => {
+    const cache = app.platform.deps.publicCache!;
+    await until('the cache is on', cached);
+    const listeners = () =>
+      sql<{ pid: number }>`select pid from pg_stat_activity
+        where datname = current_database() and query like 'listen %' and pid <> pg_backend_pid()`.execute(
+        app.platform.deps.db,
+      );
+    const { rows } = await listeners();
+    expect(rows.length).toBeGreaterThan(0);
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity
+      where datname = current_database() and query like 'listen %' and pid <> pg_backend_pid()`.execute(
+      app.platform.deps.db,
+    );
+    // Whatever was committed meanwhile went unheard: the cache empties and stays off until LISTEN is back.
+    await until('the cache is off', () => cache.size() === 0);
+    await until('LISTEN is back and the cache with it', cached);
   });
 });
 

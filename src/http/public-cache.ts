@@ -5,9 +5,10 @@ import { CSRF_COOKIE } from './middleware.ts';
 
 /**
  * Answers for the public catalog reads (marketplace browse and artworks, gallery pages, their print catalog and
- * thumbnails) kept in memory while the rows they were read from are unchanged (decision 033). Only the embedded
- * database turns it on: there this process makes every write, and PGlite hands it each commit's notification
- * before the commit returns, so no stale answer outlives a write. A short time to live bounds what only time changes
+ * thumbnails) kept in memory while the rows they were read from are unchanged (decisions 033 and 036). On the
+ * embedded database PGlite hands this process each commit's notification before the commit returns, so no stale
+ * answer outlives a write; on Postgres every instance hears every instance's commits over LISTEN a few milliseconds
+ * later, and keeps answers only while that connection is up. A short time to live bounds what only time changes
  * (a gallery's expiry, a checkout's hold on an original).
  */
 export interface PublicReadCache {
@@ -17,6 +18,8 @@ export interface PublicReadCache {
   enable(on: boolean): void;
   /** Route middleware answering from the cache, or storing what the route answers. */
   middleware: MiddlewareHandler<AppEnv>;
+  /** Answers held now. */
+  size(): number;
 }
 
 /** The channel migration 0119's triggers notify at the commit of any write to a table a cached read reads. */
@@ -115,6 +118,7 @@ export function createPublicReadCache(opts: PublicReadCacheOptions): PublicReadC
   return {
     middleware,
     invalidate: clear,
+    size: () => entries.size,
     enable(on) {
       enabled = on;
       if (!on) clear();

@@ -4,10 +4,11 @@ import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock, systemClock } from '../clock.ts';
 import { type Database, openPostgres } from '../db/connect.ts';
+import { listenOnPostgres } from '../db/listen.ts';
 import { withService } from '../db/tenancy.ts';
 import { createTestDatabase, testDbKind } from '../db/testing.ts';
 import type { DB } from '../db/types.ts';
-import { JOBS_CHANNEL, listenForJobs } from './listen.ts';
+import { JOBS_CHANNEL, jobWakeups } from './listen.ts';
 import {
   backoffMs,
   enqueueDueSchedules,
@@ -388,7 +389,7 @@ describe('jobs', () => {
         schedules: [],
         intervalMs: 3_600_000,
       });
-      const listener = listenForJobs(other, runner.wake, logger)!;
+      const listener = listenOnPostgres(other, jobWakeups(runner.wake), logger)!;
       const until = async (what: () => boolean) => {
         for (let i = 0; i < 400 && !what(); i++) await new Promise((r) => setTimeout(r, 25));
         expect(what()).toBe(true);

@@ -2,6 +2,7 @@ import { etag } from 'hono/etag';
 import { consumeRateLimit, roleIn } from '../accounts/index.ts';
 import { withService, withUser } from '../db/tenancy.ts';
 import { AppError, notFound } from '../errors.ts';
+import { storedFileTag } from '../http/etag.ts';
 import { clientIp } from '../http/middleware.ts';
 import { createRouter, jsonBody, jsonResponse, route, z } from '../http/openapi.ts';
 import { cachedPublicRead } from '../http/public-cache.ts';
@@ -158,6 +159,7 @@ export const shopClientRoutes = createRouter()
       if (!file.bytes) throw notFound('Photo file');
       return c.body(new Uint8Array(file.bytes), 200, {
         'content-type': file.type,
+        etag: storedFileTag(file.key),
         'cache-control': 'private, max-age=3600',
         'x-content-type-options': 'nosniff',
       });

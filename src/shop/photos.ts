@@ -245,16 +245,18 @@ export async function mediaFile(
   photo: { original_key: string; web_key: string; thumb_key: string; content_type: string },
   size: 'thumb' | 'web' | 'original',
   watermark: { text: string } | null,
-): Promise<{ bytes: Uint8Array | null; type: string }> {
+): Promise<{ bytes: Uint8Array | null; type: string; key: string }> {
   const storage = storageFor(config);
-  if (size === 'thumb') return { bytes: await storage.get(photo.thumb_key), type: 'image/jpeg' };
-  if (size === 'original') return { bytes: await storage.get(photo.original_key), type: photo.content_type };
-  if (!watermark) return { bytes: await storage.get(photo.web_key), type: 'image/jpeg' };
+  if (size === 'thumb') return { bytes: await storage.get(photo.thumb_key), type: 'image/jpeg', key: photo.thumb_key };
+  if (size === 'original') {
+    return { bytes: await storage.get(photo.original_key), type: photo.content_type, key: photo.original_key };
+  }
+  if (!watermark) return { bytes: await storage.get(photo.web_key), type: 'image/jpeg', key: photo.web_key };
   const key = `${photo.web_key}.wm.jpg`;
   const cached = await storage.get(key);
-  if (cached) return { bytes: cached, type: 'image/jpeg' };
+  if (cached) return { bytes: cached, type: 'image/jpeg', key };
   const web = await storage.get(photo.web_key);
-  if (!web) return { bytes: null, type: 'image/jpeg' };
+  if (!web) return { bytes: null, type: 'image/jpeg', key };
   const out = await imagePool.run(async () => {
     const base = sharp(web);
     const { width = 1, height = 1 } = await base.metadata();
@@ -265,7 +267,7 @@ export async function mediaFile(
       .toBuffer();
   });
   await storage.put(key, out, 'image/jpeg');
-  return { bytes: new Uint8Array(out), type: 'image/jpeg' };
+  return { bytes: new Uint8Array(out), type: 'image/jpeg', key };
 }
 
 const escapeXml = (s: string) =>

@@ -2,6 +2,7 @@ import { etag } from 'hono/etag';
 import { requireAccountKind } from '../db/account-kind.ts';
 import { withService } from '../db/tenancy.ts';
 import { notFound } from '../errors.ts';
+import { storedFileTag } from '../http/etag.ts';
 import { createRouter, jsonResponse, route, z } from '../http/openapi.ts';
 import { storageFor } from '../storage/index.ts';
 import * as S from './schema.ts';
@@ -83,9 +84,10 @@ export const studioBrandingRoutes = createRouter()
         return (await studio.getSettings(tx, accountId)).logoKey;
       });
       const bytes = key ? await storageFor(config).get(key) : null;
-      if (!bytes) throw notFound('Logo');
+      if (!key || !bytes) throw notFound('Logo');
       return c.body(new Uint8Array(bytes), 200, {
         'content-type': 'image/png',
+        etag: storedFileTag(key),
         // The URL carries the key's version, so a changed logo is a new URL.
         'cache-control': 'public, max-age=86400',
         'x-content-type-options': 'nosniff',

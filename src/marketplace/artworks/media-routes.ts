@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { withAnon, withUser } from '../../db/tenancy.ts';
 import type { Tx } from '../../db/types.ts';
 import { AppError, notFound } from '../../errors.ts';
+import { storedFileTag } from '../../http/etag.ts';
 import { createRouter, jsonBody, route, z } from '../../http/openapi.ts';
 import { artworkMembers } from './artwork-routes.ts';
 import * as img from './images.ts';
@@ -103,11 +104,13 @@ export const mediaRoutes = createRouter()
             const key = await img.publicImageKey(tx, imageId);
             return key ? { key, own: false } : null;
           });
-      const data = found ? await img.readImageFile(c.get('deps').config, img.variantKey(found.key, variant)) : null;
-      if (!data) throw notFound('Image');
+      const key = found ? img.variantKey(found.key, variant) : null;
+      const data = key ? await img.readImageFile(c.get('deps').config, key) : null;
+      if (!key || !data) throw notFound('Image');
       const own = found?.own;
       return c.body(new Uint8Array(data), 200, {
         'content-type': 'image/webp',
+        etag: storedFileTag(key),
         // Files never change (new uploads get new ids); drafts must not sit in shared caches.
         'cache-control': own ? 'private, max-age=3600' : 'public, max-age=86400',
         'x-content-type-options': 'nosniff',

@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { type Database, openPostgres } from '../src/db/connect.ts';
+import { freePort } from './emulator.ts';
+
+/** `gallerist serve` on a fresh Postgres database, in a process of its own. */
+export interface ServeProcess {
+  url: string;
+  /** A pool on the same database, for the bench's own setup and checks. */
+  database: Database;
+  /** Stops the server, then drops its database and data dir. */
+  stop(): Promise<void>;
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const adminQuery = async (adminUrl: string, statement: string) => {
+  const c = new pg.Client(adminUrl);
+  await c.connect();
+  await c.query(statement).finally(() => c.end());
+};
+
+/**
+ * Runs the platform as in production (a process of its own, its job runner on, the embedded emulator) on a new
+ * database of the server at `adminUrl`, so the load generator's work is not counted in the platform's latency.
+ */
+export async function startServeProcess(
+  adminUrl: string,
+  opts: { name: string; args?: string[]; env?: Record<string, string> },
+): Promise<ServeProcess> {
+  const name = `${opts.name}_${Date.now()}_${randomUUID().slice(0, 6)}`;
+  await adminQuery(adminUrl, `create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const dataDir = mkdtempSync(join(tmpdir(), `${opts.name}-`));
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: url.toString(),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    STRIPE_EMULATOR_PORT: '0',
+    LOG_LEVEL: 'warn',
+    JOBS: 'on',
+    ...opts.env,
+  };
+  delete env.STRIPE_SECRET_KEY;
+  const child = spawn(process.execPath, ['bin/gallerist.js', ...(opts.args ?? ['serve'])], {
+    cwd: root,
+    env,
+    stdio: 'ignore',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  // The server's default pool size, so the bench's own transactions queue for connections as the server's do.
+  const database = await openPostgres(url.toString(), 10);
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await database.close();
+    await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; ; i++) {
+      if (child.exitCode !== null) throw new Error(`gallerist serve exited with ${child.exitCode}`);
+      const up = await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) break;
+      if (i > 900) throw new Error('gallerist serve did not answer within 90 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url: base, database, stop };
+}
