@@ -201,7 +201,7 @@ async function insertArtworks(tx: DB, t: Tenants, now: Date, from: number, to: n
       edition_type, edition_size, status, published_at, created_at, updated_at)
     select (${t.artists}::uuid[])[1 + j % ${t.artists.length}], 'Scale study no. ' || j,
       'A study from the scale data set.', (${MEDIUMS}::text[])[1 + j % ${MEDIUMS.length}],
-      300 + (j % 12) * 50, 400 + (j % 9) * 50, 1990 + j % 36, 20000 + (j % 40) * 5000, 'eur',
+      300 + (j % 12) * 50, 400 + (j % 9) * 50, 1990 + j % 36, 20000 + ((j::bigint * 7919) % 1000) * 250, 'eur',
       case when j % 10 >= 8 then 'edition' else 'original' end, case when j % 10 >= 8 then 100 end,
       case when j % 10 in (6, 7) then 'sold' else 'published' end, ${at(now, sql`j`, 365 * 1440)},
       ${at(now, sql`j`, 365 * 1440)} - interval '1 day', ${now}
