@@ -553,22 +553,17 @@ describe('metrics rollups', () => {
 
   // The coarser rollups (0120) against the daily one, which the scan checks: per month summed over the shards, and
   // per artwork over all time.
-  const monthlyFromDaily = sql<Record<string, unknown>>`
-    select to_char(day, 'YYYY-MM') as month, account_id, currency, channel, sum(sales)::int as sales,
+  // Both group the same sums the same way: by month, seller, currency and channel (the shards summed).
+  const byMonth = (month: string, table: string) => sql<Record<string, unknown>>`
+    select to_char(${sql.ref(month)}, 'YYYY-MM') as month, account_id, currency, channel, sum(sales)::int as sales,
       sum(gross)::int as gross, sum(fees)::int as fees, sum(refunds)::int as refunds,
       sum(fees_refunded)::int as fees_refunded, sum(sale_refunds)::int as sale_refunds,
       sum(sale_fees_refunded)::int as sale_fees_refunded
-    from marketplace_daily_sales group by 1, 2, 3, 4
+    from ${sql.table(table)} group by 1, 2, 3, 4
     having sum(sales) <> 0 or sum(gross) <> 0 or sum(refunds) <> 0 or sum(sale_refunds) <> 0
     order by 1, 2, 3, 4`;
-  const rolledMonthly = sql<Record<string, unknown>>`
-    select to_char(month, 'YYYY-MM') as month, account_id, currency, channel, sum(sales)::int as sales,
-      sum(gross)::int as gross, sum(fees)::int as fees, sum(refunds)::int as refunds,
-      sum(fees_refunded)::int as fees_refunded, sum(sale_refunds)::int as sale_refunds,
-      sum(sale_fees_refunded)::int as sale_fees_refunded
-    from marketplace_monthly_sales group by 1, 2, 3, 4
-    having sum(sales) <> 0 or sum(gross) <> 0 or sum(refunds) <> 0 or sum(sale_refunds) <> 0
-    order by 1, 2, 3, 4`;
+  const monthlyFromDaily = byMonth('day', 'marketplace_daily_sales');
+  const rolledMonthly = byMonth('month', 'marketplace_monthly_sales');
   const artworksFromDaily = sql<Record<string, unknown>>`
     select artwork_id, account_id, currency, sum(sales)::int as sales, sum(gross - sale_refunds)::int as net
     from marketplace_daily_sales group by 1, 2, 3 having sum(sales) <> 0 or sum(gross - sale_refunds) <> 0
