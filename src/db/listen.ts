@@ -28,7 +28,7 @@ export function listenOnPostgres(
   handlers: ListenHandlers,
   logger: pino.Logger,
 ): PgListener | undefined {
-  if (database.kind !== 'postgres' || !database.pool) return undefined;
+  if (database.kind !== 'postgres' || !database.pool || Object.keys(handlers.channels).length === 0) return undefined;
   const options = database.pool.options;
   let client: pg.Client | null = null;
   let up = false;
