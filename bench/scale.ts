@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
 import pino from 'pino';
 import { platformSeeders } from '../src/assembly.ts';
 import { systemClock } from '../src/clock.ts';
@@ -13,6 +11,7 @@ import { seedDemo } from '../src/seed.ts';
 import { SCALE_UNIT, seedScale } from '../src/seed-scale.ts';
 import { testClient, testDeps } from '../test/http.ts';
 import { printResults, type Result } from './emulator.ts';
+import { createBenchDatabase } from './serve-process.ts';
 
 /** Issue 17's targets for every key query: under this many ms at 100× data, and growing less than this from 1×. */
 export const SCALE_TARGET_MS = 100;
@@ -63,21 +62,13 @@ async function freshDatabase(): Promise<{ database: Database; drop: () => Promis
     const database = await openPglite();
     return { database, drop: () => database.close() };
   }
-  const name = `bench_scale_${Date.now()}_${randomUUID().slice(0, 6)}`;
-  const admin = async (statement: string) => {
-    const c = new pg.Client(adminUrl);
-    await c.connect();
-    await c.query(statement).finally(() => c.end());
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await openPostgres(url.toString(), 10);
+  const created = await createBenchDatabase(adminUrl, 'bench_scale');
+  const database = await openPostgres(created.url, 10);
   return {
     database,
     drop: async () => {
       await database.close();
-      await admin(`drop database if exists ${name} with (force)`);
+      await created.drop();
     },
   };
 }

@@ -25,6 +25,15 @@ const adminQuery = async (adminUrl: string, statement: string) => {
   await c.query(statement).finally(() => c.end());
 };
 
+/** A new database named after `name` on the server at `adminUrl`: its URL, and how to drop it. */
+export async function createBenchDatabase(adminUrl: string, name: string) {
+  const db = `${name}_${Date.now()}_${randomUUID().slice(0, 6)}`;
+  await adminQuery(adminUrl, `create database ${db}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${db}`;
+  return { url: url.toString(), drop: () => adminQuery(adminUrl, `drop database if exists ${db} with (force)`) };
+}
+
 /**
  * Runs the platform as in production (a process of its own, its job runner on, the embedded emulator) on a new
  * database of the server at `adminUrl`, so the load generator's work is not counted in the platform's latency.
@@ -33,15 +42,12 @@ export async function startServeProcess(
   adminUrl: string,
   opts: { name: string; args?: string[]; env?: Record<string, string> },
 ): Promise<ServeProcess> {
-  const name = `${opts.name}_${Date.now()}_${randomUUID().slice(0, 6)}`;
-  await adminQuery(adminUrl, `create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const created = await createBenchDatabase(adminUrl, opts.name);
   const dataDir = mkdtempSync(join(tmpdir(), `${opts.name}-`));
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: created.url,
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
@@ -58,7 +64,7 @@ export async function startServeProcess(
   });
   const base = `http://127.0.0.1:${port}`;
   // The server's default pool size, so the bench's own transactions queue for connections as the server's do.
-  const database = await openPostgres(url.toString(), 10);
+  const database = await openPostgres(created.url, 10);
   const stop = async () => {
     if (child.exitCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
@@ -66,7 +72,7 @@ export async function startServeProcess(
       await exited;
     }
     await database.close();
-    await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
+    await created.drop();
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
