@@ -1,16 +1,12 @@
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { launchBrowser } from '../../test/browser.ts';
 import type { TestEmulator } from './helpers.ts';
 import { setupEmulator } from './helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-
-/** Whether the system chromium the hosted-page tests drive is installed. */
-export const hasChromium = existsSync(CHROMIUM);
+export { hasChromium } from '../../test/browser.ts';
 
 /** What a hosted-page test needs; filled in by `beforeAll`, so read it inside tests. */
 export interface HostedPages {
@@ -31,11 +27,7 @@ export function useHostedPages(): HostedPages {
     h.t = await setupEmulator();
     await new Promise<void>((resolve) => shopServer.listen(0, '127.0.0.1', resolve));
     h.shop = `http://127.0.0.1:${(shopServer.address() as AddressInfo).port}`;
-    h.browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    h.browser = await launchBrowser();
   });
   afterAll(async () => {
     await h.browser?.close();

@@ -1,26 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { TestApp, TestMail } from '../../test/app.ts';
 
+export { hasChromium, launchBrowser } from '../../test/browser.ts';
 export type { TestApp };
 
-/** The system chromium; suites skip where it is missing rather than download a browser. */
-const CHROMIUM = '/usr/bin/chromium';
-/** Whether the browser suites can run on this machine. */
-export const hasChromium = existsSync(CHROMIUM);
 /** The password every seeded demo user shares. */
 export const DEMO_PASSWORD = 'gallerist-demo';
-
-/** Launches headless chromium with the flags that let it run in containers and CI. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-}
 
 /** A page in a fresh browser profile (own cookies and localStorage), recorded in `contexts` for closeAll. */
 export async function openPage(
