@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { recordAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import { withService } from '../db/tenancy.ts';
@@ -40,6 +41,8 @@ export async function consumeMinutes(db: DB, input: ConsumeInput, clock: Clock):
       .where('organization_account_id', '=', input.organizationId)
       .where('provider_account_id', '=', input.providerId)
       .where('expired_at', 'is', null)
+      // Depleted lots stay open until they expire: skipping them walks only the spendable-lots index (0121).
+      .where(sql<boolean>`balance_minutes > 0`)
       .where('expires_at', '>', now)
       .orderBy('expires_at')
       .orderBy('id')

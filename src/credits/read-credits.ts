@@ -55,9 +55,6 @@ export interface Purchase {
   receiptUrl: string | null;
 }
 
-// A lot's minutes are spendable until it expires; the balance, next expiry and customer list must agree on that.
-const spendable = (now: Date) => sql<boolean>`l.expired_at is null and l.expires_at > ${now}`;
-
 type AccountName = { name: string; slug: string };
 
 // Counterparties are not members of each other's accounts, so RLS hides their names; the caller may already see
@@ -75,18 +72,32 @@ async function byAccountName<R>(db: DB, rows: R[], idOf: (r: R) => string): Prom
     .sort(([, a], [, b]) => a.name.localeCompare(b.name));
 }
 
-/** Balances per provider for an organization (RLS applies when run as a user). */
+// A lot's minutes are spendable until it expires; the balance, next expiry and customer list must agree on that.
+// The minutes on a pair's lots that are past their expiry but not yet closed by the hourly job: the pair's rollup
+// (0121) still counts them, a balance must not. Walks the spendable-lots index, so only those few lots are read.
+const overdue = (now: Date) => sql<string>`(select coalesce(sum(l.balance_minutes), 0) from credit_lots l
+  where l.organization_account_id = b.organization_account_id and l.provider_account_id = b.provider_account_id
+    and l.expired_at is null and l.balance_minutes > 0 and l.expires_at <= ${now})`;
+
+// The first expiry among lots that still hold minutes (the spendable-lots index, first entry after now).
+const nextExpiry = (now: Date) => sql<Date | null>`(select min(l.expires_at) from credit_lots l
+  where l.organization_account_id = b.organization_account_id and l.provider_account_id = b.provider_account_id
+    and l.expired_at is null and l.balance_minutes > 0 and l.expires_at > ${now})`;
+
+/**
+ * Balances per provider for an organization (RLS applies when run as a user): the pair's rollup of open lots less
+ * the overdue ones, so the cost follows the number of providers, not of lots ever bought.
+ */
 export async function getBalances(db: DB, orgId: string, clock: Clock): Promise<Balance[]> {
   const now = clock.now();
   const rows = await db
-    .selectFrom('credit_lots as l')
+    .selectFrom('credit_balances as b')
     .select([
-      'l.provider_account_id',
-      sql<string>`coalesce(sum(l.balance_minutes) filter (where ${spendable(now)}), 0)`.as('minutes'),
-      sql<Date | null>`min(l.expires_at) filter (where ${spendable(now)} and l.balance_minutes > 0)`.as('next_expiry'),
+      'b.provider_account_id',
+      sql<string>`b.minutes - ${overdue(now)}`.as('minutes'),
+      nextExpiry(now).as('next_expiry'),
     ])
-    .where('l.organization_account_id', '=', orgId)
-    .groupBy('l.provider_account_id')
+    .where('b.organization_account_id', '=', orgId)
     .execute();
   const named = await byAccountName(db, rows, (r) => r.provider_account_id);
   return named.map(([r, provider]) => ({
@@ -203,12 +214,15 @@ export async function listCustomers(db: DB, providerId: string, clock: Clock) {
   const now = clock.now();
   const rows = await db
     .selectFrom('provider_customers as c')
+    .leftJoin('credit_balances as b', (j) =>
+      j
+        .onRef('b.organization_account_id', '=', 'c.organization_account_id')
+        .onRef('b.provider_account_id', '=', 'c.provider_account_id'),
+    )
     .select([
       'c.organization_account_id',
       'c.first_purchase_at',
-      sql<string>`(select coalesce(sum(l.balance_minutes), 0) from credit_lots l
-        where l.organization_account_id = c.organization_account_id and l.provider_account_id = c.provider_account_id
-          and ${spendable(now)})`.as('minutes'),
+      sql<string>`coalesce(b.minutes - ${overdue(now)}, 0)`.as('minutes'),
     ])
     .where('c.provider_account_id', '=', providerId)
     .execute();

@@ -19,8 +19,13 @@ export async function createPair(db: DB, tag: string): Promise<{ orgId: string; 
   });
 }
 
-/** Ledger invariants as numbers tests can compare: unbalanced postings and lots whose cache drifted. */
-export async function ledgerProblems(db: DB): Promise<{ unbalanced: number; mismatched: number; negative: number }> {
+/**
+ * Ledger invariants as numbers tests can compare: unbalanced postings, lots whose cached balance drifted from their
+ * entries, negative lots, and org–provider balances (0121's rollup) that drifted from their open lots.
+ */
+export async function ledgerProblems(
+  db: DB,
+): Promise<{ unbalanced: number; mismatched: number; negative: number; drifted: number }> {
   return withService(db, async (tx) => {
     const u = await sql<{ n: number }>`select count(*)::int as n from (
       select posting_id from ledger_entries group by posting_id having sum(amount_minutes) <> 0) x`.execute(tx);
@@ -28,6 +33,7 @@ export async function ledgerProblems(db: DB): Promise<{ unbalanced: number; mism
     const neg = await sql<{ n: number }>`select count(*)::int as n from credit_lots where balance_minutes < 0`.execute(
       tx,
     );
-    return { unbalanced: u.rows[0].n, mismatched: m.rows[0].n, negative: neg.rows[0].n };
+    const drift = await sql<{ n: number }>`select count(*)::int as n from app.credit_balance_mismatches()`.execute(tx);
+    return { unbalanced: u.rows[0].n, mismatched: m.rows[0].n, negative: neg.rows[0].n, drifted: drift.rows[0].n };
   });
 }

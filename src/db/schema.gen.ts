@@ -255,6 +255,12 @@ export interface CommerceCheckpoints {
   value: Generated<Int8>;
 }
 
+export interface CreditBalances {
+  minutes: Generated<Int8>;
+  organization_account_id: string;
+  provider_account_id: string;
+}
+
 export interface CreditBundles {
   account_id: string;
   active: Generated<boolean>;
@@ -900,6 +906,7 @@ export interface DB {
   assistant_usage: AssistantUsage;
   audit_events: AuditEvents;
   commerce_checkpoints: CommerceCheckpoints;
+  credit_balances: CreditBalances;
   credit_bundles: CreditBundles;
   credit_lots: CreditLots;
   credit_usage: CreditUsage;
