@@ -17,6 +17,7 @@ import { createBenchDatabase } from './serve-process.ts';
 export const SCALE_TARGET_MS = 100;
 export const SCALE_GROWTH_TARGET = 3;
 
+const WARMUP = 10;
 const RUNS = 15;
 
 /** A key query: who asks and what; `job claim` is the job runner's idle poll rather than a route. */
@@ -77,7 +78,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /**
  * Seeds 1×, 10× and 100× data (`BENCH_SCALES`, on PGlite 1× and 10× by default) with `seed --scale`'s code and
- * times each key query at each scale: the median of 15 runs after warming up, the slowest as p99, and the growth
+ * times each key query at each scale: the median of 15 runs after 10 warm-up runs, the slowest as p99, and the growth
  * over the same query at the first scale. Postgres when TEST_DATABASE_URL is set.
  */
 export async function benchScale(): Promise<Result[]> {
@@ -132,7 +133,9 @@ export async function benchScale(): Promise<Result[]> {
       console.log(`scale ${scale}×: ${orders} orders, ${scale * 10_000} ledger entries, seeded in ${seeded} s`);
       for (const q of queries) {
         let errors = 0;
-        for (let i = 0; i < 3; i++) if (!(await run(q))) errors++;
+        // Ten warm-up runs: with three, the first scale's figures still carried JIT and plan-cache warm-up (1× read
+        // slower than 100× for some queries), which understated every growth factor.
+        for (let i = 0; i < WARMUP; i++) if (!(await run(q))) errors++;
         const times: number[] = [];
         for (let i = 0; i < RUNS; i++) {
           const t = performance.now();

@@ -48,6 +48,8 @@ describe('seed --scale', () => {
     expect(
       await count(sql`select count(*) as n from credit_lots where order_id is not null and balance_minutes = 330`),
     ).toBe(unit.creditPurchases);
+    // Each org's balance with its provider (0121's rollup) is the sum of its open lots.
+    expect(await count(sql`select count(*) as n from app.credit_balance_mismatches()`)).toBe(0);
     // An original sells once; each sale's split adds up; the rollups saw every sale.
     expect(
       await count(sql`select count(*) as n from (select artwork_id from marketplace_sales s join artworks a
