@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -261,5 +262,37 @@ describe('ledger invariants under random histories', () => {
         ],
       },
     );
+  });
+});
+
+describe('the credit balance rollup (migration 0121)', () => {
+  it('is backfilled from the lots that existed before it: open lots counted, a fully closed pair kept at zero', async () => {
+    const own = await createTestDatabase();
+    try {
+      const clock = fixedClock('2026-01-01T00:00:00Z');
+      const live = await createPair(own.db, 'backfill-live');
+      const closed = await createPair(own.db, 'backfill-closed');
+      const grant = (pair: { orgId: string; providerId: string }, minutes: number) =>
+        grantLot(
+          own.db,
+          { organizationId: pair.orgId, providerId: pair.providerId, orderId: null, minutes, paidAt: clock.now() },
+          clock,
+        );
+      await grant(closed, 45);
+      clock.set(addMonths(clock.now(), 25));
+      await expireLots(own.db, clock);
+      await grant(live, 90);
+      await grant(live, 30);
+      // As before 0121: no rollup rows. Running the migration again (it is written to be re-runnable) backfills.
+      await sql`delete from credit_balances`.execute(own.db);
+      const file = new URL('../db/migrations/0121_credit_balances.sql', import.meta.url);
+      await sql.raw(readFileSync(file, 'utf8')).execute(own.db);
+      expect(await ledgerProblems(own.db)).toEqual({ unbalanced: 0, mismatched: 0, negative: 0, drifted: 0 });
+      const balances = (orgId: string) => withService(own.db, (tx) => getBalances(tx, orgId, clock));
+      expect((await balances(live.orgId)).map((b) => b.minutes)).toEqual([120]);
+      expect((await balances(closed.orgId)).map((b) => [b.minutes, b.nextExpiry])).toEqual([[0, null]]);
+    } finally {
+      await own.close();
+    }
   });
 });

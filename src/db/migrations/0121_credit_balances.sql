@@ -87,8 +87,9 @@ $$;
 revoke all on function app.credit_balance_mismatches() from public;
 grant execute on function app.credit_balance_mismatches() to service_role;
 
+-- Every pair that ever had a lot gets its row (at zero when all its lots are closed), as the trigger would have made.
 insert into credit_balances (organization_account_id, provider_account_id, minutes)
-select organization_account_id, provider_account_id, sum(balance_minutes)
-from credit_lots where expired_at is null
+select organization_account_id, provider_account_id, coalesce(sum(balance_minutes) filter (where expired_at is null), 0)
+from credit_lots
 group by organization_account_id, provider_account_id
 on conflict (organization_account_id, provider_account_id) do update set minutes = excluded.minutes;
