@@ -6,7 +6,7 @@ import { type Browser, chromium } from 'playwright-core';
 const CANDIDATES = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'];
 
 /** The system chromium the browser suites drive, if any; suites skip where none is installed. */
-export const chromiumPath = CANDIDATES.find((path) => existsSync(path));
+const chromiumPath = CANDIDATES.find((path) => existsSync(path));
 
 /** Whether the browser suites can run on this machine. */
 export const hasChromium = chromiumPath !== undefined;
