@@ -228,9 +228,14 @@ describe('ledger invariants under random histories', () => {
           );
           const held = open.filter((l) => l.balanceMinutes > 0).map((l) => l.expiresAt);
           const balances = await withService(d.db, (tx) => getBalances(tx, orgId, clock));
+          const openMinutes = open.reduce((a, l) => a + l.balanceMinutes, 0);
           expect(balances.map((b) => [b.providerId, b.minutes, b.nextExpiry])).toEqual(
-            orders.length ? [[providerId, open.reduce((a, l) => a + l.balanceMinutes, 0), held.sort()[0] ?? null]] : [],
+            orders.length ? [[providerId, openMinutes, held.sort()[0] ?? null]] : [],
           );
+          // The Supabase RPC reads the same rollup (0122) and agrees.
+          const rpc = await sql<{ m: string }>`
+            select credits_balance(${orgId}, ${providerId}, ${clock.now()}) as m`.execute(d.db);
+          expect(Number(rpc.rows[0].m)).toBe(openMinutes);
         }
         await expireLots(d.db, clock);
         expect(await ledgerProblems(d.db)).toEqual({ unbalanced: 0, mismatched: 0, negative: 0, drifted: 0 });
