@@ -1,7 +1,13 @@
 // The marketplace module's public surface: other domains import from here, never from its files.
 export { transactionsQuery } from './admin/analytics.ts';
 export { getArtwork, imageUrls, listAccountArtworks } from './artworks/artworks.ts';
-export { listPublicArtworks, priceBreakdown, publicArtwork, publicArtworks } from './artworks/catalog.ts';
+export {
+  listPublicArtworks,
+  priceBreakdown,
+  publicArtwork,
+  publicArtworks,
+  publicColumns,
+} from './artworks/catalog.ts';
 export { readImageFile, variantKey } from './artworks/images.ts';
 export { runPayouts } from './payouts/payouts.ts';
 export { type Recommendation, recommendedFor, searchArtworks, similarArtworks } from './recommendations/rank.ts';

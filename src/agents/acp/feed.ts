@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import { withAnon, withService } from '../../db/tenancy.ts';
 import type { DB } from '../../db/types.ts';
-import { availability, imageUrls, type Medium, publicArtworks } from '../../marketplace/index.ts';
+import { availability, imageUrls, type Medium, publicArtworks, publicColumns } from '../../marketplace/index.ts';
 import { acpError } from './http.ts';
 
 /*
@@ -141,24 +141,8 @@ export async function feedPage(deps: FeedDeps, opts: { cursor?: string; limit?: 
   const limit = Math.min(Math.max(Math.trunc(opts.limit ?? FEED_DEFAULT_PAGE_SIZE), 1), FEED_MAX_PAGE_SIZE);
   const after = opts.cursor ? decodeCursor(opts.cursor) : null;
   const { rows, images } = await withAnon(deps.db, async (tx) => {
-    let q = publicArtworks(tx)
-      .select([
-        'w.id',
-        'w.title',
-        'w.description',
-        'w.medium',
-        'w.width_mm',
-        'w.height_mm',
-        'w.depth_mm',
-        'w.year',
-        'w.price_amount',
-        'w.currency',
-        'w.edition_type',
-        'w.edition_size',
-        'w.status',
-        'acc.name as artist_name',
-        sql<string>`w.published_at::text`.as('published_key'),
-      ])
+    let q = publicColumns(tx, publicArtworks(tx))
+      .select(sql<string>`w.published_at::text`.as('published_key'))
       .where('w.published_at', 'is not', null);
     if (after) q = q.where(sql<boolean>`(w.published_at, w.id) > (${after.at}::timestamptz, ${after.id}::uuid)`);
     const rows = await q

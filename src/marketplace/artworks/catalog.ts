@@ -17,8 +17,11 @@ export function publicArtworks(db: DB) {
   return artworksWithArtist(db).where('w.status', 'in', publicStatuses).where('acc.suspended_at', 'is', null);
 }
 
-/** Artworks with artist slug and name, only the columns the public sees (migration 0090 grants anon these). */
-function publicColumns(db: DB, base = artworksWithArtist(db)) {
+/**
+ * Artworks with artist slug and name, only the columns the public sees (migration 0090 grants anon these); `base`
+ * narrows which artworks, e.g. `publicArtworks(db)`.
+ */
+export function publicColumns(db: DB, base = artworksWithArtist(db)) {
   return base.select([
     'w.id',
     'w.account_id',
