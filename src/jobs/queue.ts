@@ -239,13 +239,14 @@ async function finishJob(db: DB, job: ClaimedJob, workerId: string, now: Date, e
   );
 }
 
-async function runOne(db: DB, job: ClaimedJob, opts: RunOptions, logger: pino.Logger): Promise<void> {
+/** Runs one claimed job; a failure is recorded here, a success is returned for the batch to record (finishDone). */
+async function runOne(db: DB, job: ClaimedJob, opts: RunOptions, logger: pino.Logger): Promise<boolean> {
   const log = logger.child({ job: job.name, jobId: job.id, attempt: job.attempts });
   const handler = opts.handlers.get(job.name);
   if (!handler) {
     log.error('no handler registered for job');
     await finishJob(db, job, opts.workerId, opts.clock.now(), `no handler registered for job "${job.name}"`, true);
-    return;
+    return false;
   }
   try {
     await handler(job.payload, {
@@ -260,23 +261,46 @@ async function runOne(db: DB, job: ClaimedJob, opts: RunOptions, logger: pino.Lo
     const final = job.attempts >= job.maxAttempts;
     log[final ? 'error' : 'warn']({ err }, final ? 'job failed permanently' : 'job failed, will retry');
     await finishJob(db, job, opts.workerId, opts.clock.now(), errorMessage(err));
-    return;
+    return false;
   }
-  await finishJob(db, job, opts.workerId, opts.clock.now(), null);
+  return true;
+}
+
+// A batch's successes are marked done in one statement rather than one transaction each, which was a third of the
+// runner's transactions per webhook. Each row is matched on the attempt we claimed, under our lease, as finishJob
+// does. A crash before it leaves them running: the lease expires and they run again, as a crash mid-job always did.
+async function finishDone(db: DB, jobs: ClaimedJob[], workerId: string, now: Date) {
+  const claimed = sql.join(jobs.map((j) => sql`(${j.id}::bigint, ${j.attempts}::int)`));
+  await withService(db, (tx) =>
+    tx
+      .updateTable('jobs')
+      .set({ status: 'done', finished_at: now, locked_by: null, locked_until: null, last_error: null })
+      .where(sql<boolean>`(id, attempts) in (${claimed})`)
+      .where('status', '=', 'running')
+      .where('locked_by', '=', workerId)
+      .execute(),
+  );
 }
 
 /** Claims up to `limit` due jobs and runs them; returns how many were claimed. */
 export async function runDueJobs(db: DB, opts: RunOptions): Promise<number> {
   const logger = opts.logger ?? defaultJobLogger;
   const jobs = await claimJobs(db, opts.workerId, opts.clock.now(), opts.limit ?? 10, opts.lockSeconds ?? 300);
-  await Promise.all(
+  const succeeded = await Promise.all(
     jobs.map((job) =>
       runOne(db, job, opts, logger).catch((err) => {
         // Recording the outcome failed (DB down?): the lease expires and the job is reclaimed later.
         logger.error({ err, jobId: job.id }, 'could not record job outcome');
+        return false;
       }),
     ),
   );
+  const done = jobs.filter((_, i) => succeeded[i]);
+  if (done.length > 0) {
+    await finishDone(db, done, opts.workerId, opts.clock.now()).catch((err) => {
+      logger.error({ err, jobIds: done.map((j) => j.id) }, 'could not record job outcome');
+    });
+  }
   return jobs.length;
 }
 

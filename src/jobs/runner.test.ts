@@ -171,6 +171,27 @@ describe('jobs', () => {
     expect((await job(doomed.id)).last_error).toMatch(/lease expired/);
   });
 
+  it('marks a batch done together, except a job another worker took over meanwhile', async () => {
+    const clock = fixedClock();
+    const a = await enqueueJob(db, 'test.batch', { n: 1 });
+    const b = await enqueueJob(db, 'test.batch', { n: 2 });
+    const c = await enqueueJob(db, 'test.batch', { n: 3 });
+    defineJob<{ n: number }>('test.batch', async ({ n }) => {
+      if (n === 3) throw new Error('three fails');
+      // While job 2 runs, its lease lapses and another worker claims it again (a new attempt under its lease).
+      if (n === 2) {
+        await db
+          .updateTable('jobs')
+          .set((eb) => ({ locked_by: 'w2', attempts: eb('attempts', '+', 1) }))
+          .where('id', '=', b.id)
+          .execute();
+      }
+    });
+    expect(await run(clock)).toBe(3);
+    expect(await job(a.id)).toMatchObject({ status: 'done', attempts: 1, locked_by: null });
+    expect(await job(b.id)).toMatchObject({ status: 'running', attempts: 2, locked_by: 'w2' });
+    expect(await job(c.id)).toMatchObject({ status: 'queued', attempts: 1, last_error: 'three fails' });
+  });
   it('enqueues a recurring job once per interval across two instances, skipping missed runs', async () => {
     const clock = fixedClock();
     let runs = 0;
