@@ -213,6 +213,21 @@ async function buildWebApp(): Promise<void> {
   if (code !== 0) throw new Error(`Building the web app failed (vite exited with ${code}); run \`npm run build:web\``);
 }
 
+/**
+ * The first `serve --demo` on a new embedded database seeds it in a child process (`gallerist seed --demo`) before
+ * opening it: generating and resizing the demo photos leaves ~150 MiB of native memory that a process does not give
+ * back, so the server would idle at ~600 MiB after its first start and ~400 MiB after every other. The server's own
+ * seed call then finds everything present. Only when run as the CLI script, which the child runs again.
+ */
+async function seedNewEmbeddedDatabase(config: ReturnType<typeof loadConfig>): Promise<void> {
+  const script = process.argv[1];
+  if (config.DATABASE_URL || !script?.endsWith('gallerist.js')) return;
+  if (existsSync(join(config.dataDir, 'db', 'PG_VERSION'))) return;
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  await promisify(execFile)(process.execPath, [script, 'seed', '--demo'], { maxBuffer: 4 << 20 });
+}
+
 async function serveCommand(demo: boolean): Promise<void> {
   const { createLogger, startPlatform } = await import('./server.ts');
   const { onboardDemoArtists } = await import('./marketplace/demo.ts');
@@ -229,6 +244,7 @@ async function serveCommand(demo: boolean): Promise<void> {
         () => null,
         (err: unknown) => err,
       );
+  if (demo) await seedNewEmbeddedDatabase(config);
   const platform = await startPlatform({ config, demo, logger });
   if (demo && platform.stripeSetup.emulatorUrl) {
     // The demo artist sells right away: onboarding is completed on the emulator, never on real Stripe.
@@ -284,7 +300,7 @@ async function mcpCommand(): Promise<void> {
   const config = loadConfig();
   const { default: pino } = await import('pino');
   const logger = pino({ level: config.LOG_LEVEL, base: undefined }, pino.destination(2));
-  const database = await openDatabase(config, logger);
+  const database = await openDatabase(config, logger, { longLived: true });
   await migrate(database.db);
   const { setupStripe } = await import('./commerce/stripe.ts');
   const { assemblePlatform } = await import('./assembly.ts');

@@ -1,9 +1,10 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { testClient } from '../test/http.ts';
 import { addMonths } from './clock.ts';
 import { ConfigError, loadConfig, parseEnv } from './config.ts';
 import { migratedDataDir, testDbKind } from './db/testing.ts';
@@ -127,6 +128,43 @@ describe('configuration', () => {
       expect(err?.stderr).not.toMatch(/\bat .*\.ts:\d+/);
     },
     30_000,
+  );
+});
+
+describe('the first demo start on a new embedded database', () => {
+  // The child always starts on its own embedded PGlite, so the Postgres project skips it.
+  it.skipIf(testDbKind() === 'postgres')(
+    'is seeded by a child process before the server opens it, and serves the demo logins',
+    async () => {
+      const dataDir = join(mkdtempSync(join(tmpdir(), 'gallerist-first-')), 'data');
+      const child = spawn(process.execPath, ['bin/gallerist.js', 'serve', '--demo'], {
+        env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+      });
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+      });
+      child.stderr.on('data', (b: Buffer) => {
+        out += b.toString();
+      });
+      try {
+        await expect
+          .poll(() => out, { timeout: 60_000, interval: 100 })
+          .toMatch(/Demo logins[\s\S]*admin@demo\.gallerist\.dev/);
+        const url = /Health\s+(http:\/\/\S+)\/healthz/.exec(out)?.[1];
+        expect(url).toBeTruthy();
+        const c = testClient({ request: (path, init) => fetch(`${url}${path}`, init) });
+        expect((await c.signIn('admin@demo.gallerist.dev')).user.email).toBe('admin@demo.gallerist.dev');
+        // The child created, migrated and seeded the folder: the server found every migration applied.
+        expect(out).not.toContain('migrations applied');
+      } finally {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+        rmSync(dirname(dataDir), { recursive: true, force: true });
+      }
+    },
+    90_000,
   );
 });
 

@@ -52,7 +52,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const { config } = opts;
   const logger = opts.logger ?? createLogger(config);
   const clock = opts.clock ?? systemClock;
-  const database = opts.database ?? (await openDatabase(config, logger));
+  const database = opts.database ?? (await openDatabase(config, logger, { longLived: true }));
   const applied = await migrate(database.db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
