@@ -214,18 +214,34 @@ async function buildWebApp(): Promise<void> {
 }
 
 /**
- * The first `serve --demo` on a new embedded database seeds it in a child process (`gallerist seed --demo`) before
- * opening it: generating and resizing the demo photos leaves ~150 MiB of native memory that a process does not give
- * back, so the server would idle at ~600 MiB after its first start and ~400 MiB after every other. The server's own
- * seed call then finds everything present. Only when run as the CLI script, which the child runs again.
+ * The first `serve --demo` on a database without the demo data seeds it in a child process (`gallerist seed
+ * --demo`) before opening it: generating and resizing the demo photos leaves ~150 MB of native memory that a
+ * process does not give back (decision 038). The server's own seed call then finds everything present. Only when
+ * run as the CLI script, which the child runs again.
  */
-async function seedNewEmbeddedDatabase(config: ReturnType<typeof loadConfig>): Promise<void> {
+async function seedDemoInChild(config: ReturnType<typeof loadConfig>): Promise<void> {
   const script = process.argv[1];
-  if (config.DATABASE_URL || !script?.endsWith('gallerist.js')) return;
-  if (existsSync(join(config.dataDir, 'db', 'PG_VERSION'))) return;
+  if (!script?.endsWith('gallerist.js') || !(await demoMissing(config))) return;
   const { execFile } = await import('node:child_process');
   const { promisify } = await import('node:util');
   await promisify(execFile)(process.execPath, [script, 'seed', '--demo'], { maxBuffer: 4 << 20 });
+}
+
+// A new embedded folder, or a Postgres database without the tables or without the demo admin.
+async function demoMissing(config: ReturnType<typeof loadConfig>): Promise<boolean> {
+  if (!config.DATABASE_URL) return !existsSync(join(config.dataDir, 'db', 'PG_VERSION'));
+  const { default: pg } = await import('pg');
+  const { DEMO_ADMIN_EMAIL } = await import('./seed.ts');
+  const client = new pg.Client({ connectionString: config.DATABASE_URL });
+  await client.connect();
+  try {
+    const table = await client.query<{ t: string | null }>(`select to_regclass('public.users')::text as t`);
+    if (!table.rows[0]?.t) return true;
+    const admin = await client.query('select 1 from public.users where lower(email) = $1', [DEMO_ADMIN_EMAIL]);
+    return admin.rowCount === 0;
+  } finally {
+    await client.end();
+  }
 }
 
 async function serveCommand(demo: boolean): Promise<void> {
@@ -244,7 +260,7 @@ async function serveCommand(demo: boolean): Promise<void> {
         () => null,
         (err: unknown) => err,
       );
-  if (demo) await seedNewEmbeddedDatabase(config);
+  if (demo) await seedDemoInChild(config);
   const platform = await startPlatform({ config, demo, logger });
   if (demo && platform.stripeSetup.emulatorUrl) {
     // The demo artist sells right away: onboarding is completed on the emulator, never on real Stripe.

@@ -12,8 +12,11 @@ export interface DemoLogin {
   role: string;
 }
 
+/** The demo's platform admin: present once the demo has been seeded. */
+export const DEMO_ADMIN_EMAIL = 'admin@demo.gallerist.dev';
+
 const users: Array<DemoLogin & { admin?: boolean }> = [
-  { email: 'admin@demo.gallerist.dev', name: 'Ada Admin', role: 'platform admin', admin: true },
+  { email: DEMO_ADMIN_EMAIL, name: 'Ada Admin', role: 'platform admin', admin: true },
   { email: 'studio@demo.gallerist.dev', name: 'Sam Studio', role: 'owner of Lumen Photography (studio)' },
   { email: 'artist@demo.gallerist.dev', name: 'Mira Okafor', role: 'owner of Mira Okafor (artist)' },
   { email: 'org@demo.gallerist.dev', name: 'Olive Org', role: 'admin of Acme Corp, member of Skywalker Digital' },
