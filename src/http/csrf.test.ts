@@ -28,6 +28,19 @@ describe('CSRF', () => {
       }),
     });
 
+  it('mints a token at the session endpoint, never on a read; a write without one is refused and gets one', async () => {
+    const read = await app.request('/api/marketplace/artworks');
+    expect(read.status).toBe(200);
+    expect(read.headers.getSetCookie()).toEqual([]);
+    const session = await app.request('/api/auth/session');
+    const minted = /gallerist_csrf=([\w-]+\.[\w-]{43})/.exec(session.headers.get('set-cookie') ?? '')?.[1];
+    expect(minted).toBeTruthy();
+    expect(((await session.json()) as { csrfToken: string }).csrfToken).toBe(minted);
+    const blind = await createAccount('', '');
+    expect(blind.status).toBe(403);
+    expect(blind.headers.get('set-cookie')).toMatch(/gallerist_csrf=[\w-]+\.[\w-]{43}/);
+  });
+
   it('refuses a cookie value the attacker chose, even when the header matches it', async () => {
     const c = testClient(app);
     await c.signIn('studio@demo.gallerist.dev');
