@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 // @ts-expect-error: a plain-JS launcher without type declarations.
 import { appBundle } from '../bin/bundles.js';
-import { printResults, type Result } from './emulator.ts';
+import { printResults, type Result, vmRssKb } from './emulator.ts';
 import { createBenchDatabase } from './serve-process.ts';
 
 /*
@@ -37,14 +37,10 @@ interface Started {
 
 const MB = 1_000_000;
 
-// VmRSS from /proc, in MB (the targets' unit); -1 where there is no /proc.
+// Resident memory in MB (the targets' unit); -1 where there is no /proc.
 function rssMb(pid: number | undefined): number {
-  try {
-    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb ? Math.round((Number(kb) * 1024) / MB) : -1;
-  } catch {
-    return -1;
-  }
+  const kb = vmRssKb(pid);
+  return kb === null ? -1 : Math.round((kb * 1024) / MB);
 }
 
 async function healthy(url: string): Promise<boolean> {

@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 // @ts-expect-error: a plain-JS launcher without type declarations.
 import { emulatorBundle } from '../bin/bundles.js';
 import type { CannonResult, Result } from './emulator.ts';
-import { autocannon, freePort, printResults, rate, round1, sumRuns, toResult } from './emulator.ts';
+import { autocannon, freePort, printResults, rate, round1, sumRuns, toResult, vmRssKb } from './emulator.ts';
 
 /** Knobs for quick runs: the smoke test bounds every run by request count instead of time. */
 export interface PeerBenchOptions {
@@ -38,14 +38,9 @@ const CREATE_BODY = new URLSearchParams({
   'metadata[ref]': 'b1',
 }).toString();
 
-// VmRSS from /proc (Linux); null elsewhere, so the figure is omitted rather than guessed.
 function rssMb(pid: number | undefined): number | null {
-  try {
-    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb ? round1(Number(kb) / 1024) : null;
-  } catch {
-    return null;
-  }
+  const kb = vmRssKb(pid);
+  return kb === null ? null : round1(kb / 1024);
 }
 
 // The process's CPU time (user + system) in ms from /proc (Linux; clock ticks of 10 ms); null elsewhere.

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -112,6 +113,16 @@ export async function closedLoop(count: number, connections: number, job: (i: nu
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return { count, errors, seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+}
+
+/** A process's resident memory in kB from /proc (Linux); null elsewhere, so a figure is omitted rather than guessed. */
+export function vmRssKb(pid: number | undefined): number | null {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** One decimal, for milliseconds in results. */

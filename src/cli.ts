@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError, loadConfig } from './config.ts';
-import { DatabaseInUseError, openDatabase } from './db/connect.ts';
+import { DatabaseInUseError, embeddedDir, hasCluster, openDatabase } from './db/connect.ts';
 import { migrate } from './db/migrate.ts';
 import { withService } from './db/tenancy.ts';
 
@@ -229,7 +229,7 @@ async function seedDemoInChild(config: ReturnType<typeof loadConfig>): Promise<v
 
 // A new embedded folder, or a Postgres database without the tables or without the demo admin.
 async function demoMissing(config: ReturnType<typeof loadConfig>): Promise<boolean> {
-  if (!config.DATABASE_URL) return !existsSync(join(config.dataDir, 'db', 'PG_VERSION'));
+  if (!config.DATABASE_URL) return !hasCluster(embeddedDir(config.dataDir));
   const { default: pg } = await import('pg');
   const { DEMO_ADMIN_EMAIL } = await import('./seed.ts');
   const client = new pg.Client({ connectionString: config.DATABASE_URL });
@@ -280,7 +280,7 @@ async function serveCommand(demo: boolean): Promise<void> {
   const base = config.publicUrl;
   const lines = [
     '',
-    `  Gallerist is running (${platform.database.kind === 'pglite' ? `embedded Postgres in ${config.dataDir}/db` : 'Postgres'})`,
+    `  Gallerist is running (${platform.database.kind === 'pglite' ? `embedded Postgres in ${embeddedDir(config.dataDir)}` : 'Postgres'})`,
     '',
     `  Storefront   ${base}/`,
     `  Admin        ${base}/admin`,

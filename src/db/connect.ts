@@ -81,6 +81,12 @@ await db.close();`;
   await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { maxBuffer: 1 << 20 });
 }
 
+/** Where the embedded database of a `DATA_DIR` lives. */
+export const embeddedDir = (dataDir: string) => join(dataDir, 'db');
+
+/** True once a PGlite cluster has been created in `dir`. */
+export const hasCluster = (dir: string) => existsSync(join(dir, 'PG_VERSION'));
+
 /** How a process means to use its database. */
 export interface OpenOptions {
   /** A server or other long-running process: a new embedded folder is created by a child process (see above). */
@@ -97,7 +103,7 @@ export async function openPglite(
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   let client: PGlite;
   try {
-    if (opts.longLived && dataDir && !loadDataDir && !existsSync(join(dataDir, 'PG_VERSION'))) {
+    if (opts.longLived && dataDir && !loadDataDir && !hasCluster(dataDir)) {
       await createClusterInChild(dataDir);
     }
     client = await PGlite.create({
@@ -154,5 +160,5 @@ export async function openDatabase(
 ): Promise<Database> {
   return cfg.DATABASE_URL
     ? openPostgres(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE ?? 10, logger)
-    : openPglite(`${cfg.dataDir}/db`, undefined, opts);
+    : openPglite(embeddedDir(cfg.dataDir), undefined, opts);
 }

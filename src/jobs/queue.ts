@@ -212,24 +212,23 @@ function errorMessage(err: unknown): string {
   return msg.length > maxErrorLength ? `${msg.slice(0, maxErrorLength)}…` : msg;
 }
 
-// Updates only while we still hold the lease, so a reclaimed job isn't clobbered by a slow worker.
-async function finishJob(db: DB, job: ClaimedJob, workerId: string, now: Date, error: string | null, fatal = false) {
-  const retry = error !== null && !fatal && job.attempts < job.maxAttempts;
+// Records a failure: a retry after backoff, or failed for good. Updates only while we still hold the lease, so a
+// reclaimed job isn't clobbered by a slow worker (successes are recorded by the batch, in finishDone).
+async function failJob(db: DB, job: ClaimedJob, workerId: string, now: Date, error: string, fatal = false) {
+  const retry = !fatal && job.attempts < job.maxAttempts;
   await withService(db, (tx) =>
     tx
       .updateTable('jobs')
       .set(
-        error === null
-          ? { status: 'done', finished_at: now, locked_by: null, locked_until: null, last_error: null }
-          : retry
-            ? {
-                status: 'queued',
-                run_at: new Date(now.getTime() + backoffMs(job.attempts)),
-                locked_by: null,
-                locked_until: null,
-                last_error: error,
-              }
-            : { status: 'failed', finished_at: now, locked_by: null, locked_until: null, last_error: error },
+        retry
+          ? {
+              status: 'queued',
+              run_at: new Date(now.getTime() + backoffMs(job.attempts)),
+              locked_by: null,
+              locked_until: null,
+              last_error: error,
+            }
+          : { status: 'failed', finished_at: now, locked_by: null, locked_until: null, last_error: error },
       )
       .where('id', '=', job.id)
       .where('status', '=', 'running')
@@ -245,7 +244,7 @@ async function runOne(db: DB, job: ClaimedJob, opts: RunOptions, logger: pino.Lo
   const handler = opts.handlers.get(job.name);
   if (!handler) {
     log.error('no handler registered for job');
-    await finishJob(db, job, opts.workerId, opts.clock.now(), `no handler registered for job "${job.name}"`, true);
+    await failJob(db, job, opts.workerId, opts.clock.now(), `no handler registered for job "${job.name}"`, true);
     return false;
   }
   try {
@@ -260,14 +259,14 @@ async function runOne(db: DB, job: ClaimedJob, opts: RunOptions, logger: pino.Lo
   } catch (err) {
     const final = job.attempts >= job.maxAttempts;
     log[final ? 'error' : 'warn']({ err }, final ? 'job failed permanently' : 'job failed, will retry');
-    await finishJob(db, job, opts.workerId, opts.clock.now(), errorMessage(err));
+    await failJob(db, job, opts.workerId, opts.clock.now(), errorMessage(err));
     return false;
   }
   return true;
 }
 
 // A batch's successes are marked done in one statement rather than one transaction each, which was a third of the
-// runner's transactions per webhook. Each row is matched on the attempt we claimed, under our lease, as finishJob
+// runner's transactions per webhook. Each row is matched on the attempt we claimed, under our lease, as failJob
 // does. A crash before it leaves them running: the lease expires and they run again, as a crash mid-job always did.
 async function finishDone(db: DB, jobs: ClaimedJob[], workerId: string, now: Date) {
   const claimed = sql.join(jobs.map((j) => sql`(${j.id}::bigint, ${j.attempts}::int)`));
