@@ -275,6 +275,53 @@ export interface EventResult {
   reason: string | null;
 }
 
+// Dispatches an event whose inbox row the caller holds locked as still to apply, and records the outcome on it.
+async function applyLocked(
+  tx: DB,
+  hooks: CommerceHooks,
+  event: Stripe.Event,
+  pre: Prefetched,
+  actor: Actor,
+  publicUrl: string,
+) {
+  const r = await dispatch(tx, hooks, event, pre, actor, publicUrl);
+  crashPoint('webhook.before_fulfilment_commit');
+  const reason = r.reason?.slice(0, 1000) ?? null;
+  await tx
+    .updateTable('stripe_events')
+    .set({ status: r.status, order_id: r.orderId, reason, error: null, processed_at: sql<Date>`now()` })
+    .where('id', '=', event.id)
+    .execute();
+  return { outcome: r.status, reason };
+}
+
+// Best effort: the failure is visible to operators; the next delivery or reconcile retries it.
+async function recordFailure(db: DB, event: Stripe.Event, err: unknown): Promise<void> {
+  await withService(db, (tx) =>
+    tx
+      .insertInto('stripe_events')
+      .values({
+        id: event.id,
+        type: event.type,
+        account: event.account ?? null,
+        payload: JSON.stringify(event),
+        status: 'failed',
+        error: String((err as Error)?.message ?? err).slice(0, 1000),
+      })
+      .onConflict((oc) =>
+        oc
+          .column('id')
+          .doUpdateSet((eb) => ({ status: 'failed', error: eb.ref('excluded.error') }))
+          .where('stripe_events.status', 'in', pendingStatuses),
+      )
+      .execute(),
+  ).catch(() => {});
+}
+
+// Whether applying the event may need a Stripe read first; `prefetch` returns nothing for any other.
+const needsPrefetch = (event: Pick<Stripe.Event, 'type' | 'account'>) =>
+  !event.account && (sessionTypes.has(event.type) || intentTypes.has(event.type) || refundTypes.has(event.type));
+
 /**
  * Applies one verified event through the inbox in two steps: what it needs from Stripe is read first, with no
  * transaction open (prefetch), then one short transaction records and dispatches it. A repeated id is a no-op, an
@@ -317,41 +364,14 @@ export async function applyStripeEvent(
             .returning('id')
             .executeTakeFirst();
           if (!inserted) return { outcome: 'duplicate' as const, reason: null };
-          const r = await dispatch(tx, hooks, event, pre, actor, ctx.publicUrl ?? '');
-          crashPoint('webhook.before_fulfilment_commit');
-          const reason = r.reason?.slice(0, 1000) ?? null;
-          await tx
-            .updateTable('stripe_events')
-            .set({ status: r.status, order_id: r.orderId, reason, processed_at: sql<Date>`now()` })
-            .where('id', '=', event.id)
-            .execute();
-          return { outcome: r.status, reason };
+          return applyLocked(tx, hooks, event, pre, actor, ctx.publicUrl ?? '');
         });
       } catch (err) {
         if (!(err instanceof StaleStripeRead) || attempt >= 3) throw err;
       }
     }
   } catch (err) {
-    // Best effort: the failure is visible to operators; the next delivery or reconcile retries it.
-    await withService(db, (tx) =>
-      tx
-        .insertInto('stripe_events')
-        .values({
-          id: event.id,
-          type: event.type,
-          account: event.account ?? null,
-          payload: JSON.stringify(event),
-          status: 'failed',
-          error: String((err as Error)?.message ?? err).slice(0, 1000),
-        })
-        .onConflict((oc) =>
-          oc
-            .column('id')
-            .doUpdateSet((eb) => ({ status: 'failed', error: eb.ref('excluded.error') }))
-            .where('stripe_events.status', 'in', pendingStatuses),
-        )
-        .execute(),
-    ).catch(() => {});
+    await recordFailure(db, event, err);
     throw err;
   }
 }
@@ -427,7 +447,9 @@ export async function receiveStripeEvent(db: DB, event: Stripe.Event, now: Date)
 
 /**
  * The job behind `receiveStripeEvent`: applies the stored event unless something else (the success page's
- * settle, reconcile, another worker) already did. A failure throws, so the runner retries with backoff.
+ * settle, reconcile, another worker) already did. A failure throws, so the runner retries with backoff. An event
+ * that needs nothing from Stripe is read, applied and recorded in one transaction under the row's lock; one that
+ * does is read, then Stripe, then applied (applyStripeEvent), so no transaction stays open across the network.
  */
 export async function applyInboxEvent(
   db: DB,
@@ -436,10 +458,26 @@ export async function applyInboxEvent(
   eventId: string,
   ctx: { actor?: Actor; publicUrl?: string } = {},
 ): Promise<EventResult | null> {
-  const row = await withService(db, (tx) =>
-    tx.selectFrom('stripe_events').select(['status', 'payload']).where('id', '=', eventId).executeTakeFirst(),
-  );
-  const event = row && isPending(row.status) ? storedEvent(row.payload) : null;
-  if (!event) return null;
-  return applyStripeEvent(db, stripe, hooks, event, { ...ctx, pending: true });
+  const actor = ctx.actor ?? { kind: 'webhook' };
+  let read: Stripe.Event | null = null;
+  try {
+    const r = await withService(db, async (tx) => {
+      const row = await tx
+        .selectFrom('stripe_events')
+        .select('payload')
+        .where('id', '=', eventId)
+        .where('status', 'in', pendingStatuses)
+        // Held to commit when the event is applied here, so of two workers the second finds it applied.
+        .forUpdate()
+        .executeTakeFirst();
+      read = row ? storedEvent(row.payload) : null;
+      if (!read || needsPrefetch(read)) return null;
+      return applyLocked(tx, hooks, read, {}, actor, ctx.publicUrl ?? '');
+    });
+    if (r || !read) return r;
+  } catch (err) {
+    if (read) await recordFailure(db, read, err);
+    throw err;
+  }
+  return applyStripeEvent(db, stripe, hooks, read, { ...ctx, pending: true });
 }

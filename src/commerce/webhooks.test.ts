@@ -220,6 +220,42 @@ describe('Stripe webhooks', () => {
     await expectPaidOnce(order.id);
   });
 
+  it('applies an event that needs nothing from Stripe once, in one transaction, however many workers race', async () => {
+    let calls = 0;
+    let fail = true;
+    const custom: CommerceHooks = {
+      ...hooks,
+      stripeEvents: new Map([
+        [
+          'test.no_prefetch',
+          [
+            async () => {
+              calls++;
+              if (fail) throw new Error('handler failed (test)');
+              return 'processed' as const;
+            },
+          ],
+        ],
+      ]),
+    };
+    const event = {
+      id: `evt_test_noprefetch_${Date.now()}`,
+      object: 'event',
+      type: 'test.no_prefetch',
+      data: { object: { id: 'obj_1' } },
+    } as unknown as Stripe.Event;
+    expect(await receiveStripeEvent(db, event, new Date())).toBe('queued');
+    // A failing handler rolls its transaction back and leaves the row failed with the error, for the retry.
+    await expect(applyInboxEvent(db, stripe, custom, event.id)).rejects.toThrow('handler failed (test)');
+    expect(await inbox(event.id)).toMatchObject({ status: 'failed', error: 'handler failed (test)' });
+    fail = false;
+    const outcomes = await Promise.all(Array.from({ length: 4 }, () => applyInboxEvent(db, stripe, custom, event.id)));
+    expect(outcomes.filter((o) => o !== null)).toEqual([{ outcome: 'processed', reason: null }]);
+    expect(calls).toBe(2);
+    expect(await inbox(event.id)).toMatchObject({ status: 'processed', error: null });
+    expect(await applyInboxEvent(db, stripe, custom, event.id)).toBeNull();
+  });
+
   it('webhook and success page racing give one paid order and one invoice', async () => {
     const { order, sessionId } = await paidUndelivered();
     const payload = JSON.stringify(await sessionEvent(sessionId, 'checkout.session.completed'));
