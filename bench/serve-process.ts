@@ -45,8 +45,10 @@ export async function startServeProcess(
   const created = await createBenchDatabase(adminUrl, opts.name);
   const dataDir = mkdtempSync(join(tmpdir(), `${opts.name}-`));
   const port = await freePort();
+  // The embedded emulator unless the caller names a Stripe (a key and STRIPE_API_URL) in `env`.
+  const { STRIPE_SECRET_KEY: _ours, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
     DATABASE_URL: created.url,
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -56,7 +58,6 @@ export async function startServeProcess(
     JOBS: 'on',
     ...opts.env,
   };
-  delete env.STRIPE_SECRET_KEY;
   const child = spawn(process.execPath, ['bin/gallerist.js', ...(opts.args ?? ['serve'])], {
     cwd: root,
     env,

@@ -5,7 +5,7 @@ import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { type CommerceHooks, offeringOf } from '../modules.ts';
 import { type SettledAmounts, settleCheckoutAmounts } from './checkout-pricing.ts';
-import { buyerDetailsOf, issueInvoice, setInvoiceReceiptUrl } from './invoices.ts';
+import { buyerDetailsOf, draftInvoice, numberInvoice, setInvoiceReceiptUrl } from './invoices.ts';
 import { queueOrderPaidMails } from './notify.ts';
 import { notifyOrderChanged } from './order-listeners.ts';
 import { isPaidStatus, transitionOrder } from './order-status.ts';
@@ -199,10 +199,13 @@ async function settleOrder(
     await offeringOf(hooks, order.offeringType).onPaid(tx, paidOrder, { actor, payment, items });
     await notifyOrderChanged(tx, hooks, paidOrder, { kind: 'paid' });
     await applyParkedEvents(tx, hooks, order.id, refunds, actor);
-    // Last: the seller's invoice counter stays locked from here to commit, so its other payments wait only for
-    // this insert and the mails, not for the whole settlement.
-    const { invoice, accessToken } = await issueInvoice(tx, paidOrder, items, buyerDetailsOf(payment));
-    await queueOrderPaidMails(tx, hooks, paidOrder, items, invoice, { publicUrl: opts.publicUrl ?? '', accessToken });
+    // The invoice under a provisional number, which the mails name; it gets the seller's next number last (below).
+    const { invoice: draft, accessToken } = await draftInvoice(tx, paidOrder, items, buyerDetailsOf(payment));
+    await queueOrderPaidMails(tx, hooks, paidOrder, items, draft, { publicUrl: opts.publicUrl ?? '', accessToken });
+    const final = await getOrder(tx, order.id);
+    // Last: the seller's invoice counter stays locked from here to commit, so the seller's other payments wait only
+    // for this statement, the audit row and the commit, not for the whole settlement.
+    const invoice = await numberInvoice(tx, draft);
     await recordAudit(tx, actor, {
       accountId: order.accountId,
       action: 'order.paid',
@@ -216,7 +219,6 @@ async function settleOrder(
         ...(settled ? { ...amountsOf(paidOrder), promotionCode: settled.promotionCode } : {}),
       },
     });
-    const final = await getOrder(tx, order.id);
     return { orderId: order.id, status: final.status, changed: true };
   }
   if (state.paid && isPaidStatus(order.status)) {

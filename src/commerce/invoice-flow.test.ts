@@ -123,4 +123,68 @@ describe('invoices issued through checkout', () => {
     expect(html).toContain('Zoë Łukasiewicz 山田');
     expect(html).toContain(`/invoices/${invoiceId}.pdf?token=${token}`);
   });
+
+  it("numbers a seller's concurrently paid invoices without gaps, and the mails name the final number", async () => {
+    const orders = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        createTestOrder(db, stripe, app.platform.deps.commerce, {
+          baseUrl: app.url,
+          buyerEmail: `numbered-${i}@example.com`,
+        }),
+      ),
+    );
+    for (const o of orders) {
+      await emu(`/_emulator/checkout/sessions/${o.sessionId}/complete`, { card_number: '4242424242424242' });
+    }
+    // The buyers' success pages settle all six at once (the webhooks then find them paid).
+    const pages = await Promise.all(
+      orders.map((o) => fetch(`${app.url}/api/checkout/sessions/${o.sessionId}/complete`).then((r) => r.json())),
+    );
+    expect(pages.map((p) => p.status)).toEqual(Array(6).fill('paid'));
+    await emu('/_emulator/webhooks/flush');
+    await app.settle();
+
+    const accountId = orders[0].order.accountId;
+    const { invoices, counter, pending } = await withService(db, async (tx) => ({
+      invoices: await tx
+        .selectFrom('invoices')
+        .select(['order_id', 'number'])
+        .where('account_id', '=', accountId)
+        .execute(),
+      counter: await tx
+        .selectFrom('invoice_counters')
+        .select('last_number')
+        .where('account_id', '=', accountId)
+        .executeTakeFirstOrThrow(),
+      pending: await tx
+        .selectFrom('mail_outbox')
+        .select('id')
+        .where((eb) =>
+          eb.or([
+            eb('subject', 'like', '%INV-PENDING%'),
+            eb('html', 'like', '%INV-PENDING%'),
+            eb('text', 'like', '%INV-PENDING%'),
+          ]),
+        )
+        .execute(),
+    }));
+    // Every number the seller's counter handed out belongs to exactly one invoice: 1…n, none twice, none skipped.
+    const numbers = invoices.map((i) => Number(i.number.replace(/^INV-/, ''))).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: counter.last_number }, (_, i) => i + 1));
+    expect(pending).toEqual([]);
+    for (const [i, o] of orders.entries()) {
+      const number = invoices.find((inv) => inv.order_id === o.order.id)?.number;
+      expect(number).toMatch(/^INV-\d{6}$/);
+      const mail = await withService(db, (tx) =>
+        tx
+          .selectFrom('mail_outbox')
+          .select(['subject', 'html', 'text'])
+          .where('to_address', '=', `numbered-${i}@example.com`)
+          .executeTakeFirstOrThrow(),
+      );
+      expect(mail.subject).toBe(`Order confirmed – invoice ${number}`);
+      expect(mail.text).toContain(`Your invoice number is ${number}.`);
+      expect(mail.html).toContain(`Your invoice number is ${number}.`);
+    }
+  });
 });

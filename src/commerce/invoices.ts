@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type Stripe from 'stripe';
 import type { Database, DB } from '../db/types.ts';
 import { notFound } from '../errors.ts';
@@ -131,12 +131,17 @@ async function invoiceParties(db: DB, order: Order, details: InvoiceBuyerDetails
   };
 }
 
+// An invoice's number until numberInvoice binds the real one, later in the same transaction. Random, so no text
+// but what was written from this invoice contains it; letters and digits only, so no mail or page escapes it.
+const PROVISIONAL = 'INV-PENDING-';
+
 /**
- * Issues the order's invoice with the seller's next sequential number; returns the existing one when present.
- * The counter row is locked by the upsert, so concurrent payments of one seller get distinct, gapless numbers.
- * The returned `accessToken` (only known at creation) is the guest buyer's link secret.
+ * Stores the order's invoice under a provisional number; returns the existing one when present. The mails that name
+ * the invoice are queued with that number, and `numberInvoice` gives it the seller's next number just before the
+ * commit, so a seller's concurrent payments wait on each other's counter row only for that statement and the commit,
+ * not for the whole settlement. The returned `accessToken` (only known at creation) is the guest buyer's link secret.
  */
-export async function issueInvoice(
+export async function draftInvoice(
   db: DB,
   order: Order,
   items: OrderItem[],
@@ -144,14 +149,6 @@ export async function issueInvoice(
 ): Promise<{ invoice: Invoice; accessToken: string | null }> {
   const existing = await db.selectFrom('invoices').selectAll().where('order_id', '=', order.id).executeTakeFirst();
   if (existing) return { invoice: toInvoice(existing), accessToken: null };
-  const counter = await db
-    .insertInto('invoice_counters')
-    .values({ account_id: order.accountId, last_number: 1 })
-    .onConflict((oc) =>
-      oc.column('account_id').doUpdateSet((eb) => ({ last_number: eb('invoice_counters.last_number', '+', 1) })),
-    )
-    .returning('last_number')
-    .executeTakeFirstOrThrow();
   const { seller, buyer } = await invoiceParties(db, order, details);
   const accessToken = randomBytes(24).toString('base64url');
   const lines: InvoiceLine[] = items.map((i) => ({
@@ -165,7 +162,7 @@ export async function issueInvoice(
     .values({
       account_id: order.accountId,
       order_id: order.id,
-      number: `INV-${String(counter.last_number).padStart(6, '0')}`,
+      number: `${PROVISIONAL}${randomBytes(12).toString('hex')}`,
       seller: JSON.stringify(seller),
       buyer: JSON.stringify(buyer),
       lines: JSON.stringify(lines),
@@ -181,6 +178,38 @@ export async function issueInvoice(
     .returningAll()
     .executeTakeFirstOrThrow();
   return { invoice: toInvoice(row), accessToken };
+}
+
+/**
+ * Gives a drafted invoice the seller's next sequential number, in the caller's transaction, and writes it into the
+ * mails this transaction queued with the provisional one. One statement: the counter row it locks stays locked to
+ * the commit, so the caller runs it last. Numbers are gapless (a rollback undoes the counter with the invoice) and
+ * distinct per seller. An invoice that already has its number is returned as it is.
+ */
+export async function numberInvoice(db: DB, invoice: Invoice): Promise<Invoice> {
+  if (!invoice.number.startsWith(PROVISIONAL)) return invoice;
+  const provisional = invoice.number;
+  // The mails were queued in this transaction (created_at at or after its start, still queued): the index on
+  // (status, created_at) finds them among the few queued since.
+  const { rows } = await sql<{ number: string }>`
+    with counter as (
+      insert into invoice_counters (account_id, last_number) values (${invoice.accountId}, 1)
+      on conflict (account_id) do update set last_number = invoice_counters.last_number + 1
+      returning 'INV-' || lpad(last_number::text, greatest(6, length(last_number::text)), '0') as number),
+    numbered as (
+      update invoices set number = (select number from counter) where id = ${invoice.id} and number = ${provisional}
+      returning number),
+    mails as (
+      update mail_outbox set
+        subject = replace(subject, ${provisional}, (select number from counter)),
+        html = replace(html, ${provisional}, (select number from counter)),
+        text = replace(text, ${provisional}, (select number from counter))
+      where status = 'queued' and created_at >= now()
+        and (strpos(subject, ${provisional}) > 0 or strpos(html, ${provisional}) > 0 or strpos(text, ${provisional}) > 0))
+    select number from numbered`.execute(db);
+  const number = rows[0]?.number;
+  if (!number) throw new Error(`invoice ${invoice.id} lost its provisional number ${provisional}`);
+  return { ...invoice, number };
 }
 
 /**
