@@ -9,7 +9,7 @@ import { buyerDetailsOf, draftInvoice, numberInvoice, setInvoiceReceiptUrl } fro
 import { queueOrderPaidMails } from './notify.ts';
 import { notifyOrderChanged } from './order-listeners.ts';
 import { isPaidStatus, transitionOrder } from './order-status.ts';
-import { findOrder, getOrder, listOrderItems, type Order } from './orders.ts';
+import { findOrder, getOrder, listOrderItems, type Order, toOrder } from './orders.ts';
 import { type PaymentFacts, paymentFromIntent, paymentFromSession } from './payment-facts.ts';
 import { storedEvent } from './stored-event.ts';
 import { applyOrderRefunds, type ChargeRefunds, fetchChargeRefunds, StaleStripeRead } from './sync-refunds.ts';
@@ -25,6 +25,8 @@ export interface SettleResult {
 /** Options for the shared completion path. */
 export interface SettleOptions {
   stripeEventId?: string | null;
+  /** The session's order, already read under its lock in this transaction (the webhook's dispatch). */
+  locked?: Order;
   /** Base of links in emails (the platform's public URL). */
   publicUrl?: string;
 }
@@ -102,7 +104,12 @@ export async function settleCheckoutSession(
 ): Promise<SettleResult> {
   const { session } = fetched;
   const orderId = session.metadata?.order_id;
-  const order = orderId ? await findOrder(tx, orderId, { lock: true }) : null;
+  const order =
+    opts.locked && opts.locked.id === orderId
+      ? opts.locked
+      : orderId
+        ? await findOrder(tx, orderId, { lock: true })
+        : null;
   if (!order || (order.stripeCheckoutSessionId && order.stripeCheckoutSessionId !== session.id)) {
     return { orderId: null, status: null, changed: false };
   }
@@ -181,7 +188,7 @@ async function settleOrder(
     // What Checkout charged must fit the order; an order priced at Checkout takes Stripe's amounts as its own.
     const items = await listOrderItems(tx, order.id);
     const settled = payment.checkout ? settleCheckoutAmounts(order, items.length, payment.checkout) : null;
-    await tx
+    const updated = await tx
       .updateTable('orders')
       .set({
         stripe_checkout_session_id: payment.checkoutSessionId ?? order.stripeCheckoutSessionId,
@@ -193,9 +200,11 @@ async function settleOrder(
         ...(settled ? settledColumns(order, settled) : {}),
       })
       .where('id', '=', order.id)
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await transitionOrder(tx, order.id, 'paid', actor, 'payment succeeded', { stripeEventId: opts.stripeEventId });
-    const paidOrder = await getOrder(tx, order.id);
+    // The row as the transition left it: it moved a pending order to paid and set updated_at to now(), as above.
+    const paidOrder = toOrder({ ...updated, status: 'paid' });
     await offeringOf(hooks, order.offeringType).onPaid(tx, paidOrder, { actor, payment, items });
     await notifyOrderChanged(tx, hooks, paidOrder, { kind: 'paid' });
     await applyParkedEvents(tx, hooks, order.id, refunds, actor);

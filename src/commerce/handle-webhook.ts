@@ -17,7 +17,7 @@ import {
   settlePaymentIntent,
 } from './complete-checkout.ts';
 import { isPaidStatus } from './order-status.ts';
-import { findOrder } from './orders.ts';
+import { findOrder, type Order } from './orders.ts';
 import { storedEvent } from './stored-event.ts';
 import { applyOrderRefunds, type ChargeRefunds, fetchChargeRefunds, StaleStripeRead } from './sync-refunds.ts';
 import type { StripeEventStatus } from './tables.ts';
@@ -96,13 +96,26 @@ interface Prefetched {
 
 type PaymentObject = { id?: string; payment_intent?: unknown; metadata?: Stripe.Metadata | null };
 
+/** The order an event's metadata names, for a session or PaymentIntent event; undefined for any other event. */
+async function namedOrder(tx: DB, event: Stripe.Event): Promise<Order | null | undefined> {
+  if (event.account || !(sessionTypes.has(event.type) || intentTypes.has(event.type))) return undefined;
+  const orderId = (event.data.object as { metadata?: Stripe.Metadata | null }).metadata?.order_id;
+  return orderId ? findOrder(tx, orderId) : null;
+}
+
 // Reads Stripe for an event, each read guarded by a short unlocked look at our rows like dispatch's own checks.
-async function prefetch(db: DB, stripe: Stripe, event: Stripe.Event): Promise<Prefetched> {
+// `known` is that look at the event's order when the caller already took it (the inbox job, in its read).
+async function prefetch(
+  db: DB,
+  stripe: Stripe,
+  event: Stripe.Event,
+  known?: { order: Order | null },
+): Promise<Prefetched> {
   if (event.account) return {};
+  const orderOf = async () => (known ? known.order : ((await withService(db, (tx) => namedOrder(tx, event))) ?? null));
   if (sessionTypes.has(event.type)) {
     const session = event.data.object as Stripe.Checkout.Session;
-    const orderId = session.metadata?.order_id;
-    const order = orderId ? await withService(db, (tx) => findOrder(tx, orderId)) : null;
+    const order = await orderOf();
     if (!order || (order.stripeCheckoutSessionId && order.stripeCheckoutSessionId !== session.id)) return {};
     try {
       return { session: await fetchCheckoutSession(stripe, session.id) };
@@ -113,8 +126,7 @@ async function prefetch(db: DB, stripe: Stripe, event: Stripe.Event): Promise<Pr
   }
   if (intentTypes.has(event.type)) {
     const pi = event.data.object as Stripe.PaymentIntent;
-    const orderId = pi.metadata?.order_id;
-    const order = orderId ? await withService(db, (tx) => findOrder(tx, orderId)) : null;
+    const order = await orderOf();
     if (!order || order.stripeCheckoutSessionId) return {};
     return { intent: await fetchPaymentIntent(stripe, pi.id) };
   }
@@ -191,7 +203,8 @@ async function dispatchSession(
   const session = event.data.object as Stripe.Checkout.Session;
   const orderId = session.metadata?.order_id;
   if (!orderId) return ignore(`checkout session ${session.id} has no order_id metadata`);
-  const order = await findOrder(tx, orderId, { lock: event.type === 'checkout.session.async_payment_failed' });
+  // Locked now: every session event goes on to change this order under its lock (settle or fail it).
+  const order = await findOrder(tx, orderId, { lock: true });
   if (!order) return ignore(`no order ${orderId} for checkout session ${session.id}`);
   if (order.stripeCheckoutSessionId && order.stripeCheckoutSessionId !== session.id) {
     return ignore(`order ${order.id} belongs to checkout session ${order.stripeCheckoutSessionId}, not ${session.id}`);
@@ -210,7 +223,11 @@ async function dispatchSession(
     if (pre.session.session.payment_status !== 'paid') await failOrderPayment(tx, hooks, order.id, actor, event.id);
     return { status: 'processed', orderId: order.id };
   }
-  const r = await settleCheckoutSession(tx, hooks, pre.session, actor, { stripeEventId: event.id, publicUrl });
+  const r = await settleCheckoutSession(tx, hooks, pre.session, actor, {
+    stripeEventId: event.id,
+    publicUrl,
+    locked: order,
+  });
   if (!r.orderId) return ignore(`checkout session ${session.id} is not linked to a Gallerist order`);
   return { status: 'processed', orderId: r.orderId };
 }
@@ -334,8 +351,9 @@ export async function applyStripeEvent(
   stripe: Stripe,
   hooks: CommerceHooks,
   event: Stripe.Event,
-  // `pending`: the caller has just read the inbox row as still to apply, so the first pre-check is skipped.
-  ctx: { actor?: Actor; publicUrl?: string; pending?: boolean } = {},
+  // `pending`: the caller has just read the inbox row as still to apply, so the first pre-check is skipped, and
+  // `known` is the event's order it read then (prefetch's first look).
+  ctx: { actor?: Actor; publicUrl?: string; pending?: boolean; known?: { order: Order | null } } = {},
 ): Promise<EventResult> {
   const actor = ctx.actor ?? { kind: 'webhook' };
   try {
@@ -348,7 +366,7 @@ export async function applyStripeEvent(
               tx.selectFrom('stripe_events').select('status').where('id', '=', event.id).executeTakeFirst(),
             );
       if (seen && !isPending(seen.status)) return { outcome: 'duplicate', reason: null };
-      const pre = await prefetch(db, stripe, event);
+      const pre = await prefetch(db, stripe, event, attempt === 1 ? ctx.known : undefined);
       try {
         return await withService(db, async (tx) => {
           const inserted = await tx
@@ -460,6 +478,7 @@ export async function applyInboxEvent(
 ): Promise<EventResult | null> {
   const actor = ctx.actor ?? { kind: 'webhook' };
   let read: Stripe.Event | null = null;
+  let known: { order: Order | null } | undefined;
   try {
     const r = await withService(db, async (tx) => {
       const row = await tx
@@ -471,7 +490,13 @@ export async function applyInboxEvent(
         .forUpdate()
         .executeTakeFirst();
       read = row ? storedEvent(row.payload) : null;
-      if (!read || needsPrefetch(read)) return null;
+      if (!read) return null;
+      if (needsPrefetch(read)) {
+        // Prefetch's look at the event's order, in this read rather than a transaction of its own.
+        const order = await namedOrder(tx, read);
+        if (order !== undefined) known = { order };
+        return null;
+      }
       return applyLocked(tx, hooks, read, {}, actor, ctx.publicUrl ?? '');
     });
     if (r || !read) return r;
@@ -479,5 +504,5 @@ export async function applyInboxEvent(
     if (read) await recordFailure(db, read, err);
     throw err;
   }
-  return applyStripeEvent(db, stripe, hooks, read, { ...ctx, pending: true });
+  return applyStripeEvent(db, stripe, hooks, read, { ...ctx, pending: true, known });
 }

@@ -44,27 +44,20 @@ export async function transitionOrder(
   reason: string | null,
   opts: TransitionOptions = {},
 ): Promise<boolean> {
-  const order = await db
-    .selectFrom('orders')
-    .select(['id', 'status', 'account_id'])
-    .where('id', '=', orderId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!order) throw notFound('Order', { orderId });
-  if (!canTransition(order.status, to)) return false;
-  await db.updateTable('orders').set({ status: to, updated_at: sql<Date>`now()` }).where('id', '=', orderId).execute();
-  await db
-    .insertInto('order_events')
-    .values({
-      order_id: orderId,
-      account_id: order.account_id,
-      from_status: order.status,
-      to_status: to,
-      actor: actor.kind,
-      actor_user_id: actor.userId ?? null,
-      reason,
-      stripe_event_id: opts.stripeEventId ?? null,
-    })
-    .execute();
-  return true;
+  const from = (Object.keys(allowed) as OrderStatus[]).filter((f) => canTransition(f, to));
+  // Lock, check, move and record in one statement: the order's row stays locked to the commit as before.
+  const { rows } = await sql<{ found: boolean; moved: boolean }>`
+    with prev as (select id, status, account_id from orders where id = ${orderId} for update),
+    moved as (
+      update orders o set status = ${to}, updated_at = now() from prev
+      where o.id = prev.id and prev.status in (${from.length ? sql.join(from) : sql`null`})
+      returning prev.status as from_status, o.account_id),
+    logged as (
+      insert into order_events (order_id, account_id, from_status, to_status, actor, actor_user_id, reason, stripe_event_id)
+      select ${orderId}::uuid, account_id, from_status, ${to}, ${actor.kind}, ${actor.userId ?? null}::uuid, ${reason},
+        ${opts.stripeEventId ?? null}::text
+      from moved)
+    select exists (select from prev) as found, exists (select from moved) as moved`.execute(db);
+  if (!rows[0]?.found) throw notFound('Order', { orderId });
+  return rows[0].moved;
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 // connection every other query waits while a transaction holds it, so a Stripe call there stalls the whole app.
 //
 // This scan is syntactic (TypeScript's parser, no type checker) and flags:
-//  A. inside a function passed to withUser / withService / withAnon / asService / `access.tx` / `.transaction().execute`:
+//  A. inside a function passed to withUser / withService / withAnon / asService / asAnon / `access.tx` / `.transaction().execute`:
 //     a call on a Stripe client (`stripe.x.y()`, `deps.stripe.x()`, `ctx.stripe.x()`), or a call that hands a
 //     Stripe client to other code (`syncOrderRefunds(tx, stripe, …)`), which would then run inside the transaction;
 //  B. a function with a parameter typed `DB`/`Tx` and one typed `Stripe` that calls Stripe or hands the client on
@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 // A call that must stay is annotated on its line or the line above: `// stripe-outside-tx: <why>`.
 
 const SRC = join(import.meta.dirname, '..');
-const TX_OPENERS = new Set(['withUser', 'withService', 'withAnon', 'asService']);
+const TX_OPENERS = new Set(['withUser', 'withService', 'withAnon', 'asService', 'asAnon']);
 // Client members that never touch the network.
 const LOCAL_MEMBERS = new Set(['webhooks', 'getApiField', 'getConstant', 'getClientUserAgent', 'on', 'off', 'once']);
 const ANNOTATION = /\/\/\s*stripe-outside-tx:\s*\S/;

@@ -1,4 +1,4 @@
-import { type RawBuilder, sql } from 'kysely';
+import { type KyselyPlugin, type RawBuilder, sql } from 'kysely';
 import type { DB, Tx } from './types.ts';
 
 /** What a request is allowed to be: the Supabase-style JWT claims set per transaction. */
@@ -17,8 +17,34 @@ function entering(role: 'authenticated' | 'anon' | 'service_role', claims: strin
   return sql`select set_config('request.jwt.claims', ${textLiteral(claims)}, true), set_config('role', ${sql.lit(role)}, true)`;
 }
 
-async function enter(tx: Tx, role: 'authenticated' | 'anon' | 'service_role', claims: string): Promise<void> {
+type Role = 'authenticated' | 'anon' | 'service_role';
+
+async function enter(tx: Tx, role: Role, claims: string): Promise<Tx> {
   await entering(role, claims).execute(tx);
+  return marked(tx, role);
+}
+
+// The role a transaction runs as travels with the transaction object, as a plugin that changes nothing: asService
+// then knows it without asking the database, a round trip it paid for every audit row, mail and job before.
+const roleKey = Symbol('gallerist.role');
+type RoleMark = KyselyPlugin & { readonly [roleKey]: Role };
+
+function marked(tx: Tx, role: Role): Tx {
+  const mark: RoleMark = {
+    [roleKey]: role,
+    transformQuery: (args) => args.node,
+    transformResult: async (args) => args.result,
+  };
+  return tx.withPlugin(mark);
+}
+
+function markedRole(tx: DB): Role | undefined {
+  const plugins = tx.getExecutor().plugins;
+  for (let i = plugins.length - 1; i >= 0; i--) {
+    const role = (plugins[i] as Partial<RoleMark>)[roleKey];
+    if (role) return role;
+  }
+  return undefined;
 }
 
 /**
@@ -45,18 +71,14 @@ export async function serviceStatement<R>(db: DB, statement: RawBuilder<R>): Pro
 
 /** Runs `fn` in a transaction as role `authenticated` with `request.jwt.claims`, so RLS applies. */
 export async function withUser<T>(db: DB, claims: Claims, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (tx) => {
-    await enter(tx, 'authenticated', JSON.stringify({ role: 'authenticated', ...claims }));
-    return fn(tx);
-  });
+  return db
+    .transaction()
+    .execute(async (tx) => fn(await enter(tx, 'authenticated', JSON.stringify({ role: 'authenticated', ...claims }))));
 }
 
 /** Runs `fn` in a transaction as anonymous visitor (RLS applies, no user). */
 export async function withAnon<T>(db: DB, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (tx) => {
-    await enter(tx, 'anon', '{"role":"anon"}');
-    return fn(tx);
-  });
+  return db.transaction().execute(async (tx) => fn(await enter(tx, 'anon', '{"role":"anon"}')));
 }
 
 /**
@@ -65,10 +87,7 @@ export async function withAnon<T>(db: DB, fn: (tx: Tx) => Promise<T>): Promise<T
  */
 export async function withService<T>(db: DB, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (db.isTransaction) return asService(db, (tx) => fn(tx as Tx));
-  return db.transaction().execute(async (tx) => {
-    await enter(tx, 'service_role', '{"role":"service_role"}');
-    return fn(tx);
-  });
+  return db.transaction().execute(async (tx) => fn(await enter(tx, 'service_role', '{"role":"service_role"}')));
 }
 
 /**
@@ -77,12 +96,23 @@ export async function withService<T>(db: DB, fn: (tx: Tx) => Promise<T>): Promis
  */
 export async function asService<T>(tx: DB, fn: (tx: DB) => Promise<T>): Promise<T> {
   if (!tx.isTransaction) return withService(tx, (t) => fn(t));
-  const { rows } = await sql<{ r: string }>`select current_user as r`.execute(tx);
-  const previous = rows[0].r;
-  if (previous !== 'authenticated' && previous !== 'anon') return fn(tx);
-  await sql`set local role service_role`.execute(tx);
+  return switchRole(tx, 'service_role', fn);
+}
+
+/** Runs `fn` with the public's view (role anon) inside the caller's transaction, then restores the caller's role. */
+export async function asAnon<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return switchRole(tx, 'anon', (t) => fn(t as Tx));
+}
+
+async function switchRole<T>(tx: DB, role: 'service_role' | 'anon', fn: (tx: DB) => Promise<T>): Promise<T> {
+  const previous = markedRole(tx) ?? (await sql<{ r: string }>`select current_user as r`.execute(tx)).rows[0].r;
+  // Service work in a service transaction, or the public's view where it already is, needs no switch.
+  if (previous === role || (role === 'service_role' && previous !== 'authenticated' && previous !== 'anon')) {
+    return fn(tx);
+  }
+  await sql.raw(`set local role ${role}`).execute(tx);
   try {
-    return await fn(tx);
+    return await fn(marked(tx as Tx, role));
   } finally {
     await sql.raw(`set local role ${previous}`).execute(tx);
   }

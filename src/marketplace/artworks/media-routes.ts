@@ -1,7 +1,5 @@
 import { etag } from 'hono/etag';
-import { sql } from 'kysely';
-import { withAnon, withUser } from '../../db/tenancy.ts';
-import type { Tx } from '../../db/types.ts';
+import { asAnon, withAnon, withUser } from '../../db/tenancy.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { storedFileTag } from '../../http/etag.ts';
 import { createRouter, jsonBody, route, z } from '../../http/openapi.ts';
@@ -10,16 +8,6 @@ import * as img from './images.ts';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ImageParams = z.object({ id: z.uuid('Unknown artwork'), imageId: z.uuid('Unknown image') });
-
-/** Runs `fn` with the public's view (role anon: published work of public artists only) in a user's transaction. */
-async function asPublic<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  await sql`set local role anon`.execute(tx);
-  try {
-    return await fn(tx);
-  } finally {
-    await sql`set local role authenticated`.execute(tx);
-  }
-}
 
 /** Artwork image upload (multipart), primary/order/delete, and serving the stored sizes. */
 export const mediaRoutes = createRouter()
@@ -97,7 +85,7 @@ export const mediaRoutes = createRouter()
         ? await withUser(db, { sub: user.id }, async (tx) => {
             const own = await img.visibleImageKey(tx, imageId);
             if (own) return { key: own, own: true };
-            const key = await asPublic(tx, (t) => img.publicImageKey(t, imageId));
+            const key = await asAnon(tx, (t) => img.publicImageKey(t, imageId));
             return key ? { key, own: false } : null;
           })
         : await withAnon(db, async (tx) => {
