@@ -147,8 +147,6 @@ export async function draftInvoice(
   items: OrderItem[],
   details: InvoiceBuyerDetails = {},
 ): Promise<{ invoice: Invoice; accessToken: string | null }> {
-  const existing = await db.selectFrom('invoices').selectAll().where('order_id', '=', order.id).executeTakeFirst();
-  if (existing) return { invoice: toInvoice(existing), accessToken: null };
   const { seller, buyer } = await invoiceParties(db, order, details);
   const accessToken = randomBytes(24).toString('base64url');
   const lines: InvoiceLine[] = items.map((i) => ({
@@ -175,9 +173,17 @@ export async function draftInvoice(
       receipt_url: order.receiptUrl,
       access_token_hash: hashToken(accessToken),
     })
+    // An order has one invoice: a second settlement finds the first (its token is not known any more).
+    .onConflict((oc) => oc.column('order_id').doNothing())
     .returningAll()
+    .executeTakeFirst();
+  if (row) return { invoice: toInvoice(row), accessToken };
+  const existing = await db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('order_id', '=', order.id)
     .executeTakeFirstOrThrow();
-  return { invoice: toInvoice(row), accessToken };
+  return { invoice: toInvoice(existing), accessToken: null };
 }
 
 /**

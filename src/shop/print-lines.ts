@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { OrderItem } from '../commerce/index.ts';
 import type { DB } from '../db/types.ts';
 import type { Crop } from './tables.ts';
@@ -49,17 +50,16 @@ export async function describePrintLines(
       items.flatMap((i) => (Array.isArray(i.options.optionValueIds) ? i.options.optionValueIds.map(uuid) : [])),
     ),
   ].filter((x): x is string => !!x);
-  const [photos, products, values] = await Promise.all([
-    photoIds.length
-      ? db.selectFrom('gallery_photos').select(['id', 'filename']).where('id', 'in', photoIds).execute()
-      : [],
-    productIds.length
-      ? db.selectFrom('print_products').select(['id', 'name']).where('id', 'in', productIds).execute()
-      : [],
-    valueIds.length
-      ? db.selectFrom('print_option_values').select(['id', 'label']).where('id', 'in', valueIds).execute()
-      : [],
-  ]);
+  // One round trip for the three lookups (they ran one after another on the transaction's connection).
+  const inList = (ids: string[]) => (ids.length ? sql.join(ids) : sql`null`);
+  const { rows: names } = await sql<{ kind: 'photo' | 'product' | 'value'; id: string; text: string }>`
+    select 'photo' as kind, id, filename as text from gallery_photos where id in (${inList(photoIds)})
+    union all select 'product', id, name from print_products where id in (${inList(productIds)})
+    union all select 'value', id, label from print_option_values where id in (${inList(valueIds)})`.execute(db);
+  const of = (kind: string) => names.filter((n) => n.kind === kind);
+  const photos = of('photo').map((n) => ({ id: n.id, filename: n.text }));
+  const products = of('product').map((n) => ({ id: n.id, name: n.text }));
+  const values = of('value').map((n) => ({ id: n.id, label: n.text }));
   const photo = new Map(photos.map((p) => [p.id, p.filename]));
   const product = new Map(products.map((p) => [p.id, p.name]));
   const label = new Map(values.map((v) => [v.id, v.label]));
