@@ -422,7 +422,8 @@ async function round(p: Platform, connections: number, n: number): Promise<Resul
   const at = `c=${connections}`;
   console.log(
     `fulfilment (postgres, ${connections} in flight, ${n} paid print orders): ack p50 ${cannon.latency.p50} ms, ` +
-      `p99 ${cannon.latency.p99} ms; ${done}/${n} fulfilled by the job runner, ${Math.round(endToEnd)} orders/s end to end; ` +
+      `p99 ${cannon.latency.p99} ms (${cannon.duration.toFixed(2)} s); ${done}/${n} fulfilled by the job runner ` +
+      `${applySeconds.toFixed(2)} s later, ${Math.round(endToEnd)} orders/s end to end; ` +
       `hand-written SQL of the same writes ${Math.round(rpsBase)} orders/s (p50 ${baseline.p50.toFixed(1)} ms, ` +
       `p99 ${baseline.p99.toFixed(1)} ms), ${baselineDone}/${n} fulfilled`,
   );
