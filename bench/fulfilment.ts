@@ -3,13 +3,13 @@ import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
-import { STRIPE_EVENT_JOB } from '../src/commerce/handle-webhook.ts';
 import { createStripeClient } from '../src/commerce/stripe.ts';
 import { withService } from '../src/db/tenancy.ts';
 import type { DB } from '../src/db/types.ts';
 import { testClient } from '../test/http.ts';
 import { autocannon, closedLoop, printResults, type Result } from './emulator.ts';
 import { type ServeProcess, startServeProcess } from './serve-process.ts';
+import { settleWebhookJobs } from './webhooks.ts';
 
 export interface FulfilmentBenchOptions {
   /** Deliveries in flight at once; both 8 and 32 by default. */
@@ -125,22 +125,6 @@ async function paidEvents(p: Platform, sessions: string[]): Promise<string[]> {
     if (!e) throw new Error(`no checkout.session.completed for ${s}`);
     return e;
   });
-}
-
-async function settle(db: DB): Promise<void> {
-  for (let i = 0; i < 6000; i++) {
-    const { n } = await withService(db, (tx) =>
-      tx
-        .selectFrom('jobs')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('name', '=', STRIPE_EVENT_JOB)
-        .where('status', 'in', ['queued', 'running'])
-        .executeTakeFirstOrThrow(),
-    );
-    if (Number(n) === 0) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('webhook jobs did not settle within 120 s');
 }
 
 // Every job due now is finished (the webhook jobs and the mails they queued), so the next phase starts idle.
@@ -399,12 +383,12 @@ async function round(p: Platform, connections: number, n: number): Promise<Resul
   await idle(p.db);
 
   await deliver(p, warm.events, connections);
-  await settle(p.db);
+  await settleWebhookJobs(p.db, 120);
   await idle(p.db);
   const cannon = await deliver(p, platformSide.events, connections);
   const t = performance.now();
   // Until the orders are fulfilled and the mails they queued are sent, as the baseline's loop is.
-  await settle(p.db);
+  await settleWebhookJobs(p.db, 120);
   await idle(p.db);
   const applySeconds = (performance.now() - t) / 1000;
   const done = await fulfilled(p.db, platformSide.orders);

@@ -31,6 +31,23 @@ interface Target {
   stop(): Promise<void>;
 }
 
+/** Resolves once no webhook job of the platform's is queued or running, polling its database every 20 ms. */
+export async function settleWebhookJobs(db: DB, timeoutSeconds: number): Promise<void> {
+  for (let i = 0; i < timeoutSeconds * 50; i++) {
+    const { n } = await withService(db, (tx) =>
+      tx
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('name', '=', STRIPE_EVENT_JOB)
+        .where('status', 'in', ['queued', 'running'])
+        .executeTakeFirstOrThrow(),
+    );
+    if (Number(n) === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`webhook jobs did not settle within ${timeoutSeconds} s`);
+}
+
 // PGlite is one process's database: the platform runs in this process, and so does the load.
 async function inProcess(): Promise<Target> {
   const app = await startTestApp({ demo: false });
@@ -58,21 +75,7 @@ async function ownProcess(adminUrl: string): Promise<Target> {
     stripe: new Stripe('sk_test_bench_signing'),
     secret,
     kind: 'postgres',
-    async settle() {
-      for (let i = 0; i < 3000; i++) {
-        const { n } = await withService(database.db, (tx) =>
-          tx
-            .selectFrom('jobs')
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .where('name', '=', STRIPE_EVENT_JOB)
-            .where('status', 'in', ['queued', 'running'])
-            .executeTakeFirstOrThrow(),
-        );
-        if (Number(n) === 0) return;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      throw new Error('webhook jobs did not settle within 60 s');
-    },
+    settle: () => settleWebhookJobs(database.db, 60),
     stop: server.stop,
   };
 }
