@@ -24,7 +24,13 @@ export class SimulatedCrash extends Error {
 
 const testRun = () => Boolean(process.env.VITEST) || process.env.NODE_ENV === 'test';
 
-/** Dies (throws SimulatedCrash) here when a test armed this point; a no-op otherwise. */
+/**
+ * Dies here when a test armed this point; a no-op otherwise. In-process tests get a SimulatedCrash thrown; with
+ * GALLERIST_CRASH_KILL=1 (a test's child `gallerist serve`) the process kills itself with SIGKILL, so nothing after
+ * this line runs: no rollback but the database's own, no response, no cleanup.
+ */
 export function crashPoint(point: CrashPoint): void {
-  if (process.env.GALLERIST_CRASH_POINT === point && testRun()) throw new SimulatedCrash(point);
+  if (process.env.GALLERIST_CRASH_POINT !== point || !testRun()) return;
+  if (process.env.GALLERIST_CRASH_KILL === '1') process.kill(process.pid, 'SIGKILL');
+  throw new SimulatedCrash(point);
 }

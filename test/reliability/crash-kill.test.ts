@@ -1,0 +1,221 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { createStripeClient } from '../../src/commerce/stripe.ts';
+import type { CrashPoint } from '../../src/crash-points.ts';
+import type { Database } from '../../src/db/connect.ts';
+import { withService } from '../../src/db/tenancy.ts';
+import { createDemoTestDatabase, testDbKind } from '../../src/db/testing.ts';
+import type { DB } from '../../src/db/types.ts';
+import { testClient } from '../http.ts';
+import { recordTrial } from './trials.ts';
+
+// The named crash points of src/crash-points.ts, with the process really dying there: `gallerist serve` runs as a
+// child with the point armed and GALLERIST_CRASH_KILL=1, so it SIGKILLs itself on the spot (no rollback but
+// Postgres's own, no response, no cleanup). Then a new process starts and Stripe's retry or `gallerist reconcile`
+// runs: the order must be paid once, with one invoice, one print fulfilment and one confirmation mail.
+
+const SECRET = 'whsec_crash_kill_shared_secret';
+const killed: CrashPoint[] = [];
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+describe.skipIf(testDbKind() !== 'postgres')('crash points with the server killed there', () => {
+  let database: Database;
+  let db: DB;
+  let emulator: RunningEmulator;
+  let stripe: Stripe;
+  let env: Record<string, string>;
+  const dataDir = mkdtempSync(join(tmpdir(), 'crash-kill-'));
+  const running = new Set<ChildProcess>();
+
+  const serve = async (extra: Record<string, string> = {}) => {
+    const port = await freePort();
+    const proc = spawn(process.execPath, ['bin/gallerist.js', 'serve'], {
+      env: { ...env, ...extra, PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    running.add(proc);
+    const exited = new Promise<NodeJS.Signals | null>((r) => proc.once('exit', (_code, signal) => r(signal)));
+    exited.then(() => running.delete(proc));
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      if (
+        await fetch(`${url}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
+      if (proc.exitCode !== null || i > 600) throw new Error(`gallerist serve on ${port} did not start`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return { url, proc, exited };
+  };
+
+  const deliver = (url: string, payload: string) =>
+    fetch(`${url}/api/webhooks/stripe`, {
+      method: 'POST',
+      body: payload,
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET }),
+      },
+    });
+
+  // A buyer's print order through the instance at `url`, paid at Stripe; its checkout.session.completed event.
+  const paidPrintOrder = async (url: string, email: string) => {
+    const g = await withService(db, (tx) =>
+      tx
+        .selectFrom('galleries as g')
+        .innerJoin('gallery_photos as p', 'p.gallery_id', 'g.id')
+        .select(['g.token', 'p.id as photoId'])
+        .where('g.status', '=', 'published')
+        .where('g.pin_hash', 'is', null)
+        .orderBy('p.id')
+        .executeTakeFirstOrThrow(),
+    );
+    const buyer = testClient({ request: (path, init) => fetch(`${url}${path}`, init) });
+    const catalog = (await buyer.get(`/api/shop/g/${g.token}/catalog?photoId=${g.photoId}`)).body.data;
+    const product = catalog[0] as { id: string; groups: Array<{ values: Array<{ id: string }> }> };
+    await buyer.post(`/api/shop/g/${g.token}/cart/items`, {
+      photoId: g.photoId,
+      productId: product.id,
+      optionValueIds: product.groups.map((grp) => grp.values[0].id),
+      quantity: 1,
+    });
+    const r = await buyer.post(`/api/shop/g/${g.token}/checkout`, { email });
+    expect(r.status).toBe(201);
+    const orderId = r.body.orderId as string;
+    const { stripe_checkout_session_id: sessionId } = await withService(db, (tx) =>
+      tx.selectFrom('orders').select('stripe_checkout_session_id').where('id', '=', orderId).executeTakeFirstOrThrow(),
+    );
+    const paid = await fetch(`${emulator.url}/_emulator/checkout/sessions/${sessionId}/complete`, {
+      method: 'POST',
+      body: new URLSearchParams({ card_number: '4242424242424242' }),
+    });
+    expect(paid.ok).toBe(true);
+    const events = await stripe.events.list({ type: 'checkout.session.completed', limit: 100 });
+    const event = events.data.find((e) => (e.data.object as { id: string }).id === sessionId);
+    if (!event) throw new Error(`no checkout.session.completed for ${sessionId}`);
+    return { orderId, event, payload: JSON.stringify(event) };
+  };
+
+  const state = (orderId: string, email: string, eventId: string) =>
+    withService(db, async (tx) => ({
+      status: (await tx.selectFrom('orders').select('status').where('id', '=', orderId).executeTakeFirstOrThrow())
+        .status,
+      invoices: (await tx.selectFrom('invoices').select('id').where('order_id', '=', orderId).execute()).length,
+      fulfilments: (
+        await tx.selectFrom('print_fulfilments').select('order_id').where('order_id', '=', orderId).execute()
+      ).length,
+      confirmations: (await tx.selectFrom('mail_outbox').select('id').where('to_address', '=', email).execute()).length,
+      inbox: (await tx.selectFrom('stripe_events').select('status').where('id', '=', eventId).executeTakeFirst())
+        ?.status,
+    }));
+
+  const paidOnce = { status: 'paid', invoices: 1, fulfilments: 1, confirmations: 1, inbox: 'processed' };
+
+  beforeAll(async () => {
+    database = await createDemoTestDatabase();
+    db = database.db;
+    emulator = await startEmulator({ port: 0 });
+    stripe = createStripeClient('sk_test_crash_kill', emulator.url);
+    // The emulator's own deliveries off: the test delivers each event itself, to the instance it chooses.
+    await fetch(`${emulator.url}/_emulator/chaos`, {
+      method: 'POST',
+      body: new URLSearchParams({ failure_rate: '1' }),
+    });
+    env = {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      DATABASE_URL: (database.pool as { options: { connectionString?: string } }).options.connectionString ?? '',
+      STRIPE_SECRET_KEY: 'sk_test_crash_kill',
+      STRIPE_API_URL: emulator.url,
+      STRIPE_WEBHOOK_SECRET: SECRET,
+      SESSION_SECRET: 'crash-kill-session-secret-shared-by-the-instances',
+      NODE_ENV: 'test',
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    recordTrial({
+      test: 'crash points with the server process killed there (SIGKILL), then a new process',
+      database: testDbKind(),
+      seed: 0,
+      tried: { crash_points: killed.length, kills: killed.length },
+      lost: 0,
+      duplicated: 0,
+      leaked: 0,
+      notes: [`converged after a kill at: ${killed.join(', ')}`],
+    });
+    for (const p of running) p.kill('SIGKILL');
+    await emulator?.stop();
+    await database?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('killed after the inbox commit, before the response: the new process applies it, Stripe’s retry is a duplicate', async () => {
+    const first = await serve({ GALLERIST_CRASH_POINT: 'webhook.after_inbox_commit', GALLERIST_CRASH_KILL: '1' });
+    const email = 'killed-after-inbox@example.com';
+    const { orderId, event, payload } = await paidPrintOrder(first.url, email);
+    // The connection drops with no answer, so Stripe would retry.
+    await expect(deliver(first.url, payload)).rejects.toThrow();
+    expect(await first.exited).toBe('SIGKILL');
+    expect(await state(orderId, email, event.id)).toMatchObject({ status: 'pending', invoices: 0, inbox: 'received' });
+
+    const second = await serve();
+    const retry = await deliver(second.url, payload);
+    expect(await retry.json()).toMatchObject({ received: true, status: 'duplicate' });
+    for (let i = 0; i < 300 && (await state(orderId, email, event.id)).status !== 'paid'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await state(orderId, email, event.id)).toEqual(paidOnce);
+    second.proc.kill('SIGTERM');
+    await second.exited;
+    killed.push('webhook.after_inbox_commit');
+  }, 120_000);
+
+  it('killed after the fulfilment writes, before their commit: nothing stays, and reconcile pays it once', async () => {
+    const first = await serve({ GALLERIST_CRASH_POINT: 'webhook.before_fulfilment_commit', GALLERIST_CRASH_KILL: '1' });
+    const email = 'killed-before-commit@example.com';
+    const { orderId, event, payload } = await paidPrintOrder(first.url, email);
+    expect(await (await deliver(first.url, payload)).json()).toMatchObject({ status: 'queued' });
+    // The job runner dies inside the settlement's transaction: Postgres rolls every write of it back.
+    expect(await first.exited).toBe('SIGKILL');
+    expect(await state(orderId, email, event.id)).toMatchObject({
+      status: 'pending',
+      invoices: 0,
+      fulfilments: 0,
+      confirmations: 0,
+      inbox: 'received',
+    });
+
+    // The dead worker's job keeps its lease (minutes); `gallerist reconcile` settles from Stripe meanwhile.
+    const second = await serve();
+    await promisify(execFile)(process.execPath, ['bin/gallerist.js', 'reconcile'], { env });
+    expect(await state(orderId, email, event.id)).toEqual(paidOnce);
+    // Stripe's retry and the process's own runner find it applied.
+    expect(await (await deliver(second.url, payload)).json()).toMatchObject({ status: 'duplicate' });
+    expect(await state(orderId, email, event.id)).toEqual(paidOnce);
+    second.proc.kill('SIGTERM');
+    await second.exited;
+    killed.push('webhook.before_fulfilment_commit');
+  }, 120_000);
+});
