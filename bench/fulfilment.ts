@@ -6,10 +6,11 @@ import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { createStripeClient } from '../src/commerce/stripe.ts';
 import { withService } from '../src/db/tenancy.ts';
 import type { DB } from '../src/db/types.ts';
+import { openGallery } from '../test/fixtures/instances.ts';
 import { testClient } from '../test/http.ts';
-import { autocannon, closedLoop, printResults, type Result } from './emulator.ts';
+import { closedLoop, printResults, type Result } from './emulator.ts';
 import { type ServeProcess, startServeProcess } from './serve-process.ts';
-import { settleWebhookJobs } from './webhooks.ts';
+import { postWebhooks, settleWebhookJobs, signedDelivery } from './webhooks.ts';
 
 export interface FulfilmentBenchOptions {
   /** Deliveries in flight at once; both 8 and 32 by default. */
@@ -56,16 +57,7 @@ async function startPlatform(adminUrl: string): Promise<Platform> {
     throw err;
   }
   const db = server.database.db;
-  const g = await withService(db, (tx) =>
-    tx
-      .selectFrom('galleries as g')
-      .innerJoin('gallery_photos as p', 'p.gallery_id', 'g.id')
-      .select(['g.token', 'p.id as photoId'])
-      .where('g.status', '=', 'published')
-      .where('g.pin_hash', 'is', null)
-      .orderBy('p.id')
-      .executeTakeFirstOrThrow(),
-  );
+  const g = await openGallery(db);
   const catalog = await fetch(`${server.url}/api/shop/g/${g.token}/catalog?photoId=${g.photoId}`).then((r) => r.json());
   const products = (catalog.data as Array<{ id: string; groups: Array<{ values: Array<{ id: string }> }> }>).map(
     (p) => ({ id: p.id, values: p.groups.map((grp) => grp.values[0].id) }),
@@ -335,29 +327,12 @@ function handWritten(db: DB, sample: Sample, run: string) {
   };
 }
 
-async function deliver(p: Platform, payloads: string[], connections: number) {
-  const requests = payloads.map((body) => ({
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'stripe-signature': p.stripe.webhooks.generateTestHeaderString({ payload: body, secret: p.secret }),
-    },
-  }));
-  let sent = 0;
-  return autocannon({
-    url: p.server.url,
+const deliver = (p: Platform, payloads: string[], connections: number) =>
+  postWebhooks(
+    p.server.url,
+    payloads.map((body) => signedDelivery(p.stripe, p.secret, body)),
     connections,
-    amount: requests.length,
-    sampleInt: 10,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/webhooks/stripe',
-        setupRequest: (req: object) => ({ ...req, ...requests[sent++ % requests.length] }),
-      },
-    ],
-  });
-}
+  );
 
 async function prepare(p: Platform, label: string, n: number, paid: boolean) {
   const orders: string[] = [];

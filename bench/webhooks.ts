@@ -31,6 +31,40 @@ interface Target {
   stop(): Promise<void>;
 }
 
+/** A signed delivery of one event body to the webhook route, as Stripe would send it. */
+export function signedDelivery(stripe: Stripe, secret: string, body: string) {
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload: body, secret }),
+    },
+  };
+}
+
+/**
+ * Posts signed deliveries to `POST /api/webhooks/stripe` with autocannon's light client, `connections` in flight.
+ * Signed up front, so the figure is the server's and not the load's.
+ */
+export function postWebhooks(url: string, requests: ReturnType<typeof signedDelivery>[], connections: number) {
+  let sent = 0;
+  return autocannon({
+    url,
+    connections,
+    amount: requests.length,
+    // autocannon notices the end of an amount-bound run at its next sample: every 10 ms, not every second, so
+    // its duration is the run's own.
+    sampleInt: 10,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/webhooks/stripe',
+        setupRequest: (req: object) => ({ ...req, ...requests[sent++ % requests.length] }),
+      },
+    ],
+  });
+}
+
 /** Resolves once no webhook job of the platform's is queued or running, polling its database every 20 ms. */
 export async function settleWebhookJobs(db: DB, timeoutSeconds: number): Promise<void> {
   for (let i = 0; i < timeoutSeconds * 50; i++) {
@@ -116,13 +150,7 @@ async function round(target: Target, connections: number, total: number): Promis
       data: { object: { id: `cus_bench_${i}`, object: 'customer' } },
     }),
   );
-  const sign = (body: string) => ({
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload: body, secret }),
-    },
-  });
+  const sign = (body: string) => signedDelivery(stripe, secret, body);
   // Signed up front, and sent by autocannon's light client, so the figure is the server's and not the load's.
   const signed = payloads.map(sign);
   // A warm-up round of other events first (not counted): the figure is the steady state, not the JIT's first
@@ -130,24 +158,7 @@ async function round(target: Target, connections: number, total: number): Promis
   const warm = payloads
     .slice(0, Math.min(total, 320))
     .map((p, i) => sign(p.replace(`evt_bench_${run}_${i}"`, `evt_warm_${run}_${i}"`)));
-  const deliver = (requests: typeof signed) => {
-    let sent = 0;
-    return autocannon({
-      url: target.url,
-      connections,
-      amount: requests.length,
-      // autocannon notices the end of an amount-bound run at its next sample: every 10 ms, not every second, so
-      // its duration is the run's own.
-      sampleInt: 10,
-      requests: [
-        {
-          method: 'POST',
-          path: '/api/webhooks/stripe',
-          setupRequest: (req: object) => ({ ...req, ...requests[sent++ % requests.length] }),
-        },
-      ],
-    });
-  };
+  const deliver = (requests: typeof signed) => postWebhooks(target.url, requests, connections);
   await deliver(warm);
   await target.settle();
   const cannon = await deliver(signed);

@@ -1,6 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +13,7 @@ import { withService } from '../../src/db/tenancy.ts';
 import { createDemoTestDatabase, testDbKind } from '../../src/db/testing.ts';
 import type { DB } from '../../src/db/types.ts';
 import { acpAddress, grantedToken, registerTestPlatform, sptPayment } from '../fixtures/acp.ts';
+import { freePort, instanceEnv, openGallery } from '../fixtures/instances.ts';
 import { demoIds, onboardedArtist, publishedArtwork } from '../fixtures/marketplace-buy.ts';
 import { testClient } from '../http.ts';
 import { fullReliability, prng, recordTrial, reliabilitySeed } from './trials.ts';
@@ -35,16 +35,6 @@ interface Instance {
   dataDir: string;
   proc: ChildProcess | null;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 describe.skipIf(testDbKind() !== 'postgres')(
   'chaos: four instances, one database, duplicated shuffled webhooks',
@@ -111,22 +101,14 @@ describe.skipIf(testDbKind() !== 'postgres')(
       stripe = createStripeClient('sk_test_chaos', emulator.url);
       // Each instance registers its own endpoint; the emulator's own deliveries are switched off so the test's
       // shuffled, duplicated ones (replayable from the seed) are the only ones.
-      await fetch(`${emulator.url}/_emulator/chaos`, {
-        method: 'POST',
-        body: new URLSearchParams({ failure_rate: '1' }),
-      });
       env = {
-        PATH: process.env.PATH ?? '',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: (database.pool as { options: { connectionString?: string } }).options.connectionString ?? '',
+        ...(await instanceEnv(database, emulator, {
+          stripeKey: 'sk_test_chaos',
+          webhookSecret: WEBHOOK_SECRET,
+          sessionSecret: 'chaos-session-secret-shared-by-every-instance',
+        })),
         DATABASE_POOL_SIZE: '6',
-        STRIPE_SECRET_KEY: 'sk_test_chaos',
-        STRIPE_API_URL: emulator.url,
-        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        SESSION_SECRET: 'chaos-session-secret-shared-by-every-instance',
         GALLERIST_TEST_SCRYPT_N: '16384',
-        NODE_ENV: 'test',
       };
       for (let i = 0; i < INSTANCES; i++) {
         const port = await freePort();
@@ -161,15 +143,7 @@ describe.skipIf(testDbKind() !== 'postgres')(
             await publishedArtwork(db, ids[slug], { price: 20_000 + i * 100, title: `Chaos ${slug} ${i}` }),
           );
       }
-      const gallery = await withService(db, (tx) =>
-        tx
-          .selectFrom('galleries as g')
-          .innerJoin('gallery_photos as p', 'p.gallery_id', 'g.id')
-          .select(['g.token', 'p.id as photoId'])
-          .where('g.status', '=', 'published')
-          .where('g.pin_hash', 'is', null)
-          .executeTakeFirstOrThrow(),
-      );
+      const gallery = await openGallery(db);
       const org = roaming();
       await org.signIn('org@demo.gallerist.dev');
       const bundles = (await org.get(`/api/credits/bundles?providerId=${ids['skywalker-digital']}`)).body

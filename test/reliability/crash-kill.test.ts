@@ -1,6 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +12,7 @@ import type { Database } from '../../src/db/connect.ts';
 import { withService } from '../../src/db/tenancy.ts';
 import { createDemoTestDatabase, testDbKind } from '../../src/db/testing.ts';
 import type { DB } from '../../src/db/types.ts';
+import { freePort, instanceEnv, openGallery } from '../fixtures/instances.ts';
 import { testClient } from '../http.ts';
 import { recordTrial } from './trials.ts';
 
@@ -23,16 +23,6 @@ import { recordTrial } from './trials.ts';
 
 const SECRET = 'whsec_crash_kill_shared_secret';
 const killed: CrashPoint[] = [];
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 describe.skipIf(testDbKind() !== 'postgres')('crash points with the server killed there', () => {
   let database: Database;
@@ -79,16 +69,7 @@ describe.skipIf(testDbKind() !== 'postgres')('crash points with the server kille
 
   // A buyer's print order through the instance at `url`, paid at Stripe; its checkout.session.completed event.
   const paidPrintOrder = async (url: string, email: string) => {
-    const g = await withService(db, (tx) =>
-      tx
-        .selectFrom('galleries as g')
-        .innerJoin('gallery_photos as p', 'p.gallery_id', 'g.id')
-        .select(['g.token', 'p.id as photoId'])
-        .where('g.status', '=', 'published')
-        .where('g.pin_hash', 'is', null)
-        .orderBy('p.id')
-        .executeTakeFirstOrThrow(),
-    );
+    const g = await openGallery(db);
     const buyer = testClient({ request: (path, init) => fetch(`${url}${path}`, init) });
     const catalog = (await buyer.get(`/api/shop/g/${g.token}/catalog?photoId=${g.photoId}`)).body.data;
     const product = catalog[0] as { id: string; groups: Array<{ values: Array<{ id: string }> }> };
@@ -135,22 +116,13 @@ describe.skipIf(testDbKind() !== 'postgres')('crash points with the server kille
     db = database.db;
     emulator = await startEmulator({ port: 0 });
     stripe = createStripeClient('sk_test_crash_kill', emulator.url);
-    // The emulator's own deliveries off: the test delivers each event itself, to the instance it chooses.
-    await fetch(`${emulator.url}/_emulator/chaos`, {
-      method: 'POST',
-      body: new URLSearchParams({ failure_rate: '1' }),
-    });
     env = {
-      PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+      ...(await instanceEnv(database, emulator, {
+        stripeKey: 'sk_test_crash_kill',
+        webhookSecret: SECRET,
+        sessionSecret: 'crash-kill-session-secret-shared-by-the-instances',
+      })),
       DATA_DIR: dataDir,
-      DATABASE_URL: (database.pool as { options: { connectionString?: string } }).options.connectionString ?? '',
-      STRIPE_SECRET_KEY: 'sk_test_crash_kill',
-      STRIPE_API_URL: emulator.url,
-      STRIPE_WEBHOOK_SECRET: SECRET,
-      SESSION_SECRET: 'crash-kill-session-secret-shared-by-the-instances',
-      NODE_ENV: 'test',
     };
   }, 120_000);
 
