@@ -192,8 +192,9 @@ describe('artworks', () => {
     expect(res.headers.get('content-type')).toBe('image/webp');
     const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
     expect(meta.width).toBe(400);
-    // A draft's image is not public.
+    // A draft's image is not public: not to a stranger, nor to another signed-in tenant (who sees the public view).
     expect((await env.app.request(detail.body.artwork.images[0].url)).status).toBe(404);
+    expect((await rival.c.get(detail.body.artwork.images[0].url)).status).toBe(404);
 
     const second = await upload(c, id, png);
     await c.post(`/api/marketplace/artworks/${id}/images/${second.body.id}/primary`);
