@@ -58,7 +58,7 @@ export async function startServeProcess(
     JOBS: 'on',
     ...opts.env,
   };
-  const child = spawn(process.execPath, ['bin/gallerist.js', ...(opts.args ?? ['serve'])], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), 'bin/gallerist.js', ...(opts.args ?? ['serve'])], {
     cwd: root,
     env,
     stdio: 'ignore',

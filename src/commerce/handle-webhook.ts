@@ -17,7 +17,7 @@ import {
   settlePaymentIntent,
 } from './complete-checkout.ts';
 import { isPaidStatus } from './order-status.ts';
-import { findOrder, type Order } from './orders.ts';
+import { findOrder, type Order, readOrderAsService } from './orders.ts';
 import { storedEvent } from './stored-event.ts';
 import { applyOrderRefunds, type ChargeRefunds, fetchChargeRefunds, StaleStripeRead } from './sync-refunds.ts';
 import type { StripeEventStatus } from './tables.ts';
@@ -96,11 +96,14 @@ interface Prefetched {
 
 type PaymentObject = { id?: string; payment_intent?: unknown; metadata?: Stripe.Metadata | null };
 
-/** The order an event's metadata names, for a session or PaymentIntent event; undefined for any other event. */
-async function namedOrder(tx: DB, event: Stripe.Event): Promise<Order | null | undefined> {
+/**
+ * The order an event's metadata names, for a session or PaymentIntent event; undefined for any other event. One
+ * statement, in the caller's transaction or in one round trip of its own.
+ */
+async function namedOrder(db: DB, event: Stripe.Event): Promise<Order | null | undefined> {
   if (event.account || !(sessionTypes.has(event.type) || intentTypes.has(event.type))) return undefined;
   const orderId = (event.data.object as { metadata?: Stripe.Metadata | null }).metadata?.order_id;
-  return orderId ? findOrder(tx, orderId) : null;
+  return orderId ? readOrderAsService(db, orderId) : null;
 }
 
 // Reads Stripe for an event, each read guarded by a short unlocked look at our rows like dispatch's own checks.
@@ -112,7 +115,7 @@ async function prefetch(
   known?: { order: Order | null },
 ): Promise<Prefetched> {
   if (event.account) return {};
-  const orderOf = async () => (known ? known.order : ((await withService(db, (tx) => namedOrder(tx, event))) ?? null));
+  const orderOf = async () => (known ? known.order : ((await namedOrder(db, event)) ?? null));
   if (sessionTypes.has(event.type)) {
     const session = event.data.object as Stripe.Checkout.Session;
     const order = await orderOf();
@@ -133,11 +136,9 @@ async function prefetch(
   if (!refundTypes.has(event.type)) return {};
   const obj = event.data.object as PaymentObject;
   const piId = idOf(obj.payment_intent as string | { id: string } | null);
-  const stored = piId
-    ? await withService(db, (tx) =>
-        tx.selectFrom('orders').select('id').where('stripe_payment_intent_id', '=', piId).executeTakeFirst(),
-      )
-    : undefined;
+  const [stored] = piId
+    ? await serviceStatement(db, db.selectFrom('orders').select('id').where('stripe_payment_intent_id', '=', piId))
+    : [];
   const out: Prefetched = {};
   let orderId = stored?.id ?? obj.metadata?.order_id;
   if (!orderId && piId) {
@@ -149,7 +150,7 @@ async function prefetch(
       out.piOrder = { missing: true };
     }
   }
-  const order = orderId ? await withService(db, (tx) => findOrder(tx, orderId)) : null;
+  const order = orderId ? await readOrderAsService(db, orderId) : null;
   if (order && isPaidStatus(order.status) && (!piId || order.stripePaymentIntentId === piId)) {
     out.refunds = { orderId: order.id, fetched: await fetchChargeRefunds(stripe, order) };
   }
@@ -314,8 +315,9 @@ async function applyLocked(
 
 // Best effort: the failure is visible to operators; the next delivery or reconcile retries it.
 async function recordFailure(db: DB, event: Stripe.Event, err: unknown): Promise<void> {
-  await withService(db, (tx) =>
-    tx
+  await serviceStatement(
+    db,
+    db
       .insertInto('stripe_events')
       .values({
         id: event.id,
@@ -330,8 +332,7 @@ async function recordFailure(db: DB, event: Stripe.Event, err: unknown): Promise
           .column('id')
           .doUpdateSet((eb) => ({ status: 'failed', error: eb.ref('excluded.error') }))
           .where('stripe_events.status', 'in', pendingStatuses),
-      )
-      .execute(),
+      ),
   ).catch(() => {});
 }
 
@@ -359,12 +360,10 @@ export async function applyStripeEvent(
   try {
     for (let attempt = 1; ; attempt++) {
       // A delivery already applied costs no Stripe call; the insert below stays the exactly-once guard.
-      const seen =
+      const [seen] =
         attempt === 1 && ctx.pending
-          ? undefined
-          : await withService(db, (tx) =>
-              tx.selectFrom('stripe_events').select('status').where('id', '=', event.id).executeTakeFirst(),
-            );
+          ? []
+          : await serviceStatement(db, db.selectFrom('stripe_events').select('status').where('id', '=', event.id));
       if (seen && !isPending(seen.status)) return { outcome: 'duplicate', reason: null };
       const pre = await prefetch(db, stripe, event, attempt === 1 ? ctx.known : undefined);
       try {
@@ -405,8 +404,10 @@ export async function processStripeEvent(
   return (await applyStripeEvent(db, stripe, hooks, event, ctx)).outcome;
 }
 
-/** The job that applies one stored event; its payload is `{ eventId }`. */
+/** The job that applies one stored event; its payload is a `StripeEventJob`. */
 export const STRIPE_EVENT_JOB = 'commerce.stripe_event';
+/** `prefetch`: whether the event may need a Stripe read, known when it was stored (absent in older jobs). */
+export type StripeEventJob = { eventId: string; prefetch?: boolean };
 // With the runner's backoff (10 s doubling to 1 h) twelve attempts span about four hours; reconcile and a
 // redelivery from Stripe's dashboard retry after that.
 const EVENT_JOB_ATTEMPTS = 12;
@@ -419,6 +420,7 @@ const EVENT_JOB_ATTEMPTS = 12;
 export async function receiveStripeEvent(db: DB, event: Stripe.Event, now: Date): Promise<'queued' | 'duplicate'> {
   const uniqueKey = `stripe-event:${event.id}`;
   const jobOptions = { uniqueKey, maxAttempts: EVENT_JOB_ATTEMPTS };
+  const jobPayload: StripeEventJob = { eventId: event.id, prefetch: needsPrefetch(event) };
   // The event and its job in one statement, with the role in the same batch: a new event, the common case, is
   // one round trip and one implicit transaction. Anything else (a repeat, a live job) takes the full path below.
   const statement = sql<{ inserted: boolean; job: string | null }>`
@@ -428,7 +430,7 @@ export async function receiveStripeEvent(db: DB, event: Stripe.Event, now: Date)
         ${event.account ? textLiteral(event.account) : sql`null`}, ${textLiteral(JSON.stringify(event))}::jsonb)
       on conflict (id) do nothing
       returning id),
-    job as (${jobInsertAfter('inserted', STRIPE_EVENT_JOB, { eventId: event.id }, jobOptions)})
+    job as (${jobInsertAfter('inserted', STRIPE_EVENT_JOB, jobPayload, jobOptions)})
     select exists (select from inserted) as inserted, (select id from job) as job`;
   if (!db.isTransaction) {
     const [fast] = await serviceStatement(db, statement);
@@ -449,7 +451,7 @@ export async function receiveStripeEvent(db: DB, event: Stripe.Event, now: Date)
         .executeTakeFirst();
       if (!row || !isPending(row.status)) return 'duplicate';
     }
-    const job = await insertJob(tx, STRIPE_EVENT_JOB, { eventId: event.id }, jobOptions);
+    const job = await insertJob(tx, STRIPE_EVENT_JOB, jobPayload, jobOptions);
     if (inserted) return 'queued';
     // Stripe (or an operator) sent it again: a job waiting out its backoff runs now rather than later.
     await tx
@@ -473,12 +475,28 @@ export async function applyInboxEvent(
   db: DB,
   stripe: Stripe,
   hooks: CommerceHooks,
-  eventId: string,
+  job: StripeEventJob,
   ctx: { actor?: Actor; publicUrl?: string } = {},
 ): Promise<EventResult | null> {
   const actor = ctx.actor ?? { kind: 'webhook' };
+  const { eventId } = job;
   let read: Stripe.Event | null = null;
   let known: { order: Order | null } | undefined;
+  if (job.prefetch) {
+    // It will read Stripe between two transactions anyway: the event and its order are read as two statements of
+    // their own, no lock (applyStripeEvent's insert is the exactly-once guard), two round trips rather than four.
+    const [row] = await serviceStatement(
+      db,
+      db.selectFrom('stripe_events').select('payload').where('id', '=', eventId).where('status', 'in', pendingStatuses),
+    );
+    if (!row) return null;
+    const event = storedEvent(row.payload);
+    if (event && needsPrefetch(event)) {
+      const order = await namedOrder(db, event);
+      const known = order === undefined ? undefined : { order };
+      return applyStripeEvent(db, stripe, hooks, event, { ...ctx, pending: true, known });
+    }
+  }
   try {
     const r = await withService(db, async (tx) => {
       const row = await tx

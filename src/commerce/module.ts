@@ -3,7 +3,7 @@ import { applyDisputeEvent, DISPUTE_EVENT_TYPES } from './disputes.ts';
 import { adoptEarlyDisputes } from './disputes-adopt.ts';
 import { disputeRoutes } from './disputes-routes.ts';
 import { checkWebhookInbox, checkWebhookRoute } from './doctor.ts';
-import { applyInboxEvent, STRIPE_EVENT_JOB } from './handle-webhook.ts';
+import { applyInboxEvent, STRIPE_EVENT_JOB, type StripeEventJob } from './handle-webhook.ts';
 import { reconcile, reconcileJob } from './reconcile.ts';
 import { commerceRoutes } from './routes.ts';
 import { webhookRoutes } from './webhook-route.ts';
@@ -28,8 +28,8 @@ export const commerceModule: DomainModule = {
     orderListeners: [adoptEarlyDisputes({ publicUrl: config.publicUrl, hooks: commerce })],
     jobs: {
       // Applies one event the webhook route stored; a throw leaves the row `failed` and the runner retries.
-      [STRIPE_EVENT_JOB]: async (payload: { eventId: string }, ctx) => {
-        await applyInboxEvent(ctx.db, stripe, commerce, payload.eventId, { publicUrl: config.publicUrl });
+      [STRIPE_EVENT_JOB]: async (payload: StripeEventJob, ctx) => {
+        await applyInboxEvent(ctx.db, stripe, commerce, payload, { publicUrl: config.publicUrl });
       },
       [reconcileJob]: async (_payload, ctx) => {
         const r = await reconcile(ctx.db, stripe, commerce, ctx.clock, { publicUrl: config.publicUrl });

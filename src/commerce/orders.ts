@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Actor } from '../audit/index.ts';
+import { serviceStatement } from '../db/tenancy.ts';
 import type { Database, DB } from '../db/types.ts';
 import { notFound } from '../errors.ts';
 import type { OfferingType, OrderStatus } from './tables.ts';
@@ -111,6 +112,14 @@ export async function findOrder(db: DB, orderId: string, opts: { lock?: boolean 
   let q = db.selectFrom('orders').selectAll().where('id', '=', orderId);
   if (opts.lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
+  return row ? toOrder(row) : null;
+}
+
+/** `findOrder` for system work (webhooks, jobs), as service_role and without a lock: one statement, in the caller's
+ * transaction or one round trip of its own (serviceStatement). */
+export async function readOrderAsService(db: DB, orderId: string): Promise<Order | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(orderId)) return null;
+  const [row] = await serviceStatement(db, db.selectFrom('orders').selectAll().where('id', '=', orderId));
   return row ? toOrder(row) : null;
 }
 

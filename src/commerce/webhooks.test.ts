@@ -5,7 +5,7 @@ import { withService } from '../db/tenancy.ts';
 import { testDbKind } from '../db/testing.ts';
 import type { DB } from '../db/types.ts';
 import type { CommerceHooks } from '../modules.ts';
-import { applyInboxEvent, processStripeEvent, receiveStripeEvent } from './handle-webhook.ts';
+import { applyInboxEvent, processStripeEvent, receiveStripeEvent, type StripeEventJob } from './handle-webhook.ts';
 import { getOrder } from './orders.ts';
 import { countAudit, createTestOrder, modulesWithTestOffering } from './testing.ts';
 
@@ -49,6 +49,18 @@ async function sessionEvent(sessionId: string, type: string): Promise<Stripe.Eve
 
 async function inbox(id: string) {
   return withService(db, (tx) => tx.selectFrom('stripe_events').selectAll().where('id', '=', id).executeTakeFirst());
+}
+
+// The payload of the event's job as the webhook route queued it.
+async function queuedJob(eventId: string): Promise<StripeEventJob> {
+  const row = await withService(db, (tx) =>
+    tx
+      .selectFrom('jobs')
+      .select('payload')
+      .where('unique_key', '=', `stripe-event:${eventId}`)
+      .executeTakeFirstOrThrow(),
+  );
+  return row.payload as StripeEventJob;
 }
 
 /** An order paid on Stripe whose webhooks all failed to arrive: the test delivers them itself. */
@@ -209,9 +221,12 @@ describe('Stripe webhooks', () => {
     const { order, sessionId } = await paidUndelivered();
     const event = await sessionEvent(sessionId, 'checkout.session.completed');
     expect(await receiveStripeEvent(db, event, new Date())).toBe('queued');
+    // The job as stored says the event needs a Stripe read; a job queued before that hint existed names only the id.
+    const queued = await queuedJob(event.id);
+    expect(queued).toEqual({ eventId: event.id, prefetch: true });
     const outcomes = await Promise.all([
-      applyInboxEvent(db, stripe, hooks, event.id),
-      applyInboxEvent(db, stripe, hooks, event.id),
+      applyInboxEvent(db, stripe, hooks, queued),
+      applyInboxEvent(db, stripe, hooks, { eventId: event.id }),
       processStripeEvent(db, stripe, hooks, event),
     ]);
     const applied = outcomes.map((o) => (typeof o === 'string' ? o : (o?.outcome ?? 'skipped')));
@@ -245,15 +260,17 @@ describe('Stripe webhooks', () => {
       data: { object: { id: 'obj_1' } },
     } as unknown as Stripe.Event;
     expect(await receiveStripeEvent(db, event, new Date())).toBe('queued');
+    const queued = await queuedJob(event.id);
+    expect(queued).toEqual({ eventId: event.id, prefetch: false });
     // A failing handler rolls its transaction back and leaves the row failed with the error, for the retry.
-    await expect(applyInboxEvent(db, stripe, custom, event.id)).rejects.toThrow('handler failed (test)');
+    await expect(applyInboxEvent(db, stripe, custom, queued)).rejects.toThrow('handler failed (test)');
     expect(await inbox(event.id)).toMatchObject({ status: 'failed', error: 'handler failed (test)' });
     fail = false;
-    const outcomes = await Promise.all(Array.from({ length: 4 }, () => applyInboxEvent(db, stripe, custom, event.id)));
+    const outcomes = await Promise.all(Array.from({ length: 4 }, () => applyInboxEvent(db, stripe, custom, queued)));
     expect(outcomes.filter((o) => o !== null)).toEqual([{ outcome: 'processed', reason: null }]);
     expect(calls).toBe(2);
     expect(await inbox(event.id)).toMatchObject({ status: 'processed', error: null });
-    expect(await applyInboxEvent(db, stripe, custom, event.id)).toBeNull();
+    expect(await applyInboxEvent(db, stripe, custom, queued)).toBeNull();
   });
 
   it('webhook and success page racing give one paid order and one invoice', async () => {

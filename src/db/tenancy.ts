@@ -1,4 +1,5 @@
-import { type KyselyPlugin, type RawBuilder, sql } from 'kysely';
+import { type Compilable, type KyselyPlugin, type RawBuilder, sql } from 'kysely';
+import { inlineParameters } from './inline-parameters.ts';
 import type { DB, Tx } from './types.ts';
 
 /** What a request is allowed to be: the Supabase-style JWT claims set per transaction. */
@@ -56,16 +57,18 @@ export function textLiteral(value: string): RawBuilder<string> {
 }
 
 /**
- * Runs one parameterless statement as service_role in a transaction of its own, in a single round trip: role and
- * claims travel in the same simple-protocol batch, which Postgres runs as one implicit transaction (all or nothing,
- * settings gone after). For the hottest write, the webhook inbox; `statement` takes its values as `textLiteral`s.
+ * Runs one statement as service_role in a transaction of its own, in a single round trip: role and claims travel
+ * in the same simple-protocol batch, which Postgres runs as one implicit transaction (all or nothing, settings gone
+ * after). Its parameters are written into the text as literals of unknown type, as Postgres types the driver's own
+ * (db/inline-parameters.ts, decision 040). For the hottest service work: the webhook inbox, job claims, mail.
+ * Build `statement` on `db` itself.
  */
-export async function serviceStatement<R>(db: DB, statement: RawBuilder<R>): Promise<R[]> {
-  if (db.isTransaction) throw new Error('serviceStatement runs in a transaction of its own');
+export async function serviceStatement<R>(db: DB, statement: RawBuilder<R> | Compilable<R>): Promise<R[]> {
+  const body = 'isRawBuilder' in statement ? statement.compile(db) : statement.compile();
+  // Inside a caller's transaction it is one more statement of it, as service_role.
+  if (db.isTransaction) return asService(db, async (tx) => (await tx.executeQuery(body)).rows);
   const enter = entering('service_role', '{"role":"service_role"}').compile(db);
-  const body = statement.compile(db);
-  if (body.parameters.length) throw new Error('serviceStatement takes a statement without parameters');
-  const { rows } = await sql.raw<R>(`${enter.sql}; ${body.sql}`).execute(db);
+  const { rows } = await sql.raw<R>(`${enter.sql}; ${inlineParameters(body)}`).execute(db);
   return rows;
 }
 

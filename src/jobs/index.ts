@@ -1,4 +1,6 @@
 // The jobs module's public surface: other domains import from here, never from its files.
+
+export { JOBS_CHANNEL } from './listen.ts';
 export {
   enqueueDueSchedules,
   enqueueJob,

@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import pino from 'pino';
 import type { Clock } from '../clock.ts';
-import { textLiteral, withService } from '../db/tenancy.ts';
+import { serviceStatement, textLiteral, withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { JOBS_CHANNEL } from './listen.ts';
 
@@ -131,80 +131,53 @@ interface ClaimedJob {
   maxAttempts: number;
 }
 
-// Claims in its own short transaction so row locks are released before handlers run.
+const exhaustedError = 'lease expired on the final attempt (worker crashed or timed out)';
+
+// Claims in one statement, its own implicit transaction, so row locks are released before handlers run, in one
+// round trip (serviceStatement). Three lookups, each on its own partial index, instead of one OR that scans every
+// job (issue 17); in order of preference, each only for what the ones before left: due jobs, jobs enqueued without runAt (due at once even when our clock
+// lags the database's), expired leases. A reclaimed job that already used its last attempt probably crashed its
+// worker: it is failed, not run again.
 async function claimJobs(db: DB, workerId: string, now: Date, limit: number, lockSeconds: number) {
-  return withService(db, async (tx) => {
-    // Three lookups, each on its own partial index, instead of one OR that scans every job (issue 17). In order:
-    // due jobs, jobs enqueued without runAt (due at once even when our clock lags the database's), expired leases.
-    const pick = (where: (q: ReturnType<typeof base>) => ReturnType<typeof base>, n: number) =>
-      where(base()).limit(n).forUpdate().skipLocked().execute();
-    const base = () => tx.selectFrom('jobs').select(['id', 'attempts', 'max_attempts', 'status', 'run_at']);
-    const rows = await pick(
-      (q) => q.where('status', '=', 'queued').where('run_at', '<=', now).orderBy('run_at').orderBy('id'),
-      limit,
-    );
-    if (rows.length < limit) {
-      const seen = rows.map((r) => r.id);
-      const immediate = await pick(
-        (q) =>
-          q
-            .where('status', '=', 'queued')
-            .where('attempts', '=', 0)
-            .where('run_at', '=', sql<Date>`created_at`)
-            .$if(seen.length > 0, (w) => w.where('id', 'not in', seen))
-            .orderBy('id'),
-        limit - rows.length,
-      );
-      rows.push(...immediate);
-    }
-    if (rows.length < limit) {
-      const expired = await pick(
-        (q) => q.where('status', '=', 'running').where('locked_until', '<', now).orderBy('locked_until'),
-        limit - rows.length,
-      );
-      rows.push(...expired);
-    }
-    if (rows.length === 0) return [];
-    // A reclaimed job that already used its last attempt probably crashed its worker: stop retrying it.
-    const exhausted = rows.filter((r) => r.status === 'running' && r.attempts >= r.max_attempts).map((r) => r.id);
-    if (exhausted.length > 0) {
-      await tx
-        .updateTable('jobs')
-        .set({
-          status: 'failed',
-          finished_at: now,
-          locked_by: null,
-          locked_until: null,
-          last_error: 'lease expired on the final attempt (worker crashed or timed out)',
-        })
-        .where('id', 'in', exhausted)
-        .execute();
-    }
-    const ids = rows.filter((r) => !exhausted.includes(r.id)).map((r) => r.id);
-    if (ids.length === 0) return [];
-    const claimed = await tx
-      .updateTable('jobs')
-      .set((eb) => ({
-        status: 'running',
-        locked_by: workerId,
-        locked_until: new Date(now.getTime() + lockSeconds * 1000),
-        attempts: eb('attempts', '+', 1),
-      }))
-      .where('id', 'in', ids)
-      .returning(['id', 'name', 'payload', 'attempts', 'max_attempts'])
-      .execute();
-    return claimed
-      .map(
-        (r): ClaimedJob => ({
-          id: String(r.id),
-          name: r.name,
-          payload: r.payload,
-          attempts: r.attempts,
-          maxAttempts: r.max_attempts,
-        }),
-      )
-      .sort((a, b) => Number(a.id) - Number(b.id));
-  });
+  const until = new Date(now.getTime() + lockSeconds * 1000);
+  const rows = await serviceStatement(
+    db,
+    sql<{ id: string; name: string; payload: unknown; attempts: number; max_attempts: number }>`
+    with due as (
+      select id from jobs where status = 'queued' and run_at <= ${now}
+      order by run_at, id limit ${limit} for update skip locked),
+    immediate as (
+      select id from jobs where status = 'queued' and attempts = 0 and run_at = created_at
+        and id not in (select id from due)
+      order by id limit ${limit} - (select count(*) from due) for update skip locked),
+    expired as (
+      select id from jobs where status = 'running' and locked_until < ${now}
+      order by locked_until limit ${limit} - (select count(*) from due) - (select count(*) from immediate)
+      for update skip locked),
+    -- Each lookup locks only what the ones before it left to take: a row locked and not claimed would be
+    -- skipped by the other runners meanwhile, which then find no work.
+    picked as (select id from due union all select id from immediate union all select id from expired),
+    exhausted as (
+      update jobs j set status = 'failed', finished_at = ${now}, locked_by = null, locked_until = null,
+        last_error = ${exhaustedError}
+      from picked where j.id = picked.id and j.status = 'running' and j.attempts >= j.max_attempts
+      returning j.id),
+    claimed as (
+      update jobs j set status = 'running', locked_by = ${workerId}, locked_until = ${until},
+        attempts = j.attempts + 1
+      from picked where j.id = picked.id and not (j.status = 'running' and j.attempts >= j.max_attempts)
+      returning j.id, j.name, j.payload, j.attempts, j.max_attempts)
+    select * from claimed order by id`,
+  );
+  return rows.map(
+    (r): ClaimedJob => ({
+      id: String(r.id),
+      name: r.name,
+      payload: r.payload,
+      attempts: r.attempts,
+      maxAttempts: r.max_attempts,
+    }),
+  );
 }
 
 function errorMessage(err: unknown): string {
@@ -216,8 +189,9 @@ function errorMessage(err: unknown): string {
 // reclaimed job isn't clobbered by a slow worker (successes are recorded by the batch, in finishDone).
 async function failJob(db: DB, job: ClaimedJob, workerId: string, now: Date, error: string, fatal = false) {
   const retry = !fatal && job.attempts < job.maxAttempts;
-  await withService(db, (tx) =>
-    tx
+  await serviceStatement(
+    db,
+    db
       .updateTable('jobs')
       .set(
         retry
@@ -233,8 +207,7 @@ async function failJob(db: DB, job: ClaimedJob, workerId: string, now: Date, err
       .where('id', '=', job.id)
       .where('status', '=', 'running')
       .where('locked_by', '=', workerId)
-      .where('attempts', '=', job.attempts)
-      .execute(),
+      .where('attempts', '=', job.attempts),
   );
 }
 
@@ -270,14 +243,14 @@ async function runOne(db: DB, job: ClaimedJob, opts: RunOptions, logger: pino.Lo
 // does. A crash before it leaves them running: the lease expires and they run again, as a crash mid-job always did.
 async function finishDone(db: DB, jobs: ClaimedJob[], workerId: string, now: Date) {
   const claimed = sql.join(jobs.map((j) => sql`(${j.id}::bigint, ${j.attempts}::int)`));
-  await withService(db, (tx) =>
-    tx
+  await serviceStatement(
+    db,
+    db
       .updateTable('jobs')
       .set({ status: 'done', finished_at: now, locked_by: null, locked_until: null, last_error: null })
       .where(sql<boolean>`(id, attempts) in (${claimed})`)
       .where('status', '=', 'running')
-      .where('locked_by', '=', workerId)
-      .execute(),
+      .where('locked_by', '=', workerId),
   );
 }
 

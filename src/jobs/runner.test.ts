@@ -1,5 +1,5 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
+import type pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock, systemClock } from '../clock.ts';
@@ -361,8 +361,9 @@ describe('jobs', () => {
   it.skipIf(testDbKind() !== 'postgres')(
     'never runs a job twice when two runners with separate pools compete',
     async () => {
-      const pool2 = new pg.Pool({ connectionString: (d.pool as pg.Pool).options.connectionString, max: 10 });
-      const db2 = new Kysely<any>({ dialect: new PostgresDialect({ pool: pool2 }) }) as DB;
+      // A second instance: its own pool, opened as the server opens its database.
+      const other = await openPostgres((d.pool as pg.Pool).options.connectionString!, 10);
+      const db2 = other.db;
       try {
         const counts = new Map<string, number>();
         defineJob('test.count', async (_p, ctx) => {
@@ -390,7 +391,7 @@ describe('jobs', () => {
         );
         expect(rows[0].n).toBe(50);
       } finally {
-        await db2.destroy();
+        await other.close();
       }
     },
   );

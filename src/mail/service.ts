@@ -4,10 +4,10 @@ import pino from 'pino';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { afterCursor, cursorAt, decodeCursor, keysetPage } from '../db/keyset.ts';
-import { withService } from '../db/tenancy.ts';
+import { serviceStatement, withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
-import { enqueueJob, type JobHandler } from '../jobs/index.ts';
+import { JOBS_CHANNEL, type JobHandler } from '../jobs/index.ts';
 
 /** One outbox message as the rest of the platform sees it. */
 export interface MailMessage {
@@ -93,7 +93,7 @@ export async function queueMail(db: DB, input: QueueMailInput): Promise<{ id: st
   // Header injection guard: a subject can never carry line breaks.
   const subject = input.subject.replace(/[\r\n]+/g, ' ').trim();
   return withService(db, async (tx) => {
-    const row = await tx
+    const mail = tx
       .insertInto('mail_outbox')
       .values({
         to_address: to,
@@ -102,12 +102,21 @@ export async function queueMail(db: DB, input: QueueMailInput): Promise<{ id: st
         text: input.text,
         template: input.template,
         account_id: input.accountId ?? null,
-        // clock_timestamp, not now(): messages queued in one transaction still sort in order.
-        created_at: sql<Date>`clock_timestamp()`,
+        // clock_timestamp, not now(), and after the latest queued one: messages queued in one transaction sort in
+        // order, also where the clock ticks in milliseconds (PGlite). One probe of mail_outbox_status_idx.
+        created_at: sql<Date>`greatest(clock_timestamp(),
+          (select max(created_at) + interval '1 microsecond' from mail_outbox where status = 'queued'))`,
       })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await enqueueJob(tx, mailSendJob, { id: row.id }, { uniqueKey: `mail:${row.id}` });
+      .returning('id');
+    // The message and its delivery job in one statement; the job's key is the new id, so it cannot conflict.
+    const {
+      rows: [row],
+    } = await sql<{ id: string; queued: number }>`with mail as (${mail}),
+      job as (insert into jobs (name, payload, unique_key)
+        select ${mailSendJob}, jsonb_build_object('id', mail.id::text), 'mail:' || mail.id::text from mail
+        returning pg_notify(${JOBS_CHANNEL}, name))
+      select (select id from mail) as id, (select count(*) from job)::int as queued`.execute(tx);
+    if (!row?.id || row.queued !== 1) throw new Error('mail was not queued');
     return { id: row.id };
   });
 }
@@ -120,20 +129,39 @@ export async function deliverMail(
   options: DeliverOptions = {},
 ): Promise<MailMessage['status']> {
   const clock = options.clock ?? systemClock;
-  const row = await withService(db, (tx) =>
-    tx.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirst(),
-  );
+  // Each read and write below is one statement of its own, one round trip with its role (serviceStatement).
+  const settled = ['sent', 'captured', 'failed'] as const;
+  const statusOf = async () => {
+    const [row] = await serviceStatement(db, db.selectFrom('mail_outbox').select('status').where('id', '=', id));
+    if (!row) throw new AppError('not_found', `mail ${id} not found`);
+    return row.status;
+  };
+  if (!transport) {
+    // Only captured for the dev mailbox: taking it is the whole delivery.
+    const [taken] = await serviceStatement(
+      db,
+      db
+        .updateTable('mail_outbox')
+        .set({ status: 'captured' })
+        .where('id', '=', id)
+        .where('status', 'not in', settled)
+        .returning('status'),
+    );
+    return taken ? 'captured' : statusOf();
+  }
+  const [row] = await serviceStatement(db, db.selectFrom('mail_outbox').selectAll().where('id', '=', id));
   if (!row) throw new AppError('not_found', `mail ${id} not found`);
   // A retried or reclaimed job must not send twice.
-  if (row.status === 'sent' || row.status === 'captured' || row.status === 'failed') return row.status;
+  if ((settled as readonly string[]).includes(row.status)) return row.status;
   const update = (values: {
     status?: MailMessage['status'];
     sent_at?: Date;
     last_error?: string | null;
     increment: boolean;
   }) =>
-    withService(db, (tx) =>
-      tx
+    serviceStatement(
+      db,
+      db
         .updateTable('mail_outbox')
         .set((eb) => ({
           ...(values.status ? { status: values.status } : {}),
@@ -141,13 +169,8 @@ export async function deliverMail(
           ...(values.last_error !== undefined ? { last_error: values.last_error } : {}),
           ...(values.increment ? { attempts: eb('attempts', '+', 1) } : {}),
         }))
-        .where('id', '=', id)
-        .execute(),
+        .where('id', '=', id),
     );
-  if (!transport) {
-    await update({ status: 'captured', increment: false });
-    return 'captured';
-  }
   try {
     await transport.sendMail({
       from: options.from ?? defaultFrom,
