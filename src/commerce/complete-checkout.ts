@@ -212,22 +212,27 @@ async function settleOrder(
     const { invoice: draft, accessToken } = await draftInvoice(tx, paidOrder, items, buyerDetailsOf(payment));
     await queueOrderPaidMails(tx, hooks, paidOrder, items, draft, { publicUrl: opts.publicUrl ?? '', accessToken });
     const final = await getOrder(tx, order.id);
-    // Last: the seller's invoice counter stays locked from here to commit, so the seller's other payments wait only
-    // for this statement, the audit row and the commit, not for the whole settlement.
-    const invoice = await numberInvoice(tx, draft);
-    await recordAudit(tx, actor, {
-      accountId: order.accountId,
-      action: 'order.paid',
-      entityType: 'order',
-      entityId: order.id,
-      before: { status: order.status, ...(settled ? amountsOf(order) : {}) },
-      after: {
-        status: 'paid',
-        paymentIntent: paidOrder.stripePaymentIntentId,
-        invoice: invoice.number,
-        ...(settled ? { ...amountsOf(paidOrder), promotionCode: settled.promotionCode } : {}),
+    await recordAudit(
+      tx,
+      actor,
+      {
+        accountId: order.accountId,
+        action: 'order.paid',
+        entityType: 'order',
+        entityId: order.id,
+        before: { status: order.status, ...(settled ? amountsOf(order) : {}) },
+        after: {
+          status: 'paid',
+          paymentIntent: paidOrder.stripePaymentIntentId,
+          // The provisional number, which numberInvoice replaces with the final one at commit.
+          invoice: draft.number,
+          ...(settled ? { ...amountsOf(paidOrder), promotionCode: settled.promotionCode } : {}),
+        },
       },
-    });
+      { atCommit: true },
+    );
+    // Last, with the commit: the seller's invoice counter is locked only while Postgres runs it and commits.
+    await numberInvoice(tx, draft);
     return { orderId: order.id, status: final.status, changed: true };
   }
   if (state.paid && isPaidStatus(order.status)) {

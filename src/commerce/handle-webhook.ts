@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import Stripe from 'stripe';
 import type { Actor } from '../audit/index.ts';
 import { crashPoint } from '../crash-points.ts';
-import { serviceStatement, textLiteral, withService } from '../db/tenancy.ts';
+import { atCommitAsService, serviceStatement, textLiteral, withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
 import { insertJob, jobInsertAfter } from '../jobs/index.ts';
@@ -114,6 +114,8 @@ async function prefetch(
   event: Stripe.Event,
   known?: { order: Order | null },
 ): Promise<Prefetched> {
+  // Its database reads are statements of their own; its Stripe reads must never hold a caller's transaction open.
+  if (db.isTransaction) throw new Error('prefetch reads Stripe: it must not run inside a transaction');
   if (event.account) return {};
   const orderOf = async () => (known ? known.order : ((await namedOrder(db, event)) ?? null));
   if (sessionTypes.has(event.type)) {
@@ -305,11 +307,14 @@ async function applyLocked(
   const r = await dispatch(tx, hooks, event, pre, actor, publicUrl);
   crashPoint('webhook.before_fulfilment_commit');
   const reason = r.reason?.slice(0, 1000) ?? null;
-  await tx
-    .updateTable('stripe_events')
-    .set({ status: r.status, order_id: r.orderId, reason, error: null, processed_at: sql<Date>`now()` })
-    .where('id', '=', event.id)
-    .execute();
+  // The outcome travels with the commit: nothing in this transaction reads it back.
+  await atCommitAsService(
+    tx,
+    tx
+      .updateTable('stripe_events')
+      .set({ status: r.status, order_id: r.orderId, reason, error: null, processed_at: sql<Date>`now()` })
+      .where('id', '=', event.id),
+  );
   return { outcome: r.status, reason };
 }
 

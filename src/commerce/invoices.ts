@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Selectable, sql } from 'kysely';
 import type Stripe from 'stripe';
+import { atCommitAsService } from '../db/tenancy.ts';
 import type { Database, DB } from '../db/types.ts';
 import { notFound } from '../errors.ts';
 import type { InvoiceFacts } from './invoice-view.ts';
@@ -131,15 +132,15 @@ async function invoiceParties(db: DB, order: Order, details: InvoiceBuyerDetails
   };
 }
 
-// An invoice's number until numberInvoice binds the real one, later in the same transaction. Random, so no text
+// An invoice's number until numberInvoice binds the real one, at the same transaction's commit. Random, so no text
 // but what was written from this invoice contains it; letters and digits only, so no mail or page escapes it.
 const PROVISIONAL = 'INV-PENDING-';
 
 /**
  * Stores the order's invoice under a provisional number; returns the existing one when present. The mails that name
- * the invoice are queued with that number, and `numberInvoice` gives it the seller's next number just before the
- * commit, so a seller's concurrent payments wait on each other's counter row only for that statement and the commit,
- * not for the whole settlement. The returned `accessToken` (only known at creation) is the guest buyer's link secret.
+ * the invoice are queued with that number, and `numberInvoice` gives it the seller's next number in the commit's
+ * own round trip, so a seller's concurrent payments wait on each other's counter row only while Postgres runs that
+ * statement and the commit, not for the settlement or any round trip of ours. The returned `accessToken` (only known at creation) is the guest buyer's link secret.
  */
 export async function draftInvoice(
   db: DB,
@@ -192,12 +193,18 @@ export async function draftInvoice(
  * the commit, so the caller runs it last. Numbers are gapless (a rollback undoes the counter with the invoice) and
  * distinct per seller. An invoice that already has its number is returned as it is.
  */
-export async function numberInvoice(db: DB, invoice: Invoice): Promise<Invoice> {
-  if (!invoice.number.startsWith(PROVISIONAL)) return invoice;
+export async function numberInvoice(db: DB, invoice: Invoice): Promise<void> {
+  if (!invoice.number.startsWith(PROVISIONAL)) return;
   const provisional = invoice.number;
-  // The mails were queued in this transaction (created_at at or after its start, still queued): the index on
-  // (status, created_at) finds them among the few queued since.
-  const { rows } = await sql<{ number: string }>`
+  // Sent with the commit (atCommitAsService): the seller's counter is locked from this statement to the commit
+  // inside Postgres only, so the seller's other payments wait for no round trip of ours. What this transaction
+  // wrote with the provisional number gets the final one: the mails it queued (created_at at or after its start,
+  // still queued: the index on (status, created_at) finds them among the few queued since) and the order's audit
+  // rows, which nobody has seen before the commit. A provisional number that went missing fails the commit
+  // (division by zero) rather than leave a gap.
+  await atCommitAsService(
+    db,
+    sql`
     with counter as (
       insert into invoice_counters (account_id, last_number) values (${invoice.accountId}, 1)
       on conflict (account_id) do update set last_number = invoice_counters.last_number + 1
@@ -211,11 +218,13 @@ export async function numberInvoice(db: DB, invoice: Invoice): Promise<Invoice> 
         html = replace(html, ${provisional}, (select number from counter)),
         text = replace(text, ${provisional}, (select number from counter))
       where status = 'queued' and created_at >= now()
-        and (strpos(subject, ${provisional}) > 0 or strpos(html, ${provisional}) > 0 or strpos(text, ${provisional}) > 0))
-    select number from numbered`.execute(db);
-  const number = rows[0]?.number;
-  if (!number) throw new Error(`invoice ${invoice.id} lost its provisional number ${provisional}`);
-  return { ...invoice, number };
+        and (strpos(subject, ${provisional}) > 0 or strpos(html, ${provisional}) > 0 or strpos(text, ${provisional}) > 0)),
+    audited as (
+      update audit_events set after = replace(after::text, ${provisional}, (select number from counter))::jsonb
+      where entity_type = 'order' and entity_id = ${invoice.orderId} and created_at >= now()
+        and strpos(after::text, ${provisional}) > 0)
+    select 1 / (select count(*)::int from numbered) as numbered`,
+  );
 }
 
 /**

@@ -1,8 +1,8 @@
 import { CompiledQuery, type DatabaseConnection, type Driver, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from './connect.ts';
-import { deferBegin } from './deferred-begin.ts';
-import { withService, withUser } from './tenancy.ts';
+import { deferBegin, sendWithCommit } from './deferred-begin.ts';
+import { atCommitAsService, withService, withUser } from './tenancy.ts';
 import { createTestDatabase } from './testing.ts';
 
 /** A driver that records what reaches the database, one entry per round trip. */
@@ -87,6 +87,24 @@ describe('deferred begin', () => {
     expect(sent).toEqual(['begin; select 1', 'rollback', 'begin isolation level serializable', 'select 3', 'commit']);
   });
 
+  it('sends statements queued for the commit with it, in one round trip, and drops them on rollback', async () => {
+    const sent: string[] = [];
+    const d = driver(sent);
+    await transaction(d, async (c) => {
+      await c.executeQuery(CompiledQuery.raw('select 1'));
+      expect(sendWithCommit(c, 'update a')).toBe(true);
+      expect(sendWithCommit(c, 'update b')).toBe(true);
+    });
+    await transaction(d, async (c) => void sendWithCommit(c, 'update lost'), true);
+    // Nothing ran but the queued statement: begin travels with it.
+    await transaction(d, async (c) => void sendWithCommit(c, 'update only'));
+    expect(sent).toEqual(['begin; select 1', 'update a; update b; commit', 'begin; update only; commit']);
+    // Outside a transaction there is no commit to ride on.
+    const c = await d.acquireConnection();
+    expect(sendWithCommit(c, 'update never')).toBe(false);
+    await d.releaseConnection(c);
+  });
+
   describe('on the real database', () => {
     let database: Database;
     beforeAll(async () => {
@@ -115,6 +133,42 @@ describe('deferred begin', () => {
       );
       expect(JSON.parse(seen.rows[0].claims).email).toBe(email);
       expect(seen.rows[0].role).toBe('authenticated');
+    });
+
+    it('runs a statement queued for the commit last, as service_role, and all or nothing with the transaction', async () => {
+      const { db } = database;
+      await sql`create table commit_probe (n int, who text)`.execute(db);
+      await sql`grant all on commit_probe to service_role`.execute(db);
+      // A user's transaction: the queued insert runs as service_role after the user's own statements.
+      await withUser(db, { sub: '00000000-0000-0000-0000-000000000002' }, async (tx) => {
+        await atCommitAsService(tx, sql`insert into commit_probe select ${1}, current_user`);
+        // Not run yet: nothing of it is visible inside the transaction before the commit.
+        const mid = await withService(tx, (s) =>
+          sql<{ n: number }>`select count(*)::int as n from commit_probe`.execute(s),
+        );
+        expect(mid.rows[0].n).toBe(0);
+      });
+      const rows = await sql<{ n: number; who: string }>`select n, who from commit_probe`.execute(db);
+      expect(rows.rows).toEqual([{ n: 1, who: 'service_role' }]);
+      // A failing queued statement fails the commit: the transaction's own writes go too.
+      await expect(
+        withService(db, async (tx) => {
+          await sql`insert into commit_probe values (2, 'kept?')`.execute(tx);
+          await atCommitAsService(tx, sql`insert into commit_probe values (1 / ${0}, 'boom')`);
+        }),
+      ).rejects.toThrow(/division by zero/);
+      // And a rolled back transaction never runs it.
+      await expect(
+        withService(db, async (tx) => {
+          await atCommitAsService(tx, sql`insert into commit_probe values (${3}, 'never')`);
+          throw new Error('undo');
+        }),
+      ).rejects.toThrow('undo');
+      const after = await sql<{ n: number }>`select n from commit_probe order by n`.execute(db);
+      expect(after.rows).toEqual([{ n: 1 }]);
+      // The connection is clean afterwards: the next transaction commits as usual.
+      await withService(db, (tx) => sql`insert into commit_probe values (4, 'next')`.execute(tx));
+      expect((await sql`select n from commit_probe`.execute(db)).rows).toHaveLength(2);
     });
   });
 });

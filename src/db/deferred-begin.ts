@@ -20,6 +20,22 @@ export interface MultiStatementConnection extends DatabaseConnection {
  * that ran nothing commits without touching the database. Round trips are most of a short transaction's cost
  * (issue 16's webhook acknowledgement is five), so this takes one off every request.
  */
+// Statements a transaction sends with its commit, per connection (see sendWithCommit).
+const tails = new WeakMap<DatabaseConnection, string[]>();
+
+/**
+ * Queues a parameterless statement to run last in the open transaction, in the same round trip as its `commit`;
+ * false when `conn` is not a deferBegin connection in a transaction (the caller runs it now instead). For a write
+ * that takes a hot lock (a seller's invoice counter): held from that statement to commit inside Postgres only,
+ * not across the app's further round trips. A failing statement fails the commit and rolls everything back.
+ */
+export function sendWithCommit(conn: DatabaseConnection, statement: string): boolean {
+  const tail = tails.get(conn);
+  if (!tail) return false;
+  tail.push(statement);
+  return true;
+}
+
 export function deferBegin(inner: Driver): Driver {
   const outer = new WeakMap<DatabaseConnection, DatabaseConnection>();
   const innerOf = new WeakMap<DatabaseConnection, DatabaseConnection>();
@@ -53,14 +69,23 @@ export function deferBegin(inner: Driver): Driver {
     init: () => inner.init(),
     acquireConnection: async () => wrap(await inner.acquireConnection()),
     async beginTransaction(w: DatabaseConnection, settings: TransactionSettings) {
+      tails.set(w, []);
       if (settings.isolationLevel || settings.accessMode) return inner.beginTransaction(unwrap(w), settings);
       pending.add(w);
     },
     async commitTransaction(w: DatabaseConnection) {
-      if (pending.delete(w)) return;
-      return inner.commitTransaction(unwrap(w));
+      const tail = tails.get(w) ?? [];
+      tails.delete(w);
+      const begun = !pending.delete(w);
+      if (tail.length === 0) return begun ? inner.commitTransaction(unwrap(w)) : undefined;
+      const { rows } = await unwrap(w).executeQuery<{ command?: string }>(
+        CompiledQuery.raw(`${begun ? '' : 'begin; '}${tail.join('; ')}; commit`),
+      );
+      // As the pg driver's own commit: COMMIT answered with ROLLBACK means an earlier error aborted the transaction.
+      if (rows[0]?.command === 'ROLLBACK') throw new Error('The transaction was aborted and has been rolled back');
     },
     async rollbackTransaction(w: DatabaseConnection) {
+      tails.delete(w);
       if (pending.delete(w)) return;
       return inner.rollbackTransaction(unwrap(w));
     },
@@ -76,6 +101,7 @@ export function deferBegin(inner: Driver): Driver {
       : {}),
     async releaseConnection(w: DatabaseConnection) {
       pending.delete(w);
+      tails.delete(w);
       return inner.releaseConnection(unwrap(w));
     },
     destroy: () => inner.destroy(),

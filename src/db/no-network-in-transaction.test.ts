@@ -13,7 +13,8 @@ import { describe, expect, it } from 'vitest';
 //     Stripe client to other code (`syncOrderRefunds(tx, stripe, …)`), which would then run inside the transaction;
 //  B. a function with a parameter typed `DB`/`Tx` and one typed `Stripe` that calls Stripe or hands the client on
 //     without opening a transaction of its own: it runs on whatever connection its caller gives it, so the caller
-//     may well hold a transaction (how `syncOrderRefunds`, `recordSaleRefund` and the webhook dispatch did).
+//     may well hold a transaction (how `syncOrderRefunds`, `recordSaleRefund` and the webhook dispatch did);
+//     a function that throws when `db.isTransaction` is exempt, as is one that opens its own.
 // A call that must stay is annotated on its line or the line above: `// stripe-outside-tx: <why>`.
 
 const SRC = join(import.meta.dirname, '..');
@@ -144,10 +145,19 @@ function scanSource(file: string, text: string): Finding[] {
     const names = new Set(stripeParams.map((p) => (p.name as ts.Identifier).text));
     const uses: Array<[ts.CallExpression, string]> = [];
     let opens = false;
+    const own = dbParam.name.getText(sf);
     const visit = (n: ts.Node) => {
+      // `if (db.isTransaction) throw …`: the function refuses a transaction, as opening its own would avoid one.
+      if (
+        ts.isIfStatement(n) &&
+        n.expression.getText(sf).replace(/\s+/g, '') === `${own}.isTransaction` &&
+        /^\{?\s*throw\b/.test(n.thenStatement.getText(sf))
+      ) {
+        opens = true;
+      }
       if (ts.isCallExpression(n)) {
         if (opensTransaction(n)) opens = true;
-        const why = networkUse(n, names, { own: dbParam.name.getText(sf) });
+        const why = networkUse(n, names, { own });
         if (why) uses.push([n, why]);
       }
       ts.forEachChild(n, visit);
@@ -266,7 +276,19 @@ describe('no network call inside a database transaction', () => {
       async function dispatch(tx: DB, stripe: Stripe, event: Stripe.Event) {
         // stripe-outside-tx: registered handlers get the client by signature and must not call it
         return custom(tx, stripe, event);
+      }
+      async function prefetch(db: DB, stripe: Stripe, id: string) {
+        if (db.isTransaction) throw new Error('not in a transaction');
+        const [row] = await serviceStatement(db, db.selectFrom('orders').select('id'));
+        return stripe.paymentIntents.retrieve(id);
       }`;
     expect(scanSource('fixed.ts', fixed)).toEqual([]);
+    // The guard must refuse a transaction: a check that only logs does not exempt the function.
+    const logged = `
+      async function prefetch(db: DB, stripe: Stripe, id: string) {
+        if (db.isTransaction) console.warn('in a transaction');
+        return stripe.paymentIntents.retrieve(id);
+      }`;
+    expect(scanSource('logged.ts', logged)).toHaveLength(1);
   });
 });

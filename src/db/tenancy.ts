@@ -1,4 +1,5 @@
 import { type Compilable, type KyselyPlugin, type RawBuilder, sql } from 'kysely';
+import { sendWithCommit } from './deferred-begin.ts';
 import { inlineParameters } from './inline-parameters.ts';
 import type { DB, Tx } from './types.ts';
 
@@ -70,6 +71,19 @@ export async function serviceStatement<R>(db: DB, statement: RawBuilder<R> | Com
   const enter = entering('service_role', '{"role":"service_role"}').compile(db);
   const { rows } = await sql.raw<R>(`${enter.sql}; ${inlineParameters(body)}`).execute(db);
   return rows;
+}
+
+/**
+ * Runs one statement as service_role last in the caller's transaction, in the round trip of its commit
+ * (db/deferred-begin.ts, sendWithCommit): for a write whose lock others wait for. Its result is not returned, and
+ * a failure fails the commit. Where the connection can't defer it, it runs now, as the same statement.
+ */
+export async function atCommitAsService(tx: DB, statement: RawBuilder<unknown> | Compilable<unknown>): Promise<void> {
+  if (!tx.isTransaction) throw new Error('atCommitAsService needs a transaction');
+  const body = 'isRawBuilder' in statement ? statement.compile(tx) : statement.compile();
+  const text = `set local role service_role; ${inlineParameters(body)}`;
+  const queued = await tx.getExecutor().provideConnection(async (conn) => sendWithCommit(conn, text));
+  if (!queued) await serviceStatement(tx, statement);
 }
 
 /** Runs `fn` in a transaction as role `authenticated` with `request.jwt.claims`, so RLS applies. */

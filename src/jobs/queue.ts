@@ -123,7 +123,8 @@ export async function insertJob(
   throw new Error(`could not enqueue job ${name} with unique key ${options.uniqueKey}`);
 }
 
-interface ClaimedJob {
+/** A job this worker holds the lease of, at the attempt it claimed. */
+export interface ClaimedJob {
   id: string;
   name: string;
   payload: unknown;
@@ -138,12 +139,28 @@ const exhaustedError = 'lease expired on the final attempt (worker crashed or ti
 // job (issue 17); in order of preference, each only for what the ones before left: due jobs, jobs enqueued without runAt (due at once even when our clock
 // lags the database's), expired leases. A reclaimed job that already used its last attempt probably crashed its
 // worker: it is failed, not run again.
-async function claimJobs(db: DB, workerId: string, now: Date, limit: number, lockSeconds: number) {
+export async function claimJobs(
+  db: DB,
+  workerId: string,
+  now: Date,
+  limit: number,
+  lockSeconds: number,
+  // Successes still to record, marked done in the same statement (finishDone's rules): one round trip for both.
+  finished: readonly ClaimedJob[] = [],
+): Promise<ClaimedJob[]> {
   const until = new Date(now.getTime() + lockSeconds * 1000);
+  const ours = finished.length ? sql.join(finished.map((j) => sql`(${j.id}::bigint, ${j.attempts}::int)`)) : null;
+  const finishing = ours
+    ? sql`finished as (
+      update jobs set status = 'done', finished_at = ${now}, locked_by = null, locked_until = null, last_error = null
+      where (id, attempts) in (${ours}) and status = 'running' and locked_by = ${workerId}),`
+    : sql``;
+  // A finished job whose lease has lapsed must not be reclaimed by the statement that marks it done.
+  const notFinished = ours ? sql`and (id, attempts) not in (${ours})` : sql``;
   const rows = await serviceStatement(
     db,
     sql<{ id: string; name: string; payload: unknown; attempts: number; max_attempts: number }>`
-    with due as (
+    with ${finishing} due as (
       select id from jobs where status = 'queued' and run_at <= ${now}
       order by run_at, id limit ${limit} for update skip locked),
     immediate as (
@@ -151,7 +168,7 @@ async function claimJobs(db: DB, workerId: string, now: Date, limit: number, loc
         and id not in (select id from due)
       order by id limit ${limit} - (select count(*) from due) for update skip locked),
     expired as (
-      select id from jobs where status = 'running' and locked_until < ${now}
+      select id from jobs where status = 'running' and locked_until < ${now} ${notFinished}
       order by locked_until limit ${limit} - (select count(*) from due) - (select count(*) from immediate)
       for update skip locked),
     -- Each lookup locks only what the ones before it left to take: a row locked and not claimed would be
@@ -212,7 +229,7 @@ async function failJob(db: DB, job: ClaimedJob, workerId: string, now: Date, err
 }
 
 /** Runs one claimed job; a failure is recorded here, a success is returned for the batch to record (finishDone). */
-async function runOne(db: DB, job: ClaimedJob, opts: RunOptions, logger: pino.Logger): Promise<boolean> {
+export async function runOne(db: DB, job: ClaimedJob, opts: RunOptions, logger: pino.Logger): Promise<boolean> {
   const log = logger.child({ job: job.name, jobId: job.id, attempt: job.attempts });
   const handler = opts.handlers.get(job.name);
   if (!handler) {
@@ -241,7 +258,7 @@ async function runOne(db: DB, job: ClaimedJob, opts: RunOptions, logger: pino.Lo
 // A batch's successes are marked done in one statement rather than one transaction each, which was a third of the
 // runner's transactions per webhook. Each row is matched on the attempt we claimed, under our lease, as failJob
 // does. A crash before it leaves them running: the lease expires and they run again, as a crash mid-job always did.
-async function finishDone(db: DB, jobs: ClaimedJob[], workerId: string, now: Date) {
+export async function finishDone(db: DB, jobs: ClaimedJob[], workerId: string, now: Date) {
   const claimed = sql.join(jobs.map((j) => sql`(${j.id}::bigint, ${j.attempts}::int)`));
   await serviceStatement(
     db,
@@ -249,6 +266,21 @@ async function finishDone(db: DB, jobs: ClaimedJob[], workerId: string, now: Dat
       .updateTable('jobs')
       .set({ status: 'done', finished_at: now, locked_by: null, locked_until: null, last_error: null })
       .where(sql<boolean>`(id, attempts) in (${claimed})`)
+      .where('status', '=', 'running')
+      .where('locked_by', '=', workerId),
+  );
+}
+
+/** Extends this worker's leases on jobs it is still running, so a short lease only lapses when the worker is gone. */
+export async function renewLeases(db: DB, jobs: readonly ClaimedJob[], workerId: string, until: Date) {
+  if (jobs.length === 0) return;
+  const ours = sql.join(jobs.map((j) => sql`(${j.id}::bigint, ${j.attempts}::int)`));
+  await serviceStatement(
+    db,
+    db
+      .updateTable('jobs')
+      .set({ locked_until: until })
+      .where(sql<boolean>`(id, attempts) in (${ours})`)
       .where('status', '=', 'running')
       .where('locked_by', '=', workerId),
   );

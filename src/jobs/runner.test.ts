@@ -248,7 +248,7 @@ describe('jobs', () => {
       active--;
     });
     for (let i = 0; i < 25; i++) await enqueueJob(db, 'test.slow', { i });
-    const runner = startJobRunner(db, { clock, intervalMs: 5, logger, batchSize: 4, jobs: handlers, schedules: [] });
+    const runner = startJobRunner(db, { clock, intervalMs: 5, logger, concurrency: 4, jobs: handlers, schedules: [] });
     await Promise.all([runner.tick(), runner.tick(), runner.tick()]);
     expect(runs).toBe(25);
     expect(maxActive).toBeLessThanOrEqual(4);

@@ -4,7 +4,16 @@ import type pino from 'pino';
 import type { Clock } from '../clock.ts';
 import type { DB } from '../db/types.ts';
 import type { Schedule } from '../modules.ts';
-import { defaultJobLogger, type JobHandler, nextWakeDelayMs, runDueJobs } from './queue.ts';
+import {
+  type ClaimedJob,
+  claimJobs,
+  defaultJobLogger,
+  finishDone,
+  type JobHandler,
+  nextWakeDelayMs,
+  renewLeases,
+  runOne,
+} from './queue.ts';
 import { enqueueDueSchedules } from './schedules.ts';
 import type { JobSignal } from './signal.ts';
 
@@ -31,8 +40,9 @@ export interface JobRunnerOptions {
   intervalMs?: number;
   workerId?: string;
   logger?: pino.Logger;
-  /** Jobs claimed per batch. */
-  batchSize?: number;
+  /** Jobs run at once (default 10): as they finish, the free slots are claimed again. */
+  concurrency?: number;
+  /** A claimed job's lease (default 30 s), renewed while it runs: how long a crashed worker's jobs wait. */
   lockSeconds?: number;
   /** Runs a tick as soon as work is signalled instead of at the next poll. */
   signal?: JobSignal;
@@ -57,7 +67,7 @@ export interface JobRunner {
 }
 
 // Bounds one tick so a flood of jobs can't starve the stop() call or the next schedule check.
-const maxBatchesPerTick = 100;
+const maxClaimsPerTick = 200;
 
 /** A worker id unique per process and runner: host, pid and a random suffix. */
 export function defaultWorkerId(): string {
@@ -78,26 +88,86 @@ export function startJobRunner(db: DB, options: JobRunnerOptions): JobRunner {
   // Schedules are checked by the poll; a wake-up (a job just queued) goes straight to the queue.
   let schedulesDue = true;
 
+  const concurrency = Math.max(1, options.concurrency ?? 10);
+  const lockSeconds = options.lockSeconds ?? 30;
+  // Slots are claimed again once a third of them are free: a claim per few jobs, never a batch left to drain.
+  const refillAt = Math.max(1, Math.ceil(concurrency / 3));
+  const runOptions = { handlers: options.jobs, workerId, clock, logger };
+
+  // Keeps up to `concurrency` jobs running, claiming for the free slots as jobs finish (a sliding window, not
+  // batches that wait for their slowest job), until the queue is empty. Successes are marked done by the next
+  // claim's statement, or at the end.
+  async function slide(): Promise<void> {
+    const running = new Map<string, { job: ClaimedJob; done: Promise<void> }>();
+    let finished: ClaimedJob[] = [];
+    const renew = setInterval(
+      () => {
+        const until = new Date(clock.now().getTime() + lockSeconds * 1000);
+        renewLeases(
+          db,
+          [...running.values()].map((r) => r.job),
+          workerId,
+          until,
+        ).catch((err) => logger.error({ err }, 'could not renew job leases'));
+      },
+      (lockSeconds * 1000) / 3,
+    );
+    renew.unref();
+    const oneFinishes = () => Promise.race([...running.values()].map((r) => r.done));
+    try {
+      for (let claims = 0; !stopped && claims < maxClaimsPerTick; ) {
+        if (running.size > 0 && concurrency - running.size < refillAt) {
+          await oneFinishes();
+          continue;
+        }
+        // Requests first: a webhook's acknowledgement is what Stripe times, the job behind it can wait a little.
+        // Bounded, so steady traffic slows the queue down but never stops it.
+        await options.signal?.quiet(yieldMs);
+        const done = finished;
+        finished = [];
+        let jobs: ClaimedJob[];
+        try {
+          jobs = await claimJobs(db, workerId, clock.now(), concurrency - running.size, lockSeconds, done);
+        } catch (err) {
+          finished = done.concat(finished);
+          throw err;
+        }
+        claims++;
+        for (const job of jobs) {
+          const done = runOne(db, job, runOptions, logger)
+            .then(
+              (ok) => {
+                if (ok) finished.push(job);
+              },
+              // Recording the outcome failed (DB down?): the lease expires and the job is reclaimed later.
+              (err) => logger.error({ err, jobId: job.id }, 'could not record job outcome'),
+            )
+            .finally(() => running.delete(job.id));
+          running.set(job.id, { job, done });
+        }
+        if (jobs.length === 0) {
+          if (running.size === 0) break;
+          await oneFinishes();
+        }
+      }
+    } finally {
+      await Promise.all([...running.values()].map((r) => r.done));
+      clearInterval(renew);
+      if (finished.length > 0) {
+        await finishDone(db, finished, workerId, clock.now()).catch((err) =>
+          logger.error({ err, jobIds: finished.map((j) => j.id) }, 'could not record job outcome'),
+        );
+      }
+    }
+  }
+
   async function work(): Promise<void> {
     try {
       if (schedulesDue) {
         schedulesDue = false;
         await enqueueDueSchedules(db, clock, options.schedules);
       }
-      for (let i = 0; i < maxBatchesPerTick && !stopped; i++) {
-        // Requests first: a webhook's acknowledgement is what Stripe times, the job behind it can wait a little.
-        // Bounded, so steady traffic slows the queue down but never stops it.
-        await options.signal?.quiet(yieldMs);
-        const n = await runDueJobs(db, {
-          handlers: options.jobs,
-          workerId,
-          clock,
-          logger,
-          limit: options.batchSize,
-          lockSeconds: options.lockSeconds,
-        });
-        if (n === 0) break;
-      }
+      await slide();
     } catch (err) {
       logger.error({ err }, 'job runner tick failed');
     }
