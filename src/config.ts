@@ -67,6 +67,8 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: optionalString,
   S3_FORCE_PATH_STYLE: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('true')),
   JOBS: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
+  // How long a claimed job is someone's: renewed while it runs, so it bounds the wait after a worker dies.
+  JOB_LEASE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(3).max(3600).default(30)),
   // Strangers' catalog reads answered from memory until a catalog write commits (decisions 033 and 036).
   PUBLIC_READ_CACHE: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
   // The dev mailbox shows every outgoing email (reset links included): never on where strangers can reach it.

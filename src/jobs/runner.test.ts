@@ -257,6 +257,35 @@ describe('jobs', () => {
     expect(n).toHaveLength(25);
   });
 
+  it('renews the lease of a job that runs longer than it, so no other worker takes it over', async () => {
+    let runs = 0;
+    let release!: () => void;
+    const holding = new Promise<void>((r) => {
+      release = r;
+    });
+    defineJob('test.long', async () => {
+      runs++;
+      await holding;
+    });
+    const { id } = await enqueueJob(db, 'test.long', {});
+    const runner = startJobRunner(db, { clock: systemClock, lockSeconds: 3, logger, jobs: handlers, schedules: [] });
+    try {
+      const tick = runner.tick();
+      await expect.poll(() => runs, { timeout: 5000 }).toBe(1);
+      // Past the first lease: renewed meanwhile, so another worker finds nothing to take.
+      await new Promise((r) => setTimeout(r, 4000));
+      expect(await runDueJobs(db, { handlers, workerId: 'other', clock: systemClock, logger })).toBe(0);
+      expect((await job(id)).locked_until!.getTime()).toBeGreaterThan(Date.now());
+      release();
+      await tick;
+      expect(await job(id)).toMatchObject({ status: 'done', attempts: 1 });
+      expect(runs).toBe(1);
+    } finally {
+      release();
+      await runner.stop();
+    }
+  }, 15_000);
+
   it('startJobRunner runs signalled work at once, and again when the signal comes during a tick', async () => {
     const clock = fixedClock();
     const signal = createJobSignal();

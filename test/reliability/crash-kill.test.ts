@@ -67,10 +67,12 @@ describe.skipIf(testDbKind() !== 'postgres')('crash points with the server kille
       },
     });
 
-  // A buyer's print order through the instance at `url`, paid at Stripe; its checkout.session.completed event.
-  const paidPrintOrder = async (url: string, email: string) => {
+  // A buyer with one print in the cart of a gallery, browsing the instance at `url` (the cart lives in the database,
+  // so it survives a change of instance: `at` moves the buyer to another one).
+  const printBuyer = async (url: string) => {
     const g = await openGallery(db);
-    const buyer = testClient({ request: (path, init) => fetch(`${url}${path}`, init) });
+    let base = url;
+    const buyer = testClient({ request: (path, init) => fetch(`${base}${path}`, init) });
     const catalog = (await buyer.get(`/api/shop/g/${g.token}/catalog?photoId=${g.photoId}`)).body.data;
     const product = catalog[0] as { id: string; groups: Array<{ values: Array<{ id: string }> }> };
     await buyer.post(`/api/shop/g/${g.token}/cart/items`, {
@@ -79,21 +81,48 @@ describe.skipIf(testDbKind() !== 'postgres')('crash points with the server kille
       optionValueIds: product.groups.map((grp) => grp.values[0].id),
       quantity: 1,
     });
-    const r = await buyer.post(`/api/shop/g/${g.token}/checkout`, { email });
-    expect(r.status).toBe(201);
-    const orderId = r.body.orderId as string;
-    const { stripe_checkout_session_id: sessionId } = await withService(db, (tx) =>
-      tx.selectFrom('orders').select('stripe_checkout_session_id').where('id', '=', orderId).executeTakeFirstOrThrow(),
-    );
+    return {
+      checkout: (email: string) => buyer.post(`/api/shop/g/${g.token}/checkout`, { email }),
+      at: (next: string) => {
+        base = next;
+      },
+    };
+  };
+
+  const event = async (type: string, sessionId: string) => {
+    const events = await stripe.events.list({ type, limit: 100 });
+    const found = events.data.find((e) => (e.data.object as { id: string }).id === sessionId);
+    if (!found) throw new Error(`no ${type} for ${sessionId}`);
+    return { event: found, payload: JSON.stringify(found) };
+  };
+
+  const sessionOf = async (orderId: string) =>
+    (
+      await withService(db, (tx) =>
+        tx
+          .selectFrom('orders')
+          .select('stripe_checkout_session_id')
+          .where('id', '=', orderId)
+          .executeTakeFirstOrThrow(),
+      )
+    ).stripe_checkout_session_id;
+
+  // Pays the order's Checkout Session at Stripe; its checkout.session.completed event, not yet delivered.
+  const payAtStripe = async (orderId: string) => {
+    const sessionId = await sessionOf(orderId);
     const paid = await fetch(`${emulator.url}/_emulator/checkout/sessions/${sessionId}/complete`, {
       method: 'POST',
       body: new URLSearchParams({ card_number: '4242424242424242' }),
     });
     expect(paid.ok).toBe(true);
-    const events = await stripe.events.list({ type: 'checkout.session.completed', limit: 100 });
-    const event = events.data.find((e) => (e.data.object as { id: string }).id === sessionId);
-    if (!event) throw new Error(`no checkout.session.completed for ${sessionId}`);
-    return { orderId, event, payload: JSON.stringify(event) };
+    return { orderId, ...(await event('checkout.session.completed', sessionId!)) };
+  };
+
+  // A buyer's print order through the instance at `url`, paid at Stripe; its checkout.session.completed event.
+  const paidPrintOrder = async (url: string, email: string) => {
+    const r = await (await printBuyer(url)).checkout(email);
+    expect(r.status).toBe(201);
+    return payAtStripe(r.body.orderId as string);
   };
 
   const state = (orderId: string, email: string, eventId: string) =>
@@ -179,7 +208,7 @@ describe.skipIf(testDbKind() !== 'postgres')('crash points with the server kille
       inbox: 'received',
     });
 
-    // The dead worker's job keeps its lease (minutes); `gallerist reconcile` settles from Stripe meanwhile.
+    // The dead worker's job keeps its lease (30 s by default); `gallerist reconcile` settles from Stripe sooner.
     const second = await serve();
     await promisify(execFile)(process.execPath, ['bin/gallerist.js', 'reconcile'], { env });
     expect(await state(orderId, email, event.id)).toEqual(paidOnce);
@@ -189,5 +218,95 @@ describe.skipIf(testDbKind() !== 'postgres')('crash points with the server kille
     second.proc.kill('SIGTERM');
     await second.exited;
     killed.push('webhook.before_fulfilment_commit');
+  }, 120_000);
+
+  it('killed inside the webhook job: a new process takes the job over once its lease lapses, without reconcile', async () => {
+    // Short leases on both processes, so the dead worker's claim lapses within the test.
+    const lease = { JOB_LEASE_SECONDS: '3' };
+    const first = await serve({
+      ...lease,
+      GALLERIST_CRASH_POINT: 'webhook.before_fulfilment_commit',
+      GALLERIST_CRASH_KILL: '1',
+    });
+    const email = 'killed-in-job@example.com';
+    const { orderId, event, payload } = await paidPrintOrder(first.url, email);
+    expect(await (await deliver(first.url, payload)).json()).toMatchObject({ status: 'queued' });
+    expect(await first.exited).toBe('SIGKILL');
+    const job = () =>
+      withService(db, (tx) =>
+        tx
+          .selectFrom('jobs')
+          .select(['status', 'attempts', 'locked_by'])
+          .where('unique_key', '=', `stripe-event:${event.id}`)
+          .executeTakeFirstOrThrow(),
+      );
+    const dead = await job();
+    expect(dead).toMatchObject({ status: 'running', attempts: 1 });
+
+    const second = await serve(lease);
+    for (let i = 0; i < 300 && (await state(orderId, email, event.id)).status !== 'paid'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await state(orderId, email, event.id)).toEqual(paidOnce);
+    const taken = await job();
+    expect(taken).toMatchObject({ status: 'done', attempts: 2 });
+    second.proc.kill('SIGTERM');
+    await second.exited;
+  }, 120_000);
+
+  it('killed between creating the Checkout Session and recording it: the retry pays once, the orphan expires', async () => {
+    const first = await serve({ GALLERIST_CRASH_POINT: 'checkout.after_stripe_call', GALLERIST_CRASH_KILL: '1' });
+    const email = 'killed-in-checkout@example.com';
+    const buyer = await printBuyer(first.url);
+    // Stripe made the session; the process died before the order learned its id, and the buyer got no answer.
+    await expect(buyer.checkout(email)).rejects.toThrow();
+    expect(await first.exited).toBe('SIGKILL');
+    const orphan = await withService(db, (tx) =>
+      tx
+        .selectFrom('orders')
+        .select(['id', 'status', 'stripe_checkout_session_id'])
+        .where('buyer_email', '=', email)
+        .executeTakeFirstOrThrow(),
+    );
+    expect(orphan).toMatchObject({ status: 'pending', stripe_checkout_session_id: null });
+    const orphanSessions = (await stripe.checkout.sessions.list({ limit: 100 })).data.filter(
+      (x) => x.metadata?.order_id === orphan.id,
+    );
+    expect(orphanSessions).toHaveLength(1);
+
+    // The buyer tries again on a new process: the cart is still there, and this checkout opens and is paid.
+    const second = await serve();
+    buyer.at(second.url);
+    const retry = await buyer.checkout(email);
+    expect(retry.status).toBe(201);
+    const paid = await payAtStripe(retry.body.orderId as string);
+    expect((await (await deliver(second.url, paid.payload)).json()).status).toBe('queued');
+    for (let i = 0; i < 300 && (await state(paid.orderId, email, paid.event.id)).status !== 'paid'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await state(paid.orderId, email, paid.event.id)).toEqual(paidOnce);
+
+    // The session nobody recorded expires at Stripe (a day later); its event closes the orphan order, never paid.
+    await stripe.checkout.sessions.expire(orphanSessions[0].id);
+    const expired = await event('checkout.session.expired', orphanSessions[0].id);
+    expect((await (await deliver(second.url, expired.payload)).json()).status).toBe('queued');
+    for (let i = 0; i < 300; i++) {
+      const o = await withService(db, (tx) =>
+        tx.selectFrom('orders').select('status').where('id', '=', orphan.id).executeTakeFirstOrThrow(),
+      );
+      if (o.status !== 'pending') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const orders = await withService(db, (tx) =>
+      tx.selectFrom('orders').select(['id', 'status']).where('buyer_email', '=', email).orderBy('created_at').execute(),
+    );
+    expect(orders).toEqual([
+      { id: orphan.id, status: 'expired' },
+      { id: paid.orderId, status: 'paid' },
+    ]);
+    expect(await state(paid.orderId, email, paid.event.id)).toEqual(paidOnce);
+    second.proc.kill('SIGTERM');
+    await second.exited;
+    killed.push('checkout.after_stripe_call');
   }, 120_000);
 });
