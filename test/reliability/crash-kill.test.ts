@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
@@ -12,14 +13,18 @@ import type { Database } from '../../src/db/connect.ts';
 import { withService } from '../../src/db/tenancy.ts';
 import { createDemoTestDatabase, testDbKind } from '../../src/db/testing.ts';
 import type { DB } from '../../src/db/types.ts';
+import { enqueueJob } from '../../src/jobs/index.ts';
+import { payoutJob } from '../../src/marketplace/payouts/payouts.ts';
 import { freePort, instanceEnv, openGallery } from '../fixtures/instances.ts';
+import { createPaidSale, onboardedArtist } from '../fixtures/marketplace-sales.ts';
 import { testClient } from '../http.ts';
 import { recordTrial } from './trials.ts';
 
 // The named crash points of src/crash-points.ts, with the process really dying there: `gallerist serve` runs as a
 // child with the point armed and GALLERIST_CRASH_KILL=1, so it SIGKILLs itself on the spot (no rollback but
-// Postgres's own, no response, no cleanup). Then a new process starts and Stripe's retry or `gallerist reconcile`
-// runs: the order must be paid once, with one invoice, one print fulfilment and one confirmation mail.
+// Postgres's own, no response, no cleanup). Then a new process starts and what would follow in production runs:
+// Stripe's retry, the buyer's retry, the dead job taken over when its lease lapses, or `gallerist reconcile`. The
+// end state must be a clean run's: paid once with one invoice, fulfilment and mail; one refund; one payout.
 
 const SECRET = 'whsec_crash_kill_shared_secret';
 const killed: CrashPoint[] = [];
@@ -252,6 +257,124 @@ describe.skipIf(testDbKind() !== 'postgres')('crash points with the server kille
     expect(taken).toMatchObject({ status: 'done', attempts: 2 });
     second.proc.kill('SIGTERM');
     await second.exited;
+  }, 120_000);
+
+  it('killed between the Stripe payout and recording it: the job taken over finds it at Stripe and records it once', async () => {
+    const lease = { JOB_LEASE_SECONDS: '3' };
+    const ctx = { db, stripe, emulatorUrl: emulator.url };
+    const artist = await withService(db, (tx) =>
+      tx.selectFrom('accounts').select('id').where('slug', '=', 'mira-okafor').executeTakeFirstOrThrow(),
+    );
+    const acct = await onboardedArtist(ctx, artist.id);
+    const sale = await createPaidSale(ctx, { accountId: artist.id, priceAmount: 30_000, shippingAmount: 0 });
+    // Delivered and past its return window, as the fixture's sales are made: payable now.
+    await withService(db, (tx) =>
+      tx
+        .updateTable('marketplace_sales')
+        .set({
+          status: 'delivered',
+          shipped_at: sql<Date>`now() - interval '12 days'`,
+          delivered_at: sql<Date>`now() - interval '10 days'`,
+          return_window_ends_at: sql<Date>`now() - interval '1 day'`,
+        })
+        .where('id', '=', sale.saleId)
+        .execute(),
+    );
+    const first = await serve({
+      ...lease,
+      GALLERIST_CRASH_POINT: 'payout.after_stripe_call',
+      GALLERIST_CRASH_KILL: '1',
+    });
+    // The hourly run, now: queued here, the instance's runner is woken by the notification.
+    await enqueueJob(db, payoutJob, {}, { uniqueKey: 'crash-kill-payout' });
+    expect(await first.exited).toBe('SIGKILL');
+    const rows = () =>
+      withService(db, (tx) =>
+        tx
+          .selectFrom('marketplace_payouts')
+          .select(['stripe_payout_id', 'amount'])
+          .where('account_id', '=', artist.id)
+          .execute(),
+      );
+    // Stripe has the payout; our row does not know it yet.
+    expect((await stripe.payouts.list({ limit: 100 }, { stripeAccount: acct })).data).toHaveLength(1);
+    expect((await rows()).map((r) => r.stripe_payout_id)).toEqual([expect.stringMatching(/^unsubmitted:/)]);
+
+    // The dead run still holds the payout run's lease (10 minutes, so two instances never run at once): stand in
+    // for that wait. Its job's own lease lapses in seconds, and a new process takes the job over.
+    await withService(db, (tx) =>
+      tx
+        .updateTable('commerce_checkpoints')
+        .set({ leased_until: sql<Date>`now() - interval '1 second'` })
+        .where('name', '=', 'marketplace_payouts')
+        .execute(),
+    );
+    const second = await serve(lease);
+    for (let i = 0; i < 300 && (await rows()).some((r) => !r.stripe_payout_id?.startsWith('po_')); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const atStripe = (await stripe.payouts.list({ limit: 100 }, { stripeAccount: acct })).data;
+    expect(atStripe).toHaveLength(1);
+    expect((await rows()).map((r) => ({ ...r, amount: Number(r.amount) }))).toEqual([
+      { stripe_payout_id: atStripe[0].id, amount: atStripe[0].amount },
+    ]);
+    second.proc.kill('SIGTERM');
+    await second.exited;
+    killed.push('payout.after_stripe_call');
+  }, 120_000);
+
+  it('killed between the Stripe refund and recording it: Stripe’s refund events settle the pending refund, once', async () => {
+    const email = 'killed-in-refund@example.com';
+    const seller = await serve();
+    const { orderId, event, payload } = await paidPrintOrder(seller.url, email);
+    await deliver(seller.url, payload);
+    for (let i = 0; i < 300 && (await state(orderId, email, event.id)).status !== 'paid'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await state(orderId, email, event.id)).toEqual(paidOnce);
+    seller.proc.kill('SIGTERM');
+    await seller.exited;
+
+    const first = await serve({ GALLERIST_CRASH_POINT: 'refund.after_stripe_call', GALLERIST_CRASH_KILL: '1' });
+    const admin = testClient({ request: (path, init) => fetch(`${first.url}${path}`, init) });
+    await admin.signIn('admin@demo.gallerist.dev');
+    // Stripe made the refund; the process died before our refund row learned it, and the admin got no answer.
+    await expect(admin.post(`/api/orders/${orderId}/refunds`, { amount: 500 })).rejects.toThrow();
+    expect(await first.exited).toBe('SIGKILL');
+    const refunds = () =>
+      withService(db, (tx) =>
+        tx
+          .selectFrom('refunds')
+          .select(['amount', 'status', 'stripe_refund_id'])
+          .where('order_id', '=', orderId)
+          .execute(),
+      );
+    expect((await refunds()).map((r) => r.status)).toEqual(['pending']);
+    const { stripe_payment_intent_id: pi } = await withService(db, (tx) =>
+      tx.selectFrom('orders').select('stripe_payment_intent_id').where('id', '=', orderId).executeTakeFirstOrThrow(),
+    );
+    expect((await stripe.refunds.list({ payment_intent: pi! })).data).toHaveLength(1);
+
+    // Stripe's events about the refund reach a new process, each twice, as retries would.
+    const second = await serve();
+    const about = (await stripe.events.list({ limit: 100 })).data.filter(
+      (e) =>
+        /^(charge\.refunded|refund\.|charge\.refund\.)/.test(e.type) &&
+        (e.data.object as { payment_intent?: string }).payment_intent === pi,
+    );
+    expect(about.length).toBeGreaterThan(0);
+    for (const e of [...about, ...about]) expect((await deliver(second.url, JSON.stringify(e))).ok).toBe(true);
+    for (let i = 0; i < 300 && (await refunds()).some((r) => r.status === 'pending'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await refunds()).map((r) => ({ ...r, amount: Number(r.amount) }))).toEqual([
+      { amount: 500, status: 'succeeded', stripe_refund_id: expect.stringMatching(/^re_/) },
+    ]);
+    expect((await state(orderId, email, event.id)).status).toBe('partially_refunded');
+    expect((await stripe.refunds.list({ payment_intent: pi! })).data).toHaveLength(1);
+    second.proc.kill('SIGTERM');
+    await second.exited;
+    killed.push('refund.after_stripe_call');
   }, 120_000);
 
   it('killed between creating the Checkout Session and recording it: the retry pays once, the orphan expires', async () => {
