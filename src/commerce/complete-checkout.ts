@@ -8,7 +8,7 @@ import { type SettledAmounts, settleCheckoutAmounts } from './checkout-pricing.t
 import { buyerDetailsOf, draftInvoice, numberInvoice, setInvoiceReceiptUrl } from './invoices.ts';
 import { queueOrderPaidMails } from './notify.ts';
 import { notifyOrderChanged } from './order-listeners.ts';
-import { isPaidStatus, transitionOrder } from './order-status.ts';
+import { isPaidStatus, transitionOrder, transitionOrderWith } from './order-status.ts';
 import { findOrder, getOrder, listOrderItems, type Order, toOrder } from './orders.ts';
 import { type PaymentFacts, paymentFromIntent, paymentFromSession } from './payment-facts.ts';
 import { storedEvent } from './stored-event.ts';
@@ -188,23 +188,26 @@ async function settleOrder(
     // What Checkout charged must fit the order; an order priced at Checkout takes Stripe's amounts as its own.
     const items = await listOrderItems(tx, order.id);
     const settled = payment.checkout ? settleCheckoutAmounts(order, items.length, payment.checkout) : null;
-    const updated = await tx
-      .updateTable('orders')
-      .set({
+    // Stripe's ids, the amounts Checkout settled, the status and its history row: one statement.
+    const updated = await transitionOrderWith(
+      tx,
+      order.id,
+      'paid',
+      actor,
+      'payment succeeded',
+      {
         stripe_checkout_session_id: payment.checkoutSessionId ?? order.stripeCheckoutSessionId,
         stripe_payment_intent_id: payment.paymentIntentId,
         stripe_charge_id: payment.charge?.id ?? null,
         receipt_url: receiptUrl,
         paid_at: sql<Date>`now()`,
-        updated_at: sql<Date>`now()`,
         ...(settled ? settledColumns(order, settled) : {}),
-      })
-      .where('id', '=', order.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await transitionOrder(tx, order.id, 'paid', actor, 'payment succeeded', { stripeEventId: opts.stripeEventId });
-    // The row as the transition left it: it moved a pending order to paid and set updated_at to now(), as above.
-    const paidOrder = toOrder({ ...updated, status: 'paid' });
+      },
+      { stripeEventId: opts.stripeEventId },
+    );
+    // Locked and pending above, so it moves; anything else is a bug worth a rollback.
+    if (!updated) throw new Error(`order ${order.id} could not move from pending to paid`);
+    const paidOrder = toOrder(updated);
     await offeringOf(hooks, order.offeringType).onPaid(tx, paidOrder, { actor, payment, items });
     await notifyOrderChanged(tx, hooks, paidOrder, { kind: 'paid' });
     await applyParkedEvents(tx, hooks, order.id, refunds, actor);

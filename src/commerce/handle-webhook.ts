@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import Stripe from 'stripe';
 import type { Actor } from '../audit/index.ts';
 import { crashPoint } from '../crash-points.ts';
 import { atCommitAsService, serviceStatement, textLiteral, withService } from '../db/tenancy.ts';
-import type { DB } from '../db/types.ts';
+import type { Database, DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
 import { insertJob, jobInsertAfter } from '../jobs/index.ts';
 import type { CommerceHooks } from '../modules.ts';
@@ -17,7 +17,7 @@ import {
   settlePaymentIntent,
 } from './complete-checkout.ts';
 import { isPaidStatus } from './order-status.ts';
-import { findOrder, type Order, readOrderAsService } from './orders.ts';
+import { findOrder, type Order, readOrderAsService, toOrder } from './orders.ts';
 import { storedEvent } from './stored-event.ts';
 import { applyOrderRefunds, type ChargeRefunds, fetchChargeRefunds, StaleStripeRead } from './sync-refunds.ts';
 import type { StripeEventStatus } from './tables.ts';
@@ -373,18 +373,32 @@ export async function applyStripeEvent(
       const pre = await prefetch(db, stripe, event, attempt === 1 ? ctx.known : undefined);
       try {
         return await withService(db, async (tx) => {
-          const inserted = await tx
-            .insertInto('stripe_events')
-            .values({ id: event.id, type: event.type, account: event.account ?? null, payload: JSON.stringify(event) })
-            .onConflict((oc) =>
-              oc
-                .column('id')
-                .doUpdateSet({ status: 'received', error: null, reason: null })
-                // Locks the row, so of two workers applying one event the second sees it applied and stops.
-                .where('stripe_events.status', 'in', pendingStatuses),
-            )
-            .returning('id')
-            .executeTakeFirst();
+          // Locks the row, so of two workers applying one event the second sees it applied and stops. An event
+          // read from the inbox is there already: it is only locked, without sending its payload again.
+          const inserted = ctx.pending
+            ? await tx
+                .updateTable('stripe_events')
+                .set({ status: 'received', error: null, reason: null })
+                .where('id', '=', event.id)
+                .where('status', 'in', pendingStatuses)
+                .returning('id')
+                .executeTakeFirst()
+            : await tx
+                .insertInto('stripe_events')
+                .values({
+                  id: event.id,
+                  type: event.type,
+                  account: event.account ?? null,
+                  payload: JSON.stringify(event),
+                })
+                .onConflict((oc) =>
+                  oc
+                    .column('id')
+                    .doUpdateSet({ status: 'received', error: null, reason: null })
+                    .where('stripe_events.status', 'in', pendingStatuses),
+                )
+                .returning('id')
+                .executeTakeFirst();
           if (!inserted) return { outcome: 'duplicate' as const, reason: null };
           return applyLocked(tx, hooks, event, pre, actor, ctx.publicUrl ?? '');
         });
@@ -488,17 +502,28 @@ export async function applyInboxEvent(
   let read: Stripe.Event | null = null;
   let known: { order: Order | null } | undefined;
   if (job.prefetch) {
-    // It will read Stripe between two transactions anyway: the event and its order are read as two statements of
-    // their own, no lock (applyStripeEvent's insert is the exactly-once guard), two round trips rather than four.
+    // It will read Stripe between two transactions anyway: the event and the order its metadata names are read
+    // in one statement of their own, no lock (applyStripeEvent's lock on the row is the exactly-once guard).
+    const named = sql<string>`e.payload #>> '{data,object,metadata,order_id}'`;
     const [row] = await serviceStatement(
       db,
-      db.selectFrom('stripe_events').select('payload').where('id', '=', eventId).where('status', 'in', pendingStatuses),
+      db
+        .selectFrom('stripe_events as e')
+        .leftJoin('orders as o', (join) =>
+          join.on(sql<boolean>`o.id = case when ${named} ~* '^[0-9a-f-]{36}$' then (${named})::uuid end`),
+        )
+        .selectAll('o')
+        .select('e.payload')
+        .where('e.id', '=', eventId)
+        .where('e.status', 'in', pendingStatuses),
     );
     if (!row) return null;
     const event = storedEvent(row.payload);
     if (event && needsPrefetch(event)) {
-      const order = await namedOrder(db, event);
-      const known = order === undefined ? undefined : { order };
+      // namedOrder's answer from the join: undefined for events it does not look up, null for no such order.
+      const { payload: _payload, ...order } = row;
+      const looked = !event.account && (sessionTypes.has(event.type) || intentTypes.has(event.type));
+      const known = looked ? { order: order.id ? toOrder(order as Selectable<Database['orders']>) : null } : undefined;
       return applyStripeEvent(db, stripe, hooks, event, { ...ctx, pending: true, known });
     }
   }

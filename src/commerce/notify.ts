@@ -1,5 +1,5 @@
 import type { DB } from '../db/types.ts';
-import { queueMail, renderEmail } from '../mail/index.ts';
+import { queueMail, queueMailToEach, renderEmail } from '../mail/index.ts';
 import { type CommerceHooks, offeringOf } from '../modules.ts';
 import { formatMoney } from '../money.ts';
 import type { Invoice } from './invoices.ts';
@@ -47,26 +47,26 @@ export async function queueOrderPaidMails(
       accountId: order.accountId,
     });
   }
-  const admins = await db
-    .selectFrom('memberships')
-    .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select('users.email')
-    .where('memberships.account_id', '=', order.accountId)
-    .where('memberships.role', 'in', ['owner', 'admin'])
-    .execute();
   const seller = renderEmail({
     heading: 'You made a sale',
     paragraphs: [`Order ${orderRef(order.id)} from ${order.buyerEmail} was paid.`],
     table: { rows },
     ...(base ? { button: { label: 'Open order', url: `${base}/app/orders/${order.id}` } } : {}),
   });
-  for (const a of admins) {
-    await queueMail(db, {
-      to: a.email,
+  // One message to each of the seller's owners and admins, read and queued in one statement.
+  await queueMailToEach(
+    db,
+    db
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.user_id')
+      .select('users.email')
+      .where('memberships.account_id', '=', order.accountId)
+      .where('memberships.role', 'in', ['owner', 'admin']),
+    {
       subject: `New order: ${formatMoney(order.total, order.currency)}`,
       ...seller,
       template: 'orders.seller_notification',
       accountId: order.accountId,
-    });
-  }
+    },
+  );
 }

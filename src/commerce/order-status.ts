@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Actor } from '../audit/index.ts';
-import type { DB } from '../db/types.ts';
+import type { Database, DB } from '../db/types.ts';
 import { notFound } from '../errors.ts';
 import type { OrderStatus } from './tables.ts';
 
@@ -44,20 +44,51 @@ export async function transitionOrder(
   reason: string | null,
   opts: TransitionOptions = {},
 ): Promise<boolean> {
+  return (await moveOrder(db, orderId, to, actor, reason, opts, {})) !== null;
+}
+
+/**
+ * `transitionOrder` that writes `set` (column → value or SQL) in the same update and returns the row as the move
+ * left it, or null when the move is not allowed: a settlement's columns, status and history in one statement.
+ */
+export async function transitionOrderWith(
+  db: DB,
+  orderId: string,
+  to: OrderStatus,
+  actor: Actor,
+  reason: string | null,
+  set: Record<string, unknown>,
+  opts: TransitionOptions = {},
+): Promise<Selectable<Database['orders']> | null> {
+  return moveOrder(db, orderId, to, actor, reason, opts, set);
+}
+
+async function moveOrder(
+  db: DB,
+  orderId: string,
+  to: OrderStatus,
+  actor: Actor,
+  reason: string | null,
+  opts: TransitionOptions,
+  set: Record<string, unknown>,
+): Promise<Selectable<Database['orders']> | null> {
   const from = (Object.keys(allowed) as OrderStatus[]).filter((f) => canTransition(f, to));
+  const extra = Object.entries(set).map(([column, value]) => sql`, ${sql.ref(column)} = ${value}`);
   // Lock, check, move and record in one statement: the order's row stays locked to the commit as before.
-  const { rows } = await sql<{ found: boolean; moved: boolean }>`
+  const { rows } = await sql<Selectable<Database['orders']> & { found: boolean; from_status: OrderStatus | null }>`
     with prev as (select id, status, account_id from orders where id = ${orderId} for update),
     moved as (
-      update orders o set status = ${to}, updated_at = now() from prev
+      update orders o set status = ${to}, updated_at = now() ${sql.join(extra, sql``)} from prev
       where o.id = prev.id and prev.status in (${from.length ? sql.join(from) : sql`null`})
-      returning prev.status as from_status, o.account_id),
+      returning o.*, prev.status as from_status),
     logged as (
       insert into order_events (order_id, account_id, from_status, to_status, actor, actor_user_id, reason, stripe_event_id)
       select ${orderId}::uuid, account_id, from_status, ${to}, ${actor.kind}, ${actor.userId ?? null}::uuid, ${reason},
         ${opts.stripeEventId ?? null}::text
       from moved)
-    select exists (select from prev) as found, exists (select from moved) as moved`.execute(db);
+    select true as found, moved.* from prev left join moved on true`.execute(db);
   if (!rows[0]?.found) throw notFound('Order', { orderId });
-  return rows[0].moved;
+  if (!rows[0].from_status) return null;
+  const { found: _found, from_status: _from, ...row } = rows[0];
+  return row as Selectable<Database['orders']>;
 }

@@ -1,4 +1,4 @@
 // The mail module's public surface: other domains import from here, never from its files.
 export { escapeHtml, renderEmail } from './layout.ts';
 export { mailboxRoutes } from './routes.ts';
-export { queueMail } from './service.ts';
+export { queueMail, queueMailToEach } from './service.ts';

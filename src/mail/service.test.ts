@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.ts';
@@ -8,7 +9,7 @@ import type { DB } from '../db/types.ts';
 import { isAppError } from '../errors.ts';
 import { type JobHandler, runDueJobs } from '../jobs/index.ts';
 import { renderEmail } from './layout.ts';
-import { deliverMail, getMail, listMailbox, mailJobs, queueMail } from './service.ts';
+import { deliverMail, getMail, listMailbox, mailJobs, queueMail, queueMailToEach } from './service.ts';
 import { closedPort, startFakeSmtp } from './testing.ts';
 
 const logger = pino({ level: 'silent' });
@@ -144,6 +145,24 @@ describe('mail outbox', () => {
     await runDueJobs(db, { handlers, workerId: 'w', clock: fixedClock(), logger });
     expect((await outbox(id)).status).toBe('failed');
     expect((await jobFor(id)).status).toBe('failed');
+  });
+
+  it('queues one message to each selected recipient, each with its delivery job, and none to nobody', async () => {
+    const { to: _to, ...content } = message();
+    const recipients = sql<{ email: string }>`select unnest(array['a@example.com', 'b@example.com']) as email`;
+    const ids = await withService(db, (tx) => queueMailToEach(tx, recipients, content));
+    expect(ids).toHaveLength(2);
+    const mails = await withService(db, (tx) =>
+      tx.selectFrom('mail_outbox').select(['id', 'to_address', 'subject']).orderBy('to_address').execute(),
+    );
+    expect(mails.map((m) => [m.to_address, m.subject])).toEqual([
+      ['a@example.com', 'Your order'],
+      ['b@example.com', 'Your order'],
+    ]);
+    const jobs = await withService(db, (tx) => tx.selectFrom('jobs').select(['name', 'unique_key']).execute());
+    expect(jobs.map((j) => j.unique_key).sort()).toEqual(ids.map((id) => `mail:${id}`).sort());
+    const none = sql<{ email: string }>`select email from (values ('x@example.com')) v(email) where false`;
+    expect(await withService(db, (tx) => queueMailToEach(tx, none, content))).toEqual([]);
   });
 
   it('lists newest first, filters by recipient case-insensitively and pages', async () => {

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import nodemailer, { type Transporter } from 'nodemailer';
 import pino from 'pino';
 import { type Clock, systemClock } from '../clock.ts';
@@ -83,41 +83,55 @@ function toMessage(r: {
   };
 }
 
+/** A query that selects recipient addresses as `email`, from any tables. */
+type Recipients = RawBuilder<{ email: string }> | SelectQueryBuilder<any, any, { email: string }>;
+
 /** Stores a message in the outbox and enqueues its delivery in the same transaction; returns its id. */
 export async function queueMail(db: DB, input: QueueMailInput): Promise<{ id: string }> {
   const to = input.to.trim();
   if (!isEmailAddress(to)) {
     throw new AppError('validation_failed', 'Recipient must be a valid email address', { field: 'to' });
   }
+  const [id] = await insertMails(db, sql<{ email: string }>`select ${to}::text as email`, input);
+  if (!id) throw new Error('mail was not queued');
+  return { id };
+}
+
+/**
+ * Queues the same message to every address `recipients` selects (a query with an `email` column, e.g. an
+ * account's admins among its users, whose addresses were checked when they signed up), reading and writing in one
+ * statement; returns the new ids.
+ */
+export async function queueMailToEach(
+  db: DB,
+  recipients: Recipients,
+  input: Omit<QueueMailInput, 'to'>,
+): Promise<string[]> {
+  return insertMails(db, recipients, input);
+}
+
+// The messages and their delivery jobs in one statement; each job's key is its new message's id, so none conflicts.
+async function insertMails(db: DB, recipients: Recipients, input: Omit<QueueMailInput, 'to'>): Promise<string[]> {
   if (!input.template) throw new AppError('validation_failed', 'Mail template name is required', { field: 'template' });
   // Header injection guard: a subject can never carry line breaks.
   const subject = input.subject.replace(/[\r\n]+/g, ' ').trim();
   return withService(db, async (tx) => {
-    const mail = tx
-      .insertInto('mail_outbox')
-      .values({
-        to_address: to,
-        subject,
-        html: input.html,
-        text: input.text,
-        template: input.template,
-        account_id: input.accountId ?? null,
-        // clock_timestamp, not now(), and after the latest queued one: messages queued in one transaction sort in
-        // order, also where the clock ticks in milliseconds (PGlite). One probe of mail_outbox_status_idx.
-        created_at: sql<Date>`greatest(clock_timestamp(),
-          (select max(created_at) + interval '1 microsecond' from mail_outbox where status = 'queued'))`,
-      })
-      .returning('id');
-    // The message and its delivery job in one statement; the job's key is the new id, so it cannot conflict.
-    const {
-      rows: [row],
-    } = await sql<{ id: string; queued: number }>`with mail as (${mail}),
+    // created_at: clock_timestamp, not now(), and after the latest queued one, so messages queued in one
+    // transaction sort in order, also where the clock ticks in milliseconds (PGlite); one probe of
+    // mail_outbox_status_idx.
+    const { rows } = await sql<{ id: string; queued: number }>`with mail as (
+        insert into mail_outbox (to_address, subject, html, text, template, account_id, created_at)
+        select r.email, ${subject}, ${input.html}, ${input.text}, ${input.template}, ${input.accountId ?? null}::uuid,
+          greatest(clock_timestamp(),
+            (select max(created_at) + interval '1 microsecond' from mail_outbox where status = 'queued'))
+        from (${recipients}) r
+        returning id),
       job as (insert into jobs (name, payload, unique_key)
         select ${mailSendJob}, jsonb_build_object('id', mail.id::text), 'mail:' || mail.id::text from mail
         returning pg_notify(${JOBS_CHANNEL}, name))
-      select (select id from mail) as id, (select count(*) from job)::int as queued`.execute(tx);
-    if (!row?.id || row.queued !== 1) throw new Error('mail was not queued');
-    return { id: row.id };
+      select mail.id, (select count(*) from job)::int as queued from mail`.execute(tx);
+    if (rows.some((r) => r.queued !== rows.length)) throw new Error('mail was queued without its delivery job');
+    return rows.map((r) => r.id);
   });
 }
 
