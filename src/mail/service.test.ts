@@ -150,11 +150,11 @@ describe('mail outbox', () => {
   it('queues one message to each selected recipient, each with its delivery job, and none to nobody', async () => {
     const { to: _to, ...content } = message();
     const recipients = sql<{ email: string }>`select unnest(array['a@example.com', 'b@example.com']) as email`;
-    const ids = await withService(db, (tx) => queueMailToEach(tx, recipients, content));
-    expect(ids).toHaveLength(2);
+    await withService(db, (tx) => queueMailToEach(tx, recipients, content));
     const mails = await withService(db, (tx) =>
       tx.selectFrom('mail_outbox').select(['id', 'to_address', 'subject']).orderBy('to_address').execute(),
     );
+    const ids = mails.map((m) => m.id);
     expect(mails.map((m) => [m.to_address, m.subject])).toEqual([
       ['a@example.com', 'Your order'],
       ['b@example.com', 'Your order'],
@@ -162,7 +162,8 @@ describe('mail outbox', () => {
     const jobs = await withService(db, (tx) => tx.selectFrom('jobs').select(['name', 'unique_key']).execute());
     expect(jobs.map((j) => j.unique_key).sort()).toEqual(ids.map((id) => `mail:${id}`).sort());
     const none = sql<{ email: string }>`select email from (values ('x@example.com')) v(email) where false`;
-    expect(await withService(db, (tx) => queueMailToEach(tx, none, content))).toEqual([]);
+    await withService(db, (tx) => queueMailToEach(tx, none, content));
+    expect(await withService(db, (tx) => tx.selectFrom('mail_outbox').select('id').execute())).toHaveLength(2);
   });
 
   it('lists newest first, filters by recipient case-insensitively and pages', async () => {

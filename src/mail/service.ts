@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import nodemailer, { type Transporter } from 'nodemailer';
 import pino from 'pino';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { afterCursor, cursorAt, decodeCursor, keysetPage } from '../db/keyset.ts';
-import { serviceStatement, withService } from '../db/tenancy.ts';
+import { atCommitAsService, serviceStatement, withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
 import { JOBS_CHANNEL, type JobHandler } from '../jobs/index.ts';
@@ -86,53 +87,63 @@ function toMessage(r: {
 /** A query that selects recipient addresses as `email`, from any tables. */
 type Recipients = RawBuilder<{ email: string }> | SelectQueryBuilder<any, any, { email: string }>;
 
-/** Stores a message in the outbox and enqueues its delivery in the same transaction; returns its id. */
+/**
+ * Stores a message in the outbox and enqueues its delivery in the same transaction; returns its id. Inside a
+ * transaction both are written with its commit (atCommitAsService): the message means nothing before then, and
+ * a settlement's mails cost no round trip of their own.
+ */
 export async function queueMail(db: DB, input: QueueMailInput): Promise<{ id: string }> {
   const to = input.to.trim();
   if (!isEmailAddress(to)) {
     throw new AppError('validation_failed', 'Recipient must be a valid email address', { field: 'to' });
   }
-  const [id] = await insertMails(db, sql<{ email: string }>`select ${to}::text as email`, input);
-  if (!id) throw new Error('mail was not queued');
+  const id = randomUUID();
+  await insertMails(db, sql<{ id: string; email: string }>`select ${id}::uuid as id, ${to}::text as email`, input);
   return { id };
 }
 
 /**
  * Queues the same message to every address `recipients` selects (a query with an `email` column, e.g. an
- * account's admins among its users, whose addresses were checked when they signed up), reading and writing in one
- * statement; returns the new ids.
+ * account's admins among its users, whose addresses were checked when they signed up), read and written in one
+ * statement, with the transaction's commit as `queueMail` is.
  */
 export async function queueMailToEach(
   db: DB,
   recipients: Recipients,
   input: Omit<QueueMailInput, 'to'>,
-): Promise<string[]> {
-  return insertMails(db, recipients, input);
+): Promise<void> {
+  await insertMails(
+    db,
+    sql<{ id: string; email: string }>`select gen_random_uuid() as id, r.email from (${recipients}) r`,
+    input,
+  );
 }
 
 // The messages and their delivery jobs in one statement; each job's key is its new message's id, so none conflicts.
-async function insertMails(db: DB, recipients: Recipients, input: Omit<QueueMailInput, 'to'>): Promise<string[]> {
+async function insertMails(
+  db: DB,
+  recipients: RawBuilder<{ id: string; email: string }>,
+  input: Omit<QueueMailInput, 'to'>,
+): Promise<void> {
   if (!input.template) throw new AppError('validation_failed', 'Mail template name is required', { field: 'template' });
   // Header injection guard: a subject can never carry line breaks.
   const subject = input.subject.replace(/[\r\n]+/g, ' ').trim();
-  return withService(db, async (tx) => {
-    // created_at: clock_timestamp, not now(), and after the latest queued one, so messages queued in one
-    // transaction sort in order, also where the clock ticks in milliseconds (PGlite); one probe of
-    // mail_outbox_status_idx.
-    const { rows } = await sql<{ id: string; queued: number }>`with mail as (
-        insert into mail_outbox (to_address, subject, html, text, template, account_id, created_at)
-        select r.email, ${subject}, ${input.html}, ${input.text}, ${input.template}, ${input.accountId ?? null}::uuid,
-          greatest(clock_timestamp(),
-            (select max(created_at) + interval '1 microsecond' from mail_outbox where status = 'queued'))
-        from (${recipients}) r
-        returning id),
-      job as (insert into jobs (name, payload, unique_key)
-        select ${mailSendJob}, jsonb_build_object('id', mail.id::text), 'mail:' || mail.id::text from mail
-        returning pg_notify(${JOBS_CHANNEL}, name))
-      select mail.id, (select count(*) from job)::int as queued from mail`.execute(tx);
-    if (rows.some((r) => r.queued !== rows.length)) throw new Error('mail was queued without its delivery job');
-    return rows.map((r) => r.id);
-  });
+  // created_at: clock_timestamp, not now(), and after the latest queued one, so messages queued in one
+  // transaction sort in order, also where the clock ticks in milliseconds (PGlite); one probe of
+  // mail_outbox_status_idx.
+  const statement = sql`with mail as (
+      insert into mail_outbox (id, to_address, subject, html, text, template, account_id, created_at)
+      select r.id, r.email, ${subject}, ${input.html}, ${input.text}, ${input.template}, ${input.accountId ?? null}::uuid,
+        greatest(clock_timestamp(),
+          (select max(created_at) + interval '1 microsecond' from mail_outbox where status = 'queued'))
+      from (${recipients}) r
+      returning id),
+    job as (insert into jobs (name, payload, unique_key)
+      select ${mailSendJob}, jsonb_build_object('id', mail.id::text), 'mail:' || mail.id::text from mail
+      returning pg_notify(${JOBS_CHANNEL}, name))
+    select (select count(*) from mail)::int as mails, (select count(*) from job)::int as jobs`;
+  if (db.isTransaction) return atCommitAsService(db, statement);
+  await serviceStatement(db, statement);
 }
 
 /** Sends one outbox message; without a transport it is only captured for the dev mailbox. */

@@ -4,7 +4,7 @@ import type { Actor } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import type { CheckoutPricing, OfferingHooks, Order, OrderChannel } from '../commerce/index.ts';
 import { createCheckout, createOrder, DEFAULT_SHIPPING_COUNTRIES } from '../commerce/index.ts';
-import { withService } from '../db/tenancy.ts';
+import { atCommitAsService, withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { CommerceHooks } from '../modules.ts';
@@ -39,7 +39,8 @@ export function printOffering(labs: Labs): OfferingHooks {
           .execute();
       }
       const cartId = order.metadata.cart_id;
-      if (typeof cartId === 'string') await db.deleteFrom('shop_carts').where('id', '=', cartId).execute();
+      // Nothing in the settlement reads the cart again: it goes with the commit.
+      if (typeof cartId === 'string') await atCommitAsService(db, db.deleteFrom('shop_carts').where('id', '=', cartId));
       await openFulfilment(db, labs, order, ctx);
     },
     // One confirmation for prints: the detailed one (photos, options, crops), naming the invoice.
