@@ -318,20 +318,21 @@ async function applyLocked(
   return { outcome: r.status, reason };
 }
 
+// An event as the inbox stores it.
+const inboxRow = (event: Stripe.Event) => ({
+  id: event.id,
+  type: event.type,
+  account: event.account ?? null,
+  payload: JSON.stringify(event),
+});
+
 // Best effort: the failure is visible to operators; the next delivery or reconcile retries it.
 async function recordFailure(db: DB, event: Stripe.Event, err: unknown): Promise<void> {
   await serviceStatement(
     db,
     db
       .insertInto('stripe_events')
-      .values({
-        id: event.id,
-        type: event.type,
-        account: event.account ?? null,
-        payload: JSON.stringify(event),
-        status: 'failed',
-        error: String((err as Error)?.message ?? err).slice(0, 1000),
-      })
+      .values({ ...inboxRow(event), status: 'failed', error: String((err as Error)?.message ?? err).slice(0, 1000) })
       .onConflict((oc) =>
         oc
           .column('id')
@@ -385,12 +386,7 @@ export async function applyStripeEvent(
                 .executeTakeFirst()
             : await tx
                 .insertInto('stripe_events')
-                .values({
-                  id: event.id,
-                  type: event.type,
-                  account: event.account ?? null,
-                  payload: JSON.stringify(event),
-                })
+                .values(inboxRow(event))
                 .onConflict((oc) =>
                   oc
                     .column('id')
