@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import type { Actor } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
+import { claimRunLease } from '../jobs/index.ts';
 import type { CommerceHooks } from '../modules.ts';
 import { completeCheckoutSession } from './complete-checkout.ts';
 import { processStripeEvent } from './handle-webhook.ts';
@@ -21,37 +21,10 @@ export interface ReconcileResult {
 }
 
 const CHECKPOINT = 'stripe_events';
-const LEASE_MINUTES = 10;
 // Re-read this many seconds before the checkpoint: events created in the same second may list late, and the inbox
 // makes re-reading free.
 const OVERLAP_SECONDS = 120;
 const PENDING_AFTER_MS = 30 * 60_000;
-
-// One runner at a time across instances: the advisory lock serialises claiming, the lease covers the run itself
-// (a transaction-scoped lock cannot span the many short transactions the run uses).
-async function claim(db: DB, clock: Clock): Promise<number | null> {
-  return withService(db, async (tx) => {
-    const { rows } = await sql<{
-      ok: boolean;
-    }>`select pg_try_advisory_xact_lock(hashtext('gallerist:commerce:reconcile')) as ok`.execute(tx);
-    if (!rows[0]?.ok) return null;
-    const now = clock.now();
-    const initial = Math.floor(now.getTime() / 1000) - 3 * 86_400;
-    await tx
-      .insertInto('commerce_checkpoints')
-      .values({ name: CHECKPOINT, value: initial })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
-    const row = await tx
-      .updateTable('commerce_checkpoints')
-      .set({ leased_until: new Date(now.getTime() + LEASE_MINUTES * 60_000) })
-      .where('name', '=', CHECKPOINT)
-      .where((eb) => eb.or([eb('leased_until', 'is', null), eb('leased_until', '<', now)]))
-      .returning('value')
-      .executeTakeFirst();
-    return row ? Number(row.value) : null;
-  });
-}
 
 /**
  * Catches up with Stripe when webhooks were lost: applies every event since the checkpoint through the same inbox
@@ -75,8 +48,14 @@ export async function reconcile(
     completed: 0,
     expired: 0,
   };
-  const checkpoint = await claim(db, clock);
-  if (checkpoint === null) return { ...result, skipped: true };
+  // One run at a time across instances; a run whose process died frees it within a minute (claimRunLease).
+  const lease = await claimRunLease(db, clock, {
+    name: CHECKPOINT,
+    lockKey: 'gallerist:commerce:reconcile',
+    initialValue: Math.floor(clock.now().getTime() / 1000) - 3 * 86_400,
+  });
+  if (!lease) return { ...result, skipped: true };
+  const checkpoint = lease.value;
   let next = checkpoint;
   try {
     const events = await stripe.events
@@ -120,13 +99,7 @@ export async function reconcile(
       else if (r.changed) result.completed++;
     }
   } finally {
-    await withService(db, (tx) =>
-      tx
-        .updateTable('commerce_checkpoints')
-        .set({ value: next, leased_until: null, updated_at: sql<Date>`now()` })
-        .where('name', '=', CHECKPOINT)
-        .execute(),
-    );
+    await lease.release(next);
   }
   return result;
 }

@@ -51,17 +51,19 @@ async function inbox(id: string) {
   return withService(db, (tx) => tx.selectFrom('stripe_events').selectAll().where('id', '=', id).executeTakeFirst());
 }
 
-// The payload of the event's job as the webhook route queued it. The job is taken off the queue, so the app's own
-// job runner does not race the workers the test plays (it would apply the event with the app's hooks).
-async function queuedJob(eventId: string): Promise<StripeEventJob> {
-  const row = await withService(db, (tx) =>
-    tx
+// Stores the event as the webhook route does and returns the payload of the job it queued. The job is taken off the
+// queue in the same transaction, so the app's own job runner never sees it and cannot race the workers the test
+// plays (it would apply the event with the app's hooks).
+async function receivedJob(event: Stripe.Event): Promise<StripeEventJob> {
+  return withService(db, async (tx) => {
+    expect(await receiveStripeEvent(tx, event, new Date())).toBe('queued');
+    const row = await tx
       .deleteFrom('jobs')
-      .where('unique_key', '=', `stripe-event:${eventId}`)
+      .where('unique_key', '=', `stripe-event:${event.id}`)
       .returning('payload')
-      .executeTakeFirstOrThrow(),
-  );
-  return row.payload as StripeEventJob;
+      .executeTakeFirstOrThrow();
+    return row.payload as StripeEventJob;
+  });
 }
 
 /** An order paid on Stripe whose webhooks all failed to arrive: the test delivers them itself. */
@@ -221,9 +223,8 @@ describe('Stripe webhooks', () => {
   it('applies an event once when the webhook job, reconcile and a second worker race for it', async () => {
     const { order, sessionId } = await paidUndelivered();
     const event = await sessionEvent(sessionId, 'checkout.session.completed');
-    expect(await receiveStripeEvent(db, event, new Date())).toBe('queued');
     // The job as stored says the event needs a Stripe read; a job queued before that hint existed names only the id.
-    const queued = await queuedJob(event.id);
+    const queued = await receivedJob(event);
     expect(queued).toEqual({ eventId: event.id, prefetch: true });
     const outcomes = await Promise.all([
       applyInboxEvent(db, stripe, hooks, queued),
@@ -260,8 +261,7 @@ describe('Stripe webhooks', () => {
       type: 'test.no_prefetch',
       data: { object: { id: 'obj_1' } },
     } as unknown as Stripe.Event;
-    expect(await receiveStripeEvent(db, event, new Date())).toBe('queued');
-    const queued = await queuedJob(event.id);
+    const queued = await receivedJob(event);
     expect(queued).toEqual({ eventId: event.id, prefetch: false });
     // A failing handler rolls its transaction back and leaves the row failed with the error, for the retry.
     await expect(applyInboxEvent(db, stripe, custom, queued)).rejects.toThrow('handler failed (test)');

@@ -300,8 +300,8 @@ describe.skipIf(testDbKind() !== 'postgres')('crash points with the server kille
     expect((await stripe.payouts.list({ limit: 100 }, { stripeAccount: acct })).data).toHaveLength(1);
     expect((await rows()).map((r) => r.stripe_payout_id)).toEqual([expect.stringMatching(/^unsubmitted:/)]);
 
-    // The dead run still holds the payout run's lease (10 minutes, so two instances never run at once): stand in
-    // for that wait. Its job's own lease lapses in seconds, and a new process takes the job over.
+    // The dead run still holds the payout run's lease (a minute unrenewed, so two instances never run at once):
+    // stand in for that wait. Its job's own lease lapses in seconds, and a new process takes the job over.
     await withService(db, (tx) =>
       tx
         .updateTable('commerce_checkpoints')

@@ -9,6 +9,7 @@ import { iso } from '../../db/sql.ts';
 import { withService } from '../../db/tenancy.ts';
 import type { Database, DB } from '../../db/types.ts';
 import { AppError } from '../../errors.ts';
+import { claimRunLease } from '../../jobs/index.ts';
 import { queueMail, renderEmail } from '../../mail/index.ts';
 import { formatMoney } from '../../money.ts';
 import type { PayoutStatus } from '../tables.ts';
@@ -43,7 +44,6 @@ export interface PayoutRunResult {
 // A row inserted before Stripe is called holds this placeholder until the payout id is known.
 const UNSUBMITTED = 'unsubmitted:';
 const LEASE_NAME = 'marketplace_payouts';
-const LEASE_MINUTES = 10;
 const closedSale = ['refunded', 'duplicate_refunded'] as const;
 // Dispute statuses that leave a sale payable: won (or an inquiry closed) gave the money back to the platform.
 const settledDispute = ['won', 'warning_closed', 'prevented'];
@@ -75,41 +75,6 @@ export function toPayout(r: PayoutRow & { sales_count?: number | string | null }
     salesCount: Number(r.sales_count ?? 0),
     createdAt: r.created_at.toISOString(),
   };
-}
-
-// One run at a time across instances and concurrent callers (job + admin button): the advisory lock serialises
-// claiming, the lease covers the run's many short transactions and Stripe calls.
-async function claim(db: DB, clock: Clock): Promise<boolean> {
-  return withService(db, async (tx) => {
-    const { rows } = await sql<{
-      ok: boolean;
-    }>`select pg_try_advisory_xact_lock(hashtext('gallerist:marketplace:payouts')) as ok`.execute(tx);
-    if (!rows[0]?.ok) return false;
-    const now = clock.now();
-    await tx
-      .insertInto('commerce_checkpoints')
-      .values({ name: LEASE_NAME, value: 0 })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
-    const row = await tx
-      .updateTable('commerce_checkpoints')
-      .set({ leased_until: new Date(now.getTime() + LEASE_MINUTES * 60_000) })
-      .where('name', '=', LEASE_NAME)
-      .where((eb) => eb.or([eb('leased_until', 'is', null), eb('leased_until', '<', now)]))
-      .returning('name')
-      .executeTakeFirst();
-    return Boolean(row);
-  });
-}
-
-async function release(db: DB): Promise<void> {
-  await withService(db, (tx) =>
-    tx
-      .updateTable('commerce_checkpoints')
-      .set({ leased_until: null, updated_at: sql<Date>`now()` })
-      .where('name', '=', LEASE_NAME)
-      .execute(),
-  );
 }
 
 // Stripe said no for good (4xx): the payout will never exist, so its sales go back into the next run.
@@ -260,7 +225,10 @@ export async function runPayouts(
     errors: 0,
     amount: 0,
   };
-  if (!(await claim(db, clock))) return { ...result, skipped: true };
+  // One run at a time across instances and callers (job, admin button); a run whose process died frees it within
+  // a minute (claimRunLease).
+  const lease = await claimRunLease(db, clock, { name: LEASE_NAME, lockKey: 'gallerist:marketplace:payouts' });
+  if (!lease) return { ...result, skipped: true };
   try {
     const stuck = await withService(db, (tx) =>
       tx
@@ -357,7 +325,7 @@ export async function runPayouts(
       }
     }
   } finally {
-    await release(db);
+    await lease.release();
   }
   return result;
 }
