@@ -96,12 +96,16 @@ interface Prefetched {
 
 type PaymentObject = { id?: string; payment_intent?: unknown; metadata?: Stripe.Metadata | null };
 
+// Session and PaymentIntent events on our own account name their order in metadata.
+const namesOrder = (event: Pick<Stripe.Event, 'type' | 'account'>) =>
+  !event.account && (sessionTypes.has(event.type) || intentTypes.has(event.type));
+
 /**
  * The order an event's metadata names, for a session or PaymentIntent event; undefined for any other event. One
  * statement, in the caller's transaction or in one round trip of its own.
  */
 async function namedOrder(db: DB, event: Stripe.Event): Promise<Order | null | undefined> {
-  if (event.account || !(sessionTypes.has(event.type) || intentTypes.has(event.type))) return undefined;
+  if (!namesOrder(event)) return undefined;
   const orderId = (event.data.object as { metadata?: Stripe.Metadata | null }).metadata?.order_id;
   return orderId ? readOrderAsService(db, orderId) : null;
 }
@@ -518,8 +522,9 @@ export async function applyInboxEvent(
     if (event && needsPrefetch(event)) {
       // namedOrder's answer from the join: undefined for events it does not look up, null for no such order.
       const { payload: _payload, ...order } = row;
-      const looked = !event.account && (sessionTypes.has(event.type) || intentTypes.has(event.type));
-      const known = looked ? { order: order.id ? toOrder(order as Selectable<Database['orders']>) : null } : undefined;
+      const known = namesOrder(event)
+        ? { order: order.id ? toOrder(order as Selectable<Database['orders']>) : null }
+        : undefined;
       return applyStripeEvent(db, stripe, hooks, event, { ...ctx, pending: true, known });
     }
   }

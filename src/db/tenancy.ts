@@ -57,6 +57,10 @@ export function textLiteral(value: string): RawBuilder<string> {
   return sql<string>`convert_from(decode(${sql.lit(Buffer.from(value).toString('base64'))}, 'base64'), 'utf8')`;
 }
 
+// A raw statement compiles against a handle; a query builder already carries the one it was built on.
+const compiled = <R>(db: DB, statement: RawBuilder<R> | Compilable<R>) =>
+  'isRawBuilder' in statement ? statement.compile(db) : statement.compile();
+
 /**
  * Runs one statement as service_role in a transaction of its own, in a single round trip: role and claims travel
  * in the same simple-protocol batch, which Postgres runs as one implicit transaction (all or nothing, settings gone
@@ -65,7 +69,7 @@ export function textLiteral(value: string): RawBuilder<string> {
  * Build `statement` on `db` itself.
  */
 export async function serviceStatement<R>(db: DB, statement: RawBuilder<R> | Compilable<R>): Promise<R[]> {
-  const body = 'isRawBuilder' in statement ? statement.compile(db) : statement.compile();
+  const body = compiled(db, statement);
   // Inside a caller's transaction it is one more statement of it, as service_role.
   if (db.isTransaction) return asService(db, async (tx) => (await tx.executeQuery(body)).rows);
   const enter = entering('service_role', '{"role":"service_role"}').compile(db);
@@ -80,7 +84,7 @@ export async function serviceStatement<R>(db: DB, statement: RawBuilder<R> | Com
  */
 export async function atCommitAsService(tx: DB, statement: RawBuilder<unknown> | Compilable<unknown>): Promise<void> {
   if (!tx.isTransaction) throw new Error('atCommitAsService needs a transaction');
-  const body = 'isRawBuilder' in statement ? statement.compile(tx) : statement.compile();
+  const body = compiled(tx, statement);
   const text = `set local role service_role; ${inlineParameters(body)}`;
   const queued = await tx.getExecutor().provideConnection(async (conn) => sendWithCommit(conn, text));
   if (!queued) await serviceStatement(tx, statement);

@@ -123,6 +123,10 @@ export async function insertJob(
   throw new Error(`could not enqueue job ${name} with unique key ${options.uniqueKey}`);
 }
 
+// The (id, attempt) pairs a worker claimed, for `(id, attempts) in (…)`: a job reclaimed since is another attempt.
+const claimedPairs = (jobs: readonly ClaimedJob[]) =>
+  sql.join(jobs.map((j) => sql`(${j.id}::bigint, ${j.attempts}::int)`));
+
 /** A job this worker holds the lease of, at the attempt it claimed. */
 export interface ClaimedJob {
   id: string;
@@ -149,7 +153,7 @@ export async function claimJobs(
   finished: readonly ClaimedJob[] = [],
 ): Promise<ClaimedJob[]> {
   const until = new Date(now.getTime() + lockSeconds * 1000);
-  const ours = finished.length ? sql.join(finished.map((j) => sql`(${j.id}::bigint, ${j.attempts}::int)`)) : null;
+  const ours = finished.length ? claimedPairs(finished) : null;
   const finishing = ours
     ? sql`finished as (
       update jobs set status = 'done', finished_at = ${now}, locked_by = null, locked_until = null, last_error = null
@@ -203,7 +207,7 @@ function errorMessage(err: unknown): string {
 }
 
 // Records a failure: a retry after backoff, or failed for good. Updates only while we still hold the lease, so a
-// reclaimed job isn't clobbered by a slow worker (successes are recorded by the batch, in finishDone).
+// reclaimed job isn't clobbered by a slow worker (successes are recorded together: finishDone, or the next claim).
 async function failJob(db: DB, job: ClaimedJob, workerId: string, now: Date, error: string, fatal = false) {
   const retry = !fatal && job.attempts < job.maxAttempts;
   await serviceStatement(
@@ -228,7 +232,10 @@ async function failJob(db: DB, job: ClaimedJob, workerId: string, now: Date, err
   );
 }
 
-/** Runs one claimed job; a failure is recorded here, a success is returned for the batch to record (finishDone). */
+/**
+ * Runs one claimed job; a failure is recorded here, a success is returned for the caller to record with others
+ * (finishDone, or the next claim).
+ */
 export async function runOne(db: DB, job: ClaimedJob, opts: RunOptions, logger: pino.Logger): Promise<boolean> {
   const log = logger.child({ job: job.name, jobId: job.id, attempt: job.attempts });
   const handler = opts.handlers.get(job.name);
@@ -259,7 +266,7 @@ export async function runOne(db: DB, job: ClaimedJob, opts: RunOptions, logger: 
 // runner's transactions per webhook. Each row is matched on the attempt we claimed, under our lease, as failJob
 // does. A crash before it leaves them running: the lease expires and they run again, as a crash mid-job always did.
 export async function finishDone(db: DB, jobs: ClaimedJob[], workerId: string, now: Date) {
-  const claimed = sql.join(jobs.map((j) => sql`(${j.id}::bigint, ${j.attempts}::int)`));
+  const claimed = claimedPairs(jobs);
   await serviceStatement(
     db,
     db
@@ -274,7 +281,7 @@ export async function finishDone(db: DB, jobs: ClaimedJob[], workerId: string, n
 /** Extends this worker's leases on jobs it is still running, so a short lease only lapses when the worker is gone. */
 export async function renewLeases(db: DB, jobs: readonly ClaimedJob[], workerId: string, until: Date) {
   if (jobs.length === 0) return;
-  const ours = sql.join(jobs.map((j) => sql`(${j.id}::bigint, ${j.attempts}::int)`));
+  const ours = claimedPairs(jobs);
   await serviceStatement(
     db,
     db

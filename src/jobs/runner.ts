@@ -48,7 +48,7 @@ export interface JobRunnerOptions {
   signal?: JobSignal;
   /** How long a wake-up waits for others to join it (default 20 ms). */
   wakeDelayMs?: number;
-  /** Longest a batch waits for this process's requests to be answered before it starts anyway (default 50 ms). */
+  /** Longest a claim waits for this process's requests to be answered before it starts anyway (default 50 ms). */
   yieldMs?: number;
   /**
    * Longest idle sleep, asked before each one: while something else wakes the runner for new work (LISTEN/NOTIFY),

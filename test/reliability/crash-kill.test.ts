@@ -27,6 +27,11 @@ import { recordTrial } from './trials.ts';
 // end state must be a clean run's: paid once with one invoice, fulfilment and mail; one refund; one payout.
 
 const SECRET = 'whsec_crash_kill_shared_secret';
+
+// Polls every 100 ms for up to 30 s; the assertions after it say what was expected.
+async function until(done: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 300 && !(await done()); i++) await new Promise((r) => setTimeout(r, 100));
+}
 const killed: CrashPoint[] = [];
 
 describe.skipIf(testDbKind() !== 'postgres')('crash points with the server killed there', () => {
@@ -189,9 +194,7 @@ describe.skipIf(testDbKind() !== 'postgres')('crash points with the server kille
     const second = await serve();
     const retry = await deliver(second.url, payload);
     expect(await retry.json()).toMatchObject({ received: true, status: 'duplicate' });
-    for (let i = 0; i < 300 && (await state(orderId, email, event.id)).status !== 'paid'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until(async () => (await state(orderId, email, event.id)).status === 'paid');
     expect(await state(orderId, email, event.id)).toEqual(paidOnce);
     second.proc.kill('SIGTERM');
     await second.exited;
@@ -249,9 +252,7 @@ describe.skipIf(testDbKind() !== 'postgres')('crash points with the server kille
     expect(dead).toMatchObject({ status: 'running', attempts: 1 });
 
     const second = await serve(lease);
-    for (let i = 0; i < 300 && (await state(orderId, email, event.id)).status !== 'paid'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until(async () => (await state(orderId, email, event.id)).status === 'paid');
     expect(await state(orderId, email, event.id)).toEqual(paidOnce);
     const taken = await job();
     expect(taken).toMatchObject({ status: 'done', attempts: 2 });
@@ -310,9 +311,7 @@ describe.skipIf(testDbKind() !== 'postgres')('crash points with the server kille
         .execute(),
     );
     const second = await serve(lease);
-    for (let i = 0; i < 300 && (await rows()).some((r) => !r.stripe_payout_id?.startsWith('po_')); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until(async () => !(await rows()).some((r) => !r.stripe_payout_id?.startsWith('po_')));
     const atStripe = (await stripe.payouts.list({ limit: 100 }, { stripeAccount: acct })).data;
     expect(atStripe).toHaveLength(1);
     expect((await rows()).map((r) => ({ ...r, amount: Number(r.amount) }))).toEqual([
@@ -328,9 +327,7 @@ describe.skipIf(testDbKind() !== 'postgres')('crash points with the server kille
     const seller = await serve();
     const { orderId, event, payload } = await paidPrintOrder(seller.url, email);
     await deliver(seller.url, payload);
-    for (let i = 0; i < 300 && (await state(orderId, email, event.id)).status !== 'paid'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until(async () => (await state(orderId, email, event.id)).status === 'paid');
     expect(await state(orderId, email, event.id)).toEqual(paidOnce);
     seller.proc.kill('SIGTERM');
     await seller.exited;
@@ -364,9 +361,7 @@ describe.skipIf(testDbKind() !== 'postgres')('crash points with the server kille
     );
     expect(about.length).toBeGreaterThan(0);
     for (const e of [...about, ...about]) expect((await deliver(second.url, JSON.stringify(e))).ok).toBe(true);
-    for (let i = 0; i < 300 && (await refunds()).some((r) => r.status === 'pending'); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until(async () => !(await refunds()).some((r) => r.status === 'pending'));
     expect((await refunds()).map((r) => ({ ...r, amount: Number(r.amount) }))).toEqual([
       { amount: 500, status: 'succeeded', stripe_refund_id: expect.stringMatching(/^re_/) },
     ]);
@@ -404,22 +399,19 @@ describe.skipIf(testDbKind() !== 'postgres')('crash points with the server kille
     expect(retry.status).toBe(201);
     const paid = await payAtStripe(retry.body.orderId as string);
     expect((await (await deliver(second.url, paid.payload)).json()).status).toBe('queued');
-    for (let i = 0; i < 300 && (await state(paid.orderId, email, paid.event.id)).status !== 'paid'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until(async () => (await state(paid.orderId, email, paid.event.id)).status === 'paid');
     expect(await state(paid.orderId, email, paid.event.id)).toEqual(paidOnce);
 
     // The session nobody recorded expires at Stripe (a day later); its event closes the orphan order, never paid.
     await stripe.checkout.sessions.expire(orphanSessions[0].id);
     const expired = await event('checkout.session.expired', orphanSessions[0].id);
     expect((await (await deliver(second.url, expired.payload)).json()).status).toBe('queued');
-    for (let i = 0; i < 300; i++) {
+    await until(async () => {
       const o = await withService(db, (tx) =>
         tx.selectFrom('orders').select('status').where('id', '=', orphan.id).executeTakeFirstOrThrow(),
       );
-      if (o.status !== 'pending') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return o.status !== 'pending';
+    });
     const orders = await withService(db, (tx) =>
       tx.selectFrom('orders').select(['id', 'status']).where('buyer_email', '=', email).orderBy('created_at').execute(),
     );
