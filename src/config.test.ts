@@ -21,6 +21,8 @@ describe('configuration', () => {
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(parseEnv({ DATABASE_POOL_SIZE: '40' }).DATABASE_POOL_SIZE).toBe(40);
+    expect(env.DATABASE_PREPARED_STATEMENTS).toBe('on');
+    expect(parseEnv({ DATABASE_PREPARED_STATEMENTS: 'off' }).DATABASE_PREPARED_STATEMENTS).toBe('off');
   });
 
   it('reports every bad value at once, by name', () => {
@@ -29,6 +31,7 @@ describe('configuration', () => {
         PORT: 'eighty',
         DATABASE_URL: 'mysql://x',
         DATABASE_POOL_SIZE: '0',
+        DATABASE_PREPARED_STATEMENTS: 'sometimes',
         STRIPE_SECRET_KEY: 'pk_test_1',
         LOG_LEVEL: 'loud',
       });
@@ -36,7 +39,14 @@ describe('configuration', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const problems = (err as ConfigError).problems.join('\n');
-      for (const name of ['PORT', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'STRIPE_SECRET_KEY', 'LOG_LEVEL']) {
+      for (const name of [
+        'PORT',
+        'DATABASE_URL',
+        'DATABASE_POOL_SIZE',
+        'DATABASE_PREPARED_STATEMENTS',
+        'STRIPE_SECRET_KEY',
+        'LOG_LEVEL',
+      ]) {
         expect(problems).toContain(name);
       }
     }

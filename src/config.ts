@@ -12,6 +12,9 @@ const envSchema = z.object({
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().min(1).default('./data')),
   // Connections per instance; several instances share Postgres's max_connections (Supabase's pooler has its own).
   DATABASE_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(10)),
+  // Off behind a pooler in transaction mode (Supabase's on port 6543, PgBouncer before 1.21), which can't keep a
+  // connection's prepared statements from one transaction to the next.
+  DATABASE_PREPARED_STATEMENTS: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
   DATABASE_URL: z.preprocess(
     emptyToUndefined,
     z

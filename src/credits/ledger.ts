@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { LedgerAccountKind, PostingReason } from './tables.ts';
 
@@ -55,11 +56,12 @@ export async function providerAccount(
     .where('kind', '=', kind)
     .executeTakeFirst();
   if (existing) return existing.id;
-  // A concurrent first use may win the race; the partial unique index makes us converge on its row.
+  // A concurrent first use may win the race; the partial unique index makes us converge on its row. Its predicate
+  // is a literal: Postgres can't match a parameter to the index's predicate in a prepared statement.
   await db
     .insertInto('ledger_accounts')
     .values({ kind, provider_account_id: providerId })
-    .onConflict((oc) => oc.columns(['provider_account_id', 'kind']).where('kind', '<>', 'org_lot').doNothing())
+    .onConflict((oc) => oc.columns(['provider_account_id', 'kind']).where(sql<boolean>`kind <> 'org_lot'`).doNothing())
     .execute();
   const row = await db
     .selectFrom('ledger_accounts')

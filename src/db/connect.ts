@@ -135,13 +135,21 @@ export interface DbErrorLogger {
 
 const stderrLogger: DbErrorLogger = { error: ({ err }, msg) => console.error(`${msg}:`, err) };
 
-/** Opens a pooled connection to a real Postgres server; idle-client errors go to `logger` (stderr without one). */
-export async function openPostgres(url: string, max = 10, logger: DbErrorLogger = stderrLogger): Promise<Database> {
+/**
+ * Opens a pooled connection to a real Postgres server; idle-client errors go to `logger` (stderr without one).
+ * `prepare` (default on) names repeated statements so Postgres plans them once per connection (pg-dialect.ts).
+ */
+export async function openPostgres(
+  url: string,
+  max = 10,
+  logger: DbErrorLogger = stderrLogger,
+  opts: { prepare?: boolean } = {},
+): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle client dropped by the server (restart, failover) must not crash the process; the pool reconnects,
   // but the error is still logged so a flapping database shows up in the logs.
   pool.on('error', (err) => logger.error({ err }, 'postgres pool: idle client error'));
-  const db = new Kysely<any>({ dialect: postgresDialect(pool) }) as DB;
+  const db = new Kysely<any>({ dialect: postgresDialect(pool, { prepare: opts.prepare }) }) as DB;
   return {
     db,
     kind: 'postgres',
@@ -154,11 +162,18 @@ export async function openPostgres(url: string, max = 10, logger: DbErrorLogger 
 
 /** Opens whichever database the configuration names: DATABASE_URL, else PGlite under DATA_DIR. */
 export async function openDatabase(
-  cfg: { DATABASE_URL?: string; DATABASE_POOL_SIZE?: number; dataDir: string },
+  cfg: {
+    DATABASE_URL?: string;
+    DATABASE_POOL_SIZE?: number;
+    DATABASE_PREPARED_STATEMENTS?: 'on' | 'off';
+    dataDir: string;
+  },
   logger?: DbErrorLogger,
   opts: OpenOptions = {},
 ): Promise<Database> {
   return cfg.DATABASE_URL
-    ? openPostgres(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE ?? 10, logger)
+    ? openPostgres(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE ?? 10, logger, {
+        prepare: cfg.DATABASE_PREPARED_STATEMENTS !== 'off',
+      })
     : openPglite(embeddedDir(cfg.dataDir), undefined, opts);
 }

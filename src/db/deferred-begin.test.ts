@@ -2,6 +2,7 @@ import { CompiledQuery, type DatabaseConnection, type Driver, sql } from 'kysely
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from './connect.ts';
 import { deferBegin, sendWithCommit } from './deferred-begin.ts';
+import { rawPart } from './statement-batch.ts';
 import { atCommitAsService, withService, withUser } from './tenancy.ts';
 import { createTestDatabase } from './testing.ts';
 
@@ -92,16 +93,16 @@ describe('deferred begin', () => {
     const d = driver(sent);
     await transaction(d, async (c) => {
       await c.executeQuery(CompiledQuery.raw('select 1'));
-      expect(sendWithCommit(c, 'update a')).toBe(true);
-      expect(sendWithCommit(c, 'update b')).toBe(true);
+      expect(sendWithCommit(c, [rawPart('update a')])).toBe(true);
+      expect(sendWithCommit(c, [rawPart('update b')])).toBe(true);
     });
-    await transaction(d, async (c) => void sendWithCommit(c, 'update lost'), true);
+    await transaction(d, async (c) => void sendWithCommit(c, [rawPart('update lost')]), true);
     // Nothing ran but the queued statement: begin travels with it.
-    await transaction(d, async (c) => void sendWithCommit(c, 'update only'));
+    await transaction(d, async (c) => void sendWithCommit(c, [rawPart('update only')]));
     expect(sent).toEqual(['begin; select 1', 'update a; update b; commit', 'begin; update only; commit']);
     // Outside a transaction there is no commit to ride on.
     const c = await d.acquireConnection();
-    expect(sendWithCommit(c, 'update never')).toBe(false);
+    expect(sendWithCommit(c, [rawPart('update never')])).toBe(false);
     await d.releaseConnection(c);
   });
 

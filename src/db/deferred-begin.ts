@@ -5,6 +5,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { type BatchPart, batchParts, rawPart, statementBatch } from './statement-batch.ts';
 
 /**
  * A connection that can run several parameterless statements in one simple-protocol round trip, answering with
@@ -21,18 +22,18 @@ export interface MultiStatementConnection extends DatabaseConnection {
  * (issue 16's webhook acknowledgement is five), so this takes one off every request.
  */
 // Statements a transaction sends with its commit, per connection (see sendWithCommit).
-const tails = new WeakMap<DatabaseConnection, string[]>();
+const tails = new WeakMap<DatabaseConnection, BatchPart[]>();
 
 /**
- * Queues a parameterless statement to run last in the open transaction, in the same round trip as its `commit`;
+ * Queues statements to run last in the open transaction, in the same round trip as its `commit`;
  * false when `conn` is not a deferBegin connection in a transaction (the caller runs it now instead). For a write
  * that takes a hot lock (a seller's invoice counter): held from that statement to commit inside Postgres only,
  * not across the app's further round trips. A failing statement fails the commit and rolls everything back.
  */
-export function sendWithCommit(conn: DatabaseConnection, statement: string): boolean {
+export function sendWithCommit(conn: DatabaseConnection, statements: readonly BatchPart[]): boolean {
   const tail = tails.get(conn);
   if (!tail) return false;
-  tail.push(statement);
+  tail.push(...statements);
   return true;
 }
 
@@ -47,6 +48,8 @@ export function deferBegin(inner: Driver): Driver {
     const w: DatabaseConnection = {
       executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
         if (!pending.delete(w)) return conn.executeQuery<R>(q);
+        const batch = batchParts(q);
+        if (batch) return conn.executeQuery<R>(statementBatch([rawPart('begin'), ...batch]));
         if (q.parameters.length === 0) return conn.executeQuery<R>(CompiledQuery.raw(`begin; ${q.sql}`));
         return conn.executeQuery(CompiledQuery.raw('begin')).then(() => conn.executeQuery<R>(q));
       },
@@ -79,7 +82,7 @@ export function deferBegin(inner: Driver): Driver {
       const begun = !pending.delete(w);
       if (tail.length === 0) return begun ? inner.commitTransaction(unwrap(w)) : undefined;
       const { rows } = await unwrap(w).executeQuery<{ command?: string }>(
-        CompiledQuery.raw(`${begun ? '' : 'begin; '}${tail.join('; ')}; commit`),
+        statementBatch([...(begun ? [] : [rawPart('begin')]), ...tail, rawPart('commit')]),
       );
       // As the pg driver's own commit: COMMIT answered with ROLLBACK means an earlier error aborted the transaction.
       if (rows[0]?.command === 'ROLLBACK') throw new Error('The transaction was aborted and has been rolled back');

@@ -26,6 +26,12 @@ function arrayLiteral(values: readonly unknown[]): string {
   return `{${items.join(',')}}`;
 }
 
+/** A value as an SQL literal of unknown type (dollar-quoted), or NULL. */
+export function parameterLiteral(value: unknown): string {
+  const text = parameterText(value);
+  return text === null ? 'NULL' : quoted(text);
+}
+
 function quoted(text: string): string {
   let tag = '$p$';
   // The closing tag must be the first place the tag occurs: also not formed by the value's end and the tag.
@@ -72,8 +78,7 @@ export function inlineParameters(query: Pick<CompiledQuery, 'sql' | 'parameters'
       if (placeholder && !/[\w$]/.test(text[i - 1] ?? '')) {
         const n = Number(placeholder[1]);
         if (n < 1 || n > parameters.length) throw new Error(`statement names parameter $${n} of ${parameters.length}`);
-        const value = parameterText(parameters[n - 1]);
-        out += value === null ? 'NULL' : quoted(value);
+        out += parameterLiteral(parameters[n - 1]);
         i += placeholder[0].length;
       } else if (dollarTag && !/[\w$]/.test(text[i - 1] ?? '')) {
         const end = text.indexOf(dollarTag[0], i + dollarTag[0].length);

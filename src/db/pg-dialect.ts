@@ -12,15 +12,27 @@ import {
 } from 'kysely';
 import type pg from 'pg';
 import { deferBegin } from './deferred-begin.ts';
+import { inlineParameters } from './inline-parameters.ts';
+import { type BatchPart, batchParts, executePart } from './statement-batch.ts';
+
+/** How the dialect talks to Postgres. */
+export interface PostgresDialectOptions {
+  /**
+   * Named prepared statements for repeated parameterised queries (default true): Postgres parses and plans each
+   * once per connection instead of on every execution. Off behind a pooler in transaction mode, where the next
+   * transaction may land on a server connection that never saw the statement.
+   */
+  prepare?: boolean;
+}
 
 /**
  * Kysely dialect for a `pg` pool. Kysely's own driver reads one result per query, so it can't take the
  * multi-statement round trip that carries `begin` with a transaction's first statement (see deferred-begin.ts).
  */
-export function postgresDialect(pool: pg.Pool): Dialect {
+export function postgresDialect(pool: pg.Pool, opts: PostgresDialectOptions = {}): Dialect {
   return {
     createAdapter: () => new PostgresAdapter(),
-    createDriver: () => deferBegin(postgresDriver(pool)),
+    createDriver: () => deferBegin(postgresDriver(pool, opts.prepare ?? true)),
     createQueryCompiler: () => new PostgresQueryCompiler(),
     createIntrospector: (db: Kysely<any>) => new PostgresIntrospector(db),
   };
@@ -32,17 +44,83 @@ interface PgConnection extends DatabaseConnection {
   client: pg.PoolClient;
   /** A failed rollback leaves the session in an unknown state: the client is dropped rather than reused. */
   discard: boolean;
+  /** Its prepared statements outlived a schema change: released as broken, so the pool connects afresh. */
+  stale: boolean;
 }
 
-function connectionFor(client: pg.PoolClient): PgConnection {
+// Statements a connection prepares at most of each kind, so texts that vary (an `in` list of each length) can't
+// grow a server backend without bound; the statements a process repeats are met long before.
+const PREPARED_PER_CONNECTION = 300;
+
+/**
+ * The prepared-statement name for a query's text on one connection: a statement is prepared the second time the
+ * connection runs it (one-off texts stay unnamed), then reused for the connection's life. Undefined means unnamed.
+ * `prefix` keeps the driver's protocol-level statements and the SQL-level ones of batches apart.
+ */
+function preparedNames(prefix: string) {
+  const names = new Map<string, string>();
+  const seen = new Set<string>();
+  return {
+    known: (text: string) => names.get(text),
+    nameFor(text: string): string | undefined {
+      const known = names.get(text);
+      if (known || names.size >= PREPARED_PER_CONNECTION) return known;
+      if (!seen.delete(text)) {
+        if (seen.size >= 4 * PREPARED_PER_CONNECTION) seen.clear();
+        seen.add(text);
+        return undefined;
+      }
+      const name = `${prefix}${names.size}`;
+      names.set(text, name);
+      return name;
+    },
+  };
+}
+
+// Postgres refuses a cached plan whose columns changed under it (a migration by another instance added one to a
+// table a `select *` reads): the statement fails once and the connection is replaced with a fresh one.
+const isStalePlan = (err: unknown) =>
+  (err as { code?: string }).code === '0A000' && /cached plan must not change result type/.test(String(err));
+
+/**
+ * A batch's text for one connection: a repeated parameterised statement runs as EXECUTE of a statement prepared
+ * on it with SQL PREPARE (the protocol's own can't travel in a simple-protocol batch), prepared in place the
+ * first time. `fresh` says the text prepares something, which a failing batch may or may not have done.
+ */
+function batchText(parts: readonly BatchPart[], names: ReturnType<typeof preparedNames>) {
+  let fresh = false;
+  const statements = parts.map((part) => {
+    if (part.parameters.length === 0) return part.sql;
+    const known = names.known(part.sql);
+    const name = known ?? names.nameFor(part.sql);
+    if (!name) return inlineParameters(part);
+    if (known) return executePart(name, part);
+    fresh = true;
+    return `prepare ${name} as ${part.sql}; ${executePart(name, part)}`;
+  });
+  return { text: statements.join('; '), fresh };
+}
+
+function connectionFor(client: pg.PoolClient, prepare: boolean): PgConnection {
+  const prepared = prepare ? preparedNames('gallerist_') : null;
+  const preparedSql = prepare ? preparedNames('gallerist_sql_') : null;
   const conn: PgConnection = {
     client,
     discard: false,
+    stale: false,
     async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
       if (conn.discard) throw new Error('Postgres connection has been discarded');
+      const parts = preparedSql && batchParts(q);
+      const batch = parts ? batchText(parts, preparedSql) : null;
       try {
+        const values = [...q.parameters];
+        const name = values.length ? prepared?.nameFor(q.sql) : undefined;
         // Without parameters pg uses the simple protocol, which answers each statement of a batch: keep the last.
-        const answer = await client.query(q.sql, [...q.parameters]);
+        const answer = await (batch
+          ? client.query(batch.text)
+          : name
+            ? client.query({ name, text: q.sql, values })
+            : client.query(q.sql, values));
         const res = (Array.isArray(answer) ? answer.at(-1) : answer) as pg.QueryResult;
         if (res.command === 'COMMIT' || res.command === 'ROLLBACK') return { rows: [{ command: res.command }] as R[] };
         return {
@@ -50,6 +128,8 @@ function connectionFor(client: pg.PoolClient): PgConnection {
           rows: (res.rows ?? []) as R[],
         };
       } catch (err) {
+        // A failed batch may have stopped before or after its PREPARE: the connection's names can't be trusted.
+        if (isStalePlan(err) || batch?.fresh) conn.stale = true;
         // The caller's stack, not only pg's socket handler, so a failing query points at its code.
         if (err instanceof Error) err.stack = `${err.stack}\n${new Error().stack?.split('\n').slice(1).join('\n')}`;
         throw err;
@@ -63,7 +143,7 @@ function connectionFor(client: pg.PoolClient): PgConnection {
   return conn;
 }
 
-function postgresDriver(pool: pg.Pool): Driver {
+function postgresDriver(pool: pg.Pool, prepare: boolean): Driver {
   const connections = new WeakMap<pg.PoolClient, PgConnection>();
   let open = true;
   return {
@@ -72,7 +152,7 @@ function postgresDriver(pool: pg.Pool): Driver {
       const client = await pool.connect();
       let conn = connections.get(client);
       if (!conn) {
-        conn = connectionFor(client);
+        conn = connectionFor(client, prepare);
         connections.set(client, conn);
       }
       return conn;
@@ -98,7 +178,7 @@ function postgresDriver(pool: pg.Pool): Driver {
     },
     async releaseConnection(conn: DatabaseConnection) {
       const c = conn as PgConnection;
-      c.client.release(c.discard);
+      c.client.release(c.discard || c.stale);
     },
     async destroy() {
       if (!open) return;

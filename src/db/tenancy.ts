@@ -1,6 +1,6 @@
 import { type Compilable, type KyselyPlugin, type RawBuilder, sql } from 'kysely';
 import { sendWithCommit } from './deferred-begin.ts';
-import { inlineParameters } from './inline-parameters.ts';
+import { rawPart, statementBatch } from './statement-batch.ts';
 import type { DB, Tx } from './types.ts';
 
 /** What a request is allowed to be: the Supabase-style JWT claims set per transaction. */
@@ -73,7 +73,7 @@ export async function serviceStatement<R>(db: DB, statement: RawBuilder<R> | Com
   // Inside a caller's transaction it is one more statement of it, as service_role.
   if (db.isTransaction) return asService(db, async (tx) => (await tx.executeQuery(body)).rows);
   const enter = entering('service_role', '{"role":"service_role"}').compile(db);
-  const { rows } = await sql.raw<R>(`${enter.sql}; ${inlineParameters(body)}`).execute(db);
+  const { rows } = await db.executeQuery<R>(statementBatch([enter, body]));
   return rows;
 }
 
@@ -85,8 +85,8 @@ export async function serviceStatement<R>(db: DB, statement: RawBuilder<R> | Com
 export async function atCommitAsService(tx: DB, statement: RawBuilder<unknown> | Compilable<unknown>): Promise<void> {
   if (!tx.isTransaction) throw new Error('atCommitAsService needs a transaction');
   const body = compiled(tx, statement);
-  const text = `set local role service_role; ${inlineParameters(body)}`;
-  const queued = await tx.getExecutor().provideConnection(async (conn) => sendWithCommit(conn, text));
+  const parts = [rawPart('set local role service_role'), body];
+  const queued = await tx.getExecutor().provideConnection(async (conn) => sendWithCommit(conn, parts));
   if (!queued) await serviceStatement(tx, statement);
 }
 
