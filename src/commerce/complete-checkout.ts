@@ -9,7 +9,7 @@ import { buyerDetailsOf, draftInvoice, numberInvoice, setInvoiceReceiptUrl } fro
 import { queueOrderPaidMails } from './notify.ts';
 import { notifyOrderChanged } from './order-listeners.ts';
 import { isPaidStatus, transitionOrder, transitionOrderWith } from './order-status.ts';
-import { findOrder, getOrder, listOrderItems, type Order, toOrder } from './orders.ts';
+import { findOrder, getOrder, listOrderItems, type Order, type OrderItem, toOrder } from './orders.ts';
 import { type PaymentFacts, paymentFromIntent, paymentFromSession } from './payment-facts.ts';
 import { storedEvent } from './stored-event.ts';
 import { applyOrderRefunds, type ChargeRefunds, fetchChargeRefunds, StaleStripeRead } from './sync-refunds.ts';
@@ -27,6 +27,8 @@ export interface SettleOptions {
   stripeEventId?: string | null;
   /** The session's order, already read under its lock in this transaction (the webhook's dispatch). */
   locked?: Order;
+  /** `locked`'s lines, read with it (lockOrderWithItems). */
+  lockedItems?: OrderItem[];
   /** Base of links in emails (the platform's public URL). */
   publicUrl?: string;
 }
@@ -104,18 +106,15 @@ export async function settleCheckoutSession(
 ): Promise<SettleResult> {
   const { session } = fetched;
   const orderId = session.metadata?.order_id;
-  const order =
-    opts.locked && opts.locked.id === orderId
-      ? opts.locked
-      : orderId
-        ? await findOrder(tx, orderId, { lock: true })
-        : null;
+  const locked = opts.locked && opts.locked.id === orderId;
+  const order = locked ? opts.locked : orderId ? await findOrder(tx, orderId, { lock: true }) : null;
   if (!order || (order.stripeCheckoutSessionId && order.stripeCheckoutSessionId !== session.id)) {
     return { orderId: null, status: null, changed: false };
   }
   const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
   const state = { paid, expired: session.status === 'expired' };
-  return settleOrder(tx, hooks, order, paymentFromSession(session), state, fetched.refunds, actor, opts);
+  const settleOpts = locked ? opts : { ...opts, lockedItems: undefined };
+  return settleOrder(tx, hooks, order, paymentFromSession(session), state, fetched.refunds, actor, settleOpts);
 }
 
 /** What settling a PaymentIntent paid without Checkout needs, read with no transaction open. */
@@ -149,7 +148,10 @@ export async function settlePaymentIntent(
   const foreign = order?.stripePaymentIntentId && order.stripePaymentIntentId !== pi.id && isPaidStatus(order.status);
   if (!order || order.stripeCheckoutSessionId || foreign) return { orderId: null, status: null, changed: false };
   const state = { paid: pi.status === 'succeeded', expired: false };
-  return settleOrder(tx, hooks, order, paymentFromIntent(pi), state, fetched.refunds, actor, opts);
+  return settleOrder(tx, hooks, order, paymentFromIntent(pi), state, fetched.refunds, actor, {
+    ...opts,
+    lockedItems: undefined,
+  });
 }
 
 /** completeCheckoutSession for a PaymentIntent paid without Checkout: read, then settle under the order's lock. */
@@ -186,7 +188,7 @@ async function settleOrder(
   const receiptUrl = payment.charge?.receipt_url ?? null;
   if (state.paid && order.status === 'pending') {
     // What Checkout charged must fit the order; an order priced at Checkout takes Stripe's amounts as its own.
-    const items = await listOrderItems(tx, order.id);
+    const items = opts.lockedItems ?? (await listOrderItems(tx, order.id));
     const settled = payment.checkout ? settleCheckoutAmounts(order, items.length, payment.checkout) : null;
     // Stripe's ids, the amounts Checkout settled, the status and its history row: one statement.
     const updated = await transitionOrderWith(
@@ -210,11 +212,10 @@ async function settleOrder(
     const paidOrder = toOrder(updated);
     await offeringOf(hooks, order.offeringType).onPaid(tx, paidOrder, { actor, payment, items });
     await notifyOrderChanged(tx, hooks, paidOrder, { kind: 'paid' });
-    await applyParkedEvents(tx, hooks, order.id, refunds, actor);
+    const refunded = await applyParkedEvents(tx, hooks, order.id, refunds, actor);
     // The invoice under a provisional number, which the mails name; it gets the seller's next number last (below).
     const { invoice: draft, accessToken } = await draftInvoice(tx, paidOrder, items, buyerDetailsOf(payment));
     await queueOrderPaidMails(tx, hooks, paidOrder, items, draft, { publicUrl: opts.publicUrl ?? '', accessToken });
-    const final = await getOrder(tx, order.id);
     await recordAudit(
       tx,
       actor,
@@ -236,7 +237,9 @@ async function settleOrder(
     );
     // Last, with the commit: the seller's invoice counter is locked only while Postgres runs it and commits.
     await numberInvoice(tx, draft);
-    return { orderId: order.id, status: final.status, changed: true };
+    // Paid, unless refunds that came before the payment moved it on.
+    const status = refunded ? (await getOrder(tx, order.id)).status : paidOrder.status;
+    return { orderId: order.id, status, changed: true };
   }
   if (state.paid && isPaidStatus(order.status)) {
     if (!order.receiptUrl && receiptUrl) {
@@ -320,14 +323,15 @@ function newerThan(payload: unknown, fetched: ChargeRefunds | null): boolean {
   return false;
 }
 
-// Refund events that arrived before the payment was recorded: one sync against the charge covers them all.
+// Refund events that arrived before the payment was recorded: one sync against the charge covers them all. True
+// when there were any.
 async function applyParkedEvents(
   db: DB,
   hooks: CommerceHooks,
   orderId: string,
   fetched: ChargeRefunds | null,
   actor: Actor,
-): Promise<void> {
+): Promise<boolean> {
   const parked = await db
     .selectFrom('stripe_events')
     .select(['id', 'payload'])
@@ -335,7 +339,7 @@ async function applyParkedEvents(
     .where('status', '=', 'parked')
     .forUpdate()
     .execute();
-  if (!parked.length) return;
+  if (!parked.length) return false;
   if (parked.some((p) => newerThan(p.payload, fetched))) {
     throw new StaleStripeRead(`refund events for order ${orderId} arrived after its charge was read`);
   }
@@ -349,4 +353,5 @@ async function applyParkedEvents(
       parked.map((p) => p.id),
     )
     .execute();
+  return true;
 }

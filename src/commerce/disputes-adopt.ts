@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import type { Actor } from '../audit/index.ts';
-import { type DisputeContext, lockDisputesOf, upsertDispute } from './disputes.ts';
+import { inOneRoundTrip } from '../db/statement-batch.ts';
+import { type DisputeContext, disputeLock, upsertDispute } from './disputes.ts';
 import type { OrderListener } from './order-listeners.ts';
 import { storedEvent } from './stored-event.ts';
 
@@ -15,16 +16,18 @@ export function adoptEarlyDisputes(ctx: DisputeContext): OrderListener {
   return async (tx, order, change) => {
     const pi = order.stripePaymentIntentId;
     if (change.kind !== 'paid' || !pi) return;
-    await lockDisputesOf(tx, pi);
-    const rows = await tx
-      .selectFrom('stripe_events')
-      .select(['id', 'payload'])
-      .where('type', 'like', 'charge.dispute.%')
-      .where(sql<string>`(payload -> 'data' -> 'object' ->> 'payment_intent')`, '=', pi)
-      .where('status', '=', 'ignored')
-      .where('account', 'is', null)
-      .forUpdate()
-      .execute();
+    // The lock and the read in one round trip; the pattern a literal, so the prepared read keeps one plan.
+    const rows = await inOneRoundTrip(tx, [
+      disputeLock(pi),
+      tx
+        .selectFrom('stripe_events')
+        .select(['id', 'payload'])
+        .where('type', 'like', sql.lit('charge.dispute.%'))
+        .where(sql<string>`(payload -> 'data' -> 'object' ->> 'payment_intent')`, '=', pi)
+        .where('status', '=', 'ignored')
+        .where('account', 'is', null)
+        .forUpdate(),
+    ]);
     if (!rows.length) return;
     const events = rows
       .map((r) => ({ id: r.id, event: storedEvent(r.payload) }))

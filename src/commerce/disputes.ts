@@ -1,6 +1,7 @@
 import { type Selectable, sql } from 'kysely';
 import type Stripe from 'stripe';
 import { type Actor, recordAudit } from '../audit/index.ts';
+import { inOneRoundTrip } from '../db/statement-batch.ts';
 import type { Database, DB } from '../db/types.ts';
 import type { CommerceHooks } from '../modules.ts';
 import { queueDisputeMails } from './disputes-mail.ts';
@@ -75,14 +76,14 @@ export interface DisputeContext {
 }
 
 /** Serialises the dispute events of one PaymentIntent with its payment's adoption of early ones (disputes-adopt.ts). */
-export async function lockDisputesOf(tx: DB, paymentIntentId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${`gallerist:dispute:${paymentIntentId}`}))`.execute(tx);
-}
+export const disputeLock = (paymentIntentId: string) =>
+  sql`select pg_advisory_xact_lock(hashtext(${`gallerist:dispute:${paymentIntentId}`}))`;
 
-// Our order for a disputed charge: by the PaymentIntent stored when it was paid, else by the charge.
+// Our order for a disputed charge: by the PaymentIntent stored when it was paid, else by the charge. Read under the
+// PaymentIntent's dispute lock, taken in the same round trip.
 async function orderForDispute(tx: DB, piId: string | null, chargeId: string | null): Promise<Order | null> {
   if (!piId && !chargeId) return null;
-  const row = await tx
+  const read = tx
     .selectFrom('orders')
     .selectAll()
     .where((eb) =>
@@ -92,7 +93,8 @@ async function orderForDispute(tx: DB, piId: string | null, chargeId: string | n
       ]),
     )
     .orderBy('paid_at', 'desc')
-    .executeTakeFirst();
+    .limit(1);
+  const [row] = piId ? await inOneRoundTrip(tx, [disputeLock(piId), read]) : await read.execute();
   return row ? toOrder(row) : null;
 }
 
@@ -117,7 +119,6 @@ export async function applyDisputeEvent(
   if (d.object !== 'dispute' || !d.id) return null;
   const piId = idOf(d.payment_intent);
   const chargeId = idOf(d.charge);
-  if (piId) await lockDisputesOf(tx, piId);
   const order = await orderForDispute(tx, piId, chargeId);
   if (!order) return null;
   return upsertDispute(tx, order, d, event.created, actor, ctx);

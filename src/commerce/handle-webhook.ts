@@ -2,7 +2,7 @@ import { type Selectable, sql } from 'kysely';
 import Stripe from 'stripe';
 import type { Actor } from '../audit/index.ts';
 import { crashPoint } from '../crash-points.ts';
-import { atCommitAsService, serviceStatement, textLiteral, withService } from '../db/tenancy.ts';
+import { atCommitAsService, serviceStatement, withService } from '../db/tenancy.ts';
 import type { Database, DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
 import { insertJob, jobInsertAfter } from '../jobs/index.ts';
@@ -17,7 +17,7 @@ import {
   settlePaymentIntent,
 } from './complete-checkout.ts';
 import { isPaidStatus } from './order-status.ts';
-import { findOrder, type Order, readOrderAsService, toOrder } from './orders.ts';
+import { findOrder, lockOrderWithItems, type Order, readOrderAsService, toOrder } from './orders.ts';
 import { storedEvent } from './stored-event.ts';
 import { applyOrderRefunds, type ChargeRefunds, fetchChargeRefunds, StaleStripeRead } from './sync-refunds.ts';
 import type { StripeEventStatus } from './tables.ts';
@@ -210,9 +210,11 @@ async function dispatchSession(
   const session = event.data.object as Stripe.Checkout.Session;
   const orderId = session.metadata?.order_id;
   if (!orderId) return ignore(`checkout session ${session.id} has no order_id metadata`);
-  // Locked now: every session event goes on to change this order under its lock (settle or fail it).
-  const order = await findOrder(tx, orderId, { lock: true });
-  if (!order) return ignore(`no order ${orderId} for checkout session ${session.id}`);
+  // Locked now: every session event goes on to change this order under its lock (settle or fail it). Its lines come
+  // in the same statement, for the settlement.
+  const found = await lockOrderWithItems(tx, orderId);
+  if (!found) return ignore(`no order ${orderId} for checkout session ${session.id}`);
+  const { order, items } = found;
   if (order.stripeCheckoutSessionId && order.stripeCheckoutSessionId !== session.id) {
     return ignore(`order ${order.id} belongs to checkout session ${order.stripeCheckoutSessionId}, not ${session.id}`);
   }
@@ -234,6 +236,7 @@ async function dispatchSession(
     stripeEventId: event.id,
     publicUrl,
     locked: order,
+    lockedItems: items,
   });
   if (!r.orderId) return ignore(`checkout session ${session.id} is not linked to a Gallerist order`);
   return { status: 'processed', orderId: r.orderId };
@@ -445,8 +448,7 @@ export async function receiveStripeEvent(db: DB, event: Stripe.Event, now: Date)
   const statement = sql<{ inserted: boolean; job: string | null }>`
     with inserted as (
       insert into stripe_events (id, type, account, payload)
-      values (${textLiteral(event.id)}, ${textLiteral(event.type)},
-        ${event.account ? textLiteral(event.account) : sql`null`}, ${textLiteral(JSON.stringify(event))}::jsonb)
+      values (${event.id}, ${event.type}, ${event.account ?? null}, ${JSON.stringify(event)}::jsonb)
       on conflict (id) do nothing
       returning id),
     job as (${jobInsertAfter('inserted', STRIPE_EVENT_JOB, jobPayload, jobOptions)})

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Actor } from '../audit/index.ts';
 import { serviceStatement } from '../db/tenancy.ts';
 import type { Database, DB } from '../db/types.ts';
@@ -130,6 +131,23 @@ export async function getOrder(db: DB, orderId: string, opts: { lock?: boolean }
   return o;
 }
 
+// An order line as a row, or as that row in JSON (bigints as numbers): the same fields either way.
+const toOrderItem = (
+  r: Pick<Selectable<Database['order_items']>, 'id' | 'position' | 'name' | 'quantity'> & {
+    options: Record<string, unknown> | null;
+    unit_amount: string | number;
+    line_total: string | number;
+  },
+): OrderItem => ({
+  id: r.id,
+  position: r.position,
+  name: r.name,
+  options: r.options ?? {},
+  unitAmount: Number(r.unit_amount),
+  quantity: r.quantity,
+  lineTotal: Number(r.line_total),
+});
+
 /** Lists an order's lines in order. */
 export async function listOrderItems(db: DB, orderId: string): Promise<OrderItem[]> {
   const rows = await db
@@ -138,15 +156,33 @@ export async function listOrderItems(db: DB, orderId: string): Promise<OrderItem
     .where('order_id', '=', orderId)
     .orderBy('position')
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    position: r.position,
-    name: r.name,
-    options: r.options ?? {},
-    unitAmount: Number(r.unit_amount),
-    quantity: r.quantity,
-    lineTotal: Number(r.line_total),
-  }));
+  return rows.map(toOrderItem);
+}
+
+/**
+ * `findOrder` with the lock and the order's lines, in one statement: for the settlement, which needs both (the
+ * lines travel as JSON from a subquery, so the lock still takes the order's row alone).
+ */
+export async function lockOrderWithItems(
+  db: DB,
+  orderId: string,
+): Promise<{ order: Order; items: OrderItem[] } | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(orderId)) return null;
+  const row = await db
+    .selectFrom('orders')
+    .selectAll('orders')
+    .select((eb) =>
+      jsonArrayFrom(
+        eb.selectFrom('order_items').selectAll().whereRef('order_items.order_id', '=', 'orders.id').orderBy('position'),
+      ).as('items'),
+    )
+    .where('orders.id', '=', orderId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) return null;
+  const { items, ...order } = row;
+  // json_agg keeps the subquery's order in practice; the sort makes it a guarantee.
+  return { order: toOrder(order), items: items.map(toOrderItem).sort((a, b) => a.position - b.position) };
 }
 
 /** Input for `createOrder`: prices come from the caller's catalog lookup, never from the browser. */

@@ -1,7 +1,7 @@
 import { CompiledQuery, type DatabaseConnection, type Driver, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from './connect.ts';
-import { deferBegin, sendWithCommit } from './deferred-begin.ts';
+import { deferBegin, sendWithCommit, sendWithNext } from './deferred-begin.ts';
 import { rawPart } from './statement-batch.ts';
 import { atCommitAsService, withService, withUser } from './tenancy.ts';
 import { createTestDatabase } from './testing.ts';
@@ -61,12 +61,38 @@ describe('deferred begin', () => {
     expect(sent).toEqual(["begin; select set_config('role', 'anon', true)", 'select 2', 'commit']);
   });
 
-  it('sends begin alone before a first statement with parameters', async () => {
+  it('sends begin with a first statement that has parameters, their values written in', async () => {
     const sent: string[] = [];
     await transaction(driver(sent), async (c) => {
       await c.executeQuery(CompiledQuery.raw('select $1', [7]));
+      await c.executeQuery(CompiledQuery.raw('select $1', [8]));
     });
-    expect(sent).toEqual(['begin', 'select $1 [7]', 'commit']);
+    expect(sent).toEqual(['begin; select $p$7$p$', 'select $1 [8]', 'commit']);
+  });
+
+  it('sends statements queued for the next one with it, and nothing when nothing follows', async () => {
+    const sent: string[] = [];
+    const d = driver(sent);
+    await transaction(d, async (c) => {
+      expect(sendWithNext(c, [rawPart('select 0')])).toBe(true);
+      await c.executeQuery(CompiledQuery.raw('select $1', [1]));
+      await c.executeQuery(CompiledQuery.raw('select 2'));
+    });
+    // Queued and then nothing else: the transaction touches nothing; with a commit tail they go first.
+    await transaction(d, async (c) => void sendWithNext(c, [rawPart('select 3')]));
+    await transaction(d, async (c) => {
+      sendWithNext(c, [rawPart('select 4')]);
+      sendWithCommit(c, [rawPart('update z')]);
+    });
+    expect(sent).toEqual([
+      'begin; select 0; select $p$1$p$',
+      'select 2',
+      'commit',
+      'begin; select 4; update z; commit',
+    ]);
+    const c = await d.acquireConnection();
+    expect(sendWithNext(c, [rawPart('select 5')])).toBe(false);
+    await d.releaseConnection(c);
   });
 
   it('touches nothing for a transaction that ran no statement, committed or rolled back', async () => {

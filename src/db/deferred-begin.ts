@@ -1,10 +1,4 @@
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type Driver,
-  type QueryResult,
-  type TransactionSettings,
-} from 'kysely';
+import type { CompiledQuery, DatabaseConnection, Driver, QueryResult, TransactionSettings } from 'kysely';
 import { type BatchPart, batchParts, rawPart, statementBatch } from './statement-batch.ts';
 
 /**
@@ -37,24 +31,46 @@ export function sendWithCommit(conn: DatabaseConnection, statements: readonly Ba
   return true;
 }
 
+// Statements a transaction sends before its next one, in the same round trip, per connection (see sendWithNext).
+const heads = new WeakMap<DatabaseConnection, BatchPart[]>();
+
+/**
+ * Queues statements to run before the open transaction's next statement, in the same round trip; false when `conn`
+ * is not a deferBegin connection in a transaction (the caller runs them now instead). For the tenancy's role and
+ * claims, which every transaction starts with: they travel with `begin` and the transaction's first real statement.
+ * Dropped if the transaction runs nothing after them.
+ */
+export function sendWithNext(conn: DatabaseConnection, statements: readonly BatchPart[]): boolean {
+  const head = heads.get(conn);
+  if (!head) return false;
+  head.push(...statements);
+  return true;
+}
+
 export function deferBegin(inner: Driver): Driver {
   const outer = new WeakMap<DatabaseConnection, DatabaseConnection>();
   const innerOf = new WeakMap<DatabaseConnection, DatabaseConnection>();
   const pending = new WeakSet<DatabaseConnection>();
+
+  // What must run before the next statement: `begin` if still deferred, then anything queued by sendWithNext.
+  const takeHead = (w: DatabaseConnection): BatchPart[] => {
+    const queued = heads.get(w);
+    const head = [...(pending.delete(w) ? [rawPart('begin')] : []), ...(queued ?? [])];
+    if (queued?.length) heads.set(w, []);
+    return head;
+  };
 
   const wrap = (conn: DatabaseConnection): DatabaseConnection => {
     const known = outer.get(conn);
     if (known) return known;
     const w: DatabaseConnection = {
       executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
-        if (!pending.delete(w)) return conn.executeQuery<R>(q);
-        const batch = batchParts(q);
-        if (batch) return conn.executeQuery<R>(statementBatch([rawPart('begin'), ...batch]));
-        if (q.parameters.length === 0) return conn.executeQuery<R>(CompiledQuery.raw(`begin; ${q.sql}`));
-        return conn.executeQuery(CompiledQuery.raw('begin')).then(() => conn.executeQuery<R>(q));
+        const head = takeHead(w);
+        if (head.length === 0) return conn.executeQuery<R>(q);
+        return conn.executeQuery<R>(statementBatch([...head, ...(batchParts(q) ?? [q])]));
       },
       async *streamQuery<R>(q: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-        if (pending.delete(w)) await conn.executeQuery(CompiledQuery.raw('begin'));
+        await flush(w);
         yield* conn.streamQuery<R>(q, chunkSize);
       },
     };
@@ -65,7 +81,8 @@ export function deferBegin(inner: Driver): Driver {
   const unwrap = (w: DatabaseConnection) => innerOf.get(w) ?? w;
   // Savepoints and explicit settings need the transaction open first.
   const flush = async (w: DatabaseConnection) => {
-    if (pending.delete(w)) await unwrap(w).executeQuery(CompiledQuery.raw('begin'));
+    const head = takeHead(w);
+    if (head.length) await unwrap(w).executeQuery(statementBatch(head));
   };
 
   return {
@@ -73,22 +90,29 @@ export function deferBegin(inner: Driver): Driver {
     acquireConnection: async () => wrap(await inner.acquireConnection()),
     async beginTransaction(w: DatabaseConnection, settings: TransactionSettings) {
       tails.set(w, []);
+      heads.set(w, []);
       if (settings.isolationLevel || settings.accessMode) return inner.beginTransaction(unwrap(w), settings);
       pending.add(w);
     },
     async commitTransaction(w: DatabaseConnection) {
       const tail = tails.get(w) ?? [];
       tails.delete(w);
-      const begun = !pending.delete(w);
-      if (tail.length === 0) return begun ? inner.commitTransaction(unwrap(w)) : undefined;
+      if (tail.length === 0) {
+        // Nothing queued for the commit; if nothing ran either, the queued head (role, claims) changes nothing.
+        heads.delete(w);
+        return pending.delete(w) ? undefined : inner.commitTransaction(unwrap(w));
+      }
+      const head = takeHead(w);
+      heads.delete(w);
       const { rows } = await unwrap(w).executeQuery<{ command?: string }>(
-        statementBatch([...(begun ? [] : [rawPart('begin')]), ...tail, rawPart('commit')]),
+        statementBatch([...head, ...tail, rawPart('commit')]),
       );
       // As the pg driver's own commit: COMMIT answered with ROLLBACK means an earlier error aborted the transaction.
       if (rows[0]?.command === 'ROLLBACK') throw new Error('The transaction was aborted and has been rolled back');
     },
     async rollbackTransaction(w: DatabaseConnection) {
       tails.delete(w);
+      heads.delete(w);
       if (pending.delete(w)) return;
       return inner.rollbackTransaction(unwrap(w));
     },
@@ -105,6 +129,7 @@ export function deferBegin(inner: Driver): Driver {
     async releaseConnection(w: DatabaseConnection) {
       pending.delete(w);
       tails.delete(w);
+      heads.delete(w);
       return inner.releaseConnection(unwrap(w));
     },
     destroy: () => inner.destroy(),

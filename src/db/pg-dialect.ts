@@ -82,6 +82,9 @@ function preparedNames(prefix: string) {
 const isStalePlan = (err: unknown) =>
   (err as { code?: string }).code === '0A000' && /cached plan must not change result type/.test(String(err));
 
+// What SQL PREPARE takes; anything else (an EXPLAIN) is written in with its values.
+const PREPARABLE = /^\s*(\(|select\b|insert\b|update\b|delete\b|with\b|values\b|merge\b)/i;
+
 /**
  * A batch's text for one connection: a repeated parameterised statement runs as EXECUTE of a statement prepared
  * on it with SQL PREPARE (the protocol's own can't travel in a simple-protocol batch), prepared in place the
@@ -91,6 +94,7 @@ function batchText(parts: readonly BatchPart[], names: ReturnType<typeof prepare
   let fresh = false;
   const statements = parts.map((part) => {
     if (part.parameters.length === 0) return part.sql;
+    if (!PREPARABLE.test(part.sql)) return inlineParameters(part);
     const known = names.known(part.sql);
     const name = known ?? names.nameFor(part.sql);
     if (!name) return inlineParameters(part);

@@ -1,5 +1,6 @@
-import { CompiledQuery } from 'kysely';
+import { type Compilable, CompiledQuery, type RawBuilder } from 'kysely';
 import { inlineParameters, parameterLiteral } from './inline-parameters.ts';
+import type { DB } from './types.ts';
 
 /** One statement of a batch: its text and the values of its `$n` placeholders. */
 export interface BatchPart {
@@ -30,3 +31,21 @@ export const rawPart = (sql: string): BatchPart => ({ sql, parameters: [] });
 /** EXECUTE of a prepared statement with a part's parameters as literals (of unknown type, as when inlined). */
 export const executePart = (name: string, part: BatchPart) =>
   `execute ${name}(${part.parameters.map(parameterLiteral).join(', ')})`;
+
+/** A statement compiled for a batch: a raw one against a handle; a query builder already carries the one it was built on. */
+export const compiled = <R>(db: DB, statement: RawBuilder<R> | Compilable<R>) =>
+  'isRawBuilder' in statement ? statement.compile(db) : statement.compile();
+
+/**
+ * Runs statements one after another in the caller's transaction, in one round trip, and returns the last one's
+ * rows. Each still sees what other transactions committed before it ran, as when sent one by one, so a lock
+ * taken by one statement guards the reads of the next: for a lock and the read it protects.
+ */
+export async function inOneRoundTrip<R>(
+  tx: DB,
+  statements: [...Array<RawBuilder<unknown> | Compilable<unknown>>, RawBuilder<R> | Compilable<R>],
+): Promise<R[]> {
+  if (!tx.isTransaction) throw new Error('inOneRoundTrip needs a transaction');
+  const { rows } = await tx.executeQuery<R>(statementBatch(statements.map((s) => compiled(tx, s))));
+  return rows;
+}

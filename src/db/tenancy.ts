@@ -1,6 +1,6 @@
 import { type Compilable, type KyselyPlugin, type RawBuilder, sql } from 'kysely';
-import { sendWithCommit } from './deferred-begin.ts';
-import { rawPart, statementBatch } from './statement-batch.ts';
+import { sendWithCommit, sendWithNext } from './deferred-begin.ts';
+import { compiled, rawPart, statementBatch } from './statement-batch.ts';
 import type { DB, Tx } from './types.ts';
 
 /** What a request is allowed to be: the Supabase-style JWT claims set per transaction. */
@@ -21,8 +21,11 @@ function entering(role: 'authenticated' | 'anon' | 'service_role', claims: strin
 
 type Role = 'authenticated' | 'anon' | 'service_role';
 
+// Queued to travel with the transaction's first statement (db/deferred-begin.ts), or run now where it can't be.
 async function enter(tx: Tx, role: Role, claims: string): Promise<Tx> {
-  await entering(role, claims).execute(tx);
+  const statement = entering(role, claims).compile(tx);
+  const queued = await tx.getExecutor().provideConnection(async (conn) => sendWithNext(conn, [statement]));
+  if (!queued) await tx.executeQuery(statement);
   return marked(tx, role);
 }
 
@@ -53,13 +56,9 @@ function markedRole(tx: DB): Role | undefined {
  * A string as an SQL expression without a parameter (base64, decoded by Postgres), safe whatever the server's string
  * settings: for statements that must travel in a simple-protocol batch.
  */
-export function textLiteral(value: string): RawBuilder<string> {
+function textLiteral(value: string): RawBuilder<string> {
   return sql<string>`convert_from(decode(${sql.lit(Buffer.from(value).toString('base64'))}, 'base64'), 'utf8')`;
 }
-
-// A raw statement compiles against a handle; a query builder already carries the one it was built on.
-const compiled = <R>(db: DB, statement: RawBuilder<R> | Compilable<R>) =>
-  'isRawBuilder' in statement ? statement.compile(db) : statement.compile();
 
 /**
  * Runs one statement as service_role in a transaction of its own, in a single round trip: role and claims travel

@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import pino from 'pino';
 import type { Clock } from '../clock.ts';
-import { serviceStatement, textLiteral, withService } from '../db/tenancy.ts';
+import { serviceStatement, withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { JOBS_CHANNEL } from './listen.ts';
 
@@ -63,8 +63,8 @@ const LIVE_UNIQUE = sql<boolean>`unique_key is not null and status in ('queued',
 /**
  * `insertJob`'s insert as a data-modifying CTE body that adds the job only when the `after` CTE returned a row: a
  * caller that writes a row and its job in one statement (the webhook inbox) saves a round trip. It returns the
- * job's id, or nothing when a live job already holds the unique key. Values are literals, not parameters, so the
- * statement can travel in a one-round-trip batch (`serviceStatement`).
+ * job's id, or nothing when a live job already holds the unique key. Its values are parameters: in a one-round-trip
+ * batch (`serviceStatement`) they are written in, or bound to the statement prepared for it (decision 041).
  */
 export function jobInsertAfter(
   after: string,
@@ -73,20 +73,20 @@ export function jobInsertAfter(
   options: EnqueueOptions = {},
 ): RawBuilder<{ id: string }> {
   const columns: Array<[string, RawBuilder<unknown>]> = [
-    ['name', sql`${textLiteral(name)}::text`],
-    ['payload', sql`${textLiteral(JSON.stringify(payload ?? {}))}::jsonb`],
-    ['unique_key', options.uniqueKey == null ? sql`null::text` : sql`${textLiteral(options.uniqueKey)}::text`],
+    ['name', sql`${name}::text`],
+    ['payload', sql`${JSON.stringify(payload ?? {})}::jsonb`],
+    ['unique_key', sql`${options.uniqueKey ?? null}::text`],
     ...(options.runAt
-      ? [['run_at', sql`${textLiteral(options.runAt.toISOString())}::timestamptz`] as [string, RawBuilder<unknown>]]
+      ? [['run_at', sql`${options.runAt.toISOString()}::timestamptz`] as [string, RawBuilder<unknown>]]
       : []),
     ...(options.maxAttempts
-      ? [['max_attempts', sql`${sql.lit(Math.trunc(options.maxAttempts))}::int`] as [string, RawBuilder<unknown>]]
+      ? [['max_attempts', sql`${Math.trunc(options.maxAttempts)}::int`] as [string, RawBuilder<unknown>]]
       : []),
   ];
   return sql<{ id: string }>`insert into jobs (${sql.join(columns.map(([c]) => sql.ref(c)))})
     select ${sql.join(columns.map(([, v]) => v))} from ${sql.table(after)}
     on conflict (unique_key) where ${LIVE_UNIQUE} do nothing
-    returning id, pg_notify(${sql.lit(JOBS_CHANNEL)}, ${textLiteral(name)})`;
+    returning id, pg_notify(${sql.lit(JOBS_CHANNEL)}, ${name}::text)`;
 }
 
 /** `enqueueJob` for a caller already in a service transaction (the webhook inbox): one round trip fewer. */

@@ -14,16 +14,22 @@ export interface MailLinks {
 
 async function studioName(db: DB, accountId: string): Promise<string> {
   const a = await db.selectFrom('accounts').select('name').where('id', '=', accountId).executeTakeFirst();
-  return a?.name ?? 'Your photographer';
+  return a?.name ?? FALLBACK_STUDIO;
 }
 
-/** Queues the buyer's print order confirmation: every photo with product, options, crop, quantity and price. */
+const FALLBACK_STUDIO = 'Your photographer';
+
+/**
+ * Queues the buyer's print order confirmation: every photo with product, options, crop, quantity and price.
+ * `studio` is the studio's name when the caller read it already (null: the account is gone).
+ */
 export async function queuePrintConfirmation(
   db: DB,
   order: Order,
   lines: PrintLine[],
   ship: { address: Record<string, string | null> | null; name: string | null },
   links: MailLinks,
+  studioKnown?: string | null,
 ): Promise<void> {
   const money = (n: number) => formatMoney(n, order.currency);
   const rows: [string, string][] = lines.map((l) => [
@@ -48,7 +54,7 @@ export async function queuePrintConfirmation(
     return parts.filter(Boolean).join(' · ');
   });
   const address = addressLines(ship.address, ship.name);
-  const studio = await studioName(db, order.accountId);
+  const studio = studioKnown !== undefined ? (studioKnown ?? FALLBACK_STUDIO) : await studioName(db, order.accountId);
   const mail = renderEmail({
     preheader: `Your prints from ${studio} are ordered`,
     heading: 'Your print order is confirmed',

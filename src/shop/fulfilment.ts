@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type Stripe from 'stripe';
 import { requireRole } from '../accounts/index.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -11,7 +12,7 @@ import { AppError, notFound } from '../errors.ts';
 import type { CommerceHooks } from '../modules.ts';
 import { queueCancellationMail, queuePrintConfirmation, queueTrackingMail } from './fulfilment-mails.ts';
 import { getLab, type Labs, labForStudio } from './labs.ts';
-import { describePrintLines } from './print-lines.ts';
+import { type CatalogName, catalogNamesOf, printLinesFrom } from './print-lines.ts';
 import type { FulfilmentStatus } from './tables.ts';
 
 /** A studio member acting on an order. */
@@ -91,37 +92,46 @@ export function shippingOf(payment: PaymentFacts): {
  */
 export async function openFulfilment(db: DB, labs: Labs, order: Order, ctx: PaidContext): Promise<boolean> {
   const galleryId = uuid(order.metadata.gallery_id);
-  // The gallery may have been deleted while the buyer paid; the payment must still settle.
-  const gallery = galleryId
-    ? await db.selectFrom('galleries').select(['id', 'token']).where('id', '=', galleryId).executeTakeFirst()
-    : undefined;
   const ship = shippingOf(ctx.payment);
   const lab = await labForStudio(labs, db, order.accountId);
+  // The fulfilment and its first history row in one statement.
   const inserted = await db
-    .insertInto('print_fulfilments')
-    .values({
-      order_id: order.id,
-      account_id: order.accountId,
-      gallery_id: gallery?.id ?? null,
-      lab: lab.id,
-      shipping_address: ship.address ? JSON.stringify(ship.address) : null,
-      buyer_name: ship.name?.slice(0, 200) ?? null,
-    })
-    .onConflict((oc) => oc.column('order_id').doNothing())
-    .returning('order_id')
+    .with('opened', (qb) =>
+      qb
+        .insertInto('print_fulfilments')
+        .values((eb) => ({
+          order_id: order.id,
+          account_id: order.accountId,
+          // The gallery may have been deleted while the buyer paid; the payment must still settle.
+          gallery_id: galleryId ? eb.selectFrom('galleries').select('id').where('id', '=', galleryId) : null,
+          lab: lab.id,
+          shipping_address: ship.address ? JSON.stringify(ship.address) : null,
+          buyer_name: ship.name?.slice(0, 200) ?? null,
+        }))
+        .onConflict((oc) => oc.column('order_id').doNothing())
+        .returning(['order_id', 'account_id']),
+    )
+    .with('noted', (qb) =>
+      qb
+        .insertInto('print_fulfilment_events')
+        .columns(['order_id', 'account_id', 'from_status', 'to_status', 'actor_user_id', 'note'])
+        .expression((eb) =>
+          eb
+            .selectFrom('opened')
+            .select([
+              'opened.order_id',
+              'opened.account_id',
+              sql<null>`null::text`.as('from_status'),
+              sql<string>`${'paid'}::text`.as('to_status'),
+              sql<string | null>`${ctx.actor.userId ?? null}::uuid`.as('actor_user_id'),
+              sql<string>`${`Sent to ${lab.name}`}::text`.as('note'),
+            ]),
+        ),
+    )
+    .selectFrom('opened')
+    .select('order_id')
     .executeTakeFirst();
   if (!inserted) return false;
-  await db
-    .insertInto('print_fulfilment_events')
-    .values({
-      order_id: order.id,
-      account_id: order.accountId,
-      from_status: null,
-      to_status: 'paid',
-      actor_user_id: ctx.actor.userId ?? null,
-      note: `Sent to ${lab.name}`,
-    })
-    .execute();
   // A lab that is down must not stop the payment from settling: the order stays with the studio, noted on the timeline.
   const submitted = await lab.submit(db, order, ctx.items).catch(async (err: unknown) => {
     await db
@@ -149,23 +159,32 @@ export async function openFulfilment(db: DB, labs: Labs, order: Order, ctx: Paid
 
 /** Queues the buyer's print confirmation (photos, options, crops, address, invoice) for a just-paid print order. */
 export async function queuePrintOrderConfirmation(db: DB, order: Order, ctx: BuyerConfirmationContext): Promise<void> {
-  const f = await db
-    .selectFrom('print_fulfilments')
-    .leftJoin('galleries', 'galleries.id', 'print_fulfilments.gallery_id')
-    .select(['print_fulfilments.shipping_address', 'print_fulfilments.buyer_name', 'galleries.token'])
-    .where('print_fulfilments.order_id', '=', order.id)
-    .executeTakeFirst();
-  const token = f?.token ?? null;
-  const lines = await describePrintLines(db, ctx.items, token);
+  // The fulfilment's address, the gallery's link, the studio's name and the lines' catalog names: one statement.
+  const {
+    rows: [f],
+  } = await sql<{
+    shipping_address: Record<string, string | null> | null;
+    buyer_name: string | null;
+    token: string | null;
+    studio: string | null;
+    names: CatalogName[];
+  }>`select f.shipping_address, f.buyer_name, g.token,
+      (select name from accounts where id = ${order.accountId}) as studio,
+      (select coalesce(json_agg(n), '[]') from (${catalogNamesOf(ctx.items)}) n) as names
+    from (select) one
+    left join print_fulfilments f on f.order_id = ${order.id}
+    left join galleries g on g.id = f.gallery_id`.execute(db);
+  const token = f.token;
   await queuePrintConfirmation(
     db,
     order,
-    lines,
-    { address: f?.shipping_address ?? null, name: f?.buyer_name ?? null },
+    printLinesFrom(ctx.items, f.names, token),
+    { address: f.shipping_address, name: f.buyer_name },
     {
       galleryUrl: token && ctx.publicUrl ? `${ctx.publicUrl}/g/${encodeURIComponent(token)}` : null,
       invoice: { number: ctx.invoiceNumber, url: ctx.invoiceUrl },
     },
+    f.studio,
   );
 }
 

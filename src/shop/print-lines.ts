@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { OrderItem } from '../commerce/index.ts';
 import type { DB } from '../db/types.ts';
 import type { Crop } from './tables.ts';
@@ -34,6 +34,29 @@ function cropOf(v: unknown): Crop | null {
   return { x: c.x as number, y: c.y as number, width: c.width as number, height: c.height as number };
 }
 
+/** A catalog name an order line points at: a photo's filename, a product's name or an option value's label. */
+export interface CatalogName {
+  kind: 'photo' | 'product' | 'value';
+  id: string;
+  text: string;
+}
+
+/** The query for the catalog names behind order lines: one round trip for the three lookups, or part of a larger one. */
+export function catalogNamesOf(items: OrderItem[]): RawBuilder<CatalogName> {
+  const photoIds = [...new Set(items.map((i) => uuid(i.options.photoId)).filter((x): x is string => !!x))];
+  const productIds = [...new Set(items.map((i) => uuid(i.options.productId)).filter((x): x is string => !!x))];
+  const valueIds = [
+    ...new Set(
+      items.flatMap((i) => (Array.isArray(i.options.optionValueIds) ? i.options.optionValueIds.map(uuid) : [])),
+    ),
+  ].filter((x): x is string => !!x);
+  // Arrays, not `in` lists, so the text is the same for any number of lines and its prepared plan is reused.
+  return sql<CatalogName>`
+    select 'photo' as kind, id, filename as text from gallery_photos where id = any(${photoIds}::uuid[])
+    union all select 'product', id, name from print_products where id = any(${productIds}::uuid[])
+    union all select 'value', id, label from print_option_values where id = any(${valueIds}::uuid[])`;
+}
+
 /**
  * Resolves the photo, product and option labels behind stored order lines. Names come from the catalog as it is
  * now, falling back to the line's own name, which was frozen at checkout, if something has since been deleted.
@@ -43,19 +66,12 @@ export async function describePrintLines(
   items: OrderItem[],
   galleryToken: string | null,
 ): Promise<PrintLine[]> {
-  const photoIds = [...new Set(items.map((i) => uuid(i.options.photoId)).filter((x): x is string => !!x))];
-  const productIds = [...new Set(items.map((i) => uuid(i.options.productId)).filter((x): x is string => !!x))];
-  const valueIds = [
-    ...new Set(
-      items.flatMap((i) => (Array.isArray(i.options.optionValueIds) ? i.options.optionValueIds.map(uuid) : [])),
-    ),
-  ].filter((x): x is string => !!x);
-  // One round trip for the three lookups (they ran one after another on the transaction's connection).
-  const inList = (ids: string[]) => (ids.length ? sql.join(ids) : sql`null`);
-  const { rows: names } = await sql<{ kind: 'photo' | 'product' | 'value'; id: string; text: string }>`
-    select 'photo' as kind, id, filename as text from gallery_photos where id in (${inList(photoIds)})
-    union all select 'product', id, name from print_products where id in (${inList(productIds)})
-    union all select 'value', id, label from print_option_values where id in (${inList(valueIds)})`.execute(db);
+  const { rows } = await catalogNamesOf(items).execute(db);
+  return printLinesFrom(items, rows, galleryToken);
+}
+
+/** describePrintLines with the names already read (catalogNamesOf, inside a caller's statement). */
+export function printLinesFrom(items: OrderItem[], names: CatalogName[], galleryToken: string | null): PrintLine[] {
   const of = (kind: string) => names.filter((n) => n.kind === kind);
   const photos = of('photo').map((n) => ({ id: n.id, filename: n.text }));
   const products = of('product').map((n) => ({ id: n.id, name: n.text }));
