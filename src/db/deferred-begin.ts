@@ -9,12 +9,6 @@ export interface MultiStatementConnection extends DatabaseConnection {
   executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>>;
 }
 
-/**
- * Wraps a driver so `begin` is not a round trip of its own: it travels with the transaction's first statement when
- * that statement has no parameters (our tenancy `enter`, which every transaction starts with), and a transaction
- * that ran nothing commits without touching the database. Round trips are most of a short transaction's cost
- * (issue 16's webhook acknowledgement is five), so this takes one off every request.
- */
 // Statements a transaction sends with its commit, per connection (see sendWithCommit).
 const tails = new WeakMap<DatabaseConnection, BatchPart[]>();
 
@@ -47,6 +41,12 @@ export function sendWithNext(conn: DatabaseConnection, statements: readonly Batc
   return true;
 }
 
+/**
+ * Wraps a driver so `begin` is not a round trip of its own: it travels, with the statements queued by sendWithNext
+ * (the tenancy's role and claims), in one batch with the transaction's first statement, whose values are written
+ * in or bound to a prepared statement (statement-batch.ts). A transaction that ran nothing commits without touching
+ * the database. Round trips are most of a short transaction's cost, so this takes two off every transaction.
+ */
 export function deferBegin(inner: Driver): Driver {
   const outer = new WeakMap<DatabaseConnection, DatabaseConnection>();
   const innerOf = new WeakMap<DatabaseConnection, DatabaseConnection>();
