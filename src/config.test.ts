@@ -21,7 +21,7 @@ describe('configuration', () => {
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(parseEnv({ DATABASE_POOL_SIZE: '40' }).DATABASE_POOL_SIZE).toBe(40);
-    expect(env.DATABASE_PREPARED_STATEMENTS).toBe('on');
+    expect(env.DATABASE_PREPARED_STATEMENTS).toBe('auto');
     expect(parseEnv({ DATABASE_PREPARED_STATEMENTS: 'off' }).DATABASE_PREPARED_STATEMENTS).toBe('off');
   });
 

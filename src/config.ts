@@ -13,8 +13,8 @@ const envSchema = z.object({
   // Connections per instance; several instances share Postgres's max_connections (Supabase's pooler has its own).
   DATABASE_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(10)),
   // Off behind a pooler in transaction mode (Supabase's on port 6543, PgBouncer before 1.21), which can't keep a
-  // connection's prepared statements from one transaction to the next.
-  DATABASE_PREPARED_STATEMENTS: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
+  // connection's prepared statements from one transaction to the next; `auto` tells such a URL by its port.
+  DATABASE_PREPARED_STATEMENTS: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
   DATABASE_URL: z.preprocess(
     emptyToUndefined,
     z

@@ -160,12 +160,27 @@ export async function openPostgres(
   };
 }
 
+/**
+ * Whether to prepare statements on `url`: `auto` says yes unless the URL looks like a pooler in transaction mode
+ * (Supabase's port 6543, or `pgbouncer=true` as Prisma users mark one), where a prepared statement would be
+ * missing on the next transaction's server connection.
+ */
+export function preparesOn(url: string, setting: 'auto' | 'on' | 'off' = 'auto'): boolean {
+  if (setting !== 'auto') return setting === 'on';
+  try {
+    const u = new URL(url);
+    return u.port !== '6543' && u.searchParams.get('pgbouncer') !== 'true';
+  } catch {
+    return true;
+  }
+}
+
 /** Opens whichever database the configuration names: DATABASE_URL, else PGlite under DATA_DIR. */
 export async function openDatabase(
   cfg: {
     DATABASE_URL?: string;
     DATABASE_POOL_SIZE?: number;
-    DATABASE_PREPARED_STATEMENTS?: 'on' | 'off';
+    DATABASE_PREPARED_STATEMENTS?: 'auto' | 'on' | 'off';
     dataDir: string;
   },
   logger?: DbErrorLogger,
@@ -173,7 +188,7 @@ export async function openDatabase(
 ): Promise<Database> {
   return cfg.DATABASE_URL
     ? openPostgres(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE ?? 10, logger, {
-        prepare: cfg.DATABASE_PREPARED_STATEMENTS !== 'off',
+        prepare: preparesOn(cfg.DATABASE_URL, cfg.DATABASE_PREPARED_STATEMENTS),
       })
     : openPglite(embeddedDir(cfg.dataDir), undefined, opts);
 }

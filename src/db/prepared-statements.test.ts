@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, openPostgres } from './connect.ts';
+import { type Database, openPostgres, preparesOn } from './connect.ts';
 import { atCommitAsService, serviceStatement, withService } from './tenancy.ts';
 import { createTestDatabase, testDbKind } from './testing.ts';
 
@@ -15,6 +15,16 @@ const preparedOn = async (d: Database, fromSql = false) =>
       d.db,
     )
   ).rows.map((r) => r.statement);
+
+describe('when statements are prepared', () => {
+  it('prepares by default, but not through a transaction-mode pooler unless told to', () => {
+    expect(preparesOn('postgres://u:p@db.example.com:5432/app')).toBe(true);
+    expect(preparesOn('postgres://u:p@aws-0-eu.pooler.supabase.com:6543/postgres')).toBe(false);
+    expect(preparesOn('postgres://u:p@db.example.com/app?pgbouncer=true')).toBe(false);
+    expect(preparesOn('postgres://u:p@aws-0-eu.pooler.supabase.com:6543/postgres', 'on')).toBe(true);
+    expect(preparesOn('postgres://u:p@db.example.com:5432/app', 'off')).toBe(false);
+  });
+});
 
 describe.skipIf(testDbKind() !== 'postgres')('prepared statements (Postgres)', () => {
   let base: Database;
