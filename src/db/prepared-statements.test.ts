@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openPostgres, preparesOn } from './connect.ts';
-import { atCommitAsService, serviceStatement, withService } from './tenancy.ts';
+import { atCommitAsService, serviceStatement, withAnon, withService, withUser } from './tenancy.ts';
 import { createTestDatabase, testDbKind } from './testing.ts';
 
 // The statements the dialect named on a one-client pool's only session: the driver's, or (`fromSql`) the batches'.
@@ -15,6 +15,24 @@ const preparedOn = async (d: Database, fromSql = false) =>
       d.db,
     )
   ).rows.map((r) => r.statement);
+
+describe('plans for users and for service work', () => {
+  let d: Database;
+  beforeAll(async () => {
+    d = await createTestDatabase();
+  });
+  afterAll(() => d.close());
+
+  it("plans a user's or the public's statements for their values, and leaves service work to Postgres", async () => {
+    const mode = sql<{ m: string }>`select current_setting('plan_cache_mode') as m`;
+    const of = async (run: typeof withService) => (await run(d.db, (tx) => mode.execute(tx))).rows[0].m;
+    expect(await of((db, fn) => withUser(db, { sub: '00000000-0000-4000-8000-000000000001' }, fn))).toBe(
+      'force_custom_plan',
+    );
+    expect(await of(withAnon)).toBe('force_custom_plan');
+    expect(await of(withService)).toBe('auto');
+  });
+});
 
 describe('when statements are prepared', () => {
   it('prepares by default, but not through a transaction-mode pooler unless told to', () => {

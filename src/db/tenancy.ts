@@ -15,8 +15,11 @@ export interface Claims {
 // request pays this, and on PGlite's single connection round trips are the cost. Literals, not parameters, so the
 // statement can carry the transaction's `begin` with it (db/deferred-begin.ts): the claims travel as base64, whose
 // alphabet can't close a string literal whatever the server's string settings, and the role is one of three names.
+// A user's or the public's transaction also plans each prepared statement for its values (decision 041): their
+// lists and searches are where a term or filter changes the best plan; service work keeps Postgres's generic plans.
 function entering(role: 'authenticated' | 'anon' | 'service_role', claims: string): RawBuilder<unknown> {
-  return sql`select set_config('request.jwt.claims', ${textLiteral(claims)}, true), set_config('role', ${sql.lit(role)}, true)`;
+  const custom = role === 'service_role' ? sql`` : sql`, set_config('plan_cache_mode', 'force_custom_plan', true)`;
+  return sql`select set_config('request.jwt.claims', ${textLiteral(claims)}, true), set_config('role', ${sql.lit(role)}, true)${custom}`;
 }
 
 type Role = 'authenticated' | 'anon' | 'service_role';
