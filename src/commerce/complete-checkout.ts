@@ -113,8 +113,7 @@ export async function settleCheckoutSession(
   }
   const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
   const state = { paid, expired: session.status === 'expired' };
-  const settleOpts = locked ? opts : { ...opts, lockedItems: undefined };
-  return settleOrder(tx, hooks, order, paymentFromSession(session), state, fetched.refunds, actor, settleOpts);
+  return settleOrder(tx, hooks, order, paymentFromSession(session), state, fetched.refunds, actor, opts);
 }
 
 /** What settling a PaymentIntent paid without Checkout needs, read with no transaction open. */
@@ -148,10 +147,7 @@ export async function settlePaymentIntent(
   const foreign = order?.stripePaymentIntentId && order.stripePaymentIntentId !== pi.id && isPaidStatus(order.status);
   if (!order || order.stripeCheckoutSessionId || foreign) return { orderId: null, status: null, changed: false };
   const state = { paid: pi.status === 'succeeded', expired: false };
-  return settleOrder(tx, hooks, order, paymentFromIntent(pi), state, fetched.refunds, actor, {
-    ...opts,
-    lockedItems: undefined,
-  });
+  return settleOrder(tx, hooks, order, paymentFromIntent(pi), state, fetched.refunds, actor, opts);
 }
 
 /** completeCheckoutSession for a PaymentIntent paid without Checkout: read, then settle under the order's lock. */
@@ -188,7 +184,9 @@ async function settleOrder(
   const receiptUrl = payment.charge?.receipt_url ?? null;
   if (state.paid && order.status === 'pending') {
     // What Checkout charged must fit the order; an order priced at Checkout takes Stripe's amounts as its own.
-    const items = opts.lockedItems ?? (await listOrderItems(tx, order.id));
+    // The lines read with the lock, when that read was of this order.
+    const items =
+      opts.lockedItems && opts.locked?.id === order.id ? opts.lockedItems : await listOrderItems(tx, order.id);
     const settled = payment.checkout ? settleCheckoutAmounts(order, items.length, payment.checkout) : null;
     // Stripe's ids, the amounts Checkout settled, the status and its history row: one statement.
     const updated = await transitionOrderWith(

@@ -54,26 +54,25 @@ const PREPARED_PER_CONNECTION = 300;
 
 /**
  * The prepared-statement name for a query's text on one connection: a statement is prepared the second time the
- * connection runs it (one-off texts stay unnamed), then reused for the connection's life. Undefined means unnamed.
- * `prefix` keeps the driver's protocol-level statements and the SQL-level ones of batches apart.
+ * connection runs it (one-off texts stay unnamed), then reused for the connection's life. Undefined means unnamed;
+ * `fresh` means the name is new, so this run must prepare it. `prefix` keeps the driver's protocol-level statements
+ * and the SQL-level ones of batches apart.
  */
 function preparedNames(prefix: string) {
   const names = new Map<string, string>();
   const seen = new Set<string>();
-  return {
-    known: (text: string) => names.get(text),
-    nameFor(text: string): string | undefined {
-      const known = names.get(text);
-      if (known || names.size >= PREPARED_PER_CONNECTION) return known;
-      if (!seen.delete(text)) {
-        if (seen.size >= 4 * PREPARED_PER_CONNECTION) seen.clear();
-        seen.add(text);
-        return undefined;
-      }
-      const name = `${prefix}${names.size}`;
-      names.set(text, name);
-      return name;
-    },
+  return (text: string): { name: string; fresh: boolean } | undefined => {
+    const known = names.get(text);
+    if (known) return { name: known, fresh: false };
+    if (names.size >= PREPARED_PER_CONNECTION) return undefined;
+    if (!seen.delete(text)) {
+      if (seen.size >= 4 * PREPARED_PER_CONNECTION) seen.clear();
+      seen.add(text);
+      return undefined;
+    }
+    const name = `${prefix}${names.size}`;
+    names.set(text, name);
+    return { name, fresh: true };
   };
 }
 
@@ -90,17 +89,15 @@ const PREPARABLE = /^\s*(\(|select\b|insert\b|update\b|delete\b|with\b|values\b|
  * on it with SQL PREPARE (the protocol's own can't travel in a simple-protocol batch), prepared in place the
  * first time. `fresh` says the text prepares something, which a failing batch may or may not have done.
  */
-function batchText(parts: readonly BatchPart[], names: ReturnType<typeof preparedNames>) {
+function batchText(parts: readonly BatchPart[], nameFor: ReturnType<typeof preparedNames>) {
   let fresh = false;
   const statements = parts.map((part) => {
     if (part.parameters.length === 0) return part.sql;
-    if (!PREPARABLE.test(part.sql)) return inlineParameters(part);
-    const known = names.known(part.sql);
-    const name = known ?? names.nameFor(part.sql);
-    if (!name) return inlineParameters(part);
-    if (known) return executePart(name, part);
+    const named = PREPARABLE.test(part.sql) ? nameFor(part.sql) : undefined;
+    if (!named) return inlineParameters(part);
+    if (!named.fresh) return executePart(named.name, part);
     fresh = true;
-    return `prepare ${name} as ${part.sql}; ${executePart(name, part)}`;
+    return `prepare ${named.name} as ${part.sql}; ${executePart(named.name, part)}`;
   });
   return { text: statements.join('; '), fresh };
 }
@@ -118,7 +115,7 @@ function connectionFor(client: pg.PoolClient, prepare: boolean): PgConnection {
       const batch = parts ? batchText(parts, preparedSql) : null;
       try {
         const values = [...q.parameters];
-        const name = values.length ? prepared?.nameFor(q.sql) : undefined;
+        const name = values.length ? prepared?.(q.sql)?.name : undefined;
         // Without parameters pg uses the simple protocol, which answers each statement of a batch: keep the last.
         const answer = await (batch
           ? client.query(batch.text)
