@@ -9,6 +9,7 @@ import type { Check } from '../doctor.ts';
 import { createApp } from '../http/app.ts';
 import { assemble } from '../modules.ts';
 import { createStripeClient } from './stripe.ts';
+import { createEventInbox } from './webhook-inbox.ts';
 import { DOCTOR_PING_TYPE, webhookRoutes } from './webhook-route.ts';
 
 /**
@@ -47,7 +48,10 @@ export async function checkWebhookRoute(config: Config, opts: { db?: DB } = {}):
       stripe,
     };
     // Only the webhook route: the ping must pass the app's real middleware, and needs no other module.
-    const assembly = assemble([{ name: 'commerce', build: () => ({ routes: [webhookRoutes] }) }], base);
+    const assembly = assemble(
+      [{ name: 'commerce', build: () => ({ routes: [webhookRoutes(createEventInbox(db))] }) }],
+      base,
+    );
     const app = createApp({ ...base, commerce: assembly.commerce, assembly });
     const payload = JSON.stringify({
       id: `evt_doctor_${randomBytes(8).toString('hex')}`,

@@ -5,7 +5,6 @@ import { crashPoint } from '../crash-points.ts';
 import { atCommitAsService, serviceStatement, withService } from '../db/tenancy.ts';
 import type { Database, DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
-import { insertJob, jobInsertAfter } from '../jobs/index.ts';
 import type { CommerceHooks } from '../modules.ts';
 import {
   type FetchedIntent,
@@ -24,7 +23,7 @@ import type { StripeEventStatus } from './tables.ts';
 
 // An inbox row in these states still has to be applied: stored by the webhook route, or its last attempt failed.
 const pendingStatuses: StripeEventStatus[] = ['received', 'failed'];
-const isPending = (status: StripeEventStatus) => pendingStatuses.includes(status);
+export const isPending = (status: StripeEventStatus) => pendingStatuses.includes(status);
 
 /** What happened to one delivered event. */
 export type EventOutcome = 'duplicate' | Exclude<StripeEventStatus, 'received' | 'failed'>;
@@ -326,7 +325,7 @@ async function applyLocked(
 }
 
 // An event as the inbox stores it.
-const inboxRow = (event: Stripe.Event) => ({
+export const inboxRow = (event: Stripe.Event) => ({
   id: event.id,
   type: event.type,
   account: event.account ?? null,
@@ -350,7 +349,7 @@ async function recordFailure(db: DB, event: Stripe.Event, err: unknown): Promise
 }
 
 // Whether applying the event may need a Stripe read first; `prefetch` returns nothing for any other.
-const needsPrefetch = (event: Pick<Stripe.Event, 'type' | 'account'>) =>
+export const needsPrefetch = (event: Pick<Stripe.Event, 'type' | 'account'>) =>
   !event.account && (sessionTypes.has(event.type) || intentTypes.has(event.type) || refundTypes.has(event.type));
 
 /**
@@ -432,59 +431,7 @@ export const STRIPE_EVENT_JOB = 'commerce.stripe_event';
 export type StripeEventJob = { eventId: string; prefetch?: boolean };
 // With the runner's backoff (10 s doubling to 1 h) twelve attempts span about four hours; reconcile and a
 // redelivery from Stripe's dashboard retry after that.
-const EVENT_JOB_ATTEMPTS = 12;
-
-/**
- * Stores a verified event in the inbox and queues the job that applies it, in one short transaction and without
- * calling Stripe, so the webhook is acknowledged in milliseconds. A redelivered id is a duplicate, unless its
- * earlier processing failed for good: then it is queued again (a live job for it is made due now).
- */
-export async function receiveStripeEvent(db: DB, event: Stripe.Event, now: Date): Promise<'queued' | 'duplicate'> {
-  const uniqueKey = `stripe-event:${event.id}`;
-  const jobOptions = { uniqueKey, maxAttempts: EVENT_JOB_ATTEMPTS };
-  const jobPayload: StripeEventJob = { eventId: event.id, prefetch: needsPrefetch(event) };
-  // The event and its job in one statement, with the role in the same batch: a new event, the common case, is
-  // one round trip and one implicit transaction. Anything else (a repeat, a live job) takes the full path below.
-  const statement = sql<{ inserted: boolean; job: string | null }>`
-    with inserted as (
-      insert into stripe_events (id, type, account, payload)
-      values (${event.id}, ${event.type}, ${event.account ?? null}, ${JSON.stringify(event)}::jsonb)
-      on conflict (id) do nothing
-      returning id),
-    job as (${jobInsertAfter('inserted', STRIPE_EVENT_JOB, jobPayload, jobOptions)})
-    select exists (select from inserted) as inserted, (select id from job) as job`;
-  if (!db.isTransaction) {
-    const [fast] = await serviceStatement(db, statement);
-    if (fast?.inserted && fast.job) return 'queued';
-  }
-  return withService(db, async (tx) => {
-    const {
-      rows: [first],
-    } = await statement.execute(tx);
-    const inserted = first?.inserted;
-    if (inserted && first.job) return 'queued';
-    if (!inserted) {
-      const row = await tx
-        .selectFrom('stripe_events')
-        .select('status')
-        .where('id', '=', event.id)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!row || !isPending(row.status)) return 'duplicate';
-    }
-    const job = await insertJob(tx, STRIPE_EVENT_JOB, jobPayload, jobOptions);
-    if (inserted) return 'queued';
-    // Stripe (or an operator) sent it again: a job waiting out its backoff runs now rather than later.
-    await tx
-      .updateTable('jobs')
-      .set({ run_at: now })
-      .where('id', '=', job.id)
-      .where('status', '=', 'queued')
-      .where('run_at', '>', now)
-      .execute();
-    return job.created ? 'queued' : 'duplicate';
-  });
-}
+export const EVENT_JOB_ATTEMPTS = 12;
 
 /**
  * The job behind `receiveStripeEvent`: applies the stored event unless something else (the success page's

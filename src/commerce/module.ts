@@ -6,6 +6,7 @@ import { checkWebhookInbox, checkWebhookRoute } from './doctor.ts';
 import { applyInboxEvent, STRIPE_EVENT_JOB, type StripeEventJob } from './handle-webhook.ts';
 import { reconcile, reconcileJob } from './reconcile.ts';
 import { commerceRoutes } from './routes.ts';
+import { createEventInbox } from './webhook-inbox.ts';
 import { webhookRoutes } from './webhook-route.ts';
 
 /**
@@ -15,8 +16,8 @@ import { webhookRoutes } from './webhook-route.ts';
 export const commerceModule: DomainModule = {
   name: 'commerce',
   doctorChecks: [checkWebhookRoute, checkWebhookInbox],
-  build: ({ stripe, commerce, config }) => ({
-    routes: [commerceRoutes, webhookRoutes, disputeRoutes],
+  build: ({ db, stripe, commerce, config }) => ({
+    routes: [commerceRoutes, webhookRoutes(createEventInbox(db)), disputeRoutes],
     // Disputes mirror Stripe's state onto our orders; a dispute that came before its payment is adopted on payment.
     stripeEvents: DISPUTE_EVENT_TYPES.map((type) => ({
       type,

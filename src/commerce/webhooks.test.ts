@@ -5,9 +5,10 @@ import { withService } from '../db/tenancy.ts';
 import { testDbKind } from '../db/testing.ts';
 import type { DB } from '../db/types.ts';
 import type { CommerceHooks } from '../modules.ts';
-import { applyInboxEvent, processStripeEvent, receiveStripeEvent, type StripeEventJob } from './handle-webhook.ts';
+import { applyInboxEvent, processStripeEvent, type StripeEventJob } from './handle-webhook.ts';
 import { getOrder } from './orders.ts';
 import { countAudit, createTestOrder, modulesWithTestOffering } from './testing.ts';
+import { receiveStripeEvent } from './webhook-inbox.ts';
 
 let app: TestApp;
 let db: DB;

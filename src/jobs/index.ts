@@ -9,5 +9,6 @@ export {
   insertJob,
   type JobHandler,
   jobInsertAfter,
+  jobsInsertFrom,
   runDueJobs,
 } from './runner.ts';

@@ -60,33 +60,56 @@ export async function enqueueJob(
 // The arbiter of jobs_unique_live: it must match the index predicate literally for Postgres to infer it.
 const LIVE_UNIQUE = sql<boolean>`unique_key is not null and status in ('queued', 'running')`;
 
+/** A job per row of a statement's source (see jobsInsertFrom): its columns as expressions over that row. */
+export interface JobRowColumns {
+  payload: RawBuilder<unknown>;
+  uniqueKey?: RawBuilder<unknown>;
+  runAt?: RawBuilder<unknown>;
+  maxAttempts?: number;
+}
+
 /**
- * `insertJob`'s insert as a data-modifying CTE body that adds the job only when the `after` CTE returned a row: a
- * caller that writes a row and its job in one statement (the webhook inbox) saves a round trip. It returns the
- * job's id, or nothing when a live job already holds the unique key. Its values are parameters: in a one-round-trip
- * batch (`serviceStatement`) they are written in, or bound to the statement prepared for it (decision 041).
+ * `insertJob`'s insert as a data-modifying CTE body, one job per row of `source` (a FROM clause over the
+ * statement's other CTEs): a caller that writes rows and their jobs in one statement (the webhook inbox) saves a
+ * round trip. It returns each new job's id and unique key; a row whose key a live job already holds gets none.
+ */
+export function jobsInsertFrom(
+  source: RawBuilder<unknown>,
+  name: string,
+  row: JobRowColumns,
+): RawBuilder<{ id: string; unique_key: string | null }> {
+  const columns: Array<[string, RawBuilder<unknown>]> = [
+    ['name', sql`${name}::text`],
+    ['payload', row.payload],
+    ['unique_key', row.uniqueKey ?? sql`null::text`],
+    ...(row.runAt ? [['run_at', row.runAt] as [string, RawBuilder<unknown>]] : []),
+    ...(row.maxAttempts
+      ? [['max_attempts', sql`${Math.trunc(row.maxAttempts)}::int`] as [string, RawBuilder<unknown>]]
+      : []),
+  ];
+  return sql<{ id: string; unique_key: string | null }>`insert into jobs (${sql.join(columns.map(([c]) => sql.ref(c)))})
+    select ${sql.join(columns.map(([, v]) => v))} from ${source}
+    on conflict (unique_key) where ${LIVE_UNIQUE} do nothing
+    returning id, unique_key, pg_notify(${sql.lit(JOBS_CHANNEL)}, ${name}::text)`;
+}
+
+/**
+ * jobsInsertFrom for one job, added only when the `after` CTE returned a row. Its values are parameters: in a
+ * one-round-trip batch (`serviceStatement`) they are written in, or bound to the statement prepared for it
+ * (decision 041).
  */
 export function jobInsertAfter(
   after: string,
   name: string,
   payload: unknown,
   options: EnqueueOptions = {},
-): RawBuilder<{ id: string }> {
-  const columns: Array<[string, RawBuilder<unknown>]> = [
-    ['name', sql`${name}::text`],
-    ['payload', sql`${JSON.stringify(payload ?? {})}::jsonb`],
-    ['unique_key', sql`${options.uniqueKey ?? null}::text`],
-    ...(options.runAt
-      ? [['run_at', sql`${options.runAt.toISOString()}::timestamptz`] as [string, RawBuilder<unknown>]]
-      : []),
-    ...(options.maxAttempts
-      ? [['max_attempts', sql`${Math.trunc(options.maxAttempts)}::int`] as [string, RawBuilder<unknown>]]
-      : []),
-  ];
-  return sql<{ id: string }>`insert into jobs (${sql.join(columns.map(([c]) => sql.ref(c)))})
-    select ${sql.join(columns.map(([, v]) => v))} from ${sql.table(after)}
-    on conflict (unique_key) where ${LIVE_UNIQUE} do nothing
-    returning id, pg_notify(${sql.lit(JOBS_CHANNEL)}, ${name}::text)`;
+): RawBuilder<{ id: string; unique_key: string | null }> {
+  return jobsInsertFrom(sql.table(after), name, {
+    payload: sql`${JSON.stringify(payload ?? {})}::jsonb`,
+    uniqueKey: sql`${options.uniqueKey ?? null}::text`,
+    runAt: options.runAt ? sql`${options.runAt.toISOString()}::timestamptz` : undefined,
+    maxAttempts: options.maxAttempts,
+  });
 }
 
 /** `enqueueJob` for a caller already in a service transaction (the webhook inbox): one round trip fewer. */

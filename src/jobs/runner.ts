@@ -25,6 +25,7 @@ export {
   type JobContext,
   type JobHandler,
   jobInsertAfter,
+  jobsInsertFrom,
   nextWakeDelayMs,
   pruneFinishedJobs,
   type RunOptions,
