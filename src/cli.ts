@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError, loadConfig } from './config.ts';
-import { DatabaseInUseError, embeddedDir, hasCluster, openDatabase } from './db/connect.ts';
+import { DatabaseInUseError, embeddedDir, embeddedTemplateFile, hasCluster, openDatabase } from './db/connect.ts';
 import { migrate } from './db/migrate.ts';
 import { withService } from './db/tenancy.ts';
 
@@ -19,6 +19,7 @@ Commands:
   doctor                Check configuration, database and Stripe, and say how to fix problems
   mcp                   Serve the MCP tools over stdio for the API key in GALLERIST_API_KEY (logs on stderr)
   emulator [--port N] [--host H]   Run the Stripe emulator on its own
+  prepare               Build the migrated embedded database that new data folders start from (npm install runs it)
   help                  Show this help
 
 Configuration is read from environment variables; see README.md.`;
@@ -121,6 +122,25 @@ export async function main(argv: string[]): Promise<void> {
       case 'emulator': {
         const { runEmulatorCli } = await import('../emulator/cli.ts');
         await runEmulatorCli(rest);
+        return;
+      }
+      case 'prepare': {
+        const { writeEmbeddedTemplate } = await import('./db/embedded-template.ts');
+        const file = embeddedTemplateFile();
+        const started = performance.now();
+        // Run by npm install: a failure costs only speed (a first start creates its database), so it never fails it.
+        try {
+          const built = await writeEmbeddedTemplate(file);
+          console.log(
+            built
+              ? `Prepared the embedded database template in ${Math.round(performance.now() - started)} ms: ${file}`
+              : `The embedded database template is ready: ${file}`,
+          );
+        } catch (err) {
+          console.warn(
+            `Could not prepare the embedded database template (${(err as Error).message}); a first start creates its database instead.`,
+          );
+        }
         return;
       }
       case 'help':

@@ -1,12 +1,14 @@
 import { execFile } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openAsBlob, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite/vector';
 import { Kysely } from 'kysely';
 import pg from 'pg';
+import { migrationsKey } from './migrate.ts';
 import { postgresDialect } from './pg-dialect.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
 import type { DB } from './types.ts';
@@ -73,12 +75,26 @@ const PGLITE_SHARED_BUFFERS = '32MB';
 // Creating a cluster (initdb) grows PGlite's WebAssembly memory and buffers that a process never gives back: a
 // server that created its folder idled at 700–900 MiB, one that opened an existing folder at about 380 MiB. So a
 // new folder is created by a short-lived child process, under our lock, and this process only ever opens one.
-async function createClusterInChild(dataDir: string): Promise<void> {
+async function createClusterInChild(dataDir: string, template: string | undefined): Promise<void> {
   const pglite = import.meta.resolve('@electric-sql/pglite');
   const script = `const { PGlite } = await import(${JSON.stringify(pglite)});
-const db = await PGlite.create({ dataDir: ${JSON.stringify(dataDir)} });
+const { openAsBlob } = await import('node:fs');
+const template = ${JSON.stringify(template ?? null)};
+const db = await PGlite.create({ dataDir: ${JSON.stringify(dataDir)}, loadDataDir: template ? await openAsBlob(template) : undefined });
 await db.close();`;
   await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { maxBuffer: 1 << 20 });
+}
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * Where `gallerist prepare` (run by `npm install`) leaves a migrated embedded database for new folders to start
+ * from (decision 043): named by PGlite's version and the migrations, so an upgrade of either is never served an old one.
+ */
+export function embeddedTemplateFile(): string {
+  const pkg = join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json');
+  const version = existsSync(pkg) ? (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version : 'unknown';
+  return join(root, 'node_modules', '.cache', 'gallerist', `pglite-${version}-${migrationsKey()}.tar`);
 }
 
 /** Where the embedded database of a `DATA_DIR` lives. */
@@ -102,13 +118,17 @@ export async function openPglite(
   if (dataDir) mkdirSync(dirname(dataDir), { recursive: true });
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   let client: PGlite;
+  let load = loadDataDir;
   try {
-    if (opts.longLived && dataDir && !loadDataDir && !hasCluster(dataDir)) {
-      await createClusterInChild(dataDir);
+    if (dataDir && !load && !hasCluster(dataDir)) {
+      // A new folder starts from the prepared template when there is one, instead of initdb and every migration.
+      const template = existsSync(embeddedTemplateFile()) ? embeddedTemplateFile() : undefined;
+      if (opts.longLived) await createClusterInChild(dataDir, template);
+      else if (template) load = await openAsBlob(template);
     }
     client = await PGlite.create({
       dataDir,
-      loadDataDir,
+      loadDataDir: load,
       extensions: { vector, pg_trgm },
       startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
     });

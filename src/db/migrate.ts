@@ -34,6 +34,14 @@ export function listMigrations(dir = migrationsDir): MigrationFile[] {
     });
 }
 
+/** A digest of every migration's version and checksum: what a migrated template was built from. */
+export function migrationsKey(dir = migrationsDir): string {
+  const all = listMigrations(dir)
+    .map((m) => `${m.version}:${m.checksum}`)
+    .join(',');
+  return createHash('sha256').update(all).digest('hex').slice(0, 24);
+}
+
 /** Applies pending migrations, each in its own transaction under an advisory lock; returns those applied. */
 export async function migrate(db: DB, dir = migrationsDir): Promise<string[]> {
   const applied: string[] = [];

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   cpSync,
@@ -15,8 +15,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { targetScryptN } from '../accounts/index.ts';
 import type { StorageSettings } from '../storage/index.ts';
-import { type Database, openPglite, openPostgres } from './connect.ts';
-import { listMigrations, migrate } from './migrate.ts';
+import { type Database, embeddedTemplateFile, openPglite, openPostgres } from './connect.ts';
+import { writeEmbeddedTemplate } from './embedded-template.ts';
+import { migrate, migrationsKey } from './migrate.ts';
 
 const tmpDir = join(process.cwd(), '.tmp');
 
@@ -26,16 +27,10 @@ export function testDbKind(): 'pglite' | 'postgres' {
 }
 
 // Template names carry the migrations' checksum so a changed migration rebuilds them.
-function templateKey(): string {
-  const all = listMigrations()
-    .map((m) => `${m.version}:${m.checksum}`)
-    .join(',');
-  return createHash('sha256').update(all).digest('hex').slice(0, 24);
-}
+const templateKey = () => migrationsKey();
 
-function pgliteTemplatePath(): string {
-  return join(tmpDir, `pglite-template-${templateKey()}.tar`);
-}
+// The template `gallerist prepare` leaves for new embedded folders (decision 043): one build serves both.
+const pgliteTemplatePath = () => embeddedTemplateFile();
 
 function pgTemplateName(): string {
   return `gallerist_tpl_${templateKey().slice(0, 16)}`;
@@ -60,15 +55,7 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 /** Builds the migrated templates once per run (PGlite dump file; Postgres template database). */
 export async function prepareTemplates(): Promise<void> {
   mkdirSync(tmpDir, { recursive: true });
-  if (!existsSync(pgliteTemplatePath())) {
-    const d = await openPglite();
-    await migrate(d.db);
-    const dump = await d.pglite!.dumpDataDir('none');
-    await d.close();
-    const file = `${pgliteTemplatePath()}.${process.pid}`;
-    writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
-    renameSync(file, pgliteTemplatePath());
-  }
+  await writeEmbeddedTemplate(pgliteTemplatePath());
   if (process.env.TEST_DATABASE_URL) {
     const name = pgTemplateName();
     const exists = await admin(

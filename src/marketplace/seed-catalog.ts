@@ -298,8 +298,12 @@ export async function seedDemoCatalog(db: DB, ctx: SeedContext = {}): Promise<vo
         (r) => r.title,
       ),
     );
-    for (const w of artist.works) {
-      if (existing.has(w.title)) continue;
+    // Drawn all at once (sharp works off the event loop), while the rows go in one by one.
+    const missing = artist.works.filter((w) => !existing.has(w.title));
+    const pictures = ctx.storage ? missing.map((w) => picture(w)) : [];
+    // Each is awaited below; until then a failure must not count as unhandled.
+    for (const p of pictures) p.catch(() => {});
+    for (const [i, w] of missing.entries()) {
       const row = await db
         .insertInto('artworks')
         .values({
@@ -318,7 +322,7 @@ export async function seedDemoCatalog(db: DB, ctx: SeedContext = {}): Promise<vo
         .returning('id')
         .executeTakeFirstOrThrow();
       if (ctx.storage) {
-        await addArtworkImage((fn) => fn(db), { kind: 'seed' }, ctx.storage, row.id, await picture(w));
+        await addArtworkImage((fn) => fn(db), { kind: 'seed' }, ctx.storage, row.id, await pictures[i]);
       }
     }
   }
