@@ -122,7 +122,8 @@ export async function openPglite(
   try {
     if (dataDir && !load && !hasCluster(dataDir)) {
       // A new folder starts from the prepared template when there is one, instead of initdb and every migration.
-      const template = existsSync(embeddedTemplateFile()) ? embeddedTemplateFile() : undefined;
+      const file = embeddedTemplateFile();
+      const template = existsSync(file) ? file : undefined;
       if (opts.longLived) await createClusterInChild(dataDir, template);
       else if (template) load = await openAsBlob(template);
     }
