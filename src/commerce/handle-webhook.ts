@@ -324,13 +324,20 @@ async function applyLocked(
   return { outcome: r.status, reason };
 }
 
+// jsonb cannot hold U+0000: its escape becomes U+FFFD's, so such an event is stored rather than refused on every
+// delivery. An escape is a `\u0000` after an even run of backslashes (after an odd one it is literal text).
+const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
 // An event as the inbox stores it.
-export const inboxRow = (event: Stripe.Event) => ({
-  id: event.id,
-  type: event.type,
-  account: event.account ?? null,
-  payload: JSON.stringify(event),
-});
+export const inboxRow = (event: Stripe.Event) => {
+  const json = JSON.stringify(event);
+  return {
+    id: event.id,
+    type: event.type,
+    account: event.account ?? null,
+    payload: json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json,
+  };
+};
 
 // Best effort: the failure is visible to operators; the next delivery or reconcile retries it.
 async function recordFailure(db: DB, event: Stripe.Event, err: unknown): Promise<void> {
