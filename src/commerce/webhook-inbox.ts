@@ -15,15 +15,16 @@ import {
 
 export type Receipt = 'queued' | 'duplicate';
 
-const jobKey = (eventId: string) => `stripe-event:${eventId}`;
+// Each event's job is unique by this key while it is live, here and in SQL.
+const JOB_KEY_PREFIX = 'stripe-event:';
+const jobKey = (eventId: string) => `${JOB_KEY_PREFIX}${eventId}`;
+const jobPayload = (event: Stripe.Event): StripeEventJob => ({ eventId: event.id, prefetch: needsPrefetch(event) });
 
 // New events and their jobs in one statement, each event with its job or neither. Its text is the same for any
 // number of events, so it is planned once per connection (decision 041).
 function storeStatement(events: readonly Stripe.Event[]) {
   const rows = events.map(inboxRow);
-  const jobs = events.map((e) =>
-    JSON.stringify({ eventId: e.id, prefetch: needsPrefetch(e) } satisfies StripeEventJob),
-  );
+  const jobs = events.map((e) => JSON.stringify(jobPayload(e)));
   return sql<{ queued: string[] | null }>`
     with input as (
       select * from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.type)}::text[],
@@ -36,7 +37,7 @@ function storeStatement(events: readonly Stripe.Event[]) {
       returning id),
     job as (${jobsInsertFrom(sql`inserted join input using (id)`, STRIPE_EVENT_JOB, {
       payload: sql`input.job::jsonb`,
-      uniqueKey: sql`'stripe-event:' || input.id`,
+      uniqueKey: sql`${JOB_KEY_PREFIX}::text || input.id`,
       maxAttempts: EVENT_JOB_ATTEMPTS,
     })})
     select array_agg(unique_key) as queued from job`;
@@ -77,8 +78,6 @@ async function receiveKnown(db: DB, event: Stripe.Event, now: Date): Promise<Rec
   });
 }
 
-const jobPayload = (event: Stripe.Event): StripeEventJob => ({ eventId: event.id, prefetch: needsPrefetch(event) });
-
 /**
  * Stores a verified event in the inbox and queues the job that applies it, in one short transaction and without
  * calling Stripe, so the webhook is acknowledged in milliseconds. A new event, the common case, is one round trip.
@@ -101,12 +100,14 @@ export function createEventInbox(db: DB): EventInbox {
     const events = items.map((i) => i.event);
     // Null when the batch failed: it stored nothing, and each event is stored alone.
     const batch = storeNew(db, events).catch(() => null);
-    const first = new Map(events.map((e, i) => [e.id, i] as const).reverse());
-    return items.map(async ({ event, now }, i) => {
+    const seen = new Set<string>();
+    return items.map(async ({ event, now }) => {
+      // The same event twice in one batch: the second is a repeat of the first (checked before any await).
+      const repeat = seen.has(event.id);
+      seen.add(event.id);
       const queued = await batch;
       if (!queued) return receiveStripeEvent(db, event, now);
-      // The same event twice in one batch: the second is a repeat of the first.
-      if (first.get(event.id) === i && queued.has(jobKey(event.id))) return 'queued';
+      if (!repeat && queued.has(jobKey(event.id))) return 'queued';
       return receiveKnown(db, event, now);
     });
   });

@@ -27,13 +27,8 @@ export function testDbKind(): 'pglite' | 'postgres' {
 }
 
 // Template names carry the migrations' checksum so a changed migration rebuilds them.
-const templateKey = () => migrationsKey();
-
-// The template `gallerist prepare` leaves for new embedded folders (decision 043): one build serves both.
-const pgliteTemplatePath = () => embeddedTemplateFile();
-
 function pgTemplateName(): string {
-  return `gallerist_tpl_${templateKey().slice(0, 16)}`;
+  return `gallerist_tpl_${migrationsKey().slice(0, 16)}`;
 }
 
 function withDatabase(url: string, name: string): string {
@@ -54,8 +49,8 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 
 /** Builds the migrated templates once per run (PGlite dump file; Postgres template database). */
 export async function prepareTemplates(): Promise<void> {
-  mkdirSync(tmpDir, { recursive: true });
-  await writeEmbeddedTemplate(pgliteTemplatePath());
+  // The template `gallerist prepare` leaves for new embedded folders (decision 043): one build serves both.
+  await writeEmbeddedTemplate(embeddedTemplateFile());
   if (process.env.TEST_DATABASE_URL) {
     const name = pgTemplateName();
     const exists = await admin(
@@ -76,11 +71,17 @@ export async function prepareTemplates(): Promise<void> {
   }
 }
 
+/** The migrated PGlite template's path, built first when missing. */
+async function pgliteTemplate(): Promise<string> {
+  const file = embeddedTemplateFile();
+  if (!existsSync(file)) await prepareTemplates();
+  return file;
+}
+
 /** Opens a fresh, migrated database for one test file: a PGlite clone or a new Postgres database. */
 export async function createTestDatabase(): Promise<Database> {
   if (testDbKind() === 'pglite') {
-    if (!existsSync(pgliteTemplatePath())) await prepareTemplates();
-    return clonePglite(pgliteTemplatePath());
+    return clonePglite(await pgliteTemplate());
   }
   // Scripts outside Vitest (benches) have no global setup; building checks for the template first.
   await prepareTemplates();
@@ -92,8 +93,7 @@ export async function createTestDatabase(): Promise<Database> {
  * opens: tests of start-up, doctor and locking skip PGlite's initdb (5–7 s here) without changing what they check.
  */
 export async function migratedDataDir(dataDir: string): Promise<string> {
-  if (!existsSync(pgliteTemplatePath())) await prepareTemplates();
-  const d = await openPglite(join(dataDir, 'db'), await openAsBlob(pgliteTemplatePath()));
+  const d = await openPglite(join(dataDir, 'db'), await openAsBlob(await pgliteTemplate()));
   await d.close();
   return dataDir;
 }
@@ -278,13 +278,13 @@ export async function createDemoTestDatabase(storage?: StorageSettings): Promise
   };
 
   if (backend === 'pglite') {
-    if (!existsSync(pgliteTemplatePath())) await prepareTemplates();
+    const template = await pgliteTemplate();
     let own: Database | undefined;
     const ok = await buildOnce(
       names.lock,
       async () => existsSync(names.pglite),
       async () => {
-        own = await clonePglite(pgliteTemplatePath());
+        own = await clonePglite(template);
         await runDemoSeed(own, storage);
         const dump = await own.pglite!.dumpDataDir('none');
         keepFiles();

@@ -8,7 +8,6 @@ export {
   ensureSchedules,
   insertJob,
   type JobHandler,
-  jobInsertAfter,
   jobsInsertFrom,
   runDueJobs,
 } from './runner.ts';

@@ -93,25 +93,6 @@ export function jobsInsertFrom(
     returning id, unique_key, pg_notify(${sql.lit(JOBS_CHANNEL)}, ${name}::text)`;
 }
 
-/**
- * jobsInsertFrom for one job, added only when the `after` CTE returned a row. Its values are parameters: in a
- * one-round-trip batch (`serviceStatement`) they are written in, or bound to the statement prepared for it
- * (decision 041).
- */
-export function jobInsertAfter(
-  after: string,
-  name: string,
-  payload: unknown,
-  options: EnqueueOptions = {},
-): RawBuilder<{ id: string; unique_key: string | null }> {
-  return jobsInsertFrom(sql.table(after), name, {
-    payload: sql`${JSON.stringify(payload ?? {})}::jsonb`,
-    uniqueKey: sql`${options.uniqueKey ?? null}::text`,
-    runAt: options.runAt ? sql`${options.runAt.toISOString()}::timestamptz` : undefined,
-    maxAttempts: options.maxAttempts,
-  });
-}
-
 /** `enqueueJob` for a caller already in a service transaction (the webhook inbox): one round trip fewer. */
 export async function insertJob(
   tx: DB,

@@ -24,7 +24,6 @@ export {
   insertJob,
   type JobContext,
   type JobHandler,
-  jobInsertAfter,
   jobsInsertFrom,
   nextWakeDelayMs,
   pruneFinishedJobs,
