@@ -125,23 +125,31 @@ function printOrders(db: DB, accountId: string, q: Omit<PrintOrderQuery, 'cursor
 /**
  * A search's page: from the newest orders when they hold a full page (or are all there is), else from the indexed
  * matches. Its count is exact when the newest orders are all of them or the term is rare; a common term's count
- * is the matches among the newest orders, marked as "at least".
+ * is the matches among the newest orders, marked as "at least". On the first page each count comes with the page
+ * that already walked its rows (`matches`), so the newest orders and the indexed matches are each read once.
  */
 async function searchPage(tx: DB, accountId: string, q: PrintOrderQuery, cursor: Cursor | null) {
   const remaining = await cappedCount(tx, studioOrders(tx, accountId, q, cursor), RECENT);
-  const recent = await printOrdersPageQuery(tx, accountId, q, cursor, { recent: true, after: cursor }).execute();
-  const rows =
-    recent.length > q.limit || !remaining.totalCapped
-      ? recent
-      : await printOrdersPageQuery(tx, accountId, q, cursor).execute();
-  const all = await cappedCount(tx, studioOrders(tx, accountId, q, null), RECENT);
-  const seen = await cappedCount(tx, printOrders(tx, accountId, q, { recent: true, after: null }), RECENT);
+  const recent = await printOrdersPageQuery(tx, accountId, q, cursor, { recent: true, after: cursor }, true).execute();
+  const fromRecent = recent.length > q.limit || !remaining.totalCapped;
+  const indexed = fromRecent ? null : await printOrdersPageQuery(tx, accountId, q, cursor, INDEXED, true).execute();
+  // Past the first page the counts are of the whole list, which the pages after the cursor did not see.
+  const all = cursor ? await cappedCount(tx, studioOrders(tx, accountId, q, null), RECENT) : remaining;
+  const seen = cursor
+    ? (await cappedCount(tx, printOrders(tx, accountId, q, { recent: true, after: null }), RECENT)).total
+    : matchesOf(recent);
+  const capped = (total: number) => ({ total: Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP });
   const count =
-    !all.totalCapped || seen.total >= ESTIMATE_FROM
-      ? { total: Math.min(seen.total, COUNT_CAP), totalCapped: seen.total > COUNT_CAP || all.totalCapped }
-      : await cappedCount(tx, printOrders(tx, accountId, q));
-  return { rows, count };
+    !all.totalCapped || seen >= ESTIMATE_FROM
+      ? { total: capped(seen).total, totalCapped: seen > COUNT_CAP || all.totalCapped }
+      : indexed && !cursor
+        ? capped(matchesOf(indexed))
+        : await cappedCount(tx, printOrders(tx, accountId, q));
+  return { rows: indexed ?? recent, count };
 }
+
+// The rows a page query with `withMatches` found before its limit: none when the page is empty.
+const matchesOf = (rows: Array<{ matches?: string | number }>) => Number(rows[0]?.matches ?? 0);
 
 /**
  * Runs a studio's search (print order buyers, clients) as service role, after the member check the route made.
@@ -162,37 +170,42 @@ export function printOrdersPageQuery(
   q: PrintOrderQuery,
   cursor: Cursor | null,
   scope = INDEXED,
+  withMatches = false,
 ) {
   const base = printOrders(db, accountId, q, scope);
-  return (cursor ? base.where(afterCursor('o.created_at', 'o.id', cursor, 'desc')) : base)
-    .select([
-      'o.id',
-      'o.buyer_email',
-      'o.currency',
-      'o.total',
-      'o.amount_refunded',
-      'o.status as money_status',
-      'o.paid_at',
-      'o.created_at',
-      'o.channel',
-      'o.agent_platform_id',
-      'f.status',
-      'f.buyer_name',
-      'f.carrier',
-      'f.tracking_number',
-      'f.updated_at',
-    ])
-    .select(cursorAt('o.created_at').as('cursor_at'))
-    .select((eb) =>
-      eb
-        .selectFrom('order_items as i')
-        .select(sql<string>`coalesce(sum(i.quantity), 0)`.as('n'))
-        .whereRef('i.order_id', '=', 'o.id')
-        .as('item_count'),
-    )
-    .orderBy('o.created_at', 'desc')
-    .orderBy('o.id', 'desc')
-    .limit(q.limit + 1);
+  return (
+    (cursor ? base.where(afterCursor('o.created_at', 'o.id', cursor, 'desc')) : base)
+      .select([
+        'o.id',
+        'o.buyer_email',
+        'o.currency',
+        'o.total',
+        'o.amount_refunded',
+        'o.status as money_status',
+        'o.paid_at',
+        'o.created_at',
+        'o.channel',
+        'o.agent_platform_id',
+        'f.status',
+        'f.buyer_name',
+        'f.carrier',
+        'f.tracking_number',
+        'f.updated_at',
+      ])
+      .select(cursorAt('o.created_at').as('cursor_at'))
+      .select((eb) =>
+        eb
+          .selectFrom('order_items as i')
+          .select(sql<string>`coalesce(sum(i.quantity), 0)`.as('n'))
+          .whereRef('i.order_id', '=', 'o.id')
+          .as('item_count'),
+      )
+      // Counted before the limit, in the pass that finds the page's rows anyway (a search's matches are all sorted).
+      .$if(withMatches, (b) => b.select(sql<string>`count(*) over ()`.as('matches')))
+      .orderBy('o.created_at', 'desc')
+      .orderBy('o.id', 'desc')
+      .limit(q.limit + 1)
+  );
 }
 
 /**
