@@ -27,8 +27,10 @@ export interface SettleOptions {
   stripeEventId?: string | null;
   /** The session's order, already read under its lock in this transaction (the webhook's dispatch). */
   locked?: Order;
-  /** `locked`'s lines, read with it (lockOrderWithItems). */
+  /** `locked`'s lines, read with it (lockOrderWithItemsQuery). */
   lockedItems?: OrderItem[];
+  /** `locked`'s parked refund events, read right after its lock (parkedEventsQuery). */
+  lockedParked?: ParkedEvent[];
   /** Base of links in emails (the platform's public URL). */
   publicUrl?: string;
 }
@@ -210,7 +212,8 @@ async function settleOrder(
     const paidOrder = toOrder(updated);
     await offeringOf(hooks, order.offeringType).onPaid(tx, paidOrder, { actor, payment, items });
     await notifyOrderChanged(tx, hooks, paidOrder, { kind: 'paid' });
-    const refunded = await applyParkedEvents(tx, hooks, order.id, refunds, actor);
+    const parked = opts.lockedParked && opts.locked?.id === order.id ? opts.lockedParked : undefined;
+    const refunded = await applyParkedEvents(tx, hooks, order.id, refunds, actor, parked);
     // The invoice under a provisional number, which the mails name; it gets the seller's next number last (below).
     const { invoice: draft, accessToken } = await draftInvoice(tx, paidOrder, items, buyerDetailsOf(payment));
     await queueOrderPaidMails(tx, hooks, paidOrder, items, draft, { publicUrl: opts.publicUrl ?? '', accessToken });
@@ -321,22 +324,33 @@ function newerThan(payload: unknown, fetched: ChargeRefunds | null): boolean {
   return false;
 }
 
+/** A refund event stored before its order was paid, waiting for the payment (applyParkedEvents). */
+export type ParkedEvent = { id: string; payload: unknown };
+
+/**
+ * An order's parked refund events, locked. Parking takes the order's lock (applyOrderRefunds), so under that lock
+ * this read, as a statement after the one that took it, sees every one of them.
+ */
+export function parkedEventsQuery(db: DB, orderId: string) {
+  return db
+    .selectFrom('stripe_events')
+    .select(['id', 'payload'])
+    .where('order_id', '=', orderId)
+    .where('status', '=', 'parked')
+    .forUpdate();
+}
+
 // Refund events that arrived before the payment was recorded: one sync against the charge covers them all. True
-// when there were any.
+// when there were any. `read` is parkedEventsQuery's answer when the caller read it with the order's lock.
 async function applyParkedEvents(
   db: DB,
   hooks: CommerceHooks,
   orderId: string,
   fetched: ChargeRefunds | null,
   actor: Actor,
+  read?: ParkedEvent[],
 ): Promise<boolean> {
-  const parked = await db
-    .selectFrom('stripe_events')
-    .select(['id', 'payload'])
-    .where('order_id', '=', orderId)
-    .where('status', '=', 'parked')
-    .forUpdate()
-    .execute();
+  const parked = read ?? (await parkedEventsQuery(db, orderId).execute());
   if (!parked.length) return false;
   if (parked.some((p) => newerThan(p.payload, fetched))) {
     throw new StaleStripeRead(`refund events for order ${orderId} arrived after its charge was read`);

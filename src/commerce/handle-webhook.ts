@@ -1,7 +1,8 @@
-import { type Selectable, sql } from 'kysely';
+import { type Compilable, type Selectable, sql } from 'kysely';
 import Stripe from 'stripe';
 import type { Actor } from '../audit/index.ts';
 import { crashPoint } from '../crash-points.ts';
+import { eachInOneRoundTrip } from '../db/statement-batch.ts';
 import { atCommitAsService, serviceStatement, withService } from '../db/tenancy.ts';
 import type { Database, DB } from '../db/types.ts';
 import { AppError } from '../errors.ts';
@@ -12,11 +13,21 @@ import {
   failOrderPayment,
   fetchCheckoutSession,
   fetchPaymentIntent,
+  type ParkedEvent,
+  parkedEventsQuery,
   settleCheckoutSession,
   settlePaymentIntent,
 } from './complete-checkout.ts';
 import { isPaidStatus } from './order-status.ts';
-import { findOrder, lockOrderWithItems, type Order, readOrderAsService, toOrder } from './orders.ts';
+import {
+  findOrder,
+  lockOrderWithItemsQuery,
+  type Order,
+  type OrderItem,
+  orderWithItems,
+  readOrderAsService,
+  toOrder,
+} from './orders.ts';
 import { storedEvent } from './stored-event.ts';
 import { applyOrderRefunds, type ChargeRefunds, fetchChargeRefunds, StaleStripeRead } from './sync-refunds.ts';
 import type { StripeEventStatus } from './tables.ts';
@@ -197,6 +208,48 @@ async function orderForPayment(db: DB, obj: PaymentObject, pre: Prefetched): Pro
  */
 export type StripeEventHandler = (tx: DB, event: Stripe.Event, actor: Actor) => Promise<'processed' | 'ignored'>;
 
+/**
+ * The order a session event names, locked, with its lines and (for an event that may pay it) its parked refund
+ * events, read after the lock in the same round trip.
+ */
+interface HeldOrder {
+  orderId: string;
+  found: { order: Order; items: OrderItem[] } | null;
+  parked: ParkedEvent[] | undefined;
+}
+
+// Session events that may pay their order, and so settle the refunds parked on it.
+const payingTypes = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded']);
+
+// Holds a session event's order (HeldOrder) in one round trip, after `mark` (the inbox row's lock) when given.
+async function holdOrder(
+  tx: DB,
+  event: Stripe.Event,
+  orderId: string,
+  mark?: Compilable<{ id: string }> & { execute(): Promise<Array<{ id: string }>> },
+): Promise<{ marked: Array<{ id: string }>; held: HeldOrder }> {
+  const lock = lockOrderWithItemsQuery(tx, orderId);
+  if (!lock) return { marked: mark ? await mark.execute() : [], held: { orderId, found: null, parked: undefined } };
+  const parked = payingTypes.has(event.type) ? parkedEventsQuery(tx, orderId) : null;
+  const answers: unknown[][] = await eachInOneRoundTrip(tx, [
+    ...(mark ? [mark] : []),
+    lock,
+    ...(parked ? [parked] : []),
+  ]);
+  const marked = (mark ? answers.shift() : []) as Array<{ id: string }>;
+  const [locked] = answers.shift() as Array<Parameters<typeof orderWithItems>[0]>;
+  return {
+    marked,
+    held: { orderId, found: orderWithItems(locked), parked: parked ? (answers.shift() as ParkedEvent[]) : undefined },
+  };
+}
+
+// The order id a session event of our own account names, which its dispatch locks first.
+function sessionOrderId(event: Stripe.Event): string | undefined {
+  if (event.account || !sessionTypes.has(event.type)) return undefined;
+  return (event.data.object as Stripe.Checkout.Session).metadata?.order_id ?? undefined;
+}
+
 // Checkout events: only a session one of our orders opened counts; anything else is acknowledged and ignored.
 async function dispatchSession(
   tx: DB,
@@ -205,13 +258,14 @@ async function dispatchSession(
   pre: Prefetched,
   actor: Actor,
   publicUrl: string,
+  given: HeldOrder | undefined,
 ): Promise<Dispatched> {
   const session = event.data.object as Stripe.Checkout.Session;
   const orderId = session.metadata?.order_id;
   if (!orderId) return ignore(`checkout session ${session.id} has no order_id metadata`);
-  // Locked now: every session event goes on to change this order under its lock (settle or fail it). Its lines come
-  // in the same statement, for the settlement.
-  const found = await lockOrderWithItems(tx, orderId);
+  // Locked now (or with the inbox row, `given`): every session event goes on to change this order under its lock
+  // (settle or fail it). Its lines come in the same statement, for the settlement.
+  const { found, parked } = given?.orderId === orderId ? given : (await holdOrder(tx, event, orderId)).held;
   if (!found) return ignore(`no order ${orderId} for checkout session ${session.id}`);
   const { order, items } = found;
   if (order.stripeCheckoutSessionId && order.stripeCheckoutSessionId !== session.id) {
@@ -236,6 +290,7 @@ async function dispatchSession(
     publicUrl,
     locked: order,
     lockedItems: items,
+    lockedParked: parked,
   });
   if (!r.orderId) return ignore(`checkout session ${session.id} is not linked to a Gallerist order`);
   return { status: 'processed', orderId: r.orderId };
@@ -269,11 +324,12 @@ async function dispatch(
   pre: Prefetched,
   actor: Actor,
   publicUrl: string,
+  held?: HeldOrder,
 ): Promise<Dispatched> {
   const commerce = sessionTypes.has(event.type) || refundTypes.has(event.type) || intentTypes.has(event.type);
   // Our checkouts and refunds live on the platform account; a connected account's own are not Gallerist orders.
   if (commerce && event.account) return ignore(`${event.type} from connected account ${event.account}`);
-  if (sessionTypes.has(event.type)) return dispatchSession(tx, hooks, event, pre, actor, publicUrl);
+  if (sessionTypes.has(event.type)) return dispatchSession(tx, hooks, event, pre, actor, publicUrl, held);
   if (intentTypes.has(event.type)) return dispatchIntent(tx, hooks, event, pre, actor, publicUrl);
   const custom = hooks.stripeEvents.get(event.type) ?? [];
   if (custom.length) {
@@ -309,8 +365,9 @@ async function applyLocked(
   pre: Prefetched,
   actor: Actor,
   publicUrl: string,
+  held?: HeldOrder,
 ) {
-  const r = await dispatch(tx, hooks, event, pre, actor, publicUrl);
+  const r = await dispatch(tx, hooks, event, pre, actor, publicUrl, held);
   crashPoint('webhook.before_fulfilment_commit');
   const reason = r.reason?.slice(0, 1000) ?? null;
   // The outcome travels with the commit: nothing in this transaction reads it back.
@@ -388,28 +445,33 @@ export async function applyStripeEvent(
       try {
         return await withService(db, async (tx) => {
           // Locks the row, so of two workers applying one event the second sees it applied and stops. An event
-          // read from the inbox is there already: it is only locked, without sending its payload again.
-          const inserted = ctx.pending
-            ? await tx
-                .updateTable('stripe_events')
-                .set({ status: 'received', error: null, reason: null })
-                .where('id', '=', event.id)
-                .where('status', 'in', pendingStatuses)
-                .returning('id')
-                .executeTakeFirst()
-            : await tx
-                .insertInto('stripe_events')
-                .values(inboxRow(event))
-                .onConflict((oc) =>
-                  oc
-                    .column('id')
-                    .doUpdateSet({ status: 'received', error: null, reason: null })
-                    .where('stripe_events.status', 'in', pendingStatuses),
-                )
-                .returning('id')
-                .executeTakeFirst();
+          // read from the inbox is there already: it is only locked, without sending its payload again, and with
+          // the order its dispatch would lock next, in the same round trip.
+          const mark = tx
+            .updateTable('stripe_events')
+            .set({ status: 'received', error: null, reason: null })
+            .where('id', '=', event.id)
+            .where('status', 'in', pendingStatuses)
+            .returning('id');
+          const orderId = ctx.pending ? sessionOrderId(event) : undefined;
+          const hold = orderId ? await holdOrder(tx, event, orderId, mark) : undefined;
+          const inserted = hold
+            ? hold.marked[0]
+            : ctx.pending
+              ? await mark.executeTakeFirst()
+              : await tx
+                  .insertInto('stripe_events')
+                  .values(inboxRow(event))
+                  .onConflict((oc) =>
+                    oc
+                      .column('id')
+                      .doUpdateSet({ status: 'received', error: null, reason: null })
+                      .where('stripe_events.status', 'in', pendingStatuses),
+                  )
+                  .returning('id')
+                  .executeTakeFirst();
           if (!inserted) return { outcome: 'duplicate' as const, reason: null };
-          return applyLocked(tx, hooks, event, pre, actor, ctx.publicUrl ?? '');
+          return applyLocked(tx, hooks, event, pre, actor, ctx.publicUrl ?? '', hold?.held);
         });
       } catch (err) {
         if (!(err instanceof StaleStripeRead) || attempt >= 3) throw err;

@@ -119,6 +119,19 @@ describe('invoices issued through checkout', () => {
     // de-DE dates: "4. Dezember 2026".
     expect(text).toMatch(/Issue date: \d{1,2}\. \p{L}+ \d{4}/u);
 
+    // The parties as issued, copied by the invoice's own statement: no empty field, nor one the buyer lacks.
+    const issued = await withService(db, (tx) =>
+      tx.selectFrom('invoices').select(['seller', 'buyer']).where('id', '=', invoiceId).executeTakeFirstOrThrow(),
+    );
+    for (const party of [issued.seller, issued.buyer]) {
+      expect(Object.entries(party).filter(([, v]) => v === null || v === '')).toEqual([]);
+    }
+    expect(issued.buyer).toMatchObject({ email: 'zoe@example.com', name: 'Zoë Łukasiewicz 山田' });
+    expect(issued.buyer).not.toHaveProperty('userId');
+    expect(issued.buyer).not.toHaveProperty('organizationId');
+    expect(issued.seller).toMatchObject({ id: order.accountId, name: 'Lumen Photography', slug: 'lumen-photography' });
+    expect(JSON.stringify(issued.seller.address)).toContain('Lindenstraße 12');
+
     const html = await (await fetch(`${app.url}/invoices/${invoiceId}?token=${token}`)).text();
     expect(html).toContain('Zoë Łukasiewicz 山田');
     expect(html).toContain(`/invoices/${invoiceId}.pdf?token=${token}`);

@@ -1,5 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { type Selectable, sql } from 'kysely';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { type RawBuilder, type Selectable, sql } from 'kysely';
 import type Stripe from 'stripe';
 import { atCommitAsService } from '../db/tenancy.ts';
 import type { Database, DB } from '../db/types.ts';
@@ -82,109 +82,70 @@ export function buyerDetailsOf(payment: PaymentFacts): InvoiceBuyerDetails {
   };
 }
 
-function strip<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v != null && v !== '')) as Partial<T>;
-}
-
-// The legal parties as of issue time, frozen into the invoice so later renames don't rewrite issued documents.
-async function invoiceParties(db: DB, order: Order, details: InvoiceBuyerDetails) {
-  const seller = await db
-    .selectFrom('accounts')
-    .leftJoin('studio_settings', 'studio_settings.account_id', 'accounts.id')
-    .select([
-      'accounts.id',
-      'accounts.name',
-      'accounts.slug',
-      'accounts.tax_id',
-      'accounts.billing_address',
-      'studio_settings.return_address',
-    ])
-    .where('accounts.id', '=', order.accountId)
-    .executeTakeFirstOrThrow();
-  // Orders placed for an organization (credit bundles) carry it in metadata: that account is the legal buyer.
-  const orgId = order.metadata.organization_id;
-  const organization =
-    typeof orgId === 'string'
-      ? await db.selectFrom('accounts').select(['id', 'name']).where('id', '=', orgId).executeTakeFirst()
-      : undefined;
-  const user = order.buyerUserId
-    ? await db.selectFrom('users').select('name').where('id', '=', order.buyerUserId).executeTakeFirst()
-    : undefined;
-  return {
-    // The seller's billing address and tax id (migration 0106), copied so later edits leave this invoice as issued;
-    // a studio without a billing address shows its return address.
-    seller: strip({
-      id: seller.id,
-      name: seller.name,
-      slug: seller.slug,
-      address: seller.billing_address ?? seller.return_address,
-      taxId: seller.tax_id,
-    }),
-    buyer: strip({
-      email: order.buyerEmail,
-      userId: order.buyerUserId,
-      name: details.name || user?.name || null,
-      organizationId: organization?.id,
-      organizationName: organization?.name,
-      address: organization ? null : details.address,
-      taxId: details.taxId,
-    }),
-  };
-}
+// A JSON object without its empty fields (null or ''), in SQL: what an invoice's parties leave out.
+const withoutEmpty = (object: RawBuilder<unknown>) =>
+  sql`(select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each(${object})
+    where value not in ('null'::jsonb, '""'::jsonb))`;
 
 // An invoice's number until numberInvoice binds the real one, at the same transaction's commit. Random, so no text
 // but what was written from this invoice contains it; letters and digits only, so no mail or page escapes it.
 const PROVISIONAL = 'INV-PENDING-';
 
+/** What the settlement knows of the invoice it issues: enough to name and link it, and to number it. */
+export type DraftInvoice = Pick<Invoice, 'id' | 'accountId' | 'orderId' | 'number'>;
+
 /**
- * Stores the order's invoice under a provisional number; returns the existing one when present. The mails that name
- * the invoice are queued with that number, and `numberInvoice` gives it the seller's next number in the commit's
- * own round trip, so a seller's concurrent payments wait on each other's counter row only while Postgres runs that
- * statement and the commit, not for the settlement or any round trip of ours. The returned `accessToken` (only known at creation) is the guest buyer's link secret.
+ * Issues the order's invoice under a provisional number, with the transaction's commit (atCommitAsService): the
+ * mails that name it are queued with that number, and `numberInvoice`, after it in the same round trip, gives it
+ * the seller's next number, so a seller's concurrent payments wait on each other's counter row only while Postgres
+ * runs those statements and the commit. The legal parties as of issue time are copied into it by the same
+ * statement, so later renames don't rewrite issued documents: the seller's billing address and tax id (migration
+ * 0106; a studio without a billing address shows its return address), and the buyer as the payment named them,
+ * or the organization an order placed for one (credit bundles) names in its metadata. The returned `accessToken`
+ * is the guest buyer's link secret, known only now. An order has one invoice: a second one fails the commit.
  */
 export async function draftInvoice(
   db: DB,
   order: Order,
   items: OrderItem[],
   details: InvoiceBuyerDetails = {},
-): Promise<{ invoice: Invoice; accessToken: string | null }> {
-  const { seller, buyer } = await invoiceParties(db, order, details);
+): Promise<{ invoice: DraftInvoice; accessToken: string }> {
   const accessToken = randomBytes(24).toString('base64url');
+  const invoice: DraftInvoice = {
+    id: randomUUID(),
+    accountId: order.accountId,
+    orderId: order.id,
+    number: `${PROVISIONAL}${randomBytes(12).toString('hex')}`,
+  };
   const lines: InvoiceLine[] = items.map((i) => ({
     name: i.name,
     quantity: i.quantity,
     unitAmount: i.unitAmount,
     lineTotal: i.lineTotal,
   }));
-  const row = await db
-    .insertInto('invoices')
-    .values({
-      account_id: order.accountId,
-      order_id: order.id,
-      number: `${PROVISIONAL}${randomBytes(12).toString('hex')}`,
-      seller: JSON.stringify(seller),
-      buyer: JSON.stringify(buyer),
-      lines: JSON.stringify(lines),
-      subtotal: order.subtotal,
-      discount: order.discount,
-      shipping: order.shipping,
-      tax: order.tax,
-      total: order.total,
-      currency: order.currency,
-      receipt_url: order.receiptUrl,
-      access_token_hash: hashToken(accessToken),
-    })
-    // An order has one invoice: a second settlement finds the first (its token is not known any more).
-    .onConflict((oc) => oc.column('order_id').doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  if (row) return { invoice: toInvoice(row), accessToken };
-  const existing = await db
-    .selectFrom('invoices')
-    .selectAll()
-    .where('order_id', '=', order.id)
-    .executeTakeFirstOrThrow();
-  return { invoice: toInvoice(existing), accessToken: null };
+  const orgId = order.metadata.organization_id;
+  const userId = order.buyerUserId;
+  const seller = sql`jsonb_build_object('id', a.id, 'name', a.name, 'slug', a.slug,
+    'address', coalesce(a.billing_address, s.return_address), 'taxId', a.tax_id)`;
+  const buyer = sql`jsonb_build_object('email', ${order.buyerEmail}::text, 'userId', ${userId}::uuid,
+    'name', coalesce(nullif(${details.name ?? null}::text, ''), (select u.name from users u where u.id = ${userId}::uuid)),
+    'organizationId', org.id, 'organizationName', org.name,
+    'address', case when org.id is null then ${details.address ? JSON.stringify(details.address) : null}::jsonb end,
+    'taxId', ${details.taxId ?? null}::text)`;
+  await atCommitAsService(
+    db,
+    sql`insert into invoices (id, account_id, order_id, number, seller, buyer, lines, subtotal, discount, shipping, tax,
+        total, currency, receipt_url, access_token_hash)
+      select ${invoice.id}::uuid, a.id, ${order.id}::uuid, ${invoice.number}::text, ${withoutEmpty(seller)},
+        ${withoutEmpty(buyer)}, ${JSON.stringify(lines)}::jsonb, ${order.subtotal}::bigint, ${order.discount}::bigint,
+        ${order.shipping}::bigint, ${order.tax}::bigint, ${order.total}::bigint, ${order.currency}::text,
+        ${order.receiptUrl}::text, ${hashToken(accessToken)}::text
+      from accounts a left join studio_settings s on s.account_id = a.id
+        left join accounts org on org.id = ${typeof orgId === 'string' ? orgId : null}::uuid
+      where a.id = ${order.accountId}::uuid
+      on conflict (order_id) do nothing`,
+  );
+  return { invoice, accessToken };
 }
 
 /**
@@ -193,7 +154,7 @@ export async function draftInvoice(
  * the commit, so the caller runs it last. Numbers are gapless (a rollback undoes the counter with the invoice) and
  * distinct per seller. An invoice that already has its number is returned as it is.
  */
-export async function numberInvoice(db: DB, invoice: Invoice): Promise<void> {
+export async function numberInvoice(db: DB, invoice: DraftInvoice): Promise<void> {
   if (!invoice.number.startsWith(PROVISIONAL)) return;
   const provisional = invoice.number;
   // Sent with the commit (atCommitAsService): the seller's counter is locked from this statement to the commit

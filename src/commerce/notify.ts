@@ -12,7 +12,7 @@ export async function queueOrderPaidMails(
   hooks: CommerceHooks,
   order: Order,
   items: OrderItem[],
-  invoice: Invoice,
+  invoice: Pick<Invoice, 'id' | 'number'>,
   links: { publicUrl: string; accessToken: string | null },
 ): Promise<void> {
   const rows: [string, string][] = items.map((i) => [

@@ -161,14 +161,12 @@ export async function listOrderItems(db: DB, orderId: string): Promise<OrderItem
 
 /**
  * `findOrder` with the lock and the order's lines, in one statement: for the settlement, which needs both (the
- * lines travel as JSON from a subquery, so the lock still takes the order's row alone).
+ * lines travel as JSON from a subquery, so the lock still takes the order's row alone). Null for an id that
+ * cannot be an order's (no statement then).
  */
-export async function lockOrderWithItems(
-  db: DB,
-  orderId: string,
-): Promise<{ order: Order; items: OrderItem[] } | null> {
+export function lockOrderWithItemsQuery(db: DB, orderId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(orderId)) return null;
-  const row = await db
+  return db
     .selectFrom('orders')
     .selectAll('orders')
     .select((eb) =>
@@ -177,8 +175,14 @@ export async function lockOrderWithItems(
       ).as('items'),
     )
     .where('orders.id', '=', orderId)
-    .forUpdate()
-    .executeTakeFirst();
+    .forUpdate();
+}
+
+type LockedRow =
+  NonNullable<ReturnType<typeof lockOrderWithItemsQuery>> extends { execute(): Promise<Array<infer R>> } ? R : never;
+
+/** The order and its lines from a row of `lockOrderWithItemsQuery`. */
+export function orderWithItems(row: LockedRow | undefined): { order: Order; items: OrderItem[] } | null {
   if (!row) return null;
   const { items, ...order } = row;
   // json_agg keeps the subquery's order in practice; the sort makes it a guarantee.

@@ -2,9 +2,10 @@ import { CompiledQuery, type DatabaseConnection, type Driver, sql } from 'kysely
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from './connect.ts';
 import { deferBegin, sendWithCommit, sendWithNext } from './deferred-begin.ts';
-import { rawPart } from './statement-batch.ts';
+import { eachInOneRoundTrip, rawPart } from './statement-batch.ts';
 import { atCommitAsService, withService, withUser } from './tenancy.ts';
-import { createTestDatabase } from './testing.ts';
+import { createTestDatabase, testDbKind } from './testing.ts';
+import type { DB } from './types.ts';
 
 /** A driver that records what reaches the database, one entry per round trip. */
 function recordingDriver(sent: string[]): Driver {
@@ -197,5 +198,65 @@ describe('deferred begin', () => {
       await withService(db, (tx) => sql`insert into commit_probe values (4, 'next')`.execute(tx));
       expect((await sql`select n from commit_probe`.execute(db)).rows).toHaveLength(2);
     });
+
+    it('answers for each statement of a one-round-trip batch: first in its transaction or later, prepared or not', async () => {
+      const { db } = database;
+      await sql`create table each_probe (n int primary key, t text)`.execute(db);
+      await sql`grant all on each_probe to service_role`.execute(db);
+      await sql`insert into each_probe values (1, 'a'), (2, 'b')`.execute(db);
+      const batch = (tx: DB, n: number) =>
+        eachInOneRoundTrip(tx, [
+          tx
+            .selectFrom('each_probe' as never)
+            .select(sql<number>`n`.as('n'))
+            .where(sql`n`, '=', n),
+          sql<{ t: string }>`select t from each_probe where n = ${n + 1}`,
+          sql<{ none: number }>`select 1 as none where ${n} < 0`,
+        ]);
+      const answers = await withService(db, async (tx) => {
+        // The first carries begin and the role with it; the repeats run as prepared statements (decision 041).
+        const all = [await batch(tx, 1)];
+        for (let i = 0; i < 3; i++) all.push(await batch(tx, 1));
+        return all;
+      });
+      for (const a of answers) expect(a).toEqual([[{ n: 1 }], [{ t: 'b' }], []]);
+      expect(await withService(db, (tx) => batch(tx, 2))).toEqual([[{ n: 2 }], [], []]);
+    });
+
+    it.skipIf(testDbKind() !== 'postgres')(
+      'gives each statement of a batch its own snapshot: a read after a lock sees what committed during the wait',
+      async () => {
+        const { db } = database;
+        await sql`create table snapshot_probe (n int primary key)`.execute(db);
+        await sql`grant all on snapshot_probe to service_role`.execute(db);
+        await sql`insert into snapshot_probe values (1)`.execute(db);
+        let release!: () => void;
+        const held = new Promise<void>((r) => {
+          release = r;
+        });
+        let locked!: () => void;
+        const lockTaken = new Promise<void>((r) => {
+          locked = r;
+        });
+        const holder = withService(db, async (tx) => {
+          await sql`select n from snapshot_probe where n = 1 for update`.execute(tx);
+          locked();
+          await held;
+          await sql`insert into snapshot_probe values (2)`.execute(tx);
+        });
+        await lockTaken;
+        const waiter = withService(db, (tx) =>
+          eachInOneRoundTrip(tx, [
+            sql<{ n: number }>`select n from snapshot_probe where n = 1 for update`,
+            sql<{ c: number }>`select count(*)::int as c from snapshot_probe`,
+          ]),
+        );
+        // The waiter is blocked on the lock when the holder inserts and commits.
+        await new Promise((r) => setTimeout(r, 100));
+        release();
+        await holder;
+        expect(await waiter).toEqual([[{ n: 1 }], [{ c: 2 }]]);
+      },
+    );
   });
 });

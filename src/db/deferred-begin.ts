@@ -1,5 +1,5 @@
 import type { CompiledQuery, DatabaseConnection, Driver, QueryResult, TransactionSettings } from 'kysely';
-import { type BatchPart, batchParts, rawPart, statementBatch } from './statement-batch.ts';
+import { type BatchPart, batchAnswers, batchParts, rawPart, recordAnswers, statementBatch } from './statement-batch.ts';
 
 /**
  * A connection that can run several parameterless statements in one simple-protocol round trip, answering with
@@ -67,7 +67,13 @@ export function deferBegin(inner: Driver): Driver {
       executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
         const head = takeHead(w);
         if (head.length === 0) return conn.executeQuery<R>(q);
-        return conn.executeQuery<R>(statementBatch([...head, ...(batchParts(q) ?? [q])]));
+        const batch = statementBatch([...head, ...(batchParts(q) ?? [q])]);
+        return conn.executeQuery<R>(batch).then((result) => {
+          // The caller's batch answers for its own statements, not for the head sent before them.
+          const answers = batchAnswers(batch);
+          if (answers && batchParts(q)) recordAnswers(q, answers.slice(head.length));
+          return result;
+        });
       },
       async *streamQuery<R>(q: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
         await flush(w);

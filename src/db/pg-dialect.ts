@@ -13,7 +13,7 @@ import {
 import type pg from 'pg';
 import { deferBegin } from './deferred-begin.ts';
 import { inlineParameters } from './inline-parameters.ts';
-import { type BatchPart, batchParts, executePart } from './statement-batch.ts';
+import { type BatchPart, batchParts, executePart, recordAnswers } from './statement-batch.ts';
 
 /** How the dialect talks to Postgres. */
 export interface PostgresDialectOptions {
@@ -91,15 +91,19 @@ const PREPARABLE = /^\s*(\(|select\b|insert\b|update\b|delete\b|with\b|values\b|
  */
 function batchText(parts: readonly BatchPart[], nameFor: ReturnType<typeof preparedNames>) {
   let fresh = false;
+  // Where each part's answer is among the statements sent: a PREPARE in place answers before its EXECUTE.
+  const answerAt: number[] = [];
   const statements = parts.map((part) => {
+    answerAt.push((answerAt.at(-1) ?? -1) + 1);
     if (part.parameters.length === 0) return part.sql;
     const named = PREPARABLE.test(part.sql) ? nameFor(part.sql) : undefined;
     if (!named) return inlineParameters(part);
     if (!named.fresh) return executePart(named.name, part);
     fresh = true;
+    answerAt[answerAt.length - 1]++;
     return `prepare ${named.name} as ${part.sql}; ${executePart(named.name, part)}`;
   });
-  return { text: statements.join('; '), fresh };
+  return { text: statements.join('; '), fresh, answerAt };
 }
 
 function connectionFor(client: pg.PoolClient, prepare: boolean): PgConnection {
@@ -122,7 +126,13 @@ function connectionFor(client: pg.PoolClient, prepare: boolean): PgConnection {
           : name
             ? client.query({ name, text: q.sql, values })
             : client.query(q.sql, values));
-        const res = (Array.isArray(answer) ? answer.at(-1) : answer) as pg.QueryResult;
+        const answers = (Array.isArray(answer) ? answer : [answer]) as pg.QueryResult[];
+        if (batch)
+          recordAnswers(
+            q,
+            batch.answerAt.map((i) => answers[i]?.rows ?? []),
+          );
+        const res = answers.at(-1) as pg.QueryResult;
         if (res.command === 'COMMIT' || res.command === 'ROLLBACK') return { rows: [{ command: res.command }] as R[] };
         return {
           numAffectedRows: WRITES.has(res.command) ? BigInt(res.rowCount ?? 0) : undefined,

@@ -12,6 +12,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { deferBegin } from './deferred-begin.ts';
+import { batchParts, recordAnswers } from './statement-batch.ts';
 
 /** Kysely dialect for embedded PGlite; its single connection is handed out one holder at a time. */
 export function pgliteDialect(client: PGlite): Dialect {
@@ -27,10 +28,17 @@ function pgliteDriver(client: PGlite): Driver {
   const connection: DatabaseConnection = {
     async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
       // Parameterless SQL may hold several statements (migrations), which only the simple protocol accepts.
-      const res =
-        q.parameters.length === 0
-          ? ((await client.exec(q.sql)).at(-1) ?? { rows: [], affectedRows: 0, fields: [] })
-          : await client.query<R>(q.sql, [...q.parameters]);
+      let res: { rows: unknown[]; affectedRows?: number };
+      if (q.parameters.length === 0) {
+        const answers = await client.exec(q.sql);
+        // A batch's parts are one statement each (statement-batch.ts), so its answers line up with them.
+        if (answers.length === batchParts(q)?.length)
+          recordAnswers(
+            q,
+            answers.map((a) => a.rows),
+          );
+        res = answers.at(-1) ?? { rows: [], affectedRows: 0 };
+      } else res = await client.query<R>(q.sql, [...q.parameters]);
       return {
         rows: res.rows as R[],
         numAffectedRows: res.affectedRows === undefined ? undefined : BigInt(res.affectedRows),

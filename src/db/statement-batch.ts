@@ -25,6 +25,14 @@ export function statementBatch(parts: readonly BatchPart[]): CompiledQuery {
 /** The statements of a batch made by statementBatch, or undefined for any other query. */
 export const batchParts = (query: CompiledQuery): readonly BatchPart[] | undefined => partsOf.get(query);
 
+const answersOf = new WeakMap<CompiledQuery, readonly unknown[][]>();
+
+/** A driver records each statement's rows of a batch it ran, in the order of its parts (eachInOneRoundTrip). */
+export const recordAnswers = (query: CompiledQuery, rows: readonly unknown[][]) => answersOf.set(query, rows);
+
+/** The rows of each statement of a batch, as its driver recorded them; undefined when it did not. */
+export const batchAnswers = (query: CompiledQuery): readonly unknown[][] | undefined => answersOf.get(query);
+
 /** A parameterless statement as a batch part. */
 export const rawPart = (sql: string): BatchPart => ({ sql, parameters: [] });
 
@@ -35,6 +43,26 @@ export const executePart = (name: string, part: BatchPart) =>
 /** A statement compiled for a batch: a raw one against a handle; a query builder already carries the one it was built on. */
 export const compiled = <R>(db: DB, statement: RawBuilder<R> | Compilable<R>) =>
   'isRawBuilder' in statement ? statement.compile(db) : statement.compile();
+
+type Statement<R> = RawBuilder<R> | Compilable<R>;
+type RowsOf<S> = S extends Statement<infer R> ? R[] : never;
+
+/**
+ * Runs statements one after another in the caller's transaction, in one round trip, and returns each one's rows.
+ * As with inOneRoundTrip, each statement sees what other transactions committed before it ran: a lock taken by one
+ * guards the reads after it.
+ */
+export async function eachInOneRoundTrip<S extends readonly Statement<unknown>[]>(
+  tx: DB,
+  statements: readonly [...S],
+): Promise<{ -readonly [K in keyof S]: RowsOf<S[K]> }> {
+  if (!tx.isTransaction) throw new Error('eachInOneRoundTrip needs a transaction');
+  const batch = statementBatch(statements.map((s) => compiled(tx, s)));
+  await tx.executeQuery(batch);
+  const answers = answersOf.get(batch);
+  if (answers?.length !== statements.length) throw new Error('the driver did not answer each statement of a batch');
+  return answers as unknown as { -readonly [K in keyof S]: RowsOf<S[K]> };
+}
 
 /**
  * Runs statements one after another in the caller's transaction, in one round trip, and returns the last one's
