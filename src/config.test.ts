@@ -21,6 +21,8 @@ describe('configuration', () => {
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(parseEnv({ DATABASE_POOL_SIZE: '40' }).DATABASE_POOL_SIZE).toBe(40);
+    expect(env.JOB_CONCURRENCY).toBe(16);
+    expect(parseEnv({ JOB_CONCURRENCY: '4' }).JOB_CONCURRENCY).toBe(4);
     expect(env.DATABASE_PREPARED_STATEMENTS).toBe('auto');
     expect(parseEnv({ DATABASE_PREPARED_STATEMENTS: 'off' }).DATABASE_PREPARED_STATEMENTS).toBe('off');
   });
@@ -31,6 +33,7 @@ describe('configuration', () => {
         PORT: 'eighty',
         DATABASE_URL: 'mysql://x',
         DATABASE_POOL_SIZE: '0',
+        JOB_CONCURRENCY: '0',
         DATABASE_PREPARED_STATEMENTS: 'sometimes',
         STRIPE_SECRET_KEY: 'pk_test_1',
         LOG_LEVEL: 'loud',
@@ -43,6 +46,7 @@ describe('configuration', () => {
         'PORT',
         'DATABASE_URL',
         'DATABASE_POOL_SIZE',
+        'JOB_CONCURRENCY',
         'DATABASE_PREPARED_STATEMENTS',
         'STRIPE_SECRET_KEY',
         'LOG_LEVEL',

@@ -72,6 +72,9 @@ const envSchema = z.object({
   JOBS: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
   // How long a claimed job is someone's: renewed while it runs, so it bounds the wait after a worker dies.
   JOB_LEASE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(3).max(3600).default(30)),
+  // Jobs one instance runs at once. More than the pool: a job holds a connection only while it talks to the
+  // database, not while it waits on Stripe or SMTP.
+  JOB_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(16)),
   // Strangers' catalog reads answered from memory until a catalog write commits (decisions 033 and 036).
   PUBLIC_READ_CACHE: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
   // The dev mailbox shows every outgoing email (reset links included): never on where strangers can reach it.

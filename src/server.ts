@@ -105,6 +105,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
           schedules: assembly.schedules,
           signal: assembly.jobSignal,
           lockSeconds: config.JOB_LEASE_SECONDS,
+          concurrency: config.JOB_CONCURRENCY,
           // Woken by LISTEN/NOTIFY for new work, it sleeps until the next due job (30 s at most); else it polls.
           idleMaxMs: () => (listener?.connected() ? 30_000 : 1000),
         })

@@ -210,13 +210,17 @@ async function settleOrder(
     // Locked and pending above, so it moves; anything else is a bug worth a rollback.
     if (!updated) throw new Error(`order ${order.id} could not move from pending to paid`);
     const paidOrder = toOrder(updated);
-    await offeringOf(hooks, order.offeringType).onPaid(tx, paidOrder, { actor, payment, items });
+    const paid = await offeringOf(hooks, order.offeringType).onPaid(tx, paidOrder, { actor, payment, items });
     await notifyOrderChanged(tx, hooks, paidOrder, { kind: 'paid' });
     const parked = opts.lockedParked && opts.locked?.id === order.id ? opts.lockedParked : undefined;
     const refunded = await applyParkedEvents(tx, hooks, order.id, refunds, actor, parked);
     // The invoice under a provisional number, which the mails name; it gets the seller's next number last (below).
     const { invoice: draft, accessToken } = await draftInvoice(tx, paidOrder, items, buyerDetailsOf(payment));
-    await queueOrderPaidMails(tx, hooks, paidOrder, items, draft, { publicUrl: opts.publicUrl ?? '', accessToken });
+    await queueOrderPaidMails(tx, hooks, paidOrder, items, draft, {
+      publicUrl: opts.publicUrl ?? '',
+      accessToken,
+      paid,
+    });
     await recordAudit(
       tx,
       actor,

@@ -13,7 +13,8 @@ export async function queueOrderPaidMails(
   order: Order,
   items: OrderItem[],
   invoice: Pick<Invoice, 'id' | 'number'>,
-  links: { publicUrl: string; accessToken: string | null },
+  // `paid`: what the offering's onPaid returned, for its own confirmation.
+  links: { publicUrl: string; accessToken: string | null; paid?: unknown },
 ): Promise<void> {
   const rows: [string, string][] = items.map((i) => [
     `${i.quantity} × ${i.name}`,
@@ -30,6 +31,7 @@ export async function queueOrderPaidMails(
       invoiceUrl: base ? invoiceUrl : null,
       publicUrl: base,
       items,
+      paid: links.paid,
     });
   } else {
     const buyer = renderEmail({

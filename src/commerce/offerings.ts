@@ -40,6 +40,8 @@ export interface BuyerConfirmationContext {
   publicUrl: string | null;
   /** The order's items, read once by the completion path. */
   items: OrderItem[];
+  /** What the offering's `onPaid` returned in the same settlement (what it read for this mail, say). */
+  paid?: unknown;
 }
 
 /** Hooks one kind of offering (print, artwork, credit bundle) plugs into the shared checkout spine. */
@@ -52,8 +54,11 @@ export interface OfferingHooks {
   expiresAt?(order: Order): Date;
   /** Countries to collect a shipping address for; omitted means no address is collected. */
   shippingCountries?(order: Order): string[] | null;
-  /** Runs in the payment's transaction once the order is paid: grant credits, reserve the artwork… */
-  onPaid(db: DB, order: Order, ctx: PaidContext): Promise<void>;
+  /**
+   * Runs in the payment's transaction once the order is paid: grant credits, reserve the artwork… What it returns
+   * reaches its `buyerConfirmation` (`ctx.paid`), so a read for that mail can share a round trip with these writes.
+   */
+  onPaid(db: DB, order: Order, ctx: PaidContext): Promise<unknown>;
   /**
    * Replaces the core's generic buyer confirmation with the offering's own mail, queued in the payment's
    * transaction after the invoice is issued; that mail must name the invoice.

@@ -17,7 +17,12 @@ const partsOf = new WeakMap<CompiledQuery, readonly BatchPart[]>();
  * on that connection instead (pg-dialect.ts), so Postgres does not plan it again (decision 041).
  */
 export function statementBatch(parts: readonly BatchPart[]): CompiledQuery {
-  const query = CompiledQuery.raw(parts.map((p) => inlineParameters(p)).join('; '));
+  // Its text only when a driver reads it: the pg driver sends its own, with prepared statements, from the parts.
+  let text: string | undefined;
+  const query: CompiledQuery = Object.defineProperty({ ...CompiledQuery.raw('') }, 'sql', {
+    get: () => (text ??= parts.map((p) => inlineParameters(p)).join('; ')),
+    enumerable: true,
+  });
   partsOf.set(query, parts);
   return query;
 }

@@ -40,7 +40,7 @@ export interface JobRunnerOptions {
   intervalMs?: number;
   workerId?: string;
   logger?: pino.Logger;
-  /** Jobs run at once (default 10): as they finish, the free slots are claimed again. */
+  /** Jobs run at once (default 10; the server passes JOB_CONCURRENCY): as they finish, the free slots are claimed again. */
   concurrency?: number;
   /** A claimed job's lease (default 30 s), renewed while it runs: how long a crashed worker's jobs wait. */
   lockSeconds?: number;

@@ -41,7 +41,7 @@ export function printOffering(labs: Labs): OfferingHooks {
       const cartId = order.metadata.cart_id;
       // Nothing in the settlement reads the cart again: it goes with the commit.
       if (typeof cartId === 'string') await atCommitAsService(db, db.deleteFrom('shop_carts').where('id', '=', cartId));
-      await openFulfilment(db, labs, order, ctx);
+      return openFulfilment(db, labs, order, ctx);
     },
     // One confirmation for prints: the detailed one (photos, options, crops), naming the invoice.
     buyerConfirmation: queuePrintOrderConfirmation,

@@ -4,8 +4,16 @@ import { requireRole } from '../accounts/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import type { BuyerConfirmationContext, PaidContext } from '../commerce/index.ts';
-import { getOrder, notifyOrderChanged, type Order, type PaymentFacts, paymentFromSession } from '../commerce/index.ts';
+import {
+  getOrder,
+  notifyOrderChanged,
+  type Order,
+  type OrderItem,
+  type PaymentFacts,
+  paymentFromSession,
+} from '../commerce/index.ts';
 import { requireAccountKind } from '../db/account-kind.ts';
+import { eachInOneRoundTrip } from '../db/statement-batch.ts';
 import { withService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -84,18 +92,45 @@ export function shippingOf(payment: PaymentFacts): {
   return { address, name };
 }
 
+/** What the buyer's print confirmation reads: the fulfilment's address, the gallery's link, names. */
+interface ConfirmationFacts {
+  shipping_address: Record<string, string | null> | null;
+  buyer_name: string | null;
+  token: string | null;
+  studio: string | null;
+  names: CatalogName[];
+}
+
+// The fulfilment's address, the gallery's link, the studio's name and the lines' catalog names: one statement.
+const confirmationFacts = (order: Order, items: OrderItem[]) =>
+  sql<ConfirmationFacts>`select f.shipping_address, f.buyer_name, g.token,
+      (select name from accounts where id = ${order.accountId}) as studio,
+      (select coalesce(json_agg(n), '[]') from (${catalogNamesOf(items)}) n) as names
+    from (select) one
+    left join print_fulfilments f on f.order_id = ${order.id}
+    left join galleries g on g.id = f.gallery_id`;
+
+/** What `openFulfilment` hands on to the buyer's confirmation (through the settlement's `paid`). */
+export interface OpenedFulfilment {
+  opened: boolean;
+  confirmation: ConfirmationFacts;
+}
+
+const isOpened = (paid: unknown): paid is OpenedFulfilment =>
+  typeof paid === 'object' && paid !== null && 'confirmation' in paid && 'opened' in paid;
+
 /**
  * Opens fulfilment for a freshly paid print order, inside the payment transaction: stores the shipping address,
  * and hands the order to the studio's lab. The insert is keyed on the order, so a second call (which the completion
  * path never makes) would change nothing. The buyer's confirmation follows from `queuePrintOrderConfirmation`, once
- * the core has issued the invoice.
+ * the core has issued the invoice; what that mail reads is read here, in the insert's round trip.
  */
-export async function openFulfilment(db: DB, labs: Labs, order: Order, ctx: PaidContext): Promise<boolean> {
+export async function openFulfilment(db: DB, labs: Labs, order: Order, ctx: PaidContext): Promise<OpenedFulfilment> {
   const galleryId = uuid(order.metadata.gallery_id);
   const ship = shippingOf(ctx.payment);
   const lab = await labForStudio(labs, db, order.accountId);
   // The fulfilment and its first history row in one statement.
-  const inserted = await db
+  const insert = db
     .with('opened', (qb) =>
       qb
         .insertInto('print_fulfilments')
@@ -129,9 +164,9 @@ export async function openFulfilment(db: DB, labs: Labs, order: Order, ctx: Paid
         ),
     )
     .selectFrom('opened')
-    .select('order_id')
-    .executeTakeFirst();
-  if (!inserted) return false;
+    .select('order_id');
+  const [inserted, [confirmation]] = await eachInOneRoundTrip(db, [insert, confirmationFacts(order, ctx.items)]);
+  if (!inserted.length) return { opened: false, confirmation };
   // A lab that is down must not stop the payment from settling: the order stays with the studio, noted on the timeline.
   const submitted = await lab.submit(db, order, ctx.items).catch(async (err: unknown) => {
     await db
@@ -154,26 +189,15 @@ export async function openFulfilment(db: DB, labs: Labs, order: Order, ctx: Paid
       .where('order_id', '=', order.id)
       .execute();
   }
-  return true;
+  return { opened: true, confirmation };
 }
 
 /** Queues the buyer's print confirmation (photos, options, crops, address, invoice) for a just-paid print order. */
 export async function queuePrintOrderConfirmation(db: DB, order: Order, ctx: BuyerConfirmationContext): Promise<void> {
-  // The fulfilment's address, the gallery's link, the studio's name and the lines' catalog names: one statement.
-  const {
-    rows: [f],
-  } = await sql<{
-    shipping_address: Record<string, string | null> | null;
-    buyer_name: string | null;
-    token: string | null;
-    studio: string | null;
-    names: CatalogName[];
-  }>`select f.shipping_address, f.buyer_name, g.token,
-      (select name from accounts where id = ${order.accountId}) as studio,
-      (select coalesce(json_agg(n), '[]') from (${catalogNamesOf(ctx.items)}) n) as names
-    from (select) one
-    left join print_fulfilments f on f.order_id = ${order.id}
-    left join galleries g on g.id = f.gallery_id`.execute(db);
+  // Read by openFulfilment in this settlement; read now otherwise.
+  const f = isOpened(ctx.paid)
+    ? ctx.paid.confirmation
+    : (await confirmationFacts(order, ctx.items).execute(db)).rows[0];
   const token = f.token;
   await queuePrintConfirmation(
     db,
