@@ -31,6 +31,9 @@ describe('plans for users and for service work', () => {
     );
     expect(await of(withAnon)).toBe('force_custom_plan');
     expect(await of(withService)).toBe('auto');
+    // A service statement asks for the generic plan (the job claim's), for itself only.
+    expect((await serviceStatement(d.db, mode, { plan: 'generic' }))[0].m).toBe('force_generic_plan');
+    expect((await serviceStatement(d.db, mode))[0].m).toBe('auto');
   });
 });
 

@@ -17,9 +17,14 @@ export interface Claims {
 // alphabet can't close a string literal whatever the server's string settings, and the role is one of three names.
 // A user's or the public's transaction also plans each prepared statement for its values (decision 041): their
 // lists and searches are where a term or filter changes the best plan; service work keeps Postgres's generic plans.
-function entering(role: 'authenticated' | 'anon' | 'service_role', claims: string): RawBuilder<unknown> {
-  const custom = role === 'service_role' ? sql`` : sql`, set_config('plan_cache_mode', 'force_custom_plan', true)`;
-  return sql`select set_config('request.jwt.claims', ${textLiteral(claims)}, true), set_config('role', ${sql.lit(role)}, true)${custom}`;
+function entering(
+  role: 'authenticated' | 'anon' | 'service_role',
+  claims: string,
+  plan: 'auto' | 'generic' = 'auto',
+): RawBuilder<unknown> {
+  const mode = role !== 'service_role' ? 'force_custom_plan' : plan === 'generic' ? 'force_generic_plan' : null;
+  const planned = mode ? sql`, set_config('plan_cache_mode', ${sql.lit(mode)}, true)` : sql``;
+  return sql`select set_config('request.jwt.claims', ${textLiteral(claims)}, true), set_config('role', ${sql.lit(role)}, true)${planned}`;
 }
 
 type Role = 'authenticated' | 'anon' | 'service_role';
@@ -70,11 +75,17 @@ function textLiteral(value: string): RawBuilder<string> {
  * (db/inline-parameters.ts, decision 040). For the hottest service work: the webhook inbox, job claims, mail.
  * Build `statement` on `db` itself.
  */
-export async function serviceStatement<R>(db: DB, statement: RawBuilder<R> | Compilable<R>): Promise<R[]> {
+export async function serviceStatement<R>(
+  db: DB,
+  statement: RawBuilder<R> | Compilable<R>,
+  // `generic`: always the prepared statement's generic plan, for a statement whose plan never depends on its values
+  // (the job claim): on a big table Postgres's own choice (auto) kept planning it afresh, twice its run time.
+  opts: { plan?: 'auto' | 'generic' } = {},
+): Promise<R[]> {
   const body = compiled(db, statement);
   // Inside a caller's transaction it is one more statement of it, as service_role.
   if (db.isTransaction) return asService(db, async (tx) => (await tx.executeQuery(body)).rows);
-  const enter = entering('service_role', '{"role":"service_role"}').compile(db);
+  const enter = entering('service_role', '{"role":"service_role"}', opts.plan).compile(db);
   const { rows } = await db.executeQuery<R>(statementBatch([enter, body]));
   return rows;
 }

@@ -193,6 +193,7 @@ export async function claimJobs(
       from picked where j.id = picked.id and not (j.status = 'running' and j.attempts >= j.max_attempts)
       returning j.id, j.name, j.payload, j.attempts, j.max_attempts)
     select * from claimed order by id`,
+    { plan: 'generic' },
   );
   return rows.map(
     (r): ClaimedJob => ({
