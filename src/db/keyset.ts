@@ -142,6 +142,8 @@ export async function cappedCount(db: DB, base: SelectQueryBuilder<any, any, any
     )
     .select(sql<string>`count(*)`.as('n'))
     .executeTakeFirstOrThrow();
-  const total = Number(n);
-  return { total: Math.min(total, cap), totalCapped: total > cap };
+  return capTotal(Number(n), cap);
 }
+
+/** A count as lists show it: at most `cap`, and whether there were more. */
+export const capTotal = (total: number, cap = COUNT_CAP) => ({ total: Math.min(total, cap), totalCapped: total > cap });

@@ -8,7 +8,16 @@ import {
   toOrder,
   withDisputes,
 } from '../commerce/index.ts';
-import { afterCursor, COUNT_CAP, type Cursor, cappedCount, cursorAt, decodeCursor, keysetPage } from '../db/keyset.ts';
+import {
+  afterCursor,
+  COUNT_CAP,
+  type Cursor,
+  cappedCount,
+  capTotal,
+  cursorAt,
+  decodeCursor,
+  keysetPage,
+} from '../db/keyset.ts';
 import { iso, likePattern } from '../db/sql.ts';
 import { asService } from '../db/tenancy.ts';
 import type { DB } from '../db/types.ts';
@@ -138,12 +147,11 @@ async function searchPage(tx: DB, accountId: string, q: PrintOrderQuery, cursor:
   const seen = cursor
     ? (await cappedCount(tx, printOrders(tx, accountId, q, { recent: true, after: null }), RECENT)).total
     : matchesOf(recent);
-  const capped = (total: number) => ({ total: Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP });
   const count =
     !all.totalCapped || seen >= ESTIMATE_FROM
-      ? { total: capped(seen).total, totalCapped: seen > COUNT_CAP || all.totalCapped }
+      ? { total: capTotal(seen).total, totalCapped: seen > COUNT_CAP || all.totalCapped }
       : indexed && !cursor
-        ? capped(matchesOf(indexed))
+        ? capTotal(matchesOf(indexed))
         : await cappedCount(tx, printOrders(tx, accountId, q));
   return { rows: indexed ?? recent, count };
 }
